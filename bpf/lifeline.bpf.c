@@ -1,0 +1,512 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lifeline's recorder: raw scheduler facts into one ring buffer.
+ *
+ * Wakeup context comes from a per-CPU stack of interrupt and timer-callback
+ * frames kept from the entry/exit tracepoints (DESIGN.md, "Wakeup context"):
+ * on this kernel __preempt_count is in BTF but not in kallsyms, so it cannot
+ * be read as a ksym. A sched_switch never happens inside an interrupt, so
+ * each switch resets the stack and marks the CPU's context as known.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "lifeline.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Settings, fixed at load time by user space. */
+const volatile bool irq_spans = true;       /* emit irq/softirq/nmi span events */
+const volatile int targ_tgid = 0;           /* 0: whole machine */
+const volatile unsigned long long wakeup_bytes = 1 << 20;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 32 << 20); /* resized by user space before load */
+} events SEC(".maps");
+
+/* Reservation failures, per CPU: never dropped silently. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost SEC(".maps");
+
+enum frame_kind { F_NONE = 0, F_HARDIRQ, F_SOFTIRQ, F_NMI, F_HRTIMER, F_TIMER };
+
+struct frame {
+	__u8 kind;
+	__u8 flags;
+	__u16 id;
+	__u32 pad;
+	__u64 addr;
+};
+
+struct cpu_ctx {
+	__u32 depth;
+	__u32 synced;
+	struct frame f[LL_CTX_DEPTH];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct cpu_ctx);
+} ctxs SEC(".maps");
+
+/* Threads whose name was already emitted (tid -> 1). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u8);
+} seen SEC(".maps");
+
+/* IRQ numbers whose handler name was already emitted. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __u8);
+} irq_seen SEC(".maps");
+
+static __always_inline void *reserve(__u32 size)
+{
+	void *e = bpf_ringbuf_reserve(&events, size, 0);
+	if (!e) {
+		__u32 zero = 0;
+		__u64 *n = bpf_map_lookup_elem(&lost, &zero);
+		if (n)
+			*n += 1;
+	}
+	return e;
+}
+
+static __always_inline void submit(void *e)
+{
+	/* Wake the reader only when a good batch is waiting: it also polls
+	 * on a timer, and every wakeup of the recorder is noise in the data. */
+	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	bpf_ringbuf_submit(e, avail >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+}
+
+static __always_inline void fill(struct ll_event *e, __u8 kind, __u8 flags)
+{
+	e->ts = bpf_ktime_get_ns();
+	e->cpu = bpf_get_smp_processor_id();
+	e->kind = kind;
+	e->flags = flags;
+	e->tid = 0;
+	e->tid2 = 0;
+	e->a = 0;
+	e->b = 0;
+	e->c = 0;
+	e->addr = 0;
+}
+
+static __always_inline bool wanted(int tgid1, int tgid2)
+{
+	return targ_tgid == 0 || tgid1 == targ_tgid || tgid2 == targ_tgid;
+}
+
+static __always_inline void emit_comm(struct task_struct *t, const char *comm, __u8 reason)
+{
+	struct ll_name_event *e = reserve(sizeof(*e));
+	if (!e)
+		return;
+	fill(&e->e, LL_COMM, reason);
+	e->e.tid = BPF_CORE_READ(t, pid);
+	e->e.a = BPF_CORE_READ(t, tgid);
+	__builtin_memset(e->name, 0, sizeof(e->name));
+	if (comm)
+		bpf_probe_read_kernel_str(e->name, 16, comm);
+	else
+		bpf_probe_read_kernel_str(e->name, 16, t->comm);
+	submit(e);
+}
+
+/* Emit a thread's name the first time it shows up (and after tid reuse). */
+static __always_inline void note_task(struct task_struct *t)
+{
+	__u32 tid = BPF_CORE_READ(t, pid);
+	__u8 one = 1;
+	if (tid == 0 || bpf_map_lookup_elem(&seen, &tid))
+		return;
+	bpf_map_update_elem(&seen, &tid, &one, BPF_ANY);
+	emit_comm(t, 0, LL_COMM_SEEN);
+}
+
+/* ---- the context stack ---- */
+
+static __always_inline struct cpu_ctx *cpu_ctx(void)
+{
+	__u32 zero = 0;
+	return bpf_map_lookup_elem(&ctxs, &zero);
+}
+
+static __always_inline void push(__u8 kind, __u8 flags, __u16 id, __u64 addr)
+{
+	struct cpu_ctx *c = cpu_ctx();
+	if (!c)
+		return;
+	__u32 d = c->depth;
+	if (d >= LL_CTX_DEPTH)
+		return;
+	c->f[d].kind = kind;
+	c->f[d].flags = flags;
+	c->f[d].id = id;
+	c->f[d].addr = addr;
+	c->depth = d + 1;
+}
+
+/* Pop the innermost frame of this kind; frames above it were left by a
+ * missed exit (attach races) and go with it. */
+static __always_inline void pop(__u8 kind)
+{
+	struct cpu_ctx *c = cpu_ctx();
+	if (!c)
+		return;
+	__u32 d = c->depth;
+	for (int i = LL_CTX_DEPTH - 1; i >= 0; i--) {
+		if ((__u32)i < d && c->f[i].kind == kind) {
+			c->depth = i;
+			return;
+		}
+	}
+}
+
+struct wctx {
+	__u8 flags;
+	__u16 id;
+	__u64 addr;
+};
+
+/* The innermost interrupt frame names the context; a timer callback above
+ * it names the function that ran the wakeup. */
+static __always_inline void wake_context(struct wctx *w)
+{
+	struct cpu_ctx *c = cpu_ctx();
+	w->flags = LL_CTX_TASK;
+	w->id = 0;
+	w->addr = 0;
+	if (!c) {
+		w->flags |= LL_F_UNSURE;
+		return;
+	}
+	__u32 d = c->depth;
+	bool found = false;
+	for (int i = LL_CTX_DEPTH - 1; i >= 0; i--) {
+		if (found || (__u32)i >= d)
+			continue;
+		struct frame *f = &c->f[i];
+		if (f->kind == F_HRTIMER || f->kind == F_TIMER) {
+			if (!w->addr)
+				w->addr = f->addr;
+			if (f->kind == F_TIMER) {
+				/* timer_list callbacks run in the TIMER softirq */
+				w->flags = LL_CTX_SOFTIRQ;
+				w->id = 1;
+			}
+			continue;
+		}
+		if (f->kind == F_HARDIRQ)
+			w->flags = LL_CTX_HARDIRQ | (f->flags & LL_F_SYSVEC);
+		else if (f->kind == F_SOFTIRQ)
+			w->flags = LL_CTX_SOFTIRQ;
+		else if (f->kind == F_NMI)
+			w->flags = LL_CTX_NMI;
+		w->id = f->id;
+		found = true;
+	}
+	if (!found && w->addr && (w->flags & LL_F_CTX_MASK) == LL_CTX_TASK) {
+		/* a timer callback with its interrupt entry missed */
+		w->flags |= LL_F_UNSURE;
+	}
+	if (!c->synced)
+		w->flags |= LL_F_UNSURE;
+}
+
+/* ---- scheduler ---- */
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
+	     struct task_struct *next, unsigned int prev_state)
+{
+	struct cpu_ctx *c = cpu_ctx();
+	if (c) {
+		c->depth = 0;
+		c->synced = 1;
+	}
+	if (!wanted(BPF_CORE_READ(prev, tgid), BPF_CORE_READ(next, tgid)))
+		return 0;
+	note_task(prev);
+	note_task(next);
+	struct ll_event *e = reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	fill(e, LL_SWITCH, preempt ? LL_F_PREEMPT : 0);
+	e->tid = BPF_CORE_READ(prev, pid);
+	e->tid2 = BPF_CORE_READ(next, pid);
+	e->a = prev_state;
+	e->b = BPF_CORE_READ(prev, prio);
+	e->c = BPF_CORE_READ(next, prio);
+	submit(e);
+	return 0;
+}
+
+static __always_inline int on_wake(struct task_struct *p, __u8 kind)
+{
+	struct task_struct *cur = (struct task_struct *)bpf_get_current_task_btf();
+	int tgid = BPF_CORE_READ(p, tgid);
+	int cur_tgid = BPF_CORE_READ(cur, tgid);
+	if (!wanted(tgid, cur_tgid))
+		return 0;
+	struct wctx w;
+	wake_context(&w);
+	note_task(p);
+	note_task(cur);
+	struct ll_event *e = reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	__u32 cpu = bpf_get_smp_processor_id();
+	int target_cpu = BPF_CORE_READ(p, thread_info.cpu);
+	__u8 flags = w.flags;
+	int cur_tid = BPF_CORE_READ(cur, pid);
+	if (target_cpu != (int)cpu)
+		flags |= LL_F_REMOTE;
+	if (cur_tid == 0)
+		flags |= LL_F_IDLE;
+	if (kind == LL_WAKING && BPF_CORE_READ(p, on_rq))
+		flags |= LL_F_ON_RQ;
+	fill(e, kind, flags);
+	e->tid = BPF_CORE_READ(p, pid);
+	e->tid2 = cur_tid;
+	e->a = target_cpu;
+	e->b = w.id;
+	e->addr = w.addr;
+	submit(e);
+	return 0;
+}
+
+SEC("tp_btf/sched_waking")
+int BPF_PROG(sched_waking, struct task_struct *p)
+{
+	return on_wake(p, LL_WAKING);
+}
+
+SEC("tp_btf/sched_wakeup_new")
+int BPF_PROG(sched_wakeup_new, struct task_struct *p)
+{
+	return on_wake(p, LL_WAKEUP_NEW);
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct *child)
+{
+	int ptgid = BPF_CORE_READ(parent, tgid), ctgid = BPF_CORE_READ(child, tgid);
+	if (!wanted(ptgid, ctgid))
+		return 0;
+	note_task(parent);
+	__u32 tid = BPF_CORE_READ(child, pid);
+	__u8 one = 1;
+	struct ll_event *e = reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	fill(e, LL_FORK, 0);
+	e->tid = tid;
+	e->tid2 = BPF_CORE_READ(parent, pid);
+	e->a = ctgid;
+	e->b = ptgid;
+	submit(e);
+	bpf_map_update_elem(&seen, &tid, &one, BPF_ANY);
+	emit_comm(child, 0, LL_COMM_FORK);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	int tgid = BPF_CORE_READ(p, tgid);
+	if (!wanted(tgid, tgid))
+		return 0;
+	struct ll_name_event *e = reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	fill(&e->e, LL_EXEC, 0);
+	e->e.tid = BPF_CORE_READ(p, pid);
+	e->e.tid2 = old_pid;
+	e->e.a = tgid;
+	__builtin_memset(e->name, 0, sizeof(e->name));
+	bpf_probe_read_kernel_str(e->name, sizeof(e->name), BPF_CORE_READ(bprm, filename));
+	submit(e);
+	__u32 tid = BPF_CORE_READ(p, pid);
+	__u8 one = 1;
+	bpf_map_update_elem(&seen, &tid, &one, BPF_ANY);
+	emit_comm(p, 0, LL_COMM_EXEC);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sched_process_exit, struct task_struct *p)
+{
+	__u32 tid = BPF_CORE_READ(p, pid);
+	int tgid = BPF_CORE_READ(p, tgid);
+	bpf_map_delete_elem(&seen, &tid);
+	if (!wanted(tgid, tgid))
+		return 0;
+	struct ll_event *e = reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	fill(e, LL_EXIT, 0);
+	e->tid = tid;
+	e->a = tgid;
+	e->b = BPF_CORE_READ(p, prio);
+	submit(e);
+	return 0;
+}
+
+SEC("tp_btf/task_rename")
+int BPF_PROG(task_rename, struct task_struct *task, const char *comm)
+{
+	int tgid = BPF_CORE_READ(task, tgid);
+	if (!wanted(tgid, tgid))
+		return 0;
+	emit_comm(task, comm, LL_COMM_RENAME);
+	return 0;
+}
+
+/* ---- interrupts ---- */
+
+static __always_inline void emit_span(__u8 kind, __u8 flags, int id)
+{
+	if (!irq_spans)
+		return;
+	struct ll_event *e = reserve(sizeof(*e));
+	if (!e)
+		return;
+	fill(e, kind, flags);
+	e->tid = bpf_get_current_pid_tgid() & 0xffffffff;
+	e->a = id;
+	submit(e);
+}
+
+SEC("tp_btf/irq_handler_entry")
+int BPF_PROG(irq_handler_entry, int irq, struct irqaction *action)
+{
+	push(F_HARDIRQ, 0, irq, 0);
+	__u32 key = irq;
+	__u8 one = 1;
+	if (!bpf_map_lookup_elem(&irq_seen, &key)) {
+		bpf_map_update_elem(&irq_seen, &key, &one, BPF_ANY);
+		struct ll_name_event *e = reserve(sizeof(*e));
+		if (e) {
+			fill(&e->e, LL_IRQ_NAME, 0);
+			e->e.a = irq;
+			__builtin_memset(e->name, 0, sizeof(e->name));
+			bpf_probe_read_kernel_str(e->name, sizeof(e->name), BPF_CORE_READ(action, name));
+			submit(e);
+		}
+	}
+	emit_span(LL_IRQ_ENTRY, 0, irq);
+	return 0;
+}
+
+SEC("tp_btf/irq_handler_exit")
+int BPF_PROG(irq_handler_exit, int irq)
+{
+	pop(F_HARDIRQ);
+	emit_span(LL_IRQ_EXIT, 0, irq);
+	return 0;
+}
+
+#define SYSVEC(name, id)                                  \
+SEC("tp_btf/" #name "_entry")                             \
+int BPF_PROG(name##_entry, int vector)                    \
+{                                                         \
+	push(F_HARDIRQ, LL_F_SYSVEC, id, 0);              \
+	emit_span(LL_IRQ_ENTRY, LL_F_SYSVEC, id);         \
+	return 0;                                         \
+}                                                         \
+SEC("tp_btf/" #name "_exit")                              \
+int BPF_PROG(name##_exit, int vector)                     \
+{                                                         \
+	pop(F_HARDIRQ);                                   \
+	emit_span(LL_IRQ_EXIT, LL_F_SYSVEC, id);          \
+	return 0;                                         \
+}
+
+SYSVEC(local_timer, LL_VEC_LOCAL_TIMER)
+SYSVEC(reschedule, LL_VEC_RESCHEDULE)
+SYSVEC(call_function, LL_VEC_CALL_FUNCTION)
+SYSVEC(call_function_single, LL_VEC_CALL_FUNCTION_SINGLE)
+SYSVEC(irq_work, LL_VEC_IRQ_WORK)
+SYSVEC(x86_platform_ipi, LL_VEC_X86_PLATFORM_IPI)
+SYSVEC(thermal_apic, LL_VEC_THERMAL_APIC)
+SYSVEC(error_apic, LL_VEC_ERROR_APIC)
+SYSVEC(spurious_apic, LL_VEC_SPURIOUS_APIC)
+SYSVEC(deferred_error, LL_VEC_DEFERRED_ERROR)
+SYSVEC(threshold_apic, LL_VEC_THRESHOLD_APIC)
+
+SEC("tp_btf/softirq_entry")
+int BPF_PROG(softirq_entry, unsigned int vec)
+{
+	push(F_SOFTIRQ, 0, vec, 0);
+	emit_span(LL_SOFTIRQ_ENTRY, 0, vec);
+	return 0;
+}
+
+SEC("tp_btf/softirq_exit")
+int BPF_PROG(softirq_exit, unsigned int vec)
+{
+	pop(F_SOFTIRQ);
+	emit_span(LL_SOFTIRQ_EXIT, 0, vec);
+	return 0;
+}
+
+SEC("tp_btf/hrtimer_expire_entry")
+int BPF_PROG(hrtimer_expire_entry, struct hrtimer *timer)
+{
+	push(F_HRTIMER, 0, 0, (__u64)BPF_CORE_READ(timer, function));
+	return 0;
+}
+
+SEC("tp_btf/hrtimer_expire_exit")
+int BPF_PROG(hrtimer_expire_exit, struct hrtimer *timer)
+{
+	pop(F_HRTIMER);
+	return 0;
+}
+
+SEC("tp_btf/timer_expire_entry")
+int BPF_PROG(timer_expire_entry, struct timer_list *timer)
+{
+	push(F_TIMER, 0, 0, (__u64)BPF_CORE_READ(timer, function));
+	return 0;
+}
+
+SEC("tp_btf/timer_expire_exit")
+int BPF_PROG(timer_expire_exit, struct timer_list *timer)
+{
+	pop(F_TIMER);
+	return 0;
+}
+
+/* nmi_handler fires after each handler: a span that ends now. */
+SEC("tp_btf/nmi_handler")
+int BPF_PROG(nmi_handler, void *handler, s64 delta_ns, int handled)
+{
+	if (!irq_spans)
+		return 0;
+	struct ll_event *e = reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	fill(e, LL_NMI, 0);
+	e->tid = bpf_get_current_pid_tgid() & 0xffffffff;
+	e->b = delta_ns > 0x7fffffff ? 0x7fffffff : (int)delta_ns;
+	e->addr = (__u64)handler;
+	submit(e);
+	return 0;
+}

@@ -1,0 +1,36 @@
+/** The facts a capture carries besides its events (DESIGN.md, "Capture files"). */
+export interface CaptureMeta {
+  /** Capture format version; bumped on incompatible change. */
+  formatVersion: number;
+  /** lifeline version that wrote it. */
+  tool: string;
+  kernel: string;
+  hostname: string;
+  cpus: number;
+  /** Wall clock in ms since the epoch = monotonic ns / 1e6 + clockOffsetMs. */
+  clockOffsetMs: number;
+  /** IANA time zone of the recording machine, e.g. "Europe/Paris" or "UTC". */
+  timezone: string;
+  /** Monotonic ns when recording started / ended (end is 0 while recording). */
+  startNs: number;
+  endNs: number;
+  /** The recorded command, or null for a whole-machine recording by duration. */
+  command: string[] | null;
+  /** Kernel-side filters in force. */
+  filters: { irqSpans: boolean; tgid: number };
+  /** Ring-buffer reservation failures per CPU (events lost in the kernel). */
+  lostPerCpu: number[];
+  lost: number;
+  /** Optional tracepoints this kernel lacks (not attached). */
+  skippedTracepoints: string[];
+  /** Exit status of the recorded command, when there was one. */
+  exitCode: number | null;
+  /** Events written (excluding the meta rows themselves). */
+  events: number;
+  /** True once the recorder finished cleanly; false for a recorder killed mid-run. */
+  complete: boolean;
+}
+
+export const FORMAT_VERSION = 1;
+
+export type CaptureFormat = 'sqlite' | 'arrow';

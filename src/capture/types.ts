@@ -1,0 +1,23 @@
+import type { EventBatch } from './event-batch.js';
+import type { CaptureFormat, CaptureMeta } from './meta.js';
+
+/** Writes one capture file. Each appended batch is durable once append returns. */
+export interface CaptureWriter {
+  readonly format: CaptureFormat;
+  readonly path: string;
+  append(batch: EventBatch): void | Promise<void>;
+  /** Write the final meta (end, lost, exit code, complete=true) and close. */
+  finish(meta: CaptureMeta): Promise<void>;
+  /** Bytes on disk so far. */
+  bytes(): number;
+}
+
+/** An open capture: meta plus its events in timestamp order. */
+export interface Capture {
+  readonly format: CaptureFormat;
+  readonly path: string;
+  readonly meta: CaptureMeta;
+  /** Events in non-decreasing ts order (CPU skew merged), in batches. META rows are never yielded. */
+  batches(): AsyncIterable<EventBatch>;
+  close(): void;
+}
