@@ -77,3 +77,60 @@ export interface AnalysisResult {
   edges: Edge[];
   reattributed: number;
 }
+
+/* ---- Detail for the report and chain views (bounded by a budget) ---- */
+
+export type ThreadState = 'running' | 'runnable' | 'sleeping' | 'blocked' | 'dead';
+
+/** One stay of one thread in one state; ts in ns relative to the capture start. */
+export interface StateInterval {
+  tid: number;
+  start: number;
+  end: number;
+  state: ThreadState;
+  /** CPU while running. */
+  cpu?: number;
+}
+
+/** What ran on a CPU, or an interrupt span on it. */
+export interface CpuSpan {
+  cpu: number;
+  start: number;
+  end: number;
+  /** 'task' for a thread on the CPU (tid set), else the interrupt kind. */
+  kind: 'task' | 'hardirq' | 'softirq' | 'nmi';
+  tid?: number;
+  /** IRQ / softirq / vector name for interrupt spans. */
+  name?: string;
+}
+
+/** One wakeup of one thread, with what followed it. ts relative to the capture start. */
+export interface WakeupRecord {
+  /** Index of this record in AnalysisDetail.wakeups. */
+  id: number;
+  ts: number;
+  tid: number;
+  source: WakeSource;
+  /** The task that was on the waking CPU: what a naive tool blames. */
+  onCpu: { tid: number; comm: string } | null;
+  reattributed: boolean;
+  /** Sleep that this wakeup ended (ns) and its state, when the sleep start was seen. */
+  sleptNs: number | null;
+  sleepState: 'S' | 'D' | null;
+  /** Run-queue delay until the next switch-in (ns), null if not seen. */
+  waitNs: number | null;
+  /** Run time and slices of the burst that followed, null if the capture ended first. */
+  runNs: number | null;
+  slices: number | null;
+  /** For a task source: the id of the waker's own latest wakeup before this one (the chain link). */
+  wakerWakeup: number | null;
+  flags: { remote: boolean; idle: boolean; spurious: boolean; unsure: boolean };
+}
+
+export interface AnalysisDetail {
+  intervals: StateInterval[];
+  cpuSpans: CpuSpan[];
+  wakeups: WakeupRecord[];
+  /** What was left out to stay within the budget, in words (empty if nothing). */
+  reduced: string[];
+}
