@@ -134,3 +134,28 @@ export interface AnalysisDetail {
   /** What was left out to stay within the budget, in words (empty if nothing). */
   reduced: string[];
 }
+
+export interface DetailBudget {
+  maxIntervals?: number;
+  maxWakeups?: number;
+  maxCpuSpans?: number;
+}
+
+export interface AnalyzeOptions {
+  /** Keep only these processes / threads / names (a thread matches if any given filter matches it). */
+  pid?: number[];
+  tid?: number[];
+  comm?: RegExp;
+  /** Window in ns relative to the capture start. */
+  fromNs?: number;
+  toNs?: number;
+  /** Also collect the per-wakeup / per-interval detail (report, chain), within a budget. */
+  detail?: boolean | DetailBudget;
+  /** Called now and then with the number of events replayed so far. */
+  onProgress?: (eventsDone: number) => void;
+}
+
+export interface Analysis {
+  result: AnalysisResult;
+  detail?: AnalysisDetail;
+}
