@@ -124,6 +124,7 @@ class Session : public Napi::ObjectWrap<Session> {
                        {InstanceMethod("read", &Session::Read),
                         InstanceMethod("drain", &Session::Drain),
                         InstanceMethod("lost", &Session::Lost),
+                        InstanceMethod("detach", &Session::DetachJs),
                         InstanceMethod("close", &Session::Close)});
   }
 
@@ -268,6 +269,13 @@ class Session : public Napi::ObjectWrap<Session> {
     if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.lost), &zero, values.data()) == 0)
       for (size_t i = 0; i < values.size(); i++) out.Set(i, Napi::Number::New(info.Env(), (double)values[i]));
     return out;
+  }
+
+  // detach(): stop the events; what is already in the ring buffer stays for drain().
+  Napi::Value DetachJs(const Napi::CallbackInfo& info) {
+    if (busy) throw CodedError(info.Env(), "LL_BUSY", "cannot detach while a read is in progress");
+    Detach();
+    return info.Env().Undefined();
   }
 
   // close(): detach the programs (stops the events) and free everything.

@@ -13,6 +13,12 @@ export const msg = {
   // record
   commandNotFound: (cmd: string) => `cannot run ${cmd}: command not found`,
   badDuration: (s: string) => `--duration must be a positive number of seconds, not "${s}"`,
+  badBuffer: (s: string) => `--buffer-mb must be a power of two (e.g. 16, 32, 64), not "${s}"`,
+  progress: (sec: number, rate: number, events: number, lost: number) =>
+    `recording ${sec.toFixed(0)} s  ${Math.round(rate).toLocaleString('en-US')} events/s  ${events.toLocaleString('en-US')} events  lost ${lost}`,
   lostEvents: (n: number) => `warning: ${n} events were lost (ring buffer full); enlarge it with --buffer-mb`,
+  loadFailed: (first: string) => `${first} (run with LIFELINE_DEBUG=1 to print the verifier log)`,
+  notRoot: () => 'lifeline record needs root (or CAP_BPF and CAP_PERFMON): run it with sudo',
+  recordSummaryHeader: (file: string) => `capture written to ${file}`,
   noAddon: (why: string) => `the native recorder is not built (${why}); run: npm run build`,
 } as const;

@@ -1,0 +1,34 @@
+/** The `lifeline` command line: commander wiring only, each command a thin shell over src/api.ts. */
+import { Command, CommanderError } from 'commander';
+import { LifelineError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { registerRecord } from './record.js';
+import { registerInfo } from './info.js';
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const exit = (c: number) => {
+    code = c;
+  };
+  const program = new Command('lifeline')
+    .description('record what the Linux scheduler does, and explain who woke whom')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerRecord(program, exit);
+  registerInfo(program, exit);
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof LifelineError) {
+      process.stderr.write(`lifeline: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
+      if (process.env.LIFELINE_DEBUG && (e as LifelineError & { detail?: string }).detail)
+        process.stderr.write(`${(e as LifelineError & { detail?: string }).detail}\n`);
+      return e.exitCode;
+    }
+    throw e;
+  }
+  return code;
+}

@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { record } from '../api.js';
+import { formatRecordSummary } from '../record/summary.js';
+import { msg } from '../messages.js';
+import { LifelineError } from '../errors.js';
+
+export function registerRecord(program: Command, exit: (code: number) => void): void {
+  program
+    .command('record')
+    .description('record scheduler events of the whole machine while COMMAND runs (or for --duration)')
+    .option('-o, --output <file>', 'capture file (default: lifeline-DATE-TIME.db or .arrow)')
+    .option('-f, --format <format>', 'sqlite or arrow', 'sqlite')
+    .option('-d, --duration <seconds>', 'stop after this many seconds')
+    .option('--buffer-mb <mib>', 'ring buffer size in MiB, a power of two', '32')
+    .option('--no-irq-spans', 'do not record irq/softirq spans (wakeup context is still tracked)')
+    .option('--pid <tgid>', 'only events involving this process (kernel-side filter)')
+    .option('--force', 'overwrite an existing capture file')
+    .argument('[command...]', 'command to run and record (after --)')
+    .action(async (command: string[], o: Record<string, string | boolean | undefined>) => {
+      const duration = o.duration === undefined ? undefined : Number(o.duration);
+      if (duration !== undefined && !(duration > 0)) throw new LifelineError('LL_BAD_OPTION', msg.badDuration(String(o.duration)));
+      const tty = process.stderr.isTTY;
+      const ac = new AbortController();
+      const onSignal = () => ac.abort();
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      try {
+        const res = await record({
+          output: o.output as string | undefined,
+          format: o.format as 'sqlite' | 'arrow',
+          durationSec: duration,
+          command,
+          bufferMb: Number(o.bufferMb),
+          irqSpans: o.irqSpans !== false,
+          tgid: o.pid === undefined ? undefined : Number(o.pid),
+          force: o.force === true,
+          signal: ac.signal,
+          onProgress: tty
+            ? (p) =>
+                process.stderr.write(
+                  `\r${msg.progress(p.elapsedSec, p.eventsPerSec, p.events, p.lost)}\x1b[K`,
+                )
+            : undefined,
+        });
+        if (tty) process.stderr.write('\r\x1b[K');
+        process.stderr.write(formatRecordSummary(res));
+        if (res.exitCode !== null) exit(res.exitCode);
+        else if (res.exitSignal) exit(128 + 15);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+}

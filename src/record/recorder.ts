@@ -1,0 +1,229 @@
+/**
+ * `lifeline record`: attach the BPF programs, run the workload (or wait),
+ * stream the ring buffer into a capture file batch by batch.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
+import path from 'node:path';
+import { createWriter } from '../capture/index.js';
+import type { CaptureWriter } from '../capture/types.js';
+import { FORMAT_VERSION, type CaptureFormat, type CaptureMeta } from '../capture/meta.js';
+import { LifelineError } from '../errors.js';
+import { msg } from '../messages.js';
+import { openSession, type NativeSession } from './addon.js';
+import { RecordDecoder } from './decode.js';
+import { KIND_NAMES } from './event-layout.js';
+import { findCommand } from './find-command.js';
+import { clockOffsetMs, hostFacts, monotonicNs } from './host-facts.js';
+import { VERSION } from '../version.js';
+
+export interface RecordOptions {
+  /** Capture file; default lifeline-YYYYMMDD-HHMMSS.db (or .arrow) in the current directory. */
+  output?: string;
+  format?: CaptureFormat;
+  /** Stop after this many seconds (without a command: default until SIGINT/SIGTERM). */
+  durationSec?: number;
+  /** Run this command and record until it exits. */
+  command?: string[];
+  /** Ring buffer size in MiB (a power of two). */
+  bufferMb?: number;
+  /** Record irq/softirq/nmi spans (context tracking is always on). */
+  irqSpans?: boolean;
+  /** Only events involving this process (kernel-side filter). */
+  tgid?: number;
+  force?: boolean;
+  /** Called about once a second while recording. */
+  onProgress?: (p: RecordProgress) => void;
+  /** Stop recording when aborted (the CLI wires SIGINT/SIGTERM here). */
+  signal?: AbortSignal;
+  /** stdio of the recorded command. */
+  stdio?: 'inherit' | 'ignore' | 'pipe';
+}
+
+export interface RecordProgress {
+  elapsedSec: number;
+  events: number;
+  eventsPerSec: number;
+  lost: number;
+}
+
+export interface RecordResult {
+  path: string;
+  format: CaptureFormat;
+  durationNs: number;
+  events: number;
+  byKind: Record<string, number>;
+  lost: number;
+  lostPerCpu: number[];
+  bytes: number;
+  bytesPerEvent: number;
+  exitCode: number | null;
+  exitSignal: NodeJS.Signals | null;
+  skippedTracepoints: string[];
+}
+
+function defaultOutput(format: CaptureFormat): string {
+  const d = new Date();
+  const p = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+  return `lifeline-${stamp}.${format === 'arrow' ? 'arrow' : 'db'}`;
+}
+
+function isPowerOfTwo(n: number): boolean {
+  return Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
+}
+
+export async function record(opts: RecordOptions = {}): Promise<RecordResult> {
+  const format = opts.format ?? 'sqlite';
+  if (format !== 'sqlite' && format !== 'arrow') throw new LifelineError('LL_BAD_OPTION', msg.badFormat(String(format)));
+  if (opts.durationSec !== undefined && !(opts.durationSec > 0))
+    throw new LifelineError('LL_BAD_OPTION', msg.badDuration(String(opts.durationSec)));
+  const bufferMb = opts.bufferMb ?? 32;
+  if (!isPowerOfTwo(bufferMb)) throw new LifelineError('LL_BAD_OPTION', msg.badBuffer(String(bufferMb)));
+  const command = opts.command && opts.command.length > 0 ? opts.command : null;
+  if (command && !findCommand(command[0]!)) throw new LifelineError('LL_NO_COMMAND', msg.commandNotFound(command[0]!), 127);
+
+  const output = path.resolve(opts.output ?? defaultOutput(format));
+  const facts = hostFacts();
+  const meta: CaptureMeta = {
+    formatVersion: FORMAT_VERSION,
+    tool: `lifeline ${VERSION}`,
+    kernel: facts.kernel,
+    hostname: facts.hostname,
+    cpus: 0,
+    clockOffsetMs: clockOffsetMs(),
+    timezone: facts.timezone,
+    startNs: 0,
+    endNs: 0,
+    command,
+    filters: { irqSpans: opts.irqSpans ?? true, tgid: opts.tgid ?? 0 },
+    lostPerCpu: [],
+    lost: 0,
+    skippedTracepoints: [],
+    exitCode: null,
+    events: 0,
+    complete: false,
+  };
+
+  let session: NativeSession | null = null;
+  let writer: CaptureWriter;
+  try {
+    // The writer refuses an existing file or a missing directory, and writes nothing then.
+    session = openSession({
+      ringBytes: bufferMb << 20,
+      irqSpans: meta.filters.irqSpans,
+      tgid: meta.filters.tgid,
+    });
+    meta.cpus = session.cpus;
+    meta.skippedTracepoints = session.skipped;
+    meta.startNs = monotonicNs();
+    writer = await createWriter(output, format, meta, { force: opts.force });
+  } catch (e) {
+    session?.close();
+    throw e;
+  }
+  return run(session, writer, meta, { ...opts, command });
+}
+
+async function run(
+  session: NativeSession,
+  writer: CaptureWriter,
+  meta: CaptureMeta,
+  opts: Omit<RecordOptions, "command"> & { command: string[] | null },
+): Promise<RecordResult> {
+  const decoder = new RecordDecoder();
+  let events = 0;
+  let stopping = false;
+  let child: ChildProcess | null = null;
+  let exitCode: number | null = null;
+  let exitSignal: NodeJS.Signals | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  const stop = () => {
+    stopping = true;
+  };
+  const onAbort = () => {
+    if (child && child.exitCode === null) child.kill('SIGTERM');
+    else stop();
+  };
+  opts.signal?.addEventListener('abort', onAbort);
+
+  const append = async (buf: Buffer | null) => {
+    if (!buf) return;
+    const batch = decoder.decode(buf);
+    if (batch.length === 0) return;
+    events += batch.length;
+    await writer.append(batch);
+  };
+
+  try {
+    if (opts.command) {
+      const [cmd, ...args] = opts.command;
+      child = spawn(cmd!, args, { stdio: opts.stdio ?? 'inherit' });
+      child.on('error', stop);
+      child.on('exit', (code, sig) => {
+        exitCode = code;
+        exitSignal = sig;
+        stop();
+      });
+    }
+    if (opts.durationSec !== undefined) timer = setTimeout(stop, opts.durationSec * 1000);
+    if (opts.signal?.aborted) onAbort();
+
+    const t0 = Date.now();
+    let lastProgress = t0;
+    let lastEvents = 0;
+    while (!stopping) {
+      await append(await session.read(100));
+      const now = Date.now();
+      if (opts.onProgress && now - lastProgress >= 1000) {
+        const lost = session.lost().reduce((x, y) => x + y, 0);
+        opts.onProgress({
+          elapsedSec: (now - t0) / 1000,
+          events,
+          eventsPerSec: ((events - lastEvents) * 1000) / (now - lastProgress),
+          lost,
+        });
+        lastProgress = now;
+        lastEvents = events;
+      }
+    }
+    session.detach();
+    meta.endNs = monotonicNs();
+    await append(session.drain());
+    meta.lostPerCpu = session.lost();
+    meta.lost = meta.lostPerCpu.reduce((x, y) => x + y, 0);
+    meta.exitCode = exitCode ?? (exitSignal ? 128 + signalNumber(exitSignal) : null);
+    meta.events = events;
+    meta.complete = true;
+    await writer.finish(meta);
+  } finally {
+    if (timer) clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onAbort);
+    session.close();
+  }
+
+  const byKind: Record<string, number> = {};
+  decoder.counts.forEach((n, k) => {
+    if (n > 0) byKind[KIND_NAMES[k] ?? `kind${k}`] = n;
+  });
+  const bytes = writer.bytes();
+  return {
+    path: writer.path,
+    format: writer.format,
+    durationNs: meta.endNs - meta.startNs,
+    events,
+    byKind,
+    lost: meta.lost,
+    lostPerCpu: meta.lostPerCpu,
+    bytes,
+    bytesPerEvent: events > 0 ? bytes / events : 0,
+    exitCode,
+    exitSignal,
+    skippedTracepoints: meta.skippedTracepoints,
+  };
+}
+
+function signalNumber(sig: NodeJS.Signals): number {
+  const n = (osConstants.signals as Record<string, number>)[sig];
+  return typeof n === 'number' ? n : 0;
+}
