@@ -32,6 +32,8 @@ export interface RecordOptions {
   /** Only events involving this process (kernel-side filter). */
   tgid?: number;
   force?: boolean;
+  /** Also write the same recording to a second capture (e.g. the other format). */
+  mirror?: { output: string; format: CaptureFormat };
   /** Called about once a second while recording. */
   onProgress?: (p: RecordProgress) => void;
   /** Stop recording when aborted (the CLI wires SIGINT/SIGTERM here). */
@@ -106,7 +108,7 @@ export async function record(opts: RecordOptions = {}): Promise<RecordResult> {
   };
 
   let session: NativeSession | null = null;
-  let writer: CaptureWriter;
+  const writers: CaptureWriter[] = [];
   try {
     // The writer refuses an existing file or a missing directory, and writes nothing then.
     session = openSession({
@@ -117,17 +119,19 @@ export async function record(opts: RecordOptions = {}): Promise<RecordResult> {
     meta.cpus = session.cpus;
     meta.skippedTracepoints = session.skipped;
     meta.startNs = monotonicNs();
-    writer = await createWriter(output, format, meta, { force: opts.force });
+    writers.push(await createWriter(output, format, meta, { force: opts.force }));
+    if (opts.mirror)
+      writers.push(await createWriter(path.resolve(opts.mirror.output), opts.mirror.format, meta, { force: opts.force }));
   } catch (e) {
     session?.close();
     throw e;
   }
-  return run(session, writer, meta, { ...opts, command });
+  return run(session, writers, meta, { ...opts, command });
 }
 
 async function run(
   session: NativeSession,
-  writer: CaptureWriter,
+  writers: CaptureWriter[],
   meta: CaptureMeta,
   opts: Omit<RecordOptions, "command"> & { command: string[] | null },
 ): Promise<RecordResult> {
@@ -152,7 +156,7 @@ async function run(
     const batch = decoder.decode(buf);
     if (batch.length === 0) return;
     events += batch.length;
-    await writer.append(batch);
+    for (const w of writers) await w.append(batch);
   };
 
   try {
@@ -195,7 +199,7 @@ async function run(
     meta.exitCode = exitCode ?? (exitSignal ? 128 + signalNumber(exitSignal) : null);
     meta.events = events;
     meta.complete = true;
-    await writer.finish(meta);
+    for (const w of writers) await w.finish(meta);
   } finally {
     if (timer) clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onAbort);
@@ -206,10 +210,11 @@ async function run(
   decoder.counts.forEach((n, k) => {
     if (n > 0) byKind[KIND_NAMES[k] ?? `kind${k}`] = n;
   });
-  const bytes = writer.bytes();
+  const main = writers[0]!;
+  const bytes = main.bytes();
   return {
-    path: writer.path,
-    format: writer.format,
+    path: main.path,
+    format: main.format,
     durationNs: meta.endNs - meta.startNs,
     events,
     byKind,

@@ -1,0 +1,40 @@
+// npm run demo: record `stress --cpu 2` beside a node process doing timers and
+// IPC, then print the analysis and write the HTML report.
+import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const api = await import(path.join(root, 'dist/api.js'));
+const { formatRecordSummary } = await import(path.join(root, 'dist/record/summary.js'));
+
+const capture = path.join(root, 'reports/demo.db');
+for (const f of [capture, `${capture}-wal`, `${capture}-shm`]) if (existsSync(f)) rmSync(f);
+
+const workload = path.join(root, 'test/workloads/node-timers-ipc.js');
+const seconds = Number(process.env.LIFELINE_DEMO_SECONDS ?? 4);
+console.error(`recording stress --cpu 2 beside a node process with timers and IPC for ${seconds} s ...`);
+try {
+  const res = await api.record({
+    output: capture,
+    command: [
+      'sh',
+      '-c',
+      `stress --cpu 2 --timeout ${seconds + 1} >/dev/null 2>&1 & ${JSON.stringify(process.execPath)} ${JSON.stringify(workload)} ${seconds}; kill $! 2>/dev/null; wait`,
+    ],
+  });
+  process.stderr.write(formatRecordSummary(res));
+  if (api.analyzeCapture) {
+    process.stdout.write('\n' + (await api.analyzeCapture(capture, { top: 15 })));
+  }
+  if (api.writeReport) {
+    const rep = await api.writeReport(capture, { out: path.join(root, 'reports/demo.html') });
+    console.log(`\nreport: ${rep.path}`);
+  }
+} catch (e) {
+  if (e instanceof api.LifelineError) {
+    console.error(`lifeline: ${e.message}`);
+    process.exit(e.exitCode);
+  }
+  throw e;
+}

@@ -1,0 +1,127 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openCapture } from '../../src/capture/index.js';
+import { cli, cliSpawn, expectOneLineError } from '../helpers/cli.js';
+import { skipRecording, skipReason } from '../helpers/root.js';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'lifeline-cli-'));
+
+describe.skipIf(skipRecording)(`lifeline record (${skipReason})`, () => {
+  let good: string;
+  beforeAll(() => {
+    good = path.join(tmp, 'good.db');
+    const r = cli(['record', '-o', good, '--', 'sleep', '0.3']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/capture written to/);
+    expect(r.stderr).toMatch(/bytes\/event/);
+    expect(r.stderr).toMatch(/lost\s+0/);
+  });
+
+  it('forwards the exit status of the command', () => {
+    const r = cli(['record', '-o', path.join(tmp, 'exit3.db'), '--', 'sh', '-c', 'exit 3']);
+    expect(r.status).toBe(3);
+  });
+
+  it('records for --duration without a command', () => {
+    const out = path.join(tmp, 'dur.arrow');
+    const t0 = Date.now();
+    const r = cli(['record', '-f', 'arrow', '-d', '0.5', '-o', out]);
+    expect(r.status).toBe(0);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(500);
+    expect(statSync(out).size).toBeGreaterThan(0);
+  });
+
+  it('stops on SIGINT and writes a complete capture', async () => {
+    const out = path.join(tmp, 'sigint.db');
+    const child = cliSpawn(['record', '-o', out]);
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    expect(code).toBe(0);
+    const cap = await openCapture(out);
+    expect(cap.meta.complete).toBe(true);
+    cap.close();
+  });
+
+  for (const format of ['sqlite', 'arrow'] as const) {
+    it(`leaves a readable ${format} capture when killed with SIGKILL`, async () => {
+      const out = path.join(tmp, `killed.${format}`);
+      const child = cliSpawn(['record', '-f', format, '-o', out, '--', 'sh', '-c', 'while :; do sleep 0.01; done']);
+      await new Promise((r) => setTimeout(r, 2500));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.on('exit', r));
+      const cap = await openCapture(out);
+      let events = 0;
+      let last = 0;
+      for await (const b of cap.batches()) {
+        events += b.length;
+        last = b.ts[b.length - 1]!;
+      }
+      expect(cap.meta.complete).toBe(false);
+      expect(events).toBeGreaterThan(100);
+      // batches were appended while recording, up to shortly before the kill
+      expect(last - cap.meta.startNs).toBeGreaterThan(1e9);
+      cap.close();
+    });
+  }
+
+  it('refuses a missing command, writing nothing', () => {
+    const out = path.join(tmp, 'nocmd.db');
+    const line = expectOneLineError(cli(['record', '-o', out, '--', 'no-such-command-xyz']));
+    expect(line).toMatch(/no-such-command-xyz/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses a nonexistent output directory', () => {
+    const line = expectOneLineError(cli(['record', '-o', path.join(tmp, 'nope/dir/x.db'), '--', 'true']));
+    expect(line).toMatch(/does not exist/);
+  });
+
+  it('refuses to overwrite an existing file', () => {
+    const keep = path.join(tmp, 'keep.db');
+    copyFileSync(good, keep);
+    const before = readFileSync(keep);
+    const line = expectOneLineError(cli(['record', '-o', keep, '--', 'true']));
+    expect(line).toMatch(/already exists/);
+    expect(readFileSync(keep).equals(before)).toBe(true);
+  });
+
+  it('rejects a bad duration and a bad format in one line', () => {
+    expectOneLineError(cli(['record', '-d', 'soon', '-o', path.join(tmp, 'x.db')]));
+    expectOneLineError(cli(['record', '-f', 'csv', '-o', path.join(tmp, 'y.db'), '--', 'true']));
+  });
+
+  describe('lifeline info', () => {
+    it('prints the meta facts and counts by kind and context', () => {
+      const r = cli(['info', good]);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/switch/);
+      expect(r.stdout).toMatch(/waking/);
+      expect(r.stdout).toMatch(/hardirq|softirq|task/);
+      expect(r.stdout).toContain(os.hostname());
+    });
+
+    it('prints one JSON object with --json', () => {
+      const r = cli(['info', '--json', good]);
+      expect(r.status).toBe(0);
+      const j = JSON.parse(r.stdout);
+      expect(j.meta.hostname).toBe(os.hostname());
+      expect(j.events).toBeGreaterThan(0);
+      expect(j.byKind.switch).toBeGreaterThan(0);
+    });
+
+    it('gives one-line errors for a truncated, a foreign and a missing capture', () => {
+      const truncated = path.join(tmp, 'truncated.db');
+      const data = readFileSync(good);
+      writeFileSync(truncated, data.subarray(0, Math.floor(data.length / 3)));
+      expectOneLineError(cli(['info', truncated]));
+      const foreign = path.join(tmp, 'foreign.txt');
+      writeFileSync(foreign, 'hello, not a capture\n');
+      expect(expectOneLineError(cli(['info', foreign]))).toMatch(/not a lifeline capture/);
+      expectOneLineError(cli(['info', path.join(tmp, 'missing.db')]));
+      expect(readFileSync(foreign, 'utf8')).toBe('hello, not a capture\n');
+    });
+  });
+});
