@@ -15,6 +15,7 @@ export function registerRecord(program: Command, exit: (code: number) => void): 
     .option('--no-irq-spans', 'do not record irq/softirq spans (wakeup context is still tracked)')
     .option('--pid <tgid>', 'only events involving this process (kernel-side filter)')
     .option('--force', 'overwrite an existing capture file')
+    .option('--mirror <file>', 'also write the same recording to FILE (.arrow: Arrow, else SQLite)')
     .argument('[command...]', 'command to run and record (after --)')
     .action(async (command: string[], o: Record<string, string | boolean | undefined>) => {
       const duration = o.duration === undefined ? undefined : Number(o.duration);
@@ -34,6 +35,10 @@ export function registerRecord(program: Command, exit: (code: number) => void): 
           irqSpans: o.irqSpans !== false,
           tgid: o.pid === undefined ? undefined : Number(o.pid),
           force: o.force === true,
+          mirror:
+            typeof o.mirror === 'string'
+              ? { output: o.mirror, format: o.mirror.endsWith('.arrow') ? 'arrow' : 'sqlite' }
+              : undefined,
           signal: ac.signal,
           onProgress: tty
             ? (p) =>

@@ -1,0 +1,77 @@
+// npm run bench:analyze — replay speed and peak memory: perf sched latency / timehist -s on
+// perf.data versus lifeline analyze on the SQLite and Arrow captures of the same run
+// (perf sched record and lifeline record run at the same time on one workload).
+// Two sizes, the second ~10x the first, to show that lifeline's memory stays flat.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(root, 'bin/lifeline.js');
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'lifeline-bench-analyze-'));
+const loops = (process.env.BENCH_LOOPS ?? '250,2500').split(',').map(Number);
+
+function sh(argv, opts = {}) {
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 256 << 20, ...opts });
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  return r;
+}
+
+/** Wall seconds and peak RSS (MiB) of one command, by GNU time. */
+function measure(argv) {
+  const r = sh(['/usr/bin/time', '-f', '%e %M', ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const last = r.stderr.trim().split('\n').pop().split(' ');
+  return { wall: Number(last[0]), rssMb: Number(last[1]) / 1024 };
+}
+
+const pad = (s, n) => String(s).padEnd(n);
+console.log(`lifeline analyze benchmark: ${os.cpus().length} CPUs, kernel ${os.release()}\n`);
+const rows = [];
+for (const l of loops) {
+  const perfData = path.join(tmp, `perf-${l}.data`);
+  const db = path.join(tmp, `cap-${l}.db`);
+  const arrow = path.join(tmp, `cap-${l}.arrow`);
+  const rec = sh([
+    'perf', 'sched', 'record', '-q', '-o', perfData, '--',
+    process.execPath, bin, 'record', '-o', db, '--mirror', arrow, '--',
+    'perf', 'bench', 'sched', 'messaging', '-l', String(l),
+  ]);
+  const perfEvents = Number((rec.stderr.match(/\((\d+) samples\)/) ?? [0, 0])[1]) ||
+    sh(['sh', '-c', `perf script -i ${perfData} 2>/dev/null | wc -l`]).stdout.trim() * 1;
+  const info = JSON.parse(sh([process.execPath, bin, 'info', '--json', db]).stdout);
+  const ll = info.events;
+  const tools = [
+    { name: 'perf sched latency', argv: ['perf', 'sched', 'latency', '-i', perfData], events: perfEvents },
+    { name: 'perf sched timehist -s', argv: ['perf', 'sched', 'timehist', '-s', '-i', perfData], events: perfEvents },
+    { name: 'lifeline analyze (sqlite)', argv: [process.execPath, bin, 'analyze', '--json', db], events: ll },
+    { name: 'lifeline analyze (arrow)', argv: [process.execPath, bin, 'analyze', '--json', arrow], events: ll },
+  ];
+  for (const t of tools) {
+    const m = measure(t.argv);
+    rows.push({ loops: l, ...t, ...m, rate: t.events / m.wall });
+  }
+  console.log(
+    `messaging -l ${l}: perf.data ${perfEvents} events (${(statSync(perfData).size / 1e6).toFixed(1)} MB), ` +
+      `lifeline ${ll} events (sqlite ${(statSync(db).size / 1e6).toFixed(1)} MB, arrow ${(statSync(arrow).size / 1e6).toFixed(1)} MB)`,
+  );
+}
+console.log('');
+console.log([pad('loops', 6), pad('tool', 27), pad('events', 9), pad('wall s', 7), pad('Mev/s', 7), pad('x latency', 9), pad('RSS MiB', 8)].join(' '));
+for (const r of rows) {
+  const base = rows.find((x) => x.loops === r.loops && x.name === 'perf sched latency');
+  console.log(
+    [pad(r.loops, 6), pad(r.name, 27), pad(r.events, 9), pad(r.wall.toFixed(2), 7), pad((r.rate / 1e6).toFixed(2), 7), pad((r.rate / base.rate).toFixed(2), 9), pad(r.rssMb.toFixed(0), 8)].join(' '),
+  );
+}
+if (loops.length >= 2) {
+  console.log('\npeak memory growth from the smallest to the largest capture:');
+  for (const name of new Set(rows.map((r) => r.name))) {
+    const rs = rows.filter((r) => r.name === name);
+    const a = rs[0];
+    const b = rs[rs.length - 1];
+    console.log(`  ${pad(name, 27)} ${(b.events / a.events).toFixed(1)}x events -> ${(b.rssMb / a.rssMb).toFixed(2)}x RSS`);
+  }
+}
+rmSync(tmp, { recursive: true, force: true });
