@@ -10,6 +10,16 @@ export const msg = {
   outputDirMissing: (dir: string) => `cannot write the capture: directory ${dir} does not exist`,
   outputExists: (path: string) => `${path} already exists (use --force to overwrite it)`,
   badFormat: (f: string) => `unknown capture format "${f}" (use sqlite or arrow)`,
+  outputIsDirectory: (path: string) => `cannot write the capture: ${path} is a directory`,
+  cannotRead: (path: string, why: string) => `cannot read ${path}: ${why}`,
+  damageEmpty: () => 'the file is empty',
+  damageShort: (have: number, want: number) => `the file has ${have} bytes but its header promises ${want}`,
+  damageSqlite: (detail: string) => `SQLite says "${detail}"`,
+  damageArrowHeader: () => 'the Arrow schema message is cut short',
+  damageArrowMessage: (detail: string) => `the Arrow data cannot be decoded (${detail})`,
+  damageMeta: () => 'its lifeline meta is not valid JSON',
+  captureIncomplete: () => 'incomplete: the recorder did not finish; events up to its last whole batch are kept',
+  wholeMachine: () => 'whole machine',
   // record
   commandNotFound: (cmd: string) => `cannot run ${cmd}: command not found`,
   badDuration: (s: string) => `--duration must be a positive number of seconds, not "${s}"`,
@@ -21,4 +31,31 @@ export const msg = {
   notRoot: () => 'lifeline record needs root (or CAP_BPF and CAP_PERFMON): run it with sudo',
   recordSummaryHeader: (file: string) => `capture written to ${file}`,
   noAddon: (why: string) => `the native recorder is not built (${why}); run: npm run build`,
+  // report
+  reportDirMissing: (dir: string) => `cannot write the report: directory ${dir} does not exist`,
+  badReportLimit: (name: string, value: number) => `report limit ${name} must be a positive whole number, not ${value}`,
+  reportLanesCapped: (shown: number, total: number) =>
+    `State timeline: ${shown} of ${total} threads shown, the busiest by run time (choose with --top or --tid).`,
+  reportMerged: (chart: string, inputs: number, merged: number, resolution: string, shown: number) =>
+    `${chart}: ${merged} of ${inputs} spans shorter than ${resolution} merged, ${shown} drawn; a merged span shows the state that covered most of it.`,
+  reportSampled: (what: string, shown: number, total: number, stride: number) =>
+    `${what}: ${shown} of ${total} drawn (one in ${stride}).`,
+  reportMatrixCapped: (sources: number, totalSources: number, targets: number, totalTargets: number) =>
+    `Wakeup matrix: the ${sources} busiest of ${totalSources} sources and the ${targets} most woken of ${totalTargets} threads.`,
+  reportTableCapped: (table: string, shown: number, total: number) => `${table}: ${shown} of ${total} rows shown, by run time.`,
+  reportNoDetail: () => 'The analysis carried no per-interval detail, so the timelines and distributions are empty.',
+  reportNoLifeline: () => 'No thread was woken within the capture, so there is no lifeline to draw.',
+  // analyze
+  badIdFilter: (flag: string, v: number) => `${flag} takes positive whole numbers, not ${v}`,
+  badWindow: (from: number | undefined, to: number | undefined) =>
+    `the time window is invalid (from ${from ?? 'start'} ns to ${to ?? 'end'} ns): use times ≥ 0 with from ≤ to`,
+  badSortKey: (key: string, keys: readonly string[]) => `unknown sort key "${key}" (use one of: ${keys.join(', ')})`,
+  badGroupBy: (by: string) => `cannot group by "${by}" (use thread or process)`,
+  badTop: (top: number) => `--top must be a positive whole number, not ${top}`,
+  badDepth: (depth: number) => `the chain depth must be a whole number ≥ 0, not ${depth}`,
+  noWakeupId: (id: number) => `no wakeup with id ${id} in this analysis`,
+  chainNoDetail: () => 'the analysis was run without detail; run it with detail to follow wakeup chains',
+  chainNoWakeups: (tid: number) => `thread ${tid} was not woken within the capture (or the window)`,
+  tableNoThreads: () => 'no thread matched (check --pid, --tid, --comm and the time window)',
+  tableLost: (n: number) => `LOST ${n} events: threads marked ! have numbers from the consistent parts only`,
 } as const;

@@ -1,0 +1,179 @@
+import type { AnalysisDetail } from '../analyze/types.js';
+import { msg } from '../messages.js';
+import { resolveBudget } from './budget.js';
+import { escapeHtml as e } from './html/escape.js';
+import { formatDuration, formatWall } from './html/format.js';
+import { metricsTableHtml } from './html/metrics-table.js';
+import { pageHtml, type PageChart, type PageSection } from './html/page.js';
+import { summaryHtml } from './html/summary.js';
+import { cpuRows, OTHER_PROCESSES } from './model/cpu-rows.js';
+import { distributions, type DistributionId } from './model/histograms.js';
+import { ThreadDirectory } from './model/labels.js';
+import { selectLanes } from './model/lanes.js';
+import { lifelineRows, pickLifelineThread } from './model/lifeline-rows.js';
+import { matrixRows } from './model/matrix-rows.js';
+import { stateRows } from './model/state-rows.js';
+import { WakeIndex } from './model/wake-index.js';
+import { wakeRows } from './model/wake-rows.js';
+import { OTHER_COLOR, PROCESS_COLORS } from './specs/common.js';
+import { cpuTimelineSpec } from './specs/cpu-timeline.js';
+import { distributionSpec } from './specs/distribution.js';
+import { lifelineSpec } from './specs/lifeline.js';
+import { stateTimelineSpec } from './specs/state-timeline.js';
+import { wakeupMatrixSpec } from './specs/wakeup-matrix.js';
+import type { SourceKind } from '../analyze/types.js';
+import type { BuiltReport, ReportInput, VegaLiteSpec } from './types.js';
+
+const WIDE = 1120;
+const HALF = 480;
+/** The overview track is merged much harder than the detail: it is a few pixels per lane. */
+const OVERVIEW_SHARE = 6;
+
+const DISTRIBUTION_TITLES: Record<DistributionId, string> = {
+  sleep: 'Sleep time (from going to sleep to the wakeup)',
+  runq: 'Run-queue delay (from wakeup to running)',
+  burstRun: 'Run time per burst (CPU time from wakeup to next sleep)',
+  burstSlices: 'Slices per burst (1 = finished within one slice)',
+  slice: 'Slice length (one continuous stay on a CPU)',
+};
+
+const EMPTY_DETAIL: AnalysisDetail = { intervals: [], cpuSpans: [], wakeups: [], reduced: [] };
+
+/** Build the report page and its chart specs from a capture's meta and its analysis. Pure. */
+export function buildReport({ meta, analysis, options }: ReportInput): BuiltReport {
+  // 1. Limits, names, and the clock.
+  const budget = resolveBudget(options);
+  const result = analysis.result;
+  const detail = analysis.detail ?? EMPTY_DETAIL;
+  const dir = new ThreadDirectory(result);
+  for (const w of detail.wakeups) if (w.source.kind === 'task' && w.source.tid !== undefined) dir.learn(w.source.tid, w.source.comm, w.source.tgid);
+  const start = formatWall(meta.startNs / 1e6 + meta.clockOffsetMs, meta.timezone, options.utc ?? false);
+  const durationNs = Math.max(result.capture.durationNs, lastTime(detail));
+  const durationMs = durationNs / 1e6;
+  const reduced: string[] = analysis.detail ? [...detail.reduced] : [msg.reportNoDetail()];
+
+  // 2. Which threads get lanes, which processes get colors.
+  const lanes = selectLanes(detail, dir, budget.maxLanes, options.tid);
+  if (lanes.lanes.length < lanes.total) reduced.push(msg.reportLanesCapped(lanes.lanes.length, lanes.total));
+  const coloredProcesses = [...result.processes]
+    .sort((a, b) => b.runNs - a.runNs)
+    .slice(0, budget.maxColoredProcesses)
+    .map((p) => dir.processLabel(p.tgid));
+
+  // 3. Chart data, each within its budget.
+  const wakes = new WakeIndex(detail.wakeups);
+  const states = stateRows(detail.intervals, lanes, wakes, budget.maxIntervals);
+  if (states.mergedInputs > 0) reduced.push(msg.reportMerged('State timeline', states.inputs, states.mergedInputs, formatDuration(states.resolutionNs), states.rows.length));
+  const overview = stateRows(detail.intervals, lanes, wakes, Math.max(lanes.lanes.length * 4, Math.ceil(budget.maxIntervals / OVERVIEW_SHARE)));
+  const wakeMarks = wakeRows(detail.wakeups, lanes, durationNs, budget.maxWakeMarks);
+  if (wakeMarks.stride > 1) reduced.push(msg.reportSampled('State timeline wakeups', wakeMarks.links.length + wakeMarks.marks.length, wakeMarks.total, wakeMarks.stride));
+  const cpu = cpuRows(detail.cpuSpans, meta.cpus, dir, coloredProcesses, budget.maxCpuSpans);
+  if (cpu.mergedInputs > 0) reduced.push(msg.reportMerged('CPU timeline', cpu.inputs, cpu.mergedInputs, formatDuration(cpu.resolutionNs), cpu.rows.length));
+  const matrix = matrixRows(result.edges, budget.maxMatrixSources, budget.maxMatrixTargets);
+  if (matrix.sourceOrder.length < matrix.totalSources || matrix.targetOrder.length < matrix.totalTargets) {
+    reduced.push(msg.reportMatrixCapped(matrix.sourceOrder.length, matrix.totalSources, matrix.targetOrder.length, matrix.totalTargets));
+  }
+  const dists = distributions(detail, dir, coloredProcesses);
+  const lifeTid = pickLifelineThread(detail, dir, options.tid?.[0]);
+  const life = lifeTid === null ? null : lifelineRows(detail, dir, lifeTid, budget.maxLifelineWakeups);
+  if (life && life.stride > 1) reduced.push(msg.reportSampled(`Lifeline of ${life.label}`, Math.ceil(life.total / life.stride), life.total, life.stride));
+  const threadRows = [...result.threads].sort((a, b) => b.runNs - a.runNs);
+  const processRows = [...result.processes].sort((a, b) => b.runNs - a.runNs);
+  if (threadRows.length > budget.maxTableRows) reduced.push(msg.reportTableCapped('Threads table', budget.maxTableRows, threadRows.length));
+  if (processRows.length > budget.maxTableRows) reduced.push(msg.reportTableCapped('Processes table', budget.maxTableRows, processRows.length));
+
+  // 4. Specs, one builder per chart.
+  const wallStart = start.shown;
+  const kinds = [...new Set(wakeMarks.marks.map((m) => m.kind as SourceKind))];
+  const specs: Record<string, VegaLiteSpec> = {
+    'state-timeline': stateTimelineSpec({
+      lanes: lanes.lanes.map((l) => ({ lane: l.label, process: l.process, group: l.group })),
+      states: states.rows,
+      overview: overview.rows,
+      links: wakeMarks.links,
+      marks: wakeMarks.marks,
+      kinds,
+      durationMs,
+      wallStart,
+      width: WIDE - 240,
+    }),
+    'cpu-timeline': cpuTimelineSpec({ spans: cpu.rows, lanes: cpu.lanes, groups: cpu.groups, durationMs, wallStart, width: WIDE - 120 }),
+    'wakeup-matrix': wakeupMatrixSpec(matrix),
+  };
+  for (const dist of dists) {
+    specs[`dist-${dist.id}`] = distributionSpec({ distribution: dist, title: DISTRIBUTION_TITLES[dist.id], processes: coloredProcesses, width: HALF });
+  }
+  if (life) specs['lifeline'] = lifelineSpec({ rows: life, durationMs, wallStart, width: WIDE - 240 });
+  else reduced.push(msg.reportNoLifeline());
+
+  // 5. The page.
+  const chartDiv = (id: string): string => `<div class="chart" id="chart-${id}"></div>`;
+  const sections: PageSection[] = [
+    {
+      id: 'states',
+      title: 'State timeline',
+      lead:
+        'One lane per thread, grouped by process: running (green), runnable (yellow: waiting for a CPU), sleeping S (blue), blocked D (red). ' +
+        'Dark lines run from the waker’s lane to the woken thread’s lane; ▼ marks a wakeup by an interrupt (named) or by a thread without a lane. ' +
+        'Drag on the overview to choose a range; scroll or drag on the detail to zoom and pan; hover for details.',
+      body: chartDiv('state-timeline'),
+    },
+    {
+      id: 'cpus',
+      title: 'CPU timeline',
+      lead: 'What ran on each CPU, colored by process (idle left blank); the lane under each CPU shows hard and soft interrupt handling. Scroll to zoom.',
+      body: chartDiv('cpu-timeline'),
+    },
+    {
+      id: 'wakers',
+      title: 'Who wakes whom',
+      lead: 'Wakeup counts from each source (rows) to each woken thread (columns). Interrupt sources are their own rows, listed first: a wakeup inside an interrupt is never blamed on the task it interrupted.',
+      body: chartDiv('wakeup-matrix'),
+    },
+    {
+      id: 'distributions',
+      title: 'Distributions',
+      lead: 'Per wakeup and per slice, stacked by process. Durations are binned on a log scale (five bins per decade).',
+      body: processLegend(coloredProcesses) + `<div class="grid2">${dists.map((d) => chartDiv(`dist-${d.id}`)).join('')}</div>`,
+    },
+    {
+      id: 'metrics',
+      title: 'Metrics',
+      lead: 'The analysis table. Click a header to sort. Times are per thread (or summed per process); run-queue delay counts from wakeup or preemption to running.',
+      body:
+        `<h3>Threads</h3>${metricsTableHtml('threads', threadRows.slice(0, budget.maxTableRows))}` +
+        `<h3>Processes</h3>${metricsTableHtml('processes', processRows.slice(0, budget.maxTableRows))}`,
+    },
+    {
+      id: 'lifeline',
+      title: life ? `Lifeline of ${life.label}` : 'Lifeline',
+      lead: life
+        ? `Each wakeup of ${life.label} over time: who woke it, the sleep it ended, its run-queue wait and the run that followed; for wakeups by a thread, the chain goes back through that thread's own wakeup (dashed) to what woke it, up to an interrupt. Pick another thread with --tid.`
+        : msg.reportNoLifeline(),
+      body: life ? chartDiv('lifeline') : '',
+    },
+  ];
+  const charts: PageChart[] = Object.entries(specs).map(([id, spec]) => ({ id: `chart-${id}`, spec }));
+  const html = pageHtml({
+    title: `lifeline — ${meta.hostname}${meta.command ? ` — ${meta.command.join(' ')}` : ''}`,
+    subtitle: `${start.shown} · ${formatDuration(durationNs)} · ${meta.cpus} CPUs · kernel ${meta.kernel}`,
+    summary: summaryHtml({ meta, result, start }),
+    reduced,
+    sections,
+    charts,
+    renderer: options.renderer ?? 'canvas',
+  });
+  return { html, specs };
+}
+
+function lastTime(detail: AnalysisDetail): number {
+  let end = 0;
+  for (const iv of detail.intervals) if (iv.end > end) end = iv.end;
+  for (const s of detail.cpuSpans) if (s.end > end) end = s.end;
+  return end;
+}
+
+function processLegend(processes: string[]): string {
+  const items = [...processes.map((p, i) => [p, PROCESS_COLORS[i % PROCESS_COLORS.length]!] as const), [OTHER_PROCESSES, OTHER_COLOR] as const];
+  return `<div class="legend">${items.map(([name, color]) => `<span><span class="sw" style="background:${color}"></span>${e(name)}</span>`).join('')}</div>`;
+}

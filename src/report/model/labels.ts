@@ -1,0 +1,54 @@
+import type { AnalysisResult, WakeSource } from '../../analyze/types.js';
+
+/** The lane label of a thread, "comm tid". */
+export function threadLabel(comm: string | undefined, tid: number): string {
+  return comm ? `${comm} ${tid}` : `tid ${tid}`;
+}
+
+/** The label of a process, "comm (pid N)". */
+export function processLabel(comm: string | undefined, tgid: number): string {
+  return comm ? `${comm} (pid ${tgid})` : `pid ${tgid}`;
+}
+
+/** Who woke: "comm tid" for a thread, "hardirq local_timer/hrtimer_wakeup" for an interrupt. */
+export function sourceLabel(source: WakeSource): string {
+  if (source.kind === 'task') return threadLabel(source.comm, source.tid ?? -1);
+  return source.name ? `${source.kind} ${source.name}` : source.kind;
+}
+
+/** Names and processes of the threads the analysis knows, by tid. */
+export class ThreadDirectory {
+  private readonly threads = new Map<number, { comm: string; tgid: number; runNs: number }>();
+  private readonly processes = new Map<number, { comm: string; runNs: number }>();
+
+  constructor(result: AnalysisResult) {
+    for (const p of result.processes) this.processes.set(p.tgid, { comm: p.comm, runNs: p.runNs });
+    for (const t of result.threads) this.threads.set(t.tid, { comm: t.comm, tgid: t.tgid, runNs: t.runNs });
+  }
+
+  /** Learn a name the detail mentions but the thread table lacks (e.g. a waker outside the filter). */
+  learn(tid: number, comm: string | undefined, tgid: number | undefined): void {
+    if (this.threads.has(tid) || comm === undefined) return;
+    this.threads.set(tid, { comm, tgid: tgid ?? tid, runNs: 0 });
+  }
+
+  label(tid: number): string {
+    return threadLabel(this.threads.get(tid)?.comm, tid);
+  }
+
+  tgid(tid: number): number {
+    return this.threads.get(tid)?.tgid ?? tid;
+  }
+
+  runNs(tid: number): number {
+    return this.threads.get(tid)?.runNs ?? 0;
+  }
+
+  processLabel(tgid: number): string {
+    return processLabel(this.processes.get(tgid)?.comm ?? this.threads.get(tgid)?.comm, tgid);
+  }
+
+  processRunNs(tgid: number): number {
+    return this.processes.get(tgid)?.runNs ?? 0;
+  }
+}

@@ -1,0 +1,66 @@
+import type { Distribution } from '../model/histograms.js';
+import type { VegaLiteSpec } from '../types.js';
+import { OTHER_PROCESSES } from '../model/cpu-rows.js';
+import { formatDuration } from '../html/format.js';
+import { CONFIG, DURATION_LABEL, OTHER_COLOR, PROCESS_COLORS, SCHEMA, decades, durationText } from './common.js';
+
+export interface DistributionData {
+  distribution: Distribution;
+  title: string;
+  /** Process color order, shared with the CPU timeline. */
+  processes: string[];
+  width: number;
+}
+
+/** A histogram, stacked by process: log-binned durations on a log axis, or unit-binned counts. */
+export function distributionSpec(d: DistributionData): VegaLiteSpec {
+  const dist = d.distribution;
+  const name = `dist_${dist.id}`;
+  const procs = [...d.processes, OTHER_PROCESSES];
+  const range = procs.map((p, i) => (p === OTHER_PROCESSES ? OTHER_COLOR : PROCESS_COLORS[i % PROCESS_COLORS.length]!));
+  const lo = dist.rows.length > 0 ? Math.min(...dist.rows.map((r) => Number(r.b0))) : 1;
+  const hi = dist.rows.length > 0 ? Math.max(...dist.rows.map((r) => Number(r.b1))) : 10;
+  const isLog = dist.scale === 'log';
+  const isNs = dist.unit === 'ns';
+  const subtitle =
+    dist.samples === 0
+      ? 'no samples in this capture'
+      : `n = ${dist.samples.toLocaleString('en-US')} · median ${isNs ? formatDuration(dist.p50) : dist.p50} · p95 ${isNs ? formatDuration(dist.p95) : dist.p95}`;
+  const binText = isNs ? `${durationText('datum.b0')} + ' – ' + ${durationText('datum.b1')}` : "datum.b0 + (datum.b1 - datum.b0 > 1 ? ' – ' + datum.b1 : '')";
+  return {
+    $schema: SCHEMA,
+    config: CONFIG,
+    datasets: { [name]: dist.rows },
+    data: { name },
+    title: { text: d.title, subtitle },
+    width: d.width,
+    height: 170,
+    transform: [{ calculate: binText, as: 'bin' }],
+    mark: { type: 'bar', stroke: '#ffffff', strokeWidth: 0.5 },
+    encoding: {
+      x: {
+        field: 'b0',
+        type: 'quantitative',
+        title: isNs ? null : 'slices',
+        scale: isLog ? { type: 'log', domain: [lo, hi] } : { zero: false, nice: false },
+        axis: isNs ? { values: decades(lo, hi), labelExpr: DURATION_LABEL, grid: true } : { tickMinStep: 1, format: 'd' },
+      },
+      x2: { field: 'b1' },
+      y: { field: 'n', type: 'quantitative', title: 'count', stack: 'zero' },
+      color: {
+        field: 'proc',
+        type: 'nominal',
+        title: 'process',
+        sort: null,
+        scale: { domain: procs, range },
+        legend: null,
+      },
+      order: { field: 'proc', sort: 'ascending' },
+      tooltip: [
+        { field: 'proc', title: 'process' },
+        { field: 'bin', title: 'range' },
+        { field: 'n', title: 'count', format: ',d' },
+      ],
+    },
+  } satisfies VegaLiteSpec;
+}

@@ -1,0 +1,54 @@
+import type { TopLevelSpec } from 'vega-lite';
+import type { Analysis } from '../analyze/types.js';
+import type { CaptureMeta } from '../capture/meta.js';
+
+/** A Vega-Lite specification as handed to vega-lite's compile(). */
+export type VegaLiteSpec = TopLevelSpec;
+
+/** One row of chart data: flat, JSON-safe values only. */
+export type Row = Record<string, string | number | boolean | null>;
+
+/** Caps the report applies on top of the analysis detail budget, so any capture gives a bounded page. */
+export interface ReportBudget {
+  /** Thread lanes in the state timeline (top threads by run time). */
+  maxLanes: number;
+  /** State intervals drawn in the state timeline; shorter ones are merged beyond this. */
+  maxIntervals: number;
+  /** CPU spans drawn in the CPU timeline; shorter ones are merged beyond this. */
+  maxCpuSpans: number;
+  /** Wakeup marks (links and interrupt markers) in the state timeline. */
+  maxWakeMarks: number;
+  /** Wakeups of the lifeline thread drawn. */
+  maxLifelineWakeups: number;
+  /** Sources and targets in the wakeup matrix. */
+  maxMatrixSources: number;
+  maxMatrixTargets: number;
+  /** Rows in each metrics table. */
+  maxTableRows: number;
+  /** Processes told apart by color in distributions and the CPU timeline. */
+  maxColoredProcesses: number;
+}
+
+export interface ReportOptions {
+  /** Show wall-clock times in UTC instead of the recording machine's zone. */
+  utc?: boolean;
+  /** Number of thread lanes (overrides budget.maxLanes). */
+  top?: number;
+  /** Threads to put first; the first one is the lifeline thread. */
+  tid?: number[];
+  /** Renderer used in the browser; canvas is faster for big captures, svg is inspectable. */
+  renderer?: 'canvas' | 'svg';
+  budget?: Partial<ReportBudget>;
+}
+
+export interface ReportInput {
+  meta: CaptureMeta;
+  analysis: Analysis;
+  options: ReportOptions;
+}
+
+export interface BuiltReport {
+  html: string;
+  /** Every chart of the page, keyed by chart id, each complete with its data. */
+  specs: Record<string, VegaLiteSpec>;
+}

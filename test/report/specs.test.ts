@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { buildReport } from '../../src/report/index.js';
+import { cpuTimelineSpec } from '../../src/report/specs/cpu-timeline.js';
+import { distributionSpec } from '../../src/report/specs/distribution.js';
+import { lifelineSpec } from '../../src/report/specs/lifeline.js';
+import { stateTimelineSpec } from '../../src/report/specs/state-timeline.js';
+import { wakeupMatrixSpec } from '../../src/report/specs/wakeup-matrix.js';
+import type { VegaLiteSpec } from '../../src/report/types.js';
+import { compileQuietly, encodedFields, missingFields } from './spec-check.js';
+import { syntheticAnalysis, syntheticMeta } from './synthetic.js';
+
+const built = buildReport({ meta: syntheticMeta(), analysis: syntheticAnalysis({ durationMs: 400, hostile: true }), options: { tid: [1010] } });
+
+const EXPECTED = ['state-timeline', 'cpu-timeline', 'wakeup-matrix', 'dist-sleep', 'dist-runq', 'dist-burstRun', 'dist-burstSlices', 'dist-slice', 'lifeline'];
+
+describe('chart specs from a synthetic capture', () => {
+  it('builds every chart', () => {
+    expect(Object.keys(built.specs).sort()).toEqual([...EXPECTED].sort());
+  });
+
+  describe.each(EXPECTED)('%s', (id) => {
+    const spec = built.specs[id]!;
+
+    it('compiles with vega-lite without warnings', () => {
+      const log = compileQuietly(spec);
+      expect(log.errors).toEqual([]);
+      expect(log.warnings).toEqual([]);
+    });
+
+    it('reads only fields its data rows have', () => {
+      expect(encodedFields(spec).length).toBeGreaterThan(0);
+      expect(missingFields(spec)).toEqual([]);
+    });
+
+    it('carries data in every dataset it reads', () => {
+      const datasets = (spec as { datasets: Record<string, unknown[]> }).datasets;
+      const used = new Set(encodedFields(spec).map((u) => u.dataset));
+      for (const name of used) expect(datasets[name]!.length, name).toBeGreaterThan(0);
+    });
+  });
+});
+
+describe('chart specs with no data', () => {
+  const empty: Record<string, VegaLiteSpec> = {
+    'state timeline': stateTimelineSpec({ lanes: [], states: [], overview: [], links: [], marks: [], kinds: [], durationMs: 1, wallStart: 'x', width: 400 }),
+    'cpu timeline': cpuTimelineSpec({ spans: [], lanes: ['cpu 0'], groups: [], durationMs: 1, wallStart: 'x', width: 400 }),
+    'wakeup matrix': wakeupMatrixSpec({ cells: [], sources: [], sourceOrder: [], targetOrder: [] }),
+    distribution: distributionSpec({
+      distribution: { id: 'sleep', scale: 'log', unit: 'ns', rows: [], samples: 0, p50: 0, p95: 0 },
+      title: 'Sleep',
+      processes: [],
+      width: 300,
+    }),
+    lifeline: lifelineSpec({
+      rows: { tid: 1, label: 'a 1', lanes: ['a 1'], phases: [], events: [], links: [], hops: [], durations: [], total: 0, stride: 1 },
+      durationMs: 1,
+      wallStart: 'x',
+      width: 400,
+    }),
+  };
+  it.each(Object.keys(empty))('%s compiles without warnings', (name) => {
+    const log = compileQuietly(empty[name]!);
+    expect(log.errors).toEqual([]);
+    expect(log.warnings).toEqual([]);
+  });
+});
