@@ -1,0 +1,87 @@
+/**
+ * Writes a capture as an Arrow IPC stream. Every appended batch reaches the
+ * file in one write before append() returns, so a killed recorder leaves a
+ * stream whose whole batches all read back. finish() adds the trailer: one
+ * Kind.META row holding the final CaptureMeta as JSON, then end-of-stream.
+ */
+import fs from 'node:fs';
+import { AsyncByteQueue, RecordBatchStreamWriter, type Schema } from 'apache-arrow';
+import { Kind } from '../record/event-layout.js';
+import { captureSchema, toRecordBatch } from './arrow-columns.js';
+import { sliceRows } from './batch-rows.js';
+import { batchFromRows, type EventBatch } from './event-batch.js';
+import type { CaptureMeta } from './meta.js';
+import { metaToJson } from './meta-codec.js';
+import type { CaptureWriter } from './types.js';
+
+/** Largest record batch written; bigger appends are split so readers stay light. */
+export const ARROW_MAX_BATCH_ROWS = 65536;
+
+/** Collects the encoder's output so that each message is written with one call. */
+class PendingBytes extends AsyncByteQueue {
+  private chunks: Uint8Array[] = [];
+
+  override write(value: Uint8Array): void {
+    if (value.byteLength > 0) this.chunks.push(value);
+  }
+
+  /** Writes everything collected to `fd`; returns the byte count. */
+  flushTo(fd: number): number {
+    if (this.chunks.length === 0) return 0;
+    const all = Buffer.concat(this.chunks);
+    this.chunks = [];
+    let done = 0;
+    while (done < all.length) done += fs.writeSync(fd, all, done, all.length - done);
+    return all.length;
+  }
+}
+
+export class ArrowCaptureWriter implements CaptureWriter {
+  readonly format = 'arrow' as const;
+  private readonly schema: Schema;
+  private readonly sink = new PendingBytes();
+  private readonly encoder: RecordBatchStreamWriter;
+  private written = 0;
+  private events = 0;
+  private closed = false;
+
+  /** `fd` is the capture file, already created and empty; the writer owns it from now on. */
+  constructor(
+    readonly path: string,
+    private readonly fd: number,
+    meta: CaptureMeta,
+  ) {
+    this.schema = captureSchema(metaToJson({ ...meta, complete: false, events: 0 }));
+    this.encoder = new RecordBatchStreamWriter({ autoDestroy: false });
+    this.encoder.reset(this.sink, this.schema); // writes the schema message
+    this.written += this.sink.flushTo(fd);
+  }
+
+  append(batch: EventBatch): void {
+    for (let start = 0; start < batch.length; start += ARROW_MAX_BATCH_ROWS) {
+      const end = Math.min(batch.length, start + ARROW_MAX_BATCH_ROWS);
+      const rows = start === 0 && end === batch.length ? batch : sliceRows(batch, start, end);
+      this.encoder.write(toRecordBatch(this.schema, rows));
+      this.written += this.sink.flushTo(this.fd);
+    }
+    this.events += batch.length;
+  }
+
+  async finish(meta: CaptureMeta): Promise<void> {
+    if (this.closed) return;
+    const final = { ...meta, events: this.events, complete: true };
+    const trailer = batchFromRows([
+      { ts: final.endNs, cpu: 0, kind: Kind.META, flags: 0, tid: 0, tid2: 0, a: 0, b: 0, c: 0, name: metaToJson(final) },
+    ]);
+    this.encoder.write(toRecordBatch(this.schema, trailer));
+    this.encoder.finish(); // end-of-stream marker
+    this.written += this.sink.flushTo(this.fd);
+    fs.fsyncSync(this.fd);
+    fs.closeSync(this.fd);
+    this.closed = true;
+  }
+
+  bytes(): number {
+    return this.written;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Row-level operations on EventBatch: slicing, gathering rows in a given
+ * order, and joining batches. Names follow their rows.
+ */
+import { allocBatch, NUMERIC_COLUMNS, type EventBatch } from './event-batch.js';
+
+/** Rows [start, end) as a view (no copy of the numeric columns). */
+export function sliceRows(b: EventBatch, start: number, end: number): EventBatch {
+  const names = new Map<number, string>();
+  for (const [row, name] of b.names) {
+    if (row >= start && row < end) names.set(row - start, name);
+  }
+  return {
+    length: end - start,
+    ts: b.ts.subarray(start, end),
+    cpu: b.cpu.subarray(start, end),
+    kind: b.kind.subarray(start, end),
+    flags: b.flags.subarray(start, end),
+    tid: b.tid.subarray(start, end),
+    tid2: b.tid2.subarray(start, end),
+    a: b.a.subarray(start, end),
+    b: b.b.subarray(start, end),
+    c: b.c.subarray(start, end),
+    names,
+  };
+}
+
+/**
+ * A new batch holding rows `order[from..to)` of `b`, in that order.
+ * `inverse` maps a source row to its position in `order` (needed only when
+ * `b` has names).
+ */
+export function gatherRows(
+  b: EventBatch,
+  order: ArrayLike<number>,
+  from: number,
+  to: number,
+  inverse?: Int32Array,
+): EventBatch {
+  const n = to - from;
+  const out = allocBatch(n);
+  for (const col of NUMERIC_COLUMNS) {
+    const src = b[col];
+    const dst = out[col];
+    for (let j = 0; j < n; j++) dst[j] = src[order[from + j]!]!;
+  }
+  if (b.names.size > 0) {
+    if (!inverse) throw new Error('gatherRows: inverse order required for named rows');
+    for (const [row, name] of b.names) {
+      const pos = inverse[row]!;
+      if (pos >= from && pos < to) out.names.set(pos - from, name);
+    }
+  }
+  out.length = n;
+  return out;
+}
+
+/** Rows of `first` followed by rows of `second`, copied into one batch. */
+export function concatRows(first: EventBatch, second: EventBatch): EventBatch {
+  const n1 = first.length;
+  const out = allocBatch(n1 + second.length);
+  for (const col of NUMERIC_COLUMNS) {
+    out[col].set(first[col].subarray(0, n1), 0);
+    out[col].set(second[col].subarray(0, second.length), n1);
+  }
+  for (const [row, name] of first.names) if (row < n1) out.names.set(row, name);
+  for (const [row, name] of second.names) if (row < second.length) out.names.set(n1 + row, name);
+  out.length = n1 + second.length;
+  return out;
+}
+
+/** True when ts is non-decreasing over the batch's rows. */
+export function isSortedByTs(b: EventBatch): boolean {
+  const ts = b.ts;
+  for (let i = 1; i < b.length; i++) if (ts[i]! < ts[i - 1]!) return false;
+  return true;
+}

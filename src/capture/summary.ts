@@ -1,0 +1,207 @@
+/**
+ * What `lifeline info` prints about a capture: its meta facts, event counts
+ * by kind and by wakeup context, size on disk and losses.
+ */
+import { msg } from '../messages.js';
+import { Ctx, CTX_NAMES, Flag, Kind, KIND_NAMES } from '../record/event-layout.js';
+import { captureBytes } from './file-size.js';
+import type { CaptureFormat, CaptureMeta } from './meta.js';
+import type { Capture } from './types.js';
+
+export interface WakeupContextCounts {
+  task: number;
+  hardirq: number;
+  softirq: number;
+  nmi: number;
+  /** Flag counts over the same WAKING / WAKEUP_NEW rows. */
+  remote: number;
+  idle: number;
+  spurious: number;
+  unsure: number;
+}
+
+export interface CaptureSummary {
+  path: string;
+  format: CaptureFormat;
+  meta: CaptureMeta;
+  /** Events read from the file (META rows excluded). */
+  events: number;
+  /** Events per kind name (KIND_NAMES), kinds that occur only. */
+  kinds: Record<string, number>;
+  wakeups: WakeupContextCounts;
+  bytes: number;
+  bytesPerEvent: number;
+  lost: number;
+  /** First and last event timestamps (monotonic ns), null when there are no events. */
+  firstTs: number | null;
+  lastTs: number | null;
+  /** Wall clock at meta.startNs, ms since the epoch. */
+  startWallMs: number;
+  /** Recording length: end − start when finished, else up to the last event. */
+  durationNs: number;
+}
+
+/** Reads every event of `capture` once and gathers the summary. */
+export async function summarizeCapture(capture: Capture): Promise<CaptureSummary> {
+  const byKind = new Float64Array(256);
+  const ctx = new Float64Array(4);
+  let remote = 0;
+  let idle = 0;
+  let spurious = 0;
+  let unsure = 0;
+  let events = 0;
+  let firstTs: number | null = null;
+  let lastTs: number | null = null;
+  for await (const b of capture.batches()) {
+    if (b.length === 0) continue;
+    const { kind, flags } = b;
+    for (let i = 0; i < b.length; i++) {
+      const k = kind[i]!;
+      byKind[k]!++;
+      if (k === Kind.WAKING || k === Kind.WAKEUP_NEW) {
+        const f = flags[i]!;
+        ctx[f & Flag.CTX_MASK]!++;
+        if (f & Flag.REMOTE) remote++;
+        if (f & Flag.IDLE) idle++;
+        if (f & Flag.ON_RQ) spurious++;
+        if (f & Flag.UNSURE) unsure++;
+      }
+    }
+    events += b.length;
+    firstTs ??= b.ts[0]!;
+    lastTs = b.ts[b.length - 1]!;
+  }
+  const kinds: Record<string, number> = {};
+  byKind.forEach((count, k) => {
+    if (count > 0) kinds[KIND_NAMES[k] ?? `kind ${k}`] = count;
+  });
+  const { meta } = capture;
+  const bytes = captureBytes(capture.path);
+  const end = meta.complete && meta.endNs > 0 ? meta.endNs : (lastTs ?? meta.startNs);
+  return {
+    path: capture.path,
+    format: capture.format,
+    meta,
+    events,
+    kinds,
+    wakeups: {
+      task: ctx[Ctx.TASK]!,
+      hardirq: ctx[Ctx.HARDIRQ]!,
+      softirq: ctx[Ctx.SOFTIRQ]!,
+      nmi: ctx[Ctx.NMI]!,
+      remote,
+      idle,
+      spurious,
+      unsure,
+    },
+    bytes,
+    bytesPerEvent: events > 0 ? bytes / events : 0,
+    lost: meta.lost,
+    firstTs,
+    lastTs,
+    startWallMs: meta.startNs / 1e6 + meta.clockOffsetMs,
+    durationNs: Math.max(0, end - meta.startNs),
+  };
+}
+
+/** A zone Intl accepts: the recording machine's, else this machine's. */
+function usableZone(zone: string): string {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone;
+  } catch {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone;
+  }
+}
+
+/** "2025-06-01 14:03:12.345" in `zone`, plus the zone's UTC offset ("GMT+02:00"). */
+export function wallTime(ms: number, zone: string): { text: string; offset: string } {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    fractionalSecondDigits: 3,
+    hourCycle: 'h23',
+    timeZoneName: 'longOffset',
+  }).formatToParts(new Date(ms));
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return {
+    text: `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}.${get('fractionalSecond')}`,
+    offset: get('timeZoneName').replace(/^GMT$/, 'GMT+00:00'),
+  };
+}
+
+/** The summary as a plain JSON-ready object (what `lifeline info --json` prints). */
+export function infoObject(s: CaptureSummary): Record<string, unknown> {
+  const zone = usableZone(s.meta.timezone);
+  const local = wallTime(s.startWallMs, zone);
+  return {
+    path: s.path,
+    format: s.format,
+    formatVersion: s.meta.formatVersion,
+    complete: s.meta.complete,
+    start: {
+      monotonicNs: s.meta.startNs,
+      local: `${local.text} ${zone} (${local.offset})`,
+      utc: new Date(s.startWallMs).toISOString(),
+      timezone: zone,
+    },
+    durationNs: s.durationNs,
+    host: { hostname: s.meta.hostname, kernel: s.meta.kernel, cpus: s.meta.cpus },
+    tool: s.meta.tool,
+    command: s.meta.command,
+    exitCode: s.meta.exitCode,
+    filters: s.meta.filters,
+    skippedTracepoints: s.meta.skippedTracepoints,
+    events: s.events,
+    kinds: s.kinds,
+    wakeups: s.wakeups,
+    bytes: s.bytes,
+    bytesPerEvent: Number(s.bytesPerEvent.toFixed(2)),
+    lost: s.lost,
+    lostPerCpu: s.meta.lostPerCpu,
+  };
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+
+function megabytes(bytes: number): string {
+  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(1)} kB`;
+}
+
+function counts(entries: Array<[string, number]>): string {
+  return entries.map(([k, v]) => `${k} ${int(v)}`).join('  ');
+}
+
+/** The human text block of `lifeline info`, or its JSON with `json: true`. */
+export function formatInfo(s: CaptureSummary, options: { json?: boolean } = {}): string {
+  if (options.json) return JSON.stringify(infoObject(s), null, 2);
+  const m = s.meta;
+  const zone = usableZone(m.timezone);
+  const local = wallTime(s.startWallMs, zone);
+  const utc = wallTime(s.startWallMs, 'UTC');
+  const command = m.command ? `${m.command.join(' ')}${m.exitCode === null ? '' : `   (exit ${m.exitCode})`}` : msg.wholeMachine();
+  const lines: Array<[string, string]> = [
+    ['capture', `${s.path} (${s.format}, format ${m.formatVersion}${m.tool ? `, ${m.tool}` : ''})`],
+    ['status', m.complete ? 'complete' : msg.captureIncomplete()],
+    ['start', `${local.text} ${zone} (${local.offset})`],
+    ['', `${utc.text} UTC`],
+    ['duration', `${(s.durationNs / 1e9).toFixed(3)} s`],
+    ['host', `${m.hostname}, Linux ${m.kernel}, ${m.cpus} CPUs`],
+    ['command', command],
+    ['filters', `irq spans ${m.filters.irqSpans ? 'on' : 'off'}, tgid ${m.filters.tgid > 0 ? m.filters.tgid : 'all'}`],
+    ['events', `${int(s.events)}   lost ${int(s.lost)}`],
+    ['size', `${megabytes(s.bytes)}, ${s.bytesPerEvent.toFixed(1)} bytes/event`],
+    ['kinds', counts(Object.entries(s.kinds))],
+    ['wakeups', counts(CTX_NAMES.map((c) => [c, s.wakeups[c]]))],
+    ['', counts([['remote', s.wakeups.remote], ['idle', s.wakeups.idle], ['spurious', s.wakeups.spurious], ['unsure', s.wakeups.unsure]])],
+  ];
+  if (s.lost > 0) lines.push(['lost/cpu', m.lostPerCpu.map((n, cpu) => `cpu${cpu} ${int(n)}`).join('  ')]);
+  if (m.skippedTracepoints.length > 0) lines.push(['skipped', m.skippedTracepoints.join(', ')]);
+  const width = Math.max(...lines.map(([k]) => k.length));
+  return lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+}
