@@ -48,8 +48,16 @@ export interface ThreadMetrics {
   meanSlicesPerBurst: number;
   reattributed: number;
   wakers: WakerCount[];
-  /** True when lost events or a capture edge left this thread's state uncertain for part of the run. */
+  /** True when lost events left this thread's state inconsistent for part of the run (its numbers skip that part). */
   uncertain?: boolean;
+  /** Run-queue delay after preemptions (switch-out in R) to the next switch-in; runqDelayNs is after wakeups. */
+  preemptDelayNs?: DelayStats;
+  /** Preemptions measured in preemptDelayNs. */
+  preemptions?: number;
+  /** Wakings that found the thread still on a run queue (ON_RQ): not in `wakeups`, ended no sleep. */
+  spuriousWakeups?: number;
+  /** 0 for the first thread seen with this tid, 1 for the next one after it exited, … */
+  generation?: number;
 }
 
 export interface ProcessMetrics extends Omit<ThreadMetrics, 'tid'> {
@@ -59,6 +67,13 @@ export interface ProcessMetrics extends Omit<ThreadMetrics, 'tid'> {
 export interface Edge {
   from: WakeSource;
   to: { tid: number; tgid: number; comm: string };
+  count: number;
+}
+
+/** An edge of the process-level graph (task sources merged by process). */
+export interface ProcessEdge {
+  from: WakeSource;
+  to: { tgid: number; comm: string };
   count: number;
 }
 
@@ -76,6 +91,8 @@ export interface AnalysisResult {
   processes: ProcessMetrics[];
   edges: Edge[];
   reattributed: number;
+  /** The who-wakes-whom graph merged per process. */
+  processEdges?: ProcessEdge[];
 }
 
 /* ---- Detail for the report and chain views (bounded by a budget) ---- */

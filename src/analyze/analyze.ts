@@ -1,0 +1,91 @@
+/**
+ * analyze(): replay a capture once and compute every metric.
+ *
+ * 1. check the options and set up the window;
+ * 2. build the metric modules (and the detail modules when asked);
+ * 3. replay the batches through the engine;
+ * 4. close the open states at the capture end;
+ * 5. select threads (filters) and assemble the result and the detail.
+ */
+import type { Capture } from '../capture/types.js';
+import { Bursts } from './bursts.js';
+import { CpuSpans } from './cpu-spans.js';
+import { resolveBudget } from './detail-budget.js';
+import { Engine } from './engine.js';
+import { checkOptions, threadFilter } from './filters.js';
+import type { Metric } from './metric.js';
+import { buildResult, selectThreads } from './result.js';
+import { RunqDelay } from './runq-delay.js';
+import { Sleeps } from './sleeps.js';
+import { Slices } from './slices.js';
+import { Names } from './sources.js';
+import { ThreadTable } from './thread-table.js';
+import { Timeline } from './timeline.js';
+import type { Analysis, AnalysisDetail, AnalyzeOptions } from './types.js';
+import { WakeupLog } from './wakeup-log.js';
+import { Wakers } from './wakers.js';
+import { windowFor } from './window.js';
+
+export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Promise<Analysis> {
+  // 1. options and window
+  checkOptions(opts);
+  const meta = capture.meta;
+  const window = windowFor(meta.startNs, opts.fromNs, opts.toNs);
+
+  // 2. modules
+  const threads = new ThreadTable();
+  const names = new Names();
+  const slices = new Slices();
+  const sleeps = new Sleeps();
+  const wakers = new Wakers(threads, names);
+  const metrics: Metric[] = [slices, sleeps, new RunqDelay(), new Bursts(), wakers];
+  const budget = resolveBudget(opts.detail);
+  const detailMetrics: Metric[] =
+    budget === null
+      ? []
+      : [
+          new Timeline(threads, budget.maxIntervals),
+          new CpuSpans(threads, names, budget.maxCpuSpans),
+          new WakeupLog(threads, names, budget.maxWakeups),
+        ];
+  const engine = new Engine(threads, names, [...metrics, ...detailMetrics], {
+    startNs: meta.startNs,
+    cpus: meta.cpus,
+    window,
+  });
+
+  // 3. replay
+  for await (const batch of capture.batches()) {
+    engine.feed(batch);
+    opts.onProgress?.(engine.events);
+  }
+
+  // 4. capture end
+  const startNs = meta.startNs > 0 ? meta.startNs : Number.isNaN(engine.firstTs) ? 0 : engine.firstTs;
+  const lastTs = Number.isNaN(engine.lastTs) ? startNs : engine.lastTs;
+  const endNs = Math.max(meta.endNs, lastTs);
+  engine.finish(endNs);
+
+  // 5. result and detail
+  const filter = threadFilter(opts, threads);
+  const input = {
+    format: capture.format,
+    meta,
+    events: engine.events,
+    startNs,
+    endNs,
+    threads,
+    names,
+    metrics,
+    slices,
+    sleeps,
+    wakers,
+    filter,
+  };
+  const selected = selectThreads(input);
+  const result = buildResult(input, selected);
+  if (budget === null) return { result };
+  const detail: AnalysisDetail = { intervals: [], cpuSpans: [], wakeups: [], reduced: [] };
+  for (const m of detailMetrics) m.fillDetail?.(filter, { startNs }, detail);
+  return { result, detail };
+}

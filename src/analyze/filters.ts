@@ -1,0 +1,44 @@
+/**
+ * Thread selection (--pid, --tid, --comm): a thread is kept when any given
+ * filter matches it (no filter keeps all). --comm matches the thread's
+ * latest name, so selection happens after the replay.
+ */
+import { LifelineError } from '../errors.js';
+import { msg } from '../messages.js';
+import type { ThreadTable } from './thread-table.js';
+import type { AnalyzeOptions } from './types.js';
+
+export type ThreadFilter = (th: number) => boolean;
+
+export function threadFilter(opts: AnalyzeOptions, threads: ThreadTable): ThreadFilter {
+  const pids = opts.pid !== undefined && opts.pid.length > 0 ? new Set(opts.pid) : null;
+  const tids = opts.tid !== undefined && opts.tid.length > 0 ? new Set(opts.tid) : null;
+  // Without g/y a RegExp keeps no state between test() calls.
+  const comm = opts.comm !== undefined ? new RegExp(opts.comm.source, opts.comm.flags.replace(/[gy]/g, '')) : null;
+  if (pids === null && tids === null && comm === null) return () => true;
+  return (th) => {
+    const rec = threads.recs[th]!;
+    return (
+      (tids !== null && tids.has(rec.tid)) ||
+      (pids !== null && pids.has(threads.tgidOf(th))) ||
+      (comm !== null && comm.test(rec.comm))
+    );
+  };
+}
+
+/** Checks the options a user typed; throws a one-line LifelineError. */
+export function checkOptions(opts: AnalyzeOptions): void {
+  for (const [what, list] of [
+    ['--pid', opts.pid],
+    ['--tid', opts.tid],
+  ] as const) {
+    for (const v of list ?? []) {
+      if (!Number.isInteger(v) || v <= 0) throw new LifelineError('bad-filter', msg.badIdFilter(what, v));
+    }
+  }
+  const { fromNs, toNs } = opts;
+  if (fromNs !== undefined && (!Number.isFinite(fromNs) || fromNs < 0)) throw new LifelineError('bad-window', msg.badWindow(fromNs, toNs));
+  if (toNs !== undefined && (!Number.isFinite(toNs) || toNs < 0 || (fromNs !== undefined && toNs < fromNs))) {
+    throw new LifelineError('bad-window', msg.badWindow(fromNs, toNs));
+  }
+}

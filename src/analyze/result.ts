@@ -1,0 +1,114 @@
+/** Assembles the AnalysisResult from the metric modules once the replay is over. */
+import type { CaptureFormat, CaptureMeta } from '../capture/meta.js';
+import type { ThreadFilter } from './filters.js';
+import { processEdges, threadEdges } from './graph.js';
+import type { Metric } from './metric.js';
+import type { Sleeps } from './sleeps.js';
+import type { Slices } from './slices.js';
+import type { Names } from './sources.js';
+import type { ThreadTable } from './thread-table.js';
+import type { AnalysisResult, ProcessMetrics, ThreadMetrics } from './types.js';
+import type { Wakers } from './wakers.js';
+
+export interface ResultInput {
+  format: CaptureFormat;
+  meta: CaptureMeta;
+  events: number;
+  /** Capture start and end used for the duration (absolute ns). */
+  startNs: number;
+  endNs: number;
+  threads: ThreadTable;
+  names: Names;
+  metrics: readonly Metric[];
+  slices: Slices;
+  sleeps: Sleeps;
+  wakers: Wakers;
+  filter: ThreadFilter;
+}
+
+/** Threads with anything to show inside the window that the filters keep. */
+export function selectThreads(r: ResultInput): number[] {
+  const out: number[] = [];
+  for (let th = 0; th < r.threads.size; th++) {
+    const seen = r.slices.runNs(th) > 0 || r.sleeps.count(th) > 0 || r.wakers.active(th);
+    if (seen && r.filter(th)) out.push(th);
+  }
+  return out;
+}
+
+export function buildResult(r: ResultInput, selected: readonly number[]): AnalysisResult {
+  const threads = selected.map((th) => threadMetrics(r, th)).sort(byRun);
+  const groups = new Map<number, number[]>();
+  for (const th of selected) {
+    const tgid = r.threads.tgidOf(th);
+    const list = groups.get(tgid);
+    if (list === undefined) groups.set(tgid, [th]);
+    else list.push(th);
+  }
+  const processes = [...groups.entries()].map(([tgid, ths]) => processMetrics(r, tgid, ths)).sort(byRun);
+  const isSelected = new Set(selected);
+  const graph = { threads: r.threads, names: r.names, wakers: r.wakers, selected, isSelected: (th: number) => isSelected.has(th) };
+  return {
+    capture: {
+      format: r.format,
+      events: r.events,
+      lost: r.meta.lost,
+      startWall: new Date(r.startNs / 1e6 + r.meta.clockOffsetMs).toISOString(),
+      durationNs: Math.max(0, r.endNs - r.startNs),
+    },
+    threads,
+    processes,
+    edges: threadEdges(graph),
+    reattributed: threads.reduce((sum, t) => sum + t.reattributed, 0),
+    processEdges: processEdges(graph),
+  };
+}
+
+function emptyMetrics(): Omit<ThreadMetrics, 'tid' | 'tgid' | 'comm'> {
+  return {
+    runNs: 0,
+    slices: 0,
+    meanSliceNs: 0,
+    sleeps: 0,
+    sleepsS: 0,
+    sleepsD: 0,
+    sleepNs: { total: 0, mean: 0, p50: 0, p95: 0, max: 0 },
+    wakeups: 0,
+    runqDelayNs: { mean: 0, p95: 0, max: 0 },
+    bursts: 0,
+    meanBurstRunNs: 0,
+    meanSlicesPerBurst: 0,
+    reattributed: 0,
+    wakers: [],
+  };
+}
+
+function threadMetrics(r: ResultInput, th: number): ThreadMetrics {
+  const rec = r.threads.recs[th]!;
+  const out: ThreadMetrics = {
+    tid: rec.tid,
+    tgid: r.threads.tgidOf(th),
+    comm: r.threads.commOf(th),
+    ...emptyMetrics(),
+    generation: rec.generation,
+    uncertain: rec.uncertain,
+  };
+  for (const m of r.metrics) m.fillThread?.(th, out);
+  return out;
+}
+
+function processMetrics(r: ResultInput, tgid: number, ths: readonly number[]): ProcessMetrics {
+  const out: ProcessMetrics = {
+    tgid,
+    comm: r.threads.processComm(tgid) ?? r.threads.commOf(ths[0]!),
+    threads: ths.length,
+    ...emptyMetrics(),
+    uncertain: ths.some((th) => r.threads.recs[th]!.uncertain),
+  };
+  for (const m of r.metrics) m.fillProcess?.(ths, out);
+  return out;
+}
+
+function byRun(a: { runNs: number; comm: string; tgid: number }, b: { runNs: number; comm: string; tgid: number }): number {
+  return b.runNs - a.runNs || a.tgid - b.tgid || a.comm.localeCompare(b.comm);
+}

@@ -1,0 +1,89 @@
+/**
+ * Wakeup sources: a numeric key per source for the hot loop, and the
+ * WakeSource description built once at the end (IRQ and symbol names may
+ * arrive after the events that use them).
+ *
+ * Key layout: a task source is -(thread index + 1). Other sources are
+ * ((sym · 65536) + id) · 8 + code, with code = context (1 hardirq,
+ * 2 softirq, 3 nmi) + 4 when id is an x86 system vector; code 0 holds the
+ * special sources: UNKNOWN_KEY (context unsure) and IDLE_KEY (the idle task
+ * in task context).
+ */
+import { Ctx, Flag, SOFTIRQ_NAMES, SYSVEC_NAMES } from '../record/event-layout.js';
+import { Irq, type IrqKind } from './codes.js';
+import type { ThreadTable } from './thread-table.js';
+import type { WakeSource } from './types.js';
+
+export const UNKNOWN_KEY = 0;
+export const IDLE_KEY = 8;
+export const IDLE_COMM = 'swapper';
+export const UNSURE_REASON = 'context unsure';
+
+export function taskKey(th: number): number {
+  return -(th + 1);
+}
+
+export function taskOfKey(key: number): number {
+  return key < 0 ? -key - 1 : -1;
+}
+
+/** Source key of a WAKING / WAKEUP_NEW event (waker = thread of tid2, -1 for idle). */
+export function sourceKey(flags: number, b: number, c: number, waker: number): number {
+  if ((flags & Flag.UNSURE) !== 0) return UNKNOWN_KEY;
+  const ctx = flags & Flag.CTX_MASK;
+  if (ctx === Ctx.TASK) return waker >= 0 ? -(waker + 1) : IDLE_KEY;
+  const code = ctx + ((flags & Flag.SYSVEC) !== 0 ? 4 : 0);
+  return ((c > 0 ? c : 0) * 65536 + (b & 0xffff)) * 8 + code;
+}
+
+export function isInterruptKey(key: number): boolean {
+  return key > 0 && key % 8 !== 0;
+}
+
+/** Names of IRQs and kernel symbols, from IRQ_NAME and SYM rows. */
+export class Names {
+  readonly irq = new Map<number, string>();
+  readonly sym = new Map<number, string>();
+
+  /** "local_timer", "irq 24 virtio0-input.0", "TIMER", "nmi", with "/callback" when known. */
+  interruptName(kind: IrqKind, id: number, sysvec: boolean, sym: number): string {
+    let base: string;
+    if (kind === Irq.HARDIRQ) {
+      if (sysvec) base = SYSVEC_NAMES[id] ?? `vector ${id}`;
+      else {
+        const irqName = this.irq.get(id);
+        base = irqName === undefined ? `irq ${id}` : `irq ${id} ${irqName}`;
+      }
+    } else if (kind === Irq.SOFTIRQ) base = SOFTIRQ_NAMES[id] ?? `softirq ${id}`;
+    else base = 'nmi';
+    if (sym <= 0) return base;
+    return `${base}/${this.sym.get(sym) ?? `sym#${sym}`}`;
+  }
+
+  /** The public description of a source key (thread names as of the end of the replay). */
+  describe(key: number, threads: ThreadTable): WakeSource {
+    if (key < 0) {
+      const th = -key - 1;
+      return { kind: 'task', tid: threads.recs[th]!.tid, tgid: threads.tgidOf(th), comm: threads.commOf(th) };
+    }
+    if (key === IDLE_KEY) return { kind: 'task', tid: 0, tgid: 0, comm: IDLE_COMM };
+    const code = key % 8;
+    if (code === 0) return { kind: 'unknown', name: UNSURE_REASON };
+    const rest = (key - code) / 8;
+    const id = rest % 65536;
+    const sym = (rest - id) / 65536;
+    const kind = (code & 3) as IrqKind;
+    const name = this.interruptName(kind, id, (code & 4) !== 0, sym);
+    return { kind: kind === Irq.HARDIRQ ? 'hardirq' : kind === Irq.SOFTIRQ ? 'softirq' : 'nmi', name };
+  }
+}
+
+/** A printable one-word-ish label of a source: "hardirq local_timer/hrtimer_wakeup", "task stress 4312". */
+export function sourceLabel(s: WakeSource): string {
+  if (s.kind === 'task') {
+    if (s.tid !== undefined) return `task ${s.comm ?? '?'} ${s.tid}`;
+    return `process ${s.comm ?? '?'} ${s.tgid ?? '?'}`;
+  }
+  if (s.kind === 'unknown') return `unknown (${s.name ?? '?'})`;
+  return s.name !== undefined && s.name !== s.kind ? `${s.kind} ${s.name}` : s.kind;
+}

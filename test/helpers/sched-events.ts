@@ -1,0 +1,84 @@
+/** Builders of scheduler event rows for hand-written sequences (times in µs after the capture start). */
+import type { EventRow } from '../../src/capture/event-batch.js';
+import { CommReason, Ctx, Flag, Kind } from '../../src/record/event-layout.js';
+
+/** Capture start used by testMeta(): event times below are relative to it. */
+export const T0 = 1_000_000;
+export const us = (t: number): number => T0 + t * 1000;
+
+export const S = 1;
+export const D = 2;
+export const R = 0;
+export const IDLE_I = 0x402;
+export const DEAD = 0x80;
+
+const row = (over: Partial<EventRow> & Pick<EventRow, 'ts' | 'kind'>): EventRow => ({
+  cpu: 0,
+  flags: 0,
+  tid: 0,
+  tid2: 0,
+  a: 0,
+  b: 0,
+  c: 0,
+  ...over,
+});
+
+export function comm(tid: number, tgid: number, name: string, t = 0, reason: number = CommReason.SEEN): EventRow {
+  return row({ ts: us(t), kind: Kind.COMM, tid, a: tgid, flags: reason, name });
+}
+
+/** prev switches out in `state` on cpu, next switches in. */
+export function sw(t: number, cpu: number, prev: number, next: number, state = S, preempt = false): EventRow {
+  return row({ ts: us(t), cpu, kind: Kind.SWITCH, tid: prev, tid2: next, a: state, flags: preempt ? Flag.PREEMPT : 0 });
+}
+
+export interface WakeOpts {
+  ctx?: number;
+  sysvec?: boolean;
+  /** Context id: system vector, irq number or softirq vector. */
+  id?: number;
+  sym?: number;
+  extra?: number;
+  targetCpu?: number;
+}
+
+/** `target` woken on `cpu` while `current` is on it. */
+export function wake(t: number, cpu: number, target: number, current: number, o: WakeOpts = {}): EventRow {
+  let flags = (o.ctx ?? Ctx.TASK) | (o.sysvec === true ? Flag.SYSVEC : 0) | (o.extra ?? 0);
+  if (current === 0) flags |= Flag.IDLE;
+  return row({ ts: us(t), cpu, kind: Kind.WAKING, tid: target, tid2: current, a: o.targetCpu ?? cpu, b: o.id ?? 0, c: o.sym ?? 0, flags });
+}
+
+/** An hrtimer wakeup (local_timer vector, callback symbol `sym`). */
+export function hrtimerWake(t: number, cpu: number, target: number, current: number, sym = 1): EventRow {
+  return wake(t, cpu, target, current, { ctx: Ctx.HARDIRQ, sysvec: true, id: 1, sym });
+}
+
+export function wakeNew(t: number, cpu: number, child: number, parent: number): EventRow {
+  return { ...wake(t, cpu, child, parent), kind: Kind.WAKEUP_NEW };
+}
+
+export function sym(id: number, name: string): EventRow {
+  return row({ ts: us(0), kind: Kind.SYM, c: id, name });
+}
+
+export function irqName(irq: number, name: string): EventRow {
+  return row({ ts: us(0), kind: Kind.IRQ_NAME, a: irq, name });
+}
+
+export function fork(t: number, child: number, parent: number, childTgid: number, parentTgid: number): EventRow {
+  return row({ ts: us(t), kind: Kind.FORK, tid: child, tid2: parent, a: childTgid, b: parentTgid });
+}
+
+export function exit(t: number, tid: number, tgid: number): EventRow {
+  return row({ ts: us(t), kind: Kind.EXIT, tid, a: tgid });
+}
+
+export function irq(t0: number, t1: number, cpu: number, id: number, sysvec = false): EventRow[] {
+  const flags = sysvec ? Flag.SYSVEC : 0;
+  return [row({ ts: us(t0), cpu, kind: Kind.IRQ_ENTRY, a: id, flags }), row({ ts: us(t1), cpu, kind: Kind.IRQ_EXIT, a: id, flags })];
+}
+
+export function softirq(t0: number, t1: number, cpu: number, vec: number): EventRow[] {
+  return [row({ ts: us(t0), cpu, kind: Kind.SOFTIRQ_ENTRY, a: vec }), row({ ts: us(t1), cpu, kind: Kind.SOFTIRQ_EXIT, a: vec })];
+}
