@@ -26,11 +26,12 @@ export interface ResultInput {
   filter: ThreadFilter;
 }
 
-/** Threads with anything to show inside the window that the filters keep. */
+/** Threads the filters keep with anything to show inside the window (or made uncertain by lost events). */
 export function selectThreads(r: ResultInput): number[] {
   const out: number[] = [];
   for (let th = 0; th < r.threads.size; th++) {
-    const seen = r.slices.runNs(th) > 0 || r.sleeps.count(th) > 0 || r.wakers.active(th);
+    const rec = r.threads.recs[th]!;
+    const seen = r.slices.runNs(th) > 0 || r.sleeps.count(th) > 0 || r.wakers.active(th) || (rec.uncertain && rec.active);
     if (seen && r.filter(th)) out.push(th);
   }
   return out;
