@@ -46,7 +46,7 @@ function perfEvents(file, out) {
 function lifelineEvents(file, out) {
   const j = JSON.parse(spawnSync(process.execPath, [bin, 'info', '--json', file], { encoding: 'utf8' }).stdout);
   void out;
-  return { events: j.events, bytes: statSync(file).size, lost: j.meta.lost };
+  return { events: j.events, bytes: statSync(file).size, lost: j.lost };
 }
 
 const median = (xs) => {

@@ -10,6 +10,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -125,6 +127,7 @@ class Session : public Napi::ObjectWrap<Session> {
                         InstanceMethod("drain", &Session::Drain),
                         InstanceMethod("lost", &Session::Lost),
                         InstanceMethod("detach", &Session::DetachJs),
+                        InstanceMethod("interrupt", &Session::Interrupt),
                         InstanceMethod("close", &Session::Close)});
   }
 
@@ -224,10 +227,26 @@ class Session : public Napi::ObjectWrap<Session> {
     }
     rb_ = ring_buffer__new(bpf_map__fd(skel_->maps.events), AppendRecord, &pending_, nullptr);
     if (!rb_) return Fail("LL_RINGBUF_FAILED", "cannot open the ring buffer: " + TakeLog(), errno);
+    // Our own epoll set: the ring buffer's epoll fd plus an eventfd that interrupt() signals,
+    // so that a pending read returns at once when the recording stops.
+    efd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    ep_ = epoll_create1(EPOLL_CLOEXEC);
+    if (efd_ < 0 || ep_ < 0) return Fail("LL_RINGBUF_FAILED", "cannot create the reader's epoll set", errno);
+    struct epoll_event ev = {};
+    ev.events = EPOLLIN;
+    ev.data.fd = ring_buffer__epoll_fd(rb_);
+    if (epoll_ctl(ep_, EPOLL_CTL_ADD, ev.data.fd, &ev) < 0)
+      return Fail("LL_RINGBUF_FAILED", "cannot watch the ring buffer", errno);
+    ev.data.fd = efd_;
+    if (epoll_ctl(ep_, EPOLL_CTL_ADD, efd_, &ev) < 0)
+      return Fail("LL_RINGBUF_FAILED", "cannot watch the reader's eventfd", errno);
     return "";
   }
 
   void Destroy() {
+    if (ep_ >= 0) close(ep_);
+    if (efd_ >= 0) close(efd_);
+    ep_ = efd_ = -1;
     if (rb_) ring_buffer__free(rb_);
     rb_ = nullptr;
     if (skel_) lifeline_bpf__destroy(skel_);
@@ -278,6 +297,16 @@ class Session : public Napi::ObjectWrap<Session> {
     return info.Env().Undefined();
   }
 
+  // interrupt(): make a pending read() return now (safe from the JS thread while busy).
+  Napi::Value Interrupt(const Napi::CallbackInfo& info) {
+    if (efd_ >= 0) {
+      uint64_t one = 1;
+      ssize_t n = write(efd_, &one, sizeof(one));
+      (void)n;
+    }
+    return info.Env().Undefined();
+  }
+
   // close(): detach the programs (stops the events) and free everything.
   Napi::Value Close(const Napi::CallbackInfo& info) {
     if (busy) throw CodedError(info.Env(), "LL_BUSY", "cannot close while a read is in progress");
@@ -289,7 +318,19 @@ class Session : public Napi::ObjectWrap<Session> {
   // Called from the worker thread (read) or the JS thread (drain), never both.
   int Consume(std::vector<uint8_t>* out, int timeout_ms) {
     pending_.clear();
-    int n = timeout_ms > 0 ? ring_buffer__poll(rb_, timeout_ms) : ring_buffer__consume(rb_);
+    if (timeout_ms > 0) {
+      struct epoll_event evs[2];
+      int ready = epoll_wait(ep_, evs, 2, timeout_ms);
+      if (ready < 0 && errno != EINTR) return -errno;
+      for (int i = 0; i < ready; i++) {
+        if (evs[i].data.fd == efd_) {
+          uint64_t v;
+          ssize_t r = read(efd_, &v, sizeof(v));
+          (void)r;
+        }
+      }
+    }
+    int n = ring_buffer__consume(rb_);
     out->swap(pending_);
     return n;
   }
@@ -301,6 +342,7 @@ class Session : public Napi::ObjectWrap<Session> {
  private:
   lifeline_bpf* skel_ = nullptr;
   ring_buffer* rb_ = nullptr;
+  int ep_ = -1, efd_ = -1;
   std::vector<uint8_t> pending_;
   std::vector<std::string> skipped_;
   std::string code_, detail_;

@@ -26,6 +26,12 @@ export const msg = {
   badBuffer: (s: string) => `--buffer-mb must be a power of two (e.g. 16, 32, 64), not "${s}"`,
   progress: (sec: number, rate: number, events: number, lost: number) =>
     `recording ${sec.toFixed(0)} s  ${Math.round(rate).toLocaleString('en-US')} events/s  ${events.toLocaleString('en-US')} events  lost ${lost}`,
+  badIdList: (flag: string, s: string) => `${flag} takes comma-separated ids, not "${s}"`,
+  badSeconds: (flag: string, s: string) => `${flag} takes a number of seconds from the capture start, not "${s}"`,
+  badRegex: (s: string) => `--comm takes a regular expression; "${s}" is not one`,
+  badPositiveInt: (flag: string, s: string) => `${flag} takes a positive whole number, not "${s}"`,
+  chainNeedsTarget: () => 'lifeline chain needs --tid N or --pid N',
+  noSuchThread: (what: string) => `the capture has no wakeups of ${what} (after filters)`,
   lostEvents: (n: number) => `warning: ${n} events were lost (ring buffer full); enlarge it with --buffer-mb`,
   loadFailed: (first: string) => `${first} (run with LIFELINE_DEBUG=1 to print the verifier log)`,
   notRoot: () => 'lifeline record needs root (or CAP_BPF and CAP_PERFMON): run it with sudo',

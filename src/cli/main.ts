@@ -4,6 +4,8 @@ import { LifelineError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerRecord } from './record.js';
 import { registerInfo } from './info.js';
+import { registerAnalyze } from './analyze.js';
+import { registerChain } from './chain.js';
 
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -18,6 +20,8 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerRecord(program, exit);
   registerInfo(program, exit);
+  registerAnalyze(program, exit);
+  registerChain(program, exit);
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { record } from '../api.js';
-import { formatRecordSummary } from '../record/summary.js';
 import { msg } from '../messages.js';
 import { LifelineError } from '../errors.js';
 
@@ -26,6 +24,9 @@ export function registerRecord(program: Command, exit: (code: number) => void): 
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       try {
+        // Loaded on use: the CLI's start-up time is part of every recording's fixed cost.
+        const { record } = await import('../record/recorder.js');
+        const { formatRecordSummary } = await import('../record/summary.js');
         const res = await record({
           output: o.output as string | undefined,
           format: o.format as 'sqlite' | 'arrow',

@@ -20,6 +20,8 @@ export interface NativeSession {
   drain(): Buffer | null;
   lost(): number[];
   detach(): void;
+  /** Make a pending read() return now. */
+  interrupt(): void;
   close(): void;
 }
 

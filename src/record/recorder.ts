@@ -144,6 +144,7 @@ async function run(
   let timer: NodeJS.Timeout | null = null;
   const stop = () => {
     stopping = true;
+    session.interrupt();
   };
   const onAbort = () => {
     if (child && child.exitCode === null) child.kill('SIGTERM');

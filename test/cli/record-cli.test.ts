@@ -107,9 +107,9 @@ describe.skipIf(skipRecording)(`lifeline record (${skipReason})`, () => {
       const r = cli(['info', '--json', good]);
       expect(r.status).toBe(0);
       const j = JSON.parse(r.stdout);
-      expect(j.meta.hostname).toBe(os.hostname());
+      expect(j.host.hostname).toBe(os.hostname());
       expect(j.events).toBeGreaterThan(0);
-      expect(j.byKind.switch).toBeGreaterThan(0);
+      expect(j.kinds.switch).toBeGreaterThan(0);
     });
 
     it('gives one-line errors for a truncated, a foreign and a missing capture', () => {
