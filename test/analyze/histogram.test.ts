@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { Distribution, EXACT_LIMIT } from '../../src/analyze/histogram.js';
+
+describe('Distribution', () => {
+  it('is exact while small (nearest rank)', () => {
+    const d = new Distribution();
+    for (const v of [5, 1, 4, 2, 3]) d.add(v);
+    expect([d.percentile(0.5), d.percentile(0.95), d.max, d.mean, d.total]).toEqual([3, 5, 5, 3, 15]);
+  });
+
+  it('stays within 1 % beyond the exact limit, with exact count, mean and max', () => {
+    const d = new Distribution();
+    const values: number[] = [];
+    let x = 12345;
+    for (let i = 0; i < 50_000; i++) {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      const v = 1000 + (x % 10_000_000);
+      values.push(v);
+      d.add(v);
+    }
+    values.sort((a, b) => a - b);
+    for (const p of [0.5, 0.9, 0.95, 0.99]) {
+      const truth = values[Math.ceil(p * values.length) - 1]!;
+      expect(Math.abs(d.percentile(p) - truth) / truth).toBeLessThanOrEqual(0.01);
+    }
+    expect(d.count).toBe(50_000);
+    expect(d.max).toBe(values[values.length - 1]);
+    expect(d.mean).toBeCloseTo(values.reduce((a, b) => a + b, 0) / values.length, 6);
+  });
+
+  it('merges exact and bucketed parts', () => {
+    const a = new Distribution();
+    const b = new Distribution();
+    for (let i = 1; i <= EXACT_LIMIT * 2; i++) a.add(i * 1000);
+    for (let i = 1; i <= 10; i++) b.add(i);
+    b.merge(a);
+    expect(b.count).toBe(EXACT_LIMIT * 2 + 10);
+    expect(b.max).toBe(EXACT_LIMIT * 2 * 1000);
+    expect(Math.abs(b.percentile(0.5) - 251_000) / 251_000).toBeLessThanOrEqual(0.01);
+    expect(b.percentile(0.001)).toBeLessThanOrEqual(1.01);
+  });
+});

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { analyze, formatTable, parseSortKey, sanitize, toJson } from '../../src/analyze/index.js';
+import { LifelineError } from '../../src/errors.js';
+import { memoryCapture, testMeta } from '../helpers/memory-capture.js';
+import { comm, hrtimerWake, R, S, sw, sym, wake } from '../helpers/sched-events.js';
+
+const rows = [
+  comm(100, 100, 'stress'),
+  comm(200, 200, 'sleeper'),
+  comm(300, 300, 'evil\x1b[31mred\x07'),
+  sym(7, 'hrtimer_wakeup'),
+  sw(5, 1, 200, 0, S),
+  sw(6, 1, 0, 300),
+  sw(8, 1, 300, 0, S),
+  hrtimerWake(100, 0, 200, 100, 7),
+  sw(110, 0, 100, 200, R, true),
+  wake(130, 0, 300, 200),
+  sw(150, 0, 200, 300, S),
+  sw(170, 0, 300, 100, S),
+];
+
+describe('toJson', () => {
+  it('has exactly the documented keys', async () => {
+    const json = toJson(await analyze(memoryCapture(rows, { lost: 2 }), {}));
+    expect(Object.keys(json)).toEqual(['capture', 'threads', 'processes', 'edges', 'reattributed']);
+    expect(Object.keys(json.capture)).toEqual(['format', 'events', 'lost', 'startWall', 'durationNs']);
+    const threadKeys = ['tid', 'tgid', 'comm', 'runNs', 'slices', 'meanSliceNs', 'sleeps', 'sleepsS', 'sleepsD', 'sleepNs', 'wakeups', 'runqDelayNs', 'bursts', 'meanBurstRunNs', 'meanSlicesPerBurst', 'reattributed', 'wakers'];
+    for (const t of json.threads) expect(Object.keys(t)).toEqual(threadKeys);
+    for (const p of json.processes) expect(Object.keys(p)).toEqual([...threadKeys.slice(1), 'threads']);
+    expect(Object.keys(json.threads[0]!.sleepNs)).toEqual(['total', 'mean', 'p50', 'p95', 'max']);
+    expect(Object.keys(json.threads[0]!.runqDelayNs)).toEqual(['mean', 'p95', 'max']);
+    for (const e of json.edges) expect(Object.keys(e)).toEqual(['from', 'to', 'count']);
+    expect(json.capture).toEqual({ format: 'sqlite', events: rows.length, lost: 2, startWall: '2023-11-14T22:13:20.001Z', durationNs: 170_000 });
+    expect(json.reattributed).toBe(1);
+    const sleeper = json.threads.find((t) => t.tid === 200)!;
+    expect(sleeper.wakers).toEqual([{ source: { kind: 'hardirq', name: 'local_timer/hrtimer_wakeup' }, count: 1 }]);
+    expect(JSON.parse(JSON.stringify(json))).toEqual(json);
+  });
+});
+
+describe('formatTable', () => {
+  it('shows the capture facts, lost events and one row per thread, names made safe', async () => {
+    const a = await analyze(memoryCapture(rows, { lost: 2 }), {});
+    const text = formatTable(a, { by: 'thread', sort: 'wakeups', meta: testMeta({ lost: 2, timezone: 'Europe/Paris' }) });
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('host testhost  kernel 6.1.0-test  2 cpus  sqlite capture');
+    expect(lines[1]).toBe('start 2023-11-14 23:13:20.001 Europe/Paris  (2023-11-14T22:13:20.001Z)');
+    expect(lines[2]).toBe('duration 0.17 ms  events 12');
+    expect(lines[3]).toContain('LOST 2 events');
+    expect(text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    expect(text).toContain('evil\\x1b[31mred\\x07');
+    expect(lines[5]).toMatch(/^COMM\s+TID\s+RUN ms\s+SLICES/);
+    const body = lines.slice(7, 10);
+    expect(body[0]).toMatch(/^sleeper\s+200 /);
+    expect(body[0]).toContain('hardirq local_timer/hrtimer_wakeup ×1');
+    expect(text).toContain('reattributed wakeups (interrupts a naive tool blames on the task on the CPU): 1');
+  });
+
+  it('sorts by comm, limits to top, groups by process', async () => {
+    const a = await analyze(memoryCapture(rows), {});
+    const byComm = formatTable(a, { sort: 'comm', top: 2 }).split('\n');
+    const start = byComm.findIndex((l) => l.startsWith('COMM'));
+    expect(byComm[start + 2]).toMatch(/^evil/);
+    expect(byComm[start + 3]).toMatch(/^sleeper/);
+    expect(byComm[start + 4]).toBe('… 1 more threads');
+    expect(formatTable(a, { by: 'process' })).toMatch(/COMM\s+PID\s+THR/);
+  });
+
+  it('rejects an unknown sort key in one line', async () => {
+    const a = await analyze(memoryCapture(rows), {});
+    expect(() => formatTable(a, { sort: 'latency' })).toThrow(LifelineError);
+    expect(() => parseSortKey('latency')).toThrow('unknown sort key "latency" (use one of: run, sleeps, wakeups, runq, slices, reattributed, comm)');
+    try {
+      parseSortKey('x');
+    } catch (e) {
+      expect((e as LifelineError).code).toBe('bad-sort');
+      expect((e as Error).message).not.toContain('\n');
+    }
+    expect(() => formatTable(a, { by: 'cpu' })).toThrow(LifelineError);
+    expect(() => formatTable(a, { top: 0 })).toThrow(LifelineError);
+  });
+});
+
+describe('sanitize', () => {
+  it('escapes control, DEL, C1 and bidi characters', () => {
+    expect(sanitize('a\nb\tc\x7f\x9b\u202e\\')).toBe('a\\x0ab\\x09c\\x7f\\x9b\\u202e\\\\');
+    expect(sanitize('kworker/0:1-events')).toBe('kworker/0:1-events');
+  });
+});
