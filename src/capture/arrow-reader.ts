@@ -1,16 +1,16 @@
 /**
- * Reads an Arrow capture (IPC stream, or an Arrow file converted by other
- * tools). The framing scan finds the whole batches and the META trailer;
- * the events are then streamed batch by batch from the file, so memory
- * stays flat whatever its size.
+ * Reads an Arrow capture: the IPC stream lifeline writes, or an Arrow file
+ * ("ARROW1", e.g. converted by pyarrow). Either way the meta comes from the
+ * schema metadata and the META trailer, and events are streamed batch by
+ * batch so memory stays flat whatever the file size.
  */
-import fs from 'node:fs';
-import { RecordBatchReader, tableFromIPC, type TypeMap } from 'apache-arrow';
+import type { RecordBatch, Schema, TypeMap } from 'apache-arrow';
 import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
 import { Kind } from '../record/event-layout.js';
 import { ARROW_COLUMNS, ARROW_META_KEY, fromRecordBatch } from './arrow-columns.js';
-import { readSpans, scanArrow, type ArrowLayout } from './arrow-scan.js';
+import { openArrowFileSource } from './arrow-file-source.js';
+import { openArrowStreamSource } from './arrow-stream-source.js';
 import { gatherRows } from './batch-rows.js';
 import { captureErrors, firstLine } from './capture-errors.js';
 import type { EventBatch } from './event-batch.js';
@@ -19,43 +19,51 @@ import { metaFromJson } from './meta-codec.js';
 import { reorderBatches } from './reorder.js';
 import type { Capture } from './types.js';
 
+/** What the two Arrow layouts provide to the capture reader. */
+export interface ArrowSource {
+  schema: Schema;
+  /** The last whole record batch, or null when there is none. */
+  lastBatch(): Promise<RecordBatch<TypeMap> | null>;
+  /** Rows in all whole record batches. */
+  countRows(): Promise<number>;
+  /** The whole record batches in file order; the iteration may be abandoned. */
+  batches(): AsyncIterable<RecordBatch<TypeMap>>;
+}
+
 /** The META trailer's JSON, when the last batch is that one-row trailer. */
-function trailerJson(fd: number, layout: ArrowLayout): string | null {
-  const last = layout.batches[layout.batches.length - 1];
-  if (!last || last.rows !== 1) return null;
-  const table = tableFromIPC(readSpans(fd, [layout.schemaSpan, last]));
-  const kind = table.getChild('kind')?.get(0);
-  const name = table.getChild('name')?.get(0);
+async function trailerJson(source: ArrowSource): Promise<string | null> {
+  const last = await source.lastBatch();
+  if (!last || last.numRows !== 1) return null;
+  const kind: unknown = last.getChild('kind')?.get(0);
+  const name: unknown = last.getChild('name')?.get(0);
   return kind === Kind.META && typeof name === 'string' ? name : null;
 }
 
-function readMeta(path: string, fd: number, layout: ArrowLayout): CaptureMeta {
-  const initial = layout.schema.metadata.get(ARROW_META_KEY);
-  const names = new Set(layout.schema.fields.map((f) => f.name));
+async function readMeta(path: string, source: ArrowSource): Promise<CaptureMeta> {
+  const initial = source.schema.metadata.get(ARROW_META_KEY);
+  const names = new Set(source.schema.fields.map((f) => f.name));
   if (initial === undefined || ARROW_COLUMNS.some((c) => !names.has(c))) throw captureErrors.foreignArrow(path);
   const meta = metaFromJson(path, initial);
-  let trailer: string | null;
-  try {
-    trailer = trailerJson(fd, layout);
-  } catch (err) {
-    throw captureErrors.damaged(path, msg.damageArrowMessage(firstLine(err)));
-  }
+  const trailer = await trailerJson(source);
   if (trailer !== null) return metaFromJson(path, trailer);
   // No trailer: the recorder did not finish. Count the whole batches there are.
   meta.complete = false;
-  meta.events = layout.batches.reduce((sum, b) => sum + b.rows, 0);
+  meta.events = await source.countRows();
   return meta;
 }
 
-/** Opens an Arrow capture whose messages start at `start` (0 for a stream, 8 for a file). */
-export function openArrowCapture(path: string, start: number): Capture {
-  const fd = fs.openSync(path, 'r');
+function asCaptureError(path: string, err: unknown): Error {
+  if (err instanceof LifelineError) return err;
+  return captureErrors.damaged(path, msg.damageArrowMessage(firstLine(err)));
+}
+
+/** Opens an Arrow capture: a stream, or an Arrow file when `isFile`. */
+export async function openArrowCapture(path: string, isFile: boolean): Promise<Capture> {
   try {
-    const layout = scanArrow(path, fd, start);
-    const meta = readMeta(path, fd, layout);
-    return new ArrowCapture(path, meta, layout);
-  } finally {
-    fs.closeSync(fd);
+    const source = isFile ? await openArrowFileSource(path) : openArrowStreamSource(path);
+    return new ArrowCapture(path, await readMeta(path, source), source);
+  } catch (err) {
+    throw asCaptureError(path, err);
   }
 }
 
@@ -78,12 +86,11 @@ function withoutMetaRows(b: EventBatch): EventBatch {
 
 class ArrowCapture implements Capture {
   readonly format = 'arrow' as const;
-  private readonly streams = new Set<fs.ReadStream>();
 
   constructor(
     readonly path: string,
     readonly meta: CaptureMeta,
-    private readonly layout: ArrowLayout,
+    private readonly source: ArrowSource,
   ) {}
 
   batches(): AsyncIterable<EventBatch> {
@@ -92,26 +99,18 @@ class ArrowCapture implements Capture {
 
   /** Events in file order, one record batch at a time, up to the last whole batch. */
   async *fileOrder(): AsyncGenerator<EventBatch> {
-    const { start, end } = this.layout;
-    const stream = fs.createReadStream(this.path, { start, end: end - 1, highWaterMark: 1 << 20 });
-    this.streams.add(stream);
     try {
-      const reader = await RecordBatchReader.from<TypeMap>(stream);
-      for await (const batch of reader) {
+      for await (const batch of this.source.batches()) {
         const events = withoutMetaRows(fromRecordBatch(batch));
         if (events.length > 0) yield events;
       }
     } catch (err) {
-      if (err instanceof LifelineError) throw err;
-      throw captureErrors.damaged(this.path, msg.damageArrowMessage(firstLine(err)));
-    } finally {
-      stream.destroy();
-      this.streams.delete(stream);
+      throw asCaptureError(this.path, err);
     }
   }
 
   close(): void {
-    for (const s of this.streams) s.destroy();
-    this.streams.clear();
+    // Sources hold no descriptor between iterations; an abandoned iteration
+    // releases its file when the for-await loop exits.
   }
 }

@@ -71,7 +71,7 @@ function readFrame(file: FileBytes, pos: number): { message: Message; span: Arro
   return { message, span: { start: pos, end, headerType: message.headerType, rows } };
 }
 
-/** Scans `path` from `start`; throws a damaged-file error when not even the schema is whole. */
+/** Scans the stream in `path` from offset `start`; throws a damaged-file error when not even the schema is whole. */
 export function scanArrow(path: string, fd: number, start: number): ArrowLayout {
   const file = new FileBytes(fd);
   let first: ReturnType<typeof readFrame>;

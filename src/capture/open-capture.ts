@@ -10,5 +10,5 @@ import type { Capture } from './types.js';
  */
 export async function openCapture(path: string): Promise<Capture> {
   const detected = detectFormat(path);
-  return detected.format === 'sqlite' ? openSqliteCapture(path) : openArrowCapture(path, detected.start);
+  return detected.format === 'sqlite' ? openSqliteCapture(path) : openArrowCapture(path, detected.start > 0);
 }

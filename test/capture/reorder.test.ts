@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { batchFromRows, rowAt, type EventBatch, type EventRow } from '../../src/capture/event-batch.js';
+import { ReorderWindow, reorderBatches } from '../../src/capture/reorder.js';
+import { Kind } from '../../src/record/event-layout.js';
+import { expectedOrder, syntheticRows, toBatches } from './synthetic.js';
+
+const row = (ts: number, tid: number, name?: string): EventRow => ({
+  ts, cpu: tid % 2, kind: name ? Kind.COMM : Kind.SWITCH, flags: 0, tid, tid2: 0, a: 0, b: 0, c: 0, ...(name ? { name } : {}),
+});
+
+async function collect(batches: EventBatch[], windowNs?: number): Promise<{ rows: EventRow[]; sizes: number[] }> {
+  async function* source() {
+    yield* batches;
+  }
+  const rows: EventRow[] = [];
+  const sizes: number[] = [];
+  for await (const b of reorderBatches(source(), windowNs)) {
+    sizes.push(b.length);
+    for (let i = 0; i < b.length; i++) rows.push(rowAt(b, i));
+  }
+  return { rows, sizes };
+}
+
+describe('ReorderWindow', () => {
+  it('sorts rows skewed across many small batches, stably, with names following their rows', async () => {
+    const rows = syntheticRows({ events: 20_000, seed: 11, cpus: 8, skewNs: 200_000 });
+    const { rows: out } = await collect(toBatches(rows, 333));
+    expect(out).toEqual(expectedOrder(rows));
+  });
+
+  it('holds back only the last window of time', () => {
+    const w = new ReorderWindow(100);
+    const first = w.push(batchFromRows([row(0, 1), row(50, 2), row(200, 3), row(150, 4, 'x')]));
+    expect(first && [...first.ts]).toEqual([0, 50]);
+    const second = w.push(batchFromRows([row(120, 5), row(400, 6)]));
+    expect(second && Array.from({ length: second.length }, (_, i) => rowAt(second, i).ts)).toEqual([120, 150, 200]);
+    expect(second?.names.get(1)).toBe('x');
+    const rest = w.flush();
+    expect(rest && [...rest.ts]).toEqual([400]);
+    expect(w.flush()).toBeNull();
+  });
+
+  it('keeps equal timestamps in file order', async () => {
+    const rows = [row(5, 1), row(5, 2, 'b'), row(3, 3), row(5, 4), row(5, 5, 'e')];
+    const { rows: out } = await collect([batchFromRows(rows.slice(0, 2)), batchFromRows(rows.slice(2))]);
+    expect(out.map((r) => r.tid)).toEqual([3, 1, 2, 4, 5]);
+    expect(out.map((r) => r.name ?? '')).toEqual(['', '', 'b', '', 'e']);
+  });
+
+  it('moves a row later than the window up to the last emitted ts, so output never goes back', async () => {
+    const w = new ReorderWindow(10);
+    const a = w.push(batchFromRows([row(100, 1), row(200, 2)]));
+    expect(a && [...a.ts]).toEqual([100]);
+    const b = w.push(batchFromRows([row(50, 3), row(300, 4)]));
+    const out = [...(a?.ts ?? []), ...(b?.ts ?? []), ...(w.flush()?.ts ?? [])];
+    expect(out).toEqual([100, 100, 200, 300]);
+    expect(w.lateRows).toBe(1);
+  });
+
+  it('passes sorted input through in order', async () => {
+    const rows = expectedOrder(syntheticRows({ events: 5000, seed: 2, skewNs: 0 }));
+    const { rows: out } = await collect(toBatches(rows, 1000));
+    expect(out).toEqual(rows);
+  });
+});

@@ -1,0 +1,108 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { batchFromRows, trimBatch, allocBatch, type EventRow } from '../../src/capture/event-batch.js';
+import { Kind } from '../../src/record/event-layout.js';
+import { EXT, readRows, tempDir, writeCapture } from './helpers.js';
+import { expectedOrder, syntheticRows, toBatches } from './synthetic.js';
+
+const dir = tempDir();
+const FORMATS = ['sqlite', 'arrow'] as const;
+
+describe('capture round trip', () => {
+  const rows = syntheticRows({ events: 150_000, seed: 3, cpus: 4, skewNs: 30_000 });
+  const batches = toBatches(rows, 7000);
+
+  it('the synthetic input really is out of order, with names', () => {
+    expect(rows.some((r, i) => i > 0 && r.ts < rows[i - 1]!.ts)).toBe(true);
+    expect(rows.filter((r) => r.name !== undefined).length).toBeGreaterThan(100);
+  });
+
+  it('yields the same sorted event stream from SQLite and Arrow', async () => {
+    const want = expectedOrder(rows);
+    const got: Record<string, EventRow[]> = {};
+    for (const format of FORMATS) {
+      const file = await writeCapture(path.join(dir, `same.${EXT[format]}`), format, batches);
+      const { rows: read, meta, batchSizes } = await readRows(file);
+      expect(meta.complete).toBe(true);
+      expect(meta.events).toBe(rows.length);
+      expect(meta.exitCode).toBe(0);
+      expect(Math.max(...batchSizes)).toBeLessThanOrEqual(70_000);
+      got[format] = read;
+    }
+    expect(got.sqlite!.length).toBe(rows.length);
+    expect(got.sqlite).toEqual(want);
+    expect(got.arrow).toEqual(got.sqlite);
+  });
+
+  it('sorts events skewed across batch boundaries, keeping ties in file order and names on their rows', async () => {
+    const t = 5e12;
+    const input: EventRow[] = [
+      { ts: t + 300, cpu: 1, kind: Kind.COMM, flags: 0, tid: 7, tid2: 0, a: 7, b: 0, c: 0, name: 'late-comm' },
+      { ts: t + 100, cpu: 0, kind: Kind.SWITCH, flags: 0, tid: 1, tid2: 2, a: 1, b: 120, c: 120 },
+      { ts: t + 100, cpu: 1, kind: Kind.EXEC, flags: 0, tid: 3, tid2: 3, a: 3, b: 0, c: 0, name: '/bin/true' },
+      { ts: t + 50, cpu: 0, kind: Kind.WAKING, flags: 0, tid: 4, tid2: 5, a: 0, b: 0, c: 0 },
+    ];
+    const next: EventRow[] = [
+      { ts: t + 10, cpu: 1, kind: Kind.SYM, flags: 0, tid: 0, tid2: 0, a: 0, b: 0, c: 1, name: 'hrtimer_wakeup' },
+      { ts: t + 400, cpu: 0, kind: Kind.EXIT, flags: 0, tid: 4, tid2: 0, a: 4, b: 120, c: 0 },
+    ];
+    const all = [...input, ...next];
+    for (const format of FORMATS) {
+      const file = await writeCapture(path.join(dir, `skew.${EXT[format]}`), format, [batchFromRows(input), batchFromRows(next)]);
+      const { rows: read } = await readRows(file);
+      expect(read).toEqual(expectedOrder(all));
+      expect(read.map((r) => r.name ?? null)).toEqual([
+        'hrtimer_wakeup', null, null, '/bin/true', 'late-comm', null,
+      ]);
+    }
+  });
+
+  it('writes only the first `length` rows of a batch with spare capacity', async () => {
+    const big = allocBatch(1000);
+    for (let i = 0; i < 10; i++) {
+      big.ts[i] = 1e9 + i;
+      big.kind[i] = Kind.SWITCH;
+      big.tid[i] = i;
+    }
+    big.names.set(3, 'kept');
+    const batch = trimBatch(big, 10);
+    batch.ts = big.ts; // the recorder hands over views whose arrays may be longer than `length`
+    for (const format of FORMATS) {
+      const { rows: read } = await readRows(await writeCapture(path.join(dir, `trim.${EXT[format]}`), format, [batch]));
+      expect(read.length).toBe(10);
+      expect(read[3]!.name).toBe('kept');
+    }
+  });
+
+  it('never yields META rows, even ones a batch carries', async () => {
+    const input: EventRow[] = [
+      { ts: 10, cpu: 0, kind: Kind.SWITCH, flags: 0, tid: 1, tid2: 2, a: 1, b: 120, c: 120 },
+      { ts: 11, cpu: 0, kind: Kind.META, flags: 0, tid: 0, tid2: 0, a: 0, b: 0, c: 0, name: '{"bogus":true}' },
+      { ts: 12, cpu: 0, kind: Kind.COMM, flags: 0, tid: 1, tid2: 0, a: 1, b: 0, c: 0, name: 'after-meta' },
+    ];
+    for (const format of FORMATS) {
+      const { rows: read, meta } = await readRows(await writeCapture(path.join(dir, `meta.${EXT[format]}`), format, [batchFromRows(input)]));
+      expect(read.map((r) => r.kind)).toEqual([Kind.SWITCH, Kind.COMM]);
+      expect(read[1]!.name).toBe('after-meta');
+      expect(meta.complete).toBe(true);
+    }
+  });
+
+  it('keeps int64 timestamps beyond 2^32 and up to 2^53 exact', async () => {
+    const ts = [2 ** 32 - 1, 2 ** 32, 2 ** 40 + 12345, 2 ** 53 - 1];
+    const input = ts.map((t) => ({ ts: t, cpu: 65535, kind: Kind.SWITCH, flags: 255, tid: -1, tid2: 2 ** 31 - 1, a: -(2 ** 31), b: 0, c: 139 }));
+    for (const format of FORMATS) {
+      const { rows: read } = await readRows(await writeCapture(path.join(dir, `wide.${EXT[format]}`), format, [batchFromRows(input)]));
+      expect(read).toEqual(input);
+    }
+  });
+
+  it('an empty finished capture opens with no events', async () => {
+    for (const format of FORMATS) {
+      const { rows: read, meta } = await readRows(await writeCapture(path.join(dir, `empty.${EXT[format]}`), format, []));
+      expect(read).toEqual([]);
+      expect(meta.complete).toBe(true);
+      expect(meta.events).toBe(0);
+    }
+  });
+});
