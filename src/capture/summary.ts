@@ -177,6 +177,13 @@ function counts(entries: Array<[string, number]>): string {
   return entries.map(([k, v]) => `${k} ${int(v)}`).join('  ');
 }
 
+/** Label/value lines of at most ~5 counts each, the label on the first only. */
+function wrapped(label: string, entries: Array<[string, number]>, perLine = 5): Array<[string, string]> {
+  const lines: Array<[string, string]> = [];
+  for (let i = 0; i < entries.length; i += perLine) lines.push([i === 0 ? label : '', counts(entries.slice(i, i + perLine))]);
+  return lines.length > 0 ? lines : [[label, '-']];
+}
+
 /** The human text block of `lifeline info`, or its JSON with `json: true`. */
 export function formatInfo(s: CaptureSummary, options: { json?: boolean } = {}): string {
   if (options.json) return JSON.stringify(infoObject(s), null, 2);
@@ -196,7 +203,7 @@ export function formatInfo(s: CaptureSummary, options: { json?: boolean } = {}):
     ['filters', `irq spans ${m.filters.irqSpans ? 'on' : 'off'}, tgid ${m.filters.tgid > 0 ? m.filters.tgid : 'all'}`],
     ['events', `${int(s.events)}   lost ${int(s.lost)}`],
     ['size', `${megabytes(s.bytes)}, ${s.bytesPerEvent.toFixed(1)} bytes/event`],
-    ['kinds', counts(Object.entries(s.kinds))],
+    ...wrapped('kinds', Object.entries(s.kinds)),
     ['wakeups', counts(CTX_NAMES.map((c) => [c, s.wakeups[c]]))],
     ['', counts([['remote', s.wakeups.remote], ['idle', s.wakeups.idle], ['spurious', s.wakeups.spurious], ['unsure', s.wakeups.unsure]])],
   ];
