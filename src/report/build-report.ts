@@ -24,7 +24,9 @@ import { wakeupMatrixSpec } from './specs/wakeup-matrix.js';
 import type { SourceKind } from '../analyze/types.js';
 import type { BuiltReport, ReportInput, VegaLiteSpec } from './types.js';
 
-const WIDE = 1120;
+/** Plot widths in px (the page is about 1200 px wide; lane labels take the rest). */
+const TIMELINE_WIDTH = 880;
+const CPU_WIDTH = 1000;
 const HALF = 480;
 /** The overview track is merged much harder than the detail: it is a few pixels per lane. */
 const OVERVIEW_SHARE = 6;
@@ -65,7 +67,7 @@ export function buildReport({ meta, analysis, options }: ReportInput): BuiltRepo
   const states = stateRows(detail.intervals, lanes, wakes, budget.maxIntervals);
   if (states.mergedInputs > 0) reduced.push(msg.reportMerged('State timeline', states.inputs, states.mergedInputs, formatDuration(states.resolutionNs), states.rows.length));
   const overview = stateRows(detail.intervals, lanes, wakes, Math.max(lanes.lanes.length * 4, Math.ceil(budget.maxIntervals / OVERVIEW_SHARE)));
-  const wakeMarks = wakeRows(detail.wakeups, lanes, durationNs, budget.maxWakeMarks);
+  const wakeMarks = wakeRows(detail.wakeups, lanes, durationNs, TIMELINE_WIDTH, budget.maxWakeMarks);
   if (wakeMarks.stride > 1) reduced.push(msg.reportSampled('State timeline wakeups', wakeMarks.links.length + wakeMarks.marks.length, wakeMarks.total, wakeMarks.stride));
   const cpu = cpuRows(detail.cpuSpans, meta.cpus, dir, coloredProcesses, budget.maxCpuSpans);
   if (cpu.mergedInputs > 0) reduced.push(msg.reportMerged('CPU timeline', cpu.inputs, cpu.mergedInputs, formatDuration(cpu.resolutionNs), cpu.rows.length));
@@ -95,15 +97,15 @@ export function buildReport({ meta, analysis, options }: ReportInput): BuiltRepo
       kinds,
       durationMs,
       wallStart,
-      width: WIDE - 240,
+      width: TIMELINE_WIDTH,
     }),
-    'cpu-timeline': cpuTimelineSpec({ spans: cpu.rows, lanes: cpu.lanes, groups: cpu.groups, durationMs, wallStart, width: WIDE - 120 }),
+    'cpu-timeline': cpuTimelineSpec({ spans: cpu.rows, lanes: cpu.lanes, groups: cpu.groups, durationMs, wallStart, width: CPU_WIDTH }),
     'wakeup-matrix': wakeupMatrixSpec(matrix),
   };
   for (const dist of dists) {
     specs[`dist-${dist.id}`] = distributionSpec({ distribution: dist, title: DISTRIBUTION_TITLES[dist.id], processes: coloredProcesses, width: HALF });
   }
-  if (life) specs['lifeline'] = lifelineSpec({ rows: life, durationMs, wallStart, width: WIDE - 240 });
+  if (life) specs['lifeline'] = lifelineSpec({ rows: life, durationMs, wallStart, width: TIMELINE_WIDTH - 60 });
   else reduced.push(msg.reportNoLifeline());
 
   // 5. The page.

@@ -31,6 +31,8 @@ export interface WallTime {
   shown: string;
   /** The same instant in UTC, e.g. "2025-03-14 08:26:53.589 UTC". */
   utc: string;
+  /** The other clock for a hover title: UTC when shown in local time, the recording zone when shown in UTC. */
+  other: string;
   /** ISO 8601 for the datetime attribute. */
   iso: string;
 }
@@ -40,8 +42,9 @@ export function formatWall(epochMs: number, timeZone: string, utc: boolean): Wal
   const date = new Date(epochMs);
   const zone = utc || !isKnownZone(timeZone) ? 'UTC' : timeZone;
   const utcText = `${wallParts(date, 'UTC')} UTC`;
-  const shown = zone === 'UTC' ? utcText : `${wallParts(date, zone)} ${zone} (${offsetName(date, zone)})`;
-  return { shown, utc: utcText, iso: date.toISOString() };
+  const localText = isKnownZone(timeZone) ? `${wallParts(date, timeZone)} ${timeZone} (${offsetName(date, timeZone)})` : utcText;
+  const shown = zone === 'UTC' ? utcText : localText;
+  return { shown, utc: utcText, other: shown === utcText ? localText : utcText, iso: date.toISOString() };
 }
 
 function isKnownZone(timeZone: string): boolean {

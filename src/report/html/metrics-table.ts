@@ -1,5 +1,5 @@
 import type { ProcessMetrics, ThreadMetrics, WakerCount } from '../../analyze/types.js';
-import { sourceLabel } from '../model/labels.js';
+import { shownName, sourceLabel } from '../model/labels.js';
 import { escapeHtml as e } from './escape.js';
 import { formatCount, formatDuration } from './format.js';
 
@@ -59,7 +59,7 @@ function wakersCell(wakers: WakerCount[]): string {
   return shown.join(' ');
 }
 
-const nameCell = (m: Metrics): string => `${e(m.comm)}${m.uncertain ? ' <span class="uncertain" title="lost events or a capture edge left part of this thread\'s state uncertain">uncertain</span>' : ''}`;
+const nameCell = (m: Metrics): string => `${e(shownName(m.comm))}${m.uncertain ? ' <span class="uncertain" title="lost events or a capture edge left part of this thread\'s state uncertain">uncertain</span>' : ''}`;
 
 const THREAD_COLUMNS: Column[] = [
   { title: 'thread', hint: 'comm', value: (m) => m.comm, cell: nameCell },

@@ -18,6 +18,7 @@ p.lead { margin: 0 0 12px; color: var(--muted); max-width: 980px; }
 code { font: 12.5px ui-monospace, SFMono-Regular, Menlo, monospace; background: #f3f4f6; padding: 1px 4px; border-radius: 3px; word-break: break-all; }
 dl.facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 10px 24px; margin: 10px 0 0; }
 dl.facts div { min-width: 0; }
+dl.facts div.wide { grid-column: span 2; }
 dl.facts dt { font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; }
 dl.facts dd { margin: 1px 0 0; overflow-wrap: anywhere; }
 dl.facts time { border-bottom: 1px dotted var(--muted); cursor: help; }

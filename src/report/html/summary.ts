@@ -14,18 +14,19 @@ export function summaryHtml({ meta, result, start }: SummaryInput): string {
   const lost = Math.max(meta.lost, result.capture.lost);
   const wakeups = result.threads.reduce((n, t) => n + t.wakeups, 0);
   const command = meta.command ? meta.command.map(shellWord).join(' ') : 'whole machine (no command)';
-  const facts: Array<[string, string]> = [
+  const facts: Array<[string, string, 'wide'?]> = [
     ['Host', e(meta.hostname)],
     ['Kernel', e(meta.kernel)],
     ['CPUs', String(meta.cpus)],
-    ['Command', `<code>${e(command)}</code>${meta.exitCode !== null ? ` <span class="muted">exit ${meta.exitCode}</span>` : ''}`],
-    ['Start', `<time datetime="${e(start.iso)}" title="${e(start.utc)}">${e(start.shown)}</time>`],
     ['Duration', e(formatDuration(result.capture.durationNs))],
+    ['Start', `<time datetime="${e(start.iso)}" title="${e(start.other)}">${e(start.shown)}</time>`, 'wide'],
     ['Events', `${formatCount(result.capture.events)} <span class="muted">(${e(result.capture.format)})</span>`],
     ['Lost events', lost > 0 ? `<strong class="bad">${formatCount(lost)}</strong>` : '0'],
+    ['Command', `<code>${e(command)}</code>${meta.exitCode !== null ? ` <span class="muted">exit ${meta.exitCode}</span>` : ''}`, 'wide'],
     [
       'Wakeups re-attributed',
       `<strong>${formatCount(result.reattributed)}</strong> of ${formatCount(wakeups)} <span class="muted">credited to the interrupt that woke the thread, not the task that happened to be on the CPU</span>`,
+      'wide',
     ],
   ];
   const warnings: string[] = [];
@@ -41,7 +42,7 @@ export function summaryHtml({ meta, result, start }: SummaryInput): string {
   return (
     `<section id="summary" class="card"><h2>Summary</h2>` +
     warnings.map((w) => `<div class="warning" role="alert">${w}</div>`).join('') +
-    `<dl class="facts">${facts.map(([k, v]) => `<div><dt>${k}</dt><dd>${v}</dd></div>`).join('')}</dl>${notes}</section>`
+    `<dl class="facts">${facts.map(([k, v, wide]) => `<div${wide ? ' class="wide"' : ''}><dt>${k}</dt><dd>${v}</dd></div>`).join('')}</dl>${notes}</section>`
   );
 }
 

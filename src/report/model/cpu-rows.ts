@@ -1,6 +1,6 @@
 import type { CpuSpan } from '../../analyze/types.js';
 import { coalesceToBudget, dominant } from './coalesce.js';
-import type { ThreadDirectory } from './labels.js';
+import { shownName, type ThreadDirectory } from './labels.js';
 import { toMs } from './time.js';
 import type { Row } from '../types.js';
 
@@ -8,6 +8,7 @@ export const OTHER_PROCESSES = 'other processes';
 export const INTERRUPT_KINDS = ['hardirq', 'softirq', 'nmi'] as const;
 
 export interface CpuRows {
+  /** { lane, t0, t1, what, group, merged, irq } */
   rows: Row[];
   /** Lane labels in drawing order: "cpu N" and, when interrupts were recorded, "cpu N irq". */
   lanes: string[];
@@ -54,7 +55,7 @@ export function cpuRows(spans: CpuSpan[], cpus: number, dir: ThreadDirectory, co
     } else {
       kindsSeen.add(s.kind);
       const lane = `cpu ${s.cpu} irq`;
-      perLane.get(lane)!.push({ lane, start: s.start, end: s.end, what: s.name ? `${s.kind} ${s.name}` : s.kind, group: s.kind, merged: 1 });
+      perLane.get(lane)!.push({ lane, start: s.start, end: s.end, what: s.name ? `${s.kind} ${shownName(s.name)}` : s.kind, group: s.kind, merged: 1 });
     }
   }
   const laneLists = [...perLane.values()].map((l) => l.sort((a, b) => a.start - b.start));
@@ -71,7 +72,7 @@ export function cpuRows(spans: CpuSpan[], cpus: number, dir: ThreadDirectory, co
       merged,
     };
   });
-  const rows = fitted.spans.map((s): Row => ({ lane: s.lane, t0: toMs(s.start), t1: toMs(s.end), what: s.what, group: s.group, merged: s.merged }));
+  const rows = fitted.spans.map((s): Row => ({ lane: s.lane, t0: toMs(s.start), t1: toMs(s.end), what: s.what, group: s.group, merged: s.merged, irq: s.lane.endsWith(' irq') }));
   const groups = [...coloredProcesses, ...(otherSeen ? [OTHER_PROCESSES] : []), ...INTERRUPT_KINDS.filter((k) => kindsSeen.has(k))];
   return { rows, lanes, groups, inputs, resolutionNs: fitted.resolutionNs, mergedInputs: fitted.mergedInputs };
 }

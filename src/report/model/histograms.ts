@@ -10,7 +10,10 @@ export interface Distribution {
   /** 'log' bins for durations spanning decades; 'linear' unit bins for small counts. */
   scale: 'log' | 'linear';
   unit: 'ns' | 'count';
-  /** One row per (bin, process): b0 ≤ value < b1, n values. */
+  /**
+   * One row per (bin, process): b0 ≤ value < b1, n values; drawn from x0 to x1 and, stacked in
+   * process order, from y0 to y1.
+   */
   rows: Row[];
   samples: number;
   p50: number;
@@ -27,6 +30,7 @@ interface Sample {
 
 /** Histograms of sleep, run-queue delay, run time and slices per burst, and slice length, by process. */
 export function distributions(detail: AnalysisDetail, dir: ThreadDirectory, coloredProcesses: string[]): Distribution[] {
+  const order = new Map([...coloredProcesses, OTHER_PROCESSES].map((p, i) => [p, i]));
   const colored = new Set(coloredProcesses);
   const procOf = (tid: number): string => {
     const label = dir.processLabel(dir.tgid(tid));
@@ -49,11 +53,11 @@ export function distributions(detail: AnalysisDetail, dir: ThreadDirectory, colo
   }
   const counts = burstSlices.length > 0 && maxOf(burstSlices) <= MAX_LINEAR_COUNT;
   return [
-    histogram('sleep', sleep, 'log', 'ns'),
-    histogram('runq', runq, 'log', 'ns'),
-    histogram('burstRun', burstRun, 'log', 'ns'),
-    histogram('burstSlices', burstSlices, counts ? 'linear' : 'log', 'count'),
-    histogram('slice', slice, 'log', 'ns'),
+    histogram('sleep', sleep, 'log', 'ns', order),
+    histogram('runq', runq, 'log', 'ns', order),
+    histogram('burstRun', burstRun, 'log', 'ns', order),
+    histogram('burstSlices', burstSlices, counts ? 'linear' : 'log', 'count', order),
+    histogram('slice', slice, 'log', 'ns', order),
   ];
 }
 
@@ -63,19 +67,30 @@ function maxOf(samples: Sample[]): number {
   return max;
 }
 
-function histogram(id: DistributionId, samples: Sample[], scale: 'log' | 'linear', unit: 'ns' | 'count'): Distribution {
+function histogram(id: DistributionId, samples: Sample[], scale: 'log' | 'linear', unit: 'ns' | 'count', order: Map<string, number>): Distribution {
   const values = samples.map((s) => s.value).sort((a, b) => a - b);
   const quantile = (q: number): number => (values.length === 0 ? 0 : values[Math.min(values.length - 1, Math.floor(q * values.length))]!);
   const binOf = scale === 'log' ? logBinner(values) : (v: number): [number, number] => [Math.floor(v), Math.floor(v) + 1];
-  const cells = new Map<string, Row>();
+  const cells = new Map<string, { b0: number; b1: number; proc: string; n: number }>();
   for (const s of samples) {
     const [b0, b1] = binOf(s.value);
     const key = `${b0}\u0000${s.proc}`;
     const cell = cells.get(key);
-    if (cell) cell.n = (cell.n as number) + 1;
+    if (cell) cell.n++;
     else cells.set(key, { b0, b1, proc: s.proc, n: 1 });
   }
-  return { id, scale, unit, rows: [...cells.values()], samples: samples.length, p50: quantile(0.5), p95: quantile(0.95) };
+  const sorted = [...cells.values()].sort((a, b) => a.b0 - b.b0 || order.get(a.proc)! - order.get(b.proc)!);
+  const rows: Row[] = [];
+  let stackBin = NaN;
+  let height = 0;
+  for (const c of sorted) {
+    if (c.b0 !== stackBin) [stackBin, height] = [c.b0, 0];
+    // Unit bins of counts are drawn centred on their value, with a gap between bars.
+    const [x0, x1] = scale === 'linear' ? [c.b0 - 0.4, c.b0 + 0.4] : [c.b0, c.b1];
+    rows.push({ b0: c.b0, b1: c.b1, x0, x1, proc: c.proc, n: c.n, y0: height, y1: height + c.n });
+    height += c.n;
+  }
+  return { id, scale, unit, rows, samples: samples.length, p50: quantile(0.5), p95: quantile(0.95) };
 }
 
 /** Bins 10^(k/5) ≤ v < 10^((k+1)/5); zero and tiny values fall in the lowest bin with data (at least 1). */

@@ -1,19 +1,30 @@
+import { sanitize } from '../../analyze/index.js';
 import type { AnalysisResult, WakeSource } from '../../analyze/types.js';
+
+/*
+ * Names come from the traced machine and are untrusted: control, bidi and line-separator
+ * characters are shown as escapes (HTML and script escaping happen later, on output).
+ */
+
+/** A name as shown: control and bidi characters escaped. */
+export function shownName(name: string): string {
+  return sanitize(name);
+}
 
 /** The lane label of a thread, "comm tid". */
 export function threadLabel(comm: string | undefined, tid: number): string {
-  return comm ? `${comm} ${tid}` : `tid ${tid}`;
+  return comm ? `${sanitize(comm)} ${tid}` : `tid ${tid}`;
 }
 
 /** The label of a process, "comm (pid N)". */
 export function processLabel(comm: string | undefined, tgid: number): string {
-  return comm ? `${comm} (pid ${tgid})` : `pid ${tgid}`;
+  return comm ? `${sanitize(comm)} (pid ${tgid})` : `pid ${tgid}`;
 }
 
 /** Who woke: "comm tid" for a thread, "hardirq local_timer/hrtimer_wakeup" for an interrupt. */
 export function sourceLabel(source: WakeSource): string {
   if (source.kind === 'task') return threadLabel(source.comm, source.tid ?? -1);
-  return source.name ? `${source.kind} ${source.name}` : source.kind;
+  return source.name ? `${source.kind} ${sanitize(source.name)}` : source.kind;
 }
 
 /** Names and processes of the threads the analysis knows, by tid. */

@@ -103,12 +103,19 @@ export function lifelineRows(detail: AnalysisDetail, dir: ThreadDirectory, tid: 
       w = parent;
     }
   }
+  // Log scale: zero durations are drawn at the smallest positive one (the tooltip keeps the 0).
+  let floor = Infinity;
+  for (const w of own) for (const ns of [w.sleptNs, w.waitNs, w.runNs]) if (ns !== null && ns > 0) floor = Math.min(floor, ns);
+  if (!Number.isFinite(floor)) floor = 1;
+  const measure = (t: number, name: string, ns: number, kind: string): void => {
+    out.durations.push({ t, measure: name, ns: roundNs(ns), y: Math.max(floor, ns), kind });
+  };
   for (let i = 0; i < own.length; i += stride) {
     const w = own[i]!;
     const t = toMs(w.ts);
-    if (w.sleptNs !== null) out.durations.push({ t, measure: 'sleep before', ns: Math.max(1, roundNs(w.sleptNs)), kind: w.source.kind });
-    if (w.waitNs !== null) out.durations.push({ t, measure: 'run-queue wait', ns: Math.max(1, roundNs(w.waitNs)), kind: w.source.kind });
-    if (w.runNs !== null) out.durations.push({ t, measure: 'run after', ns: Math.max(1, roundNs(w.runNs)), kind: w.source.kind });
+    if (w.sleptNs !== null) measure(t, 'sleep before', w.sleptNs, w.source.kind);
+    if (w.waitNs !== null) measure(t, 'run-queue wait', w.waitNs, w.source.kind);
+    if (w.runNs !== null) measure(t, 'run after', w.runNs, w.source.kind);
   }
   return { tid, label, lanes, ...out, total: own.length, stride };
 }

@@ -1,5 +1,5 @@
 import type { WakeupRecord } from '../../analyze/types.js';
-import { sourceLabel, threadLabel } from './labels.js';
+import { shownName, sourceLabel, threadLabel } from './labels.js';
 import type { LaneSelection } from './lanes.js';
 import { roundNs, toMs } from './time.js';
 import type { Row } from '../types.js';
@@ -15,16 +15,24 @@ export interface WakeRows {
   stride: number;
 }
 
-/** How many labelled markers fit across the full width of one lane before labels collide. */
-const LABELS_PER_LANE = 24;
+/** Approximate width of one character of a 9 px label, and the gap kept after a label, in px. */
+const CHAR_PX = 5.2;
+const LABEL_GAP_PX = 14;
+/** A name already labelled on a lane is labelled again only after this share of the full range. */
+const REPEAT_SHARE = 0.25;
 
-export function wakeRows(wakeups: WakeupRecord[], lanes: LaneSelection, durationNs: number, max: number): WakeRows {
+/**
+ * Wakeup marks of the shown threads, sampled to max. Interrupt markers get a label where the
+ * source changes (or now and then when it does not), and only where it does not run into the
+ * previous label of the same lane at the full-range zoom (widthPx wide).
+ */
+export function wakeRows(wakeups: WakeupRecord[], lanes: LaneSelection, durationNs: number, widthPx: number, max: number): WakeRows {
   const relevant = wakeups.filter((w) => lanes.byTid.has(w.tid)).sort((a, b) => a.ts - b.ts);
   const stride = Math.max(1, Math.ceil(relevant.length / max));
   const links: Row[] = [];
   const marks: Row[] = [];
-  const lastLabel = new Map<number, number>();
-  const labelGap = durationNs / LABELS_PER_LANE;
+  const lastLabel = new Map<number, { name: string; ts: number; freeAt: number }>();
+  const nsPerPx = durationNs / Math.max(1, widthPx);
   for (let i = 0; i < relevant.length; i += stride) {
     const w = relevant[i]!;
     const to = lanes.byTid.get(w.tid)!.label;
@@ -41,15 +49,17 @@ export function wakeRows(wakeups: WakeupRecord[], lanes: LaneSelection, duration
       links.push({ ...common, from: waker.label, to });
       continue;
     }
-    const previous = lastLabel.get(w.tid);
-    const labelled = w.source.kind !== 'task' && (previous === undefined || w.ts - previous >= labelGap);
-    if (labelled) lastLabel.set(w.tid, w.ts);
-    marks.push({ ...common, lane: to, label: labelled ? shortSource(w) : '' });
+    const label = shortSource(w);
+    const last = lastLabel.get(w.tid);
+    const labelled =
+      w.source.kind !== 'task' && (!last || (w.ts >= last.freeAt && (label !== last.name || w.ts - last.ts >= REPEAT_SHARE * durationNs)));
+    if (labelled) lastLabel.set(w.tid, { name: label, ts: w.ts, freeAt: w.ts + (label.length * CHAR_PX + LABEL_GAP_PX) * nsPerPx });
+    marks.push({ ...common, lane: to, label: labelled ? label : '' });
   }
   return { links, marks, total: relevant.length, stride };
 }
 
 /** The label printed beside an interrupt marker: the handler name without the kind. */
 function shortSource(w: WakeupRecord): string {
-  return w.source.name ?? w.source.kind;
+  return w.source.name === undefined ? w.source.kind : shownName(w.source.name);
 }

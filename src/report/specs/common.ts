@@ -46,14 +46,13 @@ export function durationText(ns: string): string {
 /** Axis label expression for a log axis in ns. */
 export const DURATION_LABEL = durationText('datum.value');
 
-/** Powers of ten covering [lo, hi], for log-axis ticks. */
-export function decades(lo: number, hi: number): number[] {
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [1, 10];
-  const out: number[] = [];
-  const from = Math.floor(Math.log10(Math.max(1, lo)));
-  const to = Math.ceil(Math.log10(Math.max(1, hi, lo * 10)));
-  for (let e = from; e <= to; e++) out.push(10 ** e);
-  return out;
+/** Log-axis settings in ns: ticks at the powers of ten inside [lo, hi] (vega's own when fewer than two), labelled "1 ms". */
+export function durationLogAxis(lo: number, hi: number): { labelExpr: string; values?: number[] } {
+  const values: number[] = [];
+  if (Number.isFinite(lo) && Number.isFinite(hi)) {
+    for (let e = Math.ceil(Math.log10(Math.max(1, lo))); 10 ** e <= hi; e++) values.push(10 ** e);
+  }
+  return values.length >= 2 ? { labelExpr: DURATION_LABEL, values } : { labelExpr: DURATION_LABEL };
 }
 
 /** Title of a time axis in ms since the capture start. */

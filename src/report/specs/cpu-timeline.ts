@@ -30,12 +30,9 @@ export function cpuTimelineSpec(d: CpuTimelineData): VegaLiteSpec {
     data: { name: 'cpuSpans' },
     width: d.width,
     height: Math.max(1, d.lanes.length) * LANE_PX,
-    params: [{ name: 'cpuZoom', select: { type: 'interval', encodings: ['x'] }, bind: 'scales' }],
     transform: [{ calculate: durationText('(datum.t1 - datum.t0) * 1e6'), as: 'duration' }],
-    mark: { type: 'bar', height: { band: 0.8 }, clip: true },
     encoding: {
       x: { field: 't0', type: 'quantitative', title: timeAxisTitle(d.wallStart), scale: { domain: [0, d.durationMs], nice: false } },
-      x2: { field: 't1' },
       y: { field: 'lane', type: 'nominal', title: null, sort: null, scale: { domain: d.lanes }, axis: { ticks: false, domain: false } },
       color: {
         field: 'group',
@@ -54,5 +51,19 @@ export function cpuTimelineSpec(d: CpuTimelineData): VegaLiteSpec {
         { field: 'merged', title: 'spans' },
       ],
     },
+    layer: [
+      {
+        // Threads: a bar from switch-in to switch-out.
+        transform: [{ filter: '!datum.irq' }],
+        params: [{ name: 'cpuZoom', select: { type: 'interval', encodings: ['x'] }, bind: 'scales' }],
+        mark: { type: 'bar', height: { band: 0.8 }, clip: true },
+        encoding: { x2: { field: 't1' } },
+      },
+      {
+        // Interrupts last microseconds: a tick at least a pixel wide, so each one stays visible.
+        transform: [{ filter: 'datum.irq' }],
+        mark: { type: 'tick', thickness: 1, bandSize: LANE_PX * 0.8, clip: true },
+      },
+    ],
   } satisfies VegaLiteSpec;
 }

@@ -2,7 +2,7 @@ import type { Distribution } from '../model/histograms.js';
 import type { VegaLiteSpec } from '../types.js';
 import { OTHER_PROCESSES } from '../model/cpu-rows.js';
 import { formatDuration } from '../html/format.js';
-import { CONFIG, DURATION_LABEL, OTHER_COLOR, PROCESS_COLORS, SCHEMA, decades, durationText } from './common.js';
+import { CONFIG, OTHER_COLOR, PROCESS_COLORS, SCHEMA, durationLogAxis, durationText } from './common.js';
 
 export interface DistributionData {
   distribution: Distribution;
@@ -18,8 +18,8 @@ export function distributionSpec(d: DistributionData): VegaLiteSpec {
   const name = `dist_${dist.id}`;
   const procs = [...d.processes, OTHER_PROCESSES];
   const range = procs.map((p, i) => (p === OTHER_PROCESSES ? OTHER_COLOR : PROCESS_COLORS[i % PROCESS_COLORS.length]!));
-  const lo = dist.rows.length > 0 ? Math.min(...dist.rows.map((r) => Number(r.b0))) : 1;
-  const hi = dist.rows.length > 0 ? Math.max(...dist.rows.map((r) => Number(r.b1))) : 10;
+  const lo = dist.rows.length > 0 ? Math.min(...dist.rows.map((r) => Number(r.x0))) : 1;
+  const hi = dist.rows.length > 0 ? Math.max(...dist.rows.map((r) => Number(r.x1))) : 10;
   const isLog = dist.scale === 'log';
   const isNs = dist.unit === 'ns';
   const subtitle =
@@ -36,17 +36,18 @@ export function distributionSpec(d: DistributionData): VegaLiteSpec {
     width: d.width,
     height: 170,
     transform: [{ calculate: binText, as: 'bin' }],
-    mark: { type: 'bar', stroke: '#ffffff', strokeWidth: 0.5 },
+    mark: { type: 'rect', stroke: '#ffffff', strokeWidth: 0.5 },
     encoding: {
       x: {
-        field: 'b0',
+        field: 'x0',
         type: 'quantitative',
         title: isNs ? null : 'slices',
-        scale: isLog ? { type: 'log', domain: [lo, hi] } : { zero: false, nice: false },
-        axis: isNs ? { values: decades(lo, hi), labelExpr: DURATION_LABEL, grid: true } : { tickMinStep: 1, format: 'd' },
+        scale: isLog ? { type: 'log', domain: [lo, hi] } : { domain: [Math.min(0.5, lo), hi], nice: false },
+        axis: isNs ? { ...durationLogAxis(lo, hi), grid: true } : { tickMinStep: 1, format: 'd', grid: false },
       },
-      x2: { field: 'b1' },
-      y: { field: 'n', type: 'quantitative', title: 'count', stack: 'zero' },
+      x2: { field: 'x1' },
+      y: { field: 'y1', type: 'quantitative', title: 'count' },
+      y2: { field: 'y0' },
       color: {
         field: 'proc',
         type: 'nominal',
@@ -55,7 +56,6 @@ export function distributionSpec(d: DistributionData): VegaLiteSpec {
         scale: { domain: procs, range },
         legend: null,
       },
-      order: { field: 'proc', sort: 'ascending' },
       tooltip: [
         { field: 'proc', title: 'process' },
         { field: 'bin', title: 'range' },

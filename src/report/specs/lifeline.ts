@@ -1,7 +1,7 @@
 import type { SourceKind } from '../../analyze/types.js';
 import type { LifelineRows } from '../model/lifeline-rows.js';
 import type { VegaLiteSpec } from '../types.js';
-import { CONFIG, DURATION_LABEL, KINDS, KIND_COLORS, SCHEMA, STATE_COLORS, decades, durationText, timeAxisTitle } from './common.js';
+import { CONFIG, KINDS, KIND_COLORS, SCHEMA, STATE_COLORS, durationLogAxis, durationText, timeAxisTitle } from './common.js';
 
 export interface LifelineData {
   rows: LifelineRows;
@@ -28,8 +28,8 @@ export function lifelineSpec(d: LifelineData): VegaLiteSpec {
   let lo = Infinity;
   let hi = -Infinity;
   for (const row of r.durations) {
-    lo = Math.min(lo, Number(row.ns));
-    hi = Math.max(hi, Number(row.ns));
+    lo = Math.min(lo, Number(row.y));
+    hi = Math.max(hi, Number(row.y));
   }
   if (!Number.isFinite(lo)) [lo, hi] = [1e3, 1e6];
   return {
@@ -114,14 +114,13 @@ export function lifelineSpec(d: LifelineData): VegaLiteSpec {
         data: { name: 'lifeDurations' },
         width: d.width,
         height: 180,
-        title: { text: `Per wakeup of ${r.label}: sleep before, run-queue wait, run after`, subtitle: 'log scale' },
+        title: { text: `Per wakeup of ${r.label}: sleep before, run-queue wait, run after`, subtitle: 'log scale; zero waits are drawn at the bottom' },
         transform: [{ calculate: durationText('datum.ns'), as: 'duration' }],
         mark: { type: 'point', filled: true, size: 22, opacity: 0.75, clip: true },
         encoding: {
           x: { ...x, field: 't' },
-          y: { field: 'ns', type: 'quantitative', title: null, scale: { type: 'log', domain: [lo, hi] }, axis: { values: decades(lo, hi), labelExpr: DURATION_LABEL } },
-          color: { field: 'measure', type: 'nominal', title: 'measure', scale: { domain: MEASURES, range: MEASURE_COLORS }, legend: { orient: 'top' } },
-          shape: { field: 'kind', type: 'nominal', title: 'woken by', scale: { domain: kinds }, legend: { orient: 'top' } },
+          y: { field: 'y', type: 'quantitative', title: null, scale: { type: 'log', domain: [lo, hi] }, axis: durationLogAxis(lo, hi) },
+          color: { field: 'measure', type: 'nominal', title: 'measure', scale: { domain: MEASURES, range: MEASURE_COLORS }, legend: { orient: 'right', direction: 'vertical' } },
           tooltip: [
             { field: 'measure', title: 'measure' },
             { field: 't', title: 'wakeup at (ms)', format: ',.3f' },

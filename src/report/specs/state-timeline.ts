@@ -25,8 +25,8 @@ const LANE_PX = 20;
 export function stateTimelineSpec(d: StateTimelineData): VegaLiteSpec {
   const laneOrder = d.lanes.map((l) => String(l.lane));
   const y = { field: 'lane', type: 'nominal' as const, title: null, sort: null, scale: { domain: laneOrder } };
-  const x = { field: 't0', type: 'quantitative' as const, title: timeAxisTitle(d.wallStart), scale: { domain: { param: 'brush' } } };
-  const xAt = { field: 't', type: 'quantitative' as const, scale: { domain: { param: 'brush' } } };
+  const x = { field: 't0', type: 'quantitative' as const, title: timeAxisTitle(d.wallStart), scale: { domain: { param: 'brush' }, nice: false } };
+  const xAt = { field: 't', type: 'quantitative' as const, scale: { domain: { param: 'brush' }, nice: false } };
   const sourceKinds = d.kinds.length > 0 ? d.kinds : (['hardirq'] as SourceKind[]);
   const kindScale = { domain: sourceKinds, range: sourceKinds.map((k) => KIND_COLORS[k]) };
   const wakeTooltip = [
@@ -134,7 +134,7 @@ export function stateTimelineSpec(d: StateTimelineData): VegaLiteSpec {
             encoding: {
               x: xAt,
               y: { field: 'lane', type: 'nominal', bandPosition: 0.5, scale: { domain: laneOrder } },
-              color: { field: 'kind', type: 'nominal', scale: kindScale, legend: { orient: 'top', title: 'woken by (▼ marker, ● end of a waker→wakee line)' } },
+              color: { field: 'kind', type: 'nominal', scale: kindScale, legend: { orient: 'top', title: '▼ woken by' } },
               tooltip: [{ field: 'lane', title: 'woke' }, ...wakeTooltip],
             },
           },

@@ -10,7 +10,7 @@ export interface WakeupMatrixData {
   targetOrder: string[];
 }
 
-const CELL_PX = 22;
+const CELL_PX = 26;
 
 /** Who wakes whom: sources (threads and interrupts, kind on a strip at the left) × woken threads, count per cell. */
 export function wakeupMatrixSpec(d: WakeupMatrixData): VegaLiteSpec {
@@ -36,7 +36,7 @@ export function wakeupMatrixSpec(d: WakeupMatrixData): VegaLiteSpec {
             type: 'nominal',
             title: 'source kind',
             scale: { domain: KINDS, range: KINDS.map((k) => KIND_COLORS[k]) },
-            legend: { orient: 'top', direction: 'vertical' },
+            legend: { orient: 'right', direction: 'vertical' },
           },
           tooltip: [
             { field: 'src', title: 'source' },
@@ -57,7 +57,7 @@ export function wakeupMatrixSpec(d: WakeupMatrixData): VegaLiteSpec {
           {
             mark: { type: 'rect', stroke: '#ffffff', strokeWidth: 1 },
             encoding: {
-              color: { field: 'n', type: 'quantitative', title: 'wakeups', scale: { type: 'log', scheme: 'blues' }, legend: { orient: 'top', gradientLength: 160 } },
+              color: { field: 'n', type: 'quantitative', title: 'wakeups', scale: { type: 'log', scheme: 'blues' }, legend: { orient: 'right', direction: 'vertical', gradientLength: 120 } },
               tooltip: [
                 { field: 'src', title: 'woken by' },
                 { field: 'dst', title: 'woke' },
@@ -66,7 +66,7 @@ export function wakeupMatrixSpec(d: WakeupMatrixData): VegaLiteSpec {
             },
           },
           {
-            mark: { type: 'text', fontSize: 9 },
+            mark: { type: 'text', fontSize: 10 },
             encoding: {
               text: { field: 'n', type: 'quantitative', format: '~s' },
               color: { condition: { test: `datum.n > ${darkCellThreshold(d.cells)}`, value: '#ffffff' }, value: '#1f2937' },

@@ -1,0 +1,77 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildReport } from '../../src/report/index.js';
+import { browserUnavailable, launch, visit } from './browser.js';
+import { HOSTILE_NAMES, syntheticAnalysis, syntheticMeta } from './synthetic.js';
+
+const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
+const skip = browserUnavailable();
+
+describe.skipIf(skip !== null)(`report in chromium${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it.each(['canvas', 'svg'] as const)('renders every chart (%s), offline, without errors', async (renderer) => {
+    const built = buildReport({
+      meta: syntheticMeta({ lost: 1234, lostPerCpu: [1200, 34] }),
+      analysis: syntheticAnalysis({ durationMs: 1500, hostile: true, workers: 6, hogs: 2 }),
+      options: { renderer },
+    });
+    const file = join(ARTIFACTS, `report-synthetic-${renderer}.html`);
+    writeFileSync(file, built.html);
+    const v = await visit(browser, file);
+    try {
+      expect(v.chartErrors).toEqual([]);
+      expect(v.consoleErrors).toEqual([]);
+      expect(v.requests).toEqual([pathToFileURL(file).href]);
+      const ids = Object.keys(built.specs).map((id) => `chart-${id}`);
+      expect(Object.keys(v.marks).sort()).toEqual(ids.sort());
+      for (const id of ids) expect(v.marks[id], id).toBeGreaterThan(0);
+      if (renderer === 'svg') {
+        const svgMarks = await v.page.locator('.chart svg .mark-rect path, .chart svg .mark-symbol path, .chart svg .mark-rule line').count();
+        expect(svgMarks).toBeGreaterThan(100);
+      }
+      expect(await v.page.locator('.warning').innerText()).toContain('1,234 events were lost');
+      await v.page.screenshot({ path: join(ARTIFACTS, `report-synthetic-${renderer}.png`), fullPage: true });
+    } finally {
+      await v.page.close();
+    }
+  });
+
+  it('shows hostile thread names as text and runs none of them', async () => {
+    const built = buildReport({
+      meta: syntheticMeta({ hostname: '<b onmouseover="window.__pwned=9">host</b>', command: ['sh', '-c', '</script><script>window.__pwned=8</script>'] }),
+      analysis: syntheticAnalysis({ durationMs: 400, hostile: true }),
+      options: { renderer: 'svg', tid: [3000] },
+    });
+    const file = join(ARTIFACTS, 'report-hostile.html');
+    writeFileSync(file, built.html);
+    const v = await visit(browser, file);
+    try {
+      expect(await v.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+      expect(v.consoleErrors).toEqual([]);
+      expect(v.requests).toEqual([pathToFileURL(file).href]);
+      const tableText = await v.page.locator('table[data-table="threads"]').innerText();
+      for (const name of HOSTILE_NAMES) expect(tableText).toContain(name.replace('\u2028', '').slice(0, 20));
+      expect(await v.page.locator('#summary').innerText()).toContain('<b onmouseover="window.__pwned=9">host</b>');
+      expect(await v.page.locator('img, main script, [onerror], [onload]').count()).toBe(0);
+      // Vega draws the names as text in the charts too (lane labels of the state timeline).
+      const labels = await v.page.locator('#chart-state-timeline svg text').allTextContents();
+      expect(labels.some((t) => t.includes('<img src=x onerror='))).toBe(true);
+      // Hovering a hostile lane shows its name in the tooltip, still as text.
+      await v.page.screenshot({ path: join(ARTIFACTS, 'report-hostile.png'), fullPage: false });
+      expect(await v.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    } finally {
+      await v.page.close();
+    }
+  });
+});
