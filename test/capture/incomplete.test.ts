@@ -60,7 +60,11 @@ describe('incomplete captures', () => {
       const batchRows = 1000;
       const file = path.join(dir, `killed.${EXT[format]}`);
       const reported = await writeAndKill(format, file, batchRows, 5);
+      const left = format === 'sqlite' ? [file, `${file}-wal`] : [file];
+      const before = left.map((f) => fs.readFileSync(f));
       const { rows: read, meta } = await readRows(file);
+      // Reading recovered the data without checkpointing or otherwise touching the files.
+      expect(left.map((f) => fs.readFileSync(f))).toEqual(before);
       expect(meta.complete).toBe(false);
       expect(read.length % batchRows).toBe(0);
       const whole = read.length / batchRows;

@@ -125,6 +125,9 @@ describe('openCapture errors', () => {
     const b = await readRows(converted);
     expect(b.rows).toEqual(a.rows);
     expect(b.meta).toEqual(a.meta);
+    const cut = path.join(dir, 'converted-cut.arrow');
+    fs.writeFileSync(cut, fileBytes.subarray(0, Math.floor(fileBytes.length / 2)));
+    await expectCaptureError(cut, CaptureErrorCode.DAMAGED, /truncated or damaged/);
   });
 
   it('opening and reading never modifies the file', async () => {
