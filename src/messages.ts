@@ -43,7 +43,7 @@ export const msg = {
   reportLanesCapped: (shown: number, total: number) =>
     `State timeline: ${shown} of ${total} threads shown, the busiest by run time (choose with --top or --tid).`,
   reportMerged: (chart: string, inputs: number, merged: number, resolution: string, shown: number) =>
-    `${chart}: ${merged} of ${inputs} spans shorter than ${resolution} merged, ${shown} drawn; a merged span shows the state that covered most of it.`,
+    `${chart}: ${merged} of ${inputs} spans shorter than ${resolution} merged, ${shown} drawn (zoomed out, each merged span is colored by what covered most of it).`,
   reportSampled: (what: string, shown: number, total: number, stride: number) =>
     `${what}: ${shown} of ${total} drawn (one in ${stride}).`,
   reportMatrixCapped: (sources: number, totalSources: number, targets: number, totalTargets: number) =>

@@ -18,7 +18,8 @@ export interface WakeRows {
 /** Approximate width of one character of a 9 px label, and the gap kept after a label, in px. */
 const CHAR_PX = 5.2;
 const LABEL_GAP_PX = 14;
-/** A name already labelled on a lane is labelled again only after this share of the full range. */
+/** At most this many labels per lane at the full-range zoom; a name already labelled waits longer. */
+const MAX_LABELS_PER_LANE = 8;
 const REPEAT_SHARE = 0.25;
 
 /**
@@ -53,7 +54,10 @@ export function wakeRows(wakeups: WakeupRecord[], lanes: LaneSelection, duration
     const last = lastLabel.get(w.tid);
     const labelled =
       w.source.kind !== 'task' && (!last || (w.ts >= last.freeAt && (label !== last.name || w.ts - last.ts >= REPEAT_SHARE * durationNs)));
-    if (labelled) lastLabel.set(w.tid, { name: label, ts: w.ts, freeAt: w.ts + (label.length * CHAR_PX + LABEL_GAP_PX) * nsPerPx });
+    if (labelled) {
+      const freeAt = w.ts + Math.max((label.length * CHAR_PX + LABEL_GAP_PX) * nsPerPx, durationNs / MAX_LABELS_PER_LANE);
+      lastLabel.set(w.tid, { name: label, ts: w.ts, freeAt });
+    }
     marks.push({ ...common, lane: to, label: labelled ? label : '' });
   }
   return { links, marks, total: relevant.length, stride };
