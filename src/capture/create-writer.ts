@@ -1,10 +1,8 @@
 /** Creates a capture file for the recorder, refusing to clobber anything by accident. */
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import { ArrowCaptureWriter } from './arrow-writer.js';
 import { captureErrors } from './capture-errors.js';
 import type { CaptureFormat, CaptureMeta } from './meta.js';
-import { SqliteCaptureWriter } from './sqlite-writer.js';
 import type { CaptureWriter } from './types.js';
 
 export interface CreateWriterOptions {
@@ -66,7 +64,11 @@ export async function createWriter(
   checkTarget(path, force);
   // A -wal left beside a deleted database would be replayed into the new one.
   if (format === 'sqlite' && !force && fs.existsSync(`${path}-wal`)) throw captureErrors.outputExists(`${path}-wal`);
-  if (format === 'arrow') return new ArrowCaptureWriter(path, claim(path, force), meta);
+  if (format === 'arrow') {
+    const { ArrowCaptureWriter } = await import('./arrow-writer.js');
+    return new ArrowCaptureWriter(path, claim(path, force), meta);
+  }
+  const { SqliteCaptureWriter } = await import('./sqlite-writer.js');
   if (force) for (const side of SQLITE_SIDE_FILES) fs.rmSync(`${path}${side}`, { force: true });
   fs.closeSync(claim(path, force));
   const sideFilesBefore = new Set(SQLITE_SIDE_FILES.filter((s) => fs.existsSync(`${path}${s}`)));

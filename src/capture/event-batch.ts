@@ -105,3 +105,19 @@ export function batchFromRows(rows: readonly EventRow[]): EventBatch {
   b.length = rows.length;
   return b;
 }
+
+/** One batch holding the rows of several, in order. */
+export function concatBatches(batches: readonly EventBatch[]): EventBatch {
+  if (batches.length === 1) return batches[0]!;
+  const total = batches.reduce((n, b) => n + b.length, 0);
+  const out = allocBatch(total);
+  let at = 0;
+  for (const b of batches) {
+    const n = b.length;
+    for (const col of NUMERIC_COLUMNS) (out[col] as Float64Array).set((b[col] as Float64Array).subarray(0, n), at);
+    for (const [i, name] of b.names) out.names.set(at + i, name);
+    at += n;
+  }
+  out.length = total;
+  return out;
+}

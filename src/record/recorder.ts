@@ -7,6 +7,7 @@ import { constants as osConstants } from 'node:os';
 import path from 'node:path';
 import { createWriter } from '../capture/index.js';
 import type { CaptureWriter } from '../capture/types.js';
+import { concatBatches, type EventBatch } from '../capture/event-batch.js';
 import { FORMAT_VERSION, type CaptureFormat, type CaptureMeta } from '../capture/meta.js';
 import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
@@ -16,6 +17,9 @@ import { KIND_NAMES } from './event-layout.js';
 import { findCommand } from './find-command.js';
 import { clockOffsetMs, hostFacts, monotonicNs } from './host-facts.js';
 import { VERSION } from '../version.js';
+
+const FLUSH_ROWS = 65536;
+const FLUSH_MS = 1000;
 
 export interface RecordOptions {
   /** Capture file; default lifeline-YYYYMMDD-HHMMSS.db (or .arrow) in the current directory. */
@@ -152,12 +156,30 @@ async function run(
   };
   opts.signal?.addEventListener('abort', onAbort);
 
-  const append = async (buf: Buffer | null) => {
-    if (!buf) return;
-    const batch = decoder.decode(buf);
-    if (batch.length === 0) return;
-    events += batch.length;
+  // Decoded reads are coalesced into capture batches of FLUSH_ROWS rows or FLUSH_MS of
+  // recording, whichever comes first: few, large batches keep the files compact, and a
+  // recorder killed mid-run loses at most the last second.
+  let pending: EventBatch[] = [];
+  let pendingRows = 0;
+  let lastFlush = Date.now();
+  const flush = async () => {
+    lastFlush = Date.now();
+    if (pendingRows === 0) return;
+    const batch = concatBatches(pending);
+    pending = [];
+    pendingRows = 0;
     for (const w of writers) await w.append(batch);
+  };
+  const append = async (buf: Buffer | null) => {
+    if (buf) {
+      const batch = decoder.decode(buf);
+      if (batch.length > 0) {
+        events += batch.length;
+        pending.push(batch);
+        pendingRows += batch.length;
+      }
+    }
+    if (pendingRows >= FLUSH_ROWS || Date.now() - lastFlush >= FLUSH_MS) await flush();
   };
 
   try {
@@ -195,6 +217,7 @@ async function run(
     session.detach();
     meta.endNs = monotonicNs();
     await append(session.drain());
+    await flush();
     meta.lostPerCpu = session.lost();
     meta.lost = meta.lostPerCpu.reduce((x, y) => x + y, 0);
     meta.exitCode = exitCode ?? (exitSignal ? 128 + signalNumber(exitSignal) : null);
