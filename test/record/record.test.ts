@@ -26,7 +26,7 @@ describe.skipIf(skipRecording)('record (real BPF)', () => {
       const pidFile = path.join(tmp, 'sleeper.pid');
       const res = await record({
         output: path.join(tmp, 'sleeper.db'),
-        command: ['sh', '-c', `stress --cpu 2 --timeout 2 >/dev/null 2>&1 & ${wl('ll-sleeper')} ${sleeps} 5 > ${pidFile}; wait`],
+        command: ['sh', '-c', `stress --cpu 2 --timeout 2 >/dev/null 2>&1 & sleep 0.1; taskset -c 1 ${wl('ll-sleeper')} ${sleeps} 5 > ${pidFile}; wait`],
         stdio: 'ignore',
       });
       expect(res.exitCode).toBe(0);
@@ -46,8 +46,10 @@ describe.skipIf(skipRecording)('record (real BPF)', () => {
     });
 
     it('credits its wakings to the local timer interrupt running hrtimer_wakeup', () => {
-      const wakings = cap.rows.filter((r) => r.kind === Kind.WAKING && r.tid === pid && !(r.flags & Flag.ON_RQ));
-      expect(wakings.length).toBeGreaterThanOrEqual(sleeps - 1);
+      // every sleep ends with a waking (one may find the thread still on a run queue, if it
+      // was preempted between setting its state and switching out)
+      const wakings = cap.rows.filter((r) => r.kind === Kind.WAKING && r.tid === pid);
+      expect(wakings.length).toBeGreaterThanOrEqual(sleeps);
       const hardirq = wakings.filter((r) => (r.flags & Flag.CTX_MASK) === Ctx.HARDIRQ);
       expect(hardirq.length / wakings.length).toBeGreaterThan(0.9);
       const byTimer = hardirq.filter(
@@ -59,7 +61,8 @@ describe.skipIf(skipRecording)('record (real BPF)', () => {
     it('records stress as the task on the CPU, never as the waker context', () => {
       const wakings = cap.rows.filter((r) => r.kind === Kind.WAKING && r.tid === pid);
       const onStress = wakings.filter((r) => cap.comm.get(r.tid2) === 'stress');
-      expect(onStress.length / wakings.length).toBeGreaterThan(0.25);
+      // with the sleeper pinned beside a stress worker, stress is what the timer interrupts
+      expect(onStress.length / wakings.length).toBeGreaterThan(0.5);
       for (const r of onStress) expect(r.flags & Flag.CTX_MASK).not.toBe(Ctx.TASK);
     });
 
