@@ -176,8 +176,8 @@ export class Engine {
     for (let th = 0; th < recs.length; th++) {
       const r = recs[th]!;
       if (r.st === St.RUNNING) {
-        this.emitRun(th, r.since, end);
-        this.emitCpuTask(r.cpu, th, r.since, end);
+        this.emitRun(th, this.threads.since[th]!, end);
+        this.emitCpuTask(r.cpu, th, this.threads.since[th]!, end);
       }
       this.leave(th, r, end);
     }
@@ -205,15 +205,15 @@ export class Engine {
       const r = this.threads.recs[old]!;
       if (r.st !== St.DEAD) this.setState(old, r, St.DEAD, ts);
       this.leave(old, r, ts);
-      r.since = NaN;
+      this.threads.since[old] = NaN;
     }
     return this.threads.create(tid);
   }
 
   /** Emits the interval of the state being left (when its start is known). */
   private leave(th: number, r: ThreadRec, ts: number): void {
-    if (this.intervalSinks.length === 0 || r.st === St.UNKNOWN || r.since !== r.since) return;
-    let s = r.since;
+    if (this.intervalSinks.length === 0 || r.st === St.UNKNOWN || this.threads.since[th]! !== this.threads.since[th]!) return;
+    let s = this.threads.since[th]!;
     let e = ts;
     if (e <= this.wf || s >= this.wt) return;
     if (s < this.wf) s = this.wf;
@@ -226,7 +226,7 @@ export class Engine {
   private setState(th: number, r: ThreadRec, st: StCode, ts: number): void {
     this.leave(th, r, ts);
     r.st = st;
-    r.since = ts;
+    this.threads.since[th] = ts;
   }
 
   /** A fact contradicted the state: drop what was being measured, resync on the next fact. */
@@ -236,7 +236,7 @@ export class Engine {
     }
     r.uncertain = true;
     r.st = St.UNKNOWN;
-    r.since = NaN;
+    this.threads.since[th] = NaN;
     r.partial = false;
     r.wokeWhileRunning = false;
     r.burst = Burst.NONE;
@@ -257,7 +257,7 @@ export class Engine {
       if (cur >= 0 && cur !== th) this.markUncertain(cur, recs[cur]!);
       if (r.st === St.UNKNOWN && cur === CPU_FIRST && !r.uncertain) {
         r.st = St.RUNNING;
-        r.since = this.startBound;
+        this.threads.since[th] = this.startBound;
         r.cpu = cpu;
         r.partial = true;
       }
@@ -275,12 +275,12 @@ export class Engine {
     const r = recs[th]!;
     r.active = true;
     if (r.st === St.RUNNABLE) {
-      if (r.since === r.since) this.emitRunq(th, r, ts);
+      if (this.threads.since[th]! === this.threads.since[th]!) this.emitRunq(th, r, ts);
       if (r.rqCause === Rq.WAKEUP) {
         if (r.burst === Burst.PENDING) {
           r.burst = Burst.ACTIVE;
-          r.burstStart = ts;
-          r.burstRun = 0;
+          this.threads.burstStart[th] = ts;
+          this.threads.burstRun[th] = 0;
           r.burstSlices = 0;
         } else r.burst = Burst.NONE;
       }
@@ -298,7 +298,7 @@ export class Engine {
 
   /** Accounts the slice that ends at ts. */
   private endRun(th: number, r: ThreadRec, cpu: number, ts: number): void {
-    const start = r.since;
+    const start = this.threads.since[th]!;
     this.emitRun(th, start, ts);
     this.emitCpuTask(cpu, th, start, ts);
     if (r.partial) return;
@@ -307,7 +307,7 @@ export class Engine {
       for (let i = 0; i < sinks.length; i++) sinks[i]!.slice!(th, cpu, start, ts);
     }
     if (r.burst === Burst.ACTIVE) {
-      r.burstRun += ts - start;
+      this.threads.burstRun[th] += ts - start;
       r.burstSlices++;
     }
   }
@@ -333,9 +333,9 @@ export class Engine {
   }
 
   private endBurst(th: number, r: ThreadRec, ts: number): void {
-    if (r.burst === Burst.ACTIVE && r.burstStart >= this.wf && ts <= this.wt) {
+    if (r.burst === Burst.ACTIVE && this.threads.burstStart[th]! >= this.wf && ts <= this.wt) {
       const sinks = this.burstSinks;
-      for (let i = 0; i < sinks.length; i++) sinks[i]!.burst!(th, r.burstStart, ts, r.burstRun, r.burstSlices);
+      for (let i = 0; i < sinks.length; i++) sinks[i]!.burst!(th, this.threads.burstStart[th]!, ts, this.threads.burstRun[th]!, r.burstSlices);
     }
     r.burst = Burst.NONE;
   }
@@ -358,11 +358,11 @@ export class Engine {
     if (!spurious) {
       const st = r.st;
       if (st === St.SLEEP_S || st === St.SLEEP_D) {
-        if (r.since >= this.wf && inWindow) {
-          sleptNs = ts - r.since;
+        if (this.threads.since[th]! >= this.wf && inWindow) {
+          sleptNs = ts - this.threads.since[th]!;
           sleepKind = st === St.SLEEP_S ? Sleep.S : Sleep.D;
           const sinks = this.sleepSinks;
-          for (let i = 0; i < sinks.length; i++) sinks[i]!.sleep!(th, sleepKind, r.since, ts);
+          for (let i = 0; i < sinks.length; i++) sinks[i]!.sleep!(th, sleepKind, this.threads.since[th]!, ts);
         }
       } else if (st === St.RUNNING) {
         r.wokeWhileRunning = true;
@@ -402,9 +402,9 @@ export class Engine {
   }
 
   private emitRunq(th: number, r: ThreadRec, ts: number): void {
-    if (r.since < this.wf || ts > this.wt) return;
+    if (this.threads.since[th]! < this.wf || ts > this.wt) return;
     const sinks = this.runqSinks;
-    for (let i = 0; i < sinks.length; i++) sinks[i]!.runqDelay!(th, r.rqCause, r.since, ts);
+    for (let i = 0; i < sinks.length; i++) sinks[i]!.runqDelay!(th, r.rqCause, this.threads.since[th]!, ts);
   }
 
   private emitCpuTask(cpu: number, th: number, start: number, end: number): void {
@@ -439,7 +439,7 @@ export class Engine {
       if (leader >= 0) {
         const lr = this.threads.recs[leader]!;
         if (lr.st !== St.DEAD) this.setState(leader, lr, St.DEAD, ts);
-        lr.since = NaN;
+        this.threads.since[leader] = NaN;
       }
       this.threads.retag(this.thread(oldTid, ts), tid);
     }

@@ -8,13 +8,15 @@ import { Rq, St, type RqCause, type StCode } from './codes.js';
 export const Burst = { NONE: 0, PENDING: 1, ACTIVE: 2 } as const;
 export type BurstPhase = (typeof Burst)[keyof typeof Burst];
 
-/** Identity and replay state of one thread. One object per thread, never per event. */
+/**
+ * Identity and replay state of one thread. One object per thread, never per
+ * event. Times (doubles) live in the table's Float64Arrays instead: V8 boxes
+ * double fields of objects, typed arrays keep them flat.
+ */
 export class ThreadRec {
   tgid = 0;
   comm = '';
   st: StCode = St.UNKNOWN;
-  /** When the current state began (absolute ns), NaN when unknown. */
-  since = NaN;
   /** CPU while running. */
   cpu = -1;
   rqCause: RqCause = Rq.WAKEUP;
@@ -28,8 +30,6 @@ export class ThreadRec {
   /** A waking (not ON_RQ) arrived while running: the coming switch-out ends no sleep. */
   wokeWhileRunning = false;
   burst: BurstPhase = Burst.NONE;
-  burstStart = 0;
-  burstRun = 0;
   burstSlices = 0;
 
   constructor(
@@ -40,6 +40,11 @@ export class ThreadRec {
 
 export class ThreadTable {
   readonly recs: ThreadRec[] = [];
+  /** Per thread: when the current state began (absolute ns), NaN when unknown. */
+  since = new Float64Array(256);
+  /** Per thread: start and run time so far of the current burst. */
+  burstStart = new Float64Array(256);
+  burstRun = new Float64Array(256);
   /** tid → index of its current identity, -1 when none. */
   private byTid = new Int32Array(1024).fill(-1);
   private readonly generations = new Map<number, number>();
@@ -62,6 +67,14 @@ export class ThreadTable {
     const generation = this.generations.get(tid) ?? 0;
     this.generations.set(tid, generation + 1);
     const th = this.recs.length;
+    if (th === this.since.length) {
+      this.since = grownF64(this.since);
+      this.burstStart = grownF64(this.burstStart);
+      this.burstRun = grownF64(this.burstRun);
+    }
+    this.since[th] = NaN;
+    this.burstStart[th] = 0;
+    this.burstRun[th] = 0;
     this.recs.push(new ThreadRec(tid, generation));
     this.byTid[tid] = th;
     this.onCreate(th);
@@ -106,3 +119,9 @@ export class ThreadTable {
 }
 
 export const UNKNOWN_COMM = '<unknown>';
+
+function grownF64(a: Float64Array): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
+}

@@ -9,14 +9,45 @@ import type { Names } from './sources.js';
 import type { ThreadTable } from './thread-table.js';
 import type { ProcessMetrics, ThreadMetrics, WakeSource, WakerCount } from './types.js';
 
+/** Small-first counter of source keys: a linear scan while few, a Map index beyond. */
+class SourceCounts {
+  readonly keys: number[] = [];
+  readonly counts: number[] = [];
+  private index: Map<number, number> | null = null;
+
+  add(key: number): void {
+    const keys = this.keys;
+    if (this.index === null) {
+      for (let i = 0; i < keys.length; i++) {
+        if (keys[i] === key) {
+          this.counts[i]!++;
+          return;
+        }
+      }
+      keys.push(key);
+      this.counts.push(1);
+      if (keys.length > LINEAR_MAX) this.index = new Map(keys.map((k, i) => [k, i]));
+      return;
+    }
+    const i = this.index.get(key);
+    if (i !== undefined) {
+      this.counts[i]!++;
+      return;
+    }
+    this.index.set(key, keys.length);
+    keys.push(key);
+    this.counts.push(1);
+  }
+}
+const LINEAR_MAX = 8;
+
 class WakeAcc {
   wakeups = 0;
   spurious = 0;
   reattributed = 0;
   /** Wakeups this thread caused (as a task source). */
   woke = 0;
-  /** Source key → count; allocated at the first wakeup. */
-  bySource: Map<number, number> | null = null;
+  readonly bySource = new SourceCounts();
 }
 
 export class Wakers implements Metric {
@@ -40,8 +71,7 @@ export class Wakers implements Metric {
     a.wakeups++;
     if (f.reattributed) a.reattributed++;
     if (f.waker >= 0) this.acc[f.waker]!.woke++;
-    const m = a.bySource ?? (a.bySource = new Map());
-    m.set(f.source, (m.get(f.source) ?? 0) + 1);
+    a.bySource.add(f.source);
   }
 
   /** Any wakeup activity in the window, as target or as waker. */
@@ -50,9 +80,10 @@ export class Wakers implements Metric {
     return a.wakeups + a.spurious + a.woke > 0;
   }
 
-  /** Source key → count for one thread (empty map if none). */
-  sources(th: number): ReadonlyMap<number, number> {
-    return this.acc[th]!.bySource ?? EMPTY;
+  /** [source key, count] pairs of one thread. */
+  *sources(th: number): Iterable<[number, number]> {
+    const { keys, counts } = this.acc[th]!.bySource;
+    for (let i = 0; i < keys.length; i++) yield [keys[i]!, counts[i]!];
   }
 
   fillThread(th: number, out: ThreadMetrics): void {
@@ -96,8 +127,6 @@ export class Wakers implements Metric {
     return { kind: 'task', tgid: s.tgid, comm: this.threads.processComm(s.tgid) ?? s.comm ?? '' };
   }
 }
-
-const EMPTY: ReadonlyMap<number, number> = new Map();
 
 /** A stable identity string of a source, for merging. */
 export function sourceId(s: WakeSource): string {

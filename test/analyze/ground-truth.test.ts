@@ -1,0 +1,128 @@
+/**
+ * Ground truth from real recordings: workloads whose scheduling is known in advance.
+ * As root (always in CI) each scenario is recorded afresh; otherwise the fixtures are used.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openCapture } from '../../src/capture/index.js';
+import { analyze } from '../../src/analyze/index.js';
+import type { AnalysisResult, ThreadMetrics, WakerCount } from '../../src/analyze/types.js';
+import { scenarioCapture } from '../helpers/scenario.js';
+
+async function analyzeFile(path: string): Promise<AnalysisResult> {
+  const cap = await openCapture(path);
+  try {
+    return (await analyze(cap)).result;
+  } finally {
+    cap.close();
+  }
+}
+
+function thread(r: AnalysisResult, tid: number): ThreadMetrics {
+  const t = r.threads.find((x) => x.tid === tid);
+  if (!t) throw new Error(`thread ${tid} not in the analysis`);
+  return t;
+}
+
+const count = (ws: WakerCount[], pred: (w: WakerCount) => boolean) => ws.filter(pred).reduce((n, w) => n + w.count, 0);
+
+describe('a nanosleep loop under stress --cpu 2', () => {
+  let r: AnalysisResult;
+  let t: ThreadMetrics;
+  let truth: { sleeper: number; sleeps: number; sleepMs: number };
+  beforeAll(async () => {
+    const s = await scenarioCapture<typeof truth>('sleeper-stress');
+    truth = s.truth;
+    r = await analyzeFile(s.path);
+    t = thread(r, truth.sleeper);
+  });
+
+  it('finds N sleeps (±1 at the edges) of mean ≈ D', () => {
+    expect(Math.abs(t.sleepsS - truth.sleeps)).toBeLessThanOrEqual(1);
+    // clock_nanosleep sleeps at least D, plus timer slack (50 µs) and wakeup latency
+    expect(t.sleepNs.mean).toBeGreaterThanOrEqual(truth.sleepMs * 1e6);
+    expect(t.sleepNs.mean).toBeLessThan(truth.sleepMs * 1e6 * 1.1);
+    expect(t.sleepNs.p50).toBeGreaterThanOrEqual(truth.sleepMs * 1e6);
+  });
+
+  it('answers each wakeup within (nearly always) one slice', () => {
+    expect(Math.abs(t.bursts - truth.sleeps)).toBeLessThanOrEqual(2);
+    expect(t.meanSlicesPerBurst).toBeGreaterThanOrEqual(1);
+    expect(t.meanSlicesPerBurst).toBeLessThan(1.1);
+  });
+
+  it('is woken by hardirq local_timer/hrtimer_wakeup, never by stress', () => {
+    const timer = count(t.wakers, (w) => w.source.kind === 'hardirq' && w.source.name === 'local_timer/hrtimer_wakeup');
+    expect(timer).toBeGreaterThanOrEqual(truth.sleeps - 1);
+    expect(count(t.wakers, (w) => w.source.kind === 'task' && w.source.comm === 'stress')).toBe(0);
+  });
+
+  it('counts as re-attributed the wakeups a naive tool would blame on the task on the CPU', () => {
+    // every timer wakeup that interrupted a task (not the idle loop) is re-attributed
+    expect(t.reattributed).toBeGreaterThanOrEqual(truth.sleeps / 2);
+    expect(t.reattributed).toBeLessThanOrEqual(t.wakeups);
+    expect(r.reattributed).toBeGreaterThanOrEqual(t.reattributed);
+  });
+});
+
+describe('a pipe ping-pong between two processes', () => {
+  let r: AnalysisResult;
+  let truth: { ping: number; pong: number; rounds: number };
+  beforeAll(async () => {
+    const s = await scenarioCapture<typeof truth>('pingpong');
+    truth = s.truth;
+    r = await analyzeFile(s.path);
+  });
+
+  for (const side of ['ping', 'pong'] as const) {
+    it(`${side} is woken by its partner only (among tasks), once per round`, () => {
+      const me = thread(r, truth[side]);
+      const partner = side === 'ping' ? truth.pong : truth.ping;
+      const taskWakers = me.wakers.filter((w) => w.source.kind === 'task');
+      const byPartner = count(taskWakers, (w) => w.source.tid === partner);
+      expect(byPartner).toBeGreaterThanOrEqual(truth.rounds - 1);
+      expect(byPartner).toBeLessThanOrEqual(truth.rounds + 1);
+      // anything else is the start (the parent's fork/exec) or the end (wait for the child)
+      expect(count(taskWakers, (w) => w.source.tid !== partner)).toBeLessThanOrEqual(2);
+      expect(me.comm).toBe(side === 'ping' ? 'll-ping' : 'll-pong');
+    });
+  }
+
+  it('shows the two processes waking each other in the graph', () => {
+    const edge = (from: number, to: number) =>
+      r.edges.filter((e) => e.from.kind === 'task' && e.from.tid === from && e.to.tid === to).reduce((n, e) => n + e.count, 0);
+    expect(edge(truth.ping, truth.pong)).toBeGreaterThanOrEqual(truth.rounds - 1);
+    expect(edge(truth.pong, truth.ping)).toBeGreaterThanOrEqual(truth.rounds - 1);
+  });
+});
+
+describe('three threads of one process passing a token around a ring', () => {
+  let r: AnalysisResult;
+  let truth: { tids: number[]; rounds: number };
+  beforeAll(async () => {
+    const s = await scenarioCapture<typeof truth>('ring');
+    truth = s.truth;
+    r = await analyzeFile(s.path);
+  });
+
+  it('wakes each thread by its predecessor', () => {
+    const n = truth.tids.length;
+    truth.tids.forEach((tid, i) => {
+      const pred = truth.tids[(i + n - 1) % n]!;
+      const me = thread(r, tid);
+      const byPred = count(me.wakers, (w) => w.source.kind === 'task' && w.source.tid === pred);
+      // thread 0 gets its first token from the main thread
+      expect(byPred).toBeGreaterThanOrEqual(truth.rounds - 2);
+      const others = count(me.wakers, (w) => w.source.kind === 'task' && w.source.tid !== pred);
+      expect(others).toBeLessThanOrEqual(2);
+    });
+  });
+
+  it('shows the process waking itself in the process view', () => {
+    const tgid = thread(r, truth.tids[0]!).tgid;
+    const proc = r.processes.find((p) => p.tgid === tgid);
+    expect(proc).toBeDefined();
+    expect(proc!.threads).toBeGreaterThanOrEqual(truth.tids.length);
+    const self = count(proc!.wakers, (w) => w.source.kind === 'task' && w.source.tgid === tgid);
+    expect(self).toBeGreaterThanOrEqual(truth.tids.length * (truth.rounds - 2));
+  });
+});
