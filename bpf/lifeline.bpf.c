@@ -257,6 +257,15 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	return 0;
 }
 
+/* Since 6.12 (EEVDF delayed dequeue) a task that went to sleep may stay on its run
+ * queue, flagged sched_delayed, until its lag is repaid: it is asleep all the same. */
+static __always_inline bool sched_delayed(struct task_struct *p)
+{
+	if (bpf_core_field_exists(p->se.sched_delayed))
+		return BPF_CORE_READ(p, se.sched_delayed);
+	return false;
+}
+
 static __always_inline int on_wake(struct task_struct *p, __u8 kind)
 {
 	struct task_struct *cur = (struct task_struct *)bpf_get_current_task_btf();
@@ -279,7 +288,7 @@ static __always_inline int on_wake(struct task_struct *p, __u8 kind)
 		flags |= LL_F_REMOTE;
 	if (cur_tid == 0)
 		flags |= LL_F_IDLE;
-	if (kind == LL_WAKING && BPF_CORE_READ(p, on_rq))
+	if (kind == LL_WAKING && BPF_CORE_READ(p, on_rq) && !sched_delayed(p))
 		flags |= LL_F_ON_RQ;
 	fill(e, kind, flags);
 	e->tid = BPF_CORE_READ(p, pid);

@@ -40,7 +40,7 @@ enum ll_ctx {
 #define LL_F_CTX_MASK   0x03
 #define LL_F_REMOTE     0x04 /* waking: target cpu != this cpu */
 #define LL_F_IDLE       0x08 /* waking: the idle task was current */
-#define LL_F_ON_RQ      0x10 /* waking: target still on a run queue (spurious) */
+#define LL_F_ON_RQ      0x10 /* waking: target still runnable, not asleep (spurious) */
 #define LL_F_SYSVEC     0x20 /* waking / irq: id is an x86 system vector (LL_VEC_*) */
 #define LL_F_UNSURE     0x40 /* waking: context not yet known on this cpu */
 #define LL_F_PREEMPT    0x80 /* switch: prev was preempted (still runnable) */

@@ -1,13 +1,16 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildReport } from '../../src/report/index.js';
+import { buildReport, writeReport } from '../../src/report/index.js';
 import { browserUnavailable, launch, visit } from './browser.js';
 import { HOSTILE_NAMES, syntheticAnalysis, syntheticMeta } from './synthetic.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
+const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
+/** Real captures made by the recorder (fixtures/make.js), when present. */
+const fixtures = existsSync(FIXTURES) ? readdirSync(FIXTURES).filter((f) => /\.(db|arrow)$/.test(f)) : [];
 const skip = browserUnavailable();
 
 describe.skipIf(skip !== null)(`report in chromium${skip ? ` (skipped: ${skip})` : ''}`, () => {
@@ -74,4 +77,21 @@ describe.skipIf(skip !== null)(`report in chromium${skip ? ` (skipped: ${skip})`
       await v.page.close();
     }
   });
+
+  it.skipIf(fixtures.length === 0)(`renders reports of the real captures${fixtures.length === 0 ? ' (skipped: no capture under fixtures/)' : ''}`, async () => {
+    for (const name of fixtures) {
+      const out = join(ARTIFACTS, `report-fixture-${name.replace(/\W/g, '-')}.html`);
+      await writeReport(join(FIXTURES, name), { out, renderer: 'svg' });
+      const v = await visit(browser, out);
+      try {
+        expect(v.chartErrors, name).toEqual([]);
+        expect(v.consoleErrors, name).toEqual([]);
+        expect(v.requests, name).toEqual([pathToFileURL(out).href]);
+        for (const [id, n] of Object.entries(v.marks)) expect(n, `${name} ${id}`).toBeGreaterThan(0);
+        await v.page.screenshot({ path: out.replace(/\.html$/, '.png'), fullPage: true });
+      } finally {
+        await v.page.close();
+      }
+    }
+  }, 120_000);
 });
