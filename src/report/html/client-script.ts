@@ -10,13 +10,20 @@ export const CLIENT_SCRIPT = String.raw`(function () {
   window.__lifeline = state;
   var payload = JSON.parse(document.getElementById('lifeline-data').textContent);
 
+  function valuesOf(column) {
+    if (Array.isArray(column)) return column;
+    var out = new Array(column.index.length);
+    for (var i = 0; i < out.length; i++) out[i] = column.dict[column.index[i]];
+    return out;
+  }
   function rowsOf(columns) {
     var keys = Object.keys(columns);
-    var n = keys.length ? columns[keys[0]].length : 0;
+    var values = keys.map(function (k) { return valuesOf(columns[k]); });
+    var n = keys.length ? values[0].length : 0;
     var rows = new Array(n);
     for (var i = 0; i < n; i++) {
       var row = {};
-      for (var k = 0; k < keys.length; k++) row[keys[k]] = columns[keys[k]][i];
+      for (var k = 0; k < keys.length; k++) row[keys[k]] = values[k][i];
       rows[i] = row;
     }
     return rows;

@@ -30,15 +30,40 @@ export interface PageInput {
   renderer: 'canvas' | 'svg';
 }
 
-type Columns = Record<string, Array<Row[string]>>;
+type Value = Row[string];
+/** A column: its values, or for repetitive strings a dictionary and one index per row. */
+export type Column = Value[] | { dict: Value[]; index: number[] };
+type Columns = Record<string, Column>;
 
-/** Rows to columns: the keys once, not once per row. */
+/** Rows to columns: the keys once, not once per row; repetitive columns as dictionary + indexes. */
 export function toColumns(rows: Row[]): Columns {
   const keys = new Set<string>();
   for (const row of rows) for (const key of Object.keys(row)) keys.add(key);
   const columns: Columns = {};
-  for (const key of keys) columns[key] = rows.map((row) => row[key] ?? null);
+  for (const key of keys) columns[key] = encodeColumn(rows.map((row) => row[key] ?? null));
   return columns;
+}
+
+function encodeColumn(values: Value[]): Column {
+  if (!values.some((v) => typeof v === 'string')) return values;
+  const codes = new Map<Value, number>();
+  const index = values.map((v) => {
+    let code = codes.get(v);
+    if (code === undefined) codes.set(v, (code = codes.size));
+    return code;
+  });
+  return codes.size * 2 <= values.length ? { dict: [...codes.keys()], index } : values;
+}
+
+/** The inverse of toColumns (the page script does the same in the browser). */
+export function fromColumns(columns: Columns): Row[] {
+  const keys = Object.keys(columns);
+  const decoded = keys.map((k) => {
+    const c = columns[k]!;
+    return Array.isArray(c) ? c : c.index.map((i) => c.dict[i]!);
+  });
+  const n = decoded[0]?.length ?? 0;
+  return Array.from({ length: n }, (_, r) => Object.fromEntries(keys.map((k, j) => [k, decoded[j]![r]!])) as Row);
 }
 
 /**

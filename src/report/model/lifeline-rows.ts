@@ -47,10 +47,12 @@ export function pickLifelineThread(detail: AnalysisDetail, dir: ThreadDirectory,
   return best;
 }
 
+/** The wakeups of one thread (sampled) and their chains, at most max wakeups drawn in all. */
 export function lifelineRows(detail: AnalysisDetail, dir: ThreadDirectory, tid: number, max: number): LifelineRows {
   const byId = new Map<number, WakeupRecord>(detail.wakeups.map((w) => [w.id, w]));
   const own = detail.wakeups.filter((w) => w.tid === tid).sort((a, b) => a.ts - b.ts);
-  const stride = Math.max(1, Math.ceil(own.length / max));
+  // A third of the budget for the thread's own wakeups, the rest for the chains behind them.
+  const stride = Math.max(1, Math.ceil(own.length / Math.max(1, Math.floor(max / 3))));
   const label = dir.label(tid);
   const lanes = [label];
   const laneOf = (w: WakeupRecord): string | undefined => {
@@ -87,7 +89,7 @@ export function lifelineRows(detail: AnalysisDetail, dir: ThreadDirectory, tid: 
   for (let i = 0; i < own.length; i += stride) {
     let w = own[i]!;
     draw(w, label, 0);
-    for (let depth = 1; depth <= MAX_DEPTH; depth++) {
+    for (let depth = 1; depth <= MAX_DEPTH && drawn.size < max; depth++) {
       if (w.source.kind !== 'task' || w.wakerWakeup === null) break;
       const parent = byId.get(w.wakerWakeup);
       if (!parent) break;

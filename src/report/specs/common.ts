@@ -46,12 +46,18 @@ export function durationText(ns: string): string {
 /** Axis label expression for a log axis in ns. */
 export const DURATION_LABEL = durationText('datum.value');
 
-/** Log-axis settings in ns: ticks at the powers of ten inside [lo, hi] (vega's own when fewer than two), labelled "1 ms". */
-export function durationLogAxis(lo: number, hi: number): { labelExpr: string; values?: number[] } {
+/** Powers of ten inside [lo, hi], for log-axis ticks. */
+export function powersOfTen(lo: number, hi: number): number[] {
   const values: number[] = [];
   if (Number.isFinite(lo) && Number.isFinite(hi)) {
     for (let e = Math.ceil(Math.log10(Math.max(1, lo))); 10 ** e <= hi; e++) values.push(10 ** e);
   }
+  return values;
+}
+
+/** Log-axis settings in ns: ticks at the powers of ten inside [lo, hi] (vega's own when fewer than two), labelled "1 ms". */
+export function durationLogAxis(lo: number, hi: number): { labelExpr: string; values?: number[] } {
+  const values = powersOfTen(lo, hi);
   return values.length >= 2 ? { labelExpr: DURATION_LABEL, values } : { labelExpr: DURATION_LABEL };
 }
 

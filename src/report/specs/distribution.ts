@@ -2,7 +2,7 @@ import type { Distribution } from '../model/histograms.js';
 import type { VegaLiteSpec } from '../types.js';
 import { OTHER_PROCESSES } from '../model/cpu-rows.js';
 import { formatDuration } from '../html/format.js';
-import { CONFIG, OTHER_COLOR, PROCESS_COLORS, SCHEMA, durationLogAxis, durationText } from './common.js';
+import { CONFIG, OTHER_COLOR, PROCESS_COLORS, SCHEMA, durationLogAxis, durationText, powersOfTen } from './common.js';
 
 export interface DistributionData {
   distribution: Distribution;
@@ -43,7 +43,7 @@ export function distributionSpec(d: DistributionData): VegaLiteSpec {
         type: 'quantitative',
         title: isNs ? null : 'slices',
         scale: isLog ? { type: 'log', domain: [lo, hi] } : { domain: [Math.min(0.5, lo), hi], nice: false },
-        axis: isNs ? { ...durationLogAxis(lo, hi), grid: true } : { tickMinStep: 1, format: 'd', grid: false },
+        axis: isNs ? { ...durationLogAxis(lo, hi), grid: true } : isLog ? countLogAxis(lo, hi) : { tickMinStep: 1, format: 'd', grid: false },
       },
       x2: { field: 'x1' },
       y: { field: 'y1', type: 'quantitative', title: 'count' },
@@ -63,4 +63,9 @@ export function distributionSpec(d: DistributionData): VegaLiteSpec {
       ],
     },
   } satisfies VegaLiteSpec;
+}
+
+function countLogAxis(lo: number, hi: number): { format: string; grid: boolean; values?: number[] } {
+  const values = powersOfTen(lo, hi);
+  return values.length >= 2 ? { format: ',d', grid: true, values } : { format: ',d', grid: true };
 }

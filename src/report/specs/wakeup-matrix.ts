@@ -36,7 +36,8 @@ export function wakeupMatrixSpec(d: WakeupMatrixData): VegaLiteSpec {
             type: 'nominal',
             title: 'source kind',
             scale: { domain: KINDS, range: KINDS.map((k) => KIND_COLORS[k]) },
-            legend: { orient: 'right', direction: 'vertical' },
+            // The row labels name the kind; the strip only makes the groups easy to see.
+            legend: null,
           },
           tooltip: [
             { field: 'src', title: 'source' },
@@ -66,9 +67,9 @@ export function wakeupMatrixSpec(d: WakeupMatrixData): VegaLiteSpec {
             },
           },
           {
-            mark: { type: 'text', fontSize: 10 },
+            mark: { type: 'text', fontSize: 9 },
             encoding: {
-              text: { field: 'n', type: 'quantitative', format: '~s' },
+              text: { field: 'n', type: 'quantitative', format: '.2~s' },
               color: { condition: { test: `datum.n > ${darkCellThreshold(d.cells)}`, value: '#ffffff' }, value: '#1f2937' },
             },
           },
