@@ -118,8 +118,9 @@ describe('three threads of one process passing a token around a ring', () => {
       const me = thread(r, tid);
       const byPred = count(me.wakers, (w) => w.source.kind === 'task' && w.source.tid === pred);
       const others = count(me.wakers, (w) => w.source.kind === 'task' && w.source.tid !== pred);
-      // the start barrier's last arrival, and for ring-0 the first token from the main thread
-      expect(others).toBeLessThanOrEqual(2);
+      // the start barrier (glibc wakes its waiters from whichever thread completes it) and,
+      // for ring-0, the first token from the main thread
+      expect(others).toBeLessThanOrEqual(3);
       expect(byPred + others).toBe(count(me.wakers, () => true) - count(me.wakers, (w) => w.source.kind !== 'task'));
       expect(byPred).toBeGreaterThan(0);
       total += byPred;
