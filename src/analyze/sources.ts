@@ -19,10 +19,6 @@ export const IDLE_KEY = 8;
 export const IDLE_COMM = 'swapper';
 export const UNSURE_REASON = 'context unsure';
 
-export function taskKey(th: number): number {
-  return -(th + 1);
-}
-
 export function taskOfKey(key: number): number {
   return key < 0 ? -key - 1 : -1;
 }
@@ -34,10 +30,6 @@ export function sourceKey(flags: number, b: number, c: number, waker: number): n
   if (ctx === Ctx.TASK) return waker >= 0 ? -(waker + 1) : IDLE_KEY;
   const code = ctx + ((flags & Flag.SYSVEC) !== 0 ? 4 : 0);
   return ((c > 0 ? c : 0) * 65536 + (b & 0xffff)) * 8 + code;
-}
-
-export function isInterruptKey(key: number): boolean {
-  return key > 0 && key % 8 !== 0;
 }
 
 /** Names of IRQs and kernel symbols, from IRQ_NAME and SYM rows. */
