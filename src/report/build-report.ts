@@ -4,7 +4,7 @@ import { resolveBudget } from './budget.js';
 import { escapeHtml as e } from './html/escape.js';
 import { formatDuration, formatWall } from './html/format.js';
 import { metricsTableHtml } from './html/metrics-table.js';
-import { pageHtml, type PageChart, type PageSection } from './html/page.js';
+import { pageHtml, type PageChart, type PageSection, type SignalLink } from './html/page.js';
 import { summaryHtml } from './html/summary.js';
 import { cpuRows, OTHER_PROCESSES } from './model/cpu-rows.js';
 import { distributions, type DistributionId } from './model/histograms.js';
@@ -19,7 +19,7 @@ import { OTHER_COLOR, PROCESS_COLORS } from './specs/common.js';
 import { cpuTimelineSpec } from './specs/cpu-timeline.js';
 import { distributionSpec } from './specs/distribution.js';
 import { lifelineSpec } from './specs/lifeline.js';
-import { stateTimelineSpec } from './specs/state-timeline.js';
+import { STATE_TIMELINE_LINKS, stateTimelineSpec } from './specs/state-timeline.js';
 import { wakeupMatrixSpec } from './specs/wakeup-matrix.js';
 import type { SourceKind } from '../analyze/types.js';
 import type { BuiltReport, ReportInput, VegaLiteSpec } from './types.js';
@@ -155,7 +155,8 @@ export function buildReport({ meta, analysis, options }: ReportInput): BuiltRepo
       body: life ? chartDiv('lifeline') : '',
     },
   ];
-  const charts: PageChart[] = Object.entries(specs).map(([id, spec]) => ({ id: `chart-${id}`, spec }));
+  const links: Record<string, SignalLink[]> = { 'state-timeline': STATE_TIMELINE_LINKS };
+  const charts: PageChart[] = Object.entries(specs).map(([id, spec]) => ({ id: `chart-${id}`, spec, links: links[id] ?? [] }));
   const html = pageHtml({
     title: `lifeline — ${meta.hostname}${meta.command ? ` — ${meta.command.join(' ')}` : ''}`,
     subtitle: `${start.shown} · ${formatDuration(durationNs)} · ${meta.cpus} CPUs · kernel ${meta.kernel}`,

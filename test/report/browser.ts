@@ -64,3 +64,36 @@ export async function visit(browser: Browser, file: string, viewport = { width: 
   });
   return { page, consoleErrors, requests, renderMs, marks, chartErrors };
 }
+
+/** Page coordinates of a named group (a view of a concat) of a rendered chart. */
+export async function groupBox(page: Page, chartId: string, group: string): Promise<{ x: number; y: number; width: number; height: number }> {
+  await page.locator(`#${chartId}`).scrollIntoViewIfNeeded();
+  return page.evaluate(
+    ([id, name]) => {
+      interface Item {
+        items?: Item[];
+        marktype?: string;
+        name?: string;
+        x?: number;
+        y?: number;
+        width?: number;
+        height?: number;
+      }
+      const view = (window as unknown as { __lifeline: { views: Record<string, { scenegraph(): { root: Item }; origin(): [number, number]; container(): HTMLElement }> } }).__lifeline.views[id!]!;
+      let found: Item | null = null;
+      const walk = (node: Item): void => {
+        for (const child of node.items ?? []) {
+          if (child.marktype === 'group' && child.name === name) found = child.items?.[0] ?? null;
+          if (!found) walk(child);
+        }
+      };
+      walk(view.scenegraph().root);
+      if (!found) throw new Error(`no group ${name}`);
+      const g = found as Item;
+      const rect = view.container().querySelector('svg, canvas')!.getBoundingClientRect();
+      const [ox, oy] = view.origin();
+      return { x: rect.x + ox + (g.x ?? 0), y: rect.y + oy + (g.y ?? 0), width: g.width ?? 0, height: g.height ?? 0 };
+    },
+    [chartId, group],
+  );
+}

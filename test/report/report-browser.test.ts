@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport, writeReport } from '../../src/report/index.js';
-import { browserUnavailable, launch, visit } from './browser.js';
+import { browserUnavailable, groupBox, launch, visit } from './browser.js';
 import { HOSTILE_NAMES, syntheticAnalysis, syntheticMeta } from './synthetic.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
@@ -45,6 +45,45 @@ describe.skipIf(skip !== null)(`report in chromium${skip ? ` (skipped: ${skip})`
       }
       expect(await v.page.locator('.warning').innerText()).toContain('1,234 events were lost');
       await v.page.screenshot({ path: join(ARTIFACTS, `report-synthetic-${renderer}.png`), fullPage: true });
+    } finally {
+      await v.page.close();
+    }
+  });
+
+  it('zooms: the overview brush and the mouse wheel set the detail time range; headers sort tables', async () => {
+    const built = buildReport({ meta: syntheticMeta(), analysis: syntheticAnalysis({ durationMs: 1000 }), options: { renderer: 'svg' } });
+    const file = join(ARTIFACTS, 'report-interaction.html');
+    writeFileSync(file, built.html);
+    const v = await visit(browser, file);
+    try {
+      const domain = (): Promise<number[]> =>
+        v.page.evaluate(() => (window as unknown as { __lifeline: { views: Record<string, { scale(n: string): { domain(): number[] } }> } }).__lifeline.views['chart-state-timeline']!.scale('concat_1_x').domain());
+      expect(await domain()).toEqual([0, 1000]);
+      const overview = await groupBox(v.page, 'chart-state-timeline', 'concat_0_group');
+      const y = overview.y + overview.height / 2;
+      await v.page.mouse.move(overview.x + overview.width * 0.25, y);
+      await v.page.mouse.down();
+      await v.page.mouse.move(overview.x + overview.width * 0.5, y, { steps: 4 });
+      await v.page.mouse.up();
+      const brushed = await domain();
+      // A quarter to a half of the 1000 ms overview, give or take a few pixels.
+      expect(Math.abs(brushed[0]! - 250)).toBeLessThan(15);
+      expect(Math.abs(brushed[1]! - 500)).toBeLessThan(15);
+      const detail = await groupBox(v.page, 'chart-state-timeline', 'concat_1_group');
+      await v.page.mouse.move(detail.x + detail.width / 2, detail.y + detail.height / 2);
+      await v.page.mouse.wheel(0, -200);
+      await v.page.waitForTimeout(100);
+      const zoomed = await domain();
+      expect(zoomed[1]! - zoomed[0]!).toBeLessThan(brushed[1]! - brushed[0]!);
+
+      const firstTid = (): Promise<string> => v.page.locator('table[data-table="threads"] tbody tr:first-child td:nth-child(2)').innerText();
+      const tidHeader = v.page.locator('table[data-table="threads"] th', { hasText: /^tid$/ });
+      await tidHeader.click();
+      const descending = await firstTid();
+      await tidHeader.click();
+      const ascending = await firstTid();
+      expect(Number(descending)).toBeGreaterThan(Number(ascending));
+      expect(v.consoleErrors).toEqual([]);
     } finally {
       await v.page.close();
     }

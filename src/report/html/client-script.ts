@@ -45,13 +45,34 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     el.appendChild(box);
   }
 
+  function findSignal(node, name) {
+    var signals = node.signals || [];
+    for (var i = 0; i < signals.length; i++) if (signals[i].name === name) return signals[i];
+    var marks = node.marks || [];
+    for (var j = 0; j < marks.length; j++) {
+      var found = findSignal(marks[j], name);
+      if (found) return found;
+    }
+    return null;
+  }
+  function linker(links) {
+    return function (vg) {
+      links.forEach(function (link) {
+        var signal = findSignal(vg, link.signal);
+        if (!signal) throw new Error('chart has no signal ' + link.signal);
+        (signal.on = signal.on || []).push({ events: { signal: link.from }, update: link.update });
+      });
+      return vg;
+    };
+  }
+
   var started = performance.now();
   var jobs = payload.charts.map(function (chart) {
     var el = document.getElementById(chart.id);
     var spec = chart.spec;
     spec.datasets = {};
     chart.datasets.forEach(function (name) { spec.datasets[name] = datasets[name]; });
-    return vegaEmbed(el, spec, { renderer: payload.renderer, actions: false, loader: loader, tooltip: { theme: 'light' } })
+    return vegaEmbed(el, spec, { renderer: payload.renderer, actions: false, loader: loader, tooltip: { theme: 'light' }, patch: linker(chart.links) })
       .then(function (result) { state.views[chart.id] = result.view; })
       .catch(function (err) { state.errors.push(chart.id + ': ' + err); console.error(err); showError(el, err); });
   });

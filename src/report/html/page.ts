@@ -14,10 +14,21 @@ export interface PageSection {
   body: string;
 }
 
+/**
+ * A link Vega-Lite cannot express, added to the compiled Vega spec in the page: when signal
+ * `from` changes, signal `signal` (found at any depth) is set to the expression `update`.
+ */
+export interface SignalLink {
+  signal: string;
+  from: string;
+  update: string;
+}
+
 export interface PageChart {
   /** DOM id of the chart container. */
   id: string;
   spec: VegaLiteSpec;
+  links?: SignalLink[];
 }
 
 export interface PageInput {
@@ -76,7 +87,7 @@ export function pageHtml(p: PageInput): string {
   const charts = p.charts.map((chart) => {
     const { datasets: data = {}, ...spec } = chart.spec as VegaLiteSpec & { datasets?: Record<string, Row[]> };
     for (const [name, rows] of Object.entries(data)) datasets[name] = toColumns(rows);
-    return { id: chart.id, spec, datasets: Object.keys(data) };
+    return { id: chart.id, spec, datasets: Object.keys(data), links: chart.links ?? [] };
   });
   const payload = jsonForScript({ renderer: p.renderer, datasets, charts });
   const vendor = vendorScripts();

@@ -1,4 +1,5 @@
 import type { SourceKind } from '../../analyze/types.js';
+import type { SignalLink } from '../html/page.js';
 import type { Row, VegaLiteSpec } from '../types.js';
 import { CONFIG, KIND_COLORS, SCHEMA, STATE_COLORS, STATES, durationText, timeAxisTitle } from './common.js';
 
@@ -21,12 +22,19 @@ export interface StateTimelineData {
 
 const LANE_PX = 20;
 
+/**
+ * The overview brush drives the detail's x domain. The detail's own zoom (bound to its scale)
+ * owns that domain in Vega-Lite, so the page links the brush to the zoom signal in the compiled
+ * spec: brushing sets the zoom, clearing the brush resets it.
+ */
+export const STATE_TIMELINE_LINKS: SignalLink[] = [{ signal: 'zoom_t0', from: 'brush', update: 'isArray(brush.t0) ? brush.t0 : null' }];
+
 /** Grafana-like state timeline: one lane per thread, wakeups drawn across lanes, brush + zoom on time. */
 export function stateTimelineSpec(d: StateTimelineData): VegaLiteSpec {
   const laneOrder = d.lanes.map((l) => String(l.lane));
   const y = { field: 'lane', type: 'nominal' as const, title: null, sort: null, scale: { domain: laneOrder } };
-  const x = { field: 't0', type: 'quantitative' as const, title: timeAxisTitle(d.wallStart), scale: { domain: { param: 'brush' }, nice: false } };
-  const xAt = { field: 't', type: 'quantitative' as const, scale: { domain: { param: 'brush' }, nice: false } };
+  const x = { field: 't0', type: 'quantitative' as const, title: timeAxisTitle(d.wallStart), scale: { domain: [0, d.durationMs], nice: false } };
+  const xAt = { field: 't', type: 'quantitative' as const, scale: { domain: [0, d.durationMs], nice: false } };
   const sourceKinds = d.kinds.length > 0 ? d.kinds : (['hardirq'] as SourceKind[]);
   const kindScale = { domain: sourceKinds, range: sourceKinds.map((k) => KIND_COLORS[k]) };
   const wakeTooltip = [
