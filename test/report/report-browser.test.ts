@@ -110,6 +110,18 @@ describe.skipIf(skip !== null)(`report in chromium${skip ? ` (skipped: ${skip})`
       const labels = await v.page.locator('#chart-state-timeline svg text').allTextContents();
       expect(labels.some((t) => t.includes('<img src=x onerror='))).toBe(true);
       // Hovering a hostile lane shows its name in the tooltip, still as text.
+      const lane = `${HOSTILE_NAMES[0]} 3000`;
+      const detail = await groupBox(v.page, 'chart-state-timeline', 'concat_1_group');
+      const at = await v.page.evaluate((label) => {
+        const view = (window as unknown as { __lifeline: { views: Record<string, { scale(n: string): ((v: unknown) => number) & { bandwidth(): number } }> } }).__lifeline.views['chart-state-timeline']!;
+        const y = view.scale('concat_1_y');
+        return { x: view.scale('concat_1_x')(200), y: y(label) + y.bandwidth() / 2 };
+      }, lane);
+      await v.page.mouse.move(detail.x + at.x, detail.y + at.y);
+      const tooltip = v.page.locator('#vg-tooltip-element');
+      await tooltip.waitFor({ state: 'visible' });
+      expect(await tooltip.innerText()).toContain(lane);
+      expect(await tooltip.locator('img, svg, script').count()).toBe(0);
       await v.page.screenshot({ path: join(ARTIFACTS, 'report-hostile.png'), fullPage: false });
       expect(await v.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     } finally {
