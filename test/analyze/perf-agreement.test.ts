@@ -65,7 +65,6 @@ describe.skipIf(skipRecording)(`agreement with perf sched timehist -s (${skipRea
     tids = [
       ...readFileSync(`${ids}.pp`, 'utf8').trim().split(' '),
       ...readFileSync(`${ids}.ring`, 'utf8').trim().split(' '),
-      readFileSync(`${ids}.sl`, 'utf8').trim(),
     ].map(Number);
     const th = spawnSync('perf', ['sched', 'timehist', '-s', '-i', perfData], { encoding: 'utf8', maxBuffer: 64 << 20 });
     expect(th.status, th.stderr).toBe(0);

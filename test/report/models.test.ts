@@ -106,5 +106,7 @@ describe('formatting', () => {
     expect(formatDuration(999)).toBe('999 ns');
     expect(formatDuration(1_234_567)).toBe('1.23 ms');
     expect(formatDuration(15e9)).toBe('15 s');
+    expect(formatDuration(400e6)).toBe('400 ms');
+    expect(formatDuration(10e3)).toBe('10 µs');
   });
 });
