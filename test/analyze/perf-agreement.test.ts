@@ -41,10 +41,38 @@ function parseTimehistSummary(text: string): Map<number, PerfRow> {
   return rows;
 }
 
+/**
+ * Threads whose switches perf.data holds in a consistent order (every switch-out after a
+ * switch-in of the same thread). perf.data at times lacks a switch on this VM; timehist then
+ * merges two slices and the gap between them, and its run time cannot be compared.
+ */
+function perfConsistent(perfData: string, tids: number[]): Set<number> {
+  const out = spawnSync('perf', ['script', '-i', perfData, '-F', 'trace'], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const onCpu = new Map<number, boolean>();
+  const bad = new Set<number>();
+  const want = new Set(tids);
+  for (const line of out.stdout.split('\n')) {
+    const m = line.match(/prev_pid=(\d+) .*next_pid=(\d+) /);
+    if (!m) continue;
+    const prev = Number(m[1]);
+    const next = Number(m[2]);
+    if (want.has(prev)) {
+      if (onCpu.get(prev) === false) bad.add(prev);
+      onCpu.set(prev, false);
+    }
+    if (want.has(next)) {
+      if (onCpu.get(next) === true) bad.add(next);
+      onCpu.set(next, true);
+    }
+  }
+  return new Set(tids.filter((t) => !bad.has(t)));
+}
+
 describe.skipIf(skipRecording)(`agreement with perf sched timehist -s (${skipReason})`, () => {
   let perf: Map<number, PerfRow>;
   let ours: AnalysisResult;
   let tids: number[];
+  let consistent: Set<number>;
 
   beforeAll(async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'lifeline-perf-'));
@@ -69,6 +97,7 @@ describe.skipIf(skipRecording)(`agreement with perf sched timehist -s (${skipRea
     const th = spawnSync('perf', ['sched', 'timehist', '-s', '-i', perfData], { encoding: 'utf8', maxBuffer: 64 << 20 });
     expect(th.status, th.stderr).toBe(0);
     perf = parseTimehistSummary(th.stdout);
+    consistent = perfConsistent(perfData, tids);
     const cap = await openCapture(capture);
     ours = (await analyze(cap)).result;
     cap.close();
@@ -85,7 +114,11 @@ describe.skipIf(skipRecording)(`agreement with perf sched timehist -s (${skipRea
   });
 
   it('measures the same run time per thread (within 2%)', () => {
-    for (const tid of tids) {
+    const compared = tids.filter((tid) => consistent.has(tid));
+    if (compared.length < tids.length)
+      console.warn(`perf.data lacks switches of ${tids.length - compared.length} of ${tids.length} threads; their run time is not compared`);
+    expect(compared.length).toBeGreaterThanOrEqual(3);
+    for (const tid of compared) {
       const p = perf.get(tid)!;
       const t = ours.threads.find((x) => x.tid === tid)!;
       const runMs = t.runNs / 1e6;
