@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openCapture } from '../../src/capture/index.js';
 import { analyze } from '../../src/analyze/index.js';
 import type { AnalysisResult, ThreadMetrics, WakerCount } from '../../src/analyze/types.js';
-import { scenarioCapture } from '../helpers/scenario.js';
+import { SCENARIO_SOURCES, scenarioCapture } from '../helpers/scenario.js';
 
 async function analyzeFile(path: string): Promise<AnalysisResult> {
   const cap = await openCapture(path);
@@ -25,118 +25,120 @@ function thread(r: AnalysisResult, tid: number): ThreadMetrics {
 
 const count = (ws: WakerCount[], pred: (w: WakerCount) => boolean) => ws.filter(pred).reduce((n, w) => n + w.count, 0);
 
-describe('a nanosleep loop under stress --cpu 2', () => {
-  let r: AnalysisResult;
-  let t: ThreadMetrics;
-  let truth: { sleeper: number; sleeps: number; sleepMs: number };
-  beforeAll(async () => {
-    const s = await scenarioCapture<typeof truth>('sleeper-stress');
-    truth = s.truth;
-    r = await analyzeFile(s.path);
-    t = thread(r, truth.sleeper);
-  });
-
-  it('finds N sleeps (±1 at the edges) of mean ≈ D', () => {
-    expect(Math.abs(t.sleepsS - truth.sleeps)).toBeLessThanOrEqual(1);
-    // clock_nanosleep sleeps at least D, plus timer slack (50 µs) and wakeup latency
-    expect(t.sleepNs.mean).toBeGreaterThanOrEqual(truth.sleepMs * 1e6);
-    expect(t.sleepNs.mean).toBeLessThan(truth.sleepMs * 1e6 * 1.1);
-    expect(t.sleepNs.p50).toBeGreaterThanOrEqual(truth.sleepMs * 1e6);
-  });
-
-  it('answers each wakeup within (nearly always) one slice', () => {
-    expect(Math.abs(t.bursts - truth.sleeps)).toBeLessThanOrEqual(2);
-    expect(t.meanSlicesPerBurst).toBeGreaterThanOrEqual(1);
-    expect(t.meanSlicesPerBurst).toBeLessThan(1.1);
-  });
-
-  it('is woken by hardirq local_timer/hrtimer_wakeup, never by stress', () => {
-    const timer = count(t.wakers, (w) => w.source.kind === 'hardirq' && w.source.name === 'local_timer/hrtimer_wakeup');
-    expect(timer).toBeGreaterThanOrEqual(truth.sleeps - 1);
-    expect(count(t.wakers, (w) => w.source.kind === 'task' && w.source.comm === 'stress')).toBe(0);
-  });
-
-  it('counts as re-attributed the wakeups a naive tool would blame on the task on the CPU', () => {
-    // every timer wakeup that interrupted a task (not the idle loop) is re-attributed
-    expect(t.reattributed).toBeGreaterThanOrEqual(truth.sleeps / 2);
-    expect(t.reattributed).toBeLessThanOrEqual(t.wakeups);
-    expect(r.reattributed).toBeGreaterThanOrEqual(t.reattributed);
-  });
-});
-
-describe('a pipe ping-pong between two processes', () => {
-  let r: AnalysisResult;
-  let truth: { ping: number; pong: number; rounds: number };
-  beforeAll(async () => {
-    const s = await scenarioCapture<typeof truth>('pingpong');
-    truth = s.truth;
-    r = await analyzeFile(s.path);
-  });
-
-  // Wakeup preemption means not every round needs a wakeup on each side, but in every
-  // round at least one side waits in read() for the other: rounds <= wakeups(ping) + wakeups(pong).
-  for (const side of ['ping', 'pong'] as const) {
-    it(`${side} is woken by its partner only (among tasks)`, () => {
-      const me = thread(r, truth[side]);
-      const partner = side === 'ping' ? truth.pong : truth.ping;
-      const taskWakers = me.wakers.filter((w) => w.source.kind === 'task');
-      // anything else is the start (the shell's fork and wait)
-      expect(count(taskWakers, (w) => w.source.tid !== partner)).toBeLessThanOrEqual(1);
-      expect(count(taskWakers, (w) => w.source.tid === partner)).toBeGreaterThanOrEqual(me.wakeups - 1);
-      // the first wakeup of the child is its wakeup_new, which ends no sleep
-      expect(Math.abs(me.sleeps - me.wakeups)).toBeLessThanOrEqual(1);
-      expect(me.comm).toBe(side === 'ping' ? 'll-ping' : 'll-pong');
+describe.each(SCENARIO_SOURCES)('%s capture', (source) => {
+  describe('a nanosleep loop under stress --cpu 2', () => {
+    let r: AnalysisResult;
+    let t: ThreadMetrics;
+    let truth: { sleeper: number; sleeps: number; sleepMs: number };
+    beforeAll(async () => {
+      const s = await scenarioCapture<typeof truth>('sleeper-stress', source);
+      truth = s.truth;
+      r = await analyzeFile(s.path);
+      t = thread(r, truth.sleeper);
     });
-  }
 
-  it('needs at least one wakeup per round', () => {
-    expect(thread(r, truth.ping).wakeups + thread(r, truth.pong).wakeups).toBeGreaterThanOrEqual(truth.rounds);
-  });
-
-  it('shows the two processes waking each other in the graph', () => {
-    const edge = (from: number, to: number) =>
-      r.edges.filter((e) => e.from.kind === 'task' && e.from.tid === from && e.to.tid === to).reduce((n, e) => n + e.count, 0);
-    expect(edge(truth.ping, truth.pong)).toBe(thread(r, truth.pong).wakeups);
-    expect(edge(truth.pong, truth.ping)).toBeGreaterThanOrEqual(thread(r, truth.ping).wakeups - 1);
-  });
-});
-
-describe('three threads of one process passing a token around a ring', () => {
-  let r: AnalysisResult;
-  let truth: { tids: number[]; rounds: number };
-  beforeAll(async () => {
-    const s = await scenarioCapture<typeof truth>('ring');
-    truth = s.truth;
-    r = await analyzeFile(s.path);
-  });
-
-  it('wakes each thread by its predecessor only', () => {
-    const n = truth.tids.length;
-    let total = 0;
-    truth.tids.forEach((tid, i) => {
-      const pred = truth.tids[(i + n - 1) % n]!;
-      const me = thread(r, tid);
-      const byPred = count(me.wakers, (w) => w.source.kind === 'task' && w.source.tid === pred);
-      const others = count(me.wakers, (w) => w.source.kind === 'task' && w.source.tid !== pred);
-      // the start barrier (glibc wakes its waiters from whichever thread completes it) and,
-      // for ring-0, the first token from the main thread
-      expect(others).toBeLessThanOrEqual(3);
-      expect(byPred + others).toBe(count(me.wakers, () => true) - count(me.wakers, (w) => w.source.kind !== 'task'));
-      expect(byPred).toBeGreaterThan(0);
-      total += byPred;
+    it('finds N sleeps (±1 at the edges) of mean ≈ D', () => {
+      expect(Math.abs(t.sleepsS - truth.sleeps)).toBeLessThanOrEqual(1);
+      // clock_nanosleep sleeps at least D, plus timer slack (50 µs) and wakeup latency
+      expect(t.sleepNs.mean).toBeGreaterThanOrEqual(truth.sleepMs * 1e6);
+      expect(t.sleepNs.mean).toBeLessThan(truth.sleepMs * 1e6 * 1.1);
+      expect(t.sleepNs.p50).toBeGreaterThanOrEqual(truth.sleepMs * 1e6);
     });
-    // each round the token must wait for some thread that is asleep on its semaphore
-    expect(total).toBeGreaterThanOrEqual(truth.rounds);
+
+    it('answers each wakeup within (nearly always) one slice', () => {
+      expect(Math.abs(t.bursts - truth.sleeps)).toBeLessThanOrEqual(2);
+      expect(t.meanSlicesPerBurst).toBeGreaterThanOrEqual(1);
+      expect(t.meanSlicesPerBurst).toBeLessThan(1.1);
+    });
+
+    it('is woken by hardirq local_timer/hrtimer_wakeup, never by stress', () => {
+      const timer = count(t.wakers, (w) => w.source.kind === 'hardirq' && w.source.name === 'local_timer/hrtimer_wakeup');
+      expect(timer).toBeGreaterThanOrEqual(truth.sleeps - 1);
+      expect(count(t.wakers, (w) => w.source.kind === 'task' && w.source.comm === 'stress')).toBe(0);
+    });
+
+    it('counts as re-attributed the wakeups a naive tool would blame on the task on the CPU', () => {
+      // every timer wakeup that interrupted a task (not the idle loop) is re-attributed
+      expect(t.reattributed).toBeGreaterThanOrEqual(truth.sleeps / 2);
+      expect(t.reattributed).toBeLessThanOrEqual(t.wakeups);
+      expect(r.reattributed).toBeGreaterThanOrEqual(t.reattributed);
+    });
   });
 
-  it('shows the process waking itself in the process view', () => {
-    const tgid = thread(r, truth.tids[0]!).tgid;
-    const proc = r.processes.find((p) => p.tgid === tgid);
-    expect(proc).toBeDefined();
-    expect(proc!.threads).toBeGreaterThanOrEqual(truth.tids.length);
-    const self = count(proc!.wakers, (w) => w.source.kind === 'task' && w.source.tgid === tgid);
-    const ringWakeups = truth.tids.reduce((n, tid) => n + thread(r, tid).wakeups, 0);
-    expect(self).toBeGreaterThanOrEqual(ringWakeups - 1);
-    expect(self).toBeGreaterThanOrEqual(truth.rounds);
+  describe('a pipe ping-pong between two processes', () => {
+    let r: AnalysisResult;
+    let truth: { ping: number; pong: number; rounds: number };
+    beforeAll(async () => {
+      const s = await scenarioCapture<typeof truth>('pingpong', source);
+      truth = s.truth;
+      r = await analyzeFile(s.path);
+    });
+
+    // Wakeup preemption means not every round needs a wakeup on each side, but in every
+    // round at least one side waits in read() for the other: rounds <= wakeups(ping) + wakeups(pong).
+    for (const side of ['ping', 'pong'] as const) {
+      it(`${side} is woken by its partner only (among tasks)`, () => {
+        const me = thread(r, truth[side]);
+        const partner = side === 'ping' ? truth.pong : truth.ping;
+        const taskWakers = me.wakers.filter((w) => w.source.kind === 'task');
+        // anything else is the start (the shell's fork and wait)
+        expect(count(taskWakers, (w) => w.source.tid !== partner)).toBeLessThanOrEqual(1);
+        expect(count(taskWakers, (w) => w.source.tid === partner)).toBeGreaterThanOrEqual(me.wakeups - 1);
+        // the first wakeup of the child is its wakeup_new, which ends no sleep
+        expect(Math.abs(me.sleeps - me.wakeups)).toBeLessThanOrEqual(1);
+        expect(me.comm).toBe(side === 'ping' ? 'll-ping' : 'll-pong');
+      });
+    }
+
+    it('needs at least one wakeup per round', () => {
+      expect(thread(r, truth.ping).wakeups + thread(r, truth.pong).wakeups).toBeGreaterThanOrEqual(truth.rounds);
+    });
+
+    it('shows the two processes waking each other in the graph', () => {
+      const edge = (from: number, to: number) =>
+        r.edges.filter((e) => e.from.kind === 'task' && e.from.tid === from && e.to.tid === to).reduce((n, e) => n + e.count, 0);
+      expect(edge(truth.ping, truth.pong)).toBe(thread(r, truth.pong).wakeups);
+      expect(edge(truth.pong, truth.ping)).toBeGreaterThanOrEqual(thread(r, truth.ping).wakeups - 1);
+    });
+  });
+
+  describe('three threads of one process passing a token around a ring', () => {
+    let r: AnalysisResult;
+    let truth: { tids: number[]; rounds: number };
+    beforeAll(async () => {
+      const s = await scenarioCapture<typeof truth>('ring', source);
+      truth = s.truth;
+      r = await analyzeFile(s.path);
+    });
+
+    it('wakes each thread by its predecessor only', () => {
+      const n = truth.tids.length;
+      let total = 0;
+      truth.tids.forEach((tid, i) => {
+        const pred = truth.tids[(i + n - 1) % n]!;
+        const me = thread(r, tid);
+        const byPred = count(me.wakers, (w) => w.source.kind === 'task' && w.source.tid === pred);
+        const others = count(me.wakers, (w) => w.source.kind === 'task' && w.source.tid !== pred);
+        // the start barrier (glibc wakes its waiters from whichever thread completes it) and,
+        // for ring-0, the first token from the main thread
+        expect(others).toBeLessThanOrEqual(3);
+        expect(byPred + others).toBe(count(me.wakers, () => true) - count(me.wakers, (w) => w.source.kind !== 'task'));
+        expect(byPred).toBeGreaterThan(0);
+        total += byPred;
+      });
+      // each round the token must wait for some thread that is asleep on its semaphore
+      expect(total).toBeGreaterThanOrEqual(truth.rounds);
+    });
+
+    it('shows the process waking itself in the process view', () => {
+      const tgid = thread(r, truth.tids[0]!).tgid;
+      const proc = r.processes.find((p) => p.tgid === tgid);
+      expect(proc).toBeDefined();
+      expect(proc!.threads).toBeGreaterThanOrEqual(truth.tids.length);
+      const self = count(proc!.wakers, (w) => w.source.kind === 'task' && w.source.tgid === tgid);
+      const ringWakeups = truth.tids.reduce((n, tid) => n + thread(r, tid).wakeups, 0);
+      expect(self).toBeGreaterThanOrEqual(ringWakeups - 1);
+      expect(self).toBeGreaterThanOrEqual(truth.rounds);
+    });
   });
 });

@@ -17,9 +17,18 @@ export interface ScenarioCapture<T> {
 
 const ROOT = path.resolve(__dirname, '../..');
 
-export async function scenarioCapture<T>(name: keyof typeof SCENARIOS): Promise<ScenarioCapture<T>> {
+/** Where a scenario's capture comes from: the committed fixture, or a fresh recording. */
+export type ScenarioSource = 'fixture' | 'fresh';
+
+/** The sources to test: always the fixtures; fresh recordings too when we can record. */
+export const SCENARIO_SOURCES: ScenarioSource[] = canRecord ? ['fixture', 'fresh'] : ['fixture'];
+
+export async function scenarioCapture<T>(
+  name: keyof typeof SCENARIOS,
+  source: ScenarioSource = canRecord ? 'fresh' : 'fixture',
+): Promise<ScenarioCapture<T>> {
   const s = SCENARIOS[name];
-  if (!canRecord) {
+  if (source === 'fixture') {
     const truth = JSON.parse(readFileSync(path.join(ROOT, 'fixtures', `${name}.json`), 'utf8')) as T;
     return { path: path.join(ROOT, 'fixtures', `${name}.db`), truth, fresh: false };
   }
