@@ -66,7 +66,7 @@ function encodeColumn(values: Value[]): Column {
   return codes.size * 2 <= values.length ? { dict: [...codes.keys()], index } : values;
 }
 
-/** The inverse of toColumns (the page script does the same in the browser). */
+/** The inverse of toColumns (the page script decodes the same way in the browser). */
 export function fromColumns(columns: Columns): Row[] {
   const keys = Object.keys(columns);
   const decoded = keys.map((k) => {

@@ -88,6 +88,7 @@ export function lifelineSpec(d: LifelineData): VegaLiteSpec {
               { calculate: durationText('datum.slept'), as: 'sleptText' },
               { calculate: durationText('datum.wait'), as: 'waitText' },
               { calculate: durationText('datum.run'), as: 'runText' },
+              { calculate: "datum.slices == null ? '–' : datum.slices", as: 'slicesText' },
             ],
             mark: { type: 'point', shape: 'triangle-down', filled: true, size: 60, yOffset: -8, clip: true },
             encoding: {
@@ -102,7 +103,7 @@ export function lifelineSpec(d: LifelineData): VegaLiteSpec {
                 { field: 'sleptText', title: 'slept' },
                 { field: 'waitText', title: 'run-queue wait' },
                 { field: 'runText', title: 'run after' },
-                { field: 'slices', title: 'slices' },
+                { field: 'slicesText', title: 'slices' },
                 { field: 'naive', title: 'on CPU (naive tools blame)' },
                 { field: 'depth', title: 'chain depth' },
               ],

@@ -88,7 +88,11 @@ export function stateTimelineSpec(d: StateTimelineData): VegaLiteSpec {
           {
             data: { name: 'states' },
             params: [{ name: 'zoom', select: { type: 'interval', encodings: ['x'] }, bind: 'scales' }],
-            transform: [{ calculate: durationText('(datum.t1 - datum.t0) * 1e6'), as: 'duration' }],
+            transform: [
+              { calculate: durationText('(datum.t1 - datum.t0) * 1e6'), as: 'duration' },
+              { calculate: "datum.state + (datum.cpu == null ? '' : ' on cpu ' + datum.cpu) + (datum.merged > 1 ? ' (mostly)' : '')", as: 'stateText' },
+              { calculate: "datum.merged > 1 ? datum.merged + ' merged' : '1'", as: 'mergedText' },
+            ],
             mark: { type: 'bar', height: { band: 0.72 }, clip: true },
             encoding: {
               x,
@@ -103,12 +107,11 @@ export function stateTimelineSpec(d: StateTimelineData): VegaLiteSpec {
               },
               tooltip: [
                 { field: 'lane', title: 'thread' },
-                { field: 'state', title: 'state' },
-                { field: 'cpu', title: 'CPU' },
+                { field: 'stateText', title: 'state' },
                 { field: 't0', title: 'start (ms)', format: ',.3f' },
                 { field: 'duration', title: 'duration' },
                 { field: 'wake', title: 'woken by' },
-                { field: 'merged', title: 'intervals' },
+                { field: 'mergedText', title: 'intervals' },
               ],
             },
           },
