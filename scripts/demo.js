@@ -24,13 +24,9 @@ try {
     ],
   });
   process.stderr.write(formatRecordSummary(res));
-  if (api.analyzeCapture) {
-    process.stdout.write('\n' + (await api.analyzeCapture(capture, { top: 15 })));
-  }
-  if (api.writeReport) {
-    const rep = await api.writeReport(capture, { out: path.join(root, 'reports/demo.html') });
-    console.log(`\nreport: ${rep.path}`);
-  }
+  process.stdout.write('\n' + (await api.analyzeCapture(capture, { top: 15, comm: /^(node-timers|node-ipc|stress)/ })) + '\n');
+  const rep = await api.writeReport(capture, { out: path.join(root, 'reports/demo.html'), comm: /^(node-timers|node-ipc|stress|sh)$/ });
+  console.log(`\nreport: ${rep.path}`);
 } catch (e) {
   if (e instanceof api.LifelineError) {
     console.error(`lifeline: ${e.message}`);

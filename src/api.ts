@@ -16,6 +16,7 @@ export type { Capture, CaptureWriter } from './capture/types.js';
 export type { CaptureMeta, CaptureFormat } from './capture/meta.js';
 export type { Analysis, AnalysisResult, AnalyzeOptions } from './analyze/types.js';
 export { LifelineError } from './errors.js';
+export { writeReport, type WriteReportOptions, type WrittenReport } from './report/index.js';
 
 async function withCapture<T>(path: string, fn: (c: Capture) => Promise<T>): Promise<T> {
   const cap = await openCapture(path);

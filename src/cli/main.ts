@@ -6,6 +6,7 @@ import { registerRecord } from './record.js';
 import { registerInfo } from './info.js';
 import { registerAnalyze } from './analyze.js';
 import { registerChain } from './chain.js';
+import { registerReport } from './report.js';
 
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<number> {
   registerInfo(program, exit);
   registerAnalyze(program, exit);
   registerChain(program, exit);
+  registerReport(program, exit);
   try {
     await program.parseAsync(argv);
   } catch (e) {
