@@ -50,8 +50,10 @@ export function buildReport({ meta, analysis, options }: ReportInput): BuiltRepo
   const dir = new ThreadDirectory(result);
   for (const w of detail.wakeups) if (w.source.kind === 'task' && w.source.tid !== undefined) dir.learn(w.source.tid, w.source.comm, w.source.tgid);
   const start = formatWall(meta.startNs / 1e6 + meta.clockOffsetMs, meta.timezone, options.utc ?? false);
-  const durationNs = Math.max(result.capture.durationNs, lastTime(detail));
-  const durationMs = durationNs / 1e6;
+  const durationNs = result.capture.durationNs;
+  // The charts span what the detail covers (a --from/--to window, or the whole capture).
+  const [fromNs, toNs] = timeExtent(detail, durationNs);
+  const domainMs: [number, number] = [fromNs / 1e6, toNs / 1e6];
   const reduced: string[] = analysis.detail ? [...detail.reduced] : [msg.reportNoDetail()];
 
   // 2. Which threads get lanes, which processes get colors.
@@ -67,7 +69,7 @@ export function buildReport({ meta, analysis, options }: ReportInput): BuiltRepo
   const states = stateRows(detail.intervals, lanes, wakes, budget.maxIntervals);
   if (states.mergedInputs > 0) reduced.push(msg.reportMerged('State timeline', states.inputs, states.mergedInputs, formatDuration(states.resolutionNs), states.rows.length));
   const overview = stateRows(detail.intervals, lanes, wakes, Math.max(lanes.lanes.length * 4, Math.ceil(budget.maxIntervals / OVERVIEW_SHARE)));
-  const wakeMarks = wakeRows(detail.wakeups, lanes, durationNs, TIMELINE_WIDTH, budget.maxWakeMarks);
+  const wakeMarks = wakeRows(detail.wakeups, lanes, toNs - fromNs, TIMELINE_WIDTH, budget.maxWakeMarks);
   if (wakeMarks.stride > 1) reduced.push(msg.reportSampled('State timeline wakeups', wakeMarks.links.length + wakeMarks.marks.length, wakeMarks.total, wakeMarks.stride));
   const cpu = cpuRows(detail.cpuSpans, meta.cpus, dir, coloredProcesses, budget.maxCpuSpans);
   if (cpu.mergedInputs > 0) reduced.push(msg.reportMerged('CPU timeline', cpu.inputs, cpu.mergedInputs, formatDuration(cpu.resolutionNs), cpu.rows.length));
@@ -95,17 +97,17 @@ export function buildReport({ meta, analysis, options }: ReportInput): BuiltRepo
       links: wakeMarks.links,
       marks: wakeMarks.marks,
       kinds,
-      durationMs,
+      domainMs,
       wallStart,
       width: TIMELINE_WIDTH,
     }),
-    'cpu-timeline': cpuTimelineSpec({ spans: cpu.rows, lanes: cpu.lanes, groups: cpu.groups, durationMs, wallStart, width: CPU_WIDTH }),
+    'cpu-timeline': cpuTimelineSpec({ spans: cpu.rows, lanes: cpu.lanes, groups: cpu.groups, domainMs, wallStart, width: CPU_WIDTH }),
     'wakeup-matrix': wakeupMatrixSpec(matrix),
   };
   for (const dist of dists) {
     specs[`dist-${dist.id}`] = distributionSpec({ distribution: dist, title: DISTRIBUTION_TITLES[dist.id], processes: coloredProcesses, width: HALF });
   }
-  if (life) specs['lifeline'] = lifelineSpec({ rows: life, durationMs, wallStart, width: TIMELINE_WIDTH - 60 });
+  if (life) specs['lifeline'] = lifelineSpec({ rows: life, domainMs, wallStart, width: TIMELINE_WIDTH - 60 });
   else reduced.push(msg.reportNoLifeline());
 
   // 5. The page.
@@ -169,11 +171,21 @@ export function buildReport({ meta, analysis, options }: ReportInput): BuiltRepo
   return { html, specs };
 }
 
-function lastTime(detail: AnalysisDetail): number {
-  let end = 0;
-  for (const iv of detail.intervals) if (iv.end > end) end = iv.end;
-  for (const s of detail.cpuSpans) if (s.end > end) end = s.end;
-  return end;
+/** First and last time (ns since the capture start) the detail covers; [0, duration] when it is empty. */
+function timeExtent(detail: AnalysisDetail, durationNs: number): [number, number] {
+  let from = Infinity;
+  let to = -Infinity;
+  for (const list of [detail.intervals, detail.cpuSpans]) {
+    for (const span of list) {
+      if (span.start < from) from = span.start;
+      if (span.end > to) to = span.end;
+    }
+  }
+  for (const w of detail.wakeups) {
+    if (w.ts < from) from = w.ts;
+    if (w.ts > to) to = w.ts;
+  }
+  return Number.isFinite(from) && to > from ? [Math.max(0, from), to] : [0, Math.max(1, durationNs)];
 }
 
 function processLegend(processes: string[]): string {

@@ -13,7 +13,7 @@ const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 const fixtures = existsSync(FIXTURES) ? readdirSync(FIXTURES).filter((f) => /\.(db|arrow)$/.test(f)) : [];
 const skip = browserUnavailable();
 
-describe.skipIf(skip !== null)(`report in chromium${skip ? ` (skipped: ${skip})` : ''}`, () => {
+describe.skipIf(skip !== null)(`report in chromium${skip ? ` (skipped: ${skip})` : ''}`, { timeout: 60_000 }, () => {
   let browser: Browser;
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -144,5 +144,5 @@ describe.skipIf(skip !== null)(`report in chromium${skip ? ` (skipped: ${skip})`
         await v.page.close();
       }
     }
-  }, 120_000);
+  });
 });

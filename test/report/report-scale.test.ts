@@ -12,7 +12,7 @@ const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
 const MAX_BYTES = 6 * 1024 * 1024;
 const MAX_RENDER_MS = 15_000;
 
-describe('report of a million-event capture', () => {
+describe('report of a million-event capture', { timeout: 120_000 }, () => {
   const analysis = bulkAnalysis(MILLION_EVENTS);
   const meta = syntheticMeta({ cpus: MILLION_EVENTS.cpus, lostPerCpu: new Array(MILLION_EVENTS.cpus).fill(0) });
   const started = performance.now();
@@ -56,4 +56,4 @@ describe('report of a million-event capture', () => {
       }
     });
   });
-}, 120_000);
+});

@@ -42,8 +42,8 @@ describe('chart specs from a synthetic capture', () => {
 
 describe('chart specs with no data', () => {
   const empty: Record<string, VegaLiteSpec> = {
-    'state timeline': stateTimelineSpec({ lanes: [], states: [], overview: [], links: [], marks: [], kinds: [], durationMs: 1, wallStart: 'x', width: 400 }),
-    'cpu timeline': cpuTimelineSpec({ spans: [], lanes: ['cpu 0'], groups: [], durationMs: 1, wallStart: 'x', width: 400 }),
+    'state timeline': stateTimelineSpec({ lanes: [], states: [], overview: [], links: [], marks: [], kinds: [], domainMs: [0, 1], wallStart: 'x', width: 400 }),
+    'cpu timeline': cpuTimelineSpec({ spans: [], lanes: ['cpu 0'], groups: [], domainMs: [0, 1], wallStart: 'x', width: 400 }),
     'wakeup matrix': wakeupMatrixSpec({ cells: [], sources: [], sourceOrder: [], targetOrder: [] }),
     distribution: distributionSpec({
       distribution: { id: 'sleep', scale: 'log', unit: 'ns', rows: [], samples: 0, p50: 0, p95: 0 },
@@ -53,7 +53,7 @@ describe('chart specs with no data', () => {
     }),
     lifeline: lifelineSpec({
       rows: { tid: 1, label: 'a 1', lanes: ['a 1'], phases: [], events: [], links: [], hops: [], durations: [], total: 0, stride: 1 },
-      durationMs: 1,
+      domainMs: [0, 1],
       wallStart: 'x',
       width: 400,
     }),
@@ -62,5 +62,26 @@ describe('chart specs with no data', () => {
     const log = compileQuietly(empty[name]!);
     expect(log.errors).toEqual([]);
     expect(log.warnings).toEqual([]);
+  });
+});
+
+describe('page', () => {
+  it('shows the start in the recording zone, with UTC on hover, or in UTC on request', () => {
+    const meta = syntheticMeta({ startNs: 0, clockOffsetMs: Date.UTC(2025, 2, 14, 8, 26, 53, 589) });
+    const analysis = syntheticAnalysis({ durationMs: 50 });
+    const local = buildReport({ meta, analysis, options: {} }).html;
+    expect(local).toContain('title="2025-03-14 08:26:53.589 UTC">2025-03-14 09:26:53.589 Europe/Paris (UTC+01:00)</time>');
+    const utc = buildReport({ meta, analysis, options: { utc: true } }).html;
+    expect(utc).toContain('title="2025-03-14 09:26:53.589 Europe/Paris (UTC+01:00)">2025-03-14 08:26:53.589 UTC</time>');
+  });
+
+  it('warns prominently about lost events, and not otherwise', () => {
+    const analysis = syntheticAnalysis({ durationMs: 50 });
+    expect(buildReport({ meta: syntheticMeta({ lost: 7, lostPerCpu: [7, 0] }), analysis, options: {} }).html).toMatch(/class="warning" role="alert"><strong>7 events were lost/);
+    expect(buildReport({ meta: syntheticMeta(), analysis, options: {} }).html).not.toContain('class="warning"');
+  });
+
+  it('refuses a report limit that is not a positive whole number', () => {
+    expect(() => buildReport({ meta: syntheticMeta(), analysis: syntheticAnalysis({ durationMs: 10 }), options: { top: 0 } })).toThrow(/--top|limit maxLanes/);
   });
 });

@@ -7,7 +7,8 @@ export interface CpuTimelineData {
   spans: Row[];
   lanes: string[];
   groups: string[];
-  durationMs: number;
+  /** The time axis range, ms since the capture start. */
+  domainMs: [number, number];
   wallStart: string;
   width: number;
 }
@@ -32,7 +33,7 @@ export function cpuTimelineSpec(d: CpuTimelineData): VegaLiteSpec {
     height: Math.max(1, d.lanes.length) * LANE_PX,
     transform: [{ calculate: durationText('(datum.t1 - datum.t0) * 1e6'), as: 'duration' }],
     encoding: {
-      x: { field: 't0', type: 'quantitative', title: timeAxisTitle(d.wallStart), scale: { domain: [0, d.durationMs], nice: false } },
+      x: { field: 't0', type: 'quantitative', title: timeAxisTitle(d.wallStart), scale: { domain: [...d.domainMs], nice: false } },
       y: { field: 'lane', type: 'nominal', title: null, sort: null, scale: { domain: d.lanes }, axis: { ticks: false, domain: false } },
       color: {
         field: 'group',

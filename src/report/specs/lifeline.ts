@@ -5,7 +5,8 @@ import { CONFIG, KINDS, KIND_COLORS, SCHEMA, STATE_COLORS, durationLogAxis, dura
 
 export interface LifelineData {
   rows: LifelineRows;
-  durationMs: number;
+  /** The time axis range, ms since the capture start. */
+  domainMs: [number, number];
   wallStart: string;
   width: number;
 }
@@ -23,7 +24,7 @@ const LANE_PX = 30;
 export function lifelineSpec(d: LifelineData): VegaLiteSpec {
   const r = d.rows;
   const laneY = { field: 'lane', type: 'nominal' as const, title: null, sort: null, scale: { domain: r.lanes } };
-  const x = { type: 'quantitative' as const, title: timeAxisTitle(d.wallStart), scale: { domain: [0, d.durationMs], nice: false } };
+  const x = { type: 'quantitative' as const, title: timeAxisTitle(d.wallStart), scale: { domain: [...d.domainMs], nice: false } };
   const kinds: SourceKind[] = KINDS;
   let lo = Infinity;
   let hi = -Infinity;

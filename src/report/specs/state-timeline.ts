@@ -15,7 +15,8 @@ export interface StateTimelineData {
   /** { t, lane, src, kind, label, slept, wait, naive } */
   marks: Row[];
   kinds: SourceKind[];
-  durationMs: number;
+  /** The time axis range, ms since the capture start. */
+  domainMs: [number, number];
   wallStart: string;
   width: number;
 }
@@ -33,8 +34,8 @@ export const STATE_TIMELINE_LINKS: SignalLink[] = [{ signal: 'zoom_t0', from: 'b
 export function stateTimelineSpec(d: StateTimelineData): VegaLiteSpec {
   const laneOrder = d.lanes.map((l) => String(l.lane));
   const y = { field: 'lane', type: 'nominal' as const, title: null, sort: null, scale: { domain: laneOrder } };
-  const x = { field: 't0', type: 'quantitative' as const, title: timeAxisTitle(d.wallStart), scale: { domain: [0, d.durationMs], nice: false } };
-  const xAt = { field: 't', type: 'quantitative' as const, scale: { domain: [0, d.durationMs], nice: false } };
+  const x = { field: 't0', type: 'quantitative' as const, title: timeAxisTitle(d.wallStart), scale: { domain: [...d.domainMs], nice: false } };
+  const xAt = { field: 't', type: 'quantitative' as const, scale: { domain: [...d.domainMs], nice: false } };
   const sourceKinds = d.kinds.length > 0 ? d.kinds : (['hardirq'] as SourceKind[]);
   const kindScale = { domain: sourceKinds, range: sourceKinds.map((k) => KIND_COLORS[k]) };
   const wakeTooltip = [
@@ -63,7 +64,7 @@ export function stateTimelineSpec(d: StateTimelineData): VegaLiteSpec {
         params: [{ name: 'brush', select: { type: 'interval', encodings: ['x'] } }],
         mark: { type: 'bar', height: { band: 1 } },
         encoding: {
-          x: { field: 't0', type: 'quantitative', title: null, scale: { domain: [0, d.durationMs], nice: false } },
+          x: { field: 't0', type: 'quantitative', title: null, scale: { domain: [...d.domainMs], nice: false } },
           x2: { field: 't1' },
           y: { ...y, axis: null },
           color: { field: 'state', type: 'nominal', legend: null, scale: { domain: STATES, range: STATES.map((s) => STATE_COLORS[s]) } },
