@@ -2,7 +2,7 @@ import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
 import type { ReportBudget, ReportOptions } from './types.js';
 
-export const DEFAULT_BUDGET: ReportBudget = {
+export const DEFAULT_REPORT_BUDGET: ReportBudget = {
   maxLanes: 40,
   maxIntervals: 30_000,
   maxCpuSpans: 20_000,
@@ -15,7 +15,7 @@ export const DEFAULT_BUDGET: ReportBudget = {
 };
 
 export function resolveBudget(options: ReportOptions): ReportBudget {
-  const budget = { ...DEFAULT_BUDGET, ...options.budget };
+  const budget = { ...DEFAULT_REPORT_BUDGET, ...options.budget };
   if (options.top !== undefined) budget.maxLanes = options.top;
   for (const [key, value] of Object.entries(budget)) {
     if (!Number.isInteger(value) || value < 1) throw new LifelineError('LL_BAD_OPTION', msg.badReportLimit(key, value));
