@@ -1,45 +1,47 @@
 /** Bursts: from the first switch-in after a wakeup to the next switch-out into sleep. */
+import { Columns } from './columns.js';
 import type { Metric } from './metric.js';
 import type { ProcessMetrics, ThreadMetrics } from './types.js';
 
-class BurstAcc {
-  count = 0;
-  runNs = 0;
-  slices = 0;
-}
+/** Fields per thread. */
+const COUNT = 0;
+const RUN_NS = 1;
+const SLICES = 2;
 
 export class Bursts implements Metric {
-  private readonly acc: BurstAcc[] = [];
+  private readonly acc = new Columns(4);
 
   addThread(): void {
-    this.acc.push(new BurstAcc());
+    this.acc.push();
   }
 
   burst(th: number, _start: number, _end: number, runNs: number, slices: number): void {
-    const a = this.acc[th]!;
-    a.count++;
-    a.runNs += runNs;
-    a.slices += slices;
+    const d = this.acc.data;
+    const i = th * 4;
+    d[i + COUNT]!++;
+    d[i + RUN_NS]! += runNs;
+    d[i + SLICES]! += slices;
   }
 
   fillThread(th: number, out: ThreadMetrics): void {
-    write(this.acc[th]!, out);
+    write(this.acc.get(th, COUNT), this.acc.get(th, RUN_NS), this.acc.get(th, SLICES), out);
   }
 
   fillProcess(ths: readonly number[], out: ProcessMetrics): void {
-    const sum = new BurstAcc();
+    let count = 0;
+    let runNs = 0;
+    let slices = 0;
     for (const th of ths) {
-      const a = this.acc[th]!;
-      sum.count += a.count;
-      sum.runNs += a.runNs;
-      sum.slices += a.slices;
+      count += this.acc.get(th, COUNT);
+      runNs += this.acc.get(th, RUN_NS);
+      slices += this.acc.get(th, SLICES);
     }
-    write(sum, out);
+    write(count, runNs, slices, out);
   }
 }
 
-function write(a: BurstAcc, out: ThreadMetrics | ProcessMetrics): void {
-  out.bursts = a.count;
-  out.meanBurstRunNs = a.count === 0 ? 0 : a.runNs / a.count;
-  out.meanSlicesPerBurst = a.count === 0 ? 0 : a.slices / a.count;
+function write(count: number, runNs: number, slices: number, out: ThreadMetrics | ProcessMetrics): void {
+  out.bursts = count;
+  out.meanBurstRunNs = count === 0 ? 0 : runNs / count;
+  out.meanSlicesPerBurst = count === 0 ? 0 : slices / count;
 }

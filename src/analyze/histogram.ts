@@ -94,6 +94,30 @@ export class Distribution {
     }
   }
 
+  /** A distribution holding exactly the given state (see DistSet.get). */
+  static restore(count: number, total: number, max: number, zeros: number, exact: Float64Array | null): Distribution {
+    const d = new Distribution();
+    d.count = count;
+    d.total = total;
+    d.max = max;
+    d.zeros = zeros;
+    if (exact !== null) d.exact = exact;
+    else d.counts = new Uint32Array(0);
+    return d;
+  }
+
+  /** Adds the bucket counts of `other` (count, total and max are the caller's). */
+  mergeBuckets(other: Distribution): void {
+    const oc = other.counts;
+    if (oc === null) return;
+    for (let i = 0; i < oc.length; i++) if (oc[i] !== 0) this.bucketIndexAdd(other.offset + i, oc[i]!);
+  }
+
+  /** Adds c values to bucket `index` (restoring a bucketed distribution; count is kept by the caller). */
+  addBucket(index: number, c: number): void {
+    this.bucketIndexAdd(index, c);
+  }
+
   /** Moves the first n exact values into buckets. */
   private toBuckets(n: number): void {
     const values = this.exact;
@@ -130,6 +154,151 @@ export class Distribution {
       counts = this.counts = grown;
     }
     counts[index - this.offset]! += c;
+  }
+}
+
+/** Bucket index of a value > 0 (exponent · SUB + top mantissa bits). */
+export function bucketOf(v: number): number {
+  SCRATCH[0] = v;
+  const hi = SCRATCH_WORDS[HI]!;
+  return (((hi >>> 20) & 0x7ff) - 1023) * SUB + ((hi >>> (20 - SUB_BITS)) & (SUB - 1));
+}
+
+/** Octaves (powers of two) a DistSet holds in its arena: 2^OCT_MIN ≤ v < 2^(OCT_MIN + OCTAVES). */
+const OCT_MIN = -64;
+const OCTAVES = 128;
+/** Header fields per distribution in DistSet.hdr. */
+const H_COUNT = 0;
+const H_TOTAL = 1;
+const H_MAX = 2;
+const H_ZEROS = 3;
+const HDR = 4;
+
+/**
+ * Many Distributions (one per thread) in flat typed arrays, with exactly the
+ * semantics of Distribution (the same exact values, buckets and answers):
+ * the replay adds to it without touching per-thread objects. Count, total,
+ * max and zeros sit side by side in one Float64Array; the exact values of
+ * each distribution are one Float64Array (up to EXACT_LIMIT); buckets are
+ * blocks of SUB Uint32 counters, one block per power of two actually used,
+ * taken from one shared arena. `get(d)` builds the Distribution for results.
+ */
+export class DistSet {
+  private hdr = new Float64Array(HDR * 64);
+  private readonly exact: Array<Float64Array | null> = [];
+  /** Per distribution and octave: offset of its bucket block in the arena, -1 when none. */
+  private octave = new Int32Array(OCTAVES * 64).fill(-1);
+  private arena = new Uint32Array(SUB * 256);
+  private arenaUsed = 0;
+  /** Values outside the arena's octaves (never seen in practice), per distribution. */
+  private readonly outliers = new Map<number, Distribution>();
+  size = 0;
+
+  /** Adds a distribution; returns its index. */
+  push(): number {
+    const d = this.size++;
+    if (d * HDR >= this.hdr.length) {
+      const h = new Float64Array(this.hdr.length * 2);
+      h.set(this.hdr);
+      this.hdr = h;
+      const o = new Int32Array(this.octave.length * 2).fill(-1);
+      o.set(this.octave);
+      this.octave = o;
+    }
+    this.exact.push(null);
+    return d;
+  }
+
+  count(d: number): number {
+    return this.hdr[d * HDR + H_COUNT]!;
+  }
+
+  add(d: number, v: number): void {
+    const hdr = this.hdr;
+    const h = d * HDR;
+    const n = hdr[h + H_COUNT]!;
+    hdr[h + H_COUNT] = n + 1;
+    hdr[h + H_TOTAL]! += v;
+    if (v > hdr[h + H_MAX]!) hdr[h + H_MAX] = v;
+    if (n < EXACT_LIMIT) {
+      let ex = this.exact[d]!;
+      if (ex === null) ex = this.exact[d] = new Float64Array(16);
+      else if (n === ex.length) {
+        const grown = new Float64Array(Math.min(EXACT_LIMIT, n * 2));
+        grown.set(ex);
+        ex = this.exact[d] = grown;
+      }
+      ex[n] = v;
+      return;
+    }
+    if (n === EXACT_LIMIT) {
+      const ex = this.exact[d]!;
+      this.exact[d] = null;
+      for (let i = 0; i < EXACT_LIMIT; i++) this.bucketAdd(d, ex[i]!);
+    }
+    this.bucketAdd(d, v);
+  }
+
+  private bucketAdd(d: number, v: number): void {
+    if (v <= 0) {
+      this.hdr[d * HDR + H_ZEROS]!++;
+      return;
+    }
+    const index = bucketOf(v);
+    const oct = (index >> SUB_BITS) - OCT_MIN;
+    if (oct < 0 || oct >= OCTAVES) {
+      this.outlier(d, index);
+      return;
+    }
+    const slot = d * OCTAVES + oct;
+    let base = this.octave[slot]!;
+    if (base < 0) base = this.newBlock(slot);
+    this.arena[base + (index & (SUB - 1))]!++;
+  }
+
+  private newBlock(slot: number): number {
+    const base = this.arenaUsed;
+    if (base + SUB > this.arena.length) {
+      const grown = new Uint32Array(this.arena.length * 2);
+      grown.set(this.arena);
+      this.arena = grown;
+    }
+    this.arenaUsed = base + SUB;
+    this.octave[slot] = base;
+    return base;
+  }
+
+  private outlier(d: number, index: number): void {
+    let o = this.outliers.get(d);
+    if (o === undefined) {
+      o = Distribution.restore(0, 0, 0, 0, null);
+      this.outliers.set(d, o);
+    }
+    o.addBucket(index, 1);
+  }
+
+  /** Distribution d as a Distribution (for percentiles and merging). */
+  get(d: number): Distribution {
+    const h = d * HDR;
+    const count = this.hdr[h + H_COUNT]!;
+    const total = this.hdr[h + H_TOTAL]!;
+    const max = this.hdr[h + H_MAX]!;
+    if (count <= EXACT_LIMIT) {
+      const ex = this.exact[d] ?? null;
+      return Distribution.restore(count, total, max, 0, ex === null ? null : ex.slice(0, Math.max(count, 0)));
+    }
+    const out = Distribution.restore(count, total, max, this.hdr[h + H_ZEROS]!, null);
+    const o = this.outliers.get(d);
+    if (o !== undefined) out.mergeBuckets(o);
+    for (let oct = 0; oct < OCTAVES; oct++) {
+      const base = this.octave[d * OCTAVES + oct]!;
+      if (base < 0) continue;
+      for (let i = 0; i < SUB; i++) {
+        const c = this.arena[base + i]!;
+        if (c !== 0) out.addBucket((oct + OCT_MIN) * SUB + i, c);
+      }
+    }
+    return out;
   }
 }
 

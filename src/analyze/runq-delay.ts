@@ -4,38 +4,34 @@
  * preemptions.
  */
 import { Rq, type RqCause } from './codes.js';
-import { Distribution } from './histogram.js';
+import { DistSet } from './histogram.js';
 import type { Metric } from './metric.js';
 import { delayStats, merged } from './stats.js';
 import type { ProcessMetrics, ThreadMetrics } from './types.js';
 
-class RunqAcc {
-  readonly afterWakeup = new Distribution();
-  readonly afterPreempt = new Distribution();
-}
-
 export class RunqDelay implements Metric {
-  private readonly acc: RunqAcc[] = [];
+  /** Two distributions per thread, side by side: 2·th after wakeups, 2·th + 1 after preemptions. */
+  private readonly dist = new DistSet();
 
   addThread(): void {
-    this.acc.push(new RunqAcc());
+    this.dist.push();
+    this.dist.push();
   }
 
   runqDelay(th: number, cause: RqCause, start: number, end: number): void {
-    const a = this.acc[th]!;
-    (cause === Rq.WAKEUP ? a.afterWakeup : a.afterPreempt).add(end - start);
+    this.dist.add(cause === Rq.WAKEUP ? 2 * th : 2 * th + 1, end - start);
   }
 
   fillThread(th: number, out: ThreadMetrics): void {
-    const a = this.acc[th]!;
-    out.runqDelayNs = delayStats(a.afterWakeup);
-    out.preemptDelayNs = delayStats(a.afterPreempt);
-    out.preemptions = a.afterPreempt.count;
+    const preempt = this.dist.get(2 * th + 1);
+    out.runqDelayNs = delayStats(this.dist.get(2 * th));
+    out.preemptDelayNs = delayStats(preempt);
+    out.preemptions = preempt.count;
   }
 
   fillProcess(ths: readonly number[], out: ProcessMetrics): void {
-    const preempt = merged(ths.map((th) => this.acc[th]!.afterPreempt));
-    out.runqDelayNs = delayStats(merged(ths.map((th) => this.acc[th]!.afterWakeup)));
+    const preempt = merged(ths.map((th) => this.dist.get(2 * th + 1)));
+    out.runqDelayNs = delayStats(merged(ths.map((th) => this.dist.get(2 * th))));
     out.preemptDelayNs = delayStats(preempt);
     out.preemptions = preempt.count;
   }

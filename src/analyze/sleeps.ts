@@ -1,48 +1,46 @@
 /** Sleeps: switch-out into S (or I) / D until the waking that ends them. */
 import { Sleep, type SleepKind } from './codes.js';
-import { Distribution } from './histogram.js';
+import { Columns } from './columns.js';
+import { DistSet, type Distribution } from './histogram.js';
 import type { Metric } from './metric.js';
 import { durationStats, merged } from './stats.js';
 import type { ProcessMetrics, ThreadMetrics } from './types.js';
 
-class SleepAcc {
-  s = 0;
-  d = 0;
-  readonly ns = new Distribution();
-}
+/** Fields per thread: sleeps in S, sleeps in D. */
+const S = 0;
+const D = 1;
 
 export class Sleeps implements Metric {
-  private readonly acc: SleepAcc[] = [];
+  private readonly acc = new Columns(2);
+  /** Sleep lengths, one distribution per thread. */
+  private readonly ns = new DistSet();
 
   addThread(): void {
-    this.acc.push(new SleepAcc());
+    this.acc.push();
+    this.ns.push();
   }
 
   sleep(th: number, kind: SleepKind, start: number, end: number): void {
-    const a = this.acc[th]!;
-    if (kind === Sleep.S) a.s++;
-    else a.d++;
-    a.ns.add(end - start);
+    this.acc.data[th * 2 + (kind === Sleep.S ? S : D)]!++;
+    this.ns.add(th, end - start);
   }
 
   count(th: number): number {
-    const a = this.acc[th]!;
-    return a.s + a.d;
+    return this.acc.get(th, S) + this.acc.get(th, D);
   }
 
   fillThread(th: number, out: ThreadMetrics): void {
-    const a = this.acc[th]!;
-    write(a.s, a.d, a.ns, out);
+    write(this.acc.get(th, S), this.acc.get(th, D), this.ns.get(th), out);
   }
 
   fillProcess(ths: readonly number[], out: ProcessMetrics): void {
     let s = 0;
     let d = 0;
     for (const th of ths) {
-      s += this.acc[th]!.s;
-      d += this.acc[th]!.d;
+      s += this.acc.get(th, S);
+      d += this.acc.get(th, D);
     }
-    write(s, d, merged(ths.map((th) => this.acc[th]!.ns)), out);
+    write(s, d, merged(ths.map((th) => this.ns.get(th))), out);
   }
 }
 

@@ -1,52 +1,54 @@
 /** Run time and slices: switch-in to switch-out. */
+import { Columns } from './columns.js';
 import type { Metric } from './metric.js';
 import type { ProcessMetrics, ThreadMetrics } from './types.js';
 
-class SliceAcc {
-  runNs = 0;
-  slices = 0;
-  sliceNs = 0;
-}
+/** Fields per thread. */
+const RUN_NS = 0;
+const SLICES = 1;
+const SLICE_NS = 2;
 
 export class Slices implements Metric {
-  private readonly acc: SliceAcc[] = [];
+  private readonly acc = new Columns(4);
 
   addThread(): void {
-    this.acc.push(new SliceAcc());
+    this.acc.push();
   }
 
   run(th: number, ns: number): void {
-    this.acc[th]!.runNs += ns;
+    this.acc.data[th * 4 + RUN_NS]! += ns;
   }
 
   slice(th: number, _cpu: number, start: number, end: number): void {
-    const a = this.acc[th]!;
-    a.slices++;
-    a.sliceNs += end - start;
+    const d = this.acc.data;
+    const i = th * 4;
+    d[i + SLICES]!++;
+    d[i + SLICE_NS]! += end - start;
   }
 
   runNs(th: number): number {
-    return this.acc[th]!.runNs;
+    return this.acc.get(th, RUN_NS);
   }
 
   fillThread(th: number, out: ThreadMetrics): void {
-    write(this.acc[th]!, out);
+    write(this.acc.get(th, RUN_NS), this.acc.get(th, SLICES), this.acc.get(th, SLICE_NS), out);
   }
 
   fillProcess(ths: readonly number[], out: ProcessMetrics): void {
-    const sum = new SliceAcc();
+    let runNs = 0;
+    let slices = 0;
+    let sliceNs = 0;
     for (const th of ths) {
-      const a = this.acc[th]!;
-      sum.runNs += a.runNs;
-      sum.slices += a.slices;
-      sum.sliceNs += a.sliceNs;
+      runNs += this.acc.get(th, RUN_NS);
+      slices += this.acc.get(th, SLICES);
+      sliceNs += this.acc.get(th, SLICE_NS);
     }
-    write(sum, out);
+    write(runNs, slices, sliceNs, out);
   }
 }
 
-function write(a: SliceAcc, out: ThreadMetrics | ProcessMetrics): void {
-  out.runNs = a.runNs;
-  out.slices = a.slices;
-  out.meanSliceNs = a.slices === 0 ? 0 : a.sliceNs / a.slices;
+function write(runNs: number, slices: number, sliceNs: number, out: ThreadMetrics | ProcessMetrics): void {
+  out.runNs = runNs;
+  out.slices = slices;
+  out.meanSliceNs = slices === 0 ? 0 : sliceNs / slices;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Distribution, EXACT_LIMIT } from '../../src/analyze/histogram.js';
+import { DistSet, Distribution, EXACT_LIMIT } from '../../src/analyze/histogram.js';
 
 describe('Distribution', () => {
   it('is exact while small (nearest rank)', () => {
@@ -38,5 +38,31 @@ describe('Distribution', () => {
     expect(b.max).toBe(EXACT_LIMIT * 2 * 1000);
     expect(Math.abs(b.percentile(0.5) - 251_000) / 251_000).toBeLessThanOrEqual(0.01);
     expect(b.percentile(0.001)).toBeLessThanOrEqual(1.01);
+  });
+
+  it('DistSet gives exactly the Distribution of the same values', () => {
+    const set = new DistSet();
+    const refs: Distribution[] = [];
+    for (let d = 0; d < 5; d++) {
+      set.push();
+      refs.push(new Distribution());
+    }
+    let x = 7;
+    for (let i = 0; i < 20_000; i++) {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      const d = x % 5;
+      const n = refs[d]!.count;
+      // d = 4 stays exact; others see zeros, fractions and huge values
+      if (d === 4 && n >= EXACT_LIMIT) continue;
+      const v = x % 97 === 0 ? 0 : x % 89 === 0 ? 0.25 : x % 83 === 0 ? 1e30 : 1 + (x % 5_000_000);
+      set.add(d, v);
+      refs[d]!.add(v);
+    }
+    for (let d = 0; d < 5; d++) {
+      const got = set.get(d);
+      const ref = refs[d]!;
+      expect([got.count, got.total, got.max]).toEqual([ref.count, ref.total, ref.max]);
+      for (const p of [0, 0.001, 0.1, 0.5, 0.95, 0.999, 1]) expect(got.percentile(p)).toBe(ref.percentile(p));
+    }
   });
 });
