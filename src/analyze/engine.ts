@@ -18,7 +18,7 @@
  *   uncertain, drops what was being measured, and resynchronises on it.
  */
 import { CommReason, Flag, Kind } from '../record/event-layout.js';
-import type { EventBatch } from '../capture/event-batch.js';
+import { allocBatch, type EventBatch } from '../capture/event-batch.js';
 import { Irq, Rq, Sleep, St, type IrqKind, type StCode } from './codes.js';
 import type { Metric, WakeFact } from './metric.js';
 import { stateAfterSwitchOut } from './prev-state.js';
@@ -42,6 +42,8 @@ export interface EngineConfig {
 
 type Hook = keyof Metric;
 
+const EMPTY_BATCH = allocBatch(0);
+
 export class Engine {
   events = 0;
   firstTs = NaN;
@@ -49,6 +51,8 @@ export class Engine {
   /** Where time starts for threads running when the capture began. */
   private startBound = NaN;
 
+  /** The batch being fed (its rows are read by index). */
+  private batch: EventBatch = EMPTY_BATCH;
   private readonly wf: number;
   private readonly wt: number;
   private cpuCur: Int32Array;
@@ -118,18 +122,33 @@ export class Engine {
   feed(batch: EventBatch): void {
     const n = batch.length;
     if (n === 0) return;
-    const { ts, cpu, kind, flags, tid, tid2, a, b, c, names } = batch;
+    const ts = batch.ts;
     if (this.firstTs !== this.firstTs) this.begin(ts[0]!);
+    this.batch = batch;
+    this.replay(batch, n);
+    this.events += n;
+    this.lastTs = ts[n - 1]!;
+    this.batch = EMPTY_BATCH;
+  }
+
+  /**
+   * The loop over one batch, alone in its function: code after a hot loop in the same
+   * function made V8 drop the loop's optimized code at every batch end.
+   */
+  private replay(batch: EventBatch, n: number): void {
+    const { ts, cpu, kind, flags, tid, tid2, a, b, c, names } = batch;
     for (let i = 0; i < n; i++) {
       switch (kind[i]) {
+        // The two hot handlers take the row index: passing a timestamp (a double beyond the
+        // small-integer range) to a function that is not inlined would allocate a heap number.
         case Kind.SWITCH:
-          this.onSwitch(ts[i]!, cpu[i]!, flags[i]!, tid[i]!, tid2[i]!, a[i]!);
+          this.onSwitch(i);
           break;
         case Kind.WAKING:
-          this.onWaking(ts[i]!, flags[i]!, tid[i]!, tid2[i]!, b[i]!, c[i]!, false);
+          this.onWaking(i, false);
           break;
         case Kind.WAKEUP_NEW:
-          this.onWaking(ts[i]!, flags[i]!, tid[i]!, tid2[i]!, b[i]!, c[i]!, true);
+          this.onWaking(i, true);
           break;
         case Kind.IRQ_ENTRY:
         case Kind.IRQ_EXIT:
@@ -164,8 +183,6 @@ export class Engine {
           break;
       }
     }
-    this.events += n;
-    this.lastTs = ts[n - 1]!;
   }
 
   /** Closes every open state at `endNs` (absolute). */
@@ -246,7 +263,14 @@ export class Engine {
 
   /* ---- scheduler events ---- */
 
-  private onSwitch(ts: number, cpu: number, flags: number, prevTid: number, nextTid: number, prevState: number): void {
+  private onSwitch(i: number): void {
+    const bt = this.batch;
+    const ts = bt.ts[i]!;
+    const cpu = bt.cpu[i]!;
+    const flags = bt.flags[i]!;
+    const prevTid = bt.tid[i]!;
+    const nextTid = bt.tid2[i]!;
+    const prevState = bt.a[i]!;
     if (cpu >= this.cpuCur.length) this.growCpus(cpu + 1);
     const cur = this.cpuCur[cpu]!;
     const recs = this.threads.recs;
@@ -340,7 +364,14 @@ export class Engine {
     r.burst = Burst.NONE;
   }
 
-  private onWaking(ts: number, flags: number, tid: number, tid2: number, b: number, c: number, isNew: boolean): void {
+  private onWaking(i: number, isNew: boolean): void {
+    const bt = this.batch;
+    const ts = bt.ts[i]!;
+    const flags = bt.flags[i]!;
+    const tid = bt.tid[i]!;
+    const tid2 = bt.tid2[i]!;
+    const b = bt.b[i]!;
+    const c = bt.c[i]!;
     if (tid === 0) return;
     let th: number;
     if (isNew) {
