@@ -28,6 +28,13 @@ describe('ReorderWindow', () => {
     expect(out).toEqual(expectedOrder(rows));
   });
 
+  it('sorts stably when rows are far out of order (past the insertion-sort budget)', async () => {
+    const rows: EventRow[] = [];
+    for (let i = 0; i < 5000; i++) rows.push(row(1000 - (i % 1000), i + 1, i % 97 === 0 ? `n${i}` : undefined));
+    const { rows: out } = await collect([batchFromRows(rows)], 1e9);
+    expect(out).toEqual(rows.map((r, i) => ({ r, i })).sort((x, y) => x.r.ts - y.r.ts || x.i - y.i).map((x) => x.r));
+  });
+
   it('holds back only the last window of time', () => {
     const w = new ReorderWindow(100);
     const first = w.push(batchFromRows([row(0, 1), row(50, 2), row(200, 3), row(150, 4, 'x')]));
