@@ -4,6 +4,7 @@
  * from the task on the CPU to an interrupt. Process-level wakers merge task
  * sources by the waker's process.
  */
+import { Columns } from './columns.js';
 import type { Metric, WakeFact } from './metric.js';
 import type { Names } from './sources.js';
 import type { ThreadTable } from './thread-table.js';
@@ -41,17 +42,25 @@ class SourceCounts {
 }
 const LINEAR_MAX = 8;
 
-class WakeAcc {
-  wakeups = 0;
-  spurious = 0;
-  reattributed = 0;
-  /** Wakeups this thread caused (as a task source). */
-  woke = 0;
-  readonly bySource = new SourceCounts();
-}
+/**
+ * Per thread, side by side in one Float64Array: the counters, then the first
+ * INLINE (source key, count) pairs; a thread with more sources keeps the rest
+ * in a SourceCounts of its own. Sources stay in first-seen order.
+ */
+const WAKEUPS = 0;
+const SPURIOUS = 1;
+const REATTRIBUTED = 2;
+/** Wakeups this thread caused (as a task source). */
+const WOKE = 3;
+/** Number of inline pairs used. */
+const KEYS = 4;
+const PAIRS = 8;
+const INLINE = 4;
+const STRIDE = PAIRS + 2 * INLINE;
 
 export class Wakers implements Metric {
-  private readonly acc: WakeAcc[] = [];
+  private readonly acc = new Columns(STRIDE);
+  private readonly more = new Map<number, SourceCounts>();
 
   constructor(
     private readonly threads: ThreadTable,
@@ -59,38 +68,68 @@ export class Wakers implements Metric {
   ) {}
 
   addThread(): void {
-    this.acc.push(new WakeAcc());
+    this.acc.push();
   }
 
   wakeup(f: WakeFact): void {
-    const a = this.acc[f.target]!;
+    const d = this.acc.data;
+    const at = f.target * STRIDE;
     if (f.spurious) {
-      a.spurious++;
+      d[at + SPURIOUS]!++;
       return;
     }
-    a.wakeups++;
-    if (f.reattributed) a.reattributed++;
-    if (f.waker >= 0) this.acc[f.waker]!.woke++;
-    a.bySource.add(f.source);
+    d[at + WAKEUPS]!++;
+    if (f.reattributed) d[at + REATTRIBUTED]!++;
+    if (f.waker >= 0) d[f.waker * STRIDE + WOKE]!++;
+    const key = f.source;
+    const used = d[at + KEYS]!;
+    for (let i = 0; i < used; i++) {
+      const p = at + PAIRS + 2 * i;
+      if (d[p] === key) {
+        d[p + 1]!++;
+        return;
+      }
+    }
+    if (used < INLINE) {
+      const p = at + PAIRS + 2 * used;
+      d[p] = key;
+      d[p + 1] = 1;
+      d[at + KEYS] = used + 1;
+      return;
+    }
+    this.overflow(f.target, key);
+  }
+
+  private overflow(th: number, key: number): void {
+    let c = this.more.get(th);
+    if (c === undefined) {
+      c = new SourceCounts();
+      this.more.set(th, c);
+    }
+    c.add(key);
   }
 
   /** Any wakeup activity in the window, as target or as waker. */
   active(th: number): boolean {
-    const a = this.acc[th]!;
-    return a.wakeups + a.spurious + a.woke > 0;
+    return this.acc.get(th, WAKEUPS) + this.acc.get(th, SPURIOUS) + this.acc.get(th, WOKE) > 0;
   }
 
   /** [source key, count] pairs of one thread. */
   *sources(th: number): Iterable<[number, number]> {
-    const { keys, counts } = this.acc[th]!.bySource;
+    const d = this.acc.data;
+    const at = th * STRIDE;
+    const used = d[at + KEYS]!;
+    for (let i = 0; i < used; i++) yield [d[at + PAIRS + 2 * i]!, d[at + PAIRS + 2 * i + 1]!];
+    const more = this.more.get(th);
+    if (more === undefined) return;
+    const { keys, counts } = more;
     for (let i = 0; i < keys.length; i++) yield [keys[i]!, counts[i]!];
   }
 
   fillThread(th: number, out: ThreadMetrics): void {
-    const a = this.acc[th]!;
-    out.wakeups = a.wakeups;
-    out.spuriousWakeups = a.spurious;
-    out.reattributed = a.reattributed;
+    out.wakeups = this.acc.get(th, WAKEUPS);
+    out.spuriousWakeups = this.acc.get(th, SPURIOUS);
+    out.reattributed = this.acc.get(th, REATTRIBUTED);
     const list: WakerCount[] = [];
     for (const [key, count] of this.sources(th)) list.push({ source: this.names.describe(key, this.threads), count });
     out.wakers = sortWakers(list);
@@ -102,10 +141,9 @@ export class Wakers implements Metric {
     let reattributed = 0;
     const merged = new Map<string, WakerCount>();
     for (const th of ths) {
-      const a = this.acc[th]!;
-      wakeups += a.wakeups;
-      spurious += a.spurious;
-      reattributed += a.reattributed;
+      wakeups += this.acc.get(th, WAKEUPS);
+      spurious += this.acc.get(th, SPURIOUS);
+      reattributed += this.acc.get(th, REATTRIBUTED);
       for (const [key, count] of this.sources(th)) {
         const source = this.processSource(key);
         const id = sourceId(source);
