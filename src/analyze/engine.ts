@@ -382,11 +382,18 @@ export class Engine {
     const r = recs[th]!;
     r.active = true;
     const waker = tid2 !== 0 ? this.thread(tid2, ts) : -1;
-    const spurious = (flags & Flag.ON_RQ) !== 0;
+    const st0 = r.st;
+    const asleep = st0 === St.SLEEP_S || st0 === St.SLEEP_D;
+    // ON_RQ is read in the kernel before the waker takes the run-queue lock: a thread whose
+    // switch-out into sleep won that race was asleep all the same, so the state machine decides.
+    const spurious = (flags & Flag.ON_RQ) !== 0 && !asleep;
     const inWindow = ts >= this.wf && ts <= this.wt;
     let sleptNs = -1;
     let sleepKind: 0 | 1 | 2 = 0;
-    if (!spurious) {
+    if (spurious && st0 === St.RUNNING) {
+      // still on its CPU: if its switch-out says it went to sleep anyway, this waking ended it
+      r.wokeWhileRunning = true;
+    } else if (!spurious) {
       const st = r.st;
       if (st === St.SLEEP_S || st === St.SLEEP_D) {
         if (this.threads.since[th]! >= this.wf && inWindow) {

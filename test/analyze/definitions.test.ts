@@ -114,24 +114,42 @@ describe('sleep states', () => {
 describe('spurious (ON_RQ) wakings', () => {
   const T = 900;
   const W = 901;
-  const rows = [
-    comm(T, T, 't'),
-    comm(W, W, 'w'),
-    wake(20, 1, T, W, { extra: Flag.ON_RQ }), // t still running on cpu 0
-    sw(50, 0, T, 0, S),
-    wake(80, 1, T, W, { extra: Flag.ON_RQ }), // spurious although t sleeps: ends no sleep
-    wake(150, 1, T, W),
-    sw(160, 0, 0, T),
-  ];
-
-  it('ends no sleep and counts apart from wakeups', async () => {
+  it('end no sleep when the thread is still runnable, and count apart from wakeups', async () => {
+    const rows = [
+      comm(T, T, 't'),
+      comm(W, W, 'w'),
+      wake(20, 1, T, W, { extra: Flag.ON_RQ }), // t still running on cpu 0: its state is set back to R
+      sw(30, 0, T, 0, R), // so it leaves the CPU runnable
+      sw(40, 0, 0, T),
+      sw(50, 0, T, 0, S),
+      wake(150, 1, T, W),
+      sw(160, 0, 0, T),
+    ];
     const t = (await threads(rows)).get(T)!;
-    expect(t.spuriousWakeups).toBe(2);
+    expect(t.spuriousWakeups).toBe(1);
     expect(t.wakeups).toBe(1);
     expect(t.sleeps).toBe(1);
     expect(t.sleepNs.total).toBe(100_000);
     expect(t.wakers).toEqual([{ source: { kind: 'task', tid: W, tgid: W, comm: 'w' }, count: 1 }]);
     expect(t.runqDelayNs.max).toBe(10_000);
+  });
+
+  it('still end a sleep when the switch-out won the race with the waker (flag read before the lock)', async () => {
+    const rows = [
+      comm(T, T, 't'),
+      comm(W, W, 'w'),
+      sw(50, 0, T, 0, S),
+      wake(80, 1, T, W, { extra: Flag.ON_RQ }), // asleep per its switch-out: a real wakeup
+      sw(90, 0, 0, T),
+      wake(100, 1, T, W, { extra: Flag.ON_RQ }), // on its CPU when woken ...
+      sw(103, 0, T, 0, S), // ... yet it switches out asleep: the waking above ended that at once
+      sw(110, 0, 0, T),
+    ];
+    const t = (await threads(rows)).get(T)!;
+    expect(t.uncertain).toBeFalsy();
+    expect(t.sleeps).toBe(1);
+    expect(t.sleepNs.total).toBe(30_000);
+    expect(t.slices).toBe(1); // 90 → 103 (the first stay began before the capture)
   });
 });
 

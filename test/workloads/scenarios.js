@@ -10,8 +10,8 @@ const wl = (n) => path.join(root, 'build/workloads', n);
 /** Each scenario: a shell command writing the workload's ids to $IDS, and how to parse them. */
 export const SCENARIOS = {
   'sleeper-stress': {
-    about: 'll-sleeper: 50 clock_nanosleep(5 ms), pinned to CPU 1 beside stress --cpu 2',
-    shell: `stress --cpu 2 --timeout 1 >/dev/null 2>&1 & sleep 0.1; taskset -c 1 ${wl('ll-sleeper')} 50 5 > "$IDS"; wait`,
+    about: 'll-sleeper: 50 clock_nanosleep(5 ms), pinned to CPU 1 with stress --cpu 2',
+    shell: `taskset -c 1 stress --cpu 2 --timeout 1 >/dev/null 2>&1 & sleep 0.1; taskset -c 1 ${wl('ll-sleeper')} 50 5 > "$IDS"; wait`,
     parse: (s) => ({ sleeper: Number(s.trim()), sleeps: 50, sleepMs: 5 }),
   },
   pingpong: {
