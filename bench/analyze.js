@@ -33,13 +33,13 @@ for (const l of loops) {
   const perfData = path.join(tmp, `perf-${l}.data`);
   const db = path.join(tmp, `cap-${l}.db`);
   const arrow = path.join(tmp, `cap-${l}.arrow`);
-  const rec = sh([
+  sh([
     'perf', 'sched', 'record', '-q', '-o', perfData, '--',
     process.execPath, bin, 'record', '-o', db, '--mirror', arrow, '--',
     'perf', 'bench', 'sched', 'messaging', '-l', String(l),
   ]);
-  const perfEvents = Number((rec.stderr.match(/\((\d+) samples\)/) ?? [0, 0])[1]) ||
-    sh(['sh', '-c', `perf script -i ${perfData} 2>/dev/null | wc -l`]).stdout.trim() * 1;
+  const stats = sh(['perf', 'report', '--stats', '-i', perfData]).stdout;
+  const perfEvents = Number((stats.match(/SAMPLE events:\s*(\d+)/) ?? [0, 0])[1]);
   const info = JSON.parse(sh([process.execPath, bin, 'info', '--json', db]).stdout);
   const ll = info.events;
   const tools = [

@@ -37,10 +37,12 @@ function run(argv) {
   return { wall, cpu, own: m ? Number(m[1]) : null, out };
 }
 
-function perfEvents(file, out) {
-  const m = out.match(/\((\d+) samples\)/);
-  const lost = [...out.matchAll(/lost (\d+) chunks|(\d+) (?:samples|events) lost/gi)].reduce((s, x) => s + Number(x[1] ?? x[2]), 0);
-  return { events: m ? Number(m[1]) : 0, bytes: statSync(file).size, lost };
+/** Samples and lost samples in perf.data, from perf's own statistics. */
+function perfEvents(file) {
+  const stats = spawnSync('perf', ['report', '--stats', '-i', file], { encoding: 'utf8', maxBuffer: 64 << 20 }).stdout;
+  const samples = Number((stats.match(/SAMPLE events:\s*(\d+)/) ?? [0, 0])[1]);
+  const lost = Number((stats.match(/LOST_SAMPLES events:\s*(\d+)/) ?? [0, 0])[1]) + Number((stats.match(/\bLOST events:\s*(\d+)/) ?? [0, 0])[1]);
+  return { events: samples, bytes: statSync(file).size, lost };
 }
 
 function lifelineEvents(file, out) {

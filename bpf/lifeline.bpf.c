@@ -139,6 +139,32 @@ static __always_inline void note_task(struct task_struct *t)
 	emit_comm(t, 0, LL_COMM_SEEN);
 }
 
+/* Callback addresses whose symbol name was already emitted. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u8);
+} sym_seen SEC(".maps");
+
+/* Name a kernel function the first time it shows up, so that user space never has
+ * to read /proc/kallsyms (slow to read, and root-only). */
+static __always_inline void note_sym(__u64 addr)
+{
+	__u8 one = 1;
+	if (!addr || bpf_map_lookup_elem(&sym_seen, &addr))
+		return;
+	bpf_map_update_elem(&sym_seen, &addr, &one, BPF_ANY);
+	struct ll_name_event *e = reserve(sizeof(*e));
+	if (!e)
+		return;
+	fill(&e->e, LL_SYM, 0);
+	e->e.addr = addr;
+	__builtin_memset(e->name, 0, sizeof(e->name));
+	bpf_snprintf(e->name, sizeof(e->name), "%ps", &addr, sizeof(addr));
+	submit(e);
+}
+
 /* ---- the context stack ---- */
 
 static __always_inline struct cpu_ctx *cpu_ctx(void)
@@ -277,6 +303,7 @@ static __always_inline int on_wake(struct task_struct *p, __u8 kind)
 	wake_context(&w);
 	note_task(p);
 	note_task(cur);
+	note_sym(w.addr);
 	struct ll_event *e = reserve(sizeof(*e));
 	if (!e)
 		return 0;
@@ -509,6 +536,7 @@ int BPF_PROG(nmi_handler, void *handler, s64 delta_ns, int handled)
 {
 	if (!irq_spans)
 		return 0;
+	note_sym((__u64)handler);
 	struct ll_event *e = reserve(sizeof(*e));
 	if (!e)
 		return 0;

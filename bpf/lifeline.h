@@ -25,7 +25,8 @@ enum ll_kind {
 	LL_SOFTIRQ_EXIT = 11, /* a=softirq vector */
 	LL_NMI = 12,          /* b=duration ns, addr=handler; ts is the end */
 	LL_IRQ_NAME = 13,     /* a=irq number, name=handler name (once per irq) */
-	LL_SYM = 14,          /* user space only: c=symbol id, name=kernel symbol */
+	LL_SYM = 14,          /* addr=kernel function, name=its symbol (once per address);
+	                         in a capture: c=symbol id, name=symbol */
 	LL_KIND_MAX = 15,
 };
 

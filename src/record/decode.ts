@@ -1,11 +1,11 @@
 /**
- * Raw ring-buffer records (bpf/lifeline.h) to EventBatch columns. Callback
- * addresses become small symbol ids, announced once by a synthesized SYM row
- * so that a capture names them without /proc/kallsyms.
+ * Raw ring-buffer records (bpf/lifeline.h) to EventBatch columns. Kernel function
+ * addresses (timer callbacks, NMI handlers) become small symbol ids: the kernel names
+ * each address once in a SYM record, which the capture keeps as a SYM row (c = id,
+ * name = symbol); later rows carry the id in c.
  */
 import { allocBatch, trimBatch, type EventBatch } from '../capture/event-batch.js';
 import { Kind, NAME_LEN, OFFSETS, recordSize } from './event-layout.js';
-import { Kallsyms } from './kallsyms.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
@@ -20,13 +20,31 @@ export class RecordDecoder {
   private readonly symIds = new Map<bigint, number>();
   readonly counts = new Float64Array(16);
 
-  constructor(private readonly kallsyms = new Kallsyms()) {}
+  /** The id of a kernel address, announcing it with a SYM row at row n when new. */
+  private symbol(out: EventBatch, n: number, ts: number, cpu: number, addr: bigint, name: string | null): number {
+    let id = this.symIds.get(addr);
+    if (id !== undefined) return id;
+    id = this.symIds.size + 1;
+    this.symIds.set(addr, id);
+    out.ts[n] = ts;
+    out.cpu[n] = cpu;
+    out.kind[n] = Kind.SYM;
+    out.flags[n] = 0;
+    out.tid[n] = 0;
+    out.tid2[n] = 0;
+    out.a[n] = 0;
+    out.b[n] = 0;
+    out.c[n] = id;
+    // An address the kernel could not name (its SYM record lost) keeps its hex form.
+    out.names.set(n, name || `0x${addr.toString(16)}`);
+    this.counts[Kind.SYM]!++;
+    return -id;
+  }
 
   /** Decode every whole record of buf. */
   decode(buf: Buffer): EventBatch {
-    // Upper bound on rows: every record is at least EVENT_SIZE bytes, plus SYM rows.
-    const cap = Math.ceil(buf.length / 40) + 16;
-    let out = allocBatch(cap);
+    // Upper bound on rows: every record is at least 40 bytes; each may add one SYM row.
+    const out = allocBatch(Math.ceil(buf.length / 20) + 1);
     let n = 0;
     let pos = 0;
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -35,34 +53,23 @@ export class RecordDecoder {
       const size = recordSize(kind);
       if (pos + size > buf.length) break;
       const ts = view.getUint32(pos + 4, true) * 4294967296 + view.getUint32(pos, true);
-      let c = view.getInt32(pos + OFFSETS.c, true);
+      const cpu = view.getUint16(pos + OFFSETS.cpu, true);
       const addrLo = view.getUint32(pos + OFFSETS.addr, true);
       const addrHi = view.getUint32(pos + OFFSETS.addr + 4, true);
+      let c = view.getInt32(pos + OFFSETS.c, true);
       if (addrLo !== 0 || addrHi !== 0) {
         const addr = (BigInt(addrHi) << 32n) | BigInt(addrLo);
-        let id = this.symIds.get(addr);
-        if (id === undefined) {
-          id = this.symIds.size + 1;
-          this.symIds.set(addr, id);
-          if (n + 2 > out.ts.length) out = grow(out, n);
-          out.ts[n] = ts;
-          out.cpu[n] = view.getUint16(pos + OFFSETS.cpu, true);
-          out.kind[n] = Kind.SYM;
-          out.flags[n] = 0;
-          out.tid[n] = 0;
-          out.tid2[n] = 0;
-          out.a[n] = 0;
-          out.b[n] = 0;
-          out.c[n] = id;
-          out.names.set(n, this.kallsyms.resolve(addr));
-          this.counts[Kind.SYM]!++;
-          n++;
+        const name = kind === Kind.SYM ? cString(buf, pos + OFFSETS.name, NAME_LEN) : null;
+        const id = this.symbol(out, n, ts, cpu, addr, name);
+        if (id < 0) n++; // a SYM row was written
+        if (kind === Kind.SYM) {
+          pos += size;
+          continue;
         }
-        c = id;
+        c = Math.abs(id);
       }
-      if (n + 1 > out.ts.length) out = grow(out, n);
       out.ts[n] = ts;
-      out.cpu[n] = view.getUint16(pos + OFFSETS.cpu, true);
+      out.cpu[n] = cpu;
       out.kind[n] = kind;
       out.flags[n] = buf[pos + OFFSETS.flags]!;
       out.tid[n] = view.getInt32(pos + OFFSETS.tid, true);
@@ -77,19 +84,4 @@ export class RecordDecoder {
     }
     return trimBatch(out, n);
   }
-}
-
-function grow(b: EventBatch, n: number): EventBatch {
-  const bigger = allocBatch(b.ts.length * 2);
-  bigger.ts.set(b.ts.subarray(0, n));
-  bigger.cpu.set(b.cpu.subarray(0, n));
-  bigger.kind.set(b.kind.subarray(0, n));
-  bigger.flags.set(b.flags.subarray(0, n));
-  bigger.tid.set(b.tid.subarray(0, n));
-  bigger.tid2.set(b.tid2.subarray(0, n));
-  bigger.a.set(b.a.subarray(0, n));
-  bigger.b.set(b.b.subarray(0, n));
-  bigger.c.set(b.c.subarray(0, n));
-  bigger.names = b.names;
-  return bigger;
 }

@@ -46,7 +46,7 @@ export const KIND_NAMES: Record<number, string> = Object.fromEntries(
 );
 
 /** Kinds whose record carries a name (ll_name_event). */
-export const NAMED_KINDS: ReadonlySet<number> = new Set([Kind.EXEC, Kind.COMM, Kind.IRQ_NAME]);
+export const NAMED_KINDS: ReadonlySet<number> = new Set([Kind.EXEC, Kind.COMM, Kind.IRQ_NAME, Kind.SYM]);
 
 export const Flag = {
   CTX_MASK: 0x03,
