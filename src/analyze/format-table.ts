@@ -6,6 +6,7 @@
 import type { CaptureMeta } from '../capture/meta.js';
 import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
+import { usableZone, wallTime } from '../wall-time.js';
 import { sourceLabel } from './sources.js';
 import { ms, padEnd, padStart, sanitize } from './text.js';
 import type { Analysis, ProcessMetrics, ThreadMetrics, WakerCount } from './types.js';
@@ -134,28 +135,6 @@ function header(analysis: Analysis, meta: CaptureMeta | undefined): string[] {
 
 /** "2025-03-01 14:02:03.123 Europe/Paris" (falls back to UTC for an unknown zone). */
 export function localTime(wallMs: number, timeZone: string): string {
-  let zone = timeZone;
-  let parts: Intl.DateTimeFormatPart[];
-  try {
-    parts = dateParts(wallMs, zone);
-  } catch {
-    zone = 'UTC';
-    parts = dateParts(wallMs, zone);
-  }
-  const get = (t: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === t)?.value ?? '';
-  const frac = String(Math.floor(((wallMs % 1000) + 1000) % 1000)).padStart(3, '0');
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}.${frac} ${sanitize(zone)}`;
-}
-
-function dateParts(wallMs: number, timeZone: string): Intl.DateTimeFormatPart[] {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(wallMs));
+  const zone = usableZone(timeZone);
+  return `${wallTime(wallMs, zone).text} ${sanitize(zone)}`;
 }

@@ -3,6 +3,7 @@
  * by kind and by wakeup context, size on disk and losses.
  */
 import { msg } from '../messages.js';
+import { usableZone, wallTime } from '../wall-time.js';
 import { Ctx, CTX_NAMES, Flag, Kind, KIND_NAMES } from '../record/event-layout.js';
 import { captureBytes } from './file-size.js';
 import type { CaptureFormat, CaptureMeta } from './meta.js';
@@ -101,37 +102,6 @@ export async function summarizeCapture(capture: Capture): Promise<CaptureSummary
     lastTs,
     startWallMs: meta.startNs / 1e6 + meta.clockOffsetMs,
     durationNs: Math.max(0, end - meta.startNs),
-  };
-}
-
-/** A zone Intl accepts: the recording machine's, else this machine's. */
-function usableZone(zone: string): string {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return zone;
-  } catch {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone;
-  }
-}
-
-/** "2025-06-01 14:03:12.345" in `zone`, plus the zone's UTC offset ("GMT+02:00"). */
-export function wallTime(ms: number, zone: string): { text: string; offset: string } {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    fractionalSecondDigits: 3,
-    hourCycle: 'h23',
-    timeZoneName: 'longOffset',
-  }).formatToParts(new Date(ms));
-  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return {
-    text: `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}.${get('fractionalSecond')}`,
-    offset: get('timeZoneName').replace(/^GMT$/, 'GMT+00:00'),
   };
 }
 

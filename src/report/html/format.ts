@@ -1,4 +1,5 @@
 /** Human-readable durations and wall-clock times for the page's own HTML. */
+import { isKnownZone, wallTime } from '../../wall-time.js';
 
 const UNITS: Array<[number, string]> = [
   [1e9, 's'],
@@ -48,29 +49,8 @@ export function formatWall(epochMs: number, timeZone: string, utc: boolean): Wal
   return { shown, utc: utcText, other: shown === utcText ? localText : utcText, iso: date.toISOString() };
 }
 
-function isKnownZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function wallParts(date: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    fractionalSecondDigits: 3,
-    hourCycle: 'h23',
-  }).formatToParts(date);
-  const get = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}.${get('fractionalSecond')}`;
+  return wallTime(date.getTime(), timeZone).text;
 }
 
 function offsetName(date: Date, timeZone: string): string {
