@@ -16,7 +16,13 @@ export type { Capture, CaptureWriter } from './capture/types.js';
 export type { CaptureMeta, CaptureFormat } from './capture/meta.js';
 export type { Analysis, AnalysisResult, AnalyzeOptions } from './analyze/types.js';
 export { LifelineError } from './errors.js';
-export { writeReport, type WriteReportOptions, type WrittenReport } from './report/index.js';
+export type { WriteReportOptions, WrittenReport } from './report/index.js';
+import type { WriteReportOptions, WrittenReport } from './report/index.js';
+
+/** `lifeline report`: the self-contained HTML report (vega is loaded only here). */
+export async function writeReport(capturePath: string, opts: WriteReportOptions = {}): Promise<WrittenReport> {
+  return (await import('./report/index.js')).writeReport(capturePath, opts);
+}
 
 async function withCapture<T>(path: string, fn: (c: Capture) => Promise<T>): Promise<T> {
   const cap = await openCapture(path);
