@@ -34,7 +34,6 @@ export const msg = {
   noSuchThread: (what: string) => `the capture has no wakeups of ${what} (after filters)`,
   lostEvents: (n: number) => `warning: ${n} events were lost (ring buffer full); enlarge it with --buffer-mb`,
   loadFailed: (first: string) => `${first} (run with LIFELINE_DEBUG=1 to print the verifier log)`,
-  notRoot: () => 'lifeline record needs root (or CAP_BPF and CAP_PERFMON): run it with sudo',
   recordSummaryHeader: (file: string) => `capture written to ${file}`,
   noAddon: (why: string) => `the native recorder is not built (${why}); run: npm run build`,
   // report

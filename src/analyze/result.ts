@@ -65,7 +65,8 @@ export function buildResult(r: ResultInput, selected: readonly number[]): Analys
   };
 }
 
-function emptyMetrics(): Omit<ThreadMetrics, 'tid' | 'tgid' | 'comm'> {
+/** Every metric at zero: the base of a thread's or a process's row. */
+export function emptyMetrics(): Omit<ThreadMetrics, 'tid' | 'tgid' | 'comm'> {
   return {
     runNs: 0,
     slices: 0,

@@ -4,33 +4,13 @@
  */
 import { msg } from '../messages.js';
 import { captureErrors } from './capture-errors.js';
-import { FORMAT_VERSION, type CaptureMeta } from './meta.js';
+import { blankMeta, FORMAT_VERSION, type CaptureMeta } from './meta.js';
 
 /** The meta key and value that mark a lifeline capture. */
 export const FORMAT_MARK = { key: 'format', value: 'lifeline' } as const;
 
 /** Defaults for fields an older writer may not have stored. */
-function defaults(): CaptureMeta {
-  return {
-    formatVersion: FORMAT_VERSION,
-    tool: '',
-    kernel: '',
-    hostname: '',
-    cpus: 0,
-    clockOffsetMs: 0,
-    timezone: 'UTC',
-    startNs: 0,
-    endNs: 0,
-    command: null,
-    filters: { irqSpans: false, tgid: 0 },
-    lostPerCpu: [],
-    lost: 0,
-    skippedTracepoints: [],
-    exitCode: null,
-    events: 0,
-    complete: false,
-  };
-}
+const defaults = blankMeta;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

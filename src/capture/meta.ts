@@ -33,4 +33,27 @@ export interface CaptureMeta {
 
 export const FORMAT_VERSION = 1;
 
+/** A meta with every fact unknown: the base of a recorder's meta and of a reader's defaults. */
+export function blankMeta(): CaptureMeta {
+  return {
+    formatVersion: FORMAT_VERSION,
+    tool: '',
+    kernel: '',
+    hostname: '',
+    cpus: 0,
+    clockOffsetMs: 0,
+    timezone: 'UTC',
+    startNs: 0,
+    endNs: 0,
+    command: null,
+    filters: { irqSpans: false, tgid: 0 },
+    lostPerCpu: [],
+    lost: 0,
+    skippedTracepoints: [],
+    exitCode: null,
+    events: 0,
+    complete: false,
+  };
+}
+
 export type CaptureFormat = 'sqlite' | 'arrow';

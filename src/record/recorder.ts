@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createWriter } from '../capture/index.js';
 import type { CaptureWriter } from '../capture/types.js';
 import { concatBatches, type EventBatch } from '../capture/event-batch.js';
-import { FORMAT_VERSION, type CaptureFormat, type CaptureMeta } from '../capture/meta.js';
+import { blankMeta, type CaptureFormat, type CaptureMeta } from '../capture/meta.js';
 import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
 import { openSession, type NativeSession } from './addon.js';
@@ -92,29 +92,19 @@ export async function record(opts: RecordOptions = {}): Promise<RecordResult> {
   const output = path.resolve(opts.output ?? defaultOutput(format));
   const facts = hostFacts();
   const meta: CaptureMeta = {
-    formatVersion: FORMAT_VERSION,
+    ...blankMeta(),
     tool: `lifeline ${VERSION}`,
     kernel: facts.kernel,
     hostname: facts.hostname,
-    cpus: 0,
     clockOffsetMs: clockOffsetMs(),
     timezone: facts.timezone,
-    startNs: 0,
-    endNs: 0,
     command,
     filters: { irqSpans: opts.irqSpans ?? true, tgid: opts.tgid ?? 0 },
-    lostPerCpu: [],
-    lost: 0,
-    skippedTracepoints: [],
-    exitCode: null,
-    events: 0,
-    complete: false,
   };
 
   let session: NativeSession | null = null;
   const writers: CaptureWriter[] = [];
   try {
-    // The writer refuses an existing file or a missing directory, and writes nothing then.
     session = openSession({
       ringBytes: bufferMb << 20,
       irqSpans: meta.filters.irqSpans,
@@ -123,6 +113,7 @@ export async function record(opts: RecordOptions = {}): Promise<RecordResult> {
     meta.cpus = session.cpus;
     meta.skippedTracepoints = session.skipped;
     meta.startNs = monotonicNs();
+    // A writer refuses an existing file or a missing directory, and writes nothing then.
     writers.push(await createWriter(output, format, meta, { force: opts.force }));
     if (opts.mirror)
       writers.push(await createWriter(path.resolve(opts.mirror.output), opts.mirror.format, meta, { force: opts.force }));

@@ -2,6 +2,7 @@ import type { ProcessMetrics, ThreadMetrics, WakerCount } from '../../analyze/ty
 import { shownName, sourceLabel } from '../model/labels.js';
 import { escapeHtml as e } from './escape.js';
 import { formatCount, formatDuration } from './format.js';
+import { emptyMetrics } from '../../analyze/index.js';
 
 type Metrics = ThreadMetrics | ProcessMetrics;
 
@@ -89,22 +90,4 @@ export function metricsTableHtml(kind: 'threads' | 'processes', rows: Metrics[])
   return `<div class="table-wrap"><table class="metrics sortable" data-table="${kind}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }
 
-const emptyRow: ThreadMetrics = {
-  tid: 0,
-  tgid: 0,
-  comm: '',
-  runNs: 0,
-  slices: 0,
-  meanSliceNs: 0,
-  sleeps: 0,
-  sleepsS: 0,
-  sleepsD: 0,
-  sleepNs: { total: 0, mean: 0, p50: 0, p95: 0, max: 0 },
-  wakeups: 0,
-  runqDelayNs: { mean: 0, p95: 0, max: 0 },
-  bursts: 0,
-  meanBurstRunNs: 0,
-  meanSlicesPerBurst: 0,
-  reattributed: 0,
-  wakers: [],
-};
+const emptyRow: ThreadMetrics = { tid: 0, tgid: 0, comm: '', ...emptyMetrics() };
