@@ -122,7 +122,6 @@ describe.each(SCENARIO_SOURCES)('%s capture', (source) => {
         // the start barrier (glibc wakes its waiters from whichever thread completes it) and,
         // for ring-0, the first token from the main thread
         expect(others).toBeLessThanOrEqual(3);
-        expect(byPred + others).toBe(count(me.wakers, () => true) - count(me.wakers, (w) => w.source.kind !== 'task'));
         expect(byPred).toBeGreaterThan(0);
         total += byPred;
       });
