@@ -61,6 +61,7 @@ done
 stamp=dist/.built
 if [ ! -f "$stamp" ] || [ -n "$(find src package.json tsconfig.json tsconfig.build.json -newer "$stamp" 2>/dev/null | head -n 1)" ]; then
   say "compiling TypeScript"
+  rm -rf dist # no output of a deleted module may linger
   npx --no-install tsc -p tsconfig.build.json
   touch "$stamp"
 fi

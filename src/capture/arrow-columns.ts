@@ -18,7 +18,7 @@ import {
   Utf8,
   type DataType,
   type TypeMap,
-} from 'apache-arrow';
+} from './arrow-lib.js';
 import { allocBatch, type EventBatch } from './event-batch.js';
 
 /** Schema metadata key holding the JSON CaptureMeta written at creation. */

@@ -1,11 +1,12 @@
 /**
  * An Arrow file ("ARROW1" magic, footer with the schema and batch offsets)
- * as an ArrowSource, read with random access through its footer. A file cut
- * short has no footer and is reported as damaged.
+ * as an ArrowSource, read with random access through its footer (Arrow JS
+ * writes the schema only there). A file cut short has no footer and is
+ * reported as damaged.
  */
 import fs from 'node:fs';
-import { RecordBatchReader, type AsyncRecordBatchFileReader, type RecordBatch, type TypeMap } from 'apache-arrow';
-import type { ArrowSource } from './arrow-reader.js';
+import { RecordBatchReader, type AsyncRecordBatchFileReader, type RecordBatch, type TypeMap } from './arrow-lib.js';
+import type { ArrowSource } from './arrow-source.js';
 
 interface OpenFile {
   reader: AsyncRecordBatchFileReader<TypeMap>;
@@ -58,7 +59,7 @@ export async function openArrowFileSource(path: string): Promise<ArrowSource> {
         await file.close();
       }
     },
-    async countRows(): Promise<number> {
+    async rows(): Promise<number> {
       let rows = 0;
       for await (const batch of fileBatches(path)) rows += batch.numRows;
       return rows;

@@ -4,13 +4,12 @@
  * schema metadata and the META trailer, and events are streamed batch by
  * batch so memory stays flat whatever the file size.
  */
-import type { RecordBatch, Schema, TypeMap } from 'apache-arrow';
 import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
 import { Kind } from '../record/event-layout.js';
 import { ARROW_COLUMNS, ARROW_META_KEY, fromRecordBatch } from './arrow-columns.js';
 import { openArrowFileSource } from './arrow-file-source.js';
-import { openArrowStreamSource } from './arrow-stream-source.js';
+import { openArrowStreamSource, type ArrowSource } from './arrow-source.js';
 import { gatherRows } from './batch-rows.js';
 import { captureErrors, firstLine } from './capture-errors.js';
 import type { EventBatch } from './event-batch.js';
@@ -18,17 +17,6 @@ import type { CaptureMeta } from './meta.js';
 import { metaFromJson } from './meta-codec.js';
 import { reorderBatches } from './reorder.js';
 import type { Capture } from './types.js';
-
-/** What the two Arrow layouts provide to the capture reader. */
-export interface ArrowSource {
-  schema: Schema;
-  /** The last whole record batch, or null when there is none. */
-  lastBatch(): Promise<RecordBatch<TypeMap> | null>;
-  /** Rows in all whole record batches. */
-  countRows(): Promise<number>;
-  /** The whole record batches in file order; the iteration may be abandoned. */
-  batches(): AsyncIterable<RecordBatch<TypeMap>>;
-}
 
 /** The META trailer's JSON, when the last batch is that one-row trailer. */
 async function trailerJson(source: ArrowSource): Promise<string | null> {
@@ -48,7 +36,7 @@ async function readMeta(path: string, source: ArrowSource): Promise<CaptureMeta>
   if (trailer !== null) return metaFromJson(path, trailer);
   // No trailer: the recorder did not finish. Count the whole batches there are.
   meta.complete = false;
-  meta.events = await source.countRows();
+  meta.events = await source.rows();
   return meta;
 }
 

@@ -6,7 +6,7 @@
  * before it so readers never see it.
  */
 import fs from 'node:fs';
-import { Message, MessageHeader, type Schema } from 'apache-arrow';
+import { Message, MessageHeader, type Schema } from './arrow-lib.js';
 import { msg } from '../messages.js';
 import { captureErrors, firstLine } from './capture-errors.js';
 

@@ -5,7 +5,7 @@
  * Kind.META row holding the final CaptureMeta as JSON, then end-of-stream.
  */
 import fs from 'node:fs';
-import { AsyncByteQueue, RecordBatchStreamWriter, type Schema } from 'apache-arrow';
+import { AsyncByteQueue, RecordBatchStreamWriter, type Schema } from './arrow-lib.js';
 import { Kind } from '../record/event-layout.js';
 import { captureSchema, toRecordBatch } from './arrow-columns.js';
 import { sliceRows } from './batch-rows.js';
