@@ -164,48 +164,62 @@ export function bucketOf(v: number): number {
   return (((hi >>> 20) & 0x7ff) - 1023) * SUB + ((hi >>> (20 - SUB_BITS)) & (SUB - 1));
 }
 
-/** Octaves (powers of two) a DistSet holds in its arena: 2^OCT_MIN ≤ v < 2^(OCT_MIN + OCTAVES). */
-const OCT_MIN = -64;
-const OCTAVES = 128;
-/** Header fields per distribution in DistSet.hdr. */
+/** Per distribution in DistSet.hdr: one 64-byte line. */
 const H_COUNT = 0;
 const H_TOTAL = 1;
 const H_MAX = 2;
 const H_ZEROS = 3;
-const HDR = 4;
+/** Offset of the exact values in the exact arena, -1 before the first value. */
+const H_EXACT = 4;
+/** Offset of the bucket block in the bucket arena, -1 while exact. */
+const H_BUCKETS = 5;
+/** First octave of the bucket block, and how many octaves it spans. */
+const H_OCT_LO = 6;
+const H_OCT_N = 7;
+const HDR = 8;
+const FIRST_EXACT = 16;
+/** Octaves added beyond the one needed when a bucket block grows. */
+const OCT_SLACK = 2;
+
+/** The numbers reported for one distribution (or the merge of several). */
+export interface DistSummary {
+  count: number;
+  total: number;
+  mean: number;
+  max: number;
+  p50: number;
+  p95: number;
+}
 
 /**
- * Many Distributions (one per thread) in flat typed arrays, with exactly the
- * semantics of Distribution (the same exact values, buckets and answers):
- * the replay adds to it without touching per-thread objects. Count, total,
- * max and zeros sit side by side in one Float64Array; the exact values of
- * each distribution are one Float64Array (up to EXACT_LIMIT); buckets are
- * blocks of SUB Uint32 counters, one block per power of two actually used,
- * taken from one shared arena. `get(d)` builds the Distribution for results.
+ * Many Distributions (one per thread and metric) in flat typed arrays, with
+ * exactly the semantics of Distribution (the same exact values, buckets and
+ * answers), so the replay adds to it without touching objects. Each
+ * distribution has a 64-byte header (count, total, max, zeros and where its
+ * data is); its first EXACT_LIMIT values sit in a block of a shared
+ * Float64Array (grown by doubling), after which its buckets are one
+ * contiguous block of SUB counters per octave, covering the octaves its
+ * values have reached, in a shared Uint32Array. An add touches the header
+ * and one data line. Blocks outgrown are left behind (at most as much again).
  */
 export class DistSet {
   private hdr = new Float64Array(HDR * 64);
-  private readonly exact: Array<Float64Array | null> = [];
-  /** Per distribution and octave: offset of its bucket block in the arena, -1 when none. */
-  private octave = new Int32Array(OCTAVES * 64).fill(-1);
-  private arena = new Uint32Array(SUB * 256);
-  private arenaUsed = 0;
-  /** Values outside the arena's octaves (never seen in practice), per distribution. */
-  private readonly outliers = new Map<number, Distribution>();
+  private exact = new Float64Array(FIRST_EXACT * 64);
+  private exactUsed = 0;
+  private buckets = new Uint32Array(SUB * 256);
+  private bucketsUsed = 0;
   size = 0;
 
   /** Adds a distribution; returns its index. */
   push(): number {
     const d = this.size++;
-    if (d * HDR >= this.hdr.length) {
+    if ((d + 1) * HDR > this.hdr.length) {
       const h = new Float64Array(this.hdr.length * 2);
       h.set(this.hdr);
       this.hdr = h;
-      const o = new Int32Array(this.octave.length * 2).fill(-1);
-      o.set(this.octave);
-      this.octave = o;
     }
-    this.exact.push(null);
+    this.hdr[d * HDR + H_EXACT] = -1;
+    this.hdr[d * HDR + H_BUCKETS] = -1;
     return d;
   }
 
@@ -221,85 +235,202 @@ export class DistSet {
     hdr[h + H_TOTAL]! += v;
     if (v > hdr[h + H_MAX]!) hdr[h + H_MAX] = v;
     if (n < EXACT_LIMIT) {
-      let ex = this.exact[d]!;
-      if (ex === null) ex = this.exact[d] = new Float64Array(16);
-      else if (n === ex.length) {
-        const grown = new Float64Array(Math.min(EXACT_LIMIT, n * 2));
-        grown.set(ex);
-        ex = this.exact[d] = grown;
-      }
-      ex[n] = v;
+      let base = hdr[h + H_EXACT]!;
+      // Capacities are FIRST_EXACT, then doubled at each power of two up to EXACT_LIMIT.
+      if (base < 0 || (n >= FIRST_EXACT && (n & (n - 1)) === 0)) base = this.growExact(h, base, n);
+      this.exact[base + n] = v;
       return;
     }
     if (n === EXACT_LIMIT) {
-      const ex = this.exact[d]!;
-      this.exact[d] = null;
-      for (let i = 0; i < EXACT_LIMIT; i++) this.bucketAdd(d, ex[i]!);
+      const base = hdr[h + H_EXACT]!;
+      for (let i = 0; i < EXACT_LIMIT; i++) this.bucketAdd(h, this.exact[base + i]!);
     }
-    this.bucketAdd(d, v);
+    this.bucketAdd(h, v);
   }
 
-  private bucketAdd(d: number, v: number): void {
+  private growExact(h: number, base: number, n: number): number {
+    const cap = n === 0 ? FIRST_EXACT : n * 2;
+    if (this.exactUsed + cap > this.exact.length) {
+      let size = this.exact.length * 2;
+      while (size < this.exactUsed + cap) size *= 2;
+      const grown = new Float64Array(size);
+      grown.set(this.exact.subarray(0, this.exactUsed));
+      this.exact = grown;
+    }
+    const next = this.exactUsed;
+    this.exactUsed += cap;
+    if (base >= 0) this.exact.copyWithin(next, base, base + n);
+    this.hdr[h + H_EXACT] = next;
+    return next;
+  }
+
+  private bucketAdd(h: number, v: number): void {
+    const hdr = this.hdr;
     if (v <= 0) {
-      this.hdr[d * HDR + H_ZEROS]!++;
+      hdr[h + H_ZEROS]!++;
       return;
     }
     const index = bucketOf(v);
-    const oct = (index >> SUB_BITS) - OCT_MIN;
-    if (oct < 0 || oct >= OCTAVES) {
-      this.outlier(d, index);
-      return;
-    }
-    const slot = d * OCTAVES + oct;
-    let base = this.octave[slot]!;
-    if (base < 0) base = this.newBlock(slot);
-    this.arena[base + (index & (SUB - 1))]!++;
+    const oct = index >> SUB_BITS;
+    let base = hdr[h + H_BUCKETS]!;
+    const lo = hdr[h + H_OCT_LO]!;
+    if (base < 0 || oct < lo || oct >= lo + hdr[h + H_OCT_N]!) base = this.growBuckets(h, oct);
+    this.buckets[base + (oct - hdr[h + H_OCT_LO]!) * SUB + (index & (SUB - 1))]!++;
   }
 
-  private newBlock(slot: number): number {
-    const base = this.arenaUsed;
-    if (base + SUB > this.arena.length) {
-      const grown = new Uint32Array(this.arena.length * 2);
-      grown.set(this.arena);
-      this.arena = grown;
+  /** A bucket block that also covers octave `oct`, with the old counts copied in. */
+  private growBuckets(h: number, oct: number): number {
+    const hdr = this.hdr;
+    const oldBase = hdr[h + H_BUCKETS]!;
+    const oldLo = hdr[h + H_OCT_LO]!;
+    const oldN = oldBase < 0 ? 0 : hdr[h + H_OCT_N]!;
+    const lo = oldN === 0 ? oct - OCT_SLACK : Math.min(oldLo, oct - OCT_SLACK);
+    const hi = oldN === 0 ? oct + OCT_SLACK + 1 : Math.max(oldLo + oldN, oct + OCT_SLACK + 1);
+    const size = (hi - lo) * SUB;
+    if (this.bucketsUsed + size > this.buckets.length) {
+      let cap = this.buckets.length * 2;
+      while (cap < this.bucketsUsed + size) cap *= 2;
+      const grown = new Uint32Array(cap);
+      grown.set(this.buckets.subarray(0, this.bucketsUsed));
+      this.buckets = grown;
     }
-    this.arenaUsed = base + SUB;
-    this.octave[slot] = base;
+    const base = this.bucketsUsed;
+    this.bucketsUsed += size;
+    if (oldN > 0) this.buckets.copyWithin(base + (oldLo - lo) * SUB, oldBase, oldBase + oldN * SUB);
+    hdr[h + H_BUCKETS] = base;
+    hdr[h + H_OCT_LO] = lo;
+    hdr[h + H_OCT_N] = hi - lo;
     return base;
   }
 
-  private outlier(d: number, index: number): void {
-    let o = this.outliers.get(d);
-    if (o === undefined) {
-      o = Distribution.restore(0, 0, 0, 0, null);
-      this.outliers.set(d, o);
-    }
-    o.addBucket(index, 1);
-  }
-
-  /** Distribution d as a Distribution (for percentiles and merging). */
+  /** Distribution d as a Distribution (for tests and merging with others). */
   get(d: number): Distribution {
     const h = d * HDR;
-    const count = this.hdr[h + H_COUNT]!;
-    const total = this.hdr[h + H_TOTAL]!;
-    const max = this.hdr[h + H_MAX]!;
+    const hdr = this.hdr;
+    const count = hdr[h + H_COUNT]!;
     if (count <= EXACT_LIMIT) {
-      const ex = this.exact[d] ?? null;
-      return Distribution.restore(count, total, max, 0, ex === null ? null : ex.slice(0, Math.max(count, 0)));
+      const base = hdr[h + H_EXACT]!;
+      const values = base < 0 ? null : this.exact.slice(base, base + count);
+      return Distribution.restore(count, hdr[h + H_TOTAL]!, hdr[h + H_MAX]!, 0, values);
     }
-    const out = Distribution.restore(count, total, max, this.hdr[h + H_ZEROS]!, null);
-    const o = this.outliers.get(d);
-    if (o !== undefined) out.mergeBuckets(o);
-    for (let oct = 0; oct < OCTAVES; oct++) {
-      const base = this.octave[d * OCTAVES + oct]!;
-      if (base < 0) continue;
-      for (let i = 0; i < SUB; i++) {
-        const c = this.arena[base + i]!;
-        if (c !== 0) out.addBucket((oct + OCT_MIN) * SUB + i, c);
-      }
+    const out = Distribution.restore(count, hdr[h + H_TOTAL]!, hdr[h + H_MAX]!, hdr[h + H_ZEROS]!, null);
+    const base = hdr[h + H_BUCKETS]!;
+    const lo = hdr[h + H_OCT_LO]!;
+    const n = hdr[h + H_OCT_N]! * SUB;
+    for (let i = 0; i < n; i++) {
+      const c = this.buckets[base + i]!;
+      if (c !== 0) out.addBucket(lo * SUB + i, c);
     }
     return out;
   }
+
+  /** Count, total, mean, max, p50 and p95 of distribution d. */
+  summary(d: number): DistSummary {
+    return this.summaryOf([d]);
+  }
+
+  /**
+   * The same numbers for the merge of several distributions, as
+   * Distribution.merge would give them: exact while the values together fit
+   * the exact limit, from the summed buckets beyond.
+   */
+  summaryOf(ds: readonly number[]): DistSummary {
+    const hdr = this.hdr;
+    let count = 0;
+    let total = 0;
+    let max = 0;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const d of ds) {
+      const h = d * HDR;
+      const n = hdr[h + H_COUNT]!;
+      if (n === 0) continue;
+      count += n;
+      total += hdr[h + H_TOTAL]!;
+      if (hdr[h + H_MAX]! > max) max = hdr[h + H_MAX]!;
+      if (n > EXACT_LIMIT) {
+        lo = Math.min(lo, hdr[h + H_OCT_LO]!);
+        hi = Math.max(hi, hdr[h + H_OCT_LO]! + hdr[h + H_OCT_N]!);
+      }
+    }
+    const out: DistSummary = { count, total, mean: count === 0 ? 0 : total / count, max, p50: 0, p95: 0 };
+    if (count === 0) return out;
+    if (count <= EXACT_LIMIT) {
+      const values = new Float64Array(count);
+      let k = 0;
+      for (const d of ds) {
+        const h = d * HDR;
+        const n = hdr[h + H_COUNT]!;
+        if (n > 0) values.set(this.exact.subarray(hdr[h + H_EXACT]!, hdr[h + H_EXACT]! + n), k);
+        k += n;
+      }
+      values.sort();
+      out.p50 = values[rankOf(0.5, count) - 1]!;
+      out.p95 = values[rankOf(0.95, count) - 1]!;
+      return out;
+    }
+    // Sum every part's buckets (exact parts bucketed on the way) into one dense range.
+    let zeros = 0;
+    const exactParts: number[] = [];
+    for (const d of ds) {
+      const h = d * HDR;
+      const n = hdr[h + H_COUNT]!;
+      if (n === 0) continue;
+      if (n > EXACT_LIMIT) zeros += hdr[h + H_ZEROS]!;
+      else {
+        exactParts.push(d);
+        const base = hdr[h + H_EXACT]!;
+        for (let i = 0; i < n; i++) {
+          const v = this.exact[base + i]!;
+          if (v > 0) {
+            const oct = bucketOf(v) >> SUB_BITS;
+            lo = Math.min(lo, oct);
+            hi = Math.max(hi, oct + 1);
+          }
+        }
+      }
+    }
+    const sum = new Float64Array(Math.max(0, hi - lo) * SUB);
+    for (const d of ds) {
+      const h = d * HDR;
+      const n = hdr[h + H_COUNT]!;
+      if (n <= EXACT_LIMIT) continue;
+      const base = hdr[h + H_BUCKETS]!;
+      const at = (hdr[h + H_OCT_LO]! - lo) * SUB;
+      const len = hdr[h + H_OCT_N]! * SUB;
+      for (let i = 0; i < len; i++) sum[at + i]! += this.buckets[base + i]!;
+    }
+    for (const d of exactParts) {
+      const h = d * HDR;
+      const base = hdr[h + H_EXACT]!;
+      const n = hdr[h + H_COUNT]!;
+      for (let i = 0; i < n; i++) {
+        const v = this.exact[base + i]!;
+        if (v <= 0) zeros++;
+        else sum[bucketOf(v) - lo * SUB]!++;
+      }
+    }
+    out.p50 = bucketPercentile(sum, lo * SUB, zeros, count, max, 0.5);
+    out.p95 = bucketPercentile(sum, lo * SUB, zeros, count, max, 0.95);
+    return out;
+  }
+}
+
+/** Nearest rank (1-based) of percentile p among n values. */
+function rankOf(p: number, n: number): number {
+  return Math.max(1, Math.ceil(p * n));
+}
+
+/** Percentile p from dense bucket counts starting at bucket index `first`, after `zeros` values ≤ 0. */
+function bucketPercentile(counts: Float64Array, first: number, zeros: number, n: number, max: number, p: number): number {
+  const rank = rankOf(p, n);
+  let seen = zeros;
+  if (seen >= rank) return 0;
+  for (let i = 0; i < counts.length; i++) {
+    seen += counts[i]!;
+    if (seen >= rank) return Math.min(max, bucketValue(first + i));
+  }
+  return max;
 }
 
 /** Midpoint of bucket i: within 1 / (2 · SUB) of every value it holds. */

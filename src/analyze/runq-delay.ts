@@ -6,7 +6,7 @@
 import { Rq, type RqCause } from './codes.js';
 import { DistSet } from './histogram.js';
 import type { Metric } from './metric.js';
-import { delayStats, merged } from './stats.js';
+import { delayStats } from './stats.js';
 import type { ProcessMetrics, ThreadMetrics } from './types.js';
 
 export class RunqDelay implements Metric {
@@ -23,15 +23,15 @@ export class RunqDelay implements Metric {
   }
 
   fillThread(th: number, out: ThreadMetrics): void {
-    const preempt = this.dist.get(2 * th + 1);
-    out.runqDelayNs = delayStats(this.dist.get(2 * th));
+    const preempt = this.dist.summary(2 * th + 1);
+    out.runqDelayNs = delayStats(this.dist.summary(2 * th));
     out.preemptDelayNs = delayStats(preempt);
     out.preemptions = preempt.count;
   }
 
   fillProcess(ths: readonly number[], out: ProcessMetrics): void {
-    const preempt = merged(ths.map((th) => this.dist.get(2 * th + 1)));
-    out.runqDelayNs = delayStats(merged(ths.map((th) => this.dist.get(2 * th))));
+    const preempt = this.dist.summaryOf(ths.map((th) => 2 * th + 1));
+    out.runqDelayNs = delayStats(this.dist.summaryOf(ths.map((th) => 2 * th)));
     out.preemptDelayNs = delayStats(preempt);
     out.preemptions = preempt.count;
   }

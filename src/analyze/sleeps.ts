@@ -1,9 +1,9 @@
 /** Sleeps: switch-out into S (or I) / D until the waking that ends them. */
 import { Sleep, type SleepKind } from './codes.js';
 import { Columns } from './columns.js';
-import { DistSet, type Distribution } from './histogram.js';
+import { DistSet, type DistSummary } from './histogram.js';
 import type { Metric } from './metric.js';
-import { durationStats, merged } from './stats.js';
+import { durationStats } from './stats.js';
 import type { ProcessMetrics, ThreadMetrics } from './types.js';
 
 /** Fields per thread: sleeps in S, sleeps in D. */
@@ -30,7 +30,7 @@ export class Sleeps implements Metric {
   }
 
   fillThread(th: number, out: ThreadMetrics): void {
-    write(this.acc.get(th, S), this.acc.get(th, D), this.ns.get(th), out);
+    write(this.acc.get(th, S), this.acc.get(th, D), this.ns.summary(th), out);
   }
 
   fillProcess(ths: readonly number[], out: ProcessMetrics): void {
@@ -40,11 +40,11 @@ export class Sleeps implements Metric {
       s += this.acc.get(th, S);
       d += this.acc.get(th, D);
     }
-    write(s, d, merged(ths.map((th) => this.ns.get(th))), out);
+    write(s, d, this.ns.summaryOf(ths), out);
   }
 }
 
-function write(s: number, d: number, ns: Distribution, out: ThreadMetrics | ProcessMetrics): void {
+function write(s: number, d: number, ns: DistSummary, out: ThreadMetrics | ProcessMetrics): void {
   out.sleeps = s + d;
   out.sleepsS = s;
   out.sleepsD = d;

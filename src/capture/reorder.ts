@@ -4,9 +4,15 @@
  * Each CPU's events are written in ring-buffer reservation order, so two
  * CPUs interleave with a skew of microseconds. A bounded window sorts this
  * out: rows newer than (newest ts seen − window) are held back, the rest are
- * sorted stably by ts and emitted. A row arriving later than the window
- * allows (never seen in practice) is emitted at the last emitted ts so the
- * stream stays non-decreasing; `lateRows` counts those.
+ * emitted in ts order, stably (equal timestamps keep file order). A row
+ * arriving later than the window allows (never seen in practice) is emitted
+ * at the last emitted ts so the stream stays non-decreasing; `lateRows`
+ * counts those.
+ *
+ * Rows are copied only where order has to change: an unsorted batch is
+ * sorted once, and where a batch overlaps in time with the rows held back
+ * (its first rows, at the boundary between two batches) the overlap is
+ * merged. Everything else passes through as views of the batches read.
  */
 import { concatRows, gatherRows, isSortedByTs, sliceRows } from './batch-rows.js';
 import type { EventBatch } from './event-batch.js';
@@ -15,7 +21,8 @@ import type { EventBatch } from './event-batch.js';
 export const REORDER_WINDOW_NS = 50e6;
 
 export class ReorderWindow {
-  private held: EventBatch | null = null;
+  /** Rows held back: sorted pieces, each piece's rows all ≤ the next piece's. */
+  private held: EventBatch[] = [];
   private maxTs = -Infinity;
   private lastTs = -Infinity;
   /** Rows that arrived later than the window and were moved up to the last emitted ts. */
@@ -23,57 +30,97 @@ export class ReorderWindow {
 
   constructor(private readonly windowNs = REORDER_WINDOW_NS) {}
 
-  /** Takes the next batch in file order; returns the rows now safe to emit, sorted, or null. */
-  push(batch: EventBatch): EventBatch | null {
-    if (batch.length === 0) return null;
-    const ts = batch.ts;
-    let max = this.maxTs;
-    for (let i = 0; i < batch.length; i++) if (ts[i]! > max) max = ts[i]!;
-    this.maxTs = max;
-    const rows = this.held ? concatRows(this.held, batch) : batch;
-    return this.split(rows, max - this.windowNs);
+  /** Takes the next batch in file order; returns the rows now safe to emit, sorted (possibly none). */
+  push(batch: EventBatch): EventBatch[] {
+    const n = batch.length;
+    if (n === 0) return [];
+    const rows = isSortedByTs(batch) ? batch : sortedRows(batch);
+    this.clampLate(rows);
+    this.insert(rows);
+    const newest = rows.ts[n - 1]!;
+    if (newest > this.maxTs) this.maxTs = newest;
+    return this.emitUpTo(this.maxTs - this.windowNs);
   }
 
   /** Everything still held, sorted; call once the input is exhausted. */
-  flush(): EventBatch | null {
-    const rows = this.held;
-    this.held = null;
-    return rows ? this.clamp(rows) : null;
+  flush(): EventBatch[] {
+    return this.emitUpTo(Infinity);
   }
 
-  private split(rows: EventBatch, cutoff: number): EventBatch | null {
-    const n = rows.length;
-    const ts = rows.ts;
-    let emit: EventBatch;
-    if (isSortedByTs(rows)) {
-      const k = firstAfter(n, (i) => ts[i]!, cutoff);
-      emit = sliceRows(rows, 0, k);
-      this.held = k < n ? sliceRows(rows, k, n) : null;
-    } else {
-      const order = stableOrderByTs(rows);
-      const k = firstAfter(n, (i) => ts[order[i]!]!, cutoff);
-      let inverse: Int32Array | undefined;
-      if (rows.names.size > 0) {
-        inverse = new Int32Array(n);
-        for (let i = 0; i < n; i++) inverse[order[i]!] = i;
-      }
-      emit = gatherRows(rows, order, 0, k, inverse);
-      this.held = k < n ? gatherRows(rows, order, k, n, inverse) : null;
-    }
-    return emit.length > 0 ? this.clamp(emit) : null;
-  }
-
-  /** Keeps the output non-decreasing across emitted batches. */
-  private clamp(rows: EventBatch): EventBatch {
+  /** Rows (at the front of a sorted batch) older than what was already emitted move up to it. */
+  private clampLate(rows: EventBatch): void {
     const ts = rows.ts;
     const last = this.lastTs;
     for (let i = 0; i < rows.length && ts[i]! < last; i++) {
       ts[i] = last;
       this.lateRows++;
     }
-    if (rows.length > 0) this.lastTs = ts[rows.length - 1]!;
-    return rows;
   }
+
+  /** Adds a sorted batch to the held pieces, merging where it overlaps them in time. */
+  private insert(rows: EventBatch): void {
+    const held = this.held;
+    const n = rows.length;
+    const tail = held[held.length - 1];
+    if (tail === undefined) {
+      held.push(rows);
+      return;
+    }
+    // Rows of the batch older than the newest held row must merge with the held rows after them.
+    const overlap = firstAtOrAfter(rows.ts, n, tail.ts[tail.length - 1]!);
+    if (overlap === 0) {
+      held.push(rows);
+      return;
+    }
+    const oldest = rows.ts[0]!;
+    let p = held.length - 1;
+    while (p > 0 && held[p]!.ts[0]! > oldest) p--;
+    const first = held[p]!;
+    const r = firstAfter(first.ts, first.length, oldest);
+    let older = sliceRows(first, r, first.length);
+    for (let q = p + 1; q < held.length; q++) older = concatRows(older, held[q]!);
+    const merged = sortedRows(concatRows(older, sliceRows(rows, 0, overlap)));
+    held.length = p;
+    if (r > 0) held.push(sliceRows(first, 0, r));
+    held.push(merged);
+    if (overlap < n) held.push(sliceRows(rows, overlap, n));
+  }
+
+  /** Emits the held rows with ts ≤ cutoff. */
+  private emitUpTo(cutoff: number): EventBatch[] {
+    const held = this.held;
+    const out: EventBatch[] = [];
+    let whole = 0;
+    while (whole < held.length) {
+      const piece = held[whole]!;
+      if (piece.length > 0 && piece.ts[piece.length - 1]! > cutoff) {
+        const k = firstAfter(piece.ts, piece.length, cutoff);
+        if (k > 0) {
+          out.push(sliceRows(piece, 0, k));
+          held[whole] = sliceRows(piece, k, piece.length);
+        }
+        break;
+      }
+      if (piece.length > 0) out.push(piece);
+      whole++;
+    }
+    held.splice(0, whole);
+    const last = out[out.length - 1];
+    if (last !== undefined) this.lastTs = last.ts[last.length - 1]!;
+    return out;
+  }
+}
+
+/** The rows of `b` sorted by ts, stably (one copy). */
+function sortedRows(b: EventBatch): EventBatch {
+  const n = b.length;
+  const order = stableOrderByTs(b);
+  let inverse: Int32Array | undefined;
+  if (b.names.size > 0) {
+    inverse = new Int32Array(n);
+    for (let i = 0; i < n; i++) inverse[order[i]!] = i;
+  }
+  return gatherRows(b, order, 0, n, inverse);
 }
 
 /**
@@ -108,13 +155,25 @@ function sortedOrder(ts: Float64Array, n: number): number[] {
   return order;
 }
 
-/** First index i in [0, n) whose key exceeds `limit` (keys non-decreasing), else n. */
-function firstAfter(n: number, key: (i: number) => number, limit: number): number {
+/** First index i in [0, n) with ts[i] > limit (ts non-decreasing), else n. */
+function firstAfter(ts: Float64Array, n: number, limit: number): number {
   let lo = 0;
   let hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (key(mid) <= limit) lo = mid + 1;
+    if (ts[mid]! <= limit) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index i in [0, n) with ts[i] ≥ limit (ts non-decreasing), else n. */
+function firstAtOrAfter(ts: Float64Array, n: number, limit: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid]! < limit) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -126,10 +185,6 @@ export async function* reorderBatches(
   windowNs = REORDER_WINDOW_NS,
 ): AsyncGenerator<EventBatch> {
   const window = new ReorderWindow(windowNs);
-  for await (const batch of source) {
-    const out = window.push(batch);
-    if (out) yield out;
-  }
-  const rest = window.flush();
-  if (rest) yield rest;
+  for await (const batch of source) yield* window.push(batch);
+  yield* window.flush();
 }

@@ -63,6 +63,35 @@ describe('Distribution', () => {
       const ref = refs[d]!;
       expect([got.count, got.total, got.max]).toEqual([ref.count, ref.total, ref.max]);
       for (const p of [0, 0.001, 0.1, 0.5, 0.95, 0.999, 1]) expect(got.percentile(p)).toBe(ref.percentile(p));
+      const s = set.summary(d);
+      expect([s.count, s.total, s.max, s.mean, s.p50, s.p95]).toEqual([ref.count, ref.total, ref.max, ref.mean, ref.percentile(0.5), ref.percentile(0.95)]);
+    }
+  });
+
+  it('DistSet summaries of several distributions equal the merged Distribution', () => {
+    const set = new DistSet();
+    const refs: Distribution[] = [];
+    // sizes: empty, small exact, exact at the limit, bucketed; values over many octaves, with zeros
+    const sizes = [0, 7, EXACT_LIMIT, 3000, 40, 1];
+    let x = 99;
+    for (const size of sizes) {
+      const d = set.push();
+      const ref = new Distribution();
+      refs.push(ref);
+      for (let i = 0; i < size; i++) {
+        x = (x * 1103515245 + 12345) % 2147483648;
+        const v = x % 61 === 0 ? 0 : (1 + (x % 1000)) * 2 ** ((x >> 10) % 30);
+        set.add(d, v);
+        ref.add(v);
+      }
+    }
+    const groups = [[0], [1, 4], [1, 4, 5], [2, 5], [1, 2], [3, 1], [0, 2, 3, 4, 5]];
+    for (const g of groups) {
+      const merged = new Distribution();
+      for (const d of g) merged.merge(refs[d]!);
+      const s = set.summaryOf(g);
+      expect([s.count, s.max, s.p50, s.p95]).toEqual([merged.count, merged.max, merged.percentile(0.5), merged.percentile(0.95)]);
+      expect(s.total).toBeCloseTo(merged.total, 6);
     }
   });
 });

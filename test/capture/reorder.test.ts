@@ -21,6 +21,10 @@ async function collect(batches: EventBatch[], windowNs?: number): Promise<{ rows
   return { rows, sizes };
 }
 
+function rowsOf(batches: EventBatch[]): EventRow[] {
+  return batches.flatMap((b) => Array.from({ length: b.length }, (_, i) => rowAt(b, i)));
+}
+
 describe('ReorderWindow', () => {
   it('sorts rows skewed across many small batches, stably, with names following their rows', async () => {
     const rows = syntheticRows({ events: 20_000, seed: 11, cpus: 8, skewNs: 200_000 });
@@ -37,14 +41,28 @@ describe('ReorderWindow', () => {
 
   it('holds back only the last window of time', () => {
     const w = new ReorderWindow(100);
-    const first = w.push(batchFromRows([row(0, 1), row(50, 2), row(200, 3), row(150, 4, 'x')]));
-    expect(first && [...first.ts]).toEqual([0, 50]);
-    const second = w.push(batchFromRows([row(120, 5), row(400, 6)]));
-    expect(second && Array.from({ length: second.length }, (_, i) => rowAt(second, i).ts)).toEqual([120, 150, 200]);
-    expect(second?.names.get(1)).toBe('x');
+    const first = rowsOf(w.push(batchFromRows([row(0, 1), row(50, 2), row(200, 3), row(150, 4, 'x')])));
+    expect(first.map((r) => r.ts)).toEqual([0, 50]);
+    const second = rowsOf(w.push(batchFromRows([row(120, 5), row(400, 6)])));
+    expect(second.map((r) => r.ts)).toEqual([120, 150, 200]);
+    expect(second.map((r) => r.name)).toEqual([undefined, 'x', undefined]);
+    expect(rowsOf(w.flush()).map((r) => r.ts)).toEqual([400]);
+    expect(w.flush()).toEqual([]);
+  });
+
+  it('passes rows through as views when nothing has to move, copying only an overlap', () => {
+    const w = new ReorderWindow(100);
+    const a = batchFromRows([row(0, 1), row(100, 2), row(200, 3)]);
+    const out = w.push(a);
+    expect(out).toHaveLength(1);
+    expect(out[0]!.ts.buffer).toBe(a.ts.buffer);
+    // The next batch starts before the newest held row: only the overlap is merged.
+    const b = batchFromRows([row(150, 4), row(250, 5), row(400, 6)]);
+    const next = w.push(b);
+    expect(rowsOf(next).map((r) => r.tid)).toEqual([4, 3, 5]);
     const rest = w.flush();
-    expect(rest && [...rest.ts]).toEqual([400]);
-    expect(w.flush()).toBeNull();
+    expect(rowsOf(rest).map((r) => r.tid)).toEqual([6]);
+    expect(rest[0]!.ts.buffer).toBe(b.ts.buffer);
   });
 
   it('keeps equal timestamps in file order', async () => {
@@ -56,10 +74,10 @@ describe('ReorderWindow', () => {
 
   it('moves a row later than the window up to the last emitted ts, so output never goes back', async () => {
     const w = new ReorderWindow(10);
-    const a = w.push(batchFromRows([row(100, 1), row(200, 2)]));
-    expect(a && [...a.ts]).toEqual([100]);
-    const b = w.push(batchFromRows([row(50, 3), row(300, 4)]));
-    const out = [...(a?.ts ?? []), ...(b?.ts ?? []), ...(w.flush()?.ts ?? [])];
+    const a = rowsOf(w.push(batchFromRows([row(100, 1), row(200, 2)])));
+    expect(a.map((r) => r.ts)).toEqual([100]);
+    const b = rowsOf(w.push(batchFromRows([row(50, 3), row(300, 4)])));
+    const out = [...a, ...b, ...rowsOf(w.flush())].map((r) => r.ts);
     expect(out).toEqual([100, 100, 200, 300]);
     expect(w.lateRows).toBe(1);
   });
