@@ -369,68 +369,78 @@ export class DistSet {
       out.p95 = values[rankOf(0.95, count) - 1]!;
       return out;
     }
+    if (ds.length === 1) {
+      // One bucketed distribution: walk its own block.
+      const h = ds[0]! * HDR;
+      const base = hdr[h + H_BUCKETS]!;
+      walkBuckets(this.buckets, base, hdr[h + H_OCT_N]! * SUB, hdr[h + H_OCT_LO]! * SUB, hdr[h + H_ZEROS]!, out);
+      return out;
+    }
     // Sum every part's buckets (exact parts bucketed on the way) into one dense range.
     let zeros = 0;
-    const exactParts: number[] = [];
     for (const d of ds) {
       const h = d * HDR;
       const n = hdr[h + H_COUNT]!;
       if (n === 0) continue;
       if (n > EXACT_LIMIT) zeros += hdr[h + H_ZEROS]!;
       else {
-        exactParts.push(d);
         const base = hdr[h + H_EXACT]!;
         for (let i = 0; i < n; i++) {
           const v = this.exact[base + i]!;
           if (v > 0) {
             const oct = bucketOf(v) >> SUB_BITS;
-            lo = Math.min(lo, oct);
-            hi = Math.max(hi, oct + 1);
+            if (oct < lo) lo = oct;
+            if (oct + 1 > hi) hi = oct + 1;
           }
         }
       }
     }
-    const sum = new Float64Array(Math.max(0, hi - lo) * SUB);
+    const sum = new Uint32Array(Math.max(0, hi - lo) * SUB);
     for (const d of ds) {
       const h = d * HDR;
       const n = hdr[h + H_COUNT]!;
-      if (n <= EXACT_LIMIT) continue;
-      const base = hdr[h + H_BUCKETS]!;
-      const at = (hdr[h + H_OCT_LO]! - lo) * SUB;
-      const len = hdr[h + H_OCT_N]! * SUB;
-      for (let i = 0; i < len; i++) sum[at + i]! += this.buckets[base + i]!;
-    }
-    for (const d of exactParts) {
-      const h = d * HDR;
+      if (n === 0) continue;
+      if (n > EXACT_LIMIT) {
+        const base = hdr[h + H_BUCKETS]!;
+        const at = (hdr[h + H_OCT_LO]! - lo) * SUB;
+        const len = hdr[h + H_OCT_N]! * SUB;
+        for (let i = 0; i < len; i++) sum[at + i]! += this.buckets[base + i]!;
+        continue;
+      }
       const base = hdr[h + H_EXACT]!;
-      const n = hdr[h + H_COUNT]!;
       for (let i = 0; i < n; i++) {
         const v = this.exact[base + i]!;
         if (v <= 0) zeros++;
         else sum[bucketOf(v) - lo * SUB]!++;
       }
     }
-    out.p50 = bucketPercentile(sum, lo * SUB, zeros, count, max, 0.5);
-    out.p95 = bucketPercentile(sum, lo * SUB, zeros, count, max, 0.95);
+    walkBuckets(sum, 0, sum.length, lo * SUB, zeros, out);
     return out;
   }
+}
+
+/**
+ * Fills out.p50 and out.p95 (nearest rank, out.count values) from `len`
+ * bucket counts at counts[base…], the first being bucket index `first`,
+ * after `zeros` values ≤ 0. A bucket reports its midpoint, capped at out.max.
+ */
+function walkBuckets(counts: Uint32Array, base: number, len: number, first: number, zeros: number, out: DistSummary): void {
+  const r50 = rankOf(0.5, out.count);
+  const r95 = rankOf(0.95, out.count);
+  let seen = zeros;
+  out.p50 = seen >= r50 ? 0 : out.max;
+  out.p95 = seen >= r95 ? 0 : out.max;
+  if (seen >= r95) return;
+  let i = 0;
+  for (; i < len && seen < r50; i++) seen += counts[base + i]!;
+  if (seen >= r50 && i > 0 && zeros < r50) out.p50 = Math.min(out.max, bucketValue(first + i - 1));
+  for (; i < len && seen < r95; i++) seen += counts[base + i]!;
+  if (seen >= r95 && i > 0) out.p95 = Math.min(out.max, bucketValue(first + i - 1));
 }
 
 /** Nearest rank (1-based) of percentile p among n values. */
 function rankOf(p: number, n: number): number {
   return Math.max(1, Math.ceil(p * n));
-}
-
-/** Percentile p from dense bucket counts starting at bucket index `first`, after `zeros` values ≤ 0. */
-function bucketPercentile(counts: Float64Array, first: number, zeros: number, n: number, max: number, p: number): number {
-  const rank = rankOf(p, n);
-  let seen = zeros;
-  if (seen >= rank) return 0;
-  for (let i = 0; i < counts.length; i++) {
-    seen += counts[i]!;
-    if (seen >= rank) return Math.min(max, bucketValue(first + i));
-  }
-  return max;
 }
 
 /** Midpoint of bucket i: within 1 / (2 · SUB) of every value it holds. */

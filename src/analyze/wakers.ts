@@ -10,57 +10,121 @@ import type { Names } from './sources.js';
 import type { ThreadTable } from './thread-table.js';
 import type { ProcessMetrics, ThreadMetrics, WakeSource, WakerCount } from './types.js';
 
-/** Small-first counter of source keys: a linear scan while few, a Map index beyond. */
-class SourceCounts {
-  readonly keys: number[] = [];
-  readonly counts: number[] = [];
-  private index: Map<number, number> | null = null;
+/**
+ * Counts per (thread, source key) pair in one open-addressing hash table:
+ * a wakeup costs one probe whatever the number of sources a thread has.
+ * Pairs are kept in arrays in first-seen order, chained per thread, so a
+ * thread's sources come back in the order they first woke it.
+ */
+class PairCounts {
+  private target = new Int32Array(1024);
+  private source = new Float64Array(1024);
+  counts = new Float64Array(1024);
+  /** Next pair of the same thread, -1 at the end. */
+  private next = new Int32Array(1024);
+  /** Slot → pair index + 1, 0 when empty. */
+  private slots = new Int32Array(2048);
+  /** Per thread: first and last pair, -1 when none. */
+  private head = new Int32Array(256).fill(-1);
+  private tail = new Int32Array(256).fill(-1);
+  size = 0;
 
-  add(key: number): void {
-    const keys = this.keys;
-    if (this.index === null) {
-      for (let i = 0; i < keys.length; i++) {
-        if (keys[i] === key) {
-          this.counts[i]!++;
-          return;
-        }
+  add(th: number, key: number): void {
+    const mask = this.slots.length - 1;
+    let slot = hashPair(th, key) & mask;
+    for (;;) {
+      const e = this.slots[slot]!;
+      if (e === 0) break;
+      if (this.target[e - 1] === th && this.source[e - 1] === key) {
+        this.counts[e - 1]!++;
+        return;
       }
-      keys.push(key);
-      this.counts.push(1);
-      if (keys.length > LINEAR_MAX) this.index = new Map(keys.map((k, i) => [k, i]));
-      return;
+      slot = (slot + 1) & mask;
     }
-    const i = this.index.get(key);
-    if (i !== undefined) {
-      this.counts[i]!++;
-      return;
+    this.insert(th, key, slot);
+  }
+
+  private insert(th: number, key: number, slot: number): void {
+    const e = this.size++;
+    if (e === this.target.length) this.growPairs();
+    this.target[e] = th;
+    this.source[e] = key;
+    this.counts[e] = 1;
+    this.next[e] = -1;
+    this.slots[slot] = e + 1;
+    if (th >= this.head.length) this.growThreads(th);
+    if (this.head[th] === -1) this.head[th] = e;
+    else this.next[this.tail[th]!] = e;
+    this.tail[th] = e;
+    if (this.size * 2 > this.slots.length) this.rehash();
+  }
+
+  /** Pair indices of one thread, first seen first. */
+  *pairsOf(th: number): Iterable<number> {
+    if (th >= this.head.length) return;
+    for (let e = this.head[th]!; e !== -1; e = this.next[e]!) yield e;
+  }
+
+  keyOf(e: number): number {
+    return this.source[e]!;
+  }
+
+  private growPairs(): void {
+    const n = this.target.length * 2;
+    const grow = <T extends Int32Array | Float64Array>(old: T, make: (k: number) => T): T => {
+      const a = make(n);
+      a.set(old);
+      return a;
+    };
+    this.target = grow(this.target, (k) => new Int32Array(k));
+    this.source = grow(this.source, (k) => new Float64Array(k));
+    this.counts = grow(this.counts, (k) => new Float64Array(k));
+    this.next = grow(this.next, (k) => new Int32Array(k));
+  }
+
+  private growThreads(th: number): void {
+    let n = this.head.length;
+    while (n <= th) n *= 2;
+    const head = new Int32Array(n).fill(-1);
+    const tail = new Int32Array(n).fill(-1);
+    head.set(this.head);
+    tail.set(this.tail);
+    this.head = head;
+    this.tail = tail;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let e = 0; e < this.size; e++) {
+      let slot = hashPair(this.target[e]!, this.source[e]!) & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = e + 1;
     }
-    this.index.set(key, keys.length);
-    keys.push(key);
-    this.counts.push(1);
+    this.slots = slots;
   }
 }
-const LINEAR_MAX = 8;
 
-/**
- * Per thread, side by side in one Float64Array: the counters, then the first
- * INLINE (source key, count) pairs; a thread with more sources keeps the rest
- * in a SourceCounts of its own. Sources stay in first-seen order.
- */
+/** Mixes a thread index and a source key (an integer-valued double, maybe beyond 32 bits). */
+function hashPair(th: number, key: number): number {
+  const lo = key | 0;
+  const hi = (key / 4294967296) | 0;
+  let h = Math.imul(th, 0x9e3779b1) ^ Math.imul(lo, 0x85ebca6b) ^ Math.imul(hi, 0xc2b2ae35);
+  h ^= h >>> 15;
+  return Math.imul(h, 0x2c1b3c6d) >>> 0;
+}
+
+/** Per-thread counters, side by side in one Float64Array. */
 const WAKEUPS = 0;
 const SPURIOUS = 1;
 const REATTRIBUTED = 2;
 /** Wakeups this thread caused (as a task source). */
 const WOKE = 3;
-/** Number of inline pairs used. */
-const KEYS = 4;
-const PAIRS = 8;
-const INLINE = 4;
-const STRIDE = PAIRS + 2 * INLINE;
+const STRIDE = 4;
 
 export class Wakers implements Metric {
   private readonly acc = new Columns(STRIDE);
-  private readonly more = new Map<number, SourceCounts>();
+  private readonly pairs = new PairCounts();
 
   constructor(
     private readonly threads: ThreadTable,
@@ -81,32 +145,7 @@ export class Wakers implements Metric {
     d[at + WAKEUPS]!++;
     if (f.reattributed) d[at + REATTRIBUTED]!++;
     if (f.waker >= 0) d[f.waker * STRIDE + WOKE]!++;
-    const key = f.source;
-    const used = d[at + KEYS]!;
-    for (let i = 0; i < used; i++) {
-      const p = at + PAIRS + 2 * i;
-      if (d[p] === key) {
-        d[p + 1]!++;
-        return;
-      }
-    }
-    if (used < INLINE) {
-      const p = at + PAIRS + 2 * used;
-      d[p] = key;
-      d[p + 1] = 1;
-      d[at + KEYS] = used + 1;
-      return;
-    }
-    this.overflow(f.target, key);
-  }
-
-  private overflow(th: number, key: number): void {
-    let c = this.more.get(th);
-    if (c === undefined) {
-      c = new SourceCounts();
-      this.more.set(th, c);
-    }
-    c.add(key);
+    this.pairs.add(f.target, f.source);
   }
 
   /** Any wakeup activity in the window, as target or as waker. */
@@ -114,16 +153,10 @@ export class Wakers implements Metric {
     return this.acc.get(th, WAKEUPS) + this.acc.get(th, SPURIOUS) + this.acc.get(th, WOKE) > 0;
   }
 
-  /** [source key, count] pairs of one thread. */
+  /** [source key, count] pairs of one thread, in the order the sources first woke it. */
   *sources(th: number): Iterable<[number, number]> {
-    const d = this.acc.data;
-    const at = th * STRIDE;
-    const used = d[at + KEYS]!;
-    for (let i = 0; i < used; i++) yield [d[at + PAIRS + 2 * i]!, d[at + PAIRS + 2 * i + 1]!];
-    const more = this.more.get(th);
-    if (more === undefined) return;
-    const { keys, counts } = more;
-    for (let i = 0; i < keys.length; i++) yield [keys[i]!, counts[i]!];
+    const pairs = this.pairs;
+    for (const e of pairs.pairsOf(th)) yield [pairs.keyOf(e), pairs.counts[e]!];
   }
 
   fillThread(th: number, out: ThreadMetrics): void {
@@ -172,6 +205,14 @@ export function sourceId(s: WakeSource): string {
   return `${s.kind}:${s.name ?? ''}`;
 }
 
+/** Most wakeups first; ties in the order of their identity strings (by code unit: cheap and stable). */
 function sortWakers(list: WakerCount[]): WakerCount[] {
-  return list.sort((x, y) => y.count - x.count || sourceId(x.source).localeCompare(sourceId(y.source)));
+  if (list.length < 2) return list;
+  const ids = new Map(list.map((w) => [w, sourceId(w.source)]));
+  return list.sort((x, y) => {
+    if (x.count !== y.count) return y.count - x.count;
+    const a = ids.get(x)!;
+    const b = ids.get(y)!;
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
 }
