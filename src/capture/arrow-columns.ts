@@ -19,6 +19,8 @@ import {
   type DataType,
   type TypeMap,
 } from './arrow-lib.js';
+import { Kind } from '../record/event-layout.js';
+import { gatherRows } from './batch-rows.js';
 import { allocBatch, type EventBatch } from './event-batch.js';
 
 /** Schema metadata key holding the JSON CaptureMeta written at creation. */
@@ -169,4 +171,22 @@ function readNames(data: Data<Utf8>, n: number, names: Map<number, string>): voi
     if (hasBitmap && (bitmap[j >> 3]! & (1 << (j & 7))) === 0) continue;
     names.set(i, fromUtf8.decode(bytes.subarray(offsets[j]!, offsets[j + 1]!)));
   }
+}
+
+/** The events of a record batch: its rows but the META trailer row. */
+export function eventsOf(batch: RecordBatch<TypeMap>): EventBatch {
+  const b = fromRecordBatch(batch);
+  const kind = b.kind;
+  let metaRows = 0;
+  for (let i = 0; i < b.length; i++) if (kind[i] === Kind.META) metaRows++;
+  if (metaRows === 0) return b;
+  const keep: number[] = [];
+  const inverse = new Int32Array(b.length).fill(-1);
+  for (let i = 0; i < b.length; i++) {
+    if (kind[i] !== Kind.META) {
+      inverse[i] = keep.length;
+      keep.push(i);
+    }
+  }
+  return gatherRows(b, keep, 0, keep.length, inverse);
 }

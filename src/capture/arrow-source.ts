@@ -3,11 +3,18 @@
  * framing scan (arrow-scan.ts) finds the schema and every whole record
  * batch; each batch is then read with one pread and decoded on its own
  * (schema + batch bytes), so memory holds one batch at a time and a partial
- * batch left by a killed recorder is never parsed.
+ * batch left by a killed recorder is never parsed. The batches are the
+ * stream's pages (page-source.ts): any thread can decode any of them.
  */
 import fs from 'node:fs';
+import { LifelineError } from '../errors.js';
+import { msg } from '../messages.js';
+import { eventsOf } from './arrow-columns.js';
 import { tableFromIPC, type RecordBatch, type Schema } from './arrow-lib.js';
-import { scanArrow, type ArrowMessageSpan } from './arrow-scan.js';
+import { scanArrow } from './arrow-scan.js';
+import { captureErrors, firstLine } from './capture-errors.js';
+import type { EventBatch } from './event-batch.js';
+import type { PageSource, PageSpec, Span } from './page-source.js';
 
 /** What the two Arrow layouts (stream, file) provide to the capture reader. */
 export interface ArrowSource {
@@ -18,6 +25,8 @@ export interface ArrowSource {
   lastBatch(): Promise<RecordBatch | null>;
   /** The whole record batches in file order; the iteration may be abandoned. */
   batches(): Iterable<RecordBatch> | AsyncIterable<RecordBatch>;
+  /** The batches as pages, when the layout allows reading them in any order. */
+  pages?: PageSpec;
 }
 
 function readExactly(fd: number, into: Uint8Array, offset: number, position: number, length: number): void {
@@ -29,51 +38,93 @@ function readExactly(fd: number, into: Uint8Array, offset: number, position: num
   }
 }
 
+function readSpan(fd: number, span: Span): Uint8Array {
+  const bytes = new Uint8Array(span.end - span.start);
+  readExactly(fd, bytes, 0, span.start, bytes.length);
+  return bytes;
+}
+
+/** Decodes one record batch: the schema message and the batch message, read into one buffer. */
+function decodeBatch(fd: number, schemaBytes: Uint8Array, span: Span): RecordBatch {
+  const bytes = new Uint8Array(schemaBytes.length + span.end - span.start);
+  bytes.set(schemaBytes, 0);
+  readExactly(fd, bytes, schemaBytes.length, span.start, span.end - span.start);
+  const batch = tableFromIPC(bytes).batches[0];
+  if (batch === undefined) throw new Error('a record batch message holds no batch');
+  return batch;
+}
+
+/** The record batches of a stream as pages of events. */
+export class ArrowPages implements PageSource {
+  readonly pages: number;
+  private fd = -1;
+  private schemaBytes: Uint8Array | null = null;
+
+  constructor(
+    private readonly path: string,
+    private readonly schema: Span,
+    private readonly spans: readonly Span[],
+  ) {
+    this.pages = spans.length;
+  }
+
+  read(page: number): EventBatch {
+    try {
+      if (this.fd < 0) this.fd = fs.openSync(this.path, 'r');
+      this.schemaBytes ??= readSpan(this.fd, this.schema);
+      return eventsOf(decodeBatch(this.fd, this.schemaBytes, this.spans[page]!));
+    } catch (err) {
+      if (err instanceof LifelineError) throw err;
+      throw captureErrors.damaged(this.path, msg.damageArrowMessage(firstLine(err)));
+    }
+  }
+
+  close(): void {
+    if (this.fd >= 0) fs.closeSync(this.fd);
+    this.fd = -1;
+  }
+}
+
 export function openArrowStreamSource(path: string): ArrowSource {
   const fd = fs.openSync(path, 'r');
   let layout;
   let schemaBytes: Uint8Array;
   try {
     layout = scanArrow(path, fd, 0);
-    const s = layout.schemaSpan;
-    schemaBytes = new Uint8Array(s.end - s.start);
-    readExactly(fd, schemaBytes, 0, s.start, schemaBytes.length);
+    schemaBytes = readSpan(fd, layout.schemaSpan);
   } finally {
     fs.closeSync(fd);
   }
   const spans = layout.batches;
-
-  /** Decodes one batch: the schema message and the batch message, read into one buffer. */
-  const decode = (batchFd: number, span: ArrowMessageSpan): RecordBatch => {
-    const bytes = new Uint8Array(schemaBytes.length + span.end - span.start);
-    bytes.set(schemaBytes, 0);
-    readExactly(batchFd, bytes, schemaBytes.length, span.start, span.end - span.start);
-    const batch = tableFromIPC(bytes).batches[0];
-    if (batch === undefined) throw new Error('a record batch message holds no batch');
-    return batch;
-  };
-
   const rows = spans.reduce((sum, s) => sum + s.rows, 0);
+  const withFile = <T>(fn: (batchFd: number) => T): T => {
+    const batchFd = fs.openSync(path, 'r');
+    try {
+      return fn(batchFd);
+    } finally {
+      fs.closeSync(batchFd);
+    }
+  };
   return {
     schema: layout.schema,
     rows: async () => rows,
     async lastBatch(): Promise<RecordBatch | null> {
       const last = spans[spans.length - 1];
-      if (last === undefined) return null;
-      const batchFd = fs.openSync(path, 'r');
-      try {
-        return decode(batchFd, last);
-      } finally {
-        fs.closeSync(batchFd);
-      }
+      return last === undefined ? null : withFile((batchFd) => decodeBatch(batchFd, schemaBytes, last));
     },
     *batches(): Generator<RecordBatch> {
       const batchFd = fs.openSync(path, 'r');
       try {
-        for (const span of spans) yield decode(batchFd, span);
+        for (const span of spans) yield decodeBatch(batchFd, schemaBytes, span);
       } finally {
         fs.closeSync(batchFd);
       }
+    },
+    pages: {
+      format: 'arrow',
+      path,
+      schema: { start: layout.schemaSpan.start, end: layout.schemaSpan.end },
+      spans: spans.map((s) => ({ start: s.start, end: s.end })),
     },
   };
 }

@@ -82,6 +82,50 @@ export function isSortedByTs(b: EventBatch): boolean {
   return true;
 }
 
+/** The rows of `b` sorted by ts, stably (one copy). */
+export function sortRowsByTs(b: EventBatch): EventBatch {
+  const n = b.length;
+  const order = stableOrderByTs(b);
+  let inverse: Int32Array | undefined;
+  if (b.names.size > 0) {
+    inverse = new Int32Array(n);
+    for (let i = 0; i < n; i++) inverse[order[i]!] = i;
+  }
+  return gatherRows(b, order, 0, n, inverse);
+}
+
+/**
+ * Row indices sorted by ts; equal timestamps keep file order. Rows are
+ * nearly sorted (CPUs interleave with a small skew), so an insertion sort
+ * (stable, linear in the number of displaced rows) does it; past a budget of
+ * moves it falls back to Array#sort (stable too).
+ */
+function stableOrderByTs(rows: EventBatch): Int32Array | number[] {
+  const ts = rows.ts;
+  const n = rows.length;
+  const order = new Int32Array(n);
+  let budget = 8 * n + 1024;
+  for (let i = 0; i < n; i++) {
+    const key = ts[i]!;
+    let j = i - 1;
+    while (j >= 0 && ts[order[j]!]! > key) {
+      order[j + 1] = order[j]!;
+      j--;
+    }
+    order[j + 1] = i;
+    budget -= i - 1 - j;
+    if (budget < 0) return sortedOrder(ts, n);
+  }
+  return order;
+}
+
+function sortedOrder(ts: Float64Array, n: number): number[] {
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((x, y) => ts[x]! - ts[y]!);
+  return order;
+}
+
 function gatherF64(dst: Float64Array, src: Float64Array, order: ArrayLike<number>, from: number, n: number): void {
   for (let j = 0; j < n; j++) dst[j] = src[order[from + j]!]!;
 }

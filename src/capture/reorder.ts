@@ -14,7 +14,7 @@
  * (its first rows, at the boundary between two batches) the overlap is
  * merged. Everything else passes through as views of the batches read.
  */
-import { concatRows, gatherRows, isSortedByTs, sliceRows } from './batch-rows.js';
+import { concatRows, isSortedByTs, sliceRows, sortRowsByTs } from './batch-rows.js';
 import type { EventBatch } from './event-batch.js';
 
 /** How far back in time a row may arrive and still be placed exactly. */
@@ -34,7 +34,7 @@ export class ReorderWindow {
   push(batch: EventBatch): EventBatch[] {
     const n = batch.length;
     if (n === 0) return [];
-    const rows = isSortedByTs(batch) ? batch : sortedRows(batch);
+    const rows = isSortedByTs(batch) ? batch : sortRowsByTs(batch);
     this.clampLate(rows);
     this.insert(rows);
     const newest = rows.ts[n - 1]!;
@@ -79,7 +79,7 @@ export class ReorderWindow {
     const r = firstAfter(first.ts, first.length, oldest);
     let older = sliceRows(first, r, first.length);
     for (let q = p + 1; q < held.length; q++) older = concatRows(older, held[q]!);
-    const merged = sortedRows(concatRows(older, sliceRows(rows, 0, overlap)));
+    const merged = sortRowsByTs(concatRows(older, sliceRows(rows, 0, overlap)));
     held.length = p;
     if (r > 0) held.push(sliceRows(first, 0, r));
     held.push(merged);
@@ -109,50 +109,6 @@ export class ReorderWindow {
     if (last !== undefined) this.lastTs = last.ts[last.length - 1]!;
     return out;
   }
-}
-
-/** The rows of `b` sorted by ts, stably (one copy). */
-function sortedRows(b: EventBatch): EventBatch {
-  const n = b.length;
-  const order = stableOrderByTs(b);
-  let inverse: Int32Array | undefined;
-  if (b.names.size > 0) {
-    inverse = new Int32Array(n);
-    for (let i = 0; i < n; i++) inverse[order[i]!] = i;
-  }
-  return gatherRows(b, order, 0, n, inverse);
-}
-
-/**
- * Row indices sorted by ts; equal timestamps keep file order. Rows are
- * nearly sorted (CPUs interleave with a small skew), so an insertion sort
- * (stable, linear in the number of displaced rows) does it; past a budget of
- * moves it falls back to Array#sort (stable too).
- */
-function stableOrderByTs(rows: EventBatch): Int32Array | number[] {
-  const ts = rows.ts;
-  const n = rows.length;
-  const order = new Int32Array(n);
-  let budget = 8 * n + 1024;
-  for (let i = 0; i < n; i++) {
-    const key = ts[i]!;
-    let j = i - 1;
-    while (j >= 0 && ts[order[j]!]! > key) {
-      order[j + 1] = order[j]!;
-      j--;
-    }
-    order[j + 1] = i;
-    budget -= i - 1 - j;
-    if (budget < 0) return sortedOrder(ts, n);
-  }
-  return order;
-}
-
-function sortedOrder(ts: Float64Array, n: number): number[] {
-  const order = new Array<number>(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((x, y) => ts[x]! - ts[y]!);
-  return order;
 }
 
 /** First index i in [0, n) with ts[i] > limit (ts non-decreasing), else n. */

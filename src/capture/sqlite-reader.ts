@@ -5,21 +5,20 @@
  * private copy in the temp directory.
  */
 import fs from 'node:fs';
-import os from 'node:os';
+import os, { availableParallelism } from 'node:os';
 import nodePath from 'node:path';
 import Database from 'better-sqlite3';
 import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
 import { Kind } from '../record/event-layout.js';
 import { captureErrors, firstLine } from './capture-errors.js';
-import { allocBatch, NUMERIC_COLUMNS, type EventBatch } from './event-batch.js';
+import type { EventBatch } from './event-batch.js';
 import type { CaptureMeta } from './meta.js';
 import { metaFromRows } from './meta-codec.js';
+import { readPages } from './parallel-pages.js';
 import { reorderBatches } from './reorder.js';
-import type { Capture } from './types.js';
-
-/** Rows fetched per query while reading. */
-export const SQLITE_READ_ROWS = 65536;
+import { SqlitePages } from './sqlite-pages.js';
+import type { Capture, ReadOptions } from './types.js';
 
 const HEADER_SIZE = 100;
 
@@ -63,6 +62,8 @@ function asCaptureError(path: string, err: unknown): Error {
 
 interface OpenedDb {
   db: Database.Database;
+  /** The file opened: the capture, or a private copy of it. */
+  readPath: string;
   /** Removes a private copy made for reading, if any. */
   cleanup: () => void;
 }
@@ -77,7 +78,7 @@ function openDb(path: string): OpenedDb {
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });
     probe(db);
-    return { db, cleanup: () => undefined };
+    return { db, readPath: path, cleanup: () => undefined };
   } catch (err) {
     db?.close();
     const code = sqliteCode(err);
@@ -92,7 +93,7 @@ function openDb(path: string): OpenedDb {
     fs.copyFileSync(`${path}-wal`, `${copy}-wal`);
     const copyDb = new Database(copy, { fileMustExist: true });
     probe(copyDb);
-    return { db: copyDb, cleanup };
+    return { db: copyDb, readPath: copy, cleanup };
   } catch (err) {
     cleanup();
     throw asCaptureError(path, err);
@@ -115,10 +116,10 @@ function readMeta(path: string, db: Database.Database): CaptureMeta {
 
 export function openSqliteCapture(path: string): Capture {
   checkLength(path);
-  const { db, cleanup } = openDb(path);
+  const { db, readPath, cleanup } = openDb(path);
   try {
     const meta = readMeta(path, db);
-    return new SqliteCapture(path, db, meta, cleanup);
+    return new SqliteCapture(path, readPath, db, meta, cleanup);
   } catch (err) {
     db.close();
     cleanup();
@@ -126,50 +127,37 @@ export function openSqliteCapture(path: string): Capture {
   }
 }
 
-/**
- * One page of events per query, each numeric column aggregated into one
- * comma-separated string: far fewer JS values than a row at a time (about
- * twice as fast to read). The aggregates all consume the subquery's rows in
- * its rowid order, so the columns stay aligned row for row.
- */
-const PAGE_SQL = `SELECT count(*), max(rowid), count(name),
-  ${NUMERIC_COLUMNS.map((c) => `group_concat(${c})`).join(', ')}, json_group_array(name)
-  FROM (SELECT rowid, * FROM events WHERE rowid > ? AND kind <> ${Kind.META} ORDER BY rowid LIMIT ?)`;
-
-type PageRow = [number, number | null, number, ...Array<string | null>];
-
-function parseNumbers(list: string | null | undefined): number[] {
-  return list ? (JSON.parse(`[${list}]`) as number[]) : [];
+/** Reading SQLite is the heavy part of a replay: a worker per CPU (up to two) reads pages. */
+function defaultWorkers(): number {
+  return Math.min(2, availableParallelism());
 }
 
 class SqliteCapture implements Capture {
   readonly format = 'sqlite' as const;
-  private readonly page: Database.Statement;
   private closed = false;
 
   constructor(
     readonly path: string,
+    /** The file read: `path`, or a private copy of it. */
+    private readonly readPath: string,
     private readonly db: Database.Database,
     readonly meta: CaptureMeta,
     private readonly cleanup: () => void,
-  ) {
-    this.page = db.prepare(PAGE_SQL).raw(true);
+  ) {}
+
+  batches(opts: ReadOptions = {}): AsyncIterable<EventBatch> {
+    return reorderBatches(this.fileOrder(opts.workers ?? defaultWorkers()));
   }
 
-  batches(): AsyncIterable<EventBatch> {
-    return reorderBatches(this.fileOrder());
-  }
-
-  /** Events in file (rowid) order, a page at a time. */
-  async *fileOrder(): AsyncGenerator<EventBatch> {
-    let after = 0;
-    for (;;) {
-      const { batch, lastRowid } = this.readPage(after);
-      if (batch.length === 0) return;
-      after = lastRowid;
-      yield batch;
-      if (batch.length < SQLITE_READ_ROWS) return;
+  /** Events in file (rowid) order, a page at a time (each sorted). */
+  async *fileOrder(workers: number): AsyncGenerator<EventBatch> {
+    let local: SqlitePages;
+    try {
+      local = new SqlitePages(this.path, this.db);
+    } catch (err) {
+      throw asCaptureError(this.path, err);
     }
+    yield* readPages(local, { format: 'sqlite', path: this.readPath, shownAs: this.path, pageRows: local.pageRows }, workers);
   }
 
   close(): void {
@@ -177,26 +165,5 @@ class SqliteCapture implements Capture {
     this.closed = true;
     this.db.close();
     this.cleanup();
-  }
-
-  private readPage(after: number): { batch: EventBatch; lastRowid: number } {
-    let row: PageRow;
-    try {
-      row = this.page.get(after, SQLITE_READ_ROWS) as PageRow;
-    } catch (err) {
-      throw asCaptureError(this.path, err);
-    }
-    const [n, lastRowid, named] = row;
-    const lists = row.slice(3) as Array<string | null>;
-    const out = allocBatch(n);
-    out.length = n;
-    NUMERIC_COLUMNS.forEach((col, j) => out[col].set(parseNumbers(lists[j])));
-    if (named > 0) {
-      const names = JSON.parse(lists[NUMERIC_COLUMNS.length] ?? '[]') as Array<string | null>;
-      names.forEach((name, i) => {
-        if (name !== null) out.names.set(i, name);
-      });
-    }
-    return { batch: out, lastRowid: lastRowid ?? after };
   }
 }

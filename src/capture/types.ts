@@ -12,12 +12,21 @@ export interface CaptureWriter {
   bytes(): number;
 }
 
+export interface ReadOptions {
+  /**
+   * Worker threads that read (and sort) pages while the caller consumes the
+   * ones already read; 0 reads in the calling thread. Default: by format and
+   * the CPUs available (readers.ts).
+   */
+  workers?: number;
+}
+
 /** An open capture: meta plus its events in timestamp order. */
 export interface Capture {
   readonly format: CaptureFormat;
   readonly path: string;
   readonly meta: CaptureMeta;
   /** Events in non-decreasing ts order (CPU skew merged), in batches. META rows are never yielded. */
-  batches(): AsyncIterable<EventBatch>;
+  batches(opts?: ReadOptions): AsyncIterable<EventBatch>;
   close(): void;
 }

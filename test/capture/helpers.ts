@@ -6,6 +6,7 @@ import { afterAll } from 'vitest';
 import { createWriter, openCapture } from '../../src/capture/index.js';
 import { rowAt, type EventBatch, type EventRow } from '../../src/capture/event-batch.js';
 import type { CaptureFormat, CaptureMeta } from '../../src/capture/meta.js';
+import type { ReadOptions } from '../../src/capture/types.js';
 import { testMeta } from './synthetic.js';
 
 /** A fresh temp directory, removed after the test file. */
@@ -31,12 +32,15 @@ export async function writeCapture(
 }
 
 /** Every event of a capture as rows, plus the batches' sizes. */
-export async function readRows(file: string): Promise<{ rows: EventRow[]; meta: CaptureMeta; batchSizes: number[] }> {
+export async function readRows(
+  file: string,
+  opts: ReadOptions = {},
+): Promise<{ rows: EventRow[]; meta: CaptureMeta; batchSizes: number[] }> {
   const capture = await openCapture(file);
   const rows: EventRow[] = [];
   const batchSizes: number[] = [];
   try {
-    for await (const b of capture.batches()) {
+    for await (const b of capture.batches(opts)) {
       batchSizes.push(b.length);
       for (let i = 0; i < b.length; i++) rows.push(rowAt(b, i));
     }

@@ -1,0 +1,38 @@
+/**
+ * A capture's events as numbered pages that can be read in any order and by
+ * several readers at once (worker threads, parallel-pages.ts). Each page
+ * comes back sorted by ts (stably): what is left to the reorder window is
+ * the seam between pages.
+ */
+import type { EventBatch } from './event-batch.js';
+
+export interface PageSource {
+  readonly pages: number;
+  /** Page `page` in file order (unsorted); throws a LifelineError when it cannot be read. */
+  read(page: number): EventBatch;
+  close(): void;
+}
+
+/** A byte range of an Arrow stream. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** Enough to open the same pages in another thread. */
+export type PageSpec =
+  /** `path` is the file to open, `shownAs` the capture's name in messages (they differ for a private copy). */
+  | { format: 'sqlite'; path: string; shownAs: string; pageRows: number }
+  | { format: 'arrow'; path: string; schema: Span; spans: Span[] };
+
+/** Opens the pages a spec describes (a worker's side; each format's library loads only when used). */
+export async function openPages(spec: PageSpec): Promise<PageSource> {
+  if (spec.format === 'sqlite') {
+    const [{ default: Database }, { SqlitePages }] = await Promise.all([import('better-sqlite3'), import('./sqlite-pages.js')]);
+    const db = new Database(spec.path, { readonly: true, fileMustExist: true });
+    const pages = new SqlitePages(spec.shownAs, db, spec.pageRows);
+    return { pages: pages.pages, read: (p) => pages.read(p), close: () => db.close() };
+  }
+  const { ArrowPages } = await import('./arrow-source.js');
+  return new ArrowPages(spec.path, spec.schema, spec.spans);
+}
