@@ -1,7 +1,8 @@
 // npm run bench:analyze — replay speed and peak memory: perf sched latency / timehist -s on
 // perf.data versus lifeline analyze on the SQLite and Arrow captures of the same run
 // (perf sched record and lifeline record run at the same time on one workload).
-// Two sizes, the second ~10x the first, to show that lifeline's memory stays flat.
+// Two sizes, the second ~10x the first (and over a million lifeline events), to show that
+// lifeline's memory stays flat. Each replay runs BENCH_RUNS times (default 3): medians.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -11,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin/lifeline.js');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'lifeline-bench-analyze-'));
-const loops = (process.env.BENCH_LOOPS ?? '250,2500').split(',').map(Number);
+const loops = (process.env.BENCH_LOOPS ?? '500,5000').split(',').map(Number);
+const runs = Number(process.env.BENCH_RUNS ?? 3);
 
 function sh(argv, opts = {}) {
   const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 256 << 20, ...opts });
@@ -19,15 +21,25 @@ function sh(argv, opts = {}) {
   return r;
 }
 
-/** Wall seconds and peak RSS (MiB) of one command, by GNU time. */
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Median wall seconds, CPU seconds and peak RSS (MiB) of one command over `runs` runs, by GNU time. */
 function measure(argv) {
-  const r = sh(['/usr/bin/time', '-f', '%e %M', ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const last = r.stderr.trim().split('\n').pop().split(' ');
-  return { wall: Number(last[0]), rssMb: Number(last[1]) / 1024 };
+  const samples = [];
+  for (let i = 0; i < runs; i++) {
+    const r = sh(['/usr/bin/time', '-f', '%e %U %S %M', ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const [wall, user, sys, rss] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+    samples.push({ wall, cpu: user + sys, rssMb: rss / 1024 });
+  }
+  return {
+    wall: median(samples.map((s) => s.wall)),
+    cpu: median(samples.map((s) => s.cpu)),
+    rssMb: median(samples.map((s) => s.rssMb)),
+  };
 }
 
 const pad = (s, n) => String(s).padEnd(n);
-console.log(`lifeline analyze benchmark: ${os.cpus().length} CPUs, kernel ${os.release()}\n`);
+console.log(`lifeline analyze benchmark: ${os.cpus().length} CPUs, kernel ${os.release()}, medians of ${runs} runs\n`);
 const rows = [];
 for (const l of loops) {
   const perfData = path.join(tmp, `perf-${l}.data`);
@@ -58,11 +70,25 @@ for (const l of loops) {
   );
 }
 console.log('');
-console.log([pad('loops', 6), pad('tool', 27), pad('events', 9), pad('wall s', 7), pad('Mev/s', 7), pad('x latency', 9), pad('RSS MiB', 8)].join(' '));
+console.log('x latency: events/s over perf sched latency\'s events/s (each tool counts the events of its own file);');
+console.log('wall x:    perf sched latency\'s wall time over this tool\'s, for the same recorded run (> 1: faster)\n');
+console.log(
+  [pad('loops', 6), pad('tool', 27), pad('events', 9), pad('wall s', 7), pad('cpu s', 6), pad('Mev/s', 7), pad('x latency', 9), pad('wall x', 7), pad('RSS MiB', 8)].join(' '),
+);
 for (const r of rows) {
   const base = rows.find((x) => x.loops === r.loops && x.name === 'perf sched latency');
   console.log(
-    [pad(r.loops, 6), pad(r.name, 27), pad(r.events, 9), pad(r.wall.toFixed(2), 7), pad((r.rate / 1e6).toFixed(2), 7), pad((r.rate / base.rate).toFixed(2), 9), pad(r.rssMb.toFixed(0), 8)].join(' '),
+    [
+      pad(r.loops, 6),
+      pad(r.name, 27),
+      pad(r.events, 9),
+      pad(r.wall.toFixed(2), 7),
+      pad(r.cpu.toFixed(2), 6),
+      pad((r.rate / 1e6).toFixed(2), 7),
+      pad((r.rate / base.rate).toFixed(2), 9),
+      pad((base.wall / r.wall).toFixed(2), 7),
+      pad(r.rssMb.toFixed(0), 8),
+    ].join(' '),
   );
 }
 if (loops.length >= 2) {
