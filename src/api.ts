@@ -9,7 +9,8 @@ import type { Analysis, AnalyzeOptions } from './analyze/types.js';
 import { LifelineError } from './errors.js';
 import { msg } from './messages.js';
 
-export { record, type RecordOptions, type RecordResult, type RecordProgress } from './record/recorder.js';
+import type { RecordOptions, RecordResult } from './record/recorder.js';
+export type { RecordOptions, RecordResult, RecordProgress } from './record/recorder.js';
 export { openCapture, createWriter, summarizeCapture } from './capture/index.js';
 export { analyze } from './analyze/index.js';
 export type { Capture, CaptureWriter } from './capture/types.js';
@@ -18,6 +19,11 @@ export type { Analysis, AnalysisResult, AnalyzeOptions } from './analyze/types.j
 export { LifelineError } from './errors.js';
 export type { WriteReportOptions, WrittenReport } from './report/index.js';
 import type { WriteReportOptions, WrittenReport } from './report/index.js';
+
+/** `lifeline record`: record the whole machine (or a command) into a capture (the recorder loads only here). */
+export async function record(opts: RecordOptions = {}): Promise<RecordResult> {
+  return (await import('./record/recorder.js')).record(opts);
+}
 
 /** `lifeline report`: the self-contained HTML report (vega is loaded only here). */
 export async function writeReport(capturePath: string, opts: WriteReportOptions = {}): Promise<WrittenReport> {

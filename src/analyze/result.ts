@@ -111,6 +111,7 @@ function processMetrics(r: ResultInput, tgid: number, ths: readonly number[]): P
   return out;
 }
 
+/** Most run time first; ties by tgid, then comm by code unit (localeCompare's first call costs ~20 ms of ICU set-up). */
 function byRun(a: { runNs: number; comm: string; tgid: number }, b: { runNs: number; comm: string; tgid: number }): number {
-  return b.runNs - a.runNs || a.tgid - b.tgid || a.comm.localeCompare(b.comm);
+  return b.runNs - a.runNs || a.tgid - b.tgid || (a.comm < b.comm ? -1 : a.comm > b.comm ? 1 : 0);
 }
