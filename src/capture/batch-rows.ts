@@ -95,6 +95,84 @@ export function sortRowsByTs(b: EventBatch): EventBatch {
 }
 
 /**
+ * Sorts the rows of `b` by ts in place, stably; names follow their rows.
+ * Rows are nearly sorted, so the order differs from the identity only in
+ * short runs: each run is permuted through a scratch buffer, the rest is not
+ * touched. For pages the caller owns (no copy, no allocation of columns).
+ */
+export function sortRowsInPlace(b: EventBatch): EventBatch {
+  const n = b.length;
+  const order = stableOrderByTs(b);
+  for (let i = 0; i < n; ) {
+    if (order[i] === i) {
+      i++;
+      continue;
+    }
+    // The run [i, j] is closed under the permutation once its largest source index is j.
+    let j = i;
+    let reach = order[i]!;
+    while (reach !== j) {
+      j++;
+      if (order[j]! > reach) reach = order[j]!;
+    }
+    if (b.names.size > 0) moveNames(b.names, order, i, j + 1);
+    permuteRun(b, order, i, j + 1);
+    i = j + 1;
+  }
+  return b;
+}
+
+function moveNames(names: Map<number, string>, order: ArrayLike<number>, from: number, to: number): void {
+  const within: Array<[number, string]> = [];
+  for (let p = from; p < to; p++) {
+    const name = names.get(order[p]!);
+    if (name !== undefined) within.push([p, name]);
+  }
+  for (let p = from; p < to; p++) names.delete(p);
+  for (const [p, name] of within) names.set(p, name);
+}
+
+let scratchF64 = new Float64Array(1024);
+let scratchI32 = new Int32Array(1024);
+
+/** Rows [from, to) take the values of rows order[from..to) (a permutation of that range). */
+function permuteRun(b: EventBatch, order: ArrayLike<number>, from: number, to: number): void {
+  const len = to - from;
+  if (scratchF64.length < len) {
+    scratchF64 = new Float64Array(len);
+    scratchI32 = new Int32Array(len);
+  }
+  permuteF64(b.ts, order, from, len);
+  permuteNarrow(b.cpu, order, from, len);
+  permuteNarrow(b.kind, order, from, len);
+  permuteNarrow(b.flags, order, from, len);
+  permuteI32(b.tid, order, from, len);
+  permuteI32(b.tid2, order, from, len);
+  permuteI32(b.a, order, from, len);
+  permuteI32(b.b, order, from, len);
+  permuteI32(b.c, order, from, len);
+}
+
+function permuteF64(col: Float64Array, order: ArrayLike<number>, from: number, len: number): void {
+  const tmp = scratchF64;
+  for (let k = 0; k < len; k++) tmp[k] = col[order[from + k]!]!;
+  col.set(tmp.subarray(0, len), from);
+}
+
+function permuteI32(col: Int32Array, order: ArrayLike<number>, from: number, len: number): void {
+  const tmp = scratchI32;
+  for (let k = 0; k < len; k++) tmp[k] = col[order[from + k]!]!;
+  col.set(tmp.subarray(0, len), from);
+}
+
+/** Uint8 / Uint16 columns, through the Int32 scratch (values fit). */
+function permuteNarrow(col: Uint8Array | Uint16Array, order: ArrayLike<number>, from: number, len: number): void {
+  const tmp = scratchI32;
+  for (let k = 0; k < len; k++) tmp[k] = col[order[from + k]!]!;
+  col.set(tmp.subarray(0, len), from);
+}
+
+/**
  * Row indices sorted by ts; equal timestamps keep file order. Rows are
  * nearly sorted (CPUs interleave with a small skew), so an insertion sort
  * (stable, linear in the number of displaced rows) does it; past a budget of

@@ -8,7 +8,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { LifelineError } from '../errors.js';
-import { isSortedByTs, sortRowsByTs } from './batch-rows.js';
+import { isSortedByTs, sortRowsInPlace } from './batch-rows.js';
 import { msg } from '../messages.js';
 import { CaptureErrorCode, firstLine } from './capture-errors.js';
 import { NUMERIC_COLUMNS, type EventBatch } from './event-batch.js';
@@ -22,8 +22,9 @@ export type PageMessage =
   | { page: number; batch: Omit<EventBatch, 'names'> & { names: Array<[number, string]> } }
   | { page: number; error: { code: string; message: string } };
 
+/** A page sorted by ts, in place (pages belong to their reader). */
 export function sortedPage(b: EventBatch): EventBatch {
-  return isSortedByTs(b) ? b : sortRowsByTs(b);
+  return isSortedByTs(b) ? b : sortRowsInPlace(b);
 }
 
 /** A page and the buffers to transfer with it (each once: Arrow columns share one). */

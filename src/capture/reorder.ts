@@ -14,7 +14,7 @@
  * (its first rows, at the boundary between two batches) the overlap is
  * merged. Everything else passes through as views of the batches read.
  */
-import { concatRows, isSortedByTs, sliceRows, sortRowsByTs } from './batch-rows.js';
+import { concatRows, isSortedByTs, sliceRows, sortRowsByTs, sortRowsInPlace } from './batch-rows.js';
 import type { EventBatch } from './event-batch.js';
 
 /** How far back in time a row may arrive and still be placed exactly. */
@@ -79,7 +79,7 @@ export class ReorderWindow {
     const r = firstAfter(first.ts, first.length, oldest);
     let older = sliceRows(first, r, first.length);
     for (let q = p + 1; q < held.length; q++) older = concatRows(older, held[q]!);
-    const merged = sortRowsByTs(concatRows(older, sliceRows(rows, 0, overlap)));
+    const merged = sortRowsInPlace(concatRows(older, sliceRows(rows, 0, overlap)));
     held.length = p;
     if (r > 0) held.push(sliceRows(first, 0, r));
     held.push(merged);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { batchFromRows, rowAt, type EventBatch, type EventRow } from '../../src/capture/event-batch.js';
+import { sortRowsByTs, sortRowsInPlace } from '../../src/capture/batch-rows.js';
 import { ReorderWindow, reorderBatches } from '../../src/capture/reorder.js';
 import { Kind } from '../../src/record/event-layout.js';
 import { expectedOrder, syntheticRows, toBatches } from './synthetic.js';
@@ -86,5 +87,30 @@ describe('ReorderWindow', () => {
     const rows = expectedOrder(syntheticRows({ events: 5000, seed: 2, skewNs: 0 }));
     const { rows: out } = await collect(toBatches(rows, 1000));
     expect(out).toEqual(rows);
+  });
+});
+
+describe('sortRowsInPlace', () => {
+  it('sorts like the copying sort, stably, names following their rows, rows in order untouched', () => {
+    for (const seed of [1, 2, 3]) {
+      const rows = syntheticRows({ events: 5000, seed, cpus: 6, skewNs: 500_000 });
+      const batch = batchFromRows(rows);
+      const copy = sortRowsByTs(batchFromRows(rows));
+      const before = batch.ts.buffer;
+      const sorted = sortRowsInPlace(batch);
+      expect(sorted).toBe(batch);
+      expect(sorted.ts.buffer).toBe(before);
+      const asRows = (b: EventBatch) => Array.from({ length: b.length }, (_, i) => rowAt(b, i));
+      expect(asRows(sorted)).toEqual(asRows(copy));
+      expect(asRows(sorted)).toEqual(expectedOrder(rows));
+    }
+  });
+
+  it('sorts far out of order input too (the Array#sort fallback)', () => {
+    const rows: EventRow[] = [];
+    for (let i = 0; i < 3000; i++) rows.push(row(3000 - (i % 1500), i + 1, i % 7 === 0 ? `n${i}` : undefined));
+    const sorted = sortRowsInPlace(batchFromRows(rows));
+    const want = rows.map((r, i) => ({ r, i })).sort((x, y) => x.r.ts - y.r.ts || x.i - y.i).map((x) => x.r);
+    expect(Array.from({ length: sorted.length }, (_, i) => rowAt(sorted, i))).toEqual(want);
   });
 });
