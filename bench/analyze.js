@@ -1,7 +1,7 @@
 // npm run bench:analyze — replay speed and peak memory: perf sched latency / timehist -s on
 // perf.data versus lifeline analyze on the SQLite and Arrow captures of the same run
 // (perf sched record and lifeline record run at the same time on one workload).
-// Two sizes, the second ~10x the first (and over a million lifeline events), to show that
+// Two sizes, the second 10x the first (-l 6000: over a million lifeline events), to show that
 // lifeline's memory stays flat. Each replay runs BENCH_RUNS times (default 3): medians.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin/lifeline.js');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'lifeline-bench-analyze-'));
-const loops = (process.env.BENCH_LOOPS ?? '500,5000').split(',').map(Number);
+const loops = (process.env.BENCH_LOOPS ?? '600,6000').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 
 function sh(argv, opts = {}) {
