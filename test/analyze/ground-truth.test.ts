@@ -6,6 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openCapture } from '../../src/capture/index.js';
 import { analyze } from '../../src/analyze/index.js';
 import type { AnalysisResult, ThreadMetrics, WakerCount } from '../../src/analyze/types.js';
+import { Kind } from '../../src/record/event-layout.js';
+import { readRows } from '../helpers/capture-rows.js';
 import { SCENARIO_SOURCES, scenarioCapture } from '../helpers/scenario.js';
 
 async function analyzeFile(path: string): Promise<AnalysisResult> {
@@ -30,11 +32,15 @@ describe.each(SCENARIO_SOURCES)('%s capture', (source) => {
     let r: AnalysisResult;
     let t: ThreadMetrics;
     let truth: { sleeper: number; sleeps: number; sleepMs: number };
+    /** The sleeper's switch-outs in state R (preempted), counted on the raw events. */
+    let preempted: number;
     beforeAll(async () => {
       const s = await scenarioCapture<typeof truth>('sleeper-stress', source);
       truth = s.truth;
       r = await analyzeFile(s.path);
       t = thread(r, truth.sleeper);
+      const { rows } = await readRows(s.path);
+      preempted = rows.filter((e) => e.kind === Kind.SWITCH && e.tid === truth.sleeper && e.a === 0).length;
     });
 
     it('finds N sleeps (±1 at the edges) of mean ≈ D', () => {
@@ -45,10 +51,16 @@ describe.each(SCENARIO_SOURCES)('%s capture', (source) => {
       expect(t.sleepNs.p50).toBeGreaterThanOrEqual(truth.sleepMs * 1e6);
     });
 
-    it('answers each wakeup within (nearly always) one slice', () => {
+    it('answers each wakeup within one slice, but for the preemptions the raw events show', () => {
       expect(Math.abs(t.bursts - truth.sleeps)).toBeLessThanOrEqual(3);
       expect(t.meanSlicesPerBurst).toBeGreaterThanOrEqual(1);
-      expect(t.meanSlicesPerBurst).toBeLessThan(1.1);
+      // A burst lasts microseconds: stress (the same CPU) nearly never cuts one, but on a busy host
+      // another task can. Each extra slice is one switch-out in state R (a couple may fall outside
+      // counted bursts: before the first sleep, at the end).
+      const extraSlices = Math.round(t.meanSlicesPerBurst * t.bursts) - t.bursts;
+      expect(extraSlices).toBeLessThanOrEqual(preempted);
+      expect(preempted - extraSlices).toBeLessThanOrEqual(2);
+      expect(preempted).toBeLessThan(t.bursts / 4);
     });
 
     it('is woken by hardirq local_timer/hrtimer_wakeup, never by stress', () => {
