@@ -12,7 +12,7 @@ import { captureErrors, firstLine } from './capture-errors.js';
 import { allocBatch, NUMERIC_COLUMNS, type EventBatch } from './event-batch.js';
 import type { PageSource } from './page-source.js';
 
-/** Rowids per page (the writer's rowids are dense: one page ≈ this many events). */
+/** Rowids per page (the writer's rowids are dense: one page holds up to this many events). */
 export const SQLITE_PAGE_ROWS = 32768;
 
 /**
@@ -28,6 +28,9 @@ type PageRow = [number, number, ...Array<string | null>];
 
 export class SqlitePages implements PageSource {
   readonly pages: number;
+  /** First rowid, and rowids per page. */
+  private readonly base: number;
+  private readonly width: number;
   private readonly stmt: Database.Statement;
   private scratch = new Float64Array(0);
 
@@ -36,16 +39,26 @@ export class SqlitePages implements PageSource {
     db: Database.Database,
     readonly pageRows = SQLITE_PAGE_ROWS,
   ) {
-    const maxRowid = (db.prepare('SELECT max(rowid) FROM events').pluck().get() as number | null) ?? 0;
-    this.pages = Math.ceil(maxRowid / pageRows);
+    const [min, max] = db.prepare('SELECT min(rowid), max(rowid) FROM events').raw(true).get() as [number | null, number | null];
+    this.base = min ?? 1;
+    const span = max === null || min === null ? 0 : max - min + 1;
+    let width = pageRows;
+    if (span > pageRows * 1024) {
+      // Rowids far sparser than the recorder writes them (rows inserted by hand): widen the
+      // pages so that there are about as many as the rows need.
+      const rows = db.prepare('SELECT count(*) FROM events').pluck().get() as number;
+      width = Math.max(pageRows, Math.ceil(span / Math.max(1, Math.ceil(rows / pageRows))));
+    }
+    this.width = width;
+    this.pages = Math.ceil(span / width);
     this.stmt = db.prepare(PAGE_SQL).raw(true);
   }
 
   read(page: number): EventBatch {
-    const first = page * this.pageRows + 1;
+    const first = this.base + page * this.width;
     let row: PageRow;
     try {
-      row = this.stmt.get(first, first + this.pageRows - 1) as PageRow;
+      row = this.stmt.get(first, first + this.width - 1) as PageRow;
     } catch (err) {
       throw captureErrors.damaged(this.path, msg.damageSqlite(firstLine(err)));
     }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { CaptureErrorCode } from '../../src/capture/capture-errors.js';
 import { LifelineError } from '../../src/errors.js';
@@ -23,6 +24,21 @@ describe('reading pages in worker threads', () => {
       expect(here.rows).toEqual(expectedOrder(rows));
     });
   }
+
+  it('reads an SQLite capture whose rowids were made sparse by hand (rows deleted, one far away)', async () => {
+    const file = await writeCapture(path.join(dir, 'sparse.db'), 'sqlite', toBatches(rows, 20_000));
+    const db = new Database(file);
+    db.exec('DELETE FROM events WHERE rowid BETWEEN 1000 AND 40000');
+    db.exec(`INSERT INTO events(rowid, ts, cpu, kind, flags, tid, tid2, a, b, c, name)
+      SELECT 1e12, ts + 1, cpu, kind, flags, tid, tid2, a, b, c, name FROM events WHERE rowid = 999`);
+    const left = db.prepare('SELECT count(*) FROM events WHERE kind <> 15').pluck().get() as number;
+    db.close();
+    for (const workers of [0, 2]) {
+      const got = await readRows(file, { workers });
+      expect(got.rows).toHaveLength(left);
+      expect(got.rows.every((r, i) => i === 0 || r.ts >= got.rows[i - 1]!.ts)).toBe(true);
+    }
+  });
 
   it('a page that cannot be read in a worker fails with one line, not a crash', async () => {
     const file = await writeCapture(path.join(dir, 'damaged.db'), 'sqlite', toBatches(rows, 20_000));
