@@ -18,7 +18,6 @@ export const msg = {
   damageArrowHeader: () => 'the Arrow schema message is cut short',
   damageArrowMessage: (detail: string) => `the Arrow data cannot be decoded (${detail})`,
   damageMeta: () => 'its lifeline meta is not valid JSON',
-  workerFailed: (why: string) => `reading the capture failed in a worker thread: ${why}`,
   captureIncomplete: () => 'incomplete: the recorder did not finish; events up to its last whole batch are kept',
   wholeMachine: () => 'whole machine',
   // record

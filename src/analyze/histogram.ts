@@ -11,6 +11,11 @@
  * log2(max / min)) whatever the number of values. Count, total, mean and max
  * are always exact. Percentiles use the nearest-rank definition: the p-th
  * percentile is the ⌈p·n⌉-th smallest value.
+ *
+ * Distribution is the reference for these semantics, one object per
+ * distribution; the replay keeps its distributions in a DistSet (below),
+ * which answers exactly as Distribution does (the tests hold them side by
+ * side, through DistSet.get).
  */
 export const EXACT_LIMIT = 256;
 const SUB_BITS = 6;
@@ -95,22 +100,15 @@ export class Distribution {
   }
 
   /** A distribution holding exactly the given state (see DistSet.get). */
-  static restore(count: number, total: number, max: number, zeros: number, exact: Float64Array | null): Distribution {
+  static restore(count: number, total: number, max: number, zeros: number, exact: Float64Array | null, bucketed: boolean): Distribution {
     const d = new Distribution();
     d.count = count;
     d.total = total;
     d.max = max;
     d.zeros = zeros;
-    if (exact !== null) d.exact = exact;
-    else d.counts = new Uint32Array(0);
+    if (bucketed) d.counts = new Uint32Array(0);
+    else if (count > 0) d.exact = exact;
     return d;
-  }
-
-  /** Adds the bucket counts of `other` (count, total and max are the caller's). */
-  mergeBuckets(other: Distribution): void {
-    const oc = other.counts;
-    if (oc === null) return;
-    for (let i = 0; i < oc.length; i++) if (oc[i] !== 0) this.bucketIndexAdd(other.offset + i, oc[i]!);
   }
 
   /** Adds c values to bucket `index` (restoring a bucketed distribution; count is kept by the caller). */
@@ -199,8 +197,9 @@ export interface DistSummary {
  * data is); its first EXACT_LIMIT values sit in a block of a shared
  * Float64Array (grown by doubling), after which its buckets are one
  * contiguous block of SUB counters per octave, covering the octaves its
- * values have reached, in a shared Uint32Array. An add touches the header
- * and one data line. Blocks outgrown are left behind (at most as much again).
+ * values have reached (with OCT_SLACK to spare), in a shared Uint32Array.
+ * An add touches the header and one data line. Blocks outgrown are left
+ * behind: a few kilobytes per distribution, whatever the number of values.
  */
 export class DistSet {
   private hdr = new Float64Array(HDR * 64);
@@ -311,9 +310,9 @@ export class DistSet {
     if (count <= EXACT_LIMIT) {
       const base = hdr[h + H_EXACT]!;
       const values = base < 0 ? null : this.exact.slice(base, base + count);
-      return Distribution.restore(count, hdr[h + H_TOTAL]!, hdr[h + H_MAX]!, 0, values);
+      return Distribution.restore(count, hdr[h + H_TOTAL]!, hdr[h + H_MAX]!, 0, values, false);
     }
-    const out = Distribution.restore(count, hdr[h + H_TOTAL]!, hdr[h + H_MAX]!, hdr[h + H_ZEROS]!, null);
+    const out = Distribution.restore(count, hdr[h + H_TOTAL]!, hdr[h + H_MAX]!, hdr[h + H_ZEROS]!, null, true);
     const base = hdr[h + H_BUCKETS]!;
     const lo = hdr[h + H_OCT_LO]!;
     const n = hdr[h + H_OCT_N]! * SUB;

@@ -64,6 +64,6 @@ export async function openArrowFileSource(path: string): Promise<ArrowSource> {
       for await (const batch of fileBatches(path)) rows += batch.numRows;
       return rows;
     },
-    batches: () => fileBatches(path),
+    read: { batches: () => fileBatches(path) },
   };
 }

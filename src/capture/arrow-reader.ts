@@ -76,8 +76,9 @@ class ArrowCapture implements Capture {
 
   /** Events in file order, one record batch at a time (each sorted), up to the last whole batch. */
   async *fileOrder(workers: number): AsyncGenerator<EventBatch> {
-    const spec = this.source.pages;
-    if (spec?.format === 'arrow') {
+    const read = this.source.read;
+    if ('pages' in read) {
+      const spec = read.pages;
       const local = new ArrowPages(this.path, spec.schema, spec.spans);
       try {
         yield* readPages(local, spec, workers);
@@ -87,7 +88,7 @@ class ArrowCapture implements Capture {
       return;
     }
     try {
-      for await (const batch of this.source.batches()) {
+      for await (const batch of read.batches()) {
         const events = eventsOf(batch);
         if (events.length > 0) yield events;
       }
@@ -97,7 +98,7 @@ class ArrowCapture implements Capture {
   }
 
   close(): void {
-    // Sources hold no descriptor between iterations; an abandoned iteration
-    // releases its file when the for-await loop exits.
+    // Sources hold no descriptor outside an iteration; an iteration (paused or
+    // abandoned) releases its file, and its workers, when its loop exits.
   }
 }

@@ -110,9 +110,3 @@ export function scanArrow(path: string, fd: number, start: number): ArrowLayout 
   }
   return layout;
 }
-
-/** The bytes of `spans` (from the same file), for decoding a few messages in memory. */
-export function readSpans(fd: number, spans: readonly ArrowMessageSpan[]): Uint8Array {
-  const file = new FileBytes(fd);
-  return Buffer.concat(spans.map((s) => file.read(s.start, s.end - s.start)));
-}

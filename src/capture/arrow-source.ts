@@ -23,10 +23,8 @@ export interface ArrowSource {
   rows(): Promise<number>;
   /** The last whole record batch, or null when there is none. */
   lastBatch(): Promise<RecordBatch | null>;
-  /** The whole record batches in file order; the iteration may be abandoned. */
-  batches(): Iterable<RecordBatch> | AsyncIterable<RecordBatch>;
-  /** The batches as pages, when the layout allows reading them in any order. */
-  pages?: PageSpec;
+  /** How the events are read: as pages (a stream), or batch after batch (a file, through its footer). */
+  read: { pages: Extract<PageSpec, { format: 'arrow' }> } | { batches(): AsyncIterable<RecordBatch> };
 }
 
 function readExactly(fd: number, into: Uint8Array, offset: number, position: number, length: number): void {
@@ -97,34 +95,26 @@ export function openArrowStreamSource(path: string): ArrowSource {
   }
   const spans = layout.batches;
   const rows = spans.reduce((sum, s) => sum + s.rows, 0);
-  const withFile = <T>(fn: (batchFd: number) => T): T => {
-    const batchFd = fs.openSync(path, 'r');
-    try {
-      return fn(batchFd);
-    } finally {
-      fs.closeSync(batchFd);
-    }
-  };
   return {
     schema: layout.schema,
     rows: async () => rows,
     async lastBatch(): Promise<RecordBatch | null> {
       const last = spans[spans.length - 1];
-      return last === undefined ? null : withFile((batchFd) => decodeBatch(batchFd, schemaBytes, last));
-    },
-    *batches(): Generator<RecordBatch> {
+      if (last === undefined) return null;
       const batchFd = fs.openSync(path, 'r');
       try {
-        for (const span of spans) yield decodeBatch(batchFd, schemaBytes, span);
+        return decodeBatch(batchFd, schemaBytes, last);
       } finally {
         fs.closeSync(batchFd);
       }
     },
-    pages: {
-      format: 'arrow',
-      path,
-      schema: { start: layout.schemaSpan.start, end: layout.schemaSpan.end },
-      spans: spans.map((s) => ({ start: s.start, end: s.end })),
+    read: {
+      pages: {
+        format: 'arrow',
+        path,
+        schema: { start: layout.schemaSpan.start, end: layout.schemaSpan.end },
+        spans: spans.map((s) => ({ start: s.start, end: s.end })),
+      },
     },
   };
 }

@@ -1,41 +1,39 @@
 /**
  * A worker thread of parallel-pages.ts: opens the pages its spec describes,
- * then answers each requested page number with that page, sorted by ts.
+ * then answers each requested page number with that page, sorted by ts,
+ * until CLOSE: then it closes its file and leaves.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { LifelineError } from '../errors.js';
-import { captureErrors, firstLine } from './capture-errors.js';
-import { openPages, type PageSource, type PageSpec } from './page-source.js';
-import { sortedPage, toMessage, type PageMessage, type WorkerMessage } from './parallel-pages.js';
+import { firstLine } from './capture-errors.js';
+import { openPages, pageError, type PageSource, type PageSpec } from './page-source.js';
+import { CLOSE, sortedPage, toMessage, type PageMessage, type WorkerMessage } from './parallel-pages.js';
 
 const port = parentPort!;
-
 const spec = workerData as PageSpec;
 
-function failure(page: number, err: unknown): PageMessage {
-  const e = err instanceof LifelineError ? err : captureErrors.damaged(spec.format === 'sqlite' ? spec.shownAs : spec.path, firstLine(err));
-  return { page, error: { code: e.code, message: e.message } };
-}
-
 let source: PageSource | null = null;
-let openError: unknown = null;
 try {
   source = await openPages(spec);
+  port.postMessage({ ready: true } satisfies WorkerMessage);
 } catch (err) {
-  openError = err;
+  // The main thread reads this worker's share; a page it cannot read will say why.
+  port.postMessage({ unavailable: firstLine(err) } satisfies WorkerMessage);
+  port.close();
 }
 
-port.postMessage({ ready: true } satisfies WorkerMessage);
-
 port.on('message', (page: number) => {
-  if (source === null) {
-    port.postMessage(failure(page, openError));
+  if (source === null) return;
+  if (page === CLOSE) {
+    source.close();
+    source = null;
+    port.close();
     return;
   }
   try {
     const { message, transfer } = toMessage(page, sortedPage(source.read(page)));
     port.postMessage(message, transfer);
   } catch (err) {
-    port.postMessage(failure(page, err));
+    const e = pageError(spec, err);
+    port.postMessage({ page, error: { code: e.code, message: e.message } } satisfies PageMessage);
   }
 });

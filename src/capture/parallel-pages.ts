@@ -9,8 +9,6 @@
 import { Worker } from 'node:worker_threads';
 import { LifelineError } from '../errors.js';
 import { isSortedByTs, sortRowsInPlace } from './batch-rows.js';
-import { msg } from '../messages.js';
-import { CaptureErrorCode, firstLine } from './capture-errors.js';
 import { NUMERIC_COLUMNS, type EventBatch } from './event-batch.js';
 import type { PageSource, PageSpec } from './page-source.js';
 
@@ -35,8 +33,11 @@ export function toMessage(page: number, b: EventBatch): { message: PageMessage; 
   return { message: { page, batch: { ...columns, names: [...names] } }, transfer: [...buffers] };
 }
 
-/** What a worker posts: that it is ready (its pages are open), or a page. */
-export type WorkerMessage = { ready: true } | PageMessage;
+/** What a worker posts: that its pages are open (or cannot be), or a page. */
+export type WorkerMessage = { ready: true } | { unavailable: string } | PageMessage;
+
+/** What the main thread posts to a worker: a page to read, or CLOSE. */
+export const CLOSE = -1;
 
 function fromMessage(m: Extract<PageMessage, { batch: unknown }>): EventBatch {
   return { ...m.batch, names: new Map(m.batch.names) };
@@ -48,30 +49,55 @@ function workerUrl(): URL {
   return here.pathname.endsWith('.ts') ? new URL('../../dist/capture/page-worker.js', here) : new URL('./page-worker.js', here);
 }
 
+/** How long a worker may take to close its file after CLOSE before it is terminated. */
+const CLOSE_GRACE_MS = 2000;
+
+export interface ReadPagesOptions {
+  /** The calling thread reads a page itself when no worker has it (default true; tests turn it off). */
+  mainThreadHelps?: boolean;
+  /** Filled in: pages read by workers and by the calling thread. */
+  served?: { workers: number; main: number };
+}
+
 /**
  * Every page of `local` (or of `spec`, read by `workers` threads) in order,
  * sorted; empty pages are skipped. With 0 workers, or one page, reads here.
+ * A worker that cannot start or dies only slows the read down (its pages
+ * are read here); a page that cannot be read fails it.
  */
-export async function* readPages(local: PageSource, spec: PageSpec, workers: number): AsyncGenerator<EventBatch> {
+export async function* readPages(
+  local: PageSource,
+  spec: PageSpec,
+  workers: number,
+  opts: ReadPagesOptions = {},
+): AsyncGenerator<EventBatch> {
   const n = local.pages;
   if (workers <= 0 || n < 2) {
     for (let p = 0; p < n; p++) {
       const b = sortedPage(local.read(p));
+      if (opts.served) opts.served.main++;
       if (b.length > 0) yield b;
     }
     return;
   }
-  yield* fromWorkers(local, spec, n, Math.max(1, Math.min(workers, n)));
+  yield* fromWorkers(local, spec, n, Math.max(1, Math.min(workers, n)), opts);
 }
 
-async function* fromWorkers(local: PageSource, spec: PageSpec, n: number, count: number): AsyncGenerator<EventBatch> {
+type Slot = { worker: Worker; ready: boolean; alive: boolean; exited: boolean; pages: Set<number> };
+
+async function* fromWorkers(
+  local: PageSource,
+  spec: PageSpec,
+  n: number,
+  count: number,
+  opts: ReadPagesOptions,
+): AsyncGenerator<EventBatch> {
+  const mainHelps = opts.mainThreadHelps ?? true;
   const done = new Map<number, EventBatch | Error>();
-  const inflight: number[] = [];
-  const ready: boolean[] = [];
-  const pool: Worker[] = [];
+  /** Pages handed to a worker that died before answering: read here. */
+  const orphans = new Set<number>();
+  const slots: Slot[] = [];
   let next = 0;
-  let finished = false;
-  let failure: Error | null = null;
   let wake: (() => void) | null = null;
   const signal = () => {
     const w = wake;
@@ -82,53 +108,57 @@ async function* fromWorkers(local: PageSource, spec: PageSpec, n: number, count:
   const pump = () => {
     const budget = count * PER_WORKER + 1;
     for (;;) {
-      const outstanding = inflight.reduce((a, b) => a + b, 0) + done.size;
+      const outstanding = slots.reduce((sum, s) => sum + s.pages.size, 0) + done.size;
       if (next >= n || outstanding >= budget) return;
-      let w = -1;
-      for (let i = 0; i < pool.length; i++) {
-        if (ready[i] && inflight[i]! < PER_WORKER && (w < 0 || inflight[i]! < inflight[w]!)) w = i;
-      }
-      if (w < 0) return;
-      inflight[w]!++;
-      pool[w]!.postMessage(next++);
+      let best: Slot | null = null;
+      for (const s of slots) if (s.ready && s.alive && s.pages.size < PER_WORKER && (best === null || s.pages.size < best.pages.size)) best = s;
+      if (best === null) return;
+      best.pages.add(next);
+      best.worker.postMessage(next++);
     }
   };
+  const lose = (slot: Slot) => {
+    if (!slot.alive) return;
+    slot.alive = false;
+    for (const p of slot.pages) orphans.add(p);
+    slot.pages.clear();
+    pump();
+    signal();
+  };
   for (let i = 0; i < count; i++) {
-    const worker = new Worker(workerUrl(), { workerData: spec });
-    worker.on('message', (m: WorkerMessage) => {
-      if ('ready' in m) ready[i] = true;
+    const slot: Slot = { worker: new Worker(workerUrl(), { workerData: spec }), ready: false, alive: true, exited: false, pages: new Set() };
+    slot.worker.on('message', (m: WorkerMessage) => {
+      if ('ready' in m) slot.ready = true;
+      else if ('unavailable' in m) lose(slot);
       else {
-        inflight[i]!--;
+        slot.pages.delete(m.page);
         done.set(m.page, 'error' in m ? new LifelineError(m.error.code, m.error.message) : fromMessage(m));
+        if (opts.served && !('error' in m)) opts.served.workers++;
       }
       pump();
       signal();
     });
-    worker.on('error', (err) => {
-      failure ??= new LifelineError(CaptureErrorCode.UNREADABLE, msg.workerFailed(firstLine(err)));
-      signal();
+    slot.worker.on('error', () => lose(slot));
+    slot.worker.on('exit', () => {
+      slot.exited = true;
+      lose(slot);
     });
-    worker.on('exit', (code) => {
-      if (finished) return;
-      failure ??= new LifelineError(CaptureErrorCode.UNREADABLE, msg.workerFailed(`it exited with code ${code}`));
-      signal();
-    });
-    pool.push(worker);
-    inflight.push(0);
-    ready.push(false);
+    slots.push(slot);
   }
   try {
     for (let want = 0; want < n; ) {
       // Let the workers' messages in: the consumer's loop runs on microtasks only.
       await new Promise<void>((resolve) => setImmediate(resolve));
       let got = done.get(want);
-      if (got === undefined && next === want) {
-        // Nobody reads this page yet (workers still starting, or all busy): read it here.
-        next++;
+      const nobodyHasIt = orphans.has(want) || (next === want && (mainHelps || !slots.some((s) => s.alive)));
+      if (got === undefined && nobodyHasIt) {
+        // Workers still starting, all busy, or gone: read this page here.
+        if (next === want) next++;
+        orphans.delete(want);
         got = sortedPage(local.read(want));
+        if (opts.served) opts.served.main++;
       }
       if (got === undefined) {
-        if (failure) throw failure;
         await new Promise<void>((resolve) => {
           wake = resolve;
         });
@@ -141,7 +171,25 @@ async function* fromWorkers(local: PageSource, spec: PageSpec, n: number, count:
       if (got.length > 0) yield got;
     }
   } finally {
-    finished = true;
-    await Promise.all(pool.map((w) => w.terminate()));
+    await Promise.all(slots.map(closeWorker));
   }
+}
+
+/** Asks a worker to close its file and leave; terminates it if it does not. */
+async function closeWorker(slot: Slot): Promise<void> {
+  const w = slot.worker;
+  slot.alive = false;
+  if (slot.exited) return;
+  const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+  try {
+    w.postMessage(CLOSE);
+  } catch {
+    // already gone
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), CLOSE_GRACE_MS);
+  });
+  if ((await Promise.race([exited, late])) === 'late') await w.terminate();
+  clearTimeout(timer);
 }

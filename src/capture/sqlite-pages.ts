@@ -12,7 +12,7 @@ import { captureErrors, firstLine } from './capture-errors.js';
 import { allocBatch, NUMERIC_COLUMNS, type EventBatch } from './event-batch.js';
 import type { PageSource } from './page-source.js';
 
-/** Rowids per page (the writer's rowids are dense: one page holds up to this many events). */
+/** Rowids per page (the recorder's rowids are dense: a page holds up to this many events). */
 export const SQLITE_PAGE_ROWS = 32768;
 
 /**
@@ -26,43 +26,63 @@ const PAGE_SQL = `SELECT count(*), count(name),
 
 type PageRow = [number, number, ...Array<string | null>];
 
+/** Page boundaries: page p holds the rowids in [starts[p], starts[p + 1]), the last page up to `last`. */
+export interface SqliteLayout {
+  starts: number[];
+  last: number;
+}
+
+/**
+ * Cuts the rowids into pages, once (the workers get the same boundaries).
+ * The recorder's rowids are dense: pages are ranges of `pageRows` rowids.
+ * Rowids far sparser than that (rows inserted by hand) are cut by rank
+ * instead, in one pass, so that no page holds more than `pageRows` rows.
+ */
+export function sqlitePageLayout(db: Database.Database, pageRows = SQLITE_PAGE_ROWS): SqliteLayout {
+  // Two queries: SQLite answers min() or max() alone from the b-tree's ends, both at once with a scan.
+  const min = db.prepare('SELECT min(rowid) FROM events').pluck().get() as number | null;
+  const max = db.prepare('SELECT max(rowid) FROM events').pluck().get() as number | null;
+  if (min === null || max === null) return { starts: [], last: 0 };
+  const span = max - min + 1;
+  if (span <= pageRows * 1024) {
+    const starts: number[] = [];
+    for (let r = min; r <= max; r += pageRows) starts.push(r);
+    return { starts, last: max };
+  }
+  const starts = db
+    .prepare('SELECT rowid FROM (SELECT rowid, row_number() OVER (ORDER BY rowid) - 1 AS k FROM events) WHERE k % ? = 0')
+    .pluck()
+    .all(pageRows) as number[];
+  return { starts, last: max };
+}
+
 export class SqlitePages implements PageSource {
   readonly pages: number;
-  /** First rowid, and rowids per page. */
-  private readonly base: number;
-  private readonly width: number;
   private readonly stmt: Database.Statement;
   private scratch = new Float64Array(0);
 
   constructor(
     private readonly path: string,
     db: Database.Database,
-    readonly pageRows = SQLITE_PAGE_ROWS,
+    private readonly layout: SqliteLayout,
   ) {
-    const [min, max] = db.prepare('SELECT min(rowid), max(rowid) FROM events').raw(true).get() as [number | null, number | null];
-    this.base = min ?? 1;
-    const span = max === null || min === null ? 0 : max - min + 1;
-    let width = pageRows;
-    if (span > pageRows * 1024) {
-      // Rowids far sparser than the recorder writes them (rows inserted by hand): widen the
-      // pages so that there are about as many as the rows need.
-      const rows = db.prepare('SELECT count(*) FROM events').pluck().get() as number;
-      width = Math.max(pageRows, Math.ceil(span / Math.max(1, Math.ceil(rows / pageRows))));
-    }
-    this.width = width;
-    this.pages = Math.ceil(span / width);
+    this.pages = layout.starts.length;
     this.stmt = db.prepare(PAGE_SQL).raw(true);
   }
 
   read(page: number): EventBatch {
-    const first = this.base + page * this.width;
+    const { starts, last } = this.layout;
+    const first = starts[page]!;
+    const end = page + 1 < starts.length ? starts[page + 1]! - 1 : last;
     let row: PageRow;
+    let names: Array<string | null> = [];
     try {
-      row = this.stmt.get(first, first + this.width - 1) as PageRow;
+      row = this.stmt.get(first, end) as PageRow;
+      if (row[1] > 0) names = JSON.parse(String(row[2 + NUMERIC_COLUMNS.length] ?? '[]')) as Array<string | null>;
     } catch (err) {
       throw captureErrors.damaged(this.path, msg.damageSqlite(firstLine(err)));
     }
-    const [n, named, ...lists] = row;
+    const [n, , ...lists] = row;
     const out = allocBatch(n);
     out.length = n;
     if (this.scratch.length < n) this.scratch = new Float64Array(n);
@@ -71,12 +91,9 @@ export class SqlitePages implements PageSource {
       if (parseIntegers(lists[j] ?? '', target) !== n) throw captureErrors.damaged(this.path, msg.damageSqlite(`column ${col} has NULLs or non-integers`));
       if (col !== 'ts') out[col].set(this.scratch.subarray(0, n));
     });
-    if (named > 0) {
-      const names = JSON.parse(lists[NUMERIC_COLUMNS.length] ?? '[]') as Array<string | null>;
-      for (let i = 0; i < names.length; i++) {
-        const name = names[i];
-        if (typeof name === 'string') out.names.set(i, name);
-      }
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      if (typeof name === 'string') out.names.set(i, name);
     }
     return out;
   }

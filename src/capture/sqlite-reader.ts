@@ -17,7 +17,7 @@ import type { CaptureMeta } from './meta.js';
 import { metaFromRows } from './meta-codec.js';
 import { readPages } from './parallel-pages.js';
 import { reorderBatches } from './reorder.js';
-import { SqlitePages } from './sqlite-pages.js';
+import { sqlitePageLayout, SqlitePages, type SqliteLayout } from './sqlite-pages.js';
 import type { Capture, ReadOptions } from './types.js';
 
 const HEADER_SIZE = 100;
@@ -152,12 +152,14 @@ class SqliteCapture implements Capture {
   /** Events in file (rowid) order, a page at a time (each sorted). */
   async *fileOrder(workers: number): AsyncGenerator<EventBatch> {
     let local: SqlitePages;
+    let layout: SqliteLayout;
     try {
-      local = new SqlitePages(this.path, this.db);
+      layout = sqlitePageLayout(this.db);
+      local = new SqlitePages(this.path, this.db, layout);
     } catch (err) {
       throw asCaptureError(this.path, err);
     }
-    yield* readPages(local, { format: 'sqlite', path: this.readPath, shownAs: this.path, pageRows: local.pageRows }, workers);
+    yield* readPages(local, { format: 'sqlite', path: this.readPath, shownAs: this.path, ...layout }, workers);
   }
 
   close(): void {

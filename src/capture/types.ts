@@ -15,8 +15,8 @@ export interface CaptureWriter {
 export interface ReadOptions {
   /**
    * Worker threads that read (and sort) pages while the caller consumes the
-   * ones already read; 0 reads in the calling thread. Default: by format and
-   * the CPUs available (readers.ts).
+   * ones already read; 0 reads in the calling thread. Default: each format's
+   * reader decides (SQLite: two; Arrow: none, decoding it is light).
    */
   workers?: number;
 }
