@@ -127,9 +127,15 @@ export function openSqliteCapture(path: string): Capture {
   }
 }
 
-/** Reading SQLite is the heavy part of a replay: a worker per CPU (up to two) reads pages. */
-function defaultWorkers(): number {
-  return Math.min(2, availableParallelism());
+/**
+ * Reading SQLite is the heavy part of a replay: a worker per CPU (up to two)
+ * reads pages, once there are enough of them to pay for starting the
+ * workers (measured: 4 pages read slower with workers than without).
+ */
+const WORKERS_FROM_PAGES = 8;
+
+function defaultWorkers(pages: number): number {
+  return pages >= WORKERS_FROM_PAGES ? Math.min(2, availableParallelism()) : 0;
 }
 
 class SqliteCapture implements Capture {
@@ -146,11 +152,11 @@ class SqliteCapture implements Capture {
   ) {}
 
   batches(opts: ReadOptions = {}): AsyncIterable<EventBatch> {
-    return reorderBatches(this.fileOrder(opts.workers ?? defaultWorkers()));
+    return reorderBatches(this.fileOrder(opts.workers));
   }
 
   /** Events in file (rowid) order, a page at a time (each sorted). */
-  async *fileOrder(workers: number): AsyncGenerator<EventBatch> {
+  async *fileOrder(workers: number | undefined): AsyncGenerator<EventBatch> {
     let local: SqlitePages;
     let layout: SqliteLayout;
     try {
@@ -159,7 +165,8 @@ class SqliteCapture implements Capture {
     } catch (err) {
       throw asCaptureError(this.path, err);
     }
-    yield* readPages(local, { format: 'sqlite', path: this.readPath, shownAs: this.path, ...layout }, workers);
+    const spec = { format: 'sqlite', path: this.readPath, shownAs: this.path, ...layout } as const;
+    yield* readPages(local, spec, workers ?? defaultWorkers(local.pages));
   }
 
   close(): void {
