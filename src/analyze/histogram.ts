@@ -249,13 +249,7 @@ export class DistSet {
 
   private growExact(h: number, base: number, n: number): number {
     const cap = n === 0 ? FIRST_EXACT : n * 2;
-    if (this.exactUsed + cap > this.exact.length) {
-      let size = this.exact.length * 2;
-      while (size < this.exactUsed + cap) size *= 2;
-      const grown = new Float64Array(size);
-      grown.set(this.exact.subarray(0, this.exactUsed));
-      this.exact = grown;
-    }
+    this.exact = withRoom(this.exact, this.exactUsed, cap, (k) => new Float64Array(k));
     const next = this.exactUsed;
     this.exactUsed += cap;
     if (base >= 0) this.exact.copyWithin(next, base, base + n);
@@ -286,13 +280,7 @@ export class DistSet {
     const lo = oldN === 0 ? oct - OCT_SLACK : Math.min(oldLo, oct - OCT_SLACK);
     const hi = oldN === 0 ? oct + OCT_SLACK + 1 : Math.max(oldLo + oldN, oct + OCT_SLACK + 1);
     const size = (hi - lo) * SUB;
-    if (this.bucketsUsed + size > this.buckets.length) {
-      let cap = this.buckets.length * 2;
-      while (cap < this.bucketsUsed + size) cap *= 2;
-      const grown = new Uint32Array(cap);
-      grown.set(this.buckets.subarray(0, this.bucketsUsed));
-      this.buckets = grown;
-    }
+    this.buckets = withRoom(this.buckets, this.bucketsUsed, size, (k) => new Uint32Array(k));
     const base = this.bucketsUsed;
     this.bucketsUsed += size;
     if (oldN > 0) this.buckets.copyWithin(base + (oldLo - lo) * SUB, oldBase, oldBase + oldN * SUB);
@@ -435,6 +423,16 @@ function walkBuckets(counts: Uint32Array, base: number, len: number, first: numb
   if (seen >= r50 && i > 0 && zeros < r50) out.p50 = Math.min(out.max, bucketValue(first + i - 1));
   for (; i < len && seen < r95; i++) seen += counts[base + i]!;
   if (seen >= r95 && i > 0) out.p95 = Math.min(out.max, bucketValue(first + i - 1));
+}
+
+/** `arena` (of which `used` elements hold data), or a copy doubled until `more` elements fit after them. */
+function withRoom<T extends Float64Array | Uint32Array>(arena: T, used: number, more: number, make: (n: number) => T): T {
+  if (used + more <= arena.length) return arena;
+  let size = arena.length * 2;
+  while (size < used + more) size *= 2;
+  const grown = make(size);
+  grown.set(arena.subarray(0, used));
+  return grown;
 }
 
 /** Nearest rank (1-based) of percentile p among n values. */

@@ -74,7 +74,7 @@ class ArrowCapture implements Capture {
     return reorderBatches(this.fileOrder(opts.workers ?? DEFAULT_WORKERS));
   }
 
-  /** Events in file order, one record batch at a time (each sorted), up to the last whole batch. */
+  /** Events in file order, one record batch at a time, up to the last whole batch (pages come sorted). */
   async *fileOrder(workers: number): AsyncGenerator<EventBatch> {
     const read = this.source.read;
     if ('pages' in read) {

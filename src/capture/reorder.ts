@@ -113,23 +113,22 @@ export class ReorderWindow {
 
 /** First index i in [0, n) with ts[i] > limit (ts non-decreasing), else n. */
 function firstAfter(ts: Float64Array, n: number, limit: number): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ts[mid]! <= limit) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstWhere(ts, n, limit, true);
 }
 
 /** First index i in [0, n) with ts[i] ≥ limit (ts non-decreasing), else n. */
 function firstAtOrAfter(ts: Float64Array, n: number, limit: number): number {
+  return firstWhere(ts, n, limit, false);
+}
+
+/** Binary search: the first ts beyond `limit` (`past`: strictly), else n. */
+function firstWhere(ts: Float64Array, n: number, limit: number, past: boolean): number {
   let lo = 0;
   let hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (ts[mid]! < limit) lo = mid + 1;
+    const before = past ? ts[mid]! <= limit : ts[mid]! < limit;
+    if (before) lo = mid + 1;
     else hi = mid;
   }
   return lo;
