@@ -8,8 +8,20 @@ import { registerAnalyze } from './analyze.js';
 import { registerChain } from './chain.js';
 import { registerReport } from './report.js';
 
+/**
+ * A reader that stops early (`lifeline analyze … | head`) closes the pipe: like the
+ * classic Unix tools, stop quietly instead of dying on EPIPE with a stack trace.
+ */
+function quietOnClosedPipe(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedPipe();
   let code = 0;
   const exit = (c: number) => {
     code = c;
