@@ -100,4 +100,24 @@ if (loops.length >= 2) {
     console.log(`  ${pad(name, 27)} ${(b.events / a.events).toFixed(1)}x events -> ${(b.rssMb / a.rssMb).toFixed(2)}x RSS`);
   }
 }
+// The issue's targets, on the largest run: Arrow >= 4x and SQLite >= 1x perf sched latency's
+// events/s; peak memory under 2x for 10x the events.
+const last = Math.max(...loops);
+const at = (name) => rows.find((r) => r.loops === last && r.name === name);
+const latency = at('perf sched latency');
+const verdict = (ok) => (ok ? 'met' : 'NOT met');
+console.log(`\ntargets (messaging -l ${last}):`);
+for (const [format, want] of [['arrow', 4], ['sqlite', 1]]) {
+  const r = at(`lifeline analyze (${format})`);
+  const x = r.rate / latency.rate;
+  console.log(`  ${pad(format, 7)} events/s >= ${want}x perf sched latency: ${x.toFixed(2)}x (${verdict(x >= want)})`);
+}
+if (loops.length >= 2) {
+  for (const format of ['arrow', 'sqlite']) {
+    const rs = rows.filter((r) => r.name === `lifeline analyze (${format})`);
+    const growth = rs[rs.length - 1].rssMb / rs[0].rssMb;
+    const events = rs[rs.length - 1].events / rs[0].events;
+    console.log(`  ${pad(format, 7)} peak RSS < 2x for ~10x the events: ${growth.toFixed(2)}x for ${events.toFixed(1)}x (${verdict(growth < 2)})`);
+  }
+}
 rmSync(tmp, { recursive: true, force: true });
