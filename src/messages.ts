@@ -18,6 +18,7 @@ export const msg = {
   damageArrowHeader: () => 'the Arrow schema message is cut short',
   damageArrowMessage: (detail: string) => `the Arrow data cannot be decoded (${detail})`,
   damageMeta: () => 'its lifeline meta is not valid JSON',
+  cannotWriteOutput: (why: string) => `cannot write the output: ${why}`,
   captureIncomplete: () => 'incomplete: the recorder did not finish; events up to its last whole batch are kept',
   wholeMachine: () => 'whole machine',
   // record

@@ -125,27 +125,42 @@ async function* fromWorkers(
     pump();
     signal();
   };
-  for (let i = 0; i < count; i++) {
-    const slot: Slot = { worker: new Worker(workerUrl(), { workerData: spec }), ready: false, alive: true, exited: false, pages: new Set() };
-    slot.worker.on('message', (m: WorkerMessage) => {
+  const start = (): Slot | null => {
+    let worker: Worker;
+    try {
+      worker = new Worker(workerUrl(), { workerData: spec });
+    } catch {
+      return null; // no thread to be had (a process limit): the calling thread reads its share
+    }
+    const slot: Slot = { worker, ready: false, alive: true, exited: false, pages: new Set() };
+    worker.on('message', (m: WorkerMessage) => {
       if ('ready' in m) slot.ready = true;
       else if ('unavailable' in m) lose(slot);
       else {
-        slot.pages.delete(m.page);
+        // A result for a page this worker no longer holds (handed back when it failed) is stale.
+        if (!slot.pages.delete(m.page)) return;
         done.set(m.page, 'error' in m ? new LifelineError(m.error.code, m.error.message) : fromMessage(m));
         if (opts.served && !('error' in m)) opts.served.workers++;
       }
       pump();
       signal();
     });
-    slot.worker.on('error', () => lose(slot));
-    slot.worker.on('exit', () => {
+    worker.on('error', () => lose(slot));
+    worker.on('messageerror', () => {
+      lose(slot);
+      void worker.terminate();
+    });
+    worker.on('exit', () => {
       slot.exited = true;
       lose(slot);
     });
-    slots.push(slot);
-  }
+    return slot;
+  };
   try {
+    for (let i = 0; i < count; i++) {
+      const slot = start();
+      if (slot !== null) slots.push(slot);
+    }
     for (let want = 0; want < n; ) {
       // Let the workers' messages in: the consumer's loop runs on microtasks only.
       await new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,6 +1,7 @@
 /** The `lifeline` command line: commander wiring only, each command a thin shell over src/api.ts. */
 import { Command, CommanderError } from 'commander';
 import { LifelineError } from '../errors.js';
+import { msg } from '../messages.js';
 import { VERSION } from '../version.js';
 import { registerRecord } from './record.js';
 import { registerInfo } from './info.js';
@@ -14,8 +15,8 @@ import { registerReport } from './report.js';
  */
 function quietOnClosedPipe(): void {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(0);
-    throw err;
+    if (err.code !== 'EPIPE') process.stderr.write(`lifeline: ${msg.cannotWriteOutput(err.message)}\n`);
+    process.exit(err.code === 'EPIPE' ? 0 : 1);
   });
 }
 
