@@ -5,6 +5,7 @@ import { processEdges, threadEdges } from './graph.js';
 import type { Metric } from './metric.js';
 import type { Sleeps } from './sleeps.js';
 import type { Slices } from './slices.js';
+import { byCodeUnit } from './text.js';
 import type { Names } from './sources.js';
 import type { ThreadTable } from './thread-table.js';
 import type { AnalysisResult, ProcessMetrics, ThreadMetrics } from './types.js';
@@ -111,7 +112,7 @@ function processMetrics(r: ResultInput, tgid: number, ths: readonly number[]): P
   return out;
 }
 
-/** Most run time first; ties by tgid, then comm by code unit (localeCompare's first call costs ~20 ms of ICU set-up). */
+/** Most run time first; ties by tgid, then comm. */
 function byRun(a: { runNs: number; comm: string; tgid: number }, b: { runNs: number; comm: string; tgid: number }): number {
-  return b.runNs - a.runNs || a.tgid - b.tgid || (a.comm < b.comm ? -1 : a.comm > b.comm ? 1 : 0);
+  return b.runNs - a.runNs || a.tgid - b.tgid || byCodeUnit(a.comm, b.comm);
 }

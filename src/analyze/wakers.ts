@@ -7,6 +7,7 @@
 import { Columns } from './columns.js';
 import type { Metric, WakeFact } from './metric.js';
 import type { Names } from './sources.js';
+import { byCodeUnit } from './text.js';
 import type { ThreadTable } from './thread-table.js';
 import type { ProcessMetrics, ThreadMetrics, WakeSource, WakerCount } from './types.js';
 
@@ -205,14 +206,9 @@ export function sourceId(s: WakeSource): string {
   return `${s.kind}:${s.name ?? ''}`;
 }
 
-/** Most wakeups first; ties in the order of their identity strings (by code unit: cheap and stable). */
+/** Most wakeups first; ties in the order of their identity strings. */
 function sortWakers(list: WakerCount[]): WakerCount[] {
   if (list.length < 2) return list;
   const ids = new Map(list.map((w) => [w, sourceId(w.source)]));
-  return list.sort((x, y) => {
-    if (x.count !== y.count) return y.count - x.count;
-    const a = ids.get(x)!;
-    const b = ids.get(y)!;
-    return a < b ? -1 : a > b ? 1 : 0;
-  });
+  return list.sort((x, y) => y.count - x.count || byCodeUnit(ids.get(x)!, ids.get(y)!));
 }

@@ -9,8 +9,6 @@ import { blankMeta, FORMAT_VERSION, type CaptureMeta } from './meta.js';
 /** The meta key and value that mark a lifeline capture. */
 export const FORMAT_MARK = { key: 'format', value: 'lifeline' } as const;
 
-/** Defaults for fields an older writer may not have stored. */
-const defaults = blankMeta;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -20,7 +18,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 export function metaFromFields(path: string, fields: Record<string, unknown>): CaptureMeta {
   const version = fields.formatVersion;
   if (typeof version === 'number' && version > FORMAT_VERSION) throw captureErrors.newerFormat(path, version);
-  const meta = defaults() as unknown as Record<string, unknown>;
+  // Defaults for fields an older writer may not have stored.
+  const meta = blankMeta() as unknown as Record<string, unknown>;
   for (const key of Object.keys(meta)) {
     if (key in fields && fields[key] !== undefined) meta[key] = fields[key];
   }

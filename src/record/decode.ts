@@ -20,11 +20,9 @@ export class RecordDecoder {
   private readonly symIds = new Map<bigint, number>();
   readonly counts = new Float64Array(16);
 
-  /** The id of a kernel address, announcing it with a SYM row at row n when new. */
-  private symbol(out: EventBatch, n: number, ts: number, cpu: number, addr: bigint, name: string | null): number {
-    let id = this.symIds.get(addr);
-    if (id !== undefined) return id;
-    id = this.symIds.size + 1;
+  /** A new id for a kernel address, announced by a SYM row written at row n. */
+  private newSymbol(out: EventBatch, n: number, ts: number, cpu: number, addr: bigint, name: string | null): number {
+    const id = this.symIds.size + 1;
     this.symIds.set(addr, id);
     out.ts[n] = ts;
     out.cpu[n] = cpu;
@@ -38,7 +36,7 @@ export class RecordDecoder {
     // An address the kernel could not name (its SYM record lost) keeps its hex form.
     out.names.set(n, name || `0x${addr.toString(16)}`);
     this.counts[Kind.SYM]!++;
-    return -id;
+    return id;
   }
 
   /** Decode every whole record of buf. */
@@ -59,14 +57,16 @@ export class RecordDecoder {
       let c = view.getInt32(pos + OFFSETS.c, true);
       if (addrLo !== 0 || addrHi !== 0) {
         const addr = (BigInt(addrHi) << 32n) | BigInt(addrLo);
-        const name = kind === Kind.SYM ? cString(buf, pos + OFFSETS.name, NAME_LEN) : null;
-        const id = this.symbol(out, n, ts, cpu, addr, name);
-        if (id < 0) n++; // a SYM row was written
+        let id = this.symIds.get(addr);
+        if (id === undefined) {
+          const name = kind === Kind.SYM ? cString(buf, pos + OFFSETS.name, NAME_LEN) : null;
+          id = this.newSymbol(out, n++, ts, cpu, addr, name);
+        }
         if (kind === Kind.SYM) {
           pos += size;
           continue;
         }
-        c = Math.abs(id);
+        c = id;
       }
       out.ts[n] = ts;
       out.cpu[n] = cpu;
