@@ -74,6 +74,6 @@ export async function chain(
     .filter((tid) => analysis.detail?.wakeups.some((w) => w.tid === tid))
     .map((tid) => formatChain(analysis.detail, tid, { depth: opts.depth, limit: opts.limit }));
   if (parts.length === 0)
-    throw new LifelineError('LL_NO_THREAD', msg.noSuchThread('tid' in target ? `thread ${target.tid}` : `process ${target.pid}`));
+    throw new LifelineError('OPTION_NO_MATCH', msg.noSuchThread('tid' in target ? `thread ${target.tid}` : `process ${target.pid}`));
   return parts.join('\n');
 }

@@ -1,10 +1,67 @@
 /**
  * Errors a user can act on. The CLI prints `lifeline: <message>` on one line
  * and exits non-zero; anything else is a bug and gets a stack trace.
+ *
+ * Every code is SCREAMING_SNAKE and names the stage that found the problem:
+ * CAPTURE_* reading a capture, RECORD_* recording (the native addon included),
+ * OPTION_* an option the caller gave (checked at the API boundary, before any
+ * capture is read), OUTPUT_* writing a file or the terminal. The sentences
+ * themselves live in src/messages.ts.
  */
+export const ERROR_CODES = [
+  // reading a capture
+  'CAPTURE_NOT_FOUND',
+  'CAPTURE_UNREADABLE',
+  'CAPTURE_FOREIGN',
+  'CAPTURE_DAMAGED',
+  'CAPTURE_NEWER_FORMAT',
+  // recording (the addon's codes are these too)
+  'RECORD_NO_ADDON',
+  'RECORD_NO_COMMAND',
+  'RECORD_NO_BTF',
+  'RECORD_NO_TRACEPOINT',
+  'RECORD_NO_PERMISSION',
+  'RECORD_OPEN_FAILED',
+  'RECORD_LOAD_FAILED',
+  'RECORD_ATTACH_FAILED',
+  'RECORD_RINGBUF_FAILED',
+  'RECORD_READ_FAILED',
+  'RECORD_BAD_OPTION',
+  'RECORD_CLOSED',
+  'RECORD_BUSY',
+  // options the caller gave
+  'OPTION_BAD_FORMAT',
+  'OPTION_BAD_NUMBER',
+  'OPTION_BAD_ID',
+  'OPTION_BAD_WINDOW',
+  'OPTION_BAD_REGEX',
+  'OPTION_BAD_SORT',
+  'OPTION_BAD_GROUP',
+  'OPTION_BAD_RENDERER',
+  'OPTION_MISSING_TARGET',
+  'OPTION_NO_MATCH',
+  'OPTION_NEEDS_DETAIL',
+  // writing files and the terminal
+  'OUTPUT_DIR_MISSING',
+  'OUTPUT_EXISTS',
+  'OUTPUT_IS_DIRECTORY',
+  'OUTPUT_WRITE_FAILED',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+const KNOWN: ReadonlySet<string> = new Set(ERROR_CODES);
+
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && KNOWN.has(code);
+}
+
 export class LifelineError extends Error {
+  /** More lines for LIFELINE_DEBUG=1 (e.g. the BPF verifier log); never shown otherwise. */
+  detail?: string;
+
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly exitCode = 1,
   ) {

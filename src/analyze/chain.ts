@@ -16,7 +16,7 @@ export const DEFAULT_CHAIN_DEPTH = 8;
 export function chainFor(detail: AnalysisDetail, wakeupId: number, depth = DEFAULT_CHAIN_DEPTH): WakeupRecord[] {
   checkDepth(depth);
   const first = detail.wakeups[wakeupId];
-  if (first === undefined || !Number.isInteger(wakeupId)) throw new LifelineError('no-wakeup', msg.noWakeupId(wakeupId));
+  if (first === undefined || !Number.isInteger(wakeupId)) throw new LifelineError('OPTION_NO_MATCH', msg.noWakeupId(wakeupId));
   const chain = [first];
   let w = first;
   while (chain.length <= depth && w.source.kind === 'task' && w.wakerWakeup !== null) {
@@ -36,11 +36,11 @@ export interface ChainTextOptions {
 
 /** One line per wakeup of `tid`, each followed by its chain, indented, back in time. */
 export function formatChain(detail: AnalysisDetail | undefined, tid: number, opts: ChainTextOptions = {}): string {
-  if (detail === undefined) throw new LifelineError('no-detail', msg.chainNoDetail());
+  if (detail === undefined) throw new LifelineError('OPTION_NEEDS_DETAIL', msg.chainNoDetail());
   const depth = opts.depth ?? DEFAULT_CHAIN_DEPTH;
   checkDepth(depth);
   const own = detail.wakeups.filter((w) => w.tid === tid);
-  if (own.length === 0) throw new LifelineError('no-wakeups', msg.chainNoWakeups(tid));
+  if (own.length === 0) throw new LifelineError('OPTION_NO_MATCH', msg.chainNoWakeups(tid));
   const shown = opts.limit !== undefined ? own.slice(0, opts.limit) : own;
   const lines: string[] = [];
   for (const w of shown) {
@@ -89,5 +89,5 @@ function indent(level: number): string {
 }
 
 function checkDepth(depth: number): void {
-  if (!Number.isInteger(depth) || depth < 0) throw new LifelineError('bad-depth', msg.badDepth(depth));
+  if (!Number.isInteger(depth) || depth < 0) throw new LifelineError('OPTION_BAD_NUMBER', msg.badDepth(depth));
 }

@@ -33,12 +33,12 @@ export function checkOptions(opts: AnalyzeOptions): void {
     ['--tid', opts.tid],
   ] as const) {
     for (const v of list ?? []) {
-      if (!Number.isInteger(v) || v <= 0) throw new LifelineError('bad-filter', msg.badIdFilter(what, v));
+      if (!Number.isInteger(v) || v <= 0) throw new LifelineError('OPTION_BAD_ID', msg.badIdFilter(what, v));
     }
   }
   const { fromNs, toNs } = opts;
-  if (fromNs !== undefined && (!Number.isFinite(fromNs) || fromNs < 0)) throw new LifelineError('bad-window', msg.badWindow(fromNs, toNs));
+  if (fromNs !== undefined && (!Number.isFinite(fromNs) || fromNs < 0)) throw new LifelineError('OPTION_BAD_WINDOW', msg.badWindow(fromNs, toNs));
   if (toNs !== undefined && (!Number.isFinite(toNs) || toNs < 0 || (fromNs !== undefined && toNs < fromNs))) {
-    throw new LifelineError('bad-window', msg.badWindow(fromNs, toNs));
+    throw new LifelineError('OPTION_BAD_WINDOW', msg.badWindow(fromNs, toNs));
   }
 }

@@ -26,12 +26,12 @@ export interface TableOptions {
 
 export function parseSortKey(key: string): SortKey {
   const k = SORT_KEYS.find((s) => s === key);
-  if (k === undefined) throw new LifelineError('bad-sort', msg.badSortKey(key, SORT_KEYS));
+  if (k === undefined) throw new LifelineError('OPTION_BAD_SORT', msg.badSortKey(key, SORT_KEYS));
   return k;
 }
 
 function parseGroupBy(by: string): GroupBy {
-  if (by !== 'thread' && by !== 'process') throw new LifelineError('bad-group', msg.badGroupBy(by));
+  if (by !== 'thread' && by !== 'process') throw new LifelineError('OPTION_BAD_GROUP', msg.badGroupBy(by));
   return by;
 }
 
@@ -91,7 +91,7 @@ export function formatTable(analysis: Analysis, opts: TableOptions = {}): string
   const by = parseGroupBy(opts.by ?? 'thread');
   const sort = parseSortKey(opts.sort ?? 'run');
   if (opts.top !== undefined && (!Number.isInteger(opts.top) || opts.top <= 0)) {
-    throw new LifelineError('bad-top', msg.badTop(opts.top));
+    throw new LifelineError('OPTION_BAD_NUMBER', msg.badTop(opts.top));
   }
   const { result } = analysis;
   const rows: Row[] = [...(by === 'thread' ? result.threads : result.processes)];

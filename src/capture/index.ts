@@ -4,7 +4,6 @@ export { createWriter, isCaptureFormat, CAPTURE_FORMATS, type CreateWriterOption
 export { summarizeCapture, formatInfo, infoObject, type CaptureSummary, type WakeupContextCounts } from './summary.js';
 export { detectFormat, type DetectedFormat } from './detect-format.js';
 export { ReorderWindow, reorderBatches, REORDER_WINDOW_NS } from './reorder.js';
-export { CaptureErrorCode } from './capture-errors.js';
 export * from './event-batch.js';
 export * from './meta.js';
 export type { Capture, CaptureWriter } from './types.js';

@@ -7,7 +7,7 @@
  * pages is in flight, so memory stays flat however long the capture.
  */
 import { Worker } from 'node:worker_threads';
-import { LifelineError } from '../errors.js';
+import { isErrorCode, LifelineError } from '../errors.js';
 import { isSortedByTs, sortRowsInPlace } from './batch-rows.js';
 import { NUMERIC_COLUMNS, type EventBatch } from './event-batch.js';
 import type { PageSource, PageSpec } from './page-source.js';
@@ -139,7 +139,7 @@ async function* fromWorkers(
       else {
         // A result for a page this worker no longer holds (handed back when it failed) is stale.
         if (!slot.pages.delete(m.page)) return;
-        done.set(m.page, 'error' in m ? new LifelineError(m.error.code, m.error.message) : fromMessage(m));
+        done.set(m.page, 'error' in m ? new LifelineError(isErrorCode(m.error.code) ? m.error.code : 'CAPTURE_DAMAGED', m.error.message) : fromMessage(m));
         if (opts.served && !('error' in m)) opts.served.workers++;
       }
       pump();

@@ -19,7 +19,7 @@ export function registerChain(program: Command, _exit: (code: number) => void): 
       const { chain } = await import('../api.js');
       const tid = positiveInt('--tid', o.tid as string | undefined);
       const pid = positiveInt('--pid', o.pid as string | undefined);
-      if (tid === undefined && pid === undefined) throw new LifelineError('LL_BAD_OPTION', msg.chainNeedsTarget());
+      if (tid === undefined && pid === undefined) throw new LifelineError('OPTION_MISSING_TARGET', msg.chainNeedsTarget());
       const { comm, fromNs, toNs } = parseFilters({ comm: o.comm, from: o.from, to: o.to });
       const out = await chain(file, {
         comm,

@@ -16,14 +16,14 @@ export function addFilterOptions(cmd: Command): Command {
 function ids(flag: string, s: string | undefined): number[] | undefined {
   if (s === undefined) return undefined;
   const out = s.split(',').map((x) => Number(x.trim()));
-  if (out.some((n) => !Number.isInteger(n) || n < 0)) throw new LifelineError('LL_BAD_OPTION', msg.badIdList(flag, s));
+  if (out.some((n) => !Number.isInteger(n) || n < 0)) throw new LifelineError('OPTION_BAD_ID', msg.badIdList(flag, s));
   return out;
 }
 
 function seconds(flag: string, s: string | undefined): number | undefined {
   if (s === undefined) return undefined;
   const n = Number(s);
-  if (!Number.isFinite(n) || n < 0 || s.trim() === '') throw new LifelineError('LL_BAD_OPTION', msg.badSeconds(flag, s));
+  if (!Number.isFinite(n) || n < 0 || s.trim() === '') throw new LifelineError('OPTION_BAD_WINDOW', msg.badSeconds(flag, s));
   return Math.round(n * 1e9);
 }
 
@@ -33,7 +33,7 @@ export function parseFilters(o: Record<string, unknown>): AnalyzeOptions {
     try {
       comm = new RegExp(o.comm);
     } catch {
-      throw new LifelineError('LL_BAD_OPTION', msg.badRegex(o.comm));
+      throw new LifelineError('OPTION_BAD_REGEX', msg.badRegex(o.comm));
     }
   }
   return {
@@ -48,6 +48,6 @@ export function parseFilters(o: Record<string, unknown>): AnalyzeOptions {
 export function positiveInt(flag: string, s: string | undefined): number | undefined {
   if (s === undefined) return undefined;
   const n = Number(s);
-  if (!Number.isInteger(n) || n <= 0) throw new LifelineError('LL_BAD_OPTION', msg.badPositiveInt(flag, s));
+  if (!Number.isInteger(n) || n <= 0) throw new LifelineError('OPTION_BAD_NUMBER', msg.badPositiveInt(flag, s));
   return n;
 }

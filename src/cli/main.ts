@@ -43,8 +43,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof LifelineError) {
       process.stderr.write(`lifeline: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
-      if (process.env.LIFELINE_DEBUG && (e as LifelineError & { detail?: string }).detail)
-        process.stderr.write(`${(e as LifelineError & { detail?: string }).detail}\n`);
+      if (process.env.LIFELINE_DEBUG && e.detail) process.stderr.write(`${e.detail}\n`);
       return e.exitCode;
     }
     throw e;

@@ -17,7 +17,7 @@ export function registerRecord(program: Command, exit: (code: number) => void): 
     .argument('[command...]', 'command to run and record (after --)')
     .action(async (command: string[], o: Record<string, string | boolean | undefined>) => {
       const duration = o.duration === undefined ? undefined : Number(o.duration);
-      if (duration !== undefined && !(duration > 0)) throw new LifelineError('LL_BAD_OPTION', msg.badDuration(String(o.duration)));
+      if (duration !== undefined && !(duration > 0)) throw new LifelineError('OPTION_BAD_NUMBER', msg.badDuration(String(o.duration)));
       const tty = process.stderr.isTTY;
       const ac = new AbortController();
       const onSignal = () => ac.abort();

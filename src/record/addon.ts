@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { LifelineError } from '../errors.js';
+import { isErrorCode, LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
 
 export interface SessionOptions {
@@ -46,12 +46,12 @@ let cached: Addon | undefined;
 
 export function loadAddon(): Addon {
   if (cached) return cached;
-  if (!existsSync(ADDON_PATH)) throw new LifelineError('LL_NO_ADDON', msg.noAddon(`${ADDON_PATH} is missing`));
+  if (!existsSync(ADDON_PATH)) throw new LifelineError('RECORD_NO_ADDON', msg.noAddon(`${ADDON_PATH} is missing`));
   const require = createRequire(import.meta.url);
   try {
     cached = require(ADDON_PATH) as Addon;
   } catch (e) {
-    throw new LifelineError('LL_NO_ADDON', msg.noAddon((e as Error).message.split('\n')[0] ?? 'load failed'));
+    throw new LifelineError('RECORD_NO_ADDON', msg.noAddon((e as Error).message.split('\n')[0] ?? 'load failed'));
   }
   return cached;
 }
@@ -63,10 +63,12 @@ export function openSession(opts: SessionOptions): NativeSession {
     return new addon.Session(opts);
   } catch (e) {
     const err = e as Error & { code?: string; detail?: string };
-    if (typeof err.code === 'string' && err.code.startsWith('LL_')) {
-      const line = err.code === 'LL_LOAD_FAILED' ? msg.loadFailed(err.message.split('\n')[0] ?? '') : err.message;
-      const out = new LifelineError(err.code, line);
-      if (err.detail) (out as LifelineError & { detail?: string }).detail = err.detail;
+    // The addon's codes are LL_<what>; in lifeline's scheme they are RECORD_<what>.
+    const code = typeof err.code === 'string' ? err.code.replace(/^LL_/, 'RECORD_') : undefined;
+    if (isErrorCode(code)) {
+      const line = code === 'RECORD_LOAD_FAILED' ? msg.loadFailed(err.message.split('\n')[0] ?? '') : err.message;
+      const out = new LifelineError(code, line);
+      if (err.detail) out.detail = err.detail;
       throw out;
     }
     throw e;

@@ -81,13 +81,13 @@ function isPowerOfTwo(n: number): boolean {
 
 export async function record(opts: RecordOptions = {}): Promise<RecordResult> {
   const format = opts.format ?? 'sqlite';
-  if (format !== 'sqlite' && format !== 'arrow') throw new LifelineError('LL_BAD_OPTION', msg.badFormat(String(format)));
+  if (format !== 'sqlite' && format !== 'arrow') throw new LifelineError('OPTION_BAD_FORMAT', msg.badFormat(String(format)));
   if (opts.durationSec !== undefined && !(opts.durationSec > 0))
-    throw new LifelineError('LL_BAD_OPTION', msg.badDuration(String(opts.durationSec)));
+    throw new LifelineError('OPTION_BAD_NUMBER', msg.badDuration(String(opts.durationSec)));
   const bufferMb = opts.bufferMb ?? 32;
-  if (!isPowerOfTwo(bufferMb)) throw new LifelineError('LL_BAD_OPTION', msg.badBuffer(String(bufferMb)));
+  if (!isPowerOfTwo(bufferMb)) throw new LifelineError('OPTION_BAD_NUMBER', msg.badBuffer(String(bufferMb)));
   const command = opts.command && opts.command.length > 0 ? opts.command : null;
-  if (command && !findCommand(command[0]!)) throw new LifelineError('LL_NO_COMMAND', msg.commandNotFound(command[0]!), 127);
+  if (command && !findCommand(command[0]!)) throw new LifelineError('RECORD_NO_COMMAND', msg.commandNotFound(command[0]!), 127);
 
   const output = path.resolve(opts.output ?? defaultOutput(format));
   const facts = hostFacts();

@@ -18,7 +18,7 @@ export function resolveBudget(options: ReportOptions): ReportBudget {
   const budget = { ...DEFAULT_REPORT_BUDGET, ...options.budget };
   if (options.top !== undefined) budget.maxLanes = options.top;
   for (const [key, value] of Object.entries(budget)) {
-    if (!Number.isInteger(value) || value < 1) throw new LifelineError('LL_BAD_OPTION', msg.badReportLimit(key, value));
+    if (!Number.isInteger(value) || value < 1) throw new LifelineError('OPTION_BAD_NUMBER', msg.badReportLimit(key, value));
   }
   return budget;
 }

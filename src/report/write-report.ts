@@ -40,7 +40,7 @@ export async function writeReport(capturePath: string, opts: WriteReportOptions 
   const dir = dirname(path);
   if (opts.out === undefined) await mkdir(dir, { recursive: true });
   const dirStat = await stat(dir).catch(() => null);
-  if (!dirStat?.isDirectory()) throw new LifelineError('LL_NO_DIR', msg.reportDirMissing(dir));
+  if (!dirStat?.isDirectory()) throw new LifelineError('OUTPUT_DIR_MISSING', msg.reportDirMissing(dir));
 
   const capture = await openCapture(capturePath);
   try {

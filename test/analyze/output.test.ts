@@ -73,7 +73,7 @@ describe('formatTable', () => {
     try {
       parseSortKey('x');
     } catch (e) {
-      expect((e as LifelineError).code).toBe('bad-sort');
+      expect((e as LifelineError).code).toBe('OPTION_BAD_SORT');
       expect((e as Error).message).not.toContain('\n');
     }
     expect(() => formatTable(a, { by: 'cpu' })).toThrow(LifelineError);

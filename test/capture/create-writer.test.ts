@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CaptureErrorCode, createWriter } from '../../src/capture/index.js';
+import { createWriter } from '../../src/capture/index.js';
 import { LifelineError } from '../../src/errors.js';
 import { EXT, errorOf, readRows, tempDir, writeCapture } from './helpers.js';
 import { syntheticRows, testMeta, toBatches } from './synthetic.js';
@@ -16,7 +16,7 @@ describe('createWriter', () => {
       fs.writeFileSync(file, 'precious data');
       const err = await errorOf(() => createWriter(file, format, testMeta()));
       expect(err).toBeInstanceOf(LifelineError);
-      expect((err as LifelineError).code).toBe(CaptureErrorCode.OUTPUT_EXISTS);
+      expect((err as LifelineError).code).toBe('OUTPUT_EXISTS');
       expect(err.message).toBe(`${file} already exists (use --force to overwrite it)`);
       expect(fs.readFileSync(file, 'utf8')).toBe('precious data');
       expect(fs.existsSync(`${file}-wal`)).toBe(false);

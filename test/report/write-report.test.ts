@@ -45,7 +45,7 @@ describe('writeReport', () => {
     const capture = await captureFile('again.db');
     const err = await writeReport(capture, { out: join(dir, 'missing', 'x.html') }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LifelineError);
-    expect((err as LifelineError).code).toBe('LL_NO_DIR');
+    expect((err as LifelineError).code).toBe('OUTPUT_DIR_MISSING');
     expect((err as LifelineError).message).toContain(join(dir, 'missing'));
   }, 60_000);
 
