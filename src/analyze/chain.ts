@@ -68,7 +68,7 @@ export function describeWakeup(w: WakeupRecord, withTs = true): string {
   if (w.flags.spurious) parts.push('already runnable (spurious)');
   else if (w.sleptNs !== null) parts.push(`slept ${ms(w.sleptNs)} ms (${w.sleepState ?? '?'})`);
   else parts.push('slept ? (start not seen)');
-  let by = `woken by ${sanitize(sourceLabel(w.source))}`;
+  let by = `woken by ${sourceLabel(w.source)}`;
   if (w.source.kind !== 'task') by += w.onCpu !== null ? ` (on cpu: ${sanitize(w.onCpu.comm)} ${w.onCpu.tid})` : ' (on cpu: idle)';
   parts.push(by);
   if (!w.flags.spurious) {

@@ -7,6 +7,7 @@ import type { CaptureMeta } from '../capture/meta.js';
 import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
 import { usableZone, wallTime } from '../wall-time.js';
+import { CATALOGUE, columnNumber, entriesFor, type Catalogue, type ColumnSpec, type MetricDef, type Unit } from './catalogue.js';
 import { sourceLabel } from './sources.js';
 import { ms, padEnd, padStart, sanitize } from './text.js';
 import type { Analysis, ProcessMetrics, ThreadMetrics, WakerCount } from './types.js';
@@ -53,41 +54,48 @@ interface Column {
   cell: (r: Row) => string;
 }
 
-function columns(by: GroupBy): Column[] {
+/** The identity columns, then one column per table column of the catalogue's entries. */
+function columns(by: GroupBy, catalogue: Catalogue): Column[] {
   const id: Column =
     by === 'thread'
       ? { title: 'TID', cell: (r) => String('tid' in r ? r.tid : r.tgid) }
       : { title: 'PID', cell: (r) => String(r.tgid) };
   const cols: Column[] = [{ title: 'COMM', left: true, cell: (r) => (r.uncertain === true ? '!' : '') + sanitize(r.comm) }, id];
   if (by === 'process') cols.push({ title: 'THR', cell: (r) => String('threads' in r ? r.threads : 1) });
-  cols.push(
-    { title: 'RUN ms', cell: (r) => ms(r.runNs) },
-    { title: 'SLICES', cell: (r) => String(r.slices) },
-    { title: 'SLICE ms', cell: (r) => ms(r.meanSliceNs) },
-    { title: 'SLEEPS S/D', cell: (r) => `${r.sleeps} ${r.sleepsS}/${r.sleepsD}` },
-    { title: 'SLEEP ms', cell: (r) => ms(r.sleepNs.mean) },
-    { title: 'P95 ms', cell: (r) => ms(r.sleepNs.p95) },
-    { title: 'WAKEUPS', cell: (r) => String(r.wakeups) },
-    { title: 'RUNQ ms', cell: (r) => ms(r.runqDelayNs.mean) },
-    { title: 'P95 ms', cell: (r) => ms(r.runqDelayNs.p95) },
-    { title: 'MAX ms', cell: (r) => ms(r.runqDelayNs.max) },
-    { title: 'BURSTS', cell: (r) => String(r.bursts) },
-    { title: 'RUN/BURST ms', cell: (r) => ms(r.meanBurstRunNs) },
-    { title: 'SLICES/BURST', cell: (r) => r.meanSlicesPerBurst.toFixed(2) },
-    { title: 'REATTR', cell: (r) => String(r.reattributed) },
-    { title: 'TOP WAKERS', left: true, cell: (r) => topWakers(r.wakers) },
-  );
+  for (const e of entriesFor('table', by, catalogue)) {
+    for (const spec of e.table ?? []) cols.push(column(e, spec));
+  }
   return cols;
+}
+
+function column(e: MetricDef, spec: ColumnSpec): Column {
+  if (e.kind === 'sources') return { title: spec.title, left: true, cell: (r) => topWakers(e.read(r)) };
+  if (e.kind === 'flag') return { title: spec.title, cell: (r) => (e.read(r) ? 'yes' : '') };
+  const parts = e.split?.parts;
+  return {
+    title: spec.title,
+    cell: (r) => {
+      const text = number(e.unit, columnNumber(e, spec, r) ?? 0);
+      return parts === undefined ? text : `${text} ${parts.map((p) => number(e.unit, p.read(r))).join('/')}`;
+    },
+  };
+}
+
+/** A number in the table's units: ms for durations, two decimals for ratios. */
+function number(unit: Unit, v: number): string {
+  if (unit === 'ns') return ms(v);
+  if (unit === 'ratio') return v.toFixed(2);
+  return String(v);
 }
 
 function topWakers(wakers: readonly WakerCount[]): string {
   return wakers
     .slice(0, 3)
-    .map((w) => `${sanitize(sourceLabel(w.source))} ×${w.count}`)
+    .map((w) => `${sourceLabel(w.source)} ×${w.count}`)
     .join(', ');
 }
 
-export function formatTable(analysis: Analysis, opts: TableOptions = {}): string {
+export function formatTable(analysis: Analysis, opts: TableOptions = {}, catalogue: Catalogue = CATALOGUE): string {
   const by = parseGroupBy(opts.by ?? 'thread');
   const sort = parseSortKey(opts.sort ?? 'run');
   if (opts.top !== undefined && (!Number.isInteger(opts.top) || opts.top <= 0)) {
@@ -102,7 +110,7 @@ export function formatTable(analysis: Analysis, opts: TableOptions = {}): string
     lines.push(msg.tableNoThreads());
     return lines.join('\n');
   }
-  const cols = columns(by);
+  const cols = columns(by, catalogue);
   const cells = shown.map((r) => cols.map((c) => c.cell(r)));
   const widths = cols.map((c, i) => Math.max(c.title.length, ...cells.map((row) => [...row[i]!].length)));
   const fmt = (row: readonly string[]): string =>

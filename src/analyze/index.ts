@@ -4,7 +4,8 @@ export { chainFor, describeWakeup, formatChain, DEFAULT_CHAIN_DEPTH, type ChainT
 export { formatTable, localTime, parseSortKey, SORT_KEYS, type GroupBy, type SortKey, type TableOptions } from './format-table.js';
 export { toJson, type AnalysisJson, type JsonProcess, type JsonSource, type JsonThread } from './json.js';
 export { DEFAULT_BUDGET } from './detail-budget.js';
-export { emptyMetrics } from './result.js';
+export { emptyMetrics, type MetricFields } from './result.js';
+export * from './catalogue.js';
 export { sourceLabel } from './sources.js';
 export { sanitize } from './text.js';
 export type * from './types.js';

@@ -1,5 +1,6 @@
-/** The `lifeline analyze --json` document: exactly these keys, durations in ns. */
-import type { Analysis, DelayStats, DurationStats, Edge, ProcessMetrics, ThreadMetrics, WakeSource } from './types.js';
+/** The `lifeline analyze --json` document: the capture, the rows with the catalogue's fields, the graph; durations in ns. */
+import { CATALOGUE, entriesFor, type Catalogue, type MetricDef, type MetricRow, type Stat } from './catalogue.js';
+import type { Analysis, Edge, WakeSource } from './types.js';
 
 export interface JsonSource {
   kind: WakeSource['kind'];
@@ -9,27 +10,12 @@ export interface JsonSource {
   name?: string;
 }
 
-interface JsonCommon {
-  tgid: number;
-  comm: string;
-  runNs: number;
-  slices: number;
-  meanSliceNs: number;
-  sleeps: number;
-  sleepsS: number;
-  sleepsD: number;
-  sleepNs: DurationStats;
-  wakeups: number;
-  runqDelayNs: DelayStats;
-  bursts: number;
-  meanBurstRunNs: number;
-  meanSlicesPerBurst: number;
-  reattributed: number;
-  wakers: { source: JsonSource; count: number }[];
-}
+/** A field of a row: its value as the catalogue reads it. */
+export type JsonField = number | string | boolean | Partial<Record<Stat, number>> | { source: JsonSource; count: number }[];
+type JsonFields = Record<string, JsonField>;
 
-export type JsonThread = { tid: number } & JsonCommon;
-export type JsonProcess = JsonCommon & { threads: number };
+export type JsonThread = { tid: number; tgid: number; comm: string } & JsonFields;
+export type JsonProcess = { tgid: number; comm: string; threads: number } & JsonFields;
 
 export interface AnalysisJson {
   capture: { format: string; events: number; lost: number; startWall: string; durationNs: number };
@@ -39,8 +25,11 @@ export interface AnalysisJson {
   reattributed: number;
 }
 
-export function toJson(analysis: Analysis): AnalysisJson {
+/** The document; a row has its identity (tid, tgid, comm; a process's `threads` last) and the catalogue's JSON fields in order. */
+export function toJson(analysis: Analysis, catalogue: Catalogue = CATALOGUE): AnalysisJson {
   const r = analysis.result;
+  const threadFields = entriesFor('json', 'thread', catalogue);
+  const processFields = entriesFor('json', 'process', catalogue);
   return {
     capture: {
       format: r.capture.format,
@@ -49,32 +38,39 @@ export function toJson(analysis: Analysis): AnalysisJson {
       startWall: r.capture.startWall,
       durationNs: r.capture.durationNs,
     },
-    threads: r.threads.map((t) => ({ tid: t.tid, ...common(t) })),
-    processes: r.processes.map((p) => ({ ...common(p), threads: p.threads })),
+    threads: r.threads.map((t) => fields({ tid: t.tid, tgid: t.tgid, comm: t.comm }, threadFields, t)),
+    processes: r.processes.map((p) => {
+      const row = fields({ tgid: p.tgid, comm: p.comm } as JsonProcess, processFields, p);
+      row.threads = p.threads;
+      return row;
+    }),
     edges: r.edges.map(edge),
     reattributed: r.reattributed,
   };
 }
 
-function common(m: ThreadMetrics | ProcessMetrics): JsonCommon {
-  return {
-    tgid: m.tgid,
-    comm: m.comm,
-    runNs: m.runNs,
-    slices: m.slices,
-    meanSliceNs: m.meanSliceNs,
-    sleeps: m.sleeps,
-    sleepsS: m.sleepsS,
-    sleepsD: m.sleepsD,
-    sleepNs: { total: m.sleepNs.total, mean: m.sleepNs.mean, p50: m.sleepNs.p50, p95: m.sleepNs.p95, max: m.sleepNs.max },
-    wakeups: m.wakeups,
-    runqDelayNs: { mean: m.runqDelayNs.mean, p95: m.runqDelayNs.p95, max: m.runqDelayNs.max },
-    bursts: m.bursts,
-    meanBurstRunNs: m.meanBurstRunNs,
-    meanSlicesPerBurst: m.meanSlicesPerBurst,
-    reattributed: m.reattributed,
-    wakers: m.wakers.map((w) => ({ source: source(w.source), count: w.count })),
-  };
+function fields<T extends JsonFields>(row: T, entries: readonly MetricDef[], m: MetricRow): T {
+  const out: JsonFields = row;
+  for (const e of entries) {
+    out[e.key] = value(e, m);
+    for (const p of e.split?.parts ?? []) out[p.key] = p.read(m);
+  }
+  return row;
+}
+
+function value(e: MetricDef, m: MetricRow): JsonField {
+  switch (e.kind) {
+    case 'distribution': {
+      const d = e.read(m);
+      const out: Partial<Record<Stat, number>> = {};
+      for (const s of e.stats) out[s] = d[s] ?? 0;
+      return out;
+    }
+    case 'sources':
+      return e.read(m).map((w) => ({ source: source(w.source), count: w.count }));
+    default:
+      return e.read(m);
+  }
 }
 
 function edge(e: Edge): AnalysisJson['edges'][number] {

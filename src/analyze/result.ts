@@ -2,6 +2,7 @@
 import type { CaptureFormat, CaptureMeta } from '../capture/meta.js';
 import type { ThreadFilter } from './filters.js';
 import { processEdges, threadEdges } from './graph.js';
+import { CATALOGUE, zeroValue, type Catalogue } from './catalogue.js';
 import type { Metric } from './metric.js';
 import type { Sleeps } from './sleeps.js';
 import type { Slices } from './slices.js';
@@ -66,24 +67,18 @@ export function buildResult(r: ResultInput, selected: readonly number[]): Analys
   };
 }
 
-/** Every metric at zero: the base of a thread's or a process's row. */
-export function emptyMetrics(): Omit<ThreadMetrics, 'tid' | 'tgid' | 'comm'> {
-  return {
-    runNs: 0,
-    slices: 0,
-    meanSliceNs: 0,
-    sleeps: 0,
-    sleepsS: 0,
-    sleepsD: 0,
-    sleepNs: { total: 0, mean: 0, p50: 0, p95: 0, max: 0 },
-    wakeups: 0,
-    runqDelayNs: { mean: 0, p95: 0, max: 0 },
-    bursts: 0,
-    meanBurstRunNs: 0,
-    meanSlicesPerBurst: 0,
-    reattributed: 0,
-    wakers: [],
-  };
+/** The measured fields of a row: everything but its identity (tid, tgid, comm, generation, threads). */
+export type MetricFields = Omit<ProcessMetrics, 'tgid' | 'comm' | 'threads'>;
+
+/** Every field of the catalogue that a process row has, at zero: the base of a thread's or a process's row. */
+export function emptyMetrics(catalogue: Catalogue = CATALOGUE): MetricFields {
+  const out: Record<string, unknown> = {};
+  for (const e of catalogue) {
+    if (!e.scopes.includes('process')) continue;
+    out[e.key] = zeroValue(e);
+    for (const p of e.split?.parts ?? []) out[p.key] = 0;
+  }
+  return out as MetricFields;
 }
 
 function threadMetrics(r: ResultInput, th: number): ThreadMetrics {

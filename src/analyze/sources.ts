@@ -11,6 +11,7 @@
  */
 import { Ctx, Flag, SOFTIRQ_NAMES, SYSVEC_NAMES } from '../record/event-layout.js';
 import { Irq, type IrqKind } from './codes.js';
+import { sanitize } from './text.js';
 import type { ThreadTable } from './thread-table.js';
 import type { WakeSource } from './types.js';
 
@@ -70,12 +71,17 @@ export class Names {
   }
 }
 
-/** A printable one-word-ish label of a source: "hardirq local_timer/hrtimer_wakeup", "task stress 4312". */
+/**
+ * The one label of a source, in every output (terminal, chain, HTML report): "task stress 4312",
+ * "process stress 4300", "hardirq local_timer/hrtimer_wakeup", "unknown (context unsure)". Names
+ * come from the traced machine and are sanitized here (control and bidi characters escaped), so
+ * callers only add their own escaping (HTML).
+ */
 export function sourceLabel(s: WakeSource): string {
   if (s.kind === 'task') {
-    if (s.tid !== undefined) return `task ${s.comm ?? '?'} ${s.tid}`;
-    return `process ${s.comm ?? '?'} ${s.tgid ?? '?'}`;
+    if (s.tid !== undefined) return `task ${sanitize(s.comm ?? '?')} ${s.tid}`;
+    return `process ${sanitize(s.comm ?? '?')} ${s.tgid ?? '?'}`;
   }
-  if (s.kind === 'unknown') return `unknown (${s.name ?? '?'})`;
-  return s.name !== undefined && s.name !== s.kind ? `${s.kind} ${s.name}` : s.kind;
+  if (s.kind === 'unknown') return `unknown (${sanitize(s.name ?? '?')})`;
+  return s.name !== undefined && s.name !== s.kind ? `${s.kind} ${sanitize(s.name)}` : s.kind;
 }

@@ -1,4 +1,4 @@
-/** The analysis result: what `lifeline analyze --json` prints and what report/export consume. */
+/** The analysis result: what `lifeline analyze --json` prints (its fields listed in catalogue.ts) and what report/export consume. */
 
 export type SourceKind = 'task' | 'hardirq' | 'softirq' | 'nmi' | 'unknown';
 
@@ -49,18 +49,18 @@ export interface ThreadMetrics {
   reattributed: number;
   wakers: WakerCount[];
   /** True when lost events left this thread's state inconsistent for part of the run (its numbers skip that part). */
-  uncertain?: boolean;
+  uncertain: boolean;
   /** Run-queue delay after preemptions (switch-out in R) to the next switch-in; runqDelayNs is after wakeups. */
-  preemptDelayNs?: DelayStats;
+  preemptDelayNs: DelayStats;
   /** Preemptions measured in preemptDelayNs. */
-  preemptions?: number;
+  preemptions: number;
   /** Wakings that found the thread still on a run queue (ON_RQ): not in `wakeups`, ended no sleep. */
-  spuriousWakeups?: number;
+  spuriousWakeups: number;
   /** 0 for the first thread seen with this tid, 1 for the next one after it exited, … */
-  generation?: number;
+  generation: number;
 }
 
-export interface ProcessMetrics extends Omit<ThreadMetrics, 'tid'> {
+export interface ProcessMetrics extends Omit<ThreadMetrics, 'tid' | 'generation'> {
   threads: number;
 }
 

@@ -24,9 +24,10 @@ describe('toJson', () => {
     const json = toJson(await analyze(memoryCapture(rows, { lost: 2 }), {}));
     expect(Object.keys(json)).toEqual(['capture', 'threads', 'processes', 'edges', 'reattributed']);
     expect(Object.keys(json.capture)).toEqual(['format', 'events', 'lost', 'startWall', 'durationNs']);
-    const threadKeys = ['tid', 'tgid', 'comm', 'runNs', 'slices', 'meanSliceNs', 'sleeps', 'sleepsS', 'sleepsD', 'sleepNs', 'wakeups', 'runqDelayNs', 'bursts', 'meanBurstRunNs', 'meanSlicesPerBurst', 'reattributed', 'wakers'];
-    for (const t of json.threads) expect(Object.keys(t)).toEqual(threadKeys);
-    for (const p of json.processes) expect(Object.keys(p)).toEqual([...threadKeys.slice(1), 'threads']);
+    const metricKeys = ['runNs', 'slices', 'meanSliceNs', 'sleeps', 'sleepsS', 'sleepsD', 'sleepNs', 'wakeups', 'spuriousWakeups', 'runqDelayNs', 'preemptions', 'preemptDelayNs', 'bursts', 'meanBurstRunNs', 'meanSlicesPerBurst', 'reattributed', 'wakers', 'uncertain'];
+    for (const t of json.threads) expect(Object.keys(t)).toEqual(['tid', 'tgid', 'comm', 'generation', ...metricKeys]);
+    for (const p of json.processes) expect(Object.keys(p)).toEqual(['tgid', 'comm', ...metricKeys, 'threads']);
+    expect(Object.keys(json.threads[0]!.preemptDelayNs as object)).toEqual(['mean', 'p95', 'max']);
     expect(Object.keys(json.threads[0]!.sleepNs)).toEqual(['total', 'mean', 'p50', 'p95', 'max']);
     expect(Object.keys(json.threads[0]!.runqDelayNs)).toEqual(['mean', 'p95', 'max']);
     for (const e of json.edges) expect(Object.keys(e)).toEqual(['from', 'to', 'count']);

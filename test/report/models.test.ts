@@ -85,7 +85,7 @@ describe('lifeline chains', () => {
     const dir = new ThreadDirectory({ capture: { format: 'sqlite', events: 0, lost: 0, startWall: '', durationNs: 1000 }, threads: [], processes: [], edges: [], reattributed: 0 });
     const rows = lifelineRows(detail, dir, 3, 100);
     expect(rows.lanes).toEqual(['tid 3', 'b 2', 'a 1']);
-    expect(rows.events.map((e) => e.src)).toEqual(['b 2', 'a 1', 'hardirq irq 11 virtio0']);
+    expect(rows.events.map((e) => e.src)).toEqual(['task b 2', 'task a 1', 'hardirq irq 11 virtio0']);
     expect(rows.links.map((l) => [l.from, l.to])).toEqual([
       ['b 2', 'tid 3'],
       ['a 1', 'b 2'],

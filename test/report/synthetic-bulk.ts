@@ -3,6 +3,7 @@
  * (what a capture of a million events or more hands the report) and a result with many threads.
  */
 import type { Analysis, CpuSpan, Edge, ProcessMetrics, StateInterval, ThreadMetrics, ThreadState, WakeSource, WakeupRecord } from '../../src/analyze/types.js';
+import { emptyMetrics } from '../../src/analyze/result.js';
 
 export interface BulkOptions {
   threads: number;
@@ -124,6 +125,8 @@ function bulkResult(
   const stats = { total: 1e9, mean: 1e6, p50: 8e5, p95: 4e6, max: 9e6 };
   const metrics: ThreadMetrics[] = threads.map((t) => ({
     ...t,
+    ...emptyMetrics(),
+    generation: 0,
     runNs: run.get(t.tid) ?? 0,
     slices: 100,
     meanSliceNs: 1e5,
@@ -146,7 +149,7 @@ function bulkResult(
       p.threads++;
       p.runNs += m.runNs;
     } else {
-      const { tid: _tid, ...rest } = m;
+      const { tid: _tid, generation: _generation, ...rest } = m;
       processes.set(m.tgid, { ...rest, threads: 1 });
     }
   }

@@ -16,6 +16,7 @@ import type {
   WakeupRecord,
 } from '../../src/analyze/types.js';
 import type { CaptureMeta } from '../../src/capture/meta.js';
+import { emptyMetrics } from '../../src/analyze/result.js';
 
 export const HOSTILE_NAMES = [
   '<img src=x onerror="window.__pwned=1">',
@@ -258,6 +259,8 @@ function summarize(
       tid: t.tid,
       tgid: t.tgid,
       comm: t.comm,
+      ...emptyMetrics(),
+      generation: 0,
       runNs: runs.reduce((a, b) => a + b, 0),
       slices: runs.length,
       meanSliceNs: runs.length ? runs.reduce((a, b) => a + b, 0) / runs.length : 0,
@@ -278,7 +281,7 @@ function summarize(
   for (const m of metrics) {
     const p = processes.get(m.tgid);
     if (!p) {
-      const { tid: _tid, ...rest } = m;
+      const { tid: _tid, generation: _generation, ...rest } = m;
       processes.set(m.tgid, { ...rest, comm: byTid.get(m.tgid)?.comm ?? m.comm, threads: 1, wakers: [...m.wakers] });
       continue;
     }

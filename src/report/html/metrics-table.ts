@@ -1,8 +1,8 @@
 import type { ProcessMetrics, ThreadMetrics, WakerCount } from '../../analyze/types.js';
-import { shownName, sourceLabel } from '../model/labels.js';
+import { shownName } from '../model/labels.js';
 import { escapeHtml as e } from './escape.js';
 import { formatCount, formatDuration } from './format.js';
-import { emptyMetrics } from '../../analyze/index.js';
+import { CATALOGUE, columnNumber, emptyMetrics, entriesFor, sourceLabel, type Catalogue, type ColumnSpec, type MetricDef, type Scope, type Unit } from '../../analyze/index.js';
 
 type Metrics = ThreadMetrics | ProcessMetrics;
 
@@ -15,45 +15,44 @@ interface Column {
   cell: (m: Metrics) => string;
 }
 
-const num = (title: string, hint: string, value: (m: Metrics) => number, show: (n: number) => string): Column => ({
-  title,
-  hint,
-  value,
-  cell: (m) => e(show(value(m))),
-});
-const dur = (title: string, hint: string, value: (m: Metrics) => number): Column => num(title, hint, value, formatDuration);
-const count = (title: string, hint: string, value: (m: Metrics) => number): Column => num(title, hint, value, formatCount);
+/** One column per HTML column of the catalogue's entries for this kind of row. */
+function metricColumns(scope: Scope, catalogue: Catalogue): Column[] {
+  const out: Column[] = [];
+  for (const e of entriesFor('html', scope, catalogue)) for (const spec of e.html ?? []) out.push(column(e, spec));
+  return out;
+}
 
-const METRIC_COLUMNS: Column[] = [
-  dur('run', 'total time on a CPU', (m) => m.runNs),
-  count('slices', 'continuous stays on a CPU', (m) => m.slices),
-  dur('mean slice', 'mean slice length', (m) => m.meanSliceNs),
-  {
-    title: 'sleeps (S / D)',
-    hint: 'sleeps, and of those interruptible (S) / uninterruptible (D)',
-    value: (m) => m.sleeps,
-    cell: (m) => `${formatCount(m.sleeps)} <span class="muted">(${formatCount(m.sleepsS)} / ${formatCount(m.sleepsD)})</span>`,
-  },
-  dur('sleep mean', 'mean sleep', (m) => m.sleepNs.mean),
-  dur('sleep p95', '95th percentile sleep', (m) => m.sleepNs.p95),
-  count('wakeups', 'times woken', (m) => m.wakeups),
-  dur('run-queue mean', 'mean wait from wakeup or preemption to running', (m) => m.runqDelayNs.mean),
-  dur('run-queue p95', '95th percentile run-queue wait', (m) => m.runqDelayNs.p95),
-  dur('run-queue max', 'longest run-queue wait', (m) => m.runqDelayNs.max),
-  count('bursts', 'runs from a wakeup to the next sleep', (m) => m.bursts),
-  dur('run / burst', 'mean run time per burst', (m) => m.meanBurstRunNs),
-  num('slices / burst', 'mean slices per burst (1 = done within one slice)', (m) => m.meanSlicesPerBurst, (n) => n.toFixed(2)),
-  count('re-attributed', 'wakeups credited to an interrupt instead of the task on the CPU', (m) => m.reattributed),
-];
+function column(entry: MetricDef, spec: ColumnSpec): Column {
+  const hint = spec.hint ?? entry.help;
+  if (entry.kind === 'sources') {
+    const read = entry.read;
+    return { title: spec.title, hint, value: (m) => (read(m)[0] ? sourceLabel(read(m)[0]!.source) : ''), cell: (m) => wakersCell(read(m)) };
+  }
+  if (entry.kind === 'flag') {
+    const read = entry.read;
+    return { title: spec.title, hint, value: (m) => (read(m) ? 1 : 0), cell: (m) => (read(m) ? 'yes' : '') };
+  }
+  const value = (m: Metrics): number => columnNumber(entry, spec, m) ?? 0;
+  const parts = entry.split?.parts;
+  return {
+    title: spec.title,
+    hint,
+    value,
+    cell: (m) => {
+      const text = e(show(entry.unit, value(m)));
+      return parts === undefined ? text : `${text} <span class="muted">(${parts.map((p) => e(show(entry.unit, p.read(m)))).join(' / ')})</span>`;
+    },
+  };
+}
 
-const WAKERS_COLUMN: Column = {
-  title: 'woken by',
-  hint: 'who woke it, most frequent first',
-  value: (m) => (m.wakers[0] ? sourceLabel(m.wakers[0].source) : ''),
-  cell: (m) => wakersCell(m.wakers),
-};
+/** A number as the page shows it: durations with their unit, counts grouped, ratios with two decimals. */
+function show(unit: Unit, n: number): string {
+  if (unit === 'ns') return formatDuration(n);
+  if (unit === 'ratio') return n.toFixed(2);
+  return formatCount(n);
+}
 
-function wakersCell(wakers: WakerCount[]): string {
+function wakersCell(wakers: readonly WakerCount[]): string {
   const top = [...wakers].sort((a, b) => b.count - a.count);
   const shown = top.slice(0, 3).map((w) => `<span class="waker k-${w.source.kind}">${e(sourceLabel(w.source))} <b>×${formatCount(w.count)}</b></span>`);
   if (top.length > 3) shown.push(`<span class="muted">+${top.length - 3} more</span>`);
@@ -62,25 +61,25 @@ function wakersCell(wakers: WakerCount[]): string {
 
 const nameCell = (m: Metrics): string => `${e(shownName(m.comm))}${m.uncertain ? ' <span class="uncertain" title="lost events or a capture edge left part of this thread\'s state uncertain">uncertain</span>' : ''}`;
 
-const THREAD_COLUMNS: Column[] = [
-  { title: 'thread', hint: 'comm', value: (m) => m.comm, cell: nameCell },
-  { title: 'tid', hint: 'thread id', value: (m) => ('tid' in m ? m.tid : 0), cell: (m) => String('tid' in m ? m.tid : '') },
-  { title: 'pid', hint: 'process id (tgid)', value: (m) => m.tgid, cell: (m) => String(m.tgid) },
-  ...METRIC_COLUMNS,
-  WAKERS_COLUMN,
-];
+function identityColumns(kind: 'threads' | 'processes'): Column[] {
+  if (kind === 'threads') {
+    return [
+      { title: 'thread', hint: 'comm', value: (m) => m.comm, cell: nameCell },
+      { title: 'tid', hint: 'thread id', value: (m) => ('tid' in m ? m.tid : 0), cell: (m) => String('tid' in m ? m.tid : '') },
+      { title: 'pid', hint: 'process id (tgid)', value: (m) => m.tgid, cell: (m) => String(m.tgid) },
+    ];
+  }
+  return [
+    { title: 'process', hint: 'comm of the main thread', value: (m) => m.comm, cell: nameCell },
+    { title: 'pid', hint: 'process id (tgid)', value: (m) => m.tgid, cell: (m) => String(m.tgid) },
+    { title: 'threads', hint: 'threads seen', value: (m) => ('threads' in m ? m.threads : 1), cell: (m) => String('threads' in m ? m.threads : 1) },
+  ];
+}
 
-const PROCESS_COLUMNS: Column[] = [
-  { title: 'process', hint: 'comm of the main thread', value: (m) => m.comm, cell: nameCell },
-  { title: 'pid', hint: 'process id (tgid)', value: (m) => m.tgid, cell: (m) => String(m.tgid) },
-  { title: 'threads', hint: 'threads seen', value: (m) => ('threads' in m ? m.threads : 1), cell: (m) => String('threads' in m ? m.threads : 1) },
-  ...METRIC_COLUMNS,
-  WAKERS_COLUMN,
-];
-
-/** A metrics table sortable by clicking a header (the page script reads data-v). */
-export function metricsTableHtml(kind: 'threads' | 'processes', rows: Metrics[]): string {
-  const columns = kind === 'threads' ? THREAD_COLUMNS : PROCESS_COLUMNS;
+/** A metrics table sortable by clicking a header (the page script reads data-v): identity columns, then the catalogue's. */
+export function metricsTableHtml(kind: 'threads' | 'processes', rows: Metrics[], catalogue: Catalogue = CATALOGUE): string {
+  const columns = [...identityColumns(kind), ...metricColumns(kind === 'threads' ? 'thread' : 'process', catalogue)];
+  const emptyRow: ThreadMetrics = { tid: 0, tgid: 0, comm: '', generation: 0, ...emptyMetrics(catalogue) };
   const head = columns
     .map((c, i) => `<th scope="col" title="${e(c.hint)}" data-col="${i}" data-type="${typeof c.value(rows[0] ?? emptyRow) === 'number' ? 'num' : 'text'}" tabindex="0">${e(c.title)}</th>`)
     .join('');
@@ -89,5 +88,3 @@ export function metricsTableHtml(kind: 'threads' | 'processes', rows: Metrics[])
     .join('\n');
   return `<div class="table-wrap"><table class="metrics sortable" data-table="${kind}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }
-
-const emptyRow: ThreadMetrics = { tid: 0, tgid: 0, comm: '', ...emptyMetrics() };

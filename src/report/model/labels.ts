@@ -1,5 +1,5 @@
 import { sanitize } from '../../analyze/index.js';
-import type { AnalysisResult, WakeSource } from '../../analyze/types.js';
+import type { AnalysisResult } from '../../analyze/types.js';
 
 /*
  * Names come from the traced machine and are untrusted: control, bidi and line-separator
@@ -19,12 +19,6 @@ export function threadLabel(comm: string | undefined, tid: number): string {
 /** The label of a process, "comm (pid N)". */
 export function processLabel(comm: string | undefined, tgid: number): string {
   return comm ? `${sanitize(comm)} (pid ${tgid})` : `pid ${tgid}`;
-}
-
-/** Who woke: "comm tid" for a thread, "hardirq local_timer/hrtimer_wakeup" for an interrupt. */
-export function sourceLabel(source: WakeSource): string {
-  if (source.kind === 'task') return threadLabel(source.comm, source.tid ?? -1);
-  return source.name ? `${source.kind} ${sanitize(source.name)}` : source.kind;
 }
 
 /** Names and processes of the threads the analysis knows, by tid. */

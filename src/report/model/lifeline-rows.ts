@@ -1,5 +1,6 @@
 import type { AnalysisDetail, WakeupRecord } from '../../analyze/types.js';
-import { sourceLabel, threadLabel, type ThreadDirectory } from './labels.js';
+import { sourceLabel } from '../../analyze/index.js';
+import { threadLabel, type ThreadDirectory } from './labels.js';
 import { roundNs, toMs } from './time.js';
 import type { Row } from '../types.js';
 

@@ -1,5 +1,6 @@
 import type { Edge, SourceKind } from '../../analyze/types.js';
-import { sourceLabel, threadLabel } from './labels.js';
+import { sourceLabel } from '../../analyze/index.js';
+import { threadLabel } from './labels.js';
 import type { Row } from '../types.js';
 
 export interface MatrixRows {

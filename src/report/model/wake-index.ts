@@ -1,5 +1,5 @@
 import type { WakeupRecord } from '../../analyze/types.js';
-import { sourceLabel } from './labels.js';
+import { sourceLabel } from '../../analyze/index.js';
 
 /** Finds the wakeup that ended a sleep or began a run-queue wait, per thread, by time. */
 export class WakeIndex {

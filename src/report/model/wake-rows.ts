@@ -1,5 +1,6 @@
 import type { WakeupRecord } from '../../analyze/types.js';
-import { shownName, sourceLabel, threadLabel } from './labels.js';
+import { sourceLabel } from '../../analyze/index.js';
+import { shownName, threadLabel } from './labels.js';
 import type { LaneSelection } from './lanes.js';
 import { roundNs, toMs } from './time.js';
 import type { Row } from '../types.js';
