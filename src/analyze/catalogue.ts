@@ -132,7 +132,7 @@ export const CATALOGUE: Catalogue = [
     title: 'generation',
     help: 'which thread of this tid: 0 for the first seen, 1 for the next after it exited, …',
     definition:
-      'Which thread identity of this tid: 0 for the first one seen, one more each time the tid is reused (see above). Threads only.',
+      'Which thread identity of this tid: 0 for the first one seen, one more each time the tid is reused (see above).',
     scopes: ['thread'],
     outputs: ['json', 'docs'],
     read: (m) => ('generation' in m ? m.generation : 0),

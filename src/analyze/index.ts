@@ -6,6 +6,7 @@ export { toJson, type AnalysisJson, type JsonProcess, type JsonSource, type Json
 export { DEFAULT_BUDGET } from './detail-budget.js';
 export { emptyMetrics, type MetricFields } from './result.js';
 export * from './catalogue.js';
+export { fieldTable, withFieldTable } from './catalogue-doc.js';
 export { sourceLabel } from './sources.js';
 export { sanitize } from './text.js';
 export type * from './types.js';
