@@ -1,33 +1,49 @@
 /**
- * lifeline's programmatic API: everything the CLI does, callable from code.
- * Pipeline stages: record -> capture -> analyze -> report / export.
+ * lifeline's programmatic API: everything the CLI does, callable from code, and the
+ * one boundary where options are checked (src/options) — before a capture is opened or
+ * the recorder loads. Pipeline stages: record -> capture -> analyze -> report / export.
  */
 import { openCapture, summarizeCapture, formatInfo } from './capture/index.js';
 import type { Capture } from './capture/types.js';
-import { analyze, formatChain, formatTable, toJson, type TableOptions } from './analyze/index.js';
+import { analyze as replay, formatChain, formatTable, toJson } from './analyze/index.js';
 import type { Analysis, AnalyzeOptions } from './analyze/types.js';
 import { LifelineError } from './errors.js';
 import { msg } from './messages.js';
+import {
+  checkChain,
+  checkFilters,
+  checkRecord,
+  checkReport,
+  checkTable,
+  type ChainInput,
+  type FilterInput,
+  type RecordInput,
+  type ReportInput,
+  type TableInput,
+} from './options/commands.js';
+import type { RecordProgress, RecordResult } from './record/recorder.js';
+import type { WrittenReport } from './report/index.js';
 
-import type { RecordOptions, RecordResult } from './record/recorder.js';
-export type { RecordOptions, RecordResult, RecordProgress } from './record/recorder.js';
+export type { RecordResult, RecordProgress } from './record/recorder.js';
 export { openCapture, createWriter, summarizeCapture } from './capture/index.js';
-export { analyze } from './analyze/index.js';
 export type { Capture, CaptureWriter } from './capture/types.js';
+export type { EventBatch, EventRow } from './capture/event-batch.js';
+export { batchFromRows } from './capture/event-batch.js';
 export type { CaptureMeta, CaptureFormat } from './capture/meta.js';
-export type { Analysis, AnalysisResult, AnalyzeOptions } from './analyze/types.js';
-export { LifelineError } from './errors.js';
-export type { WriteReportOptions, WrittenReport } from './report/index.js';
-import type { WriteReportOptions, WrittenReport } from './report/index.js';
+export { blankMeta } from './capture/meta.js';
+export type { Analysis, AnalysisResult } from './analyze/types.js';
+export { LifelineError, ERROR_CODES, type ErrorCode } from './errors.js';
+export { sanitize } from './sanitize.js';
+export type { WrittenReport } from './report/index.js';
+export type { ChainInput, FilterInput, RecordInput, ReportInput, TableInput } from './options/commands.js';
 
-/** `lifeline record`: record the whole machine (or a command) into a capture (the recorder loads only here). */
-export async function record(opts: RecordOptions = {}): Promise<RecordResult> {
-  return (await import('./record/recorder.js')).record(opts);
-}
+/** Called now and then during a replay: events replayed so far, of `total` in the capture. */
+export type ProgressCallback = (done: number, total: number) => void;
 
-/** `lifeline report`: the self-contained HTML report (vega is loaded only here). */
-export async function writeReport(capturePath: string, opts: WriteReportOptions = {}): Promise<WrittenReport> {
-  return (await import('./report/index.js')).writeReport(capturePath, opts);
+export interface AnalyzeInput extends FilterInput {
+  /** Also collect the per-wakeup / per-interval detail (report, chain), within a budget. */
+  detail?: AnalyzeOptions['detail'];
+  onProgress?: ProgressCallback;
 }
 
 async function withCapture<T>(path: string, fn: (c: Capture) => Promise<T>): Promise<T> {
@@ -39,41 +55,74 @@ async function withCapture<T>(path: string, fn: (c: Capture) => Promise<T>): Pro
   }
 }
 
+function replayOptions(cap: Capture, filters: AnalyzeOptions, onProgress: ProgressCallback | undefined): AnalyzeOptions {
+  const total = cap.meta.events;
+  return onProgress === undefined ? filters : { ...filters, onProgress: (done) => onProgress(done, total) };
+}
+
+/** Replay an open capture into every metric (the options are checked first). */
+export async function analyze(capture: Capture, opts: AnalyzeInput = {}): Promise<Analysis> {
+  const filters = checkFilters(opts);
+  return replay(capture, replayOptions(capture, { ...filters, detail: opts.detail }, opts.onProgress));
+}
+
+/** Open and analyze a capture. */
+export async function analyzeFile(path: string, opts: AnalyzeInput = {}): Promise<Analysis> {
+  const filters = checkFilters(opts);
+  return withCapture(path, (cap) => replay(cap, replayOptions(cap, { ...filters, detail: opts.detail }, opts.onProgress)));
+}
+
+/** `lifeline record`: record the whole machine (or a command) into a capture (the recorder loads only here). */
+export async function record(
+  opts: RecordInput & { onProgress?: (p: RecordProgress) => void; signal?: AbortSignal; stdio?: 'inherit' | 'ignore' | 'pipe' } = {},
+): Promise<RecordResult> {
+  const checked = checkRecord(opts);
+  const { record: run } = await import('./record/recorder.js');
+  return run({ ...checked, onProgress: opts.onProgress, signal: opts.signal, stdio: opts.stdio });
+}
+
+/** The lines `lifeline record` prints when it stops. */
+export async function formatRecordSummary(res: RecordResult): Promise<string> {
+  return (await import('./record/summary.js')).formatRecordSummary(res);
+}
+
 /** `lifeline info`: meta facts and counts, as text or JSON. */
 export function info(path: string, opts: { json?: boolean } = {}): Promise<string> {
   return withCapture(path, async (cap) => formatInfo(await summarizeCapture(cap), opts));
 }
 
-/** Open and analyze a capture. */
-export function analyzeFile(path: string, opts: AnalyzeOptions = {}): Promise<{ analysis: Analysis; capture: Capture }> {
-  return withCapture(path, async (cap) => ({ analysis: await analyze(cap, opts), capture: cap }));
-}
-
-/** `lifeline analyze`: the terminal table, or the JSON object with `json`. */
-export async function analyzeCapture(
-  path: string,
-  opts: AnalyzeOptions & Omit<TableOptions, 'meta'> & { json?: boolean } = {},
-): Promise<string> {
-  const { analysis, capture } = await analyzeFile(path, opts);
-  if (opts.json) return JSON.stringify(toJson(analysis), null, 2) + '\n';
-  return formatTable(analysis, { by: opts.by, sort: opts.sort, top: opts.top, meta: capture.meta });
+/** `lifeline analyze`: the terminal table, or the JSON object with `json`; the capture is opened once. */
+export async function analyzeCapture(path: string, opts: AnalyzeInput & TableInput & { json?: boolean } = {}): Promise<string> {
+  const table = checkTable(opts);
+  const filters = checkFilters(opts);
+  return withCapture(path, async (cap) => {
+    const analysis = await replay(cap, replayOptions(cap, filters, opts.onProgress));
+    if (opts.json) return JSON.stringify(toJson(analysis), null, 2) + '\n';
+    return formatTable(analysis, { ...table, meta: cap.meta });
+  });
 }
 
 /** `lifeline chain`: each wakeup of a thread (or of every thread of a process) and its chain back. */
-export async function chain(
-  path: string,
-  opts: AnalyzeOptions & { target: { tid: number } | { pid: number }; depth?: number; limit?: number },
-): Promise<string> {
-  const { analysis } = await analyzeFile(path, { ...opts, detail: true });
-  const target = opts.target;
-  const tids =
-    'tid' in target
-      ? [target.tid]
-      : analysis.result.threads.filter((t) => t.tgid === target.pid).map((t) => t.tid);
+export async function chain(path: string, opts: ChainInput & { onProgress?: ProgressCallback }): Promise<string> {
+  const { filters, target, depth, limit } = checkChain(opts);
+  const analysis = await withCapture(path, (cap) => replay(cap, replayOptions(cap, { ...filters, detail: true }, opts.onProgress)));
+  const tids = 'tid' in target ? [target.tid] : analysis.result.threads.filter((t) => t.tgid === target.pid).map((t) => t.tid);
   const parts = tids
     .filter((tid) => analysis.detail?.wakeups.some((w) => w.tid === tid))
-    .map((tid) => formatChain(analysis.detail, tid, { depth: opts.depth, limit: opts.limit }));
+    .map((tid) => formatChain(analysis.detail, tid, { depth, limit }));
   if (parts.length === 0)
     throw new LifelineError('OPTION_NO_MATCH', msg.noSuchThread('tid' in target ? `thread ${target.tid}` : `process ${target.pid}`));
   return parts.join('\n');
+}
+
+/** `lifeline report`: the self-contained HTML report (vega is loaded only here). */
+export async function writeReport(capturePath: string, opts: ReportInput & { onProgress?: ProgressCallback } = {}): Promise<WrittenReport> {
+  const o = checkReport(opts);
+  const { reportPath, writeReportFiles } = await import('./report/index.js');
+  const path = await reportPath(capturePath, o.out);
+  return withCapture(capturePath, async (cap) => {
+    const analysis = await replay(cap, replayOptions(cap, { ...o.filters, detail: true }, opts.onProgress));
+    const options = { utc: o.utc, top: o.top, tid: o.filters.tid, renderer: o.renderer, budget: o.budget };
+    return writeReportFiles(path, { meta: cap.meta, analysis, options }, o.svgDir);
+  });
 }

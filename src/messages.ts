@@ -1,5 +1,18 @@
 /** Every user-facing sentence of lifeline, in one place. */
 export const msg = {
+  // options (src/options: checked once, before a capture is read; values quoted as the caller gave them)
+  badIdList: (flag: string, s: string) => `${flag} takes comma-separated ids (positive whole numbers), not "${s}"`,
+  badId: (flag: string, s: string) => `${flag} takes an id (a positive whole number), not "${s}"`,
+  badPositiveInt: (flag: string, s: string) => `${flag} takes a positive whole number, not "${s}"`,
+  badWholeNumber: (flag: string, s: string) => `${flag} takes a whole number ≥ 0, not "${s}"`,
+  badChoice: (flag: string, s: string, choices: readonly string[]) => `${flag} takes one of ${choices.join(', ')}, not "${s}"`,
+  badRegex: (flag: string, s: string) => `${flag} takes a regular expression; "${s}" is not one`,
+  badSeconds: (flag: string, s: string) => `${flag} takes a number of seconds (≥ 0) from the capture start, not "${s}"`,
+  badNanoseconds: (name: string, s: string) => `${name} takes a number of nanoseconds (≥ 0) from the capture start, not ${s}`,
+  windowReversed: (from: string, to: string) => `the time window is empty: ${from} is after ${to}`,
+  badDuration: (s: string) => `--duration takes a positive number of seconds, not "${s}"`,
+  badBuffer: (s: string) => `--buffer-mb takes a power of two up to 4096 (e.g. 16, 32, 64), not "${s}"`,
+  badFormat: (f: string) => `unknown capture format "${f}" (use sqlite or arrow)`,
   // capture
   notFound: (path: string) => `cannot open ${path}: no such file`,
   notACapture: (path: string) => `${path} is not a lifeline capture (neither SQLite nor Arrow IPC)`,
@@ -9,7 +22,6 @@ export const msg = {
   newerFormat: (path: string, v: number) => `${path} uses capture format ${v}, newer than this lifeline understands`,
   outputDirMissing: (dir: string) => `cannot write the capture: directory ${dir} does not exist`,
   outputExists: (path: string) => `${path} already exists (use --force to overwrite it)`,
-  badFormat: (f: string) => `unknown capture format "${f}" (use sqlite or arrow)`,
   outputIsDirectory: (path: string) => `cannot write the capture: ${path} is a directory`,
   cannotRead: (path: string, why: string) => `cannot read ${path}: ${why}`,
   damageEmpty: () => 'the file is empty',
@@ -23,14 +35,8 @@ export const msg = {
   wholeMachine: () => 'whole machine',
   // record
   commandNotFound: (cmd: string) => `cannot run ${cmd}: command not found`,
-  badDuration: (s: string) => `--duration must be a positive number of seconds, not "${s}"`,
-  badBuffer: (s: string) => `--buffer-mb must be a power of two (e.g. 16, 32, 64), not "${s}"`,
   progress: (sec: number, rate: number, events: number, lost: number) =>
     `recording ${sec.toFixed(0)} s  ${Math.round(rate).toLocaleString('en-US')} events/s  ${events.toLocaleString('en-US')} events  lost ${lost}`,
-  badIdList: (flag: string, s: string) => `${flag} takes comma-separated ids, not "${s}"`,
-  badSeconds: (flag: string, s: string) => `${flag} takes a number of seconds from the capture start, not "${s}"`,
-  badRegex: (s: string) => `--comm takes a regular expression; "${s}" is not one`,
-  badPositiveInt: (flag: string, s: string) => `${flag} takes a positive whole number, not "${s}"`,
   chainNeedsTarget: () => 'lifeline chain needs --tid N or --pid N',
   noSuchThread: (what: string) => `the capture has no wakeups of ${what} (after filters)`,
   lostEvents: (n: number) => `warning: ${n} events were lost (ring buffer full); enlarge it with --buffer-mb`,
@@ -39,7 +45,6 @@ export const msg = {
   noAddon: (why: string) => `the native recorder is not built (${why}); run: npm run build`,
   // report
   reportDirMissing: (dir: string) => `cannot write the report: directory ${dir} does not exist`,
-  badReportLimit: (name: string, value: number) => `report limit ${name} must be a positive whole number, not ${value}`,
   reportLanesCapped: (shown: number, total: number) =>
     `State timeline: ${shown} of ${total} threads shown, the busiest by run time (choose with --top or --tid).`,
   reportMerged: (chart: string, inputs: number, merged: number, resolution: string, shown: number) =>
@@ -52,13 +57,6 @@ export const msg = {
   reportNoDetail: () => 'The analysis carried no per-interval detail, so the timelines and distributions are empty.',
   reportNoLifeline: () => 'No thread was woken within the capture, so there is no lifeline to draw.',
   // analyze
-  badIdFilter: (flag: string, v: number) => `${flag} takes positive whole numbers, not ${v}`,
-  badWindow: (from: number | undefined, to: number | undefined) =>
-    `the time window is invalid (from ${from ?? 'start'} ns to ${to ?? 'end'} ns): use times ≥ 0 with from ≤ to`,
-  badSortKey: (key: string, keys: readonly string[]) => `unknown sort key "${key}" (use one of: ${keys.join(', ')})`,
-  badGroupBy: (by: string) => `cannot group by "${by}" (use thread or process)`,
-  badTop: (top: number) => `--top must be a positive whole number, not ${top}`,
-  badDepth: (depth: number) => `the chain depth must be a whole number ≥ 0, not ${depth}`,
   noWakeupId: (id: number) => `no wakeup with id ${id} in this analysis`,
   chainNoDetail: () => 'the analysis was run without detail; run it with detail to follow wakeup chains',
   chainNoWakeups: (tid: number) => `thread ${tid} was not woken within the capture (or the window)`,

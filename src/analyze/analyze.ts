@@ -1,7 +1,7 @@
 /**
  * analyze(): replay a capture once and compute every metric.
  *
- * 1. check the options and set up the window;
+ * 1. set up the window;
  * 2. build the metric modules (and the detail modules when asked);
  * 3. replay the batches through the engine;
  * 4. close the open states at the capture end;
@@ -12,7 +12,7 @@ import { Bursts } from './bursts.js';
 import { CpuSpans } from './cpu-spans.js';
 import { resolveBudget } from './detail-budget.js';
 import { Engine } from './engine.js';
-import { checkOptions, threadFilter } from './filters.js';
+import { threadFilter } from './filters.js';
 import type { Metric } from './metric.js';
 import { buildResult, selectThreads } from './result.js';
 import { RunqDelay } from './runq-delay.js';
@@ -27,8 +27,7 @@ import { Wakers } from './wakers.js';
 import { windowFor } from './window.js';
 
 export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Promise<Analysis> {
-  // 1. options and window
-  checkOptions(opts);
+  // 1. window (the options were checked at the API boundary, src/options)
   const meta = capture.meta;
   const window = windowFor(meta.startNs, opts.fromNs, opts.toNs);
 

@@ -14,7 +14,6 @@ export const DEFAULT_CHAIN_DEPTH = 8;
 
 /** The wakeup `wakeupId` followed by its waker's wakeups back in time, at most `depth` links. */
 export function chainFor(detail: AnalysisDetail, wakeupId: number, depth = DEFAULT_CHAIN_DEPTH): WakeupRecord[] {
-  checkDepth(depth);
   const first = detail.wakeups[wakeupId];
   if (first === undefined || !Number.isInteger(wakeupId)) throw new LifelineError('OPTION_NO_MATCH', msg.noWakeupId(wakeupId));
   const chain = [first];
@@ -29,6 +28,7 @@ export function chainFor(detail: AnalysisDetail, wakeupId: number, depth = DEFAU
 }
 
 export interface ChainTextOptions {
+  /** A whole number ≥ 0 (checked at the API boundary, src/options). */
   depth?: number;
   /** At most this many wakeups of the thread (the latest are dropped beyond it). */
   limit?: number;
@@ -38,7 +38,6 @@ export interface ChainTextOptions {
 export function formatChain(detail: AnalysisDetail | undefined, tid: number, opts: ChainTextOptions = {}): string {
   if (detail === undefined) throw new LifelineError('OPTION_NEEDS_DETAIL', msg.chainNoDetail());
   const depth = opts.depth ?? DEFAULT_CHAIN_DEPTH;
-  checkDepth(depth);
   const own = detail.wakeups.filter((w) => w.tid === tid);
   if (own.length === 0) throw new LifelineError('OPTION_NO_MATCH', msg.chainNoWakeups(tid));
   const shown = opts.limit !== undefined ? own.slice(0, opts.limit) : own;
@@ -86,8 +85,4 @@ function threadName(w: WakeupRecord): string {
 
 function indent(level: number): string {
   return '    '.repeat(level);
-}
-
-function checkDepth(depth: number): void {
-  if (!Number.isInteger(depth) || depth < 0) throw new LifelineError('OPTION_BAD_NUMBER', msg.badDepth(depth));
 }

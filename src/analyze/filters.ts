@@ -1,10 +1,9 @@
 /**
  * Thread selection (--pid, --tid, --comm): a thread is kept when any given
  * filter matches it (no filter keeps all). --comm matches the thread's
- * latest name, so selection happens after the replay.
+ * latest name, so selection happens after the replay. The options were checked at
+ * the API boundary (src/options).
  */
-import { LifelineError } from '../errors.js';
-import { msg } from '../messages.js';
 import type { ThreadTable } from './thread-table.js';
 import type { AnalyzeOptions } from './types.js';
 
@@ -24,21 +23,4 @@ export function threadFilter(opts: AnalyzeOptions, threads: ThreadTable): Thread
       (comm !== null && comm.test(rec.comm))
     );
   };
-}
-
-/** Checks the options a user typed; throws a one-line LifelineError. */
-export function checkOptions(opts: AnalyzeOptions): void {
-  for (const [what, list] of [
-    ['--pid', opts.pid],
-    ['--tid', opts.tid],
-  ] as const) {
-    for (const v of list ?? []) {
-      if (!Number.isInteger(v) || v <= 0) throw new LifelineError('OPTION_BAD_ID', msg.badIdFilter(what, v));
-    }
-  }
-  const { fromNs, toNs } = opts;
-  if (fromNs !== undefined && (!Number.isFinite(fromNs) || fromNs < 0)) throw new LifelineError('OPTION_BAD_WINDOW', msg.badWindow(fromNs, toNs));
-  if (toNs !== undefined && (!Number.isFinite(toNs) || toNs < 0 || (fromNs !== undefined && toNs < fromNs))) {
-    throw new LifelineError('OPTION_BAD_WINDOW', msg.badWindow(fromNs, toNs));
-  }
 }

@@ -1,17 +1,6 @@
-/** Text helpers for terminal output: safe names and durations. */
+/** Text helpers for terminal output: safe names (the one sanitizer, src/sanitize.ts) and durations. */
 
-/**
- * Makes an untrusted name (comm, irq name) safe for a terminal: C0/C1
- * control characters, DEL and Unicode bidi / line separators become \xNN or
- * \uNNNN escapes, and a backslash is doubled so escapes stay unambiguous.
- */
-export function sanitize(s: string): string {
-  return s.replace(/[\\\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (ch) => {
-    if (ch === '\\') return '\\\\';
-    const code = ch.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}
+export { sanitize } from '../sanitize.js';
 
 /**
  * Orders strings by UTF-16 code unit: deterministic, and without the ICU set-up that

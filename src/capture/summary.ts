@@ -2,6 +2,7 @@
  * What `lifeline info` prints about a capture: its meta facts, event counts
  * by kind and by wakeup context, size on disk and losses.
  */
+import { sanitize } from '../sanitize.js';
 import { msg } from '../messages.js';
 import { usableZone, wallTime } from '../wall-time.js';
 import { Ctx, CTX_NAMES, Flag, Kind, KIND_NAMES } from '../record/event-layout.js';
@@ -161,14 +162,14 @@ export function formatInfo(s: CaptureSummary, options: { json?: boolean } = {}):
   const zone = usableZone(m.timezone);
   const local = wallTime(s.startWallMs, zone);
   const utc = wallTime(s.startWallMs, 'UTC');
-  const command = m.command ? `${m.command.join(' ')}${m.exitCode === null ? '' : `   (exit ${m.exitCode})`}` : msg.wholeMachine();
+  const command = m.command ? `${m.command.map(sanitize).join(' ')}${m.exitCode === null ? '' : `   (exit ${m.exitCode})`}` : msg.wholeMachine();
   const lines: Array<[string, string]> = [
-    ['capture', `${s.path} (${s.format}, format ${m.formatVersion}${m.tool ? `, ${m.tool}` : ''})`],
+    ['capture', `${sanitize(s.path)} (${s.format}, format ${m.formatVersion}${m.tool ? `, ${sanitize(m.tool)}` : ''})`],
     ['status', m.complete ? 'complete' : msg.captureIncomplete()],
     ['start', `${local.text} ${zone} (${local.offset})`],
     ['', `${utc.text} UTC`],
     ['duration', `${(s.durationNs / 1e9).toFixed(3)} s`],
-    ['host', `${m.hostname}, Linux ${m.kernel}, ${m.cpus} CPUs`],
+    ['host', `${sanitize(m.hostname)}, Linux ${sanitize(m.kernel)}, ${m.cpus} CPUs`],
     ['command', command],
     ['filters', `irq spans ${m.filters.irqSpans ? 'on' : 'off'}, tgid ${m.filters.tgid > 0 ? m.filters.tgid : 'all'}`],
     ['events', `${int(s.events)}   lost ${int(s.lost)}`],
@@ -178,7 +179,7 @@ export function formatInfo(s: CaptureSummary, options: { json?: boolean } = {}):
     ['', counts([['remote', s.wakeups.remote], ['idle', s.wakeups.idle], ['spurious', s.wakeups.spurious], ['unsure', s.wakeups.unsure]])],
   ];
   if (s.lost > 0) lines.push(['lost/cpu', m.lostPerCpu.map((n, cpu) => `cpu${cpu} ${int(n)}`).join('  ')]);
-  if (m.skippedTracepoints.length > 0) lines.push(['skipped', m.skippedTracepoints.join(', ')]);
+  if (m.skippedTracepoints.length > 0) lines.push(['skipped', m.skippedTracepoints.map(sanitize).join(', ')]);
   const width = Math.max(...lines.map(([k]) => k.length));
   return lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { LifelineError } from '../errors.js';
-import { msg } from '../messages.js';
-import { parseFilters, positiveInt } from './filters.js';
+import { str, type Typed } from './filters.js';
+import { clearProgress, progressLine } from './progress.js';
 
 export function registerChain(program: Command, _exit: (code: number) => void): void {
   program
@@ -15,20 +14,23 @@ export function registerChain(program: Command, _exit: (code: number) => void): 
     .option('--comm <regex>', 'only threads whose name matches')
     .option('--from <seconds>', 'start of the window, seconds from the capture start')
     .option('--to <seconds>', 'end of the window, seconds from the capture start')
-    .action(async (file: string, o: Record<string, unknown>) => {
+    .action(async (file: string, o: Typed) => {
       const { chain } = await import('../api.js');
-      const tid = positiveInt('--tid', o.tid as string | undefined);
-      const pid = positiveInt('--pid', o.pid as string | undefined);
-      if (tid === undefined && pid === undefined) throw new LifelineError('OPTION_MISSING_TARGET', msg.chainNeedsTarget());
-      const { comm, fromNs, toNs } = parseFilters({ comm: o.comm, from: o.from, to: o.to });
-      const out = await chain(file, {
-        comm,
-        fromNs,
-        toNs,
-        target: tid !== undefined ? { tid } : { pid: pid! },
-        depth: positiveInt('--depth', o.depth as string | undefined),
-        limit: positiveInt('--limit', o.limit as string | undefined),
-      });
-      process.stdout.write(out.endsWith('\n') ? out : out + '\n');
+      try {
+        const out = await chain(file, {
+          tid: str(o, 'tid'),
+          pid: str(o, 'pid'),
+          depth: str(o, 'depth'),
+          limit: str(o, 'limit'),
+          comm: str(o, 'comm'),
+          from: str(o, 'from'),
+          to: str(o, 'to'),
+          onProgress: progressLine('replaying'),
+        });
+        clearProgress();
+        process.stdout.write(out.endsWith('\n') ? out : out + '\n');
+      } finally {
+        clearProgress();
+      }
     });
 }

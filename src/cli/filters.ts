@@ -1,8 +1,5 @@
-/** The filter options shared by analyze, chain and report. */
+/** The filter options shared by analyze and report (passed on as typed; src/options checks them). */
 import type { Command } from 'commander';
-import { LifelineError } from '../errors.js';
-import { msg } from '../messages.js';
-import type { AnalyzeOptions } from '../analyze/types.js';
 
 export function addFilterOptions(cmd: Command): Command {
   return cmd
@@ -13,41 +10,14 @@ export function addFilterOptions(cmd: Command): Command {
     .option('--to <seconds>', 'end of the window, seconds from the capture start');
 }
 
-function ids(flag: string, s: string | undefined): number[] | undefined {
-  if (s === undefined) return undefined;
-  const out = s.split(',').map((x) => Number(x.trim()));
-  if (out.some((n) => !Number.isInteger(n) || n < 0)) throw new LifelineError('OPTION_BAD_ID', msg.badIdList(flag, s));
-  return out;
+/** Commander's option values: strings as typed, booleans for switches. */
+export type Typed = Record<string, string | boolean | undefined>;
+
+export function str(o: Typed, key: string): string | undefined {
+  const v = o[key];
+  return typeof v === 'string' ? v : undefined;
 }
 
-function seconds(flag: string, s: string | undefined): number | undefined {
-  if (s === undefined) return undefined;
-  const n = Number(s);
-  if (!Number.isFinite(n) || n < 0 || s.trim() === '') throw new LifelineError('OPTION_BAD_WINDOW', msg.badSeconds(flag, s));
-  return Math.round(n * 1e9);
-}
-
-export function parseFilters(o: Record<string, unknown>): AnalyzeOptions {
-  let comm: RegExp | undefined;
-  if (typeof o.comm === 'string') {
-    try {
-      comm = new RegExp(o.comm);
-    } catch {
-      throw new LifelineError('OPTION_BAD_REGEX', msg.badRegex(o.comm));
-    }
-  }
-  return {
-    pid: ids('--pid', o.pid as string | undefined),
-    tid: ids('--tid', o.tid as string | undefined),
-    comm,
-    fromNs: seconds('--from', o.from as string | undefined),
-    toNs: seconds('--to', o.to as string | undefined),
-  };
-}
-
-export function positiveInt(flag: string, s: string | undefined): number | undefined {
-  if (s === undefined) return undefined;
-  const n = Number(s);
-  if (!Number.isInteger(n) || n <= 0) throw new LifelineError('OPTION_BAD_NUMBER', msg.badPositiveInt(flag, s));
-  return n;
+export function filtersOf(o: Typed): { pid?: string; tid?: string; comm?: string; from?: string; to?: string } {
+  return { pid: str(o, 'pid'), tid: str(o, 'tid'), comm: str(o, 'comm'), from: str(o, 'from'), to: str(o, 'to') };
 }

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
+import { sanitize } from '../sanitize.js';
 import { VERSION } from '../version.js';
 import { registerRecord } from './record.js';
 import { registerInfo } from './info.js';
@@ -18,6 +19,15 @@ function quietOnClosedPipe(): void {
     if (err.code !== 'EPIPE') process.stderr.write(`lifeline: ${msg.cannotWriteOutput(err.message)}\n`);
     process.exit(err.code === 'EPIPE' ? 0 : 1);
   });
+}
+
+/**
+ * The `lifeline:` line of an error: one line (line breaks of the message folded into
+ * spaces), every other control character escaped (a path or a name in it may come
+ * from a capture).
+ */
+export function errorLine(message: string): string {
+  return sanitize(message.replace(/\s*\n\s*/g, ' '));
 }
 
 /** Runs the CLI; resolves to the process exit code. */
@@ -42,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof LifelineError) {
-      process.stderr.write(`lifeline: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
+      process.stderr.write(`lifeline: ${errorLine(e.message)}\n`);
       if (process.env.LIFELINE_DEBUG && e.detail) process.stderr.write(`${e.detail}\n`);
       return e.exitCode;
     }

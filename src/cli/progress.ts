@@ -1,8 +1,8 @@
 /** A progress line on stderr, only when stderr is a terminal. */
-export function progressLine(label: string, total: number): ((done: number) => void) | undefined {
+export function progressLine(label: string): ((done: number, total: number) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
   let last = 0;
-  return (done: number) => {
+  return (done: number, total: number) => {
     const now = Date.now();
     if (now - last < 200) return;
     last = now;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { msg } from '../messages.js';
-import { LifelineError } from '../errors.js';
+import { str, type Typed } from './filters.js';
 
 export function registerRecord(program: Command, exit: (code: number) => void): void {
   program
@@ -15,41 +15,32 @@ export function registerRecord(program: Command, exit: (code: number) => void): 
     .option('--force', 'overwrite an existing capture file')
     .option('--mirror <file>', 'also write the same recording to FILE (.arrow: Arrow, else SQLite)')
     .argument('[command...]', 'command to run and record (after --)')
-    .action(async (command: string[], o: Record<string, string | boolean | undefined>) => {
-      const duration = o.duration === undefined ? undefined : Number(o.duration);
-      if (duration !== undefined && !(duration > 0)) throw new LifelineError('OPTION_BAD_NUMBER', msg.badDuration(String(o.duration)));
+    .action(async (command: string[], o: Typed) => {
+      // Loaded on use: the CLI's start-up time is part of every recording's fixed cost.
+      const { record, formatRecordSummary } = await import('../api.js');
       const tty = process.stderr.isTTY;
       const ac = new AbortController();
       const onSignal = () => ac.abort();
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       try {
-        // Loaded on use: the CLI's start-up time is part of every recording's fixed cost.
-        const { record } = await import('../record/recorder.js');
-        const { formatRecordSummary } = await import('../record/summary.js');
         const res = await record({
-          output: o.output as string | undefined,
-          format: o.format as 'sqlite' | 'arrow',
-          durationSec: duration,
+          output: str(o, 'output'),
+          format: str(o, 'format'),
+          durationSec: str(o, 'duration'),
           command,
-          bufferMb: Number(o.bufferMb),
+          bufferMb: str(o, 'bufferMb'),
           irqSpans: o.irqSpans !== false,
-          tgid: o.pid === undefined ? undefined : Number(o.pid),
+          tgid: str(o, 'pid'),
           force: o.force === true,
-          mirror:
-            typeof o.mirror === 'string'
-              ? { output: o.mirror, format: o.mirror.endsWith('.arrow') ? 'arrow' : 'sqlite' }
-              : undefined,
+          mirror: str(o, 'mirror'),
           signal: ac.signal,
           onProgress: tty
-            ? (p) =>
-                process.stderr.write(
-                  `\r${msg.progress(p.elapsedSec, p.eventsPerSec, p.events, p.lost)}\x1b[K`,
-                )
+            ? (p) => process.stderr.write(`\r${msg.progress(p.elapsedSec, p.eventsPerSec, p.events, p.lost)}\x1b[K`)
             : undefined,
         });
         if (tty) process.stderr.write('\r\x1b[K');
-        process.stderr.write(formatRecordSummary(res));
+        process.stderr.write(await formatRecordSummary(res));
         if (res.exitCode !== null) exit(res.exitCode);
         else if (res.exitSignal) exit(128 + 15);
       } finally {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { addFilterOptions, parseFilters, positiveInt } from './filters.js';
+import { addFilterOptions, filtersOf, str, type Typed } from './filters.js';
+import { clearProgress, progressLine } from './progress.js';
 
 export function registerReport(program: Command, _exit: (code: number) => void): void {
   addFilterOptions(
@@ -12,18 +13,23 @@ export function registerReport(program: Command, _exit: (code: number) => void):
       .option('--top <n>', 'at most N thread lanes')
       .option('--utc', 'show times in UTC instead of the recording machine’s time zone')
       .option('--renderer <r>', 'canvas (fast) or svg (inspectable)', 'canvas'),
-  ).action(async (file: string, o: Record<string, unknown>) => {
-    const { writeReport } = await import('../report/index.js');
-    const filters = parseFilters(o);
-    const res = await writeReport(file, {
-      ...filters,
-      out: o.output as string | undefined,
-      svgDir: o.svg as string | undefined,
-      top: positiveInt('--top', o.top as string | undefined),
-      utc: o.utc === true,
-      renderer: o.renderer === 'svg' ? 'svg' : 'canvas',
-    });
-    process.stdout.write(`report written to ${res.path} (${(res.bytes / 1e6).toFixed(1)} MB)\n`);
-    for (const s of res.svgs) process.stdout.write(`  ${s}\n`);
+  ).action(async (file: string, o: Typed) => {
+    const { writeReport } = await import('../api.js');
+    try {
+      const res = await writeReport(file, {
+        ...filtersOf(o),
+        out: str(o, 'output'),
+        svgDir: str(o, 'svg'),
+        top: str(o, 'top'),
+        utc: o.utc === true,
+        renderer: str(o, 'renderer'),
+        onProgress: progressLine('analyzing'),
+      });
+      clearProgress();
+      process.stdout.write(`report written to ${res.path} (${(res.bytes / 1e6).toFixed(1)} MB)\n`);
+      for (const s of res.svgs) process.stdout.write(`  ${s}\n`);
+    } finally {
+      clearProgress();
+    }
   });
 }

@@ -75,17 +75,10 @@ function defaultOutput(format: CaptureFormat): string {
   return `lifeline-${stamp}.${format === 'arrow' ? 'arrow' : 'db'}`;
 }
 
-function isPowerOfTwo(n: number): boolean {
-  return Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
-}
-
 export async function record(opts: RecordOptions = {}): Promise<RecordResult> {
   const format = opts.format ?? 'sqlite';
-  if (format !== 'sqlite' && format !== 'arrow') throw new LifelineError('OPTION_BAD_FORMAT', msg.badFormat(String(format)));
-  if (opts.durationSec !== undefined && !(opts.durationSec > 0))
-    throw new LifelineError('OPTION_BAD_NUMBER', msg.badDuration(String(opts.durationSec)));
+  // The options were checked at the API boundary (src/options).
   const bufferMb = opts.bufferMb ?? 32;
-  if (!isPowerOfTwo(bufferMb)) throw new LifelineError('OPTION_BAD_NUMBER', msg.badBuffer(String(bufferMb)));
   const command = opts.command && opts.command.length > 0 ? opts.command : null;
   if (command && !findCommand(command[0]!)) throw new LifelineError('RECORD_NO_COMMAND', msg.commandNotFound(command[0]!), 127);
 

@@ -1,5 +1,3 @@
-import { LifelineError } from '../errors.js';
-import { msg } from '../messages.js';
 import type { ReportBudget, ReportOptions } from './types.js';
 
 export const DEFAULT_REPORT_BUDGET: ReportBudget = {
@@ -14,11 +12,9 @@ export const DEFAULT_REPORT_BUDGET: ReportBudget = {
   maxColoredProcesses: 8,
 };
 
+/** The budget the options ask for (positive whole numbers, checked at the API boundary: src/options). */
 export function resolveBudget(options: ReportOptions): ReportBudget {
   const budget = { ...DEFAULT_REPORT_BUDGET, ...options.budget };
   if (options.top !== undefined) budget.maxLanes = options.top;
-  for (const [key, value] of Object.entries(budget)) {
-    if (!Number.isInteger(value) || value < 1) throw new LifelineError('OPTION_BAD_NUMBER', msg.badReportLimit(key, value));
-  }
   return budget;
 }

@@ -3,4 +3,4 @@ export { buildReport } from './build-report.js';
 export { renderSvg, writeSvgs } from './render-svg.js';
 export { DEFAULT_REPORT_BUDGET } from './budget.js';
 export type { BuiltReport, ReportBudget, ReportInput, ReportOptions, Row, VegaLiteSpec } from './types.js';
-export { writeReport, defaultReportPath, type WriteReportOptions, type WrittenReport } from './write-report.js';
+export { defaultReportPath, reportPath, writeReportFiles, type WrittenReport } from './write-report.js';

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildReport, writeReport } from '../../src/report/index.js';
+import { writeReport } from '../../src/api.js';
+import { buildReport } from '../../src/report/index.js';
 import { browserUnavailable, groupBox, launch, visit } from './browser.js';
 import { HOSTILE_NAMES, syntheticAnalysis, syntheticMeta } from './synthetic.js';
 

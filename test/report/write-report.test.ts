@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { batchFromRows } from '../../src/capture/event-batch.js';
 import { createWriter } from '../../src/capture/index.js';
 import { LifelineError } from '../../src/errors.js';
-import { defaultReportPath, writeReport } from '../../src/report/index.js';
+import { writeReport } from '../../src/api.js';
+import { defaultReportPath } from '../../src/report/index.js';
 import { syntheticRows, testMeta } from '../capture/synthetic.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lifeline-report-test-'));

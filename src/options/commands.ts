@@ -1,0 +1,206 @@
+/**
+ * The options of each command, checked once, at the API boundary (src/api.ts), before a
+ * capture is opened or the recorder loads. What comes out is typed and valid; the stages
+ * below trust it and do not check again.
+ */
+import type { AnalyzeOptions } from '../analyze/types.js';
+import { SORT_KEYS, type GroupBy, type SortKey } from '../analyze/format-table.js';
+import { CAPTURE_FORMATS } from '../capture/create-writer.js';
+import type { CaptureFormat } from '../capture/meta.js';
+import { LifelineError } from '../errors.js';
+import { msg } from '../messages.js';
+import { DEFAULT_REPORT_BUDGET } from '../report/budget.js';
+import type { ReportBudget } from '../report/types.js';
+import { choice, id, idList, positiveInt, regex, wholeNumber, window, windowEnd, type Typed } from './values.js';
+
+/** Thread selection and time window, as analyze, chain and report take them. */
+export interface FilterInput {
+  /** Processes (tgids): "1,2", a number or an array. */
+  pid?: Typed | readonly number[];
+  /** Threads: "1,2", a number or an array. */
+  tid?: Typed | readonly number[];
+  /** Thread names: a regular expression (source text or RegExp). */
+  comm?: string | RegExp;
+  /** Window start / end in seconds from the capture start (what --from / --to take). */
+  from?: Typed;
+  to?: Typed;
+  /** Or the window in ns from the capture start. */
+  fromNs?: number;
+  toNs?: number;
+}
+
+export type Filters = Pick<AnalyzeOptions, 'pid' | 'tid' | 'comm' | 'fromNs' | 'toNs'>;
+
+export function checkFilters(o: FilterInput): Filters {
+  const from = windowEnd('--from', o.from, 'fromNs', o.fromNs);
+  const to = windowEnd('--to', o.to, 'toNs', o.toNs);
+  const out: Filters = { ...window(from, to) };
+  const pid = idList('--pid', o.pid);
+  const tid = idList('--tid', o.tid);
+  const comm = regex('--comm', o.comm);
+  if (pid) out.pid = pid;
+  if (tid) out.tid = tid;
+  if (comm) out.comm = comm;
+  return out;
+}
+
+export const GROUPS: readonly GroupBy[] = ['thread', 'process'];
+
+export interface TableInput {
+  by?: string;
+  sort?: string;
+  top?: Typed;
+}
+
+export interface TableChoice {
+  by: GroupBy;
+  sort: SortKey;
+  top?: number;
+}
+
+export function checkTable(o: TableInput): TableChoice {
+  return {
+    by: choice('--by', o.by, GROUPS, 'OPTION_BAD_GROUP') ?? 'thread',
+    sort: choice('--sort', o.sort, SORT_KEYS, 'OPTION_BAD_SORT') ?? 'run',
+    top: positiveInt('--top', o.top),
+  };
+}
+
+export interface ChainInput extends Omit<FilterInput, 'pid' | 'tid'> {
+  /** The thread whose wakeups to follow … */
+  tid?: Typed;
+  /** … or every thread of this process. */
+  pid?: Typed;
+  /** Follow each chain back at most this many links (0: the wakeup alone). */
+  depth?: Typed;
+  /** At most this many wakeups per thread. */
+  limit?: Typed;
+}
+
+export interface ChainChoice {
+  filters: Filters;
+  target: { tid: number } | { pid: number };
+  depth?: number;
+  limit?: number;
+}
+
+export function checkChain(o: ChainInput): ChainChoice {
+  const tid = id('--tid', o.tid);
+  const pid = id('--pid', o.pid);
+  const depth = wholeNumber('--depth', o.depth);
+  const limit = positiveInt('--limit', o.limit);
+  const filters = checkFilters({ comm: o.comm, from: o.from, to: o.to, fromNs: o.fromNs, toNs: o.toNs });
+  if (tid === undefined && pid === undefined) throw missingTarget();
+  return { filters, target: tid !== undefined ? { tid } : { pid: pid! }, depth, limit };
+}
+
+function missingTarget(): LifelineError {
+  return new LifelineError('OPTION_MISSING_TARGET', msg.chainNeedsTarget());
+}
+
+export const RENDERERS = ['canvas', 'svg'] as const;
+
+export interface ReportInput extends FilterInput {
+  /** The HTML file; default reports/<capture name>.html. */
+  out?: string;
+  /** Also write each chart as DIR/<chart>.svg. */
+  svgDir?: string;
+  /** At most this many thread lanes. */
+  top?: Typed;
+  utc?: boolean;
+  renderer?: string;
+  budget?: Partial<Record<keyof ReportBudget, Typed>>;
+}
+
+export interface ReportChoice {
+  filters: Filters;
+  out?: string;
+  svgDir?: string;
+  utc: boolean;
+  renderer: (typeof RENDERERS)[number];
+  budget: ReportBudget;
+  top?: number;
+}
+
+export function checkReport(o: ReportInput): ReportChoice {
+  const budget: ReportBudget = { ...DEFAULT_REPORT_BUDGET };
+  for (const [key, value] of Object.entries(o.budget ?? {})) {
+    if (!(key in DEFAULT_REPORT_BUDGET) || value === undefined) continue;
+    budget[key as keyof ReportBudget] = positiveInt(`report limit ${key}`, value)!;
+  }
+  const top = positiveInt('--top', o.top);
+  if (top !== undefined) budget.maxLanes = top;
+  return {
+    filters: checkFilters(o),
+    out: o.out,
+    svgDir: o.svgDir,
+    utc: o.utc === true,
+    renderer: choice('--renderer', o.renderer, RENDERERS, 'OPTION_BAD_RENDERER') ?? 'canvas',
+    budget,
+    top,
+  };
+}
+
+export interface RecordInput {
+  output?: string;
+  /** sqlite (default) or arrow. */
+  format?: string;
+  /** Stop after this many seconds. */
+  durationSec?: Typed;
+  command?: string[];
+  /** Ring buffer size in MiB, a power of two. */
+  bufferMb?: Typed;
+  irqSpans?: boolean;
+  /** Only events involving this process. */
+  tgid?: Typed;
+  force?: boolean;
+  /** A second capture of the same recording: a path (.arrow: Arrow, else SQLite) or path and format. */
+  mirror?: string | { output: string; format?: string };
+}
+
+export interface RecordChoice {
+  output?: string;
+  format: CaptureFormat;
+  durationSec?: number;
+  command?: string[];
+  bufferMb: number;
+  irqSpans: boolean;
+  tgid?: number;
+  force: boolean;
+  mirror?: { output: string; format: CaptureFormat };
+}
+
+export function checkRecord(o: RecordInput): RecordChoice {
+  const format = choice('--format', o.format, CAPTURE_FORMATS, 'OPTION_BAD_FORMAT') ?? 'sqlite';
+  const durationSec = positiveSeconds(o.durationSec);
+  const bufferMb = o.bufferMb === undefined ? 32 : powerOfTwo(o.bufferMb);
+  const tgid = id('--pid', o.tgid);
+  let mirror: RecordChoice['mirror'];
+  if (typeof o.mirror === 'string') mirror = { output: o.mirror, format: o.mirror.endsWith('.arrow') ? 'arrow' : 'sqlite' };
+  else if (o.mirror !== undefined)
+    mirror = { output: o.mirror.output, format: choice('--format', o.mirror.format, CAPTURE_FORMATS, 'OPTION_BAD_FORMAT') ?? 'sqlite' };
+  return {
+    output: o.output,
+    format,
+    durationSec,
+    command: o.command,
+    bufferMb,
+    irqSpans: o.irqSpans !== false,
+    tgid,
+    force: o.force === true,
+    mirror,
+  };
+}
+
+function positiveSeconds(v: Typed | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = typeof v === 'number' ? v : v.trim() === '' ? NaN : Number(v);
+  if (!(n > 0) || !Number.isFinite(n)) throw new LifelineError('OPTION_BAD_NUMBER', msg.badDuration(String(v)));
+  return n;
+}
+
+function powerOfTwo(v: Typed): number {
+  const n = typeof v === 'number' ? v : v.trim() === '' ? NaN : Number(v);
+  if (!Number.isInteger(n) || n <= 0 || (n & (n - 1)) !== 0 || n > 4096) throw new LifelineError('OPTION_BAD_NUMBER', msg.badBuffer(String(v)));
+  return n;
+}

@@ -1,0 +1,20 @@
+/**
+ * The one sanitizer for strings that come from a capture or the kernel (comms, command
+ * lines, filenames, symbols, hostnames) on their way to a terminal: info, analyze, chain
+ * and the `lifeline:` error line all print through it. HTML output escapes for HTML on
+ * top of it (src/report/html/escape.ts).
+ *
+ * C0 and C1 control characters (ESC, BEL, CSI, newline, …), DEL, the Unicode line and
+ * paragraph separators, bidi controls and lone surrogates become \xNN or \uNNNN escapes,
+ * and a backslash is doubled so that an escape in the output is never ambiguous. Bytes
+ * that were not UTF-8 reach here as U+FFFD (the readers decode them so) and print as such.
+ */
+const UNSAFE = /[\\\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+export function sanitize(s: string): string {
+  return s.replace(UNSAFE, (ch) => {
+    if (ch === '\\') return '\\\\';
+    const code = ch.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
