@@ -1,12 +1,13 @@
 // npm run demo: record `stress --cpu 2` beside a node process doing timers and
-// IPC, then print the analysis and write the HTML report.
+// IPC, then print the analysis and write the HTML report: through the public API
+// (the package entry, dist/api.js as package.json exports it), as a user's script would.
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import * as api from 'lifeline';
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const api = await import(path.join(root, 'dist/api.js'));
-const { formatRecordSummary } = await import(path.join(root, 'dist/record/summary.js'));
 
 const capture = path.join(root, 'reports/demo.db');
 for (const f of [capture, `${capture}-wal`, `${capture}-shm`]) if (existsSync(f)) rmSync(f);
@@ -23,9 +24,9 @@ try {
       `stress --cpu 2 --timeout ${seconds + 1} >/dev/null 2>&1 & ${JSON.stringify(process.execPath)} ${JSON.stringify(workload)} ${seconds}; kill $! 2>/dev/null; wait`,
     ],
   });
-  process.stderr.write(formatRecordSummary(res));
-  process.stdout.write('\n' + (await api.analyzeCapture(capture, { top: 15, comm: /^(node-timers|node-ipc|stress)/ })) + '\n');
-  const rep = await api.writeReport(capture, { out: path.join(root, 'reports/demo.html'), comm: /^(node-timers|node-ipc|stress|sh)$/ });
+  process.stderr.write(await api.formatRecordSummary(res));
+  process.stdout.write('\n' + (await api.analyzeCapture(capture, { top: 15, comm: '^(node-timers|node-ipc|stress)' })) + '\n');
+  const rep = await api.writeReport(capture, { out: path.join(root, 'reports/demo.html'), comm: '^(node-timers|node-ipc|stress|sh)$' });
   console.log(`\nreport: ${rep.path}`);
 } catch (e) {
   if (e instanceof api.LifelineError) {
