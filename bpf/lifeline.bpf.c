@@ -3,7 +3,7 @@
  * lifeline's recorder: raw scheduler facts into one ring buffer.
  *
  * Wakeup context comes from a per-CPU stack of interrupt and timer-callback
- * frames kept from the entry/exit tracepoints (DESIGN.md, "Wakeup context"):
+ * frames kept from the entry/exit tracepoints (docs/architecture.md, "Wakeup context"):
  * on this kernel __preempt_count is in BTF but not in kallsyms, so it cannot
  * be read as a ksym. A sched_switch never happens inside an interrupt, so
  * each switch resets the stack and marks the CPU's context as known.
@@ -234,7 +234,7 @@ static __always_inline void wake_context(struct wctx *w)
 			if (f->kind == F_TIMER) {
 				/* timer_list callbacks run in the TIMER softirq */
 				w->flags = LL_CTX_SOFTIRQ;
-				w->id = 1;
+				w->id = LL_SOFTIRQ_TIMER;
 			}
 			continue;
 		}
@@ -458,33 +458,25 @@ int BPF_PROG(irq_handler_exit, int irq)
 	return 0;
 }
 
-#define SYSVEC(name, id)                                  \
-SEC("tp_btf/" #name "_entry")                             \
-int BPF_PROG(name##_entry, int vector)                    \
+/* One entry and one exit program per x86 system vector of LL_SYSVECS. */
+#define SYSVEC(NAME, id, tp)                              \
+SEC("tp_btf/" #tp "_entry")                               \
+int BPF_PROG(tp##_entry, int vector)                      \
 {                                                         \
-	push(F_HARDIRQ, LL_F_SYSVEC, id, 0);              \
-	emit_span(LL_IRQ_ENTRY, LL_F_SYSVEC, id);         \
+	push(F_HARDIRQ, LL_F_SYSVEC, LL_VEC_##NAME, 0);   \
+	emit_span(LL_IRQ_ENTRY, LL_F_SYSVEC, LL_VEC_##NAME); \
 	return 0;                                         \
 }                                                         \
-SEC("tp_btf/" #name "_exit")                              \
-int BPF_PROG(name##_exit, int vector)                     \
+SEC("tp_btf/" #tp "_exit")                                \
+int BPF_PROG(tp##_exit, int vector)                       \
 {                                                         \
 	pop(F_HARDIRQ);                                   \
-	emit_span(LL_IRQ_EXIT, LL_F_SYSVEC, id);          \
+	emit_span(LL_IRQ_EXIT, LL_F_SYSVEC, LL_VEC_##NAME); \
 	return 0;                                         \
 }
 
-SYSVEC(local_timer, LL_VEC_LOCAL_TIMER)
-SYSVEC(reschedule, LL_VEC_RESCHEDULE)
-SYSVEC(call_function, LL_VEC_CALL_FUNCTION)
-SYSVEC(call_function_single, LL_VEC_CALL_FUNCTION_SINGLE)
-SYSVEC(irq_work, LL_VEC_IRQ_WORK)
-SYSVEC(x86_platform_ipi, LL_VEC_X86_PLATFORM_IPI)
-SYSVEC(thermal_apic, LL_VEC_THERMAL_APIC)
-SYSVEC(error_apic, LL_VEC_ERROR_APIC)
-SYSVEC(spurious_apic, LL_VEC_SPURIOUS_APIC)
-SYSVEC(deferred_error, LL_VEC_DEFERRED_ERROR)
-SYSVEC(threshold_apic, LL_VEC_THRESHOLD_APIC)
+LL_SYSVECS(SYSVEC)
+#undef SYSVEC
 
 SEC("tp_btf/softirq_entry")
 int BPF_PROG(softirq_entry, unsigned int vec)

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The event contract of lifeline: one header shared by the BPF programs
- * (bpf/lifeline.bpf.c) and user space (native/addon.cc). The TypeScript
- * decoder (src/record/event-layout.ts) mirrors it; test/record/layout.test.ts
- * checks both against the sizes and offsets the addon reports.
+ * The event contract of lifeline, declared once: the BPF programs
+ * (bpf/lifeline.bpf.c), the native addon (native/addon.cc) and the TypeScript
+ * constants (src/format/contract.generated.ts, written by
+ * scripts/gen-contract.mjs) all expand the lists below. To add an event kind,
+ * a flag or a vector, add one line to its list and rebuild (docs/architecture.md,
+ * "The contract").
+ *
+ * Each list is an X-macro: LL_KINDS(X) calls X(...) once per entry, and each
+ * user defines X to make what it needs (an enum, a table, a BPF program).
  */
 #ifndef LIFELINE_H
 #define LIFELINE_H
@@ -11,77 +16,137 @@
 #define LL_NAME_LEN 64   /* exec filename, irq handler name, comm (16 used) */
 #define LL_CTX_DEPTH 8   /* nested interrupt / timer-callback frames per CPU */
 
-enum ll_kind {
-	LL_SWITCH = 1,        /* tid=prev, tid2=next, a=prev_state, b=prev_prio, c=next_prio */
-	LL_WAKING = 2,        /* tid=target, tid2=current, a=target_cpu, b=ctx id, addr=callback */
-	LL_WAKEUP_NEW = 3,    /* as LL_WAKING, for a newly forked task */
-	LL_FORK = 4,          /* tid=child, tid2=parent, a=child tgid, b=parent tgid */
-	LL_EXEC = 5,          /* tid, tid2=old tid, a=tgid, name=filename */
-	LL_EXIT = 6,          /* tid, a=tgid, b=prio */
-	LL_COMM = 7,          /* tid, a=tgid, name=comm, flags=LL_COMM_* reason */
-	LL_IRQ_ENTRY = 8,     /* a=irq number or LL_VEC_*, flags LL_F_SYSVEC */
-	LL_IRQ_EXIT = 9,      /* as LL_IRQ_ENTRY */
-	LL_SOFTIRQ_ENTRY = 10,/* a=softirq vector */
-	LL_SOFTIRQ_EXIT = 11, /* a=softirq vector */
-	LL_NMI = 12,          /* b=duration ns, addr=handler; ts is the end */
-	LL_IRQ_NAME = 13,     /* a=irq number, name=handler name (once per irq) */
-	LL_SYM = 14,          /* addr=kernel function, name=its symbol (once per address);
-	                         in a capture: c=symbol id, name=symbol */
-	LL_KIND_MAX = 15,
-};
+/*
+ * Recorded event kinds: X(NAME, value, "label", named). `named` is 1 when the
+ * record is an ll_name_event (an ll_event followed by a name).
+ */
+#define LL_KINDS(X)                                                                           \
+	X(SWITCH, 1, "switch", 0)               /* tid=prev, tid2=next, a=prev_state,           \
+	                                           b=prev_prio, c=next_prio */                  \
+	X(WAKING, 2, "waking", 0)               /* tid=target, tid2=current, a=target_cpu,      \
+	                                           b=ctx id, addr=callback */                   \
+	X(WAKEUP_NEW, 3, "wakeup_new", 0)       /* as WAKING, for a newly forked task */        \
+	X(FORK, 4, "fork", 0)                   /* tid=child, tid2=parent, a=child tgid,        \
+	                                           b=parent tgid */                             \
+	X(EXEC, 5, "exec", 1)                   /* tid, tid2=old tid, a=tgid, name=filename */  \
+	X(EXIT, 6, "exit", 0)                   /* tid, a=tgid, b=prio */                       \
+	X(COMM, 7, "comm", 1)                   /* tid, a=tgid, name=comm, flags=reason */      \
+	X(IRQ_ENTRY, 8, "irq_entry", 0)         /* a=irq number or LL_VEC_*, flag SYSVEC */     \
+	X(IRQ_EXIT, 9, "irq_exit", 0)           /* as IRQ_ENTRY */                              \
+	X(SOFTIRQ_ENTRY, 10, "softirq_entry", 0) /* a=softirq vector */                         \
+	X(SOFTIRQ_EXIT, 11, "softirq_exit", 0)  /* a=softirq vector */                          \
+	X(NMI, 12, "nmi", 0)                    /* b=duration ns, addr=handler; ts is the end */\
+	X(IRQ_NAME, 13, "irq_name", 1)          /* a=irq number, name=handler name (once) */    \
+	X(SYM, 14, "sym", 1)                    /* addr=kernel function, name=its symbol (once  \
+	                                           per address); in a capture: c=symbol id */
 
-/* Wakeup context: flags & LL_F_CTX_MASK of LL_WAKING / LL_WAKEUP_NEW. */
-enum ll_ctx {
-	LL_CTX_TASK = 0,
-	LL_CTX_HARDIRQ = 1,
-	LL_CTX_SOFTIRQ = 2,
-	LL_CTX_NMI = 3,
-};
+/*
+ * Not a recorded kind: the kind of a capture's own rows (the Arrow trailer that
+ * holds the meta document). Outside the recorded range, so kinds can be added.
+ */
+#define LL_KIND_META 255
 
-#define LL_F_CTX_MASK   0x03
-#define LL_F_REMOTE     0x04 /* waking: target cpu != this cpu */
-#define LL_F_IDLE       0x08 /* waking: the idle task was current */
-#define LL_F_ON_RQ      0x10 /* waking: target still runnable, not asleep (spurious) */
-#define LL_F_SYSVEC     0x20 /* waking / irq: id is an x86 system vector (LL_VEC_*) */
-#define LL_F_UNSURE     0x40 /* waking: context not yet known on this cpu */
-#define LL_F_PREEMPT    0x80 /* switch: prev was preempted (still runnable) */
+/* Wakeup contexts, in flags & LL_F_CTX_MASK of WAKING / WAKEUP_NEW: X(NAME, value, "label"). */
+#define LL_CTXS(X)                   \
+	X(TASK, 0, "task")           \
+	X(HARDIRQ, 1, "hardirq")     \
+	X(SOFTIRQ, 2, "softirq")     \
+	X(NMI, 3, "nmi")
 
-/* Reasons of LL_COMM events (in flags). */
-enum ll_comm_reason {
-	LL_COMM_SEEN = 0,
-	LL_COMM_FORK = 1,
-	LL_COMM_EXEC = 2,
-	LL_COMM_RENAME = 3,
-};
+/* Flag bits of ll_event.flags: X(NAME, value). */
+#define LL_FLAGS(X)                                                                     \
+	X(CTX_MASK, 0x03)  /* waking: the context (LL_CTXS) */                          \
+	X(REMOTE, 0x04)    /* waking: target cpu != this cpu */                         \
+	X(IDLE, 0x08)      /* waking: the idle task was current */                      \
+	X(ON_RQ, 0x10)     /* waking: target still runnable, not asleep (spurious) */   \
+	X(SYSVEC, 0x20)    /* waking / irq: id is an x86 system vector (LL_VEC_*) */    \
+	X(UNSURE, 0x40)    /* waking: context not yet known on this cpu */              \
+	X(PREEMPT, 0x80)   /* switch: prev was preempted (still runnable) */
 
-/* x86 system vectors, as traced by irq_vectors:*_entry/exit. */
-enum ll_vec {
-	LL_VEC_LOCAL_TIMER = 1,
-	LL_VEC_RESCHEDULE = 2,
-	LL_VEC_CALL_FUNCTION = 3,
-	LL_VEC_CALL_FUNCTION_SINGLE = 4,
-	LL_VEC_IRQ_WORK = 5,
-	LL_VEC_X86_PLATFORM_IPI = 6,
-	LL_VEC_THERMAL_APIC = 7,
-	LL_VEC_ERROR_APIC = 8,
-	LL_VEC_SPURIOUS_APIC = 9,
-	LL_VEC_DEFERRED_ERROR = 10,
-	LL_VEC_THRESHOLD_APIC = 11,
-};
+/* Reasons of COMM events (in flags): X(NAME, value, "label"). */
+#define LL_COMM_REASONS(X)         \
+	X(SEEN, 0, "seen")         \
+	X(FORK, 1, "fork")         \
+	X(EXEC, 2, "exec")         \
+	X(RENAME, 3, "rename")
 
-/* Every record starts with this; kinds with a name append ll_name. */
-struct ll_event {
-	unsigned long long ts;   /* CLOCK_MONOTONIC ns */
-	unsigned short cpu;
-	unsigned char kind;      /* enum ll_kind */
-	unsigned char flags;     /* LL_F_* or enum ll_comm_reason */
-	int tid;
-	int tid2;
-	int a;
-	int b;
-	int c;
-	unsigned long long addr; /* kernel address of a callback or handler, or 0 */
-};
+/*
+ * x86 system vectors, as traced by irq_vectors:<tracepoint>_entry/exit:
+ * X(NAME, value, tracepoint). The tracepoint token names the BPF programs.
+ */
+#define LL_SYSVECS(X)                                                   \
+	X(LOCAL_TIMER, 1, local_timer)                                  \
+	X(RESCHEDULE, 2, reschedule)                                    \
+	X(CALL_FUNCTION, 3, call_function)                              \
+	X(CALL_FUNCTION_SINGLE, 4, call_function_single)                \
+	X(IRQ_WORK, 5, irq_work)                                        \
+	X(X86_PLATFORM_IPI, 6, x86_platform_ipi)                        \
+	X(THERMAL_APIC, 7, thermal_apic)                                \
+	X(ERROR_APIC, 8, error_apic)                                    \
+	X(SPURIOUS_APIC, 9, spurious_apic)                              \
+	X(DEFERRED_ERROR, 10, deferred_error)                           \
+	X(THRESHOLD_APIC, 11, threshold_apic)
+
+/* Linux softirq vectors (include/linux/interrupt.h): X(NAME, value). */
+#define LL_SOFTIRQS(X)      \
+	X(HI, 0)            \
+	X(TIMER, 1)         \
+	X(NET_TX, 2)        \
+	X(NET_RX, 3)        \
+	X(BLOCK, 4)         \
+	X(IRQ_POLL, 5)      \
+	X(TASKLET, 6)       \
+	X(SCHED, 7)         \
+	X(HRTIMER, 8)       \
+	X(RCU, 9)
+
+#define LL_X_ENUM(name, value, ...) LL_##name = value,
+enum ll_kind { LL_KINDS(LL_X_ENUM) };
+#undef LL_X_ENUM
+
+#define LL_X_ENUM(name, value, ...) LL_CTX_##name = value,
+enum ll_ctx { LL_CTXS(LL_X_ENUM) };
+#undef LL_X_ENUM
+
+#define LL_X_ENUM(name, value, ...) LL_F_##name = value,
+enum ll_flag { LL_FLAGS(LL_X_ENUM) };
+#undef LL_X_ENUM
+
+#define LL_X_ENUM(name, value, ...) LL_COMM_##name = value,
+enum ll_comm_reason { LL_COMM_REASONS(LL_X_ENUM) };
+#undef LL_X_ENUM
+
+#define LL_X_ENUM(name, value, ...) LL_VEC_##name = value,
+enum ll_vec { LL_SYSVECS(LL_X_ENUM) };
+#undef LL_X_ENUM
+
+#define LL_X_ENUM(name, value, ...) LL_SOFTIRQ_##name = value,
+enum ll_softirq { LL_SOFTIRQS(LL_X_ENUM) };
+#undef LL_X_ENUM
+
+/*
+ * The record every event starts with: X(field, C type, offset). Fixed-size
+ * fields, explicit offsets (asserted below); kinds with a name append one.
+ */
+#define LL_EVENT_FIELDS(X)                                                            \
+	X(ts, unsigned long long, 0)    /* CLOCK_MONOTONIC ns */                      \
+	X(cpu, unsigned short, 8)                                                     \
+	X(kind, unsigned char, 10)      /* LL_KINDS */                                \
+	X(flags, unsigned char, 11)     /* LL_FLAGS, or a LL_COMM_REASONS value */    \
+	X(tid, int, 12)                                                               \
+	X(tid2, int, 16)                                                              \
+	X(a, int, 20)                                                                 \
+	X(b, int, 24)                                                                 \
+	X(c, int, 28)                                                                 \
+	X(addr, unsigned long long, 32) /* kernel address of a callback or handler, or 0 */
+
+#define LL_EVENT_SIZE 40
+#define LL_NAME_OFFSET LL_EVENT_SIZE
+#define LL_NAME_EVENT_SIZE (LL_EVENT_SIZE + LL_NAME_LEN)
+
+#define LL_X_FIELD(name, type, offset) type name;
+struct ll_event { LL_EVENT_FIELDS(LL_X_FIELD) };
+#undef LL_X_FIELD
 
 struct ll_name_event {
 	struct ll_event e;
@@ -93,7 +158,18 @@ struct ll_name_event {
 #else
 #define LL_STATIC_ASSERT _Static_assert
 #endif
-LL_STATIC_ASSERT(sizeof(struct ll_event) == 40, "ll_event layout changed");
-LL_STATIC_ASSERT(sizeof(struct ll_name_event) == 104, "ll_name_event layout changed");
+LL_STATIC_ASSERT(sizeof(struct ll_event) == LL_EVENT_SIZE, "ll_event layout changed");
+LL_STATIC_ASSERT(sizeof(struct ll_name_event) == LL_NAME_EVENT_SIZE, "ll_name_event layout changed");
+LL_STATIC_ASSERT(__builtin_offsetof(struct ll_name_event, name) == LL_NAME_OFFSET, "name offset changed");
+#define LL_X_CHECK(name, type, offset) \
+	LL_STATIC_ASSERT(__builtin_offsetof(struct ll_event, name) == (offset), "offset of " #name " changed");
+LL_EVENT_FIELDS(LL_X_CHECK)
+#undef LL_X_CHECK
+/* Every recorded kind fits the u8 kind field and stays below LL_KIND_META. */
+#define LL_X_CHECK(name, value, ...) \
+	LL_STATIC_ASSERT((value) > 0 && (value) < LL_KIND_META, "kind " #name " collides with LL_KIND_META");
+LL_KINDS(LL_X_CHECK)
+#undef LL_X_CHECK
+LL_STATIC_ASSERT(LL_KIND_META <= 255, "LL_KIND_META must fit the u8 kind field");
 
 #endif /* LIFELINE_H */

@@ -24,6 +24,7 @@ extern "C" {
 #include "lifeline.h"
 #include "lifeline.skel.h"
 }
+#include "addon-errors.h"
 
 namespace {
 
@@ -54,10 +55,27 @@ std::string TakeLog() {
   return out;
 }
 
-Napi::Error CodedError(Napi::Env env, const char* code, const std::string& message,
-                       int err = 0, const std::string& detail = "") {
-  Napi::Error e = Napi::Error::New(env, message);
-  e.Set("code", Napi::String::New(env, code));
+// The addon's failures: a code from LL_ADDON_ERRORS, errno and detail; no sentences here
+// (src/record/addon.ts words them from src/messages.ts).
+enum class Fault {
+#define X(name) name,
+  LL_ADDON_ERRORS(X)
+#undef X
+};
+
+const char* FaultName(Fault f) {
+  switch (f) {
+#define X(name) \
+  case Fault::name: return #name;
+    LL_ADDON_ERRORS(X)
+#undef X
+  }
+  return "UNKNOWN";
+}
+
+Napi::Error CodedError(Napi::Env env, Fault code, int err = 0, const std::string& detail = "") {
+  Napi::Error e = Napi::Error::New(env, FaultName(code));
+  e.Set("code", Napi::String::New(env, FaultName(code)));
   if (err) e.Set("errno", Napi::Number::New(env, err));
   if (!detail.empty()) e.Set("detail", Napi::String::New(env, detail));
   return e;
@@ -70,19 +88,15 @@ struct Optional {
 };
 
 #define OPT(tp) {#tp, [](lifeline_bpf* s) { return s->progs.tp; }}
+#define OPT_SYSVEC(NAME, value, tp) OPT(tp##_entry), OPT(tp##_exit),
 const Optional kOptional[] = {
     OPT(task_rename),          OPT(irq_handler_entry),     OPT(irq_handler_exit),
-    OPT(local_timer_entry),    OPT(local_timer_exit),      OPT(reschedule_entry),
-    OPT(reschedule_exit),      OPT(call_function_entry),   OPT(call_function_exit),
-    OPT(call_function_single_entry), OPT(call_function_single_exit),
-    OPT(irq_work_entry),       OPT(irq_work_exit),         OPT(x86_platform_ipi_entry),
-    OPT(x86_platform_ipi_exit), OPT(thermal_apic_entry),   OPT(thermal_apic_exit),
-    OPT(error_apic_entry),     OPT(error_apic_exit),       OPT(spurious_apic_entry),
-    OPT(spurious_apic_exit),   OPT(deferred_error_entry),  OPT(deferred_error_exit),
-    OPT(threshold_apic_entry), OPT(threshold_apic_exit),   OPT(softirq_entry),
-    OPT(softirq_exit),         OPT(hrtimer_expire_entry),  OPT(hrtimer_expire_exit),
-    OPT(timer_expire_entry),   OPT(timer_expire_exit),     OPT(nmi_handler),
+    LL_SYSVECS(OPT_SYSVEC)
+    OPT(softirq_entry),        OPT(softirq_exit),          OPT(hrtimer_expire_entry),
+    OPT(hrtimer_expire_exit),  OPT(timer_expire_entry),    OPT(timer_expire_exit),
+    OPT(nmi_handler),
 };
+#undef OPT_SYSVEC
 #undef OPT
 
 const char* const kRequired[] = {"sched_switch",       "sched_waking",       "sched_wakeup_new",
@@ -108,13 +122,17 @@ class ReadWorker : public Napi::AsyncWorker {
   Napi::Promise Promise() { return deferred_.Promise(); }
   void Execute() override;
   void OnOK() override;
-  void OnError(const Napi::Error& e) override { Finish(); deferred_.Reject(e.Value()); }
+  void OnError(const Napi::Error&) override {
+    Finish();
+    deferred_.Reject(CodedError(Env(), Fault::READ_FAILED, read_errno_).Value());
+  }
 
  private:
   void Finish();
   Napi::Promise::Deferred deferred_;
   Session* session_;
   int timeout_ms_;
+  int read_errno_ = 0;
   std::vector<uint8_t>* batch_;
   Napi::ObjectReference keep_;
 };
@@ -143,12 +161,11 @@ class Session : public Napi::ObjectWrap<Session> {
                                 ? opts.Get("wakeupBytes").As<Napi::Number>().Uint32Value()
                                 : ring_bytes / 8;
     if (ring_bytes < 4096 || (ring_bytes & (ring_bytes - 1)))
-      throw CodedError(env, "LL_BAD_OPTION", "ring buffer size must be a power of two of at least 4096 bytes");
+      throw CodedError(env, Fault::BAD_RING_SIZE, 0, std::to_string(ring_bytes));
 
-    std::string err = Open(ring_bytes, irq_spans, tgid, wakeup_bytes, env);
-    if (!err.empty()) {
+    if (!Open(ring_bytes, irq_spans, tgid, wakeup_bytes)) {
       Destroy();
-      throw CodedError(env, code_.c_str(), err, errno_, detail_);
+      throw CodedError(env, code_, errno_, detail_);
     }
     Napi::Array skipped = Napi::Array::New(env, skipped_.size());
     for (size_t i = 0; i < skipped_.size(); i++) skipped.Set(i, skipped_[i]);
@@ -162,33 +179,32 @@ class Session : public Napi::ObjectWrap<Session> {
   std::atomic<bool> busy{false};
 
  private:
-  std::string Fail(const char* code, const std::string& message, int err = 0) {
+  // Records a failure of Open(); returns false for `return Fail(...)`.
+  bool Fail(Fault code, int err = 0, const std::string& detail = "") {
     code_ = code;
     errno_ = err;
-    return message;
+    detail_ = detail;
+    return false;
   }
 
-  std::string Open(uint32_t ring_bytes, bool irq_spans, int tgid, uint32_t wakeup_bytes, Napi::Env env) {
+  bool Open(uint32_t ring_bytes, bool irq_spans, int tgid, uint32_t wakeup_bytes) {
     struct stat st;
-    if (stat("/sys/kernel/btf/vmlinux", &st) != 0)
-      return Fail("LL_NO_BTF",
-                  "this kernel has no BTF (/sys/kernel/btf/vmlinux is missing): lifeline needs a kernel "
-                  "built with CONFIG_DEBUG_INFO_BTF=y");
+    if (stat("/sys/kernel/btf/vmlinux", &st) != 0) return Fail(Fault::NO_BTF, errno);
     libbpf_set_print(OnLibbpfPrint);
     TakeLog();
     btf* vmlinux = btf__load_vmlinux_btf();
-    if (!vmlinux) return Fail("LL_NO_BTF", "cannot read the kernel's BTF at /sys/kernel/btf/vmlinux", errno);
+    if (!vmlinux) return Fail(Fault::BTF_UNREADABLE, errno, TakeLog());
     for (const char* tp : kRequired) {
       if (!HasTracepoint(vmlinux, tp)) {
         btf__free(vmlinux);
-        return Fail("LL_NO_TRACEPOINT", std::string("this kernel has no tracepoint sched:") + tp +
-                                            ", which lifeline needs");
+        return Fail(Fault::NO_TRACEPOINT, 0, tp);
       }
     }
     skel_ = lifeline_bpf__open();
     if (!skel_) {
+      int e = errno;
       btf__free(vmlinux);
-      return Fail("LL_OPEN_FAILED", "cannot open the BPF object: " + TakeLog(), errno);
+      return Fail(Fault::OPEN_FAILED, e, TakeLog());
     }
     for (const Optional& o : kOptional) {
       if (!HasTracepoint(vmlinux, o.tracepoint)) {
@@ -206,41 +222,29 @@ class Session : public Napi::ObjectWrap<Session> {
     if (err) {
       int e = -err;
       std::string log = TakeLog();
-      if (e == EPERM || (e == EACCES && geteuid() != 0))
-        return Fail("LL_NO_PERMISSION",
-                    "loading BPF programs needs root (or CAP_BPF and CAP_PERFMON): run lifeline record "
-                    "with sudo",
-                    e);
-      detail_ = log;
-      std::string tail = log.size() > 4000 ? log.substr(log.size() - 4000) : log;
-      return Fail("LL_LOAD_FAILED", "the kernel refused lifeline's BPF programs (" +
-                                        std::string(strerror(e)) + "); verifier log:\n" + tail,
-                  e);
+      if (e == EPERM || (e == EACCES && geteuid() != 0)) return Fail(Fault::LOAD_DENIED, e, log);
+      return Fail(Fault::LOAD_FAILED, e, log);
     }
     err = lifeline_bpf__attach(skel_);
     if (err) {
       int e = -err;
-      if (e == EPERM || e == EACCES)
-        return Fail("LL_NO_PERMISSION", "attaching BPF programs needs root (or CAP_BPF and CAP_PERFMON)", e);
-      return Fail("LL_ATTACH_FAILED",
-                  "cannot attach lifeline's BPF programs (" + std::string(strerror(e)) + "): " + TakeLog(), e);
+      if (e == EPERM || e == EACCES) return Fail(Fault::ATTACH_DENIED, e, TakeLog());
+      return Fail(Fault::ATTACH_FAILED, e, TakeLog());
     }
     rb_ = ring_buffer__new(bpf_map__fd(skel_->maps.events), AppendRecord, &pending_, nullptr);
-    if (!rb_) return Fail("LL_RINGBUF_FAILED", "cannot open the ring buffer: " + TakeLog(), errno);
+    if (!rb_) return Fail(Fault::RINGBUF_FAILED, errno, TakeLog());
     // Our own epoll set: the ring buffer's epoll fd plus an eventfd that interrupt() signals,
     // so that a pending read returns at once when the recording stops.
     efd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     ep_ = epoll_create1(EPOLL_CLOEXEC);
-    if (efd_ < 0 || ep_ < 0) return Fail("LL_RINGBUF_FAILED", "cannot create the reader's epoll set", errno);
+    if (efd_ < 0 || ep_ < 0) return Fail(Fault::RINGBUF_FAILED, errno, "epoll_create1");
     struct epoll_event ev = {};
     ev.events = EPOLLIN;
     ev.data.fd = ring_buffer__epoll_fd(rb_);
-    if (epoll_ctl(ep_, EPOLL_CTL_ADD, ev.data.fd, &ev) < 0)
-      return Fail("LL_RINGBUF_FAILED", "cannot watch the ring buffer", errno);
+    if (epoll_ctl(ep_, EPOLL_CTL_ADD, ev.data.fd, &ev) < 0) return Fail(Fault::RINGBUF_FAILED, errno, "epoll_ctl");
     ev.data.fd = efd_;
-    if (epoll_ctl(ep_, EPOLL_CTL_ADD, efd_, &ev) < 0)
-      return Fail("LL_RINGBUF_FAILED", "cannot watch the reader's eventfd", errno);
-    return "";
+    if (epoll_ctl(ep_, EPOLL_CTL_ADD, efd_, &ev) < 0) return Fail(Fault::RINGBUF_FAILED, errno, "epoll_ctl");
+    return true;
   }
 
   void Destroy() {
@@ -254,8 +258,8 @@ class Session : public Napi::ObjectWrap<Session> {
   }
 
   void CheckOpen(Napi::Env env) {
-    if (!skel_) throw CodedError(env, "LL_CLOSED", "the recording session is closed");
-    if (busy) throw CodedError(env, "LL_BUSY", "a read is already in progress on this session");
+    if (!skel_) throw CodedError(env, Fault::CLOSED);
+    if (busy) throw CodedError(env, Fault::BUSY, 0, "read");
   }
 
   // read(timeoutMs) -> Promise<Buffer|null>: polls on a libuv worker thread.
@@ -280,7 +284,7 @@ class Session : public Napi::ObjectWrap<Session> {
 
   // lost() -> number[]: reservation failures per CPU so far.
   Napi::Value Lost(const Napi::CallbackInfo& info) {
-    if (!skel_) throw CodedError(info.Env(), "LL_CLOSED", "the recording session is closed");
+    if (!skel_) throw CodedError(info.Env(), Fault::CLOSED);
     int ncpu = libbpf_num_possible_cpus();
     std::vector<uint64_t> values(ncpu > 0 ? ncpu : 1);
     uint32_t zero = 0;
@@ -292,7 +296,7 @@ class Session : public Napi::ObjectWrap<Session> {
 
   // detach(): stop the events; what is already in the ring buffer stays for drain().
   Napi::Value DetachJs(const Napi::CallbackInfo& info) {
-    if (busy) throw CodedError(info.Env(), "LL_BUSY", "cannot detach while a read is in progress");
+    if (busy) throw CodedError(info.Env(), Fault::BUSY, 0, "detach");
     Detach();
     return info.Env().Undefined();
   }
@@ -309,7 +313,7 @@ class Session : public Napi::ObjectWrap<Session> {
 
   // close(): detach the programs (stops the events) and free everything.
   Napi::Value Close(const Napi::CallbackInfo& info) {
-    if (busy) throw CodedError(info.Env(), "LL_BUSY", "cannot close while a read is in progress");
+    if (busy) throw CodedError(info.Env(), Fault::BUSY, 0, "close");
     Destroy();
     return info.Env().Undefined();
   }
@@ -345,7 +349,8 @@ class Session : public Napi::ObjectWrap<Session> {
   int ep_ = -1, efd_ = -1;
   std::vector<uint8_t> pending_;
   std::vector<std::string> skipped_;
-  std::string code_, detail_;
+  Fault code_ = Fault::OPEN_FAILED;
+  std::string detail_;
   int errno_ = 0;
 };
 
@@ -360,7 +365,10 @@ ReadWorker::ReadWorker(Napi::Env env, Session* session, int timeout_ms)
 
 void ReadWorker::Execute() {
   int n = session_->Consume(batch_, timeout_ms_);
-  if (n < 0 && n != -EINTR) SetError(std::string("reading the ring buffer failed: ") + strerror(-n));
+  if (n < 0 && n != -EINTR) {
+    read_errno_ = -n;
+    SetError("READ_FAILED");  // reported by OnError as a coded error
+  }
 }
 
 void ReadWorker::Finish() {
@@ -384,30 +392,65 @@ void ReadWorker::OnOK() {
                                                owned));
 }
 
-// layout() -> the record layout as compiled, for the TypeScript mirror's test.
+// layout() -> the contract as compiled: record sizes and offsets, and every table of
+// bpf/lifeline.h as this binary expanded it (test/format/contract.test.ts compares them
+// with the generated TypeScript constants).
 Napi::Value Layout(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  auto num = [&](double v) { return Napi::Number::New(env, v); };
   Napi::Object o = Napi::Object::New(env);
   Napi::Object off = Napi::Object::New(env);
-#define F(name) off.Set(#name, Napi::Number::New(env, offsetof(struct ll_event, name)))
-  F(ts); F(cpu); F(kind); F(flags); F(tid); F(tid2); F(a); F(b); F(c); F(addr);
-#undef F
-  off.Set("name", Napi::Number::New(env, offsetof(struct ll_name_event, name)));
+#define X(name, type, offset) off.Set(#name, num(offsetof(struct ll_event, name)));
+  LL_EVENT_FIELDS(X)
+#undef X
+  off.Set("name", num(offsetof(struct ll_name_event, name)));
   o.Set("offsets", off);
-  o.Set("eventSize", Napi::Number::New(env, sizeof(struct ll_event)));
-  o.Set("nameEventSize", Napi::Number::New(env, sizeof(struct ll_name_event)));
-  o.Set("nameLen", Napi::Number::New(env, LL_NAME_LEN));
+  o.Set("eventSize", num(sizeof(struct ll_event)));
+  o.Set("nameEventSize", num(sizeof(struct ll_name_event)));
+  o.Set("nameLen", num(LL_NAME_LEN));
+  o.Set("kindMeta", num(LL_KIND_META));
   Napi::Object kinds = Napi::Object::New(env);
-#define K(name) kinds.Set(#name, Napi::Number::New(env, LL_##name))
-  K(SWITCH); K(WAKING); K(WAKEUP_NEW); K(FORK); K(EXEC); K(EXIT); K(COMM); K(IRQ_ENTRY); K(IRQ_EXIT);
-  K(SOFTIRQ_ENTRY); K(SOFTIRQ_EXIT); K(NMI); K(IRQ_NAME); K(SYM);
-#undef K
+  Napi::Array named = Napi::Array::New(env);
+#define X(name, value, label, is_named) \
+  kinds.Set(#name, num(LL_##name));     \
+  if (is_named) named.Set(named.Length(), num(LL_##name));
+  LL_KINDS(X)
+#undef X
   o.Set("kinds", kinds);
+  o.Set("namedKinds", named);
   Napi::Object flags = Napi::Object::New(env);
-#define G(name) flags.Set(#name, Napi::Number::New(env, LL_F_##name))
-  G(CTX_MASK); G(REMOTE); G(IDLE); G(ON_RQ); G(SYSVEC); G(UNSURE); G(PREEMPT);
-#undef G
+#define X(name, value) flags.Set(#name, num(LL_F_##name));
+  LL_FLAGS(X)
+#undef X
   o.Set("flags", flags);
+  Napi::Object ctxs = Napi::Object::New(env);
+#define X(name, value, label) ctxs.Set(#name, num(LL_CTX_##name));
+  LL_CTXS(X)
+#undef X
+  o.Set("ctxs", ctxs);
+  Napi::Object reasons = Napi::Object::New(env);
+#define X(name, value, label) reasons.Set(#name, num(LL_COMM_##name));
+  LL_COMM_REASONS(X)
+#undef X
+  o.Set("commReasons", reasons);
+  Napi::Object vecs = Napi::Object::New(env);
+#define X(name, value, tp) vecs.Set(#name, num(LL_VEC_##name));
+  LL_SYSVECS(X)
+#undef X
+  o.Set("sysvecs", vecs);
+  Napi::Object softirqs = Napi::Object::New(env);
+#define X(name, value) softirqs.Set(#name, num(LL_SOFTIRQ_##name));
+  LL_SOFTIRQS(X)
+#undef X
+  o.Set("softirqs", softirqs);
+  Napi::Array optional = Napi::Array::New(env);
+  for (const Optional& opt : kOptional) optional.Set(optional.Length(), Napi::String::New(env, opt.tracepoint));
+  o.Set("optionalTracepoints", optional);
+  Napi::Array codes = Napi::Array::New(env);
+#define X(name) codes.Set(codes.Length(), Napi::String::New(env, FaultName(Fault::name)));
+  LL_ADDON_ERRORS(X)
+#undef X
+  o.Set("errorCodes", codes);
   return o;
 }
 

@@ -57,6 +57,11 @@ for src in test/workloads/*.c; do
   fi
 done
 
+# --- the TypeScript side of the event contract -----------------------------
+# src/format/contract.generated.ts comes from bpf/lifeline.h (clang -E); it is
+# rewritten only when its content changes, so tsc below stays incremental.
+node scripts/gen-contract.mjs
+
 # --- TypeScript ------------------------------------------------------------
 stamp=dist/.built
 if [ ! -f "$stamp" ] || [ -n "$(find src package.json tsconfig.json tsconfig.build.json -newer "$stamp" 2>/dev/null | head -n 1)" ]; then

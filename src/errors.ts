@@ -8,6 +8,8 @@
  * capture is read), OUTPUT_* writing a file or the terminal. The sentences
  * themselves live in src/messages.ts.
  */
+import { ADDON_ERRORS, type AddonError } from './format/index.js';
+
 export const ERROR_CODES = [
   // reading a capture
   'CAPTURE_NOT_FOUND',
@@ -15,20 +17,11 @@ export const ERROR_CODES = [
   'CAPTURE_FOREIGN',
   'CAPTURE_DAMAGED',
   'CAPTURE_NEWER_FORMAT',
-  // recording (the addon's codes are these too)
+  // recording (the native addon's codes follow: RECORD_<ADDON_ERRORS>)
   'RECORD_NO_ADDON',
   'RECORD_NO_COMMAND',
-  'RECORD_NO_BTF',
-  'RECORD_NO_TRACEPOINT',
-  'RECORD_NO_PERMISSION',
-  'RECORD_OPEN_FAILED',
-  'RECORD_LOAD_FAILED',
-  'RECORD_ATTACH_FAILED',
-  'RECORD_RINGBUF_FAILED',
-  'RECORD_READ_FAILED',
   'RECORD_BAD_OPTION',
-  'RECORD_CLOSED',
-  'RECORD_BUSY',
+  'RECORD_NATIVE_UNKNOWN',
   // options the caller gave
   'OPTION_BAD_FORMAT',
   'OPTION_BAD_NUMBER',
@@ -48,9 +41,16 @@ export const ERROR_CODES = [
   'OUTPUT_WRITE_FAILED',
 ] as const;
 
-export type ErrorCode = (typeof ERROR_CODES)[number];
+/** A failure of the native addon: a code of its list (native/addon-errors.h), prefixed RECORD_. */
+export type AddonErrorCode = `RECORD_${AddonError}`;
 
-const KNOWN: ReadonlySet<string> = new Set(ERROR_CODES);
+export type ErrorCode = (typeof ERROR_CODES)[number] | AddonErrorCode;
+
+export function addonErrorCode(code: AddonError): AddonErrorCode {
+  return `RECORD_${code}`;
+}
+
+const KNOWN: ReadonlySet<string> = new Set<string>([...ERROR_CODES, ...ADDON_ERRORS.map(addonErrorCode)]);
 
 export function isErrorCode(code: unknown): code is ErrorCode {
   return typeof code === 'string' && KNOWN.has(code);

@@ -40,7 +40,23 @@ export const msg = {
   chainNeedsTarget: () => 'lifeline chain needs --tid N or --pid N',
   noSuchThread: (what: string) => `the capture has no wakeups of ${what} (after filters)`,
   lostEvents: (n: number) => `warning: ${n} events were lost (ring buffer full); enlarge it with --buffer-mb`,
-  loadFailed: (first: string) => `${first} (run with LIFELINE_DEBUG=1 to print the verifier log)`,
+  // record: failures the native addon reports as a code (native/addon-errors.h)
+  addonBadRingSize: (bytes: string) => `the ring buffer must be a power of two of at least 4096 bytes, not ${bytes} bytes`,
+  addonNoBtf: () =>
+    'this kernel has no BTF (/sys/kernel/btf/vmlinux is missing): lifeline needs a kernel built with CONFIG_DEBUG_INFO_BTF=y',
+  addonBtfUnreadable: (why: string) => `cannot read the kernel's BTF at /sys/kernel/btf/vmlinux (${why})`,
+  addonNoTracepoint: (tp: string) => `this kernel has no tracepoint sched:${tp}, which lifeline needs`,
+  addonOpenFailed: (why: string) => `cannot open the BPF object (${why}) (run with LIFELINE_DEBUG=1 to print libbpf's log)`,
+  addonLoadDenied: () => 'loading BPF programs needs root (or CAP_BPF and CAP_PERFMON): run lifeline record with sudo',
+  addonLoadFailed: (why: string) =>
+    `the kernel refused lifeline's BPF programs (${why}) (run with LIFELINE_DEBUG=1 to print the verifier log)`,
+  addonAttachDenied: () => 'attaching BPF programs needs root (or CAP_BPF and CAP_PERFMON): run lifeline record with sudo',
+  addonAttachFailed: (why: string) => `cannot attach lifeline's BPF programs (${why}) (run with LIFELINE_DEBUG=1 to print libbpf's log)`,
+  addonRingbufFailed: (why: string) => `cannot set up the ring buffer reader (${why})`,
+  addonReadFailed: (why: string) => `reading the ring buffer failed (${why})`,
+  addonClosed: () => 'the recording session is closed',
+  addonBusy: (call: string) => `cannot ${call} the recording session while a read is in progress`,
+  addonUnknown: (code: string) => `the native recorder failed with an unknown code ${code}`,
   recordSummaryHeader: (file: string) => `capture written to ${file}`,
   noAddon: (why: string) => `the native recorder is not built (${why}); run: npm run build`,
   // report

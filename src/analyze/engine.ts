@@ -17,7 +17,7 @@
  * - A fact that contradicts the state (lost events) marks the thread
  *   uncertain, drops what was being measured, and resynchronises on it.
  */
-import { CommReason, Flag, Kind } from '../record/event-layout.js';
+import { CommReason, Flag, Kind } from '../format/index.js';
 import { allocBatch, type EventBatch } from '../capture/event-batch.js';
 import { Irq, Rq, Sleep, St, type IrqKind, type StCode } from './codes.js';
 import type { Metric, WakeFact } from './metric.js';

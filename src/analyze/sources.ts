@@ -9,7 +9,7 @@
  * special sources: UNKNOWN_KEY (context unsure) and IDLE_KEY (the idle task
  * in task context).
  */
-import { Ctx, Flag, SOFTIRQ_NAMES, SYSVEC_NAMES } from '../record/event-layout.js';
+import { Ctx, Flag, SOFTIRQ_NAMES, SYSVEC_NAMES } from '../format/index.js';
 import { Irq, type IrqKind } from './codes.js';
 import { sanitize } from './text.js';
 import type { ThreadTable } from './thread-table.js';

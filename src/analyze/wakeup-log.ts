@@ -3,7 +3,7 @@
  * run-queue wait, the burst that followed, and the chain link to the
  * waker's own latest wakeup before it.
  */
-import { Flag } from '../record/event-layout.js';
+import { Flag } from '../format/index.js';
 import { Rq, Sleep, type RqCause } from './codes.js';
 import { atMs, busiestThreads, COLLECT_FACTOR } from './detail-budget.js';
 import type { Metric, ResultContext, WakeFact } from './metric.js';

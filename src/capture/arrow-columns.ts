@@ -19,7 +19,6 @@ import {
   type DataType,
   type TypeMap,
 } from './arrow-lib.js';
-import { Kind } from '../record/event-layout.js';
 import { gatherRows } from './batch-rows.js';
 import { allocBatch, type EventBatch } from './event-batch.js';
 
@@ -173,17 +172,17 @@ function readNames(data: Data<Utf8>, n: number, names: Map<number, string>): voi
   }
 }
 
-/** The events of a record batch: its rows but the META trailer row. */
-export function eventsOf(batch: RecordBatch<TypeMap>): EventBatch {
+/** The events of a record batch: its rows but the meta trailer row (kind `metaKind`, meta.ts metaRowKind). */
+export function eventsOf(batch: RecordBatch<TypeMap>, metaKind: number): EventBatch {
   const b = fromRecordBatch(batch);
   const kind = b.kind;
   let metaRows = 0;
-  for (let i = 0; i < b.length; i++) if (kind[i] === Kind.META) metaRows++;
+  for (let i = 0; i < b.length; i++) if (kind[i] === metaKind) metaRows++;
   if (metaRows === 0) return b;
   const keep: number[] = [];
   const inverse = new Int32Array(b.length).fill(-1);
   for (let i = 0; i < b.length; i++) {
-    if (kind[i] !== Kind.META) {
+    if (kind[i] !== metaKind) {
       inverse[i] = keep.length;
       keep.push(i);
     }

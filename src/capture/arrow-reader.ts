@@ -6,14 +6,13 @@
  */
 import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
-import { Kind } from '../record/event-layout.js';
 import { ARROW_COLUMNS, ARROW_META_KEY, eventsOf } from './arrow-columns.js';
 import { openArrowFileSource } from './arrow-file-source.js';
 import { ArrowPages, openArrowStreamSource, type ArrowSource } from './arrow-source.js';
 import { readPages } from './parallel-pages.js';
 import { captureErrors, firstLine } from './capture-errors.js';
 import type { EventBatch } from './event-batch.js';
-import type { CaptureMeta } from './meta.js';
+import { metaRowKind, type CaptureMeta } from './meta.js';
 import { metaFromJson } from './meta-codec.js';
 import { reorderBatches } from './reorder.js';
 import type { Capture, ReadOptions } from './types.js';
@@ -25,12 +24,12 @@ import type { Capture, ReadOptions } from './types.js';
 const DEFAULT_WORKERS = 0;
 
 /** The META trailer's JSON, when the last batch is that one-row trailer. */
-async function trailerJson(source: ArrowSource): Promise<string | null> {
+async function trailerJson(source: ArrowSource, metaKind: number): Promise<string | null> {
   const last = await source.lastBatch();
   if (!last || last.numRows !== 1) return null;
   const kind: unknown = last.getChild('kind')?.get(0);
   const name: unknown = last.getChild('name')?.get(0);
-  return kind === Kind.META && typeof name === 'string' ? name : null;
+  return kind === metaKind && typeof name === 'string' ? name : null;
 }
 
 async function readMeta(path: string, source: ArrowSource): Promise<CaptureMeta> {
@@ -38,7 +37,7 @@ async function readMeta(path: string, source: ArrowSource): Promise<CaptureMeta>
   const names = new Set(source.schema.fields.map((f) => f.name));
   if (initial === undefined || ARROW_COLUMNS.some((c) => !names.has(c))) throw captureErrors.foreignArrow(path);
   const meta = metaFromJson(path, initial);
-  const trailer = await trailerJson(source);
+  const trailer = await trailerJson(source, metaRowKind(meta.formatVersion));
   if (trailer !== null) return metaFromJson(path, trailer);
   // No trailer: the recorder did not finish. Count the whole batches there are.
   meta.complete = false;
@@ -78,8 +77,8 @@ class ArrowCapture implements Capture {
   async *fileOrder(workers: number): AsyncGenerator<EventBatch> {
     const read = this.source.read;
     if ('pages' in read) {
-      const spec = read.pages;
-      const local = new ArrowPages(this.path, spec.schema, spec.spans);
+      const spec = { ...read.pages, metaKind: metaRowKind(this.meta.formatVersion) };
+      const local = new ArrowPages(this.path, spec.schema, spec.spans, spec.metaKind);
       try {
         yield* readPages(local, spec, workers);
       } finally {
@@ -87,9 +86,10 @@ class ArrowCapture implements Capture {
       }
       return;
     }
+    const metaKind = metaRowKind(this.meta.formatVersion);
     try {
       for await (const batch of read.batches()) {
-        const events = eventsOf(batch);
+        const events = eventsOf(batch, metaKind);
         if (events.length > 0) yield events;
       }
     } catch (err) {

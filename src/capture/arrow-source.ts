@@ -24,7 +24,7 @@ export interface ArrowSource {
   /** The last whole record batch, or null when there is none. */
   lastBatch(): Promise<RecordBatch | null>;
   /** How the events are read: as pages (a stream), or batch after batch (a file, through its footer). */
-  read: { pages: Extract<PageSpec, { format: 'arrow' }> } | { batches(): AsyncIterable<RecordBatch> };
+  read: { pages: Omit<Extract<PageSpec, { format: 'arrow' }>, 'metaKind'> } | { batches(): AsyncIterable<RecordBatch> };
 }
 
 function readExactly(fd: number, into: Uint8Array, offset: number, position: number, length: number): void {
@@ -62,6 +62,7 @@ export class ArrowPages implements PageSource {
     private readonly path: string,
     private readonly schema: Span,
     private readonly spans: readonly Span[],
+    private readonly metaKind: number,
   ) {
     this.pages = spans.length;
   }
@@ -70,7 +71,7 @@ export class ArrowPages implements PageSource {
     try {
       if (this.fd < 0) this.fd = fs.openSync(this.path, 'r');
       this.schemaBytes ??= readSpan(this.fd, this.schema);
-      return eventsOf(decodeBatch(this.fd, this.schemaBytes, this.spans[page]!));
+      return eventsOf(decodeBatch(this.fd, this.schemaBytes, this.spans[page]!), this.metaKind);
     } catch (err) {
       if (err instanceof LifelineError) throw err;
       throw captureErrors.damaged(this.path, msg.damageArrowMessage(firstLine(err)));

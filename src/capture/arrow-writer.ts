@@ -2,11 +2,11 @@
  * Writes a capture as an Arrow IPC stream. Every appended batch reaches the
  * file in one write before append() returns, so a killed recorder leaves a
  * stream whose whole batches all read back. finish() adds the trailer: one
- * Kind.META row holding the final CaptureMeta as JSON, then end-of-stream.
+ * KIND_META row holding the final CaptureMeta as JSON, then end-of-stream.
  */
 import fs from 'node:fs';
 import { AsyncByteQueue, RecordBatchStreamWriter, type Schema } from './arrow-lib.js';
-import { Kind } from '../record/event-layout.js';
+import { KIND_META } from '../format/index.js';
 import { captureSchema, toRecordBatch } from './arrow-columns.js';
 import { sliceRows } from './batch-rows.js';
 import { batchFromRows, type EventBatch } from './event-batch.js';
@@ -71,7 +71,7 @@ export class ArrowCaptureWriter implements CaptureWriter {
     if (this.closed) return;
     const final = { ...meta, events: this.events, complete: true };
     const trailer = batchFromRows([
-      { ts: final.endNs, cpu: 0, kind: Kind.META, flags: 0, tid: 0, tid2: 0, a: 0, b: 0, c: 0, name: metaToJson(final) },
+      { ts: final.endNs, cpu: 0, kind: KIND_META, flags: 0, tid: 0, tid2: 0, a: 0, b: 0, c: 0, name: metaToJson(final) },
     ]);
     this.encoder.write(toRecordBatch(this.schema, trailer));
     this.encoder.finish(); // end-of-stream marker

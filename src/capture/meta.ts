@@ -1,4 +1,6 @@
-/** The facts a capture carries besides its events (DESIGN.md, "Capture files"). */
+/** The facts a capture carries besides its events (docs/capture-format.md, "The meta document"). */
+import { KIND_META } from '../format/index.js';
+
 export interface CaptureMeta {
   /** Capture format version; bumped on incompatible change. */
   formatVersion: number;
@@ -31,7 +33,16 @@ export interface CaptureMeta {
   complete: boolean;
 }
 
-export const FORMAT_VERSION = 1;
+/**
+ * 2: a capture's own rows (the Arrow meta trailer) have kind KIND_META (255), outside the
+ * recorded kinds; 1 wrote them as kind 15, which version 2 may use for a recorded kind.
+ */
+export const FORMAT_VERSION = 2;
+
+/** The kind of the meta rows in a capture of this format version. */
+export function metaRowKind(formatVersion: number): number {
+  return formatVersion <= 1 ? 15 : KIND_META;
+}
 
 /** A meta with every fact unknown: the base of a recorder's meta and of a reader's defaults. */
 export function blankMeta(): CaptureMeta {

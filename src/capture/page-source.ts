@@ -29,7 +29,7 @@ export type PageSpec =
    * private copy); page p holds the rowids in [starts[p], starts[p + 1]), the last one up to `last`.
    */
   | { format: 'sqlite'; path: string; shownAs: string; starts: number[]; last: number }
-  | { format: 'arrow'; path: string; schema: Span; spans: Span[] };
+  | { format: 'arrow'; path: string; schema: Span; spans: Span[]; metaKind: number };
 
 /** A failure to open or read pages, as the one-line error of that format. */
 export function pageError(spec: PageSpec, err: unknown): LifelineError {
@@ -49,7 +49,7 @@ export async function openPages(spec: PageSpec): Promise<PageSource> {
       return { pages: pages.pages, read: (p) => pages.read(p), close: () => db.close() };
     }
     const { ArrowPages } = await import('./arrow-source.js');
-    return new ArrowPages(spec.path, spec.schema, spec.spans);
+    return new ArrowPages(spec.path, spec.schema, spec.spans, spec.metaKind);
   } catch (err) {
     throw pageError(spec, err);
   }

@@ -7,7 +7,7 @@
  */
 import type Database from 'better-sqlite3';
 import { msg } from '../messages.js';
-import { Kind } from '../record/event-layout.js';
+import { KIND_META } from '../format/index.js';
 import { captureErrors, firstLine } from './capture-errors.js';
 import { allocBatch, NUMERIC_COLUMNS, type EventBatch } from './event-batch.js';
 import type { PageSource } from './page-source.js';
@@ -22,7 +22,7 @@ export const SQLITE_PAGE_ROWS = 32768;
  */
 const PAGE_SQL = `SELECT count(*), count(name),
   ${NUMERIC_COLUMNS.map((c) => `group_concat(${c})`).join(', ')}, json_group_array(name)
-  FROM (SELECT rowid, * FROM events WHERE rowid BETWEEN ? AND ? AND kind <> ${Kind.META} ORDER BY rowid)`;
+  FROM (SELECT rowid, * FROM events WHERE rowid BETWEEN ? AND ? AND kind <> ${KIND_META} ORDER BY rowid)`;
 
 type PageRow = [number, number, ...Array<string | null>];
 

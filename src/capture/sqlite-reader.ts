@@ -10,7 +10,7 @@ import nodePath from 'node:path';
 import Database from 'better-sqlite3';
 import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
-import { Kind } from '../record/event-layout.js';
+import { KIND_META } from '../format/index.js';
 import { captureErrors, firstLine } from './capture-errors.js';
 import type { EventBatch } from './event-batch.js';
 import type { CaptureMeta } from './meta.js';
@@ -108,7 +108,7 @@ function readMeta(path: string, db: Database.Database): CaptureMeta {
   if (!meta) throw captureErrors.foreignSqlite(path);
   if (!meta.complete) {
     // A recorder killed mid-run never wrote its final count: count what is there.
-    const row = db.prepare(`SELECT count(*) AS n FROM events WHERE kind <> ${Kind.META}`).get() as { n: number };
+    const row = db.prepare(`SELECT count(*) AS n FROM events WHERE kind <> ${KIND_META}`).get() as { n: number };
     meta.events = row.n;
   }
   return meta;

@@ -3,8 +3,10 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { isErrorCode, LifelineError } from '../errors.js';
+import { getSystemErrorName } from 'node:util';
+import { addonErrorCode, LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
+import { ADDON_ERRORS, type AddonError } from '../format/index.js';
 
 export interface SessionOptions {
   ringBytes?: number;
@@ -30,8 +32,16 @@ export interface NativeLayout {
   eventSize: number;
   nameEventSize: number;
   nameLen: number;
+  kindMeta: number;
   kinds: Record<string, number>;
+  namedKinds: number[];
   flags: Record<string, number>;
+  ctxs: Record<string, number>;
+  commReasons: Record<string, number>;
+  sysvecs: Record<string, number>;
+  softirqs: Record<string, number>;
+  optionalTracepoints: string[];
+  errorCodes: string[];
 }
 
 interface Addon {
@@ -56,21 +66,98 @@ export function loadAddon(): Addon {
   return cached;
 }
 
+/** What the addon throws: a code of ADDON_ERRORS, errno and detail (libbpf's log, a name); no sentence. */
+interface NativeFailure {
+  code?: unknown;
+  errno?: unknown;
+  detail?: unknown;
+}
+
+const WORDING: Record<AddonError, (why: string, detail: string) => string> = {
+  BAD_RING_SIZE: (_why, detail) => msg.addonBadRingSize(detail),
+  NO_BTF: () => msg.addonNoBtf(),
+  BTF_UNREADABLE: (why) => msg.addonBtfUnreadable(why),
+  NO_TRACEPOINT: (_why, detail) => msg.addonNoTracepoint(detail),
+  OPEN_FAILED: (why) => msg.addonOpenFailed(why),
+  LOAD_DENIED: () => msg.addonLoadDenied(),
+  LOAD_FAILED: (why) => msg.addonLoadFailed(why),
+  ATTACH_DENIED: () => msg.addonAttachDenied(),
+  ATTACH_FAILED: (why) => msg.addonAttachFailed(why),
+  RINGBUF_FAILED: (why) => msg.addonRingbufFailed(why),
+  READ_FAILED: (why) => msg.addonReadFailed(why),
+  CLOSED: () => msg.addonClosed(),
+  BUSY: (_why, detail) => msg.addonBusy(detail),
+};
+
+function errnoName(errno: unknown): string {
+  if (typeof errno !== 'number' || !Number.isInteger(errno) || errno <= 0) return 'no errno';
+  try {
+    return getSystemErrorName(-errno);
+  } catch {
+    return `errno ${errno}`;
+  }
+}
+
+/**
+ * A failure of the addon as a LifelineError with code RECORD_<code>, worded here (the
+ * addon returns codes only); libbpf's log stays in `detail` for LIFELINE_DEBUG. Other
+ * errors pass through.
+ */
+export function fromNative(e: unknown): unknown {
+  const f = e as NativeFailure | null;
+  if (typeof f !== 'object' || f === null || typeof f.code !== 'string') return e;
+  const detail = typeof f.detail === 'string' ? f.detail : '';
+  const known = (ADDON_ERRORS as readonly string[]).includes(f.code);
+  const line = known ? WORDING[f.code as AddonError](errnoName(f.errno), detail) : msg.addonUnknown(f.code);
+  const out = new LifelineError(known ? addonErrorCode(f.code as AddonError) : 'RECORD_NATIVE_UNKNOWN', line) as LifelineError & {
+    errno?: number;
+  };
+  if (detail) out.detail = detail;
+  if (typeof f.errno === 'number') out.errno = f.errno;
+  return out;
+}
+
+/** The native session with every failure turned into a LifelineError (fromNative). */
+class CheckedSession implements NativeSession {
+  constructor(private readonly s: NativeSession) {}
+  get skipped(): string[] {
+    return this.s.skipped;
+  }
+  get cpus(): number {
+    return this.s.cpus;
+  }
+  read(timeoutMs: number): Promise<Buffer | null> {
+    return guard(() => this.s.read(timeoutMs)).catch((e: unknown) => {
+      throw fromNative(e);
+    });
+  }
+  drain(): Buffer | null {
+    return guard(() => this.s.drain());
+  }
+  lost(): number[] {
+    return guard(() => this.s.lost());
+  }
+  detach(): void {
+    guard(() => this.s.detach());
+  }
+  interrupt(): void {
+    this.s.interrupt();
+  }
+  close(): void {
+    guard(() => this.s.close());
+  }
+}
+
+function guard<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (e) {
+    throw fromNative(e);
+  }
+}
+
 /** Open, load and attach the BPF programs; native failures become one-line LifelineErrors. */
 export function openSession(opts: SessionOptions): NativeSession {
   const addon = loadAddon();
-  try {
-    return new addon.Session(opts);
-  } catch (e) {
-    const err = e as Error & { code?: string; detail?: string };
-    // The addon's codes are LL_<what>; in lifeline's scheme they are RECORD_<what>.
-    const code = typeof err.code === 'string' ? err.code.replace(/^LL_/, 'RECORD_') : undefined;
-    if (isErrorCode(code)) {
-      const line = code === 'RECORD_LOAD_FAILED' ? msg.loadFailed(err.message.split('\n')[0] ?? '') : err.message;
-      const out = new LifelineError(code, line);
-      if (err.detail) out.detail = err.detail;
-      throw out;
-    }
-    throw e;
-  }
+  return new CheckedSession(guard(() => new addon.Session(opts)));
 }

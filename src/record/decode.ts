@@ -5,7 +5,7 @@
  * name = symbol); later rows carry the id in c.
  */
 import { allocBatch, trimBatch, type EventBatch } from '../capture/event-batch.js';
-import { Kind, NAME_LEN, OFFSETS, recordSize } from './event-layout.js';
+import { Kind, NAME_LEN, OFFSETS, recordSize } from '../format/index.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
 

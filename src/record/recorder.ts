@@ -13,7 +13,7 @@ import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
 import { openSession, type NativeSession } from './addon.js';
 import { RecordDecoder } from './decode.js';
-import { KIND_NAMES } from './event-layout.js';
+import { KIND_NAMES } from '../format/index.js';
 import { findCommand } from './find-command.js';
 import { clockOffsetMs, hostFacts, monotonicNs } from './host-facts.js';
 import { VERSION } from '../version.js';

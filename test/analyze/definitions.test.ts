@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze/index.js';
 import type { ThreadMetrics } from '../../src/analyze/types.js';
 import type { EventRow } from '../../src/capture/event-batch.js';
-import { Flag } from '../../src/record/event-layout.js';
+import { Flag } from '../../src/format/index.js';
 import { memoryCapture } from '../helpers/memory-capture.js';
 import { comm, D, IDLE_I, R, S, sw, wake } from '../helpers/sched-events.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze/index.js';
-import { CommReason } from '../../src/record/event-layout.js';
+import { CommReason } from '../../src/format/index.js';
 import { memoryCapture } from '../helpers/memory-capture.js';
 import { comm, DEAD, exit, fork, R, S, sw, us, wake, wakeNew } from '../helpers/sched-events.js';
 

@@ -8,7 +8,7 @@ import { analyze } from '../../src/analyze/index.js';
 import type { AnalysisResult, ThreadMetrics, WakerCount } from '../../src/analyze/types.js';
 import { St } from '../../src/analyze/codes.js';
 import { stateAfterSwitchOut } from '../../src/analyze/prev-state.js';
-import { Flag, Kind } from '../../src/record/event-layout.js';
+import { Flag, Kind } from '../../src/format/index.js';
 import { readRows } from '../helpers/capture-rows.js';
 import { SCENARIO_SOURCES, scenarioCapture } from '../helpers/scenario.js';
 

@@ -8,7 +8,7 @@
  */
 import { analyze } from '../../src/analyze/index.js';
 import { allocBatch, type EventBatch } from '../../src/capture/event-batch.js';
-import { Ctx, Flag, Kind } from '../../src/record/event-layout.js';
+import { Ctx, Flag, Kind } from '../../src/format/index.js';
 import type { Capture } from '../../src/capture/types.js';
 import { testMeta } from '../helpers/memory-capture.js';
 

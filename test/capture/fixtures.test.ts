@@ -14,4 +14,12 @@ describe('the committed fixtures', () => {
     expect(a.meta.complete).toBe(true);
     expect(a.meta.lost).toBe(0);
   });
+
+  it('read as format 1: the Arrow meta trailer of kind 15 gives the final meta and is not an event', async () => {
+    const b = await readRows(path.join(fixtures, 'sleeper-stress.arrow'));
+    expect(b.meta.formatVersion).toBe(1);
+    expect(b.meta.complete).toBe(true);
+    expect(b.meta.events).toBe(b.rows.length);
+    expect(b.rows.some((r) => r.kind === 15)).toBe(false);
+  });
 });

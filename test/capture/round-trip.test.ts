@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { batchFromRows, trimBatch, allocBatch, type EventRow } from '../../src/capture/event-batch.js';
-import { Kind } from '../../src/record/event-layout.js';
+import { Kind, KIND_META } from '../../src/format/index.js';
+import { FORMAT_VERSION } from '../../src/capture/meta.js';
 import { EXT, readRows, tempDir, writeCapture } from './helpers.js';
 import { expectedOrder, syntheticRows, toBatches } from './synthetic.js';
 
@@ -77,13 +78,26 @@ describe('capture round trip', () => {
   it('never yields META rows, even ones a batch carries', async () => {
     const input: EventRow[] = [
       { ts: 10, cpu: 0, kind: Kind.SWITCH, flags: 0, tid: 1, tid2: 2, a: 1, b: 120, c: 120 },
-      { ts: 11, cpu: 0, kind: Kind.META, flags: 0, tid: 0, tid2: 0, a: 0, b: 0, c: 0, name: '{"bogus":true}' },
+      { ts: 11, cpu: 0, kind: KIND_META, flags: 0, tid: 0, tid2: 0, a: 0, b: 0, c: 0, name: '{"bogus":true}' },
       { ts: 12, cpu: 0, kind: Kind.COMM, flags: 0, tid: 1, tid2: 0, a: 1, b: 0, c: 0, name: 'after-meta' },
     ];
     for (const format of FORMATS) {
       const { rows: read, meta } = await readRows(await writeCapture(path.join(dir, `meta.${EXT[format]}`), format, [batchFromRows(input)]));
       expect(read.map((r) => r.kind)).toEqual([Kind.SWITCH, Kind.COMM]);
       expect(read[1]!.name).toBe('after-meta');
+      expect(meta.complete).toBe(true);
+    }
+  });
+
+  it('yields kind 15 as an event in a current capture (only format 1 used 15 for meta rows)', async () => {
+    const input: EventRow[] = [
+      { ts: 10, cpu: 0, kind: Kind.SWITCH, flags: 0, tid: 1, tid2: 2, a: 1, b: 120, c: 120 },
+      { ts: 11, cpu: 0, kind: 15, flags: 0, tid: 3, tid2: 0, a: 0, b: 0, c: 0 },
+    ];
+    for (const format of FORMATS) {
+      const { rows: read, meta } = await readRows(await writeCapture(path.join(dir, `k15.${EXT[format]}`), format, [batchFromRows(input)]));
+      expect(meta.formatVersion).toBe(FORMAT_VERSION);
+      expect(read.map((r) => r.kind)).toEqual([Kind.SWITCH, 15]);
       expect(meta.complete).toBe(true);
     }
   });

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { batchFromRows, type EventRow } from '../../src/capture/event-batch.js';
 import { formatInfo, infoObject, openCapture, summarizeCapture } from '../../src/capture/index.js';
-import { Ctx, Flag, Kind } from '../../src/record/event-layout.js';
+import { Ctx, Flag, Kind } from '../../src/format/index.js';
 import { EXT, tempDir, writeCapture } from './helpers.js';
 
 const dir = tempDir();

@@ -5,7 +5,7 @@
  */
 import { batchFromRows, type EventBatch, type EventRow } from '../../src/capture/event-batch.js';
 import { FORMAT_VERSION, type CaptureMeta } from '../../src/capture/meta.js';
-import { Ctx, Flag, Kind, CommReason } from '../../src/record/event-layout.js';
+import { Ctx, Flag, Kind, CommReason } from '../../src/format/index.js';
 
 /** Deterministic PRNG (mulberry32). */
 export function prng(seed: number): () => number {

@@ -1,7 +1,7 @@
 import { openCapture } from '../../src/capture/index.js';
 import { rowAt, type EventRow } from '../../src/capture/event-batch.js';
 import type { CaptureMeta } from '../../src/capture/meta.js';
-import { Kind } from '../../src/record/event-layout.js';
+import { Kind } from '../../src/format/index.js';
 
 export interface CaptureRows {
   meta: CaptureMeta;

@@ -1,6 +1,6 @@
 /** Builders of scheduler event rows for hand-written sequences (times in µs after the capture start). */
 import type { EventRow } from '../../src/capture/event-batch.js';
-import { CommReason, Ctx, Flag, Kind } from '../../src/record/event-layout.js';
+import { CommReason, Ctx, Flag, Kind } from '../../src/format/index.js';
 
 /** Capture start used by testMeta(): event times below are relative to it. */
 export const T0 = 1_000_000;

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { record } from '../../src/record/recorder.js';
-import { Ctx, Flag, Kind, SYSVEC_NAMES } from '../../src/record/event-layout.js';
+import { Ctx, Flag, Kind, SYSVEC_NAMES } from '../../src/format/index.js';
 import { readRows, type CaptureRows } from '../helpers/capture-rows.js';
 import { skipRecording, skipReason } from '../helpers/root.js';
 

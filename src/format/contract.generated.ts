@@ -1,0 +1,178 @@
+// Generated from bpf/lifeline.h and native/addon-errors.h by scripts/gen-contract.mjs.
+// Do not edit: change the lists in the header and run `npm run build:contract`.
+// test/format/contract.test.ts fails when this file is stale.
+
+/** LL_NAME_LEN: bytes of the name that named records append. */
+export const NAME_LEN = 64;
+/** LL_CTX_DEPTH: nested interrupt frames the recorder tracks per CPU. */
+export const CTX_DEPTH = 8;
+/** sizeof(struct ll_event). */
+export const EVENT_SIZE = 40;
+/** sizeof(struct ll_name_event). */
+export const NAME_EVENT_SIZE = 104;
+
+/** Byte offsets of the fields of struct ll_event (LL_EVENT_FIELDS), and of the appended name. */
+export const OFFSETS = {
+  ts: 0,
+  cpu: 8,
+  kind: 10,
+  flags: 11,
+  tid: 12,
+  tid2: 16,
+  a: 20,
+  b: 24,
+  c: 28,
+  addr: 32,
+  name: 40,
+} as const;
+
+/** Recorded event kinds (LL_KINDS). */
+export const Kind = {
+  SWITCH: 1,
+  WAKING: 2,
+  WAKEUP_NEW: 3,
+  FORK: 4,
+  EXEC: 5,
+  EXIT: 6,
+  COMM: 7,
+  IRQ_ENTRY: 8,
+  IRQ_EXIT: 9,
+  SOFTIRQ_ENTRY: 10,
+  SOFTIRQ_EXIT: 11,
+  NMI: 12,
+  IRQ_NAME: 13,
+  SYM: 14,
+} as const;
+export type KindName = keyof typeof Kind;
+
+/** LL_KINDS as a list: `named` kinds are ll_name_event records. */
+export const KINDS = [
+  { name: 'SWITCH', value: 1, label: 'switch', named: false },
+  { name: 'WAKING', value: 2, label: 'waking', named: false },
+  { name: 'WAKEUP_NEW', value: 3, label: 'wakeup_new', named: false },
+  { name: 'FORK', value: 4, label: 'fork', named: false },
+  { name: 'EXEC', value: 5, label: 'exec', named: true },
+  { name: 'EXIT', value: 6, label: 'exit', named: false },
+  { name: 'COMM', value: 7, label: 'comm', named: true },
+  { name: 'IRQ_ENTRY', value: 8, label: 'irq_entry', named: false },
+  { name: 'IRQ_EXIT', value: 9, label: 'irq_exit', named: false },
+  { name: 'SOFTIRQ_ENTRY', value: 10, label: 'softirq_entry', named: false },
+  { name: 'SOFTIRQ_EXIT', value: 11, label: 'softirq_exit', named: false },
+  { name: 'NMI', value: 12, label: 'nmi', named: false },
+  { name: 'IRQ_NAME', value: 13, label: 'irq_name', named: true },
+  { name: 'SYM', value: 14, label: 'sym', named: true },
+] as const;
+
+/** LL_KIND_META: the kind of a capture's own rows (meta trailer), outside the recorded kinds. */
+export const KIND_META = 255;
+
+/** Wakeup contexts (LL_CTXS), in flags & Flag.CTX_MASK of waking rows. */
+export const Ctx = {
+  TASK: 0,
+  HARDIRQ: 1,
+  SOFTIRQ: 2,
+  NMI: 3,
+} as const;
+export const CTXS = [
+  { name: 'TASK', value: 0, label: 'task' },
+  { name: 'HARDIRQ', value: 1, label: 'hardirq' },
+  { name: 'SOFTIRQ', value: 2, label: 'softirq' },
+  { name: 'NMI', value: 3, label: 'nmi' },
+] as const;
+
+/** Flag bits (LL_FLAGS). */
+export const Flag = {
+  CTX_MASK: 0x03,
+  REMOTE: 0x04,
+  IDLE: 0x08,
+  ON_RQ: 0x10,
+  SYSVEC: 0x20,
+  UNSURE: 0x40,
+  PREEMPT: 0x80,
+} as const;
+
+/** Reasons of COMM events (LL_COMM_REASONS), in flags. */
+export const CommReason = {
+  SEEN: 0,
+  FORK: 1,
+  EXEC: 2,
+  RENAME: 3,
+} as const;
+export const COMM_REASONS = [
+  { name: 'SEEN', value: 0, label: 'seen' },
+  { name: 'FORK', value: 1, label: 'fork' },
+  { name: 'EXEC', value: 2, label: 'exec' },
+  { name: 'RENAME', value: 3, label: 'rename' },
+] as const;
+
+/** x86 system vectors (LL_SYSVECS); `tracepoint` is irq_vectors:<tracepoint>_entry/exit. */
+export const SysVec = {
+  LOCAL_TIMER: 1,
+  RESCHEDULE: 2,
+  CALL_FUNCTION: 3,
+  CALL_FUNCTION_SINGLE: 4,
+  IRQ_WORK: 5,
+  X86_PLATFORM_IPI: 6,
+  THERMAL_APIC: 7,
+  ERROR_APIC: 8,
+  SPURIOUS_APIC: 9,
+  DEFERRED_ERROR: 10,
+  THRESHOLD_APIC: 11,
+} as const;
+export const SYSVECS = [
+  { name: 'LOCAL_TIMER', value: 1, tracepoint: 'local_timer' },
+  { name: 'RESCHEDULE', value: 2, tracepoint: 'reschedule' },
+  { name: 'CALL_FUNCTION', value: 3, tracepoint: 'call_function' },
+  { name: 'CALL_FUNCTION_SINGLE', value: 4, tracepoint: 'call_function_single' },
+  { name: 'IRQ_WORK', value: 5, tracepoint: 'irq_work' },
+  { name: 'X86_PLATFORM_IPI', value: 6, tracepoint: 'x86_platform_ipi' },
+  { name: 'THERMAL_APIC', value: 7, tracepoint: 'thermal_apic' },
+  { name: 'ERROR_APIC', value: 8, tracepoint: 'error_apic' },
+  { name: 'SPURIOUS_APIC', value: 9, tracepoint: 'spurious_apic' },
+  { name: 'DEFERRED_ERROR', value: 10, tracepoint: 'deferred_error' },
+  { name: 'THRESHOLD_APIC', value: 11, tracepoint: 'threshold_apic' },
+] as const;
+
+/** Linux softirq vectors (LL_SOFTIRQS). */
+export const Softirq = {
+  HI: 0,
+  TIMER: 1,
+  NET_TX: 2,
+  NET_RX: 3,
+  BLOCK: 4,
+  IRQ_POLL: 5,
+  TASKLET: 6,
+  SCHED: 7,
+  HRTIMER: 8,
+  RCU: 9,
+} as const;
+export const SOFTIRQS = [
+  { name: 'HI', value: 0 },
+  { name: 'TIMER', value: 1 },
+  { name: 'NET_TX', value: 2 },
+  { name: 'NET_RX', value: 3 },
+  { name: 'BLOCK', value: 4 },
+  { name: 'IRQ_POLL', value: 5 },
+  { name: 'TASKLET', value: 6 },
+  { name: 'SCHED', value: 7 },
+  { name: 'HRTIMER', value: 8 },
+  { name: 'RCU', value: 9 },
+] as const;
+
+/** Failures the native addon reports as `code` (LL_ADDON_ERRORS); src/record/addon.ts words them. */
+export const ADDON_ERRORS = [
+  'BAD_RING_SIZE',
+  'NO_BTF',
+  'BTF_UNREADABLE',
+  'NO_TRACEPOINT',
+  'OPEN_FAILED',
+  'LOAD_DENIED',
+  'LOAD_FAILED',
+  'ATTACH_DENIED',
+  'ATTACH_FAILED',
+  'RINGBUF_FAILED',
+  'READ_FAILED',
+  'CLOSED',
+  'BUSY',
+] as const;
+export type AddonError = (typeof ADDON_ERRORS)[number];
