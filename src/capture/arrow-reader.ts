@@ -6,6 +6,7 @@
  */
 import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
+import { checkRows } from './check-rows.js';
 import { ARROW_COLUMNS, ARROW_META_KEY, eventsOf } from './arrow-columns.js';
 import { openArrowFileSource } from './arrow-file-source.js';
 import { ArrowPages, openArrowStreamSource, type ArrowSource } from './arrow-source.js';
@@ -77,8 +78,8 @@ class ArrowCapture implements Capture {
   async *fileOrder(workers: number): AsyncGenerator<EventBatch> {
     const read = this.source.read;
     if ('pages' in read) {
-      const spec = { ...read.pages, metaKind: metaRowKind(this.meta.formatVersion) };
-      const local = new ArrowPages(this.path, spec.schema, spec.spans, spec.metaKind);
+      const spec = { ...read.pages, metaKind: metaRowKind(this.meta.formatVersion), cpus: this.meta.cpus };
+      const local = new ArrowPages(this.path, spec.schema, spec.spans, spec.metaKind, spec.cpus);
       try {
         yield* readPages(local, spec, workers);
       } finally {
@@ -88,8 +89,11 @@ class ArrowCapture implements Capture {
     }
     const metaKind = metaRowKind(this.meta.formatVersion);
     try {
+      let k = 0;
       for await (const batch of read.batches()) {
         const events = eventsOf(batch, metaKind);
+        k++;
+        checkRows(this.path, events, this.meta.cpus, () => msg.damageWhereArrow(k));
         if (events.length > 0) yield events;
       }
     } catch (err) {

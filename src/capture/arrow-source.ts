@@ -13,6 +13,7 @@ import { eventsOf } from './arrow-columns.js';
 import { tableFromIPC, type RecordBatch, type Schema } from './arrow-lib.js';
 import { scanArrow } from './arrow-scan.js';
 import { captureErrors, firstLine } from './capture-errors.js';
+import { checkRows } from './check-rows.js';
 import type { EventBatch } from './event-batch.js';
 import type { PageSource, PageSpec, Span } from './page-source.js';
 
@@ -24,7 +25,7 @@ export interface ArrowSource {
   /** The last whole record batch, or null when there is none. */
   lastBatch(): Promise<RecordBatch | null>;
   /** How the events are read: as pages (a stream), or batch after batch (a file, through its footer). */
-  read: { pages: Omit<Extract<PageSpec, { format: 'arrow' }>, 'metaKind'> } | { batches(): AsyncIterable<RecordBatch> };
+  read: { pages: Omit<Extract<PageSpec, { format: 'arrow' }>, 'metaKind' | 'cpus'> } | { batches(): AsyncIterable<RecordBatch> };
 }
 
 function readExactly(fd: number, into: Uint8Array, offset: number, position: number, length: number): void {
@@ -63,6 +64,8 @@ export class ArrowPages implements PageSource {
     private readonly schema: Span,
     private readonly spans: readonly Span[],
     private readonly metaKind: number,
+    /** The meta's CPU count, the bound of the rows' CPU numbers (check-rows.ts). */
+    private readonly cpus: number,
   ) {
     this.pages = spans.length;
   }
@@ -71,7 +74,9 @@ export class ArrowPages implements PageSource {
     try {
       if (this.fd < 0) this.fd = fs.openSync(this.path, 'r');
       this.schemaBytes ??= readSpan(this.fd, this.schema);
-      return eventsOf(decodeBatch(this.fd, this.schemaBytes, this.spans[page]!), this.metaKind);
+      const events = eventsOf(decodeBatch(this.fd, this.schemaBytes, this.spans[page]!), this.metaKind);
+      checkRows(this.path, events, this.cpus, () => msg.damageWhereArrow(page + 1, this.pages));
+      return events;
     } catch (err) {
       if (err instanceof LifelineError) throw err;
       throw captureErrors.damaged(this.path, msg.damageArrowMessage(firstLine(err)));

@@ -28,8 +28,8 @@ export type PageSpec =
    * `path` is the file to open, `shownAs` the capture's name in messages (they differ for a
    * private copy); page p holds the rowids in [starts[p], starts[p + 1]), the last one up to `last`.
    */
-  | { format: 'sqlite'; path: string; shownAs: string; starts: number[]; last: number }
-  | { format: 'arrow'; path: string; schema: Span; spans: Span[]; metaKind: number };
+  | { format: 'sqlite'; path: string; shownAs: string; starts: number[]; last: number; cpus: number }
+  | { format: 'arrow'; path: string; schema: Span; spans: Span[]; metaKind: number; cpus: number };
 
 /** A failure to open or read pages, as the one-line error of that format. */
 export function pageError(spec: PageSpec, err: unknown): LifelineError {
@@ -45,11 +45,11 @@ export async function openPages(spec: PageSpec): Promise<PageSource> {
     if (spec.format === 'sqlite') {
       const [{ default: Database }, { SqlitePages }] = await Promise.all([import('better-sqlite3'), import('./sqlite-pages.js')]);
       const db = new Database(spec.path, { readonly: true, fileMustExist: true });
-      const pages = new SqlitePages(spec.shownAs, db, { starts: spec.starts, last: spec.last });
+      const pages = new SqlitePages(spec.shownAs, db, { starts: spec.starts, last: spec.last }, spec.cpus);
       return { pages: pages.pages, read: (p) => pages.read(p), close: () => db.close() };
     }
     const { ArrowPages } = await import('./arrow-source.js');
-    return new ArrowPages(spec.path, spec.schema, spec.spans, spec.metaKind);
+    return new ArrowPages(spec.path, spec.schema, spec.spans, spec.metaKind, spec.cpus);
   } catch (err) {
     throw pageError(spec, err);
   }

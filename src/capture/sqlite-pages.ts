@@ -9,6 +9,7 @@ import type Database from 'better-sqlite3';
 import { msg } from '../messages.js';
 import { KIND_META } from '../format/index.js';
 import { captureErrors, firstLine } from './capture-errors.js';
+import { checkRows } from './check-rows.js';
 import { allocBatch, NUMERIC_COLUMNS, type EventBatch } from './event-batch.js';
 import type { PageSource } from './page-source.js';
 
@@ -65,6 +66,8 @@ export class SqlitePages implements PageSource {
     private readonly path: string,
     db: Database.Database,
     private readonly layout: SqliteLayout,
+    /** The meta's CPU count, the bound of the rows' CPU numbers (check-rows.ts). */
+    private readonly cpus: number,
   ) {
     this.pages = layout.starts.length;
     this.stmt = db.prepare(PAGE_SQL).raw(true);
@@ -95,6 +98,7 @@ export class SqlitePages implements PageSource {
       const name = names[i];
       if (typeof name === 'string') out.names.set(i, name);
     }
+    checkRows(this.path, out, this.cpus, () => msg.damageWhereSqlite(first, end));
     return out;
   }
 

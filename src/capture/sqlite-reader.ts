@@ -161,11 +161,11 @@ class SqliteCapture implements Capture {
     let layout: SqliteLayout;
     try {
       layout = sqlitePageLayout(this.db);
-      local = new SqlitePages(this.path, this.db, layout);
+      local = new SqlitePages(this.path, this.db, layout, this.meta.cpus);
     } catch (err) {
       throw asCaptureError(this.path, err);
     }
-    const spec = { format: 'sqlite', path: this.readPath, shownAs: this.path, ...layout } as const;
+    const spec = { format: 'sqlite', path: this.readPath, shownAs: this.path, ...layout, cpus: this.meta.cpus } as const;
     yield* readPages(local, spec, workers ?? defaultWorkers(local.pages));
   }
 

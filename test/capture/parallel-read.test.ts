@@ -15,7 +15,7 @@ import { expectedOrder, syntheticRows, toBatches } from './synthetic.js';
 describe('reading pages in worker threads', () => {
   const dir = tempDir();
   // Several SQLite pages and many Arrow batches; CPUs skewed so that the seams between pages need merging.
-  const rows = syntheticRows({ events: 3 * SQLITE_PAGE_ROWS + 1234, seed: 5, cpus: 4, skewNs: 300_000 });
+  const rows = syntheticRows({ events: 3 * SQLITE_PAGE_ROWS + 1234, seed: 5, cpus: 2, skewNs: 300_000 });
 
   for (const format of ['sqlite', 'arrow'] as const) {
     it(`${format}: workers yield the same events, in ts order, as the calling thread`, async () => {
@@ -32,8 +32,8 @@ describe('reading pages in worker threads', () => {
   async function sqlitePages(file: string, workerPath = file) {
     const db = new Database(file, { readonly: true });
     const layout = sqlitePageLayout(db, 5000);
-    const local = new SqlitePages(file, db, layout);
-    const spec: PageSpec = { format: 'sqlite', path: workerPath, shownAs: file, ...layout };
+    const local = new SqlitePages(file, db, layout, 0);
+    const spec: PageSpec = { format: 'sqlite', path: workerPath, shownAs: file, ...layout, cpus: 0 };
     return { db, local, spec };
   }
 

@@ -1,16 +1,18 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { batchFromRows, trimBatch, allocBatch, type EventRow } from '../../src/capture/event-batch.js';
 import { Kind, KIND_META } from '../../src/format/index.js';
-import { FORMAT_VERSION } from '../../src/capture/meta.js';
-import { EXT, readRows, tempDir, writeCapture } from './helpers.js';
+import { PID_MAX } from '../../src/capture/check-rows.js';
+import type { LifelineError } from '../../src/errors.js';
+import { errorOf, EXT, readRows, tempDir, writeCapture } from './helpers.js';
 import { expectedOrder, syntheticRows, toBatches } from './synthetic.js';
 
 const dir = tempDir();
 const FORMATS = ['sqlite', 'arrow'] as const;
 
 describe('capture round trip', () => {
-  const rows = syntheticRows({ events: 150_000, seed: 3, cpus: 4, skewNs: 30_000 });
+  const rows = syntheticRows({ events: 150_000, seed: 3, cpus: 2, skewNs: 30_000 });
   const batches = toBatches(rows, 7000);
 
   it('the synthetic input really is out of order, with names', () => {
@@ -89,25 +91,46 @@ describe('capture round trip', () => {
     }
   });
 
-  it('yields kind 15 as an event in a current capture (only format 1 used 15 for meta rows)', async () => {
+  it('does not take kind 15 for a meta row in a current capture: it is an unknown kind, a damaged capture', async () => {
     const input: EventRow[] = [
       { ts: 10, cpu: 0, kind: Kind.SWITCH, flags: 0, tid: 1, tid2: 2, a: 1, b: 120, c: 120 },
       { ts: 11, cpu: 0, kind: 15, flags: 0, tid: 3, tid2: 0, a: 0, b: 0, c: 0 },
     ];
     for (const format of FORMATS) {
-      const { rows: read, meta } = await readRows(await writeCapture(path.join(dir, `k15.${EXT[format]}`), format, [batchFromRows(input)]));
-      expect(meta.formatVersion).toBe(FORMAT_VERSION);
-      expect(read.map((r) => r.kind)).toEqual([Kind.SWITCH, 15]);
-      expect(meta.complete).toBe(true);
+      const file = await writeCapture(path.join(dir, `k15.${EXT[format]}`), format, [batchFromRows(input)]);
+      const err = await errorOf(() => readRows(file));
+      expect((err as LifelineError).code).toBe('CAPTURE_DAMAGED');
+      expect(err.message).toMatch(/ is damaged: (events with rowids 1\.\.2|record batch 1 of \d+), row 1: kind 15 is not an event kind$/);
     }
   });
 
-  it('keeps int64 timestamps beyond 2^32 and up to 2^53 exact', async () => {
+  it("keeps int64 timestamps beyond 2^32 and up to 2^53 exact, and the columns' widest values in range", async () => {
     const ts = [2 ** 32 - 1, 2 ** 32, 2 ** 40 + 12345, 2 ** 53 - 1];
-    const input = ts.map((t) => ({ ts: t, cpu: 65535, kind: Kind.SWITCH, flags: 255, tid: -1, tid2: 2 ** 31 - 1, a: -(2 ** 31), b: 0, c: 139 }));
+    const input = ts.map((t) => ({ ts: t, cpu: 1, kind: Kind.SWITCH, flags: 255, tid: PID_MAX, tid2: 0, a: -(2 ** 31), b: 2 ** 31 - 1, c: 139 }));
     for (const format of FORMATS) {
       const { rows: read } = await readRows(await writeCapture(path.join(dir, `wide.${EXT[format]}`), format, [batchFromRows(input)]));
       expect(read).toEqual(input);
+    }
+  });
+
+  it("refuses rows out of range (tid, cpu beyond the meta's count, target cpu, tgid), saying where and what", async () => {
+    const ok = { ts: 5, cpu: 0, kind: Kind.SWITCH, flags: 0, tid: 1, tid2: 2, a: 0, b: 120, c: 120 };
+    const cases: Array<[Partial<EventRow>, RegExp]> = [
+      [{ tid: -7 }, /row 1: tid -7 is outside 0\.\.4194304$/],
+      [{ tid2: PID_MAX + 1 }, /row 1: tid2 4194305 is outside 0\.\.4194304$/],
+      [{ cpu: 2 }, /row 1: cpu 2 is beyond the capture's 2 CPUs$/],
+      [{ kind: Kind.WAKING, a: 5 }, /row 1: target cpu \(a\) 5 is beyond the capture's 2 CPUs$/],
+      [{ kind: Kind.COMM, a: -1 }, /row 1: tgid \(a\) -1 is outside 0\.\.4194304$/],
+      [{ kind: 0 }, /row 1: kind 0 is not an event kind$/],
+    ];
+    for (const format of FORMATS) {
+      for (const [change, message] of cases) {
+        const file = await writeCapture(path.join(dir, `range.${EXT[format]}`), format, [batchFromRows([ok, { ...ok, ts: 6, ...change }])]);
+        const err = await errorOf(() => readRows(file));
+        expect((err as LifelineError).code, format).toBe('CAPTURE_DAMAGED');
+        expect(err.message, format).toMatch(message);
+        fs.rmSync(file);
+      }
     }
   });
 
