@@ -13,6 +13,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -454,9 +455,29 @@ Napi::Value Layout(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// bootOffsetNs() -> CLOCK_BOOTTIME - CLOCK_MONOTONIC in ns (time spent suspended), from the
+// tightest of a few paired reads. Perfetto reads ftrace timestamps as BOOTTIME.
+Napi::Value BootOffsetNs(const Napi::CallbackInfo& info) {
+  long long best_span = -1, offset = 0;
+  for (int i = 0; i < 5; i++) {
+    struct timespec m0, b, m1;
+    clock_gettime(CLOCK_MONOTONIC, &m0);
+    clock_gettime(CLOCK_BOOTTIME, &b);
+    clock_gettime(CLOCK_MONOTONIC, &m1);
+    long long n0 = m0.tv_sec * 1000000000LL + m0.tv_nsec, n1 = m1.tv_sec * 1000000000LL + m1.tv_nsec;
+    long long nb = b.tv_sec * 1000000000LL + b.tv_nsec;
+    if (best_span < 0 || n1 - n0 < best_span) {
+      best_span = n1 - n0;
+      offset = nb - (n0 + (n1 - n0) / 2);
+    }
+  }
+  return Napi::Number::New(info.Env(), static_cast<double>(offset));
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Session", Session::Define(env));
   exports.Set("layout", Napi::Function::New(env, Layout));
+  exports.Set("bootOffsetNs", Napi::Function::New(env, BootOffsetNs));
   return exports;
 }
 

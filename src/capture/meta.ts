@@ -11,6 +11,11 @@ export interface CaptureMeta {
   cpus: number;
   /** Wall clock in ms since the epoch = monotonic ns / 1e6 + clockOffsetMs. */
   clockOffsetMs: number;
+  /**
+   * CLOCK_BOOTTIME − CLOCK_MONOTONIC in ns when recording started (time spent suspended):
+   * boottime ns = ts + bootOffsetNs. null in captures written before lifeline stored it.
+   */
+  bootOffsetNs: number | null;
   /** IANA time zone of the recording machine, e.g. "Europe/Paris" or "UTC". */
   timezone: string;
   /** Monotonic ns when recording started / ended (end is 0 while recording). */
@@ -53,6 +58,7 @@ export function blankMeta(): CaptureMeta {
     hostname: '',
     cpus: 0,
     clockOffsetMs: 0,
+    bootOffsetNs: null,
     timezone: 'UTC',
     startNs: 0,
     endNs: 0,

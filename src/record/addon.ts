@@ -47,6 +47,8 @@ export interface NativeLayout {
 interface Addon {
   Session: new (opts: SessionOptions) => NativeSession;
   layout(): NativeLayout;
+  /** CLOCK_BOOTTIME − CLOCK_MONOTONIC in ns (time the machine spent suspended). */
+  bootOffsetNs(): number;
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -11,7 +11,7 @@ import { concatBatches, type EventBatch } from '../capture/event-batch.js';
 import { blankMeta, type CaptureFormat, type CaptureMeta } from '../capture/meta.js';
 import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
-import { openSession, type NativeSession } from './addon.js';
+import { loadAddon, openSession, type NativeSession } from './addon.js';
 import { RecordDecoder } from './decode.js';
 import { KIND_NAMES } from '../format/index.js';
 import { findCommand } from './find-command.js';
@@ -104,6 +104,7 @@ export async function record(opts: RecordOptions = {}): Promise<RecordResult> {
       tgid: meta.filters.tgid,
     });
     meta.cpus = session.cpus;
+    meta.bootOffsetNs = loadAddon().bootOffsetNs();
     meta.skippedTracepoints = session.skipped;
     meta.startNs = monotonicNs();
     // A writer refuses an existing file or a missing directory, and writes nothing then.
