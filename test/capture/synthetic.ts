@@ -128,6 +128,7 @@ export function testMeta(overrides: Partial<CaptureMeta> = {}): CaptureMeta {
     hostname: 'testhost',
     cpus: 2,
     clockOffsetMs: 1_700_000_000_000 - 86_400e3,
+    bootOffsetNs: null,
     timezone: 'Europe/Paris',
     startNs: 86_400e9,
     endNs: 0,

@@ -11,6 +11,7 @@ export function testMeta(over: Partial<CaptureMeta> = {}): CaptureMeta {
     hostname: 'testhost',
     cpus: 2,
     clockOffsetMs: 1_700_000_000_000,
+    bootOffsetNs: null,
     timezone: 'UTC',
     startNs: 1_000_000,
     endNs: 0,

@@ -73,6 +73,7 @@ export function syntheticMeta(overrides: Partial<CaptureMeta> = {}): CaptureMeta
     hostname: 'bench-vm',
     cpus: 2,
     clockOffsetMs: 1_741_940_000_000,
+    bootOffsetNs: null,
     timezone: 'Europe/Paris',
     startNs: 13_589_000_000,
     endNs: 23_589_000_000,
