@@ -21,6 +21,8 @@ import {
   type ReportInput,
   type TableInput,
 } from './options/commands.js';
+import { checkExport, type ExportInput } from './options/commands.js';
+import type { ExportResult } from './export/index.js';
 import type { RecordProgress, RecordResult } from './record/recorder.js';
 import type { WrittenReport } from './report/index.js';
 
@@ -36,6 +38,8 @@ export { LifelineError, ERROR_CODES, type ErrorCode } from './errors.js';
 export { sanitize } from './sanitize.js';
 export type { WrittenReport } from './report/index.js';
 export type { ChainInput, FilterInput, RecordInput, ReportInput, TableInput } from './options/commands.js';
+export type { ExportInput } from './options/commands.js';
+export type { ExportResult } from './export/index.js';
 
 /** Called now and then during a replay: events replayed so far, of `total` in the capture. */
 export type ProgressCallback = (done: number, total: number) => void;
@@ -125,4 +129,11 @@ export async function writeReport(capturePath: string, opts: ReportInput & { onP
     const options = { utc: o.utc, top: o.top, tid: o.filters.tid, renderer: o.renderer, budget: o.budget };
     return writeReportFiles(path, { meta: cap.meta, analysis, options }, o.svgDir);
   });
+}
+
+/** `lifeline export`: the capture as a Perfetto trace (reports/NAME.pftrace by default). */
+export async function exportCapture(capturePath: string, opts: ExportInput & { onProgress?: ProgressCallback } = {}): Promise<ExportResult> {
+  const o = checkExport(opts);
+  const { exportCapture: run } = await import('./export/index.js');
+  return run(capturePath, { out: o.out, fromNs: o.fromNs, toNs: o.toNs, onProgress: opts.onProgress });
 }

@@ -86,4 +86,16 @@ export const msg = {
   chainNoWakeups: (tid: number) => `thread ${tid} was not woken within the capture (or the window)`,
   tableNoThreads: () => 'no thread matched (check --pid, --tid, --comm and the time window)',
   tableLost: (n: number) => `LOST ${n} events: threads marked ! have numbers from the consistent parts only`,
+  // export
+  badExportTarget: (to: string) =>
+    /^\d+(\.\d*)?$/.test(to)
+      ? `--to names the export format (perfetto); the window's end is --until, not --to ${to}`
+      : `unknown export format "${to}" (use perfetto)`,
+  exportDirMissing: (dir: string) => `cannot write the export: directory ${dir} does not exist`,
+  exportIsDirectory: (path: string) => `cannot write the export: ${path} is a directory`,
+  exportWriteFailed: (path: string, why: string) => `cannot write ${path}: ${why}`,
+  exportNoBootOffset: () =>
+    'note: this capture predates lifeline storing CLOCK_BOOTTIME − CLOCK_MONOTONIC; timestamps assume the machine never suspended (offset 0)',
+  exportWritten: (path: string, bytes: number, events: number) =>
+    `trace written to ${path} (${(bytes / 1e6).toFixed(1)} MB, ${events.toLocaleString('en-US')} events); open it at ui.perfetto.dev ("Open trace file")`,
 } as const;

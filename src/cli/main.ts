@@ -9,6 +9,7 @@ import { registerInfo } from './info.js';
 import { registerAnalyze } from './analyze.js';
 import { registerChain } from './chain.js';
 import { registerReport } from './report.js';
+import { registerExport } from './export.js';
 
 /**
  * A reader that stops early (`lifeline analyze … | head`) closes the pipe: like the
@@ -47,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
   registerAnalyze(program, exit);
   registerChain(program, exit);
   registerReport(program, exit);
+  registerExport(program, exit);
   try {
     await program.parseAsync(argv);
   } catch (e) {

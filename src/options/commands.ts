@@ -204,3 +204,33 @@ function powerOfTwo(v: Typed): number {
   if (!Number.isInteger(n) || n <= 0 || (n & (n - 1)) !== 0 || n > 4096) throw new LifelineError('OPTION_BAD_NUMBER', msg.badBuffer(String(v)));
   return n;
 }
+
+export const EXPORT_FORMATS = ['perfetto'] as const;
+
+export interface ExportInput {
+  /** The format to write: perfetto (the default). */
+  to?: string;
+  /** The file to write; default reports/<capture name>.pftrace. */
+  out?: string;
+  /** Window start / end in seconds from the capture start (--from / --until), or in ns. */
+  from?: Typed;
+  until?: Typed;
+  fromNs?: number;
+  toNs?: number;
+}
+
+export interface ExportChoice {
+  format: (typeof EXPORT_FORMATS)[number];
+  out?: string;
+  fromNs?: number;
+  toNs?: number;
+}
+
+export function checkExport(o: ExportInput): ExportChoice {
+  // `--to` names the format here; a number there is a window end meant for --until.
+  if (o.to !== undefined && !(EXPORT_FORMATS as readonly string[]).includes(o.to))
+    throw new LifelineError('OPTION_BAD_FORMAT', msg.badExportTarget(String(o.to)));
+  const from = windowEnd('--from', o.from, 'fromNs', o.fromNs);
+  const until = windowEnd('--until', o.until, 'toNs', o.toNs);
+  return { format: 'perfetto', ...(o.out !== undefined && { out: o.out }), ...window(from, until) };
+}

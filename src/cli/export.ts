@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { str, type Typed } from './filters.js';
+import { clearProgress, progressLine } from './progress.js';
+
+export function registerExport(program: Command, _exit: (code: number) => void): void {
+  program
+    .command('export')
+    .description("write the capture in another tool's format: a Perfetto trace for ui.perfetto.dev and trace_processor")
+    .argument('<capture>', 'a capture file (SQLite or Arrow)')
+    .option('--to <format>', 'the format to write: perfetto', 'perfetto')
+    .option('-o, --output <file>', 'the file to write (default: reports/<capture name>.pftrace)')
+    .option('--from <seconds>', 'start of the window, seconds from the capture start')
+    .option('--until <seconds>', 'end of the window, seconds from the capture start')
+    .action(async (file: string, o: Typed) => {
+      const { exportCapture } = await import('../api.js');
+      const { msg } = await import('../messages.js');
+      try {
+        const res = await exportCapture(file, {
+          to: str(o, 'to'),
+          out: str(o, 'output'),
+          from: str(o, 'from'),
+          until: str(o, 'until'),
+          onProgress: progressLine('exporting'),
+        });
+        clearProgress();
+        for (const note of res.notes) process.stderr.write(`lifeline: ${note}\n`);
+        process.stdout.write(msg.exportWritten(res.path, res.bytes, res.events) + '\n');
+      } finally {
+        clearProgress();
+      }
+    });
+}

@@ -1,0 +1,3 @@
+/** The export stage: a capture's ordered event stream into other tools' formats. */
+export { exportCapture, defaultExportPath, type ExportOptions, type ExportResult } from './export-capture.js';
+export { EXPORTED_KINDS, NOT_EXPORTED_KINDS } from './perfetto/kinds.js';

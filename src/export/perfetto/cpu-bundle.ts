@@ -1,0 +1,168 @@
+/**
+ * One CPU's pending FtraceEventBundle: the compact sched_switch / sched_waking
+ * columns (CompactSched, delta-encoded timestamps, comms interned per bundle)
+ * and the other events as whole FtraceEvent messages.
+ */
+import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
+import {
+  BundleField,
+  CompactSchedField as C,
+  FtraceEventField,
+  PacketField,
+  TraceField,
+} from './schema.js';
+import { writeU64 } from './varint.js';
+
+/** Events per CPU before its bundle is written (bounds memory whatever the capture size). */
+export const BUNDLE_EVENTS = 4096;
+
+class Column {
+  data: Float64Array;
+  length = 0;
+  constructor(capacity: number) {
+    this.data = new Float64Array(capacity);
+  }
+  push(v: number): void {
+    this.data[this.length++] = v;
+  }
+}
+
+export class CpuBundle {
+  /** Whole FtraceEvent messages, each already tagged as FtraceEventBundle.event. */
+  private readonly events = new BinaryWriter();
+  private fullCount = 0;
+  private readonly switchTs = new Column(BUNDLE_EVENTS);
+  private readonly switchState = new Column(BUNDLE_EVENTS);
+  private readonly switchPid = new Column(BUNDLE_EVENTS);
+  private readonly switchPrio = new Column(BUNDLE_EVENTS);
+  private readonly switchComm = new Column(BUNDLE_EVENTS);
+  private readonly wakingTs = new Column(BUNDLE_EVENTS);
+  private readonly wakingPid = new Column(BUNDLE_EVENTS);
+  private readonly wakingCpu = new Column(BUNDLE_EVENTS);
+  private readonly wakingPrio = new Column(BUNDLE_EVENTS);
+  private readonly wakingComm = new Column(BUNDLE_EVENTS);
+  private readonly wakingFlags = new Column(BUNDLE_EVENTS);
+  private readonly intern = new Map<string, number>();
+  /** Set on the next bundle written: the kernel dropped events on this CPU. */
+  lostEvents = false;
+
+  constructor(readonly cpu: number) {}
+
+  get size(): number {
+    return this.fullCount + this.switchTs.length + this.wakingTs.length;
+  }
+
+  get full(): boolean {
+    return this.size >= BUNDLE_EVENTS;
+  }
+
+  private commIndex(comm: string): number {
+    let i = this.intern.get(comm);
+    if (i === undefined) {
+      i = this.intern.size;
+      this.intern.set(comm, i);
+    }
+    return i;
+  }
+
+  compactSwitch(ts: number, prevState: number, nextPid: number, nextPrio: number, nextComm: string): void {
+    this.switchTs.push(ts);
+    this.switchState.push(prevState);
+    this.switchPid.push(nextPid);
+    this.switchPrio.push(nextPrio);
+    this.switchComm.push(this.commIndex(nextComm));
+  }
+
+  compactWaking(ts: number, pid: number, targetCpu: number, prio: number, comm: string, commonFlags: number): void {
+    this.wakingTs.push(ts);
+    this.wakingPid.push(pid);
+    this.wakingCpu.push(targetCpu);
+    this.wakingPrio.push(prio);
+    this.wakingComm.push(this.commIndex(comm));
+    this.wakingFlags.push(commonFlags);
+  }
+
+  /**
+   * Starts a whole FtraceEvent and returns the writer, positioned for the
+   * event's own message: the caller writes `tag(eventId).fork() … join()`, then
+   * calls endEvent().
+   */
+  beginEvent(ts: number, pid: number, commonFlags = 0): BinaryWriter {
+    const w = this.events;
+    w.tag(BundleField.event, WireType.LengthDelimited).fork();
+    w.tag(FtraceEventField.timestamp, WireType.Varint);
+    writeU64(w, ts);
+    w.tag(FtraceEventField.pid, WireType.Varint).uint32(pid);
+    if (commonFlags !== 0) w.tag(FtraceEventField.commonFlags, WireType.Varint).uint32(commonFlags);
+    return w;
+  }
+
+  endEvent(): void {
+    this.events.join();
+    this.fullCount++;
+  }
+
+  /** Writes the bundle as one TracePacket into `out` and empties it. */
+  writePacket(out: BinaryWriter, sequenceId: number): void {
+    out.tag(TraceField.packet, WireType.LengthDelimited).fork();
+    out.tag(PacketField.trustedPacketSequenceId, WireType.Varint).uint32(sequenceId);
+    out.tag(PacketField.ftraceEvents, WireType.LengthDelimited).fork();
+    out.tag(BundleField.cpu, WireType.Varint).uint32(this.cpu);
+    if (this.lostEvents) {
+      out.tag(BundleField.lostEvents, WireType.Varint).bool(true);
+      this.lostEvents = false;
+    }
+    if (this.fullCount > 0) out.raw(this.events.finish());
+    if (this.switchTs.length + this.wakingTs.length > 0) {
+      out.tag(BundleField.compactSched, WireType.LengthDelimited).fork();
+      for (const s of this.intern.keys()) out.tag(C.internTable, WireType.LengthDelimited).string(s);
+      if (this.switchTs.length > 0) {
+        deltas(out, C.switchTimestamp, this.switchTs);
+        packed(out, C.switchPrevState, this.switchState);
+        packed(out, C.switchNextPid, this.switchPid);
+        packed(out, C.switchNextPrio, this.switchPrio);
+        packed(out, C.switchNextCommIndex, this.switchComm);
+      }
+      if (this.wakingTs.length > 0) {
+        deltas(out, C.wakingTimestamp, this.wakingTs);
+        packed(out, C.wakingPid, this.wakingPid);
+        packed(out, C.wakingTargetCpu, this.wakingCpu);
+        packed(out, C.wakingPrio, this.wakingPrio);
+        packed(out, C.wakingCommIndex, this.wakingComm);
+        packed(out, C.wakingCommonFlags, this.wakingFlags);
+      }
+      out.join();
+    }
+    out.join().join();
+    this.reset();
+  }
+
+  private reset(): void {
+    this.fullCount = 0;
+    this.intern.clear();
+    for (const c of [
+      this.switchTs, this.switchState, this.switchPid, this.switchPrio, this.switchComm,
+      this.wakingTs, this.wakingPid, this.wakingCpu, this.wakingPrio, this.wakingComm, this.wakingFlags,
+    ]) c.length = 0;
+  }
+}
+
+/** A packed repeated varint field of non-negative values (pids, prios, indexes, flags, states). */
+function packed(out: BinaryWriter, field: number, col: Column): void {
+  out.tag(field, WireType.LengthDelimited).fork();
+  const d = col.data;
+  for (let i = 0; i < col.length; i++) out.uint32(d[i]!);
+  out.join();
+}
+
+/** Timestamps as CompactSched stores them: the first absolute, each next relative to its predecessor. */
+function deltas(out: BinaryWriter, field: number, col: Column): void {
+  out.tag(field, WireType.LengthDelimited).fork();
+  const d = col.data;
+  let prev = 0;
+  for (let i = 0; i < col.length; i++) {
+    writeU64(out, d[i]! - prev);
+    prev = d[i]!;
+  }
+  out.join();
+}

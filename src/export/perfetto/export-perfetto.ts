@@ -1,0 +1,74 @@
+/**
+ * A capture's ordered event stream as a Perfetto `Trace`:
+ *
+ * 1. SystemInfo (kernel release, CPU count, time zone offset);
+ * 2. ClockSnapshot at the capture start (BOOTTIME, MONOTONIC, REALTIME);
+ * 3. per-CPU FtraceEventBundles, each written as it fills, with ProcessTree
+ *    packets for the threads and processes learnt before it;
+ * 4. what is still pending at the end.
+ */
+import { BinaryWriter } from '@bufbuild/protobuf/wire';
+import type { Capture } from '../../capture/types.js';
+import { usableZone, wallTime } from '../../wall-time.js';
+import { writeClockSnapshot, writeSystemInfo } from './packets.js';
+import { PerfettoTranslator, type TranslateStats } from './translate.js';
+
+/** All packets share one trusted sequence (one writer). */
+const SEQUENCE_ID = 1;
+
+export interface PerfettoExportOptions {
+  /** Absolute monotonic ns window (events outside it only name threads). */
+  from: number;
+  to: number;
+  onProgress?: (events: number) => void;
+}
+
+export interface PerfettoExportResult extends TranslateStats {
+  /** The BOOTTIME − MONOTONIC offset used (0 when the capture did not store it). */
+  bootOffsetNs: number;
+  /** True when the capture predates bootOffsetNs and 0 was assumed. */
+  bootOffsetAssumed: boolean;
+}
+
+/** The UTC offset in minutes of `zone` at `ms`, or null when unknown. */
+function zoneOffsetMinutes(ms: number, zone: string): number | null {
+  const m = /^GMT([+-])(\d{2}):(\d{2})$/.exec(wallTime(ms, usableZone(zone)).offset);
+  if (m === null) return null;
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+}
+
+export async function exportPerfetto(
+  capture: Capture,
+  opts: PerfettoExportOptions,
+  sink: (bytes: Uint8Array) => void,
+): Promise<PerfettoExportResult> {
+  const meta = capture.meta;
+  const bootOffsetAssumed = meta.bootOffsetNs === null || meta.bootOffsetNs === undefined;
+  const bootOffsetNs = bootOffsetAssumed ? 0 : Math.round(meta.bootOffsetNs!);
+
+  // 1-2. header packets
+  const out = new BinaryWriter();
+  const startWallMs = meta.startNs / 1e6 + meta.clockOffsetMs;
+  writeSystemInfo(out, SEQUENCE_ID, meta.kernel, meta.cpus, zoneOffsetMinutes(startWallMs, meta.timezone));
+  const realtimeNs = BigInt(Math.round(meta.startNs)) + BigInt(Math.round(meta.clockOffsetMs * 1e6));
+  writeClockSnapshot(out, SEQUENCE_ID, meta.startNs + bootOffsetNs, meta.startNs, realtimeNs);
+  sink(out.finish());
+
+  // 3. the events
+  const translator = new PerfettoTranslator({
+    from: opts.from,
+    to: opts.to,
+    bootOffsetNs,
+    lostPerCpu: meta.lostPerCpu,
+    sequenceId: SEQUENCE_ID,
+    sink,
+  });
+  for await (const batch of capture.batches()) {
+    translator.feed(batch);
+    opts.onProgress?.(translator.stats.events);
+  }
+
+  // 4. the rest
+  const stats = translator.finish();
+  return { ...stats, bootOffsetNs, bootOffsetAssumed };
+}

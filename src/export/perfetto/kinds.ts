@@ -1,0 +1,32 @@
+/**
+ * Which event kinds of the contract the Perfetto export writes, and why the
+ * others are not written. A kind in neither list (one added to the contract
+ * later) is skipped and counted, never guessed at; a test enumerates the
+ * contract and checks each kind is in exactly one list.
+ */
+import { Kind, type KindName } from '../../format/index.js';
+
+/** Kind name -> what it becomes in the trace. */
+export const EXPORTED_KINDS: Partial<Record<KindName, string>> = {
+  SWITCH: 'sched_switch (CompactSched, or a whole event when the CPU\'s previous thread is not known)',
+  WAKING: 'sched_waking (CompactSched with waking_common_flags; a whole event before the CPU\'s first switch)',
+  WAKEUP_NEW: 'sched_wakeup_new with common_flags',
+  FORK: 'task_newtask (clone_flags CLONE_THREAD for a thread) and ProcessTree entries',
+  EXEC: 'sched_process_exec and the process cmdline in the ProcessTree',
+  EXIT: 'sched_process_free',
+  COMM: 'task_rename (renames and execs) and ProcessTree entries',
+  IRQ_ENTRY: 'irq_handler_entry, or local_timer_entry for the local timer vector',
+  IRQ_EXIT: 'irq_handler_exit, or local_timer_exit',
+  SOFTIRQ_ENTRY: 'softirq_entry',
+  SOFTIRQ_EXIT: 'softirq_exit',
+  IRQ_NAME: 'the name of irq_handler_entry events',
+};
+
+/** Kind name -> why it is not written. */
+export const NOT_EXPORTED_KINDS: Partial<Record<KindName, string>> = {
+  NMI: 'Perfetto has no NMI ftrace event that trace_processor imports',
+  SYM: 'kernel symbols name wakeup callbacks, which sched_waking cannot carry',
+};
+
+/** Kind number -> its contract name, for the skipped-kind counts. */
+export const KIND_BY_NUMBER: ReadonlyMap<number, string> = new Map(Object.entries(Kind).map(([k, v]) => [v, k]));

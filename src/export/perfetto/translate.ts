@@ -1,0 +1,319 @@
+/**
+ * Capture events -> Perfetto ftrace events, one event at a time, in per-CPU
+ * bundles that are written as soon as they fill: memory stays flat however
+ * long the capture is.
+ */
+import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
+import type { EventBatch } from '../../capture/event-batch.js';
+import { CommReason, Ctx, Flag, Kind, SYSVEC_NAMES } from '../../format/index.js';
+import { CpuBundle } from './cpu-bundle.js';
+import { KIND_BY_NUMBER } from './kinds.js';
+import { writeProcessTree } from './packets.js';
+import {
+  CLONE_THREAD,
+  EventId,
+  IrqHandlerEntryField,
+  IrqHandlerExitField,
+  LocalTimerField,
+  ReportState,
+  SchedProcessExecField,
+  SchedProcessFreeField,
+  SchedSwitchField,
+  SchedWakingField,
+  SoftirqField,
+  TaskNewtaskField,
+  TaskRenameField,
+  TraceFlag,
+  X86_VECTORS,
+} from './schema.js';
+import { Tasks } from './tasks.js';
+
+const LD = WireType.LengthDelimited;
+const VARINT = WireType.Varint;
+const LOCAL_TIMER = 1;
+const UNKNOWN = -1;
+
+/** Raw kernel task state bits (SWITCH.a) -> sched_switch prev_state as kernels ≥ 4.14 report it. */
+export function reportedPrevState(raw: number, preempted: boolean): number {
+  if (preempted) return ReportState.PREEMPTED;
+  if ((raw & 0x402) === 0x402) return ReportState.IDLE; // TASK_UNINTERRUPTIBLE | TASK_NOLOAD
+  if ((raw & 0x80) !== 0) return ReportState.DEAD | (raw & 0x20); // TASK_DEAD: exit_state shows
+  return raw & 0x7f; // TASK_REPORT
+}
+
+/** The kernel trace flags of a waking's context (flags & CTX_MASK). */
+export function commonFlagsOf(flags: number): number {
+  switch (flags & Flag.CTX_MASK) {
+    case Ctx.HARDIRQ:
+      return TraceFlag.HARDIRQ;
+    case Ctx.SOFTIRQ:
+      return TraceFlag.SOFTIRQ;
+    case Ctx.NMI:
+      return TraceFlag.NMI | TraceFlag.HARDIRQ;
+    default:
+      return 0;
+  }
+}
+
+export interface TranslateStats {
+  /** Capture events read (all kinds, window or not). */
+  events: number;
+  /** Events written, by the Perfetto form they took. */
+  compactSwitches: number;
+  fullSwitches: number;
+  compactWakings: number;
+  fullWakings: number;
+  otherEvents: number;
+  /** Wakings and wakeup_new written with a hardirq/softirq/NMI context flag. */
+  irqContextWakings: number;
+  /** Kinds the export does not write, by contract name (or number), with counts. */
+  skipped: Record<string, number>;
+}
+
+export interface TranslateOptions {
+  /** Absolute monotonic ns window; events outside it only update names. */
+  from: number;
+  to: number;
+  /** ns added to every timestamp: BOOTTIME − MONOTONIC. */
+  bootOffsetNs: number;
+  lostPerCpu: readonly number[];
+  sequenceId: number;
+  /** Receives the encoded packets, in file order. */
+  sink: (bytes: Uint8Array) => void;
+}
+
+interface CpuState {
+  bundle: CpuBundle;
+  /** The thread the last written switch put on this CPU (what trace_processor assumes is running). */
+  current: number;
+  currentPrio: number;
+}
+
+export class PerfettoTranslator {
+  private readonly tasks = new Tasks();
+  private readonly cpus: CpuState[] = [];
+  private readonly irqNames = new Map<number, string>();
+  private readonly out = new BinaryWriter();
+  readonly stats: TranslateStats = {
+    events: 0,
+    compactSwitches: 0,
+    fullSwitches: 0,
+    compactWakings: 0,
+    fullWakings: 0,
+    otherEvents: 0,
+    irqContextWakings: 0,
+    skipped: {},
+  };
+
+  constructor(private readonly opts: TranslateOptions) {}
+
+  private cpu(cpu: number): CpuState {
+    let s = this.cpus[cpu];
+    if (s === undefined) {
+      for (let i = this.cpus.length; i <= cpu; i++) {
+        const bundle = new CpuBundle(i);
+        bundle.lostEvents = (this.opts.lostPerCpu[i] ?? 0) > 0;
+        this.cpus[i] = { bundle, current: UNKNOWN, currentPrio: 0 };
+      }
+      s = this.cpus[cpu]!;
+    }
+    return s;
+  }
+
+  feed(b: EventBatch): void {
+    const { ts, cpu, kind, flags, tid, tid2, a, b: bb, c, names } = b;
+    const { from, to, bootOffsetNs } = this.opts;
+    const tasks = this.tasks;
+    for (let i = 0; i < b.length; i++) {
+      const t = ts[i]!;
+      const k = kind[i]!;
+      const inWindow = t >= from && t <= to;
+      const bt = t + bootOffsetNs;
+      const cs = this.cpu(cpu[i]!);
+      const bundle = cs.bundle;
+      switch (k) {
+        case Kind.SWITCH: {
+          const prev = tid[i]!;
+          const next = tid2[i]!;
+          tasks.setPrio(prev, bb[i]!);
+          tasks.setPrio(next, c[i]!);
+          if (!inWindow) {
+            cs.current = UNKNOWN;
+            break;
+          }
+          const state = reportedPrevState(a[i]!, (flags[i]! & Flag.PREEMPT) !== 0);
+          const nextComm = tasks.comm(next, cs.bundle.cpu);
+          if (cs.current === prev && cs.currentPrio === bb[i]!) {
+            bundle.compactSwitch(bt, state, next, c[i]!, nextComm);
+            this.stats.compactSwitches++;
+          } else {
+            const w = bundle.beginEvent(bt, prev);
+            w.tag(EventId.schedSwitch, LD).fork();
+            w.tag(SchedSwitchField.prevComm, LD).string(tasks.comm(prev, bundle.cpu));
+            w.tag(SchedSwitchField.prevPid, VARINT).int32(prev);
+            w.tag(SchedSwitchField.prevPrio, VARINT).int32(bb[i]!);
+            w.tag(SchedSwitchField.prevState, VARINT).int32(state);
+            w.tag(SchedSwitchField.nextComm, LD).string(nextComm);
+            w.tag(SchedSwitchField.nextPid, VARINT).int32(next);
+            w.tag(SchedSwitchField.nextPrio, VARINT).int32(c[i]!);
+            w.join();
+            bundle.endEvent();
+            this.stats.fullSwitches++;
+          }
+          cs.current = next;
+          cs.currentPrio = c[i]!;
+          break;
+        }
+        case Kind.WAKING:
+        case Kind.WAKEUP_NEW: {
+          if (!inWindow) break;
+          const target = tid[i]!;
+          const onCpu = tid2[i]!;
+          const common = commonFlagsOf(flags[i]!);
+          if (common !== 0) this.stats.irqContextWakings++;
+          const comm = tasks.comm(target, bundle.cpu);
+          const prio = tasks.prio(target);
+          if (k === Kind.WAKING && cs.current === onCpu) {
+            bundle.compactWaking(bt, target, a[i]!, prio, comm, common);
+            this.stats.compactWakings++;
+            break;
+          }
+          const w = bundle.beginEvent(bt, onCpu, common);
+          w.tag(k === Kind.WAKING ? EventId.schedWaking : EventId.schedWakeupNew, LD).fork();
+          w.tag(SchedWakingField.comm, LD).string(comm);
+          w.tag(SchedWakingField.pid, VARINT).int32(target);
+          w.tag(SchedWakingField.prio, VARINT).int32(prio);
+          w.tag(SchedWakingField.success, VARINT).int32(1);
+          w.tag(SchedWakingField.targetCpu, VARINT).int32(a[i]!);
+          w.join();
+          bundle.endEvent();
+          if (k === Kind.WAKING) this.stats.fullWakings++;
+          else this.stats.otherEvents++;
+          break;
+        }
+        case Kind.FORK: {
+          const child = tid[i]!;
+          const parent = tid2[i]!;
+          tasks.forked(bt, child, a[i]!, parent, bb[i]!);
+          if (!inWindow) break;
+          const w = bundle.beginEvent(bt, parent);
+          w.tag(EventId.taskNewtask, LD).fork();
+          w.tag(TaskNewtaskField.pid, VARINT).int32(child);
+          w.tag(TaskNewtaskField.comm, LD).string(tasks.comm(child, bundle.cpu));
+          w.tag(TaskNewtaskField.cloneFlags, VARINT).uint32(a[i]! === bb[i]! ? CLONE_THREAD : 0);
+          w.join();
+          this.endOther(bundle);
+          break;
+        }
+        case Kind.EXEC: {
+          const filename = names.get(i) ?? '';
+          tasks.execed(bt, tid[i]!, a[i]!, filename);
+          if (!inWindow) break;
+          const w = bundle.beginEvent(bt, tid[i]!);
+          w.tag(EventId.schedProcessExec, LD).fork();
+          w.tag(SchedProcessExecField.filename, LD).string(filename);
+          w.tag(SchedProcessExecField.pid, VARINT).int32(tid[i]!);
+          w.tag(SchedProcessExecField.oldPid, VARINT).int32(tid2[i]!);
+          w.join();
+          this.endOther(bundle);
+          break;
+        }
+        case Kind.EXIT: {
+          if (!inWindow) break;
+          const w = bundle.beginEvent(bt, tid[i]!);
+          w.tag(EventId.schedProcessFree, LD).fork();
+          w.tag(SchedProcessFreeField.comm, LD).string(tasks.comm(tid[i]!, bundle.cpu));
+          w.tag(SchedProcessFreeField.pid, VARINT).int32(tid[i]!);
+          w.tag(SchedProcessFreeField.prio, VARINT).int32(bb[i]!);
+          w.join();
+          this.endOther(bundle);
+          break;
+        }
+        case Kind.COMM: {
+          const name = names.get(i) ?? '';
+          const old = tasks.named(bt, tid[i]!, a[i]!, name);
+          const reason = flags[i]!;
+          if (!inWindow || (reason !== CommReason.RENAME && reason !== CommReason.EXEC)) break;
+          const w = bundle.beginEvent(bt, tid[i]!);
+          w.tag(EventId.taskRename, LD).fork();
+          w.tag(TaskRenameField.pid, VARINT).int32(tid[i]!);
+          w.tag(TaskRenameField.oldcomm, LD).string(old);
+          w.tag(TaskRenameField.newcomm, LD).string(name);
+          w.join();
+          this.endOther(bundle);
+          break;
+        }
+        case Kind.IRQ_ENTRY:
+        case Kind.IRQ_EXIT: {
+          if (!inWindow) break;
+          const id = a[i]!;
+          const sysvec = (flags[i]! & Flag.SYSVEC) !== 0;
+          const entry = k === Kind.IRQ_ENTRY;
+          const w = bundle.beginEvent(bt, Math.max(cs.current, 0));
+          if (sysvec && id === LOCAL_TIMER) {
+            w.tag(entry ? EventId.localTimerEntry : EventId.localTimerExit, LD).fork();
+            w.tag(LocalTimerField.vector, VARINT).int32(X86_VECTORS[LOCAL_TIMER]!);
+          } else {
+            const irq = sysvec ? (X86_VECTORS[id] ?? id) : id;
+            w.tag(entry ? EventId.irqHandlerEntry : EventId.irqHandlerExit, LD).fork();
+            w.tag(IrqHandlerEntryField.irq, VARINT).int32(irq);
+            if (entry) w.tag(IrqHandlerEntryField.name, LD).string(this.irqName(id, sysvec));
+            else w.tag(IrqHandlerExitField.ret, VARINT).int32(1);
+          }
+          w.join();
+          this.endOther(bundle);
+          break;
+        }
+        case Kind.SOFTIRQ_ENTRY:
+        case Kind.SOFTIRQ_EXIT: {
+          if (!inWindow) break;
+          const w = bundle.beginEvent(bt, Math.max(cs.current, 0));
+          w.tag(k === Kind.SOFTIRQ_ENTRY ? EventId.softirqEntry : EventId.softirqExit, LD).fork();
+          w.tag(SoftirqField.vec, VARINT).uint32(a[i]!);
+          w.join();
+          this.endOther(bundle);
+          break;
+        }
+        case Kind.IRQ_NAME:
+          this.irqNames.set(a[i]!, names.get(i) ?? '');
+          break;
+        default: {
+          // NMI, SYM, and any kind this export does not know (kinds.ts says why).
+          const name = KIND_BY_NUMBER.get(k) ?? `kind ${k}`;
+          this.stats.skipped[name] = (this.stats.skipped[name] ?? 0) + 1;
+        }
+      }
+      if (bundle.full) this.flush(bundle);
+    }
+    this.stats.events += b.length;
+  }
+
+  private irqName(id: number, sysvec: boolean): string {
+    if (sysvec) return SYSVEC_NAMES[id] ?? `vector ${id}`;
+    return this.irqNames.get(id) || `irq ${id}`;
+  }
+
+  private endOther(bundle: CpuBundle): void {
+    bundle.endEvent();
+    this.stats.otherEvents++;
+  }
+
+  /** Writes the pending ProcessTree facts, then the bundle. */
+  private flush(bundle: CpuBundle): void {
+    const delta = this.tasks.takeDelta();
+    if (delta !== null) writeProcessTree(this.out, this.opts.sequenceId, delta);
+    bundle.writePacket(this.out, this.opts.sequenceId);
+    this.opts.sink(this.out.finish());
+  }
+
+  /** Writes everything still pending. */
+  finish(): TranslateStats {
+    for (const s of this.cpus) if (s.bundle.size > 0 || s.bundle.lostEvents) this.flush(s.bundle);
+    const delta = this.tasks.takeDelta();
+    if (delta !== null) {
+      writeProcessTree(this.out, this.opts.sequenceId, delta);
+      this.opts.sink(this.out.finish());
+    }
+    return this.stats;
+  }
+}
