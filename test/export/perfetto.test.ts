@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { exportCapture } from '../../src/api.js';
+import { summarizeCapture, openCapture } from '../../src/capture/index.js';
+import type { EventRow } from '../../src/capture/event-batch.js';
+import { analyze } from '../../src/analyze/index.js';
+import { exportPerfetto } from '../../src/export/perfetto/export-perfetto.js';
+import { EXPORTED_KINDS, NOT_EXPORTED_KINDS } from '../../src/export/index.js';
+import * as schema from '../../src/export/perfetto/schema.js';
+import { Ctx, Flag, Kind, CommReason } from '../../src/record/event-layout.js';
+import { readRows } from '../helpers/capture-rows.js';
+import { cli, expectOneLineError } from '../helpers/cli.js';
+import { memoryCapture } from '../helpers/memory-capture.js';
+import { decodeTrace } from './perfetto-reader.js';
+import { checkTrace, expectedCommonFlags } from './check-trace.js';
+
+const fixtures = path.resolve(__dirname, '../../fixtures');
+const tmp = () => mkdtempSync(path.join(tmpdir(), 'lifeline-export-'));
+
+async function exportBytes(rows: EventRow[], meta: Parameters<typeof memoryCapture>[1]): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  await exportPerfetto(memoryCapture(rows, meta), { from: -Infinity, to: Infinity }, (b) => parts.push(b));
+  return Buffer.concat(parts);
+}
+
+describe('lifeline export --to perfetto', () => {
+  it('uses the field numbers of Perfetto\'s protos', () => {
+    // Typed from google/perfetto protos/perfetto/trace/…, independently of schema.ts.
+    expect(schema.TraceField).toEqual({ packet: 1 });
+    expect(schema.PacketField).toEqual({ ftraceEvents: 1, processTree: 2, clockSnapshot: 6, timestamp: 8, trustedPacketSequenceId: 10, sequenceFlags: 13, systemInfo: 45 });
+    expect(schema.BundleField).toEqual({ cpu: 1, event: 2, lostEvents: 3, compactSched: 4 });
+    expect(schema.CompactSchedField).toEqual({
+      switchTimestamp: 1, switchPrevState: 2, switchNextPid: 3, switchNextPrio: 4, internTable: 5, switchNextCommIndex: 6,
+      wakingTimestamp: 7, wakingPid: 8, wakingTargetCpu: 9, wakingPrio: 10, wakingCommIndex: 11, wakingCommonFlags: 12,
+    });
+    expect(schema.EventId).toEqual({
+      schedSwitch: 4, schedWaking: 20, softirqEntry: 24, softirqExit: 25, irqHandlerEntry: 36, irqHandlerExit: 37,
+      schedWakeupNew: 114, taskNewtask: 235, taskRename: 236, schedProcessExec: 237, schedProcessFree: 240,
+      localTimerEntry: 559, localTimerExit: 560,
+    });
+    expect(schema.SchedSwitchField).toEqual({ prevComm: 1, prevPid: 2, prevPrio: 3, prevState: 4, nextComm: 5, nextPid: 6, nextPrio: 7 });
+    expect(schema.ProcessField).toEqual({ pid: 1, ppid: 2, cmdline: 3, cmdlineIsComm: 9 });
+    expect(schema.ThreadField).toEqual({ tid: 1, name: 2, tgid: 3 });
+    expect(schema.SystemInfoField).toEqual({ utsname: 1, numCpus: 8, timezoneOffMins: 7 });
+    expect(schema.BuiltinClock).toEqual({ REALTIME: 1, MONOTONIC: 3, BOOTTIME: 6 });
+  });
+
+  it('maps every kind of the contract or says why not', () => {
+    for (const name of Object.keys(Kind)) {
+      const mapped = name in EXPORTED_KINDS;
+      const listed = name in NOT_EXPORTED_KINDS;
+      expect(mapped !== listed, `${name}: mapped ${mapped}, listed as not exported ${listed}`).toBe(true);
+    }
+  });
+
+  it('skips a kind it does not know, and counts it', async () => {
+    const rows: EventRow[] = [
+      { ts: 2_000_000, cpu: 0, kind: Kind.SWITCH, flags: 0, tid: 0, tid2: 10, a: 0, b: 120, c: 120 },
+      { ts: 2_000_100, cpu: 0, kind: 200, flags: 0, tid: 10, tid2: 0, a: 1, b: 2, c: 3 },
+      { ts: 2_000_200, cpu: 0, kind: Kind.SWITCH, flags: 0, tid: 10, tid2: 0, a: 1, b: 120, c: 120 },
+    ];
+    const parts: Uint8Array[] = [];
+    const res = await exportPerfetto(memoryCapture(rows), { from: -Infinity, to: Infinity }, (b) => parts.push(b));
+    expect(res.skipped).toEqual({ 'kind 200': 1 });
+    const t = decodeTrace(Buffer.concat(parts));
+    expect(t.events.map((e) => e.name)).toEqual(['sched_switch', 'sched_switch']);
+  });
+
+  for (const name of ['sleeper-stress.arrow', 'sleeper-stress.db', 'pingpong.db', 'ring.db']) {
+    it(`${name}: every switch and waking once, in per-CPU order, flags where the capture has interrupt context`, async () => {
+      const dir = tmp();
+      try {
+        const capPath = path.join(fixtures, name);
+        const out = path.join(dir, 'x.pftrace');
+        const res = await exportCapture(capPath, { out });
+        expect(res.bootOffsetAssumed).toBe(true);
+        expect(res.notes).toHaveLength(1);
+        const { meta, rows } = await readRows(capPath);
+        const t = decodeTrace(readFileSync(out));
+        const check = checkTrace(meta, rows, t);
+
+        // The counts `info` prints, kind by kind.
+        const cap = await openCapture(capPath);
+        const summary = await summarizeCapture(cap);
+        cap.close();
+        const count = (n: string) => t.events.filter((e) => e.name === n).length;
+        expect(check.switches).toBe(summary.kinds.switch);
+        expect(check.wakings).toBe(summary.kinds.waking);
+        expect(count('sched_wakeup_new')).toBe(summary.kinds.wakeup_new ?? 0);
+        expect(count('task_newtask')).toBe(summary.kinds.fork ?? 0);
+        expect(count('sched_process_exec')).toBe(summary.kinds.exec ?? 0);
+        expect(count('sched_process_free')).toBe(summary.kinds.exit ?? 0);
+        expect(count('irq_handler_entry') + count('local_timer_entry')).toBe(summary.kinds.irq_entry ?? 0);
+        expect(count('irq_handler_exit') + count('local_timer_exit')).toBe(summary.kinds.irq_exit ?? 0);
+        expect(count('softirq_entry')).toBe(summary.kinds.softirq_entry ?? 0);
+        expect(count('softirq_exit')).toBe(summary.kinds.softirq_exit ?? 0);
+        // Most wakings are compact (the form whose flags trace_processor reads).
+        expect(check.compactWakings).toBeGreaterThan(check.wakings * 0.9);
+
+        // Interrupt-context wakings: exactly the capture's hardirq/softirq/NMI WAKING rows are flagged …
+        const irqRows = rows.filter((r) => r.kind === Kind.WAKING && (r.flags & Flag.CTX_MASK) !== Ctx.TASK);
+        expect(check.irqFlagged).toBe(irqRows.length);
+        expect(summary.wakeups.hardirq + summary.wakeups.softirq + summary.wakeups.nmi).toBe(
+          irqRows.length + rows.filter((r) => r.kind === Kind.WAKEUP_NEW && (r.flags & Flag.CTX_MASK) !== Ctx.TASK).length,
+        );
+        // … which is the engine's reattributed wakeups plus the interrupt wakeups it cannot
+        // reattribute: no task on the CPU (idle), context not yet known, or spurious (target still runnable).
+        const { result } = await analyze(await openCapture(capPath));
+        const noTask = irqRows.filter((r) => r.tid2 === 0 || (r.flags & Flag.UNSURE) !== 0).length;
+        const onRq = irqRows.filter((r) => r.tid2 !== 0 && (r.flags & Flag.UNSURE) === 0 && (r.flags & Flag.ON_RQ) !== 0).length;
+        const irqNew = rows.filter((r) => r.kind === Kind.WAKEUP_NEW && (r.flags & Flag.CTX_MASK) !== Ctx.TASK && r.tid2 !== 0).length;
+        expect(result.reattributed).toBeLessThanOrEqual(check.irqFlagged - noTask + irqNew);
+        expect(result.reattributed).toBeGreaterThanOrEqual(check.irqFlagged - noTask - onRq);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  it('adds the BOOTTIME − MONOTONIC offset of the capture to every timestamp', async () => {
+    const off = 7_123_456_789;
+    const rows: EventRow[] = [
+      { ts: 2_000_000, cpu: 0, kind: Kind.COMM, flags: CommReason.SEEN, tid: 10, tid2: 0, a: 10, b: 0, c: 0, name: 'a' },
+      { ts: 2_000_000, cpu: 1, kind: Kind.SWITCH, flags: 0, tid: 0, tid2: 11, a: 0, b: 120, c: 120 },
+      { ts: 2_000_500, cpu: 0, kind: Kind.SWITCH, flags: 0, tid: 0, tid2: 10, a: 0, b: 120, c: 120 },
+      { ts: 2_001_000, cpu: 0, kind: Kind.WAKING, flags: Ctx.HARDIRQ | Flag.SYSVEC, tid: 11, tid2: 10, a: 1, b: 1, c: 0 },
+      { ts: 2_001_500, cpu: 1, kind: Kind.SWITCH, flags: 0, tid: 11, tid2: 0, a: 1, b: 120, c: 120 },
+      { ts: 2_002_000, cpu: 1, kind: Kind.WAKING, flags: Ctx.SOFTIRQ, tid: 10, tid2: 0, a: 0, b: 1, c: 0 },
+      { ts: 2_002_500, cpu: 0, kind: Kind.SWITCH, flags: Flag.PREEMPT, tid: 10, tid2: 11, a: 0, b: 120, c: 120 },
+    ];
+    const meta = { bootOffsetNs: off, startNs: 1_000_000 };
+    const t = decodeTrace(await exportBytes(rows, meta));
+    const check = checkTrace({ ...memoryCapture(rows, meta).meta }, rows, t);
+    expect(check).toMatchObject({ switches: 4, wakings: 2, irqFlagged: 2 });
+    expect(t.events.map((e) => e.ts).sort()).toEqual(rows.filter((r) => r.kind !== Kind.COMM).map((r) => r.ts + off).sort());
+    expect(t.clocks.get(6)! - t.clocks.get(3)!).toBe(BigInt(off));
+  });
+
+  it('keeps a hostile comm (bytes that are not UTF-8, quotes, <script>) as a string field', async () => {
+    const hostile = new TextDecoder().decode(new Uint8Array([0xff, 0xfe, 0x22, 0x27, ...Buffer.from('<script>')]));
+    const rows: EventRow[] = [
+      { ts: 2_000_000, cpu: 0, kind: Kind.COMM, flags: CommReason.SEEN, tid: 10, tid2: 0, a: 9, b: 0, c: 0, name: 'sh' },
+      { ts: 2_000_010, cpu: 0, kind: Kind.COMM, flags: CommReason.RENAME, tid: 10, tid2: 0, a: 9, b: 0, c: 0, name: hostile },
+      { ts: 2_000_020, cpu: 0, kind: Kind.EXEC, flags: 0, tid: 9, tid2: 9, a: 9, b: 0, c: 0, name: `/tmp/${hostile}` },
+      { ts: 2_000_100, cpu: 0, kind: Kind.SWITCH, flags: 0, tid: 0, tid2: 10, a: 0, b: 120, c: 120 },
+      { ts: 2_000_200, cpu: 0, kind: Kind.WAKING, flags: 0, tid: 10, tid2: 10, a: 0, b: 0, c: 0 },
+    ];
+    const t = decodeTrace(await exportBytes(rows, {})); // the reader decodes UTF-8 strictly
+    expect(t.events.find((e) => e.name === 'task_rename')?.fields).toEqual({ pid: 10, oldcomm: 'sh', newcomm: hostile });
+    expect(t.events.find((e) => e.name === 'sched_switch')?.fields.next_comm).toBe(hostile);
+    expect(t.events.find((e) => e.name === 'sched_waking')?.fields.comm).toBe(hostile);
+    expect(t.threads.findLast((th) => th.tid === 10)).toMatchObject({ tgid: 9, name: hostile });
+    expect(t.processes.findLast((p) => p.pid === 9)?.cmdline).toEqual([`/tmp/${hostile}`]);
+  });
+
+  it('marks the first bundle of a CPU that lost events, and honours the window', async () => {
+    const rows: EventRow[] = [];
+    for (let i = 0; i < 20; i++) rows.push({ ts: 1_000_000 + i * 1e6, cpu: i % 2, kind: Kind.SWITCH, flags: 0, tid: i < 2 ? 0 : 8 + i, tid2: 10 + i, a: 0, b: 120, c: 120 });
+    const parts: Uint8Array[] = [];
+    await exportPerfetto(memoryCapture(rows, { lostPerCpu: [0, 3], lost: 3 }), { from: 6_000_000, to: 12_000_000 }, (b) => parts.push(b));
+    const t = decodeTrace(Buffer.concat(parts));
+    expect(t.bundles.map((b) => [b.cpu, b.lostEvents])).toEqual([[0, false], [1, true]]);
+    expect(t.events.map((e) => e.ts - 1_000_000).sort((a, b) => a - b)).toEqual([5e6, 6e6, 7e6, 8e6, 9e6, 10e6, 11e6]);
+    // The first switch in the window on each CPU is whole (its prev is not known from an earlier one).
+    expect(t.events.filter((e) => e.form === 'full').length).toBe(2);
+  });
+
+  it('writes the flags of every context as the kernel would', () => {
+    expect([Ctx.TASK, Ctx.HARDIRQ, Ctx.SOFTIRQ, Ctx.NMI].map((c) => expectedCommonFlags(c))).toEqual([0, 0x08, 0x10, 0x48]);
+  });
+});
+
+describe('lifeline export: bad input', () => {
+  it('a foreign file, a truncated capture, an unwritable output: one line, nothing overwritten', () => {
+    const dir = tmp();
+    try {
+      const out = path.join(dir, 'keep.pftrace');
+      writeFileSync(out, 'precious');
+      const foreign = path.join(dir, 'notes.txt');
+      writeFileSync(foreign, 'hello, not a capture\n');
+      expect(expectOneLineError(cli(['export', foreign, '--to', 'perfetto', '-o', out]))).toMatch(/not a lifeline capture/);
+      const cut = path.join(dir, 'cut.db');
+      copyFileSync(path.join(fixtures, 'sleeper-stress.db'), cut);
+      truncateSync(cut, Math.floor(statSync(cut).size / 2));
+      expect(expectOneLineError(cli(['export', cut, '-o', out]))).toMatch(/damaged|truncated/);
+      expect(readFileSync(out, 'utf8')).toBe('precious');
+
+      const fixture = path.join(fixtures, 'pingpong.db');
+      expect(expectOneLineError(cli(['export', fixture, '-o', path.join(dir, 'missing', 'x.pftrace')]))).toMatch(/does not exist/);
+      mkdirSync(path.join(dir, 'adir.pftrace'));
+      expect(expectOneLineError(cli(['export', fixture, '-o', path.join(dir, 'adir.pftrace')]))).toMatch(/is a directory/);
+      expect(expectOneLineError(cli(['export', fixture, '-o', '/proc/lifeline.pftrace']))).toMatch(/cannot write/);
+      expect(expectOneLineError(cli(['export', fixture, '--to', 'chrome', '-o', out]))).toMatch(/unknown export format/);
+      expect(expectOneLineError(cli(['export', fixture, '--to', '5', '-o', out]))).toMatch(/--until/);
+      expect(expectOneLineError(cli(['export', fixture, '--from', 'soon', '-o', out]))).toMatch(/--from/);
+      expect(readFileSync(out, 'utf8')).toBe('precious');
+
+      const ok = cli(['export', fixture, '-o', out]);
+      expect(ok.status).toBe(0);
+      expect(ok.stdout).toMatch(/trace written to .*keep\.pftrace/);
+      expect(ok.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^lifeline: note: .*offset 0/)]);
+      expect(decodeTrace(readFileSync(out)).packetKinds[0]).toBe('system_info');
+      expect(existsSync(path.join(dir, `.keep.pftrace.${process.pid}.tmp`))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
