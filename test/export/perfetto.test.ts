@@ -151,8 +151,8 @@ describe('lifeline export --to perfetto', () => {
     expect(t.events.find((e) => e.name === 'task_rename')?.fields).toEqual({ pid: 10, oldcomm: 'sh', newcomm: hostile });
     expect(t.events.find((e) => e.name === 'sched_switch')?.fields.next_comm).toBe(hostile);
     expect(t.events.find((e) => e.name === 'sched_waking')?.fields.comm).toBe(hostile);
-    expect(t.threads.findLast((th) => th.tid === 10)).toMatchObject({ tgid: 9, name: hostile });
-    expect(t.processes.findLast((p) => p.pid === 9)?.cmdline).toEqual([`/tmp/${hostile}`]);
+    expect([...t.threads].reverse().find((th) => th.tid === 10)).toMatchObject({ tgid: 9, name: hostile });
+    expect([...t.processes].reverse().find((p) => p.pid === 9)?.cmdline).toEqual([`/tmp/${hostile}`]);
   });
 
   it('marks the first bundle of a CPU that lost events, and honours the window', async () => {
