@@ -471,6 +471,8 @@ Napi::Value BootOffsetNs(const Napi::CallbackInfo& info) {
       offset = nb - (n0 + (n1 - n0) / 2);
     }
   }
+  // BOOTTIME never runs behind MONOTONIC: a negative difference is read jitter.
+  if (offset < 0) offset = 0;
   return Napi::Number::New(info.Env(), static_cast<double>(offset));
 }
 
