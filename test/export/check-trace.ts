@@ -5,7 +5,7 @@
 import { expect } from 'vitest';
 import type { EventRow } from '../../src/capture/event-batch.js';
 import type { CaptureMeta } from '../../src/capture/meta.js';
-import { CommReason, Ctx, Flag, Kind } from '../../src/record/event-layout.js';
+import { CommReason, Ctx, Flag, Kind } from '../../src/format/index.js';
 import type { DecodedTrace, TraceEvent } from './perfetto-reader.js';
 
 const HARDIRQ = 0x08;

@@ -9,7 +9,7 @@ import { analyze } from '../../src/analyze/index.js';
 import { exportPerfetto } from '../../src/export/perfetto/export-perfetto.js';
 import { EXPORTED_KINDS, NOT_EXPORTED_KINDS } from '../../src/export/index.js';
 import * as schema from '../../src/export/perfetto/schema.js';
-import { Ctx, Flag, Kind, CommReason } from '../../src/record/event-layout.js';
+import { Ctx, Flag, Kind, CommReason } from '../../src/format/index.js';
 import { readRows } from '../helpers/capture-rows.js';
 import { cli, expectOneLineError } from '../helpers/cli.js';
 import { skipRecording } from '../helpers/root.js';
