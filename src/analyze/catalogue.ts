@@ -79,6 +79,8 @@ interface Common {
   prom?: PromSpec;
   /** For a count: its labelled parts, each also a field. */
   split?: Split;
+  /** The name `analyze --sort` knows it by (largest first); for a distribution, the stat it sorts on. */
+  sort?: { name: string; stat?: Stat };
 }
 
 export interface NumberMetric extends Common {
@@ -149,6 +151,7 @@ export const CATALOGUE: Catalogue = [
     table: [{ title: 'RUN ms' }],
     html: [{ title: 'run' }],
     prom: { name: 'run_seconds_total', type: 'counter' },
+    sort: { name: 'run' },
     read: (m) => m.runNs,
   },
   {
@@ -164,6 +167,7 @@ export const CATALOGUE: Catalogue = [
     table: [{ title: 'SLICES' }],
     html: [{ title: 'slices' }],
     prom: { name: 'slices_total', type: 'counter' },
+    sort: { name: 'slices' },
     read: (m) => m.slices,
   },
   {
@@ -192,6 +196,7 @@ export const CATALOGUE: Catalogue = [
     table: [{ title: 'SLEEPS S/D' }],
     html: [{ title: 'sleeps (S / D)' }],
     prom: { name: 'sleeps_total', type: 'counter' },
+    sort: { name: 'sleeps' },
     read: (m) => m.sleeps,
     split: {
       label: 'state',
@@ -234,6 +239,7 @@ export const CATALOGUE: Catalogue = [
     table: [{ title: 'WAKEUPS' }],
     html: [{ title: 'wakeups' }],
     prom: { name: 'wakeups_total', type: 'counter' },
+    sort: { name: 'wakeups' },
     read: (m) => m.wakeups,
   },
   {
@@ -270,6 +276,7 @@ export const CATALOGUE: Catalogue = [
       { title: 'run-queue max', stat: 'max', hint: 'longest wait from a wakeup to running' },
     ],
     prom: { name: 'runq_delay_seconds', type: 'summary' },
+    sort: { name: 'runq', stat: 'mean' },
     read: (m) => delay(m.runqDelayNs),
   },
   {
@@ -353,6 +360,7 @@ export const CATALOGUE: Catalogue = [
     table: [{ title: 'REATTR' }],
     html: [{ title: 're-attributed' }],
     prom: { name: 'reattributed_wakeups_total', type: 'counter' },
+    sort: { name: 'reattributed' },
     read: (m) => m.reattributed,
   },
   {

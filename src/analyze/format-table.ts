@@ -4,6 +4,7 @@
  * one row per thread or process.
  */
 import type { CaptureMeta } from '../capture/meta.js';
+import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
 import { usableZone, wallTime } from '../wall-time.js';
 import { CATALOGUE, columnNumber, entriesFor, type Catalogue, type ColumnSpec, type MetricDef, type Unit } from './catalogue.js';
@@ -11,8 +12,9 @@ import { sourceLabel } from './sources.js';
 import { ms, padEnd, padStart, sanitize } from './text.js';
 import type { Analysis, ProcessMetrics, ThreadMetrics, WakerCount } from './types.js';
 
-export const SORT_KEYS = ['run', 'sleeps', 'wakeups', 'runq', 'slices', 'reattributed', 'comm'] as const;
-export type SortKey = (typeof SORT_KEYS)[number];
+/** `--sort` names: the catalogue's sortable fields (largest first), then comm. */
+export const SORT_KEYS: readonly string[] = [...sortable(CATALOGUE).keys(), 'comm'];
+export type SortKey = string;
 export type GroupBy = 'thread' | 'process';
 
 export interface TableOptions {
@@ -26,15 +28,22 @@ export interface TableOptions {
 
 type Row = ThreadMetrics | ProcessMetrics;
 
-const COMPARE: Record<SortKey, (a: Row, b: Row) => number> = {
-  run: (a, b) => b.runNs - a.runNs,
-  sleeps: (a, b) => b.sleeps - a.sleeps,
-  wakeups: (a, b) => b.wakeups - a.wakeups,
-  runq: (a, b) => b.runqDelayNs.mean - a.runqDelayNs.mean,
-  slices: (a, b) => b.slices - a.slices,
-  reattributed: (a, b) => b.reattributed - a.reattributed,
-  comm: (a, b) => a.comm.localeCompare(b.comm),
-};
+type Compare = (a: Row, b: Row) => number;
+
+/** Largest first, by each sortable entry's value (a distribution's sort stat). */
+function sortable(catalogue: Catalogue): Map<string, Compare> {
+  const out = new Map<string, Compare>();
+  for (const e of catalogue) {
+    const sort = e.sort;
+    if (sort === undefined) continue;
+    const value = (r: Row): number => columnNumber(e, { title: sort.name, stat: sort.stat }, r) ?? 0;
+    out.set(sort.name, (a, b) => value(b) - value(a));
+  }
+  return out;
+}
+
+const byRunNs: Compare = (a, b) => b.runNs - a.runNs;
+const byComm: Compare = (a, b) => a.comm.localeCompare(b.comm);
 
 interface Column {
   title: string;
@@ -88,7 +97,9 @@ export function formatTable(analysis: Analysis, opts: TableOptions = {}, catalog
   const sort = opts.sort ?? 'run';
   const { result } = analysis;
   const rows: Row[] = [...(by === 'thread' ? result.threads : result.processes)];
-  rows.sort((a, b) => COMPARE[sort](a, b) || COMPARE.run(a, b) || a.tgid - b.tgid);
+  const compare = sort === 'comm' ? byComm : sortable(catalogue).get(sort);
+  if (compare === undefined) throw new LifelineError('OPTION_BAD_SORT', msg.badChoice('--sort', sort, [...sortable(catalogue).keys(), 'comm']));
+  rows.sort((a, b) => compare(a, b) || byRunNs(a, b) || a.tgid - b.tgid);
   const shown = opts.top !== undefined ? rows.slice(0, opts.top) : rows;
   const lines = header(analysis, opts.meta);
   if (shown.length === 0) {

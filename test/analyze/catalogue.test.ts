@@ -15,6 +15,7 @@ import {
   formatTable,
   jsonKeys,
   OUTPUTS,
+  SORT_KEYS,
   sourceLabel,
   toJson,
   withFieldTable,
@@ -39,19 +40,21 @@ beforeAll(async () => {
 });
 afterAll(() => capture?.close());
 
-/** A duration that no module computes: twice the run time, shown everywhere. */
+/** A duration that no module computes: run time plus sleep time, shown everywhere and sortable. */
+const runAndSleep = (m: MetricRow): number => m.runNs + m.sleepNs.total;
 const SYNTHETIC: MetricDef = {
-  key: 'syntheticDoubleRunNs',
+  key: 'syntheticRunAndSleepNs',
   kind: 'duration',
   unit: 'ns',
-  title: 'double run',
-  help: 'twice the time on a CPU (a test entry)',
+  title: 'run and sleep',
+  help: 'time on a CPU plus time asleep (a test entry)',
   scopes: ['thread', 'process'],
   outputs: OUTPUTS,
-  table: [{ title: 'DOUBLE ms' }],
-  html: [{ title: 'double run' }],
-  prom: { name: 'double_run_seconds_total', type: 'counter' },
-  read: (m) => 2 * m.runNs,
+  table: [{ title: 'RUN+SLEEP ms' }],
+  html: [{ title: 'run and sleep' }],
+  prom: { name: 'run_and_sleep_seconds_total', type: 'counter' },
+  sort: { name: 'runsleep' },
+  read: runAndSleep,
 };
 const EXTENDED: Catalogue = [...CATALOGUE, SYNTHETIC];
 
@@ -75,6 +78,9 @@ describe('the catalogue', () => {
     const keys = CATALOGUE.flatMap(jsonKeys);
     expect(new Set(keys).size).toBe(keys.length);
     for (const id of [...THREAD_ID, ...PROCESS_ID]) expect(keys).not.toContain(id);
+    const sortNames = CATALOGUE.flatMap((e) => (e.sort ? [e.sort.name] : []));
+    expect(new Set(sortNames).size).toBe(sortNames.length);
+    expect(SORT_KEYS).toEqual([...sortNames, 'comm']);
     const promNames = CATALOGUE.flatMap((e) => (e.prom ? [e.prom.name] : []));
     expect(new Set(promNames).size).toBe(promNames.length);
     for (const e of CATALOGUE) {
@@ -88,6 +94,10 @@ describe('the catalogue', () => {
       for (const col of [...(e.table ?? []), ...(e.html ?? [])]) {
         if (e.kind === 'distribution') expect(e.stats, `${e.key} ${col.title}`).toContain(col.stat);
         else expect(col.stat, `${e.key} ${col.title}`).toBeUndefined();
+      }
+      if (e.sort) {
+        expect(['count', 'duration', 'ratio', 'distribution'], e.key).toContain(e.kind);
+        if (e.kind === 'distribution') expect(e.stats, e.key).toContain(e.sort.stat);
       }
       if (e.prom) {
         expect(e.prom.name).toMatch(/^[a-z][a-z0-9_]*$/);
@@ -164,27 +174,40 @@ describe('the catalogue', () => {
 
   it('shows a new entry in the JSON, the terminal table, the HTML table and the docs with no other edit', () => {
     const json = toJson(analysis, EXTENDED);
-    json.threads.forEach((row, i) => expect(row.syntheticDoubleRunNs).toBe(2 * analysis.result.threads[i]!.runNs));
-    json.processes.forEach((row, i) => expect(row.syntheticDoubleRunNs).toBe(2 * analysis.result.processes[i]!.runNs));
+    json.threads.forEach((row, i) => expect(row.syntheticRunAndSleepNs).toBe(runAndSleep(analysis.result.threads[i]!)));
+    json.processes.forEach((row, i) =>
+      expect(row.syntheticRunAndSleepNs).toBe(runAndSleep(analysis.result.processes[i]!)),
+    );
     expect(Object.keys(json.processes[0]!).at(-1)).toBe('threads');
 
     const text = formatTable(analysis, { by: 'thread' }, EXTENDED);
-    expect(tableHeader(text).at(-1)).toBe('DOUBLE ms');
+    expect(tableHeader(text).at(-1)).toBe('RUN+SLEEP ms');
     const top = analysis.result.threads[0]!;
     const topLine = text.split('\n').find((l) => new RegExp(`^\\S+\\s+${top.tid}\\s`).test(l))!;
-    expect(topLine.trimEnd().endsWith(((2 * top.runNs) / 1e6).toFixed(2))).toBe(true);
+    expect(topLine.trimEnd().endsWith((runAndSleep(top) / 1e6).toFixed(2))).toBe(true);
 
     const html = metricsTableHtml('threads', analysis.result.threads, EXTENDED);
-    expect(htmlHeader(html).at(-1)).toBe('double run');
+    expect(htmlHeader(html).at(-1)).toBe('run and sleep');
     expect(html).toContain(`title="${SYNTHETIC.help}"`);
-    expect(html).toContain(`data-v="${2 * top.runNs}"`);
+    expect(html).toContain(`data-v="${runAndSleep(top)}"`);
 
     const docs = fieldTable(EXTENDED);
     expect(docs).toContain(
-      '| `syntheticDoubleRunNs` | ns | duration | json, table, html, prom | twice the time on a CPU (a test entry) |',
+      '| `syntheticRunAndSleepNs` | ns | duration | json, table, html, prom | time on a CPU plus time asleep (a test entry) |',
     );
 
-    expect(Object.keys(emptyMetrics(EXTENDED))).toContain('syntheticDoubleRunNs');
+    expect(Object.keys(emptyMetrics(EXTENDED))).toContain('syntheticRunAndSleepNs');
+
+    // --sort knows it: rows come largest first by its value (not the run order).
+    const sorted = formatTable(analysis, { by: 'thread', sort: 'runsleep' }, EXTENDED).split('\n');
+    const first = sorted.findIndex((l) => l.startsWith('COMM')) + 2;
+    const tids = sorted.slice(first, first + 10).map((l) => Number(l.split(/ {2,}/)[1]));
+    const byValue = [...analysis.result.threads].sort(
+      (a, b) => runAndSleep(b) - runAndSleep(a) || b.runNs - a.runNs || a.tgid - b.tgid,
+    );
+    expect(tids).toEqual(byValue.slice(0, 10).map((t) => t.tid));
+    expect(tids).not.toEqual(analysis.result.threads.slice(0, 10).map((t) => t.tid));
+    expect(() => formatTable(analysis, { sort: 'runsleep' })).toThrow('--sort takes one of');
   });
 });
 
