@@ -27,7 +27,10 @@ export function fieldTable(catalogue: Catalogue = CATALOGUE): string {
         .join(', ');
       const kind = e.kind === 'distribution' ? `distribution (${e.stats.join(', ')})` : e.kind;
       const scope = e.scopes.length === 1 ? ` (${e.scopes[0]}s only)` : '';
-      const shown = e.outputs.filter((o) => o !== 'docs').join(', ');
+      const shown = e.outputs
+        .filter((o) => o !== 'docs')
+        .map((o) => (o === 'table' && e.sort ? `table (\`--sort ${e.sort.name}\`)` : o))
+        .join(', ');
       return `| ${field} | ${UNIT_WORDS[e.unit]} | ${kind} | ${shown}${scope} | ${e.definition ?? e.help} |`;
     });
   return ['| field | unit | kind | shown in | definition |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');

@@ -193,7 +193,7 @@ describe('the catalogue', () => {
 
     const docs = fieldTable(EXTENDED);
     expect(docs).toContain(
-      '| `syntheticRunAndSleepNs` | ns | duration | json, table, html, prom | time on a CPU plus time asleep (a test entry) |',
+      '| `syntheticRunAndSleepNs` | ns | duration | json, table (`--sort runsleep`), html, prom | time on a CPU plus time asleep (a test entry) |',
     );
 
     expect(Object.keys(emptyMetrics(EXTENDED))).toContain('syntheticRunAndSleepNs');
