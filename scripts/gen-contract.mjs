@@ -44,10 +44,14 @@ LL_ADDON_ERRORS(E_ERROR)
 
 // clang is what the BPF build uses, so it is always installed (scripts/setup.sh).
 const cc = process.env.LIFELINE_CPP ?? 'clang';
-const expanded = execFileSync(cc, ['-E', '-P', '-I', path.join(root, 'bpf'), '-I', path.join(root, 'native'), '-x', 'c', '-'], {
-  input: probe,
-  encoding: 'utf8',
-});
+const expanded = execFileSync(
+  cc,
+  ['-E', '-P', '-I', path.join(root, 'bpf'), '-I', path.join(root, 'native'), '-x', 'c', '-'],
+  {
+    input: probe,
+    encoding: 'utf8',
+  },
+);
 
 /** A number or a small constant expression of numbers (e.g. `(40 + 64)`). */
 function num(text) {
@@ -65,7 +69,12 @@ for (const m of expanded.matchAll(/@(\w+)\s+([^;]*);/g)) {
 }
 const label = (t) => JSON.parse(t);
 const consts = Object.fromEntries((lists.const ?? []).map(([name, ...v]) => [name, num(v.join(' '))]));
-const kinds = lists.kind.map(([name, value, l, named]) => ({ name, value: num(value), label: label(l), named: num(named) !== 0 }));
+const kinds = lists.kind.map(([name, value, l, named]) => ({
+  name,
+  value: num(value),
+  label: label(l),
+  named: num(named) !== 0,
+}));
 const ctxs = lists.ctx.map(([name, value, l]) => ({ name, value: num(value), label: label(l) }));
 const flags = lists.flag.map(([name, value]) => ({ name, value: num(value) }));
 const reasons = lists.reason.map(([name, value, l]) => ({ name, value: num(value), label: label(l) }));
@@ -75,8 +84,16 @@ const fields = lists.field.map(([name, offset]) => ({ name, offset: num(offset) 
 const errors = lists.error.map(([name]) => name);
 
 for (const k of kinds)
-  if (k.value <= 0 || k.value >= consts.KIND_META) throw new Error(`gen-contract: kind ${k.name} is not below LL_KIND_META`);
-for (const [what, list] of [['kind', kinds], ['ctx', ctxs], ['flag', flags], ['comm reason', reasons], ['sysvec', sysvecs], ['softirq', softirqs]]) {
+  if (k.value <= 0 || k.value >= consts.KIND_META)
+    throw new Error(`gen-contract: kind ${k.name} is not below LL_KIND_META`);
+for (const [what, list] of [
+  ['kind', kinds],
+  ['ctx', ctxs],
+  ['flag', flags],
+  ['comm reason', reasons],
+  ['sysvec', sysvecs],
+  ['softirq', softirqs],
+]) {
   const seen = new Set();
   for (const e of list) {
     if (seen.has(e.value)) throw new Error(`gen-contract: two ${what}s have the value ${e.value}`);
@@ -88,7 +105,10 @@ const q = (s) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const hex = (v) => `0x${v.toString(16).padStart(2, '0')}`;
 const obj = (entries, fmt = String) => `{\n${entries.map(([k, v]) => `  ${k}: ${fmt(v)},`).join('\n')}\n}`;
 const arr = (items) => `[\n${items.map((i) => `  ${i},`).join('\n')}\n]`;
-const rec = (o) => `{ ${Object.entries(o).map(([k, v]) => `${k}: ${typeof v === 'string' ? q(v) : v}`).join(', ')} }`;
+const rec = (o) =>
+  `{ ${Object.entries(o)
+    .map(([k, v]) => `${k}: ${typeof v === 'string' ? q(v) : v}`)
+    .join(', ')} }`;
 
 const text = `// Generated from bpf/lifeline.h and native/addon-errors.h by scripts/gen-contract.mjs.
 // Do not edit: change the lists in the header and run \`npm run build:contract\`.
@@ -121,7 +141,10 @@ export const Ctx = ${obj(ctxs.map((c) => [c.name, c.value]))} as const;
 export const CTXS = ${arr(ctxs.map(rec))} as const;
 
 /** Flag bits (LL_FLAGS). */
-export const Flag = ${obj(flags.map((f) => [f.name, f.value]), hex)} as const;
+export const Flag = ${obj(
+  flags.map((f) => [f.name, f.value]),
+  hex,
+)} as const;
 
 /** Reasons of COMM events (LL_COMM_REASONS), in flags. */
 export const CommReason = ${obj(reasons.map((r) => [r.name, r.value]))} as const;

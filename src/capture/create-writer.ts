@@ -65,10 +65,10 @@ export async function createWriter(
   // A -wal left beside a deleted database would be replayed into the new one.
   if (format === 'sqlite' && !force && fs.existsSync(`${path}-wal`)) throw captureErrors.outputExists(`${path}-wal`);
   if (format === 'arrow') {
-    const { ArrowCaptureWriter } = await import('./arrow-writer.js');
+    const { ArrowCaptureWriter } = await import('./arrow/writer.js');
     return new ArrowCaptureWriter(path, claim(path, force), meta);
   }
-  const { SqliteCaptureWriter } = await import('./sqlite-writer.js');
+  const { SqliteCaptureWriter } = await import('./sqlite/writer.js');
   if (force) for (const side of SQLITE_SIDE_FILES) fs.rmSync(`${path}${side}`, { force: true });
   fs.closeSync(claim(path, force));
   const sideFilesBefore = new Set(SQLITE_SIDE_FILES.filter((s) => fs.existsSync(`${path}${s}`)));

@@ -9,6 +9,6 @@ import type { Capture } from './types.js';
 export async function openCapture(path: string): Promise<Capture> {
   const detected = detectFormat(path);
   // Each format's library is loaded on first use: apache-arrow alone costs ~0.15 s of start-up.
-  if (detected.format === 'sqlite') return (await import('./sqlite-reader.js')).openSqliteCapture(path);
-  return (await import('./arrow-reader.js')).openArrowCapture(path, detected.start > 0);
+  if (detected.format === 'sqlite') return (await import('./sqlite/reader.js')).openSqliteCapture(path);
+  return (await import('./arrow/reader.js')).openArrowCapture(path, detected.start > 0);
 }

@@ -5,7 +5,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { firstLine } from './capture-errors.js';
-import { openPages, pageError, type PageSource, type PageSpec } from './page-source.js';
+import { openPages, pageError } from './open-pages.js';
+import type { PageSource, PageSpec } from './pages.js';
 import { CLOSE, sortedPage, toMessage, type PageMessage, type WorkerMessage } from './parallel-pages.js';
 
 const port = parentPort!;

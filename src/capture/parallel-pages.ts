@@ -1,5 +1,5 @@
 /**
- * The events of a paged capture (page-source.ts) in page order, each page
+ * The events of a paged capture (pages.ts) in page order, each page
  * sorted by ts. With workers, pages are read and sorted by worker threads
  * (each with its own file handle or SQLite connection), several at a time,
  * while the caller replays the ones already read; the numeric columns move
@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { isErrorCode, LifelineError } from '../errors.js';
 import { isSortedByTs, sortRowsInPlace } from './batch-rows.js';
 import { NUMERIC_COLUMNS, type EventBatch } from './event-batch.js';
-import type { PageSource, PageSpec } from './page-source.js';
+import type { PageSource, PageSpec } from './pages.js';
 
 /** Pages requested from one worker before it answers. */
 const PER_WORKER = 2;

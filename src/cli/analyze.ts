@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { SORT_KEYS } from '../analyze/format-table.js';
+import { SORT_KEYS } from '../options/commands.js';
 import { addFilterOptions, filtersOf, str, type Typed } from './filters.js';
 import { clearProgress, progressLine } from './progress.js';
 

@@ -19,7 +19,9 @@ export type CtxName = (typeof CTXS)[number]['label'];
 export const CTX_NAMES: readonly CtxName[] = denseLabels(CTXS.map((c) => [c.value, c.label] as const));
 
 /** System vector value -> its tracepoint name ('local_timer', …). */
-export const SYSVEC_NAMES: Readonly<Record<number, string>> = Object.fromEntries(SYSVECS.map((v) => [v.value, v.tracepoint]));
+export const SYSVEC_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
+  SYSVECS.map((v) => [v.value, v.tracepoint]),
+);
 
 /** Softirq vector value -> its kernel name ('TIMER', 'NET_RX', …); vectors are numbered 0..n-1. */
 export const SOFTIRQ_NAMES: readonly string[] = denseLabels(SOFTIRQS.map((v) => [v.value, v.name] as const));

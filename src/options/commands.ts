@@ -13,6 +13,9 @@ import { DEFAULT_REPORT_BUDGET } from '../report/budget.js';
 import type { ReportBudget } from '../report/types.js';
 import { choice, id, idList, positiveInt, regex, wholeNumber, window, windowEnd, type Typed } from './values.js';
 
+/** The keys `analyze --sort` accepts (the CLI lists them in its help). */
+export { SORT_KEYS };
+
 /** Thread selection and time window, as analyze, chain and report take them. */
 export interface FilterInput {
   /** Processes (tgids): "1,2", a number or an array. */

@@ -36,7 +36,9 @@ describe('the generated contract', () => {
   it('is what scripts/gen-contract.mjs makes from bpf/lifeline.h today', () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'll-contract-')), 'contract.generated.ts');
     execFileSync(process.execPath, [path.join(root, 'scripts/gen-contract.mjs'), out]);
-    expect(readFileSync(out, 'utf8'), 'run `npm run build:contract` and commit the result').toBe(readFileSync(GENERATED, 'utf8'));
+    expect(readFileSync(out, 'utf8'), 'run `npm run build:contract` and commit the result').toBe(
+      readFileSync(GENERATED, 'utf8'),
+    );
   });
 
   it('keeps META outside the recorded kinds, within the u8 kind field', () => {

@@ -5,8 +5,8 @@
  * reported as damaged.
  */
 import fs from 'node:fs';
-import { RecordBatchReader, type AsyncRecordBatchFileReader, type RecordBatch, type TypeMap } from './arrow-lib.js';
-import type { ArrowSource } from './arrow-source.js';
+import { RecordBatchReader, type AsyncRecordBatchFileReader, type RecordBatch, type TypeMap } from './lib.js';
+import type { ArrowSource } from './source.js';
 
 interface OpenFile {
   reader: AsyncRecordBatchFileReader<TypeMap>;

@@ -4,12 +4,12 @@
  * appended batch in the file (or in its -wal, which readers recover).
  */
 import Database from 'better-sqlite3';
-import type { EventBatch } from './event-batch.js';
-import { captureBytes } from './file-size.js';
-import type { CaptureMeta } from './meta.js';
-import { metaToRows } from './meta-codec.js';
-import { captureDdl, EVENT_COLUMNS } from './sqlite-schema.js';
-import type { CaptureWriter } from './types.js';
+import type { EventBatch } from '../event-batch.js';
+import { captureBytes } from '../file-size.js';
+import type { CaptureMeta } from '../meta.js';
+import { metaToRows } from '../meta-codec.js';
+import { captureDdl, EVENT_COLUMNS } from './schema.js';
+import type { CaptureWriter } from '../types.js';
 
 /** Rows per multi-row INSERT: fewer statement steps, same per-value binding. */
 const ROWS_PER_INSERT = 64;

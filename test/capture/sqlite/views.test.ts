@@ -1,10 +1,10 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { batchFromRows, type EventRow } from '../../src/capture/event-batch.js';
-import { Ctx, Flag, Kind } from '../../src/format/index.js';
-import { tempDir, writeCapture } from './helpers.js';
-import { syntheticRows, toBatches } from './synthetic.js';
+import { batchFromRows, type EventRow } from '../../../src/capture/event-batch.js';
+import { Ctx, Flag, Kind } from '../../../src/format/index.js';
+import { tempDir, writeCapture } from '../helpers.js';
+import { syntheticRows, toBatches } from '../synthetic.js';
 
 const dir = tempDir();
 

@@ -4,19 +4,19 @@
  * schema metadata and the META trailer, and events are streamed batch by
  * batch so memory stays flat whatever the file size.
  */
-import { LifelineError } from '../errors.js';
-import { msg } from '../messages.js';
-import { checkRows } from './check-rows.js';
-import { ARROW_COLUMNS, ARROW_META_KEY, eventsOf } from './arrow-columns.js';
-import { openArrowFileSource } from './arrow-file-source.js';
-import { ArrowPages, openArrowStreamSource, type ArrowSource } from './arrow-source.js';
-import { readPages } from './parallel-pages.js';
-import { captureErrors, firstLine } from './capture-errors.js';
-import type { EventBatch } from './event-batch.js';
-import { metaRowKind, type CaptureMeta } from './meta.js';
-import { metaFromJson } from './meta-codec.js';
-import { reorderBatches } from './reorder.js';
-import type { Capture, ReadOptions } from './types.js';
+import { LifelineError } from '../../errors.js';
+import { msg } from '../../messages.js';
+import { checkRows } from '../check-rows.js';
+import { ARROW_COLUMNS, ARROW_META_KEY, eventsOf } from './columns.js';
+import { openArrowFileSource } from './file-source.js';
+import { ArrowPages, openArrowStreamSource, type ArrowSource } from './source.js';
+import { readPages } from '../parallel-pages.js';
+import { captureErrors, firstLine } from '../capture-errors.js';
+import type { EventBatch } from '../event-batch.js';
+import { metaRowKind, type CaptureMeta } from '../meta.js';
+import { metaFromJson } from '../meta-codec.js';
+import { reorderBatches } from '../reorder.js';
+import type { Capture, ReadOptions } from '../types.js';
 
 /**
  * Decoding Arrow is light: a worker thread's start-up and hand-over cost as

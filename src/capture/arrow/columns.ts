@@ -18,9 +18,9 @@ import {
   Utf8,
   type DataType,
   type TypeMap,
-} from './arrow-lib.js';
-import { gatherRows } from './batch-rows.js';
-import { allocBatch, type EventBatch } from './event-batch.js';
+} from './lib.js';
+import { gatherRows } from '../batch-rows.js';
+import { allocBatch, type EventBatch } from '../event-batch.js';
 
 /** Schema metadata key holding the JSON CaptureMeta written at creation. */
 export const ARROW_META_KEY = 'lifeline';

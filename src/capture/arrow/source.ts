@@ -1,21 +1,21 @@
 /**
  * An Arrow IPC stream as an ArrowSource, read message by message. The
- * framing scan (arrow-scan.ts) finds the schema and every whole record
+ * framing scan (scan.ts) finds the schema and every whole record
  * batch; each batch is then read with one pread and decoded on its own
  * (schema + batch bytes), so memory holds one batch at a time and a partial
  * batch left by a killed recorder is never parsed. The batches are the
- * stream's pages (page-source.ts): any thread can decode any of them.
+ * stream's pages (pages.ts): any thread can decode any of them.
  */
 import fs from 'node:fs';
-import { LifelineError } from '../errors.js';
-import { msg } from '../messages.js';
-import { eventsOf } from './arrow-columns.js';
-import { tableFromIPC, type RecordBatch, type Schema } from './arrow-lib.js';
-import { scanArrow } from './arrow-scan.js';
-import { captureErrors, firstLine } from './capture-errors.js';
-import { checkRows } from './check-rows.js';
-import type { EventBatch } from './event-batch.js';
-import type { PageSource, PageSpec, Span } from './page-source.js';
+import { LifelineError } from '../../errors.js';
+import { msg } from '../../messages.js';
+import { eventsOf } from './columns.js';
+import { tableFromIPC, type RecordBatch, type Schema } from './lib.js';
+import { scanArrow } from './scan.js';
+import { captureErrors, firstLine } from '../capture-errors.js';
+import { checkRows } from '../check-rows.js';
+import type { EventBatch } from '../event-batch.js';
+import type { PageSource, PageSpec, Span } from '../pages.js';
 
 /** What the two Arrow layouts (stream, file) provide to the capture reader. */
 export interface ArrowSource {

@@ -8,17 +8,17 @@ import fs from 'node:fs';
 import os, { availableParallelism } from 'node:os';
 import nodePath from 'node:path';
 import Database from 'better-sqlite3';
-import { LifelineError } from '../errors.js';
-import { msg } from '../messages.js';
-import { KIND_META } from '../format/index.js';
-import { captureErrors, firstLine } from './capture-errors.js';
-import type { EventBatch } from './event-batch.js';
-import type { CaptureMeta } from './meta.js';
-import { metaFromRows } from './meta-codec.js';
-import { readPages } from './parallel-pages.js';
-import { reorderBatches } from './reorder.js';
-import { sqlitePageLayout, SqlitePages, type SqliteLayout } from './sqlite-pages.js';
-import type { Capture, ReadOptions } from './types.js';
+import { LifelineError } from '../../errors.js';
+import { msg } from '../../messages.js';
+import { KIND_META } from '../../format/index.js';
+import { captureErrors, firstLine } from '../capture-errors.js';
+import type { EventBatch } from '../event-batch.js';
+import type { CaptureMeta } from '../meta.js';
+import { metaFromRows } from '../meta-codec.js';
+import { readPages } from '../parallel-pages.js';
+import { reorderBatches } from '../reorder.js';
+import { sqlitePageLayout, SqlitePages, type SqliteLayout } from './pages.js';
+import type { Capture, ReadOptions } from '../types.js';
 
 const HEADER_SIZE = 100;
 

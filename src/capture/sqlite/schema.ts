@@ -3,7 +3,7 @@
  * small lookup tables, and views that spell the events out for people using
  * `sqlite3` (docs/capture-format.md).
  */
-import { CTX_NAMES, Flag, Kind, KIND_NAMES, SOFTIRQ_NAMES, SYSVEC_NAMES } from '../format/index.js';
+import { CTX_NAMES, Flag, Kind, KIND_NAMES, SOFTIRQ_NAMES, SYSVEC_NAMES } from '../../format/index.js';
 
 export const EVENT_COLUMNS = ['ts', 'cpu', 'kind', 'flags', 'tid', 'tid2', 'a', 'b', 'c', 'name'] as const;
 

@@ -5,14 +5,14 @@
  * KIND_META row holding the final CaptureMeta as JSON, then end-of-stream.
  */
 import fs from 'node:fs';
-import { AsyncByteQueue, RecordBatchStreamWriter, type Schema } from './arrow-lib.js';
-import { KIND_META } from '../format/index.js';
-import { captureSchema, toRecordBatch } from './arrow-columns.js';
-import { sliceRows } from './batch-rows.js';
-import { batchFromRows, type EventBatch } from './event-batch.js';
-import type { CaptureMeta } from './meta.js';
-import { metaToJson } from './meta-codec.js';
-import type { CaptureWriter } from './types.js';
+import { AsyncByteQueue, RecordBatchStreamWriter, type Schema } from './lib.js';
+import { KIND_META } from '../../format/index.js';
+import { captureSchema, toRecordBatch } from './columns.js';
+import { sliceRows } from '../batch-rows.js';
+import { batchFromRows, type EventBatch } from '../event-batch.js';
+import type { CaptureMeta } from '../meta.js';
+import { metaToJson } from '../meta-codec.js';
+import type { CaptureWriter } from '../types.js';
 
 /** Largest record batch written; bigger appends are split so readers stay light. */
 export const ARROW_MAX_BATCH_ROWS = 65536;

@@ -6,9 +6,9 @@
  * before it so readers never see it.
  */
 import fs from 'node:fs';
-import { Message, MessageHeader, type Schema } from './arrow-lib.js';
-import { msg } from '../messages.js';
-import { captureErrors, firstLine } from './capture-errors.js';
+import { Message, MessageHeader, type Schema } from './lib.js';
+import { msg } from '../../messages.js';
+import { captureErrors, firstLine } from '../capture-errors.js';
 
 const CONTINUATION = -1;
 
