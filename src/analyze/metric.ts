@@ -6,7 +6,9 @@
  * window, and hands each fact to every module that implements the matching
  * hook. Threads are dense indices into the engine's ThreadTable (one per
  * (tid, generation)). A new metric is a new module implementing some hooks
- * plus the fill* methods that write its part of the result.
+ * plus the fill* methods that write its part of the result, a field in
+ * ThreadMetrics (types.ts), and one entry in the metric catalogue
+ * (catalogue.ts), which puts it in the JSON, the tables, the docs and serve.
  */
 import type { IrqKind, RqCause, SleepKind, StCode } from './codes.js';
 import type { AnalysisDetail, ProcessMetrics, ThreadMetrics } from './types.js';
