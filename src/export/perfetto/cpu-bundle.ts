@@ -31,6 +31,8 @@ export class CpuBundle {
   /** Whole FtraceEvent messages, each already tagged as FtraceEventBundle.event. */
   private readonly events = new BinaryWriter();
   private fullCount = 0;
+  /** Events in the bundle, whole and compact. */
+  size = 0;
   private readonly switchTs = new Column(BUNDLE_EVENTS);
   private readonly switchState = new Column(BUNDLE_EVENTS);
   private readonly switchPid = new Column(BUNDLE_EVENTS);
@@ -47,10 +49,6 @@ export class CpuBundle {
   lostEvents = false;
 
   constructor(readonly cpu: number) {}
-
-  get size(): number {
-    return this.fullCount + this.switchTs.length + this.wakingTs.length;
-  }
 
   get full(): boolean {
     return this.size >= BUNDLE_EVENTS;
@@ -71,6 +69,7 @@ export class CpuBundle {
     this.switchPid.push(nextPid);
     this.switchPrio.push(nextPrio);
     this.switchComm.push(this.commIndex(nextComm));
+    this.size++;
   }
 
   compactWaking(ts: number, pid: number, targetCpu: number, prio: number, comm: string, commonFlags: number): void {
@@ -80,6 +79,7 @@ export class CpuBundle {
     this.wakingPrio.push(prio);
     this.wakingComm.push(this.commIndex(comm));
     this.wakingFlags.push(commonFlags);
+    this.size++;
   }
 
   /**
@@ -100,6 +100,7 @@ export class CpuBundle {
   endEvent(): void {
     this.events.join();
     this.fullCount++;
+    this.size++;
   }
 
   /** Writes the bundle as one TracePacket into `out` and empties it. */
@@ -139,6 +140,7 @@ export class CpuBundle {
 
   private reset(): void {
     this.fullCount = 0;
+    this.size = 0;
     this.intern.clear();
     for (const c of [
       this.switchTs, this.switchState, this.switchPid, this.switchPrio, this.switchComm,

@@ -30,7 +30,8 @@ const DEFAULT_PRIO = 120;
 export class Tasks {
   private readonly comms = new Map<number, string>();
   private readonly tgids = new Map<number, number>();
-  private readonly prios = new Map<number, number>();
+  /** Last priority by tid (0 = not seen; priorities are stored + 1). Grown as tids come. */
+  private prios = new Uint8Array(1 << 16);
   private readonly parents = new Map<number, number>();
   private readonly filenames = new Map<number, string>();
   /** What the ProcessTree already said about each process (its cmdline) and thread (tgid/name key). */
@@ -44,11 +45,20 @@ export class Tasks {
   }
 
   prio(tid: number): number {
-    return this.prios.get(tid) ?? DEFAULT_PRIO;
+    const p = tid < this.prios.length ? this.prios[tid]! : 0;
+    return p === 0 ? DEFAULT_PRIO : p - 1;
   }
 
   setPrio(tid: number, prio: number): void {
-    this.prios.set(tid, prio);
+    if (tid < 0 || prio < 0 || prio > 254) return;
+    if (tid >= this.prios.length) {
+      let n = this.prios.length;
+      while (n <= tid) n *= 2;
+      const grown = new Uint8Array(n);
+      grown.set(this.prios);
+      this.prios = grown;
+    }
+    this.prios[tid] = prio + 1;
   }
 
   /** A thread is named (first seen, forked, exec'd or renamed); returns its previous name. */
