@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SORT_KEYS } from '../../src/analyze/index.js';
 import * as api from '../../src/api.js';
 import { cli, expectOneLineError } from '../helpers/cli.js';
 
@@ -32,7 +33,7 @@ async function codeOf(p: Promise<unknown>): Promise<{ code: string; message: str
 describe('options are checked once, at the API boundary, before the capture', () => {
   it('analyze: sort, group, top, ids, window and regex', async () => {
     const cases: Array<[Parameters<typeof api.analyzeCapture>[1], string, string]> = [
-      [{ sort: 'bogus' }, 'OPTION_BAD_SORT', '--sort takes one of run, sleeps, wakeups, runq, slices, reattributed, comm, not "bogus"'],
+      [{ sort: 'bogus' }, 'OPTION_BAD_SORT', `--sort takes one of ${SORT_KEYS.join(', ')}, not "bogus"`],
       [{ by: 'cpu' }, 'OPTION_BAD_GROUP', '--by takes one of thread, process, not "cpu"'],
       [{ top: '0' }, 'OPTION_BAD_NUMBER', '--top takes a positive whole number, not "0"'],
       [{ tid: '0' }, 'OPTION_BAD_ID', '--tid takes comma-separated ids (positive whole numbers), not "0"'],
