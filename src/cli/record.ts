@@ -16,14 +16,15 @@ export function registerRecord(program: Command, exit: (code: number) => void): 
     .option('--mirror <file>', 'also write the same recording to FILE (.arrow: Arrow, else SQLite)')
     .argument('[command...]', 'command to run and record (after --)')
     .action(async (command: string[], o: Typed) => {
-      // Loaded on use: the CLI's start-up time is part of every recording's fixed cost.
-      const { record, formatRecordSummary } = await import('../api.js');
       const tty = process.stderr.isTTY;
       const ac = new AbortController();
       const onSignal = () => ac.abort();
+      // Before anything slow: a SIGINT during start-up stops the recording cleanly too.
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       try {
+        // Loaded on use: the CLI's start-up time is part of every recording's fixed cost.
+        const { record, formatRecordSummary } = await import('../api.js');
         const res = await record({
           output: str(o, 'output'),
           format: str(o, 'format'),
