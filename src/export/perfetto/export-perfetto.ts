@@ -43,8 +43,10 @@ export async function exportPerfetto(
   sink: (bytes: Uint8Array) => void,
 ): Promise<PerfettoExportResult> {
   const meta = capture.meta;
-  const bootOffsetAssumed = meta.bootOffsetNs === null || meta.bootOffsetNs === undefined;
-  const bootOffsetNs = bootOffsetAssumed ? 0 : Math.round(meta.bootOffsetNs!);
+  // Older captures have no offset (null); a stored value that is not a sane number counts as none.
+  const stored = meta.bootOffsetNs;
+  const bootOffsetAssumed = !(typeof stored === 'number' && Number.isFinite(stored) && stored >= 0);
+  const bootOffsetNs = bootOffsetAssumed ? 0 : Math.round(stored as number);
 
   // 1-2. header packets
   const out = new BinaryWriter();
