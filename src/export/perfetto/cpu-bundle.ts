@@ -16,13 +16,16 @@ import { writeU64 } from './varint.js';
 /** Events per CPU before its bundle is written (bounds memory whatever the capture size). */
 export const BUNDLE_EVENTS = 4096;
 
+/** A column of one bundle: starts small (a machine may have hundreds of CPUs) and doubles up to BUNDLE_EVENTS. */
 class Column {
-  data: Float64Array;
+  data = new Float64Array(64);
   length = 0;
-  constructor(capacity: number) {
-    this.data = new Float64Array(capacity);
-  }
   push(v: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Float64Array(Math.min(this.data.length * 2, BUNDLE_EVENTS));
+      grown.set(this.data);
+      this.data = grown;
+    }
     this.data[this.length++] = v;
   }
 }
@@ -33,17 +36,17 @@ export class CpuBundle {
   private fullCount = 0;
   /** Events in the bundle, whole and compact. */
   size = 0;
-  private readonly switchTs = new Column(BUNDLE_EVENTS);
-  private readonly switchState = new Column(BUNDLE_EVENTS);
-  private readonly switchPid = new Column(BUNDLE_EVENTS);
-  private readonly switchPrio = new Column(BUNDLE_EVENTS);
-  private readonly switchComm = new Column(BUNDLE_EVENTS);
-  private readonly wakingTs = new Column(BUNDLE_EVENTS);
-  private readonly wakingPid = new Column(BUNDLE_EVENTS);
-  private readonly wakingCpu = new Column(BUNDLE_EVENTS);
-  private readonly wakingPrio = new Column(BUNDLE_EVENTS);
-  private readonly wakingComm = new Column(BUNDLE_EVENTS);
-  private readonly wakingFlags = new Column(BUNDLE_EVENTS);
+  private readonly switchTs = new Column();
+  private readonly switchState = new Column();
+  private readonly switchPid = new Column();
+  private readonly switchPrio = new Column();
+  private readonly switchComm = new Column();
+  private readonly wakingTs = new Column();
+  private readonly wakingPid = new Column();
+  private readonly wakingCpu = new Column();
+  private readonly wakingPrio = new Column();
+  private readonly wakingComm = new Column();
+  private readonly wakingFlags = new Column();
   private readonly intern = new Map<string, number>();
   /** Set on the next bundle written: the kernel dropped events on this CPU. */
   lostEvents = false;
