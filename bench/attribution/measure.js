@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyzeFile } from '../../dist/api.js';
+import { analyze, openCapture } from '../../dist/api.js';
 import { matchWakeups } from './match.js';
 import { parseTimehistWakeups } from './perf-wakeups.js';
 
@@ -82,11 +82,17 @@ export async function measureWorkload(w, dir, scale = 1) {
   const also = w.also?.(truth) ?? [];
 
   // lifeline: every wakeup of the processes involved, with its source, cause and on-CPU task
-  const { analysis, capture: cap } = await analyzeFile(capture, {
-    pid: [...pids, ...also],
-    tid: tids,
-    detail: { maxWakeups: 2_000_000, maxIntervals: 1, maxCpuSpans: 1 },
-  });
+  const cap = await openCapture(capture);
+  let analysis;
+  try {
+    analysis = await analyze(cap, {
+      ...(pids.length + also.length > 0 ? { pid: [...pids, ...also] } : {}),
+      ...(tids.length > 0 ? { tid: tids } : {}),
+      detail: { maxWakeups: 2_000_000, maxIntervals: 1, maxCpuSpans: 1 },
+    });
+  } finally {
+    cap.close();
+  }
   const startNs = cap.meta.startNs;
   const tgid = new Map(analysis.result.threads.map((t) => [t.tid, t.tgid]));
 

@@ -1,0 +1,23 @@
+/** An answer to "who woke this thread": a task (tid 0: the idle task), an interrupt, or unknown. */
+export interface Answer {
+  kind: 'task' | 'hardirq' | 'softirq' | 'nmi' | 'unknown';
+  tid?: number;
+  tgid?: number;
+  comm?: string;
+  name?: string;
+}
+export interface Workload {
+  name: string;
+  about: string;
+  known: string;
+  bins: string[];
+  commands?: string[];
+  shell: (ids: string, dir: string, scale: number) => string;
+  parse: (ids: string) => Record<string, number | number[]>;
+  pids?: (truth: Record<string, number | number[]>) => number[];
+  tids?: (truth: Record<string, number | number[]>) => number[];
+  also?: (truth: Record<string, number | number[]>) => number[];
+  right: (a: Answer, tid: number, truth: Record<string, number | number[]>, tgidOf: (tid: number) => number) => boolean;
+}
+export declare const WORKLOADS: Workload[];
+export declare function wl(name: string): string;
