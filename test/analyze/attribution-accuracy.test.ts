@@ -6,7 +6,7 @@
  * task that was on the CPU (the naive view), which is wrong where an interrupt did the waking.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { measureWorkload, type Measured } from '../../bench/attribution/measure.js';
@@ -49,7 +49,10 @@ describe.skipIf(skip)(`bench:attribution figures (${why})`, () => {
     expect(Object.keys(EXPECT).sort()).toEqual(WORKLOADS.map((w) => w.name).sort());
   });
 
-  for (const w of WORKLOADS) {
+  // a workload whose program is not in test/workloads/ yet (issue 14 adds the loopback TCP, fsync
+  // and timerfd ones) has nothing to record: setup builds every test/workloads/*.c there is
+  const present = WORKLOADS.filter((w) => w.bins.every((b) => existsSync(path.join(ROOT, 'test/workloads', `${b}.c`))));
+  for (const w of present) {
     it(`${w.name}: lifeline names the known waker, perf names the task on the CPU`, async () => {
       const e = EXPECT[w.name]!;
       // under build/: on the disk (the fsync workload; a temporary directory may be tmpfs)
