@@ -38,11 +38,24 @@ enum frame_kind { F_NONE = 0, F_HARDIRQ, F_SOFTIRQ, F_NMI, F_HRTIMER, F_TIMER };
 
 struct frame {
 	__u8 kind;
-	__u8 flags;
+	__u8 flags;   /* LL_F_SYSVEC on hardirq frames, F_EXPIRE_SENT on timer frames */
 	__u16 id;
-	__u32 pad;
+	__u32 timer;  /* timer frames: the timer's id (timer_id) */
 	__u64 addr;
 };
+
+/* A timer frame whose LL_TIMER_EXPIRE was already emitted. */
+#define F_EXPIRE_SENT 0x80
+
+/* The timer identity of lifeline.h: the kernel address in the program's first
+ * argument, folded to 32 bits. (The verifier forbids arithmetic on the typed
+ * pointer itself, so the raw argument is read as a number.) */
+static __always_inline __u32 timer_id(unsigned long long *ctx)
+{
+	__u64 p = 0;
+	bpf_probe_read_kernel(&p, sizeof(p), ctx);
+	return (__u32)p ^ (__u32)(p >> 32);
+}
 
 struct cpu_ctx {
 	__u32 depth;
@@ -173,7 +186,7 @@ static __always_inline struct cpu_ctx *cpu_ctx(void)
 	return bpf_map_lookup_elem(&ctxs, &zero);
 }
 
-static __always_inline void push(__u8 kind, __u8 flags, __u16 id, __u64 addr)
+static __always_inline void push(__u8 kind, __u8 flags, __u16 id, __u64 addr, __u32 timer)
 {
 	struct cpu_ctx *c = cpu_ctx();
 	if (!c)
@@ -185,6 +198,7 @@ static __always_inline void push(__u8 kind, __u8 flags, __u16 id, __u64 addr)
 	c->f[d].flags = flags;
 	c->f[d].id = id;
 	c->f[d].addr = addr;
+	c->f[d].timer = timer;
 	c->depth = d + 1;
 }
 
@@ -208,6 +222,8 @@ struct wctx {
 	__u8 flags;
 	__u16 id;
 	__u64 addr;
+	/* the innermost timer frame (its callback is addr), -1 when none */
+	int timer_frame;
 };
 
 /* The innermost interrupt frame names the context; a timer callback above
@@ -218,6 +234,7 @@ static __always_inline void wake_context(struct wctx *w)
 	w->flags = LL_CTX_TASK;
 	w->id = 0;
 	w->addr = 0;
+	w->timer_frame = -1;
 	if (!c) {
 		w->flags |= LL_F_UNSURE;
 		return;
@@ -229,8 +246,10 @@ static __always_inline void wake_context(struct wctx *w)
 			continue;
 		struct frame *f = &c->f[i];
 		if (f->kind == F_HRTIMER || f->kind == F_TIMER) {
-			if (!w->addr)
+			if (!w->addr) {
 				w->addr = f->addr;
+				w->timer_frame = i;
+			}
 			if (f->kind == F_TIMER) {
 				/* timer_list callbacks run in the TIMER softirq */
 				w->flags = LL_CTX_SOFTIRQ;
@@ -253,6 +272,105 @@ static __always_inline void wake_context(struct wctx *w)
 	}
 	if (!c->synced)
 		w->flags |= LL_F_UNSURE;
+}
+
+/* ---- causation: softirq raises, timer arming and expiry ---- */
+
+/* Once per timer callback that wakes a task: which timer fired, so that user
+ * space can match it to its arming (LL_*TIMER_START with the same id). */
+static __always_inline void note_expire(struct wctx *w, int cur_tid)
+{
+	struct cpu_ctx *c = cpu_ctx();
+	int i = w->timer_frame;
+	if (!c || i < 0 || i >= LL_CTX_DEPTH)
+		return;
+	struct frame *f = &c->f[i];
+	if (f->flags & F_EXPIRE_SENT)
+		return;
+	f->flags |= F_EXPIRE_SENT;
+	struct ll_event *e = reserve(sizeof(*e));
+	if (!e)
+		return;
+	fill(e, LL_TIMER_EXPIRE, w->flags & (LL_F_CTX_MASK | LL_F_SYSVEC | LL_F_UNSURE));
+	e->tid = cur_tid;
+	e->a = f->timer;
+	e->b = w->id;
+	e->addr = w->addr;
+	submit(e);
+}
+
+/* The context running now, as the raiser or armer of an LL_SOFTIRQ_RAISE or
+ * LL_*TIMER_START: the current task when in task context. */
+static __always_inline struct ll_event *cause_event(__u8 kind, __u64 addr)
+{
+	struct wctx w;
+	wake_context(&w);
+	struct task_struct *cur = (struct task_struct *)bpf_get_current_task_btf();
+	if ((w.flags & LL_F_CTX_MASK) == LL_CTX_TASK)
+		note_task(cur);
+	note_sym(addr);
+	struct ll_event *e = reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	fill(e, kind, w.flags & (LL_F_CTX_MASK | LL_F_SYSVEC | LL_F_UNSURE));
+	e->tid = BPF_CORE_READ(cur, pid);
+	e->b = w.id;
+	e->addr = addr;
+	return e;
+}
+
+/* Expiry - now in microseconds, clamped to an int. */
+static __always_inline int delay_us(__s64 ns)
+{
+	/* BPF has no signed division */
+	bool neg = ns < 0;
+	__u64 us = (neg ? (__u64)-ns : (__u64)ns) / 1000;
+	if (us > 0x7fffffff)
+		us = 0x7fffffff;
+	return neg ? -(int)us : (int)us;
+}
+
+SEC("tp_btf/softirq_raise")
+int BPF_PROG(softirq_raise, unsigned int vec)
+{
+	struct ll_event *e = cause_event(LL_SOFTIRQ_RAISE, 0);
+	if (!e)
+		return 0;
+	e->a = vec;
+	submit(e);
+	return 0;
+}
+
+SEC("tp_btf/hrtimer_start")
+int BPF_PROG(hrtimer_start, struct hrtimer *timer)
+{
+	__u64 fn = (__u64)BPF_CORE_READ(timer, function);
+	/* expiry in the timer's clock; its base's offset brings it to CLOCK_MONOTONIC */
+	__s64 expires = BPF_CORE_READ(timer, node.expires) - BPF_CORE_READ(timer, base, offset);
+	struct ll_event *e = cause_event(LL_HRTIMER_START, fn);
+	if (!e)
+		return 0;
+	e->a = timer_id(ctx);
+	e->tid2 = delay_us(expires - (__s64)e->ts);
+	submit(e);
+	return 0;
+}
+
+extern int CONFIG_HZ __kconfig __weak;
+
+SEC("tp_btf/timer_start")
+int BPF_PROG(timer_start, struct timer_list *timer)
+{
+	__u64 fn = (__u64)BPF_CORE_READ(timer, function);
+	__s64 jiffies = (__s64)(BPF_CORE_READ(timer, expires) - bpf_jiffies64());
+	int hz = CONFIG_HZ > 0 ? CONFIG_HZ : 250;
+	struct ll_event *e = cause_event(LL_TIMER_START, fn);
+	if (!e)
+		return 0;
+	e->a = timer_id(ctx);
+	e->tid2 = delay_us(jiffies * (__s64)(1000000000U / (unsigned int)hz));
+	submit(e);
+	return 0;
 }
 
 /* ---- scheduler ---- */
@@ -304,6 +422,8 @@ static __always_inline int on_wake(struct task_struct *p, __u8 kind)
 	note_task(p);
 	note_task(cur);
 	note_sym(w.addr);
+	if (w.timer_frame >= 0)
+		note_expire(&w, BPF_CORE_READ(cur, pid));
 	struct ll_event *e = reserve(sizeof(*e));
 	if (!e)
 		return 0;
@@ -432,7 +552,7 @@ static __always_inline void emit_span(__u8 kind, __u8 flags, int id)
 SEC("tp_btf/irq_handler_entry")
 int BPF_PROG(irq_handler_entry, int irq, struct irqaction *action)
 {
-	push(F_HARDIRQ, 0, irq, 0);
+	push(F_HARDIRQ, 0, irq, 0, 0);
 	__u32 key = irq;
 	__u8 one = 1;
 	if (!bpf_map_lookup_elem(&irq_seen, &key)) {
@@ -463,7 +583,7 @@ int BPF_PROG(irq_handler_exit, int irq)
 SEC("tp_btf/" #tp "_entry")                               \
 int BPF_PROG(tp##_entry, int vector)                      \
 {                                                         \
-	push(F_HARDIRQ, LL_F_SYSVEC, LL_VEC_##NAME, 0);   \
+	push(F_HARDIRQ, LL_F_SYSVEC, LL_VEC_##NAME, 0, 0); \
 	emit_span(LL_IRQ_ENTRY, LL_F_SYSVEC, LL_VEC_##NAME); \
 	return 0;                                         \
 }                                                         \
@@ -481,7 +601,7 @@ LL_SYSVECS(SYSVEC)
 SEC("tp_btf/softirq_entry")
 int BPF_PROG(softirq_entry, unsigned int vec)
 {
-	push(F_SOFTIRQ, 0, vec, 0);
+	push(F_SOFTIRQ, 0, vec, 0, 0);
 	emit_span(LL_SOFTIRQ_ENTRY, 0, vec);
 	return 0;
 }
@@ -497,7 +617,7 @@ int BPF_PROG(softirq_exit, unsigned int vec)
 SEC("tp_btf/hrtimer_expire_entry")
 int BPF_PROG(hrtimer_expire_entry, struct hrtimer *timer)
 {
-	push(F_HRTIMER, 0, 0, (__u64)BPF_CORE_READ(timer, function));
+	push(F_HRTIMER, 0, 0, (__u64)BPF_CORE_READ(timer, function), timer_id(ctx));
 	return 0;
 }
 
@@ -511,7 +631,7 @@ int BPF_PROG(hrtimer_expire_exit, struct hrtimer *timer)
 SEC("tp_btf/timer_expire_entry")
 int BPF_PROG(timer_expire_entry, struct timer_list *timer)
 {
-	push(F_TIMER, 0, 0, (__u64)BPF_CORE_READ(timer, function));
+	push(F_TIMER, 0, 0, (__u64)BPF_CORE_READ(timer, function), timer_id(ctx));
 	return 0;
 }
 

@@ -38,7 +38,18 @@
 	X(NMI, 12, "nmi", 0)                    /* b=duration ns, addr=handler; ts is the end */\
 	X(IRQ_NAME, 13, "irq_name", 1)          /* a=irq number, name=handler name (once) */    \
 	X(SYM, 14, "sym", 1)                    /* addr=kernel function, name=its symbol (once  \
-	                                           per address); in a capture: c=symbol id */
+	                                           per address); in a capture: c=symbol id */   \
+	X(SOFTIRQ_RAISE, 15, "softirq_raise", 0) /* a=vector raised; the raiser: flags=ctx,     \
+	                                           SYSVEC, UNSURE, b=ctx id, tid=current */     \
+	X(HRTIMER_START, 16, "hrtimer_start", 0) /* a=timer id, tid2=expiry - ts (us),          \
+	                                           addr=callback; armer as SOFTIRQ_RAISE */     \
+	X(TIMER_START, 17, "timer_start", 0)    /* as HRTIMER_START, for a timer_list timer */  \
+	X(TIMER_EXPIRE, 18, "timer_expire", 0)  /* a=timer id, addr=callback, flags=ctx, b=ctx  \
+	                                           id, tid=current: once per timer callback     \
+	                                           that wakes a task, before its first waking */
+
+/* Timer identity (a of HRTIMER_START / TIMER_START / TIMER_EXPIRE): the timer's
+ * kernel address folded to 32 bits, low half XOR high half. */
 
 /*
  * Not a recorded kind: the kind of a capture's own rows (the Arrow trailer that

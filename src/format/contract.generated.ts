@@ -42,6 +42,10 @@ export const Kind = {
   NMI: 12,
   IRQ_NAME: 13,
   SYM: 14,
+  SOFTIRQ_RAISE: 15,
+  HRTIMER_START: 16,
+  TIMER_START: 17,
+  TIMER_EXPIRE: 18,
 } as const;
 export type KindName = keyof typeof Kind;
 
@@ -61,6 +65,10 @@ export const KINDS = [
   { name: 'NMI', value: 12, label: 'nmi', named: false },
   { name: 'IRQ_NAME', value: 13, label: 'irq_name', named: true },
   { name: 'SYM', value: 14, label: 'sym', named: true },
+  { name: 'SOFTIRQ_RAISE', value: 15, label: 'softirq_raise', named: false },
+  { name: 'HRTIMER_START', value: 16, label: 'hrtimer_start', named: false },
+  { name: 'TIMER_START', value: 17, label: 'timer_start', named: false },
+  { name: 'TIMER_EXPIRE', value: 18, label: 'timer_expire', named: false },
 ] as const;
 
 /** LL_KIND_META: the kind of a capture's own rows (meta trailer), outside the recorded kinds. */

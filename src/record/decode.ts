@@ -18,7 +18,8 @@ function cString(buf: Buffer, start: number, max: number): string {
 
 export class RecordDecoder {
   private readonly symIds = new Map<bigint, number>();
-  readonly counts = new Float64Array(16);
+  /** Records per kind (a kind is one byte). */
+  readonly counts = new Float64Array(256);
 
   /** A new id for a kernel address, announced by a SYM row written at row n. */
   private newSymbol(out: EventBatch, n: number, ts: number, cpu: number, addr: bigint, name: string | null): number {
@@ -78,7 +79,7 @@ export class RecordDecoder {
       out.b[n] = view.getInt32(pos + OFFSETS.b, true);
       out.c[n] = c;
       if (size > 40) out.names.set(n, cString(buf, pos + OFFSETS.name, NAME_LEN));
-      if (kind < 16) this.counts[kind]!++;
+      this.counts[kind]!++;
       n++;
       pos += size;
     }
