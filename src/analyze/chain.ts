@@ -8,7 +8,7 @@ import { msg } from '../messages.js';
 import { atMs } from './detail-budget.js';
 import { sourceLabel } from './sources.js';
 import { ms, sanitize } from './text.js';
-import type { AnalysisDetail, WakeupRecord } from './types.js';
+import type { AnalysisDetail, WakeSource, WakeupRecord } from './types.js';
 
 export const DEFAULT_CHAIN_DEPTH = 8;
 
@@ -18,7 +18,7 @@ export function chainFor(detail: AnalysisDetail, wakeupId: number, depth = DEFAU
   if (first === undefined || !Number.isInteger(wakeupId)) throw new LifelineError('OPTION_NO_MATCH', msg.noWakeupId(wakeupId));
   const chain = [first];
   let w = first;
-  while (chain.length <= depth && w.source.kind === 'task' && w.wakerWakeup !== null) {
+  while (chain.length <= depth && causeOf(w).kind === 'task' && w.wakerWakeup !== null) {
     const next = detail.wakeups[w.wakerWakeup];
     if (next === undefined) break;
     chain.push(next);
@@ -50,7 +50,8 @@ export function formatChain(detail: AnalysisDetail | undefined, tid: number, opt
       lines.push(`${indent(i)}← ${atMs(chain[i]!.ts)}  ${threadName(prev)}  ${describeWakeup(chain[i]!, false)}`);
     }
     const last = chain[chain.length - 1]!;
-    if (last.source.kind === 'task' && last.source.tid !== 0) {
+    const lastCause = causeOf(last);
+    if (lastCause.kind === 'task' && lastCause.tid !== 0) {
       const at = indent(chain.length);
       if (last.wakerWakeup === null) lines.push(`${at}← ${threadName(last)} was already running (no earlier wakeup seen)`);
       else lines.push(`${at}← … (depth limit ${depth})`);
@@ -67,9 +68,7 @@ export function describeWakeup(w: WakeupRecord, withTs = true): string {
   if (w.flags.spurious) parts.push('already runnable (spurious)');
   else if (w.sleptNs !== null) parts.push(`slept ${ms(w.sleptNs)} ms (${w.sleepState ?? '?'})`);
   else parts.push('slept ? (start not seen)');
-  let by = `woken by ${sourceLabel(w.source)}`;
-  if (w.source.kind !== 'task') by += w.onCpu !== null ? ` (on cpu: ${sanitize(w.onCpu.comm)} ${w.onCpu.tid})` : ' (on cpu: idle)';
-  parts.push(by);
+  parts.push(wokenBy(w));
   if (!w.flags.spurious) {
     parts.push(w.waitNs !== null ? `waited ${ms(w.waitNs)} ms` : 'waited ?');
     if (w.runNs !== null && w.slices !== null) parts.push(`ran ${ms(w.runNs)} ms in ${w.slices} slice${w.slices === 1 ? '' : 's'}`);
@@ -78,9 +77,34 @@ export function describeWakeup(w: WakeupRecord, withTs = true): string {
   return parts.join('  ');
 }
 
-/** Name of the thread that woke `w`'s thread, i.e. the thread of the next link. */
+/** What caused a wakeup: its cause when known apart from its source, else its source. */
+export function causeOf(w: WakeupRecord): WakeSource {
+  return w.cause ?? w.source;
+}
+
+/**
+ * "woken by task python3 4312 via softirq NET_RX", "woken by softirq BLOCK raised by hardirq
+ * irq 24 nvme0q1", "woken by hardirq local_timer/hrtimer_wakeup armed by task sleeper 17",
+ * with the task on the CPU when an interrupt ran the wakeup.
+ */
+export function wokenBy(w: WakeupRecord): string {
+  const c = w.cause;
+  let by: string;
+  if (c === undefined) by = `woken by ${sourceLabel(w.source)}`;
+  else if (c.kind === 'task') by = `woken by ${sourceLabel(c)} via ${sourceLabel(w.source)}`;
+  else {
+    const verb = w.source.name?.includes('/') ? 'armed by' : 'raised by';
+    by = `woken by ${sourceLabel(w.source)} ${c.kind === 'unknown' ? 'cause' : verb} ${sourceLabel(c)}`;
+  }
+  if (w.severalRaisers === true) by += ' (one of several raisers)';
+  if (w.source.kind !== 'task') by += w.onCpu !== null ? ` (on cpu: ${sanitize(w.onCpu.comm)} ${w.onCpu.tid})` : ' (on cpu: idle)';
+  return by;
+}
+
+/** Name of the thread that caused `w`'s wakeup, i.e. the thread of the next link. */
 function threadName(w: WakeupRecord): string {
-  return `${sanitize(w.source.comm ?? '?')} ${w.source.tid ?? '?'}`;
+  const c = causeOf(w);
+  return `${sanitize(c.comm ?? '?')} ${c.tid ?? '?'}`;
 }
 
 function indent(level: number): string {

@@ -19,10 +19,11 @@
  */
 import { CommReason, Flag, Kind } from '../format/index.js';
 import { allocBatch, type EventBatch } from '../capture/event-batch.js';
+import { causeKnown, Causes } from './causes.js';
 import { Irq, Rq, Sleep, St, type IrqKind, type StCode } from './codes.js';
 import type { Metric, WakeFact } from './metric.js';
 import { stateAfterSwitchOut } from './prev-state.js';
-import { sourceKey, type Names } from './sources.js';
+import { IDLE_KEY, sourceKey, type Names } from './sources.js';
 import { Burst, type ThreadRec, type ThreadTable } from './thread-table.js';
 import type { Window } from './window.js';
 
@@ -61,6 +62,7 @@ export class Engine {
   private hardSysvec: Uint8Array;
   private softStart: Float64Array;
   private softId: Int32Array;
+  private readonly causes: Causes;
 
   private readonly runSinks: Metric[];
   private readonly sliceSinks: Metric[];
@@ -79,6 +81,10 @@ export class Engine {
     waker: -1,
     onCpu: -1,
     reattributed: false,
+    cause: 0,
+    causeTask: -1,
+    several: false,
+    onCpuCause: false,
     spurious: false,
     isNew: false,
     flags: 0,
@@ -116,6 +122,7 @@ export class Engine {
     this.hardSysvec = new Uint8Array(n);
     this.softStart = new Float64Array(n).fill(NaN);
     this.softId = new Int32Array(n);
+    this.causes = new Causes(n);
   }
 
   /** Replays one batch (events in ts order, continuing the previous batch). */
@@ -150,12 +157,31 @@ export class Engine {
         case Kind.WAKEUP_NEW:
           this.onWaking(i, true);
           break;
-        case Kind.IRQ_ENTRY:
-        case Kind.IRQ_EXIT:
         case Kind.SOFTIRQ_ENTRY:
+          this.causes.softirqEntry(cpu[i]!, a[i]!);
+          if (this.cpuIrqSinks.length !== 0) this.onInterrupt(kind[i]!, ts[i]!, cpu[i]!, flags[i]!, a[i]!, b[i]!, c[i]!);
+          break;
         case Kind.SOFTIRQ_EXIT:
+          this.causes.softirqExit(cpu[i]!);
+          if (this.cpuIrqSinks.length !== 0) this.onInterrupt(kind[i]!, ts[i]!, cpu[i]!, flags[i]!, a[i]!, b[i]!, c[i]!);
+          break;
+        case Kind.IRQ_EXIT:
+          this.causes.irqExit(cpu[i]!);
+          if (this.cpuIrqSinks.length !== 0) this.onInterrupt(kind[i]!, ts[i]!, cpu[i]!, flags[i]!, a[i]!, b[i]!, c[i]!);
+          break;
+        case Kind.IRQ_ENTRY:
         case Kind.NMI:
           if (this.cpuIrqSinks.length !== 0) this.onInterrupt(kind[i]!, ts[i]!, cpu[i]!, flags[i]!, a[i]!, b[i]!, c[i]!);
+          break;
+        case Kind.SOFTIRQ_RAISE:
+          this.causes.raise(cpu[i]!, a[i]!, this.contextCause(i));
+          break;
+        case Kind.HRTIMER_START:
+        case Kind.TIMER_START:
+          this.causes.arm(a[i]!, this.contextCause(i));
+          break;
+        case Kind.TIMER_EXPIRE:
+          this.causes.expire(cpu[i]!, a[i]!, c[i]!);
           break;
         case Kind.FORK:
           this.onFork(ts[i]!, tid[i]!, tid2[i]!, a[i]!, b[i]!);
@@ -272,6 +298,7 @@ export class Engine {
     const nextTid = bt.tid2[i]!;
     const prevState = bt.a[i]!;
     if (cpu >= this.cpuCur.length) this.growCpus(cpu + 1);
+    this.causes.switched(cpu);
     const cur = this.cpuCur[cpu]!;
     const recs = this.threads.recs;
     if (prevTid !== 0) {
@@ -416,12 +443,20 @@ export class Engine {
     if (!inWindow || this.wakeupSinks.length === 0) return;
     const f = this.fact;
     const source = sourceKey(flags, b, c, waker);
+    const cause = this.causes.contextCause(bt.cpu[i]!, flags, b, c, source < 0 ? source : IDLE_KEY);
+    // run by an interrupt (or a softirq) while a task was on the CPU: was that task the cause?
+    const naiveCandidate = tid2 !== 0 && (flags & Flag.UNSURE) === 0 && (flags & Flag.CTX_MASK) !== 0;
+    const onCpuKey = -(waker + 1);
     f.ts = ts;
     f.target = th;
     f.source = source;
     f.waker = source < 0 ? waker : -1;
     f.onCpu = waker;
-    f.reattributed = tid2 !== 0 && (flags & Flag.UNSURE) === 0 && (flags & Flag.CTX_MASK) !== 0;
+    f.cause = cause;
+    f.causeTask = cause < 0 ? -cause - 1 : -1;
+    f.several = this.causes.several;
+    f.reattributed = naiveCandidate && causeKnown(cause) && cause !== onCpuKey;
+    f.onCpuCause = naiveCandidate && cause === onCpuKey;
     f.spurious = spurious;
     f.isNew = isNew;
     f.flags = flags;
@@ -429,6 +464,14 @@ export class Engine {
     f.sleepKind = sleepKind;
     const sinks = this.wakeupSinks;
     for (let i = 0; i < sinks.length; i++) sinks[i]!.wakeup!(f);
+  }
+
+  /** Cause of the context of row i (a raise or a timer arming): flags, b = context id, tid = current. */
+  private contextCause(i: number): number {
+    const bt = this.batch;
+    const tid = bt.tid[i]!;
+    const task = tid !== 0 ? -(this.thread(tid, bt.ts[i]!) + 1) : IDLE_KEY;
+    return this.causes.contextCause(bt.cpu[i]!, bt.flags[i]!, bt.b[i]!, 0, task);
   }
 
   private emitRun(th: number, start: number, end: number): void {

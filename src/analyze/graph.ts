@@ -1,13 +1,22 @@
 /**
- * The who-wakes-whom graph: edges from sources (threads, interrupt sources
- * as their own nodes) to the threads they woke, and the same merged per
- * process (a process waking itself is an edge to itself).
+ * The who-wakes-whom graph: edges from causes (threads, device interrupts
+ * and other interrupt sources as their own nodes) to the threads they woke,
+ * through what ran the wakeup (`via`: softirq NET_RX, a timer callback), and
+ * the same merged per process (a process waking itself is an edge to
+ * itself). A wakeup whose cause is unknown keeps what ran it as its node.
  */
+import { causeKnown } from './causes.js';
 import type { ThreadTable } from './thread-table.js';
 import { sourceId, type Wakers } from './wakers.js';
 import { taskOfKey } from './sources.js';
 import type { Names } from './sources.js';
 import type { Edge, ProcessEdge } from './types.js';
+
+/** The node an edge starts from: the cause when known, else what ran the wakeup. */
+function edgeKeys(source: number, cause: number): { from: number; via: number | null } {
+  if (!causeKnown(cause) || cause === source) return { from: source, via: null };
+  return { from: cause, via: source };
+}
 
 export interface GraphInput {
   threads: ThreadTable;
@@ -23,15 +32,26 @@ export function threadEdges(g: GraphInput): Edge[] {
   const edges: Edge[] = [];
   for (let th = 0; th < g.threads.size; th++) {
     const into = g.isSelected(th);
-    for (const [key, count] of g.wakers.sources(th)) {
-      const from = taskOfKey(key);
+    const merged = new Map<string, Edge>();
+    for (const [source, cause, count] of g.wakers.sources(th)) {
+      const k = edgeKeys(source, cause);
+      const from = taskOfKey(k.from);
       if (!into && (from < 0 || !g.isSelected(from))) continue;
-      edges.push({
-        from: g.names.describe(key, g.threads),
+      const id = `${k.from}>${k.via ?? ''}`;
+      const have = merged.get(id);
+      if (have !== undefined) {
+        have.count += count;
+        continue;
+      }
+      const edge: Edge = {
+        from: g.names.describe(k.from, g.threads),
         to: { tid: g.threads.recs[th]!.tid, tgid: g.threads.tgidOf(th), comm: g.threads.commOf(th) },
         count,
-      });
+      };
+      if (k.via !== null) edge.via = g.names.describe(k.via, g.threads);
+      merged.set(id, edge);
     }
+    edges.push(...merged.values());
   }
   return edges.sort((a, b) => b.count - a.count);
 }
@@ -41,12 +61,18 @@ export function processEdges(g: GraphInput): ProcessEdge[] {
   const merged = new Map<string, ProcessEdge>();
   for (const th of g.selected) {
     const tgid = g.threads.tgidOf(th);
-    for (const [key, count] of g.wakers.sources(th)) {
-      const from = g.wakers.processSource(key);
-      const id = `${sourceId(from)}>${tgid}`;
+    for (const [source, cause, count] of g.wakers.sources(th)) {
+      const k = edgeKeys(source, cause);
+      const from = g.wakers.processSource(k.from);
+      const via = k.via !== null ? g.wakers.processSource(k.via) : undefined;
+      const id = `${sourceId(from)}>${via !== undefined ? sourceId(via) : ''}>${tgid}`;
       const have = merged.get(id);
       if (have !== undefined) have.count += count;
-      else merged.set(id, { from, to: { tgid, comm: g.threads.processComm(tgid) ?? g.threads.commOf(th) }, count });
+      else {
+        const edge: ProcessEdge = { from, to: { tgid, comm: g.threads.processComm(tgid) ?? g.threads.commOf(th) }, count };
+        if (via !== undefined) edge.via = via;
+        merged.set(id, edge);
+      }
     }
   }
   return [...merged.values()].sort((a, b) => b.count - a.count);

@@ -25,8 +25,16 @@ export interface WakeFact {
   waker: number;
   /** Thread on the waking CPU (the naive waker), -1 for the idle task. */
   onCpu: number;
-  /** Interrupt source while a task (not idle) was on the CPU. */
+  /** Run by an interrupt while a task (not idle) was on the CPU, and caused by someone else (cause known). */
   reattributed: boolean;
+  /** Cause key (sources.ts, causes.ts): the task, interrupt or unknown behind the wakeup. */
+  cause: number;
+  /** The cause's thread when it is a task, else -1. */
+  causeTask: number;
+  /** The cause came from a softirq run that several different causes raised (the last one is named). */
+  several: boolean;
+  /** Run by an interrupt while a task was on the CPU, and that task was the cause (a naive tool is right). */
+  onCpuCause: boolean;
   /** Target was still on a run queue (ON_RQ): ends no sleep. */
   spurious: boolean;
   /** WAKEUP_NEW: first wakeup of a new thread. */

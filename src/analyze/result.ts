@@ -63,6 +63,8 @@ export function buildResult(r: ResultInput, selected: readonly number[]): Analys
     processes,
     edges: threadEdges(graph),
     reattributed: threads.reduce((sum, t) => sum + t.reattributed, 0),
+    onCpuCause: threads.reduce((sum, t) => sum + (t.onCpuCause ?? 0), 0),
+    unknownCause: threads.reduce((sum, t) => sum + (t.unknownCause ?? 0), 0),
     processEdges: processEdges(graph),
   };
 }

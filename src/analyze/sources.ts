@@ -7,7 +7,9 @@
  * ((sym · 65536) + id) · 8 + code, with code = context (1 hardirq,
  * 2 softirq, 3 nmi) + 4 when id is an x86 system vector; code 0 holds the
  * special sources: UNKNOWN_KEY (context unsure) and IDLE_KEY (the idle task
- * in task context).
+ * in task context), and the unknown causes (causes.ts): RAISE_UNSEEN_KEY (no
+ * raise of that softirq seen) and TIMER_UNSEEN_KEY (the timer's arming or
+ * expiry not seen).
  */
 import { Ctx, Flag, SOFTIRQ_NAMES, SYSVEC_NAMES } from '../format/index.js';
 import { Irq, type IrqKind } from './codes.js';
@@ -17,8 +19,12 @@ import type { WakeSource } from './types.js';
 
 export const UNKNOWN_KEY = 0;
 export const IDLE_KEY = 8;
+export const RAISE_UNSEEN_KEY = 16;
+export const TIMER_UNSEEN_KEY = 24;
 export const IDLE_COMM = 'swapper';
 export const UNSURE_REASON = 'context unsure';
+export const RAISE_UNSEEN_REASON = 'softirq raise not seen';
+export const TIMER_UNSEEN_REASON = 'timer arming not seen';
 
 export function taskOfKey(key: number): number {
   return key < 0 ? -key - 1 : -1;
@@ -61,6 +67,8 @@ export class Names {
     }
     if (key === IDLE_KEY) return { kind: 'task', tid: 0, tgid: 0, comm: IDLE_COMM };
     const code = key % 8;
+    if (key === RAISE_UNSEEN_KEY) return { kind: 'unknown', name: RAISE_UNSEEN_REASON };
+    if (key === TIMER_UNSEEN_KEY) return { kind: 'unknown', name: TIMER_UNSEEN_REASON };
     if (code === 0) return { kind: 'unknown', name: UNSURE_REASON };
     const rest = (key - code) / 8;
     const id = rest % 65536;

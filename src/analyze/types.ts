@@ -26,7 +26,10 @@ export interface DelayStats {
 }
 
 export interface WakerCount {
+  /** What ran the wakeup. */
   source: WakeSource;
+  /** What caused it, when not the source itself: the task that raised the softirq or armed the timer, a device interrupt, or unknown. */
+  cause?: WakeSource;
   count: number;
 }
 
@@ -46,7 +49,14 @@ export interface ThreadMetrics {
   bursts: number;
   meanBurstRunNs: number;
   meanSlicesPerBurst: number;
+  /** Wakeups run by an interrupt while a task was on the CPU, caused by someone else: a naive tool names the wrong waker. */
   reattributed: number;
+  /** Wakeups run by an interrupt while a task was on the CPU, caused by that task: a naive tool is right. */
+  onCpuCause?: number;
+  /** Wakeups whose cause is unknown (raise or timer arming not seen, context unsure). */
+  unknownCause?: number;
+  /** Wakeups caused through a softirq that several different causes raised before it ran (the last one named). */
+  severalRaisers?: number;
   wakers: WakerCount[];
   /** True when lost events left this thread's state inconsistent for part of the run (its numbers skip that part). */
   uncertain: boolean;
@@ -65,7 +75,10 @@ export interface ProcessMetrics extends Omit<ThreadMetrics, 'tid' | 'generation'
 }
 
 export interface Edge {
+  /** The cause of the wakeups (a task, an interrupt), or what ran them when their cause is unknown. */
   from: WakeSource;
+  /** What ran them, when not `from` (softirq NET_RX, hardirq local_timer/hrtimer_wakeup). */
+  via?: WakeSource;
   to: { tid: number; tgid: number; comm: string };
   count: number;
 }
@@ -73,6 +86,7 @@ export interface Edge {
 /** An edge of the process-level graph (task sources merged by process). */
 export interface ProcessEdge {
   from: WakeSource;
+  via?: WakeSource;
   to: { tgid: number; comm: string };
   count: number;
 }
@@ -90,7 +104,12 @@ export interface AnalysisResult {
   threads: ThreadMetrics[];
   processes: ProcessMetrics[];
   edges: Edge[];
+  /** Sum of the threads' reattributed (docs/metrics.md). */
   reattributed: number;
+  /** Sum of the threads' onCpuCause: interrupt wakeups where the naive view was right. */
+  onCpuCause?: number;
+  /** Sum of the threads' unknownCause. */
+  unknownCause?: number;
   /** The who-wakes-whom graph merged per process. */
   processEdges?: ProcessEdge[];
 }
@@ -128,6 +147,10 @@ export interface WakeupRecord {
   ts: number;
   tid: number;
   source: WakeSource;
+  /** What caused it, when not the source itself. */
+  cause?: WakeSource;
+  /** The cause came from a softirq that several different causes raised. */
+  severalRaisers?: boolean;
   /** The task that was on the waking CPU: what a naive tool blames. */
   onCpu: { tid: number; comm: string } | null;
   reattributed: boolean;
@@ -139,7 +162,7 @@ export interface WakeupRecord {
   /** Run time and slices of the burst that followed, null if the capture ended first. */
   runNs: number | null;
   slices: number | null;
-  /** For a task source: the id of the waker's own latest wakeup before this one (the chain link). */
+  /** When the cause is a task: the id of that task's own latest wakeup before this one (the chain link). */
   wakerWakeup: number | null;
   flags: { remote: boolean; idle: boolean; spurious: boolean; unsure: boolean };
 }

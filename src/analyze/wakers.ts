@@ -1,9 +1,13 @@
 /**
- * Wakeups and who caused them: per thread, a count per source key, the
- * spurious (ON_RQ) wakings apart, and how many wakeups were reattributed
- * from the task on the CPU to an interrupt. Process-level wakers merge task
- * sources by the waker's process.
+ * Wakeups and who caused them: per thread, a count per (source, cause) pair
+ * (what ran the wakeup, and the task or interrupt behind it), the spurious
+ * (ON_RQ) wakings apart, how many wakeups a naive tool gets wrong
+ * (reattributed: run by an interrupt, caused by someone other than the task
+ * on the CPU) and right (the task on the CPU was the cause), and how many
+ * have an unknown cause. Process-level wakers merge task sources and causes
+ * by process.
  */
+import { causeKnown } from './causes.js';
 import { Columns } from './columns.js';
 import type { Metric, WakeFact } from './metric.js';
 import type { Names } from './sources.js';
@@ -12,7 +16,7 @@ import type { ThreadTable } from './thread-table.js';
 import type { ProcessMetrics, ThreadMetrics, WakeSource, WakerCount } from './types.js';
 
 /**
- * Counts per (thread, source key) pair in one open-addressing hash table:
+ * Counts per (thread, source key, cause key) in one open-addressing hash table:
  * a wakeup costs one probe whatever the number of sources a thread has.
  * Pairs are kept in arrays in first-seen order, chained per thread, so a
  * thread's sources come back in the order they first woke it.
@@ -20,6 +24,7 @@ import type { ProcessMetrics, ThreadMetrics, WakeSource, WakerCount } from './ty
 class PairCounts {
   private target = new Int32Array(1024);
   private source = new Float64Array(1024);
+  private cause = new Float64Array(1024);
   counts = new Float64Array(1024);
   /** Next pair of the same thread, -1 at the end. */
   private next = new Int32Array(1024);
@@ -30,26 +35,27 @@ class PairCounts {
   private tail = new Int32Array(256).fill(-1);
   size = 0;
 
-  add(th: number, key: number): void {
+  add(th: number, key: number, cause: number): void {
     const mask = this.slots.length - 1;
-    let slot = hashPair(th, key) & mask;
+    let slot = hashPair(th, key, cause) & mask;
     for (;;) {
       const e = this.slots[slot]!;
       if (e === 0) break;
-      if (this.target[e - 1] === th && this.source[e - 1] === key) {
+      if (this.target[e - 1] === th && this.source[e - 1] === key && this.cause[e - 1] === cause) {
         this.counts[e - 1]!++;
         return;
       }
       slot = (slot + 1) & mask;
     }
-    this.insert(th, key, slot);
+    this.insert(th, key, cause, slot);
   }
 
-  private insert(th: number, key: number, slot: number): void {
+  private insert(th: number, key: number, cause: number, slot: number): void {
     const e = this.size++;
     if (e === this.target.length) this.growPairs();
     this.target[e] = th;
     this.source[e] = key;
+    this.cause[e] = cause;
     this.counts[e] = 1;
     this.next[e] = -1;
     this.slots[slot] = e + 1;
@@ -70,6 +76,10 @@ class PairCounts {
     return this.source[e]!;
   }
 
+  causeOf(e: number): number {
+    return this.cause[e]!;
+  }
+
   private growPairs(): void {
     const n = this.target.length * 2;
     const grow = <T extends Int32Array | Float64Array>(old: T, make: (k: number) => T): T => {
@@ -79,6 +89,7 @@ class PairCounts {
     };
     this.target = grow(this.target, (k) => new Int32Array(k));
     this.source = grow(this.source, (k) => new Float64Array(k));
+    this.cause = grow(this.cause, (k) => new Float64Array(k));
     this.counts = grow(this.counts, (k) => new Float64Array(k));
     this.next = grow(this.next, (k) => new Int32Array(k));
   }
@@ -98,7 +109,7 @@ class PairCounts {
     const slots = new Int32Array(this.slots.length * 2);
     const mask = slots.length - 1;
     for (let e = 0; e < this.size; e++) {
-      let slot = hashPair(this.target[e]!, this.source[e]!) & mask;
+      let slot = hashPair(this.target[e]!, this.source[e]!, this.cause[e]!) & mask;
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
       slots[slot] = e + 1;
     }
@@ -106,11 +117,14 @@ class PairCounts {
   }
 }
 
-/** Mixes a thread index and a source key (an integer-valued double, maybe beyond 32 bits). */
-function hashPair(th: number, key: number): number {
+/** Mixes a thread index, a source key and a cause key (integer-valued doubles, maybe beyond 32 bits). */
+function hashPair(th: number, key: number, cause: number): number {
   const lo = key | 0;
   const hi = (key / 4294967296) | 0;
+  const clo = cause | 0;
+  const chi = (cause / 4294967296) | 0;
   let h = Math.imul(th, 0x9e3779b1) ^ Math.imul(lo, 0x85ebca6b) ^ Math.imul(hi, 0xc2b2ae35);
+  h ^= Math.imul(clo ^ (h >>> 13), 0x27d4eb2f) ^ Math.imul(chi, 0x165667b1);
   h ^= h >>> 15;
   return Math.imul(h, 0x2c1b3c6d) >>> 0;
 }
@@ -119,9 +133,15 @@ function hashPair(th: number, key: number): number {
 const WAKEUPS = 0;
 const SPURIOUS = 1;
 const REATTRIBUTED = 2;
-/** Wakeups this thread caused (as a task source). */
+/** Wakeups this thread ran (as a task source) or caused. */
 const WOKE = 3;
-const STRIDE = 4;
+/** Run by an interrupt, caused by the task that was on the CPU (the naive view was right). */
+const ON_CPU_CAUSE = 4;
+/** Cause unknown (raise or arming not seen, context unsure). */
+const UNKNOWN_CAUSE = 5;
+/** Cause named from a softirq run that several different causes raised. */
+const SEVERAL = 6;
+const STRIDE = 7;
 
 export class Wakers implements Metric {
   private readonly acc = new Columns(STRIDE);
@@ -145,8 +165,12 @@ export class Wakers implements Metric {
     }
     d[at + WAKEUPS]!++;
     if (f.reattributed) d[at + REATTRIBUTED]!++;
+    if (f.onCpuCause) d[at + ON_CPU_CAUSE]!++;
+    if (!causeKnown(f.cause)) d[at + UNKNOWN_CAUSE]!++;
+    if (f.several) d[at + SEVERAL]!++;
     if (f.waker >= 0) d[f.waker * STRIDE + WOKE]!++;
-    this.pairs.add(f.target, f.source);
+    if (f.causeTask >= 0 && f.causeTask !== f.waker) d[f.causeTask * STRIDE + WOKE]!++;
+    this.pairs.add(f.target, f.source, f.cause);
   }
 
   /** Any wakeup activity in the window, as target or as waker. */
@@ -154,18 +178,25 @@ export class Wakers implements Metric {
     return this.acc.get(th, WAKEUPS) + this.acc.get(th, SPURIOUS) + this.acc.get(th, WOKE) > 0;
   }
 
-  /** [source key, count] pairs of one thread, in the order the sources first woke it. */
-  *sources(th: number): Iterable<[number, number]> {
+  /** [source key, cause key, count] of one thread, in the order they first woke it. */
+  *sources(th: number): Iterable<[number, number, number]> {
     const pairs = this.pairs;
-    for (const e of pairs.pairsOf(th)) yield [pairs.keyOf(e), pairs.counts[e]!];
+    for (const e of pairs.pairsOf(th)) yield [pairs.keyOf(e), pairs.causeOf(e), pairs.counts[e]!];
   }
 
   fillThread(th: number, out: ThreadMetrics): void {
     out.wakeups = this.acc.get(th, WAKEUPS);
     out.spuriousWakeups = this.acc.get(th, SPURIOUS);
     out.reattributed = this.acc.get(th, REATTRIBUTED);
+    out.onCpuCause = this.acc.get(th, ON_CPU_CAUSE);
+    out.unknownCause = this.acc.get(th, UNKNOWN_CAUSE);
+    out.severalRaisers = this.acc.get(th, SEVERAL);
     const list: WakerCount[] = [];
-    for (const [key, count] of this.sources(th)) list.push({ source: this.names.describe(key, this.threads), count });
+    for (const [key, cause, count] of this.sources(th)) {
+      const w: WakerCount = { source: this.names.describe(key, this.threads), count };
+      if (cause !== key) w.cause = this.names.describe(cause, this.threads);
+      list.push(w);
+    }
     out.wakers = sortWakers(list);
   }
 
@@ -173,22 +204,32 @@ export class Wakers implements Metric {
     let wakeups = 0;
     let spurious = 0;
     let reattributed = 0;
+    let onCpuCause = 0;
+    let unknownCause = 0;
+    let several = 0;
     const merged = new Map<string, WakerCount>();
     for (const th of ths) {
       wakeups += this.acc.get(th, WAKEUPS);
       spurious += this.acc.get(th, SPURIOUS);
       reattributed += this.acc.get(th, REATTRIBUTED);
-      for (const [key, count] of this.sources(th)) {
+      onCpuCause += this.acc.get(th, ON_CPU_CAUSE);
+      unknownCause += this.acc.get(th, UNKNOWN_CAUSE);
+      several += this.acc.get(th, SEVERAL);
+      for (const [key, causeKey, count] of this.sources(th)) {
         const source = this.processSource(key);
-        const id = sourceId(source);
+        const cause = causeKey !== key ? this.processSource(causeKey) : undefined;
+        const id = cause === undefined ? sourceId(source) : `${sourceId(source)}<${sourceId(cause)}`;
         const have = merged.get(id);
-        if (have === undefined) merged.set(id, { source, count });
-        else have.count += count;
+        if (have !== undefined) have.count += count;
+        else merged.set(id, cause === undefined ? { source, count } : { source, cause, count });
       }
     }
     out.wakeups = wakeups;
     out.spuriousWakeups = spurious;
     out.reattributed = reattributed;
+    out.onCpuCause = onCpuCause;
+    out.unknownCause = unknownCause;
+    out.severalRaisers = several;
     out.wakers = sortWakers([...merged.values()]);
   }
 

@@ -1,7 +1,7 @@
 /**
  * Every wakeup with what followed it (detail): the sleep it ended, the
- * run-queue wait, the burst that followed, and the chain link to the
- * waker's own latest wakeup before it.
+ * run-queue wait, the burst that followed, its cause, and the chain link
+ * to the cause's own latest wakeup before it (when the cause is a task).
  */
 import { Flag } from '../format/index.js';
 import { Rq, Sleep, type RqCause } from './codes.js';
@@ -15,6 +15,9 @@ export class WakeupLog implements Metric {
   private readonly ts: number[] = [];
   private readonly target: number[] = [];
   private readonly source: number[] = [];
+  private readonly cause: number[] = [];
+  private readonly several: boolean[] = [];
+  private readonly causeComm: string[] = [];
   private readonly onCpu: number[] = [];
   private readonly onCpuComm: string[] = [];
   private readonly wakerComm: string[] = [];
@@ -55,6 +58,9 @@ export class WakeupLog implements Metric {
     this.ts.push(f.ts);
     this.target.push(f.target);
     this.source.push(f.source);
+    this.cause.push(f.cause);
+    this.several.push(f.several);
+    this.causeComm.push(f.causeTask >= 0 ? recs[f.causeTask]!.comm : '');
     this.onCpu.push(f.onCpu);
     this.onCpuComm.push(f.onCpu >= 0 ? this.threads.commOf(f.onCpu) : '');
     this.wakerComm.push(f.waker >= 0 ? recs[f.waker]!.comm : '');
@@ -66,7 +72,7 @@ export class WakeupLog implements Metric {
     this.wait.push(-1);
     this.burstRun.push(-1);
     this.burstSlices.push(-1);
-    this.link.push(f.waker >= 0 ? this.last[f.waker]! : -1);
+    this.link.push(f.causeTask >= 0 ? this.last[f.causeTask]! : -1);
     if (!f.spurious) {
       this.last[f.target] = id;
       this.pending[f.target] = id;
@@ -136,6 +142,12 @@ export class WakeupLog implements Metric {
     const recs = this.threads.recs;
     const source = this.names.describe(this.source[i]!, this.threads);
     if (source.kind === 'task' && source.tid !== 0 && this.wakerComm[i] !== '') source.comm = this.wakerComm[i]!;
+    const causeKey = this.cause[i]!;
+    let cause: WakeupRecord['cause'];
+    if (causeKey !== this.source[i]!) {
+      cause = this.names.describe(causeKey, this.threads);
+      if (cause.kind === 'task' && cause.tid !== 0 && this.causeComm[i] !== '') cause.comm = this.causeComm[i]!;
+    }
     const onCpu = this.onCpu[i]!;
     const flags = this.flags[i]!;
     const kind = this.sleepKind[i]!;
@@ -146,6 +158,8 @@ export class WakeupLog implements Metric {
       ts: this.ts[i]! - startNs,
       tid: recs[this.target[i]!]!.tid,
       source,
+      ...(cause !== undefined ? { cause } : {}),
+      ...(this.several[i] ? { severalRaisers: true } : {}),
       onCpu: onCpu >= 0 ? { tid: recs[onCpu]!.tid, comm: this.onCpuComm[i]! } : null,
       reattributed: this.reattributed[i]!,
       sleptNs: slept >= 0 ? slept : null,
