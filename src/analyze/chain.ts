@@ -6,7 +6,7 @@
 import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
 import { atMs } from './detail-budget.js';
-import { sourceLabel } from './sources.js';
+import { wakerLabel } from './sources.js';
 import { ms, sanitize } from './text.js';
 import type { AnalysisDetail, WakeSource, WakeupRecord } from './types.js';
 
@@ -88,15 +88,8 @@ export function causeOf(w: WakeupRecord): WakeSource {
  * with the task on the CPU when an interrupt ran the wakeup.
  */
 export function wokenBy(w: WakeupRecord): string {
-  const c = w.cause;
-  let by: string;
-  if (c === undefined) by = `woken by ${sourceLabel(w.source)}`;
-  else if (c.kind === 'task') by = `woken by ${sourceLabel(c)} via ${sourceLabel(w.source)}`;
-  else {
-    const verb = w.source.name?.includes('/') ? 'armed by' : 'raised by';
-    by = `woken by ${sourceLabel(w.source)} ${c.kind === 'unknown' ? 'cause' : verb} ${sourceLabel(c)}`;
-  }
-  if (w.severalRaisers === true) by += ' (one of several raisers)';
+  let by = `woken by ${wakerLabel(w)}`;
+  if (w.severalRaisers === true) by += ' (the last of several raisers)';
   if (w.source.kind !== 'task') by += w.onCpu !== null ? ` (on cpu: ${sanitize(w.onCpu.comm)} ${w.onCpu.tid})` : ' (on cpu: idle)';
   return by;
 }

@@ -8,7 +8,7 @@ import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
 import { usableZone, wallTime } from '../wall-time.js';
 import { CATALOGUE, columnNumber, entriesFor, type Catalogue, type ColumnSpec, type MetricDef, type Unit } from './catalogue.js';
-import { sourceLabel } from './sources.js';
+import { wakerLabel } from './sources.js';
 import { ms, padEnd, padStart, sanitize } from './text.js';
 import type { Analysis, ProcessMetrics, ThreadMetrics, WakerCount } from './types.js';
 
@@ -88,7 +88,7 @@ function number(unit: Unit, v: number): string {
 function topWakers(wakers: readonly WakerCount[]): string {
   return wakers
     .slice(0, 3)
-    .map((w) => `${sourceLabel(w.source)} ×${w.count}`)
+    .map((w) => `${wakerLabel(w)} ×${w.count}`)
     .join(', ');
 }
 

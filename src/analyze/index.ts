@@ -7,6 +7,6 @@ export { DEFAULT_BUDGET } from './detail-budget.js';
 export { emptyMetrics, type MetricFields } from './result.js';
 export * from './catalogue.js';
 export { fieldTable, withFieldTable } from './catalogue-doc.js';
-export { sourceLabel } from './sources.js';
+export { sourceLabel, wakerLabel } from './sources.js';
 export { sanitize } from './text.js';
 export type * from './types.js';

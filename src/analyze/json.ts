@@ -11,7 +11,14 @@ export interface JsonSource {
 }
 
 /** A field of a row: its value as the catalogue reads it. */
-export type JsonField = number | string | boolean | Partial<Record<Stat, number>> | { source: JsonSource; count: number }[];
+export type JsonField = number | string | boolean | Partial<Record<Stat, number>> | JsonWaker[];
+
+/** A waker: what ran the wakeups, what caused them when not the source itself, how many. */
+export interface JsonWaker {
+  source: JsonSource;
+  cause?: JsonSource;
+  count: number;
+}
 type JsonFields = Record<string, JsonField>;
 
 export type JsonThread = { tid: number; tgid: number; comm: string } & JsonFields;
@@ -21,8 +28,10 @@ export interface AnalysisJson {
   capture: { format: string; events: number; lost: number; startWall: string; durationNs: number };
   threads: JsonThread[];
   processes: JsonProcess[];
-  edges: { from: JsonSource; to: { tid: number; tgid: number; comm: string }; count: number }[];
+  edges: { from: JsonSource; via?: JsonSource; to: { tid: number; tgid: number; comm: string }; count: number }[];
   reattributed: number;
+  onCpuCause: number;
+  unknownCause: number;
 }
 
 /** The document; a row has its identity (tid, tgid, comm; a process's `threads` last) and the catalogue's JSON fields in order. */
@@ -46,6 +55,8 @@ export function toJson(analysis: Analysis, catalogue: Catalogue = CATALOGUE): An
     }),
     edges: r.edges.map(edge),
     reattributed: r.reattributed,
+    onCpuCause: r.onCpuCause ?? 0,
+    unknownCause: r.unknownCause ?? 0,
   };
 }
 
@@ -67,14 +78,15 @@ function value(e: MetricDef, m: MetricRow): JsonField {
       return out;
     }
     case 'sources':
-      return e.read(m).map((w) => ({ source: source(w.source), count: w.count }));
+      return e.read(m).map((w) => (w.cause !== undefined ? { source: source(w.source), cause: source(w.cause), count: w.count } : { source: source(w.source), count: w.count }));
     default:
       return e.read(m);
   }
 }
 
 function edge(e: Edge): AnalysisJson['edges'][number] {
-  return { from: source(e.from), to: { tid: e.to.tid, tgid: e.to.tgid, comm: e.to.comm }, count: e.count };
+  const to = { tid: e.to.tid, tgid: e.to.tgid, comm: e.to.comm };
+  return e.via !== undefined ? { from: source(e.from), via: source(e.via), to, count: e.count } : { from: source(e.from), to, count: e.count };
 }
 
 function source(s: WakeSource): JsonSource {

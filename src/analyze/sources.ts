@@ -93,3 +93,17 @@ export function sourceLabel(s: WakeSource): string {
   if (s.kind === 'unknown') return `unknown (${sanitize(s.name ?? '?')})`;
   return s.name !== undefined && s.name !== s.kind ? `${s.kind} ${sanitize(s.name)}` : s.kind;
 }
+
+/**
+ * A waker with its cause: "task python3 4312 via softirq NET_RX", "softirq BLOCK raised by hardirq
+ * irq 24 virtio1-req.0", "hardirq local_timer/hrtimer_wakeup armed by task app 17", or the source
+ * alone when it is its own cause. Sanitized.
+ */
+export function wakerLabel(w: { source: WakeSource; cause?: WakeSource }): string {
+  const c = w.cause;
+  if (c === undefined) return sourceLabel(w.source);
+  if (c.kind === 'task') return `${sourceLabel(c)} via ${sourceLabel(w.source)}`;
+  if (c.kind === 'unknown') return `${sourceLabel(w.source)}, cause ${sourceLabel(c)}`;
+  const verb = w.source.name?.includes('/') === true ? 'armed by' : 'raised by';
+  return `${sourceLabel(w.source)} ${verb} ${sourceLabel(c)}`;
+}

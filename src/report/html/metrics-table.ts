@@ -2,7 +2,7 @@ import type { ProcessMetrics, ThreadMetrics, WakerCount } from '../../analyze/ty
 import { shownName } from '../model/labels.js';
 import { escapeHtml as e } from './escape.js';
 import { formatCount, formatDuration } from './format.js';
-import { CATALOGUE, columnNumber, emptyMetrics, entriesFor, sourceLabel, type Catalogue, type ColumnSpec, type MetricDef, type Scope, type Unit } from '../../analyze/index.js';
+import { CATALOGUE, columnNumber, emptyMetrics, entriesFor, wakerLabel, type Catalogue, type ColumnSpec, type MetricDef, type Scope, type Unit } from '../../analyze/index.js';
 
 type Metrics = ThreadMetrics | ProcessMetrics;
 
@@ -26,7 +26,7 @@ function column(entry: MetricDef, spec: ColumnSpec): Column {
   const hint = spec.hint ?? entry.help;
   if (entry.kind === 'sources') {
     const read = entry.read;
-    return { title: spec.title, hint, value: (m) => (read(m)[0] ? sourceLabel(read(m)[0]!.source) : ''), cell: (m) => wakersCell(read(m)) };
+    return { title: spec.title, hint, value: (m) => (read(m)[0] ? wakerLabel(read(m)[0]!) : ''), cell: (m) => wakersCell(read(m)) };
   }
   if (entry.kind === 'flag') {
     const read = entry.read;
@@ -54,7 +54,7 @@ function show(unit: Unit, n: number): string {
 
 function wakersCell(wakers: readonly WakerCount[]): string {
   const top = [...wakers].sort((a, b) => b.count - a.count);
-  const shown = top.slice(0, 3).map((w) => `<span class="waker k-${w.source.kind}">${e(sourceLabel(w.source))} <b>×${formatCount(w.count)}</b></span>`);
+  const shown = top.slice(0, 3).map((w) => `<span class="waker k-${w.source.kind}">${e(wakerLabel(w))} <b>×${formatCount(w.count)}</b></span>`);
   if (top.length > 3) shown.push(`<span class="muted">+${top.length - 3} more</span>`);
   return shown.join(' ');
 }

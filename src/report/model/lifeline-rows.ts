@@ -1,5 +1,5 @@
 import type { AnalysisDetail, WakeupRecord } from '../../analyze/types.js';
-import { sourceLabel } from '../../analyze/index.js';
+import { wakerLabel } from '../../analyze/index.js';
 import { threadLabel, type ThreadDirectory } from './labels.js';
 import { roundNs, toMs } from './time.js';
 import type { Row } from '../types.js';
@@ -76,7 +76,7 @@ export function lifelineRows(detail: AnalysisDetail, dir: ThreadDirectory, tid: 
     out.events.push({
       lane,
       t: toMs(w.ts),
-      src: sourceLabel(w.source),
+      src: wakerLabel(w),
       kind: w.source.kind,
       depth,
       slept: w.sleptNs === null ? null : roundNs(w.sleptNs),
@@ -91,14 +91,16 @@ export function lifelineRows(detail: AnalysisDetail, dir: ThreadDirectory, tid: 
     let w = own[i]!;
     draw(w, label, 0);
     for (let depth = 1; depth <= MAX_DEPTH && drawn.size < max; depth++) {
-      if (w.source.kind !== 'task' || w.wakerWakeup === null) break;
+      // the chain goes through the cause: the task that raised the softirq or armed the timer
+      const cause = w.cause ?? w.source;
+      if (cause.kind !== 'task' || w.wakerWakeup === null) break;
       const parent = byId.get(w.wakerWakeup);
       if (!parent) break;
-      dir.learn(parent.tid, w.source.comm, w.source.tgid);
+      dir.learn(parent.tid, cause.comm, cause.tgid);
       const parentLane = drawn.get(parent.id) ?? laneOf(parent);
       if (parentLane === undefined) break;
       const childLane = drawn.get(w.id)!;
-      out.links.push({ t: toMs(w.ts), from: parentLane, to: childLane, src: sourceLabel(w.source) });
+      out.links.push({ t: toMs(w.ts), from: parentLane, to: childLane, src: wakerLabel(w) });
       out.hops.push({ lane: parentLane, t0: toMs(parent.ts), t1: toMs(w.ts) });
       const seen = drawn.has(parent.id);
       draw(parent, parentLane, depth);
