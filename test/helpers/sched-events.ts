@@ -82,3 +82,29 @@ export function irq(t0: number, t1: number, cpu: number, id: number, sysvec = fa
 export function softirq(t0: number, t1: number, cpu: number, vec: number): EventRow[] {
   return [row({ ts: us(t0), cpu, kind: Kind.SOFTIRQ_ENTRY, a: vec }), row({ ts: us(t1), cpu, kind: Kind.SOFTIRQ_EXIT, a: vec })];
 }
+
+/** The context of a raise or an arming: a task (ctx TASK, tid = current) or an interrupt (ctx, id). */
+export interface CauseCtx {
+  ctx?: number;
+  id?: number;
+  sysvec?: boolean;
+}
+
+function causeFlags(o: CauseCtx): number {
+  return (o.ctx ?? Ctx.TASK) | (o.sysvec === true ? Flag.SYSVEC : 0);
+}
+
+/** SOFTIRQ_RAISE of `vec` on cpu while `current` runs, in context `o`. */
+export function raise(t: number, cpu: number, vec: number, current: number, o: CauseCtx = {}): EventRow {
+  return row({ ts: us(t), cpu, kind: Kind.SOFTIRQ_RAISE, a: vec, tid: current, b: o.id ?? 0, flags: causeFlags(o) });
+}
+
+/** HRTIMER_START of timer `timer` (callback symbol `sym`, expiring after `afterUs`) by `current` in context `o`. */
+export function armHrtimer(t: number, cpu: number, timer: number, current: number, sym: number, afterUs: number, o: CauseCtx = {}): EventRow {
+  return row({ ts: us(t), cpu, kind: Kind.HRTIMER_START, a: timer, tid: current, tid2: afterUs, b: o.id ?? 0, c: sym, flags: causeFlags(o) });
+}
+
+/** TIMER_EXPIRE: timer `timer`'s callback `sym` about to wake someone on cpu (in the local_timer interrupt). */
+export function expire(t: number, cpu: number, timer: number, sym: number, current = 0): EventRow {
+  return row({ ts: us(t), cpu, kind: Kind.TIMER_EXPIRE, a: timer, c: sym, tid: current, b: 1, flags: Ctx.HARDIRQ | Flag.SYSVEC });
+}
