@@ -98,4 +98,7 @@ export const msg = {
     'note: this capture predates lifeline storing CLOCK_BOOTTIME − CLOCK_MONOTONIC; timestamps assume the machine never suspended (offset 0)',
   exportWritten: (path: string, bytes: number, events: number) =>
     `trace written to ${path} (${(bytes / 1e6).toFixed(1)} MB, ${events.toLocaleString('en-US')} events); open it at ui.perfetto.dev ("Open trace file")`,
+  tableCauses: (reattributed: number, onCpu: number, unknown: number) =>
+    `reattributed wakeups (run by an interrupt, caused by someone other than the task on the CPU): ${reattributed}; ` +
+    `caused by the task on the CPU: ${onCpu}, cause unknown: ${unknown}`,
 } as const;

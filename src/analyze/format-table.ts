@@ -118,7 +118,7 @@ export function formatTable(analysis: Analysis, opts: TableOptions = {}, catalog
   lines.push(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of cells) lines.push(fmt(row));
   if (shown.length < rows.length) lines.push(`… ${rows.length - shown.length} more ${by === 'thread' ? 'threads' : 'processes'}`);
-  lines.push(`reattributed wakeups (interrupts a naive tool blames on the task on the CPU): ${result.reattributed}`);
+  lines.push(msg.tableCauses(result.reattributed, result.onCpuCause ?? 0, result.unknownCause ?? 0));
   return lines.join('\n');
 }
 

@@ -17,6 +17,7 @@ import {
   OUTPUTS,
   SORT_KEYS,
   sourceLabel,
+  wakerLabel,
   toJson,
   withFieldTable,
   type Analysis,
@@ -223,7 +224,8 @@ describe('sourceLabel', () => {
     expect(sourceLabel({ kind: 'unknown', name: 'context unsure' })).toBe('unknown (context unsure)');
     expect(sourceLabel({ kind: 'nmi', name: 'nmi' })).toBe('nmi');
     const woken = analysis.result.threads.find((t) => t.wakers.length > 0)!;
-    const label = sourceLabel(woken.wakers[0]!.source);
+    // the tables show a waker with its cause when it has one
+    const label = wakerLabel(woken.wakers[0]!);
     expect(formatTable(analysis, { by: 'thread' })).toContain(`${label} ×${woken.wakers[0]!.count}`);
     expect(metricsTableHtml('threads', analysis.result.threads)).toContain(
       `${label.replace(/&/g, '&amp;').replace(/</g, '&lt;')} <b>×`,

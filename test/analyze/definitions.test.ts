@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze/index.js';
 import type { ThreadMetrics } from '../../src/analyze/types.js';
 import type { EventRow } from '../../src/capture/event-batch.js';
-import { Flag } from '../../src/format/index.js';
+import { Flag, Kind } from '../../src/format/index.js';
 import { memoryCapture } from '../helpers/memory-capture.js';
 import { comm, D, IDLE_I, R, S, sw, wake } from '../helpers/sched-events.js';
 
@@ -157,7 +157,7 @@ describe('wakeup sources', () => {
   const T = 1000;
   const C = 1001;
   it('names device irqs, softirqs with callbacks, nmi and unsure contexts', async () => {
-    const { irqName, sym } = await import('../helpers/sched-events.js');
+    const { irqName, sym, armHrtimer, expire } = await import('../helpers/sched-events.js');
     const rows = [
       comm(T, T, 't'),
       comm(C, C, 'cur'),
@@ -166,7 +166,9 @@ describe('wakeup sources', () => {
       sw(1, 0, T, 0, S),
       wake(10, 1, T, C, { ctx: 1, id: 24 }),
       sw(11, 0, 0, T),
+      { ...armHrtimer(11, 0, 0x42, T, 3, 8), kind: Kind.TIMER_START }, // schedule_timeout's timer, armed by t
       sw(12, 0, T, 0, S),
+      { ...expire(20, 1, 0x42, 3, C), flags: 2, b: 1 }, // in the TIMER softirq
       wake(20, 1, T, C, { ctx: 2, id: 1, sym: 3 }),
       sw(21, 0, 0, T),
       sw(22, 0, T, 0, S),
@@ -181,7 +183,9 @@ describe('wakeup sources', () => {
     const t = (await threads(rows)).get(T)!;
     const names = t.wakers.map((w) => `${w.source.kind}:${w.source.name ?? ''}`).sort();
     expect(names).toEqual(['hardirq:irq 24 virtio0-input.0', 'hardirq:reschedule', 'nmi:nmi', 'softirq:TIMER/process_timeout', 'unknown:context unsure']);
-    // Interrupts while `cur` ran: irq 24, TIMER, nmi. Not the unsure one, not the idle one.
+    // Interrupts while `cur` ran, caused by someone else: irq 24 (itself), TIMER (t's own timer),
+    // nmi (itself). Not the unsure one, not the idle one.
     expect(t.reattributed).toBe(3);
+    expect(t.unknownCause).toBe(1);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze/index.js';
 import type { EventRow } from '../../src/capture/event-batch.js';
 import { memoryCapture } from '../helpers/memory-capture.js';
-import { comm, hrtimerWake, R, S, sw, sym, us } from '../helpers/sched-events.js';
+import { armHrtimer, comm, expire, hrtimerWake, R, S, sw, sym, us } from '../helpers/sched-events.js';
 
 const STRESS = 100;
 const SLEEPER = 200;
@@ -11,18 +11,22 @@ const N = 4;
 /** sleeper: nanosleep loop woken by the local timer (hrtimer_wakeup) while stress hogs cpu 0. */
 function rows(): EventRow[] {
   const out: EventRow[] = [comm(STRESS, STRESS, 'stress'), comm(SLEEPER, SLEEPER, 'sleeper'), sym(7, 'hrtimer_wakeup')];
+  // the sleeper arms its own nanosleep timer before each sleep
+  out.push(armHrtimer(59, 1, 0x51, SLEEPER, 7, 941));
   out.push(sw(60, 1, SLEEPER, 0, S)); // running since the capture start on cpu 1: a partial slice
   for (let k = 0; k < N; k++) {
     const w = 1000 + 1000 * k;
+    out.push(expire(w, 0, 0x51, 7, STRESS));
     out.push(hrtimerWake(w, 0, SLEEPER, STRESS, 7));
     out.push(sw(w + 10, 0, STRESS, SLEEPER, R, true));
+    out.push(armHrtimer(w + 59, 0, 0x51, SLEEPER, 7, 941));
     out.push(sw(w + 60, 0, SLEEPER, STRESS, S));
   }
   return out;
 }
 
 describe('a sleeper woken by an hrtimer while stress runs', () => {
-  it('counts N sleeps of 940 µs, all woken by local_timer/hrtimer_wakeup and reattributed', async () => {
+  it('counts N sleeps of 940 µs, all woken by local_timer/hrtimer_wakeup armed by the sleeper itself, and reattributed', async () => {
     const { result } = await analyze(memoryCapture(rows()), {});
     const sleeper = result.threads.find((t) => t.tid === SLEEPER)!;
     expect(sleeper.comm).toBe('sleeper');
@@ -31,7 +35,9 @@ describe('a sleeper woken by an hrtimer while stress runs', () => {
     expect(sleeper.sleepsD).toBe(0);
     expect(sleeper.sleepNs).toEqual({ total: N * 940_000, mean: 940_000, p50: 940_000, p95: 940_000, max: 940_000 });
     expect(sleeper.wakeups).toBe(N);
-    expect(sleeper.wakers).toEqual([{ source: { kind: 'hardirq', name: 'local_timer/hrtimer_wakeup' }, count: N }]);
+    expect(sleeper.wakers).toEqual([
+      { source: { kind: 'hardirq', name: 'local_timer/hrtimer_wakeup' }, cause: { kind: 'task', tid: SLEEPER, tgid: SLEEPER, comm: 'sleeper' }, count: N },
+    ]);
     expect(sleeper.reattributed).toBe(N);
     expect(sleeper.runqDelayNs).toEqual({ mean: 10_000, p95: 10_000, max: 10_000 });
     expect(sleeper.bursts).toBe(N);
@@ -47,10 +53,16 @@ describe('a sleeper woken by an hrtimer while stress runs', () => {
   it('never names stress as a waker, and accounts its preemptions', async () => {
     const { result } = await analyze(memoryCapture(rows()), {});
     const stress = result.threads.find((t) => t.tid === STRESS)!;
+    // its own timer: the edge goes from the sleeper to itself, through the timer interrupt
     expect(result.edges).toEqual([
-      { from: { kind: 'hardirq', name: 'local_timer/hrtimer_wakeup' }, to: { tid: SLEEPER, tgid: SLEEPER, comm: 'sleeper' }, count: N },
+      {
+        from: { kind: 'task', tid: SLEEPER, tgid: SLEEPER, comm: 'sleeper' },
+        via: { kind: 'hardirq', name: 'local_timer/hrtimer_wakeup' },
+        to: { tid: SLEEPER, tgid: SLEEPER, comm: 'sleeper' },
+        count: N,
+      },
     ]);
-    expect(result.edges.some((e) => e.from.kind === 'task')).toBe(false);
+    expect(result.edges.some((e) => e.from.tid === STRESS || e.via?.tid === STRESS)).toBe(false);
     // First stay [0, 1010 µs] is partial: run time but no slice; then 3 whole slices of 950 µs.
     expect(stress.runNs).toBe(1_010_000 + 3 * 950_000);
     expect(stress.slices).toBe(3);

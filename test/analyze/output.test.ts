@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { analyze, formatTable, sanitize, toJson } from '../../src/analyze/index.js';
 import { memoryCapture, testMeta } from '../helpers/memory-capture.js';
-import { comm, hrtimerWake, R, S, sw, sym, wake } from '../helpers/sched-events.js';
+import { armHrtimer, comm, expire, hrtimerWake, R, S, sw, sym, wake } from '../helpers/sched-events.js';
 
 const rows = [
   comm(100, 100, 'stress'),
   comm(200, 200, 'sleeper'),
   comm(300, 300, 'evil\x1b[31mred\x07'),
   sym(7, 'hrtimer_wakeup'),
+  armHrtimer(4, 1, 0x77, 200, 7, 95), // the sleeper arms its nanosleep timer
   sw(5, 1, 200, 0, S),
   sw(6, 1, 0, 300),
   sw(8, 1, 300, 0, S),
+  expire(100, 0, 0x77, 7, 100),
   hrtimerWake(100, 0, 200, 100, 7),
   sw(110, 0, 100, 200, R, true),
   wake(130, 0, 300, 200),
@@ -21,19 +23,25 @@ const rows = [
 describe('toJson', () => {
   it('has exactly the documented keys', async () => {
     const json = toJson(await analyze(memoryCapture(rows, { lost: 2 }), {}));
-    expect(Object.keys(json)).toEqual(['capture', 'threads', 'processes', 'edges', 'reattributed']);
+    expect(Object.keys(json)).toEqual(['capture', 'threads', 'processes', 'edges', 'reattributed', 'onCpuCause', 'unknownCause']);
     expect(Object.keys(json.capture)).toEqual(['format', 'events', 'lost', 'startWall', 'durationNs']);
-    const metricKeys = ['runNs', 'slices', 'meanSliceNs', 'sleeps', 'sleepsS', 'sleepsD', 'sleepNs', 'wakeups', 'spuriousWakeups', 'runqDelayNs', 'preemptions', 'preemptDelayNs', 'bursts', 'meanBurstRunNs', 'meanSlicesPerBurst', 'reattributed', 'wakers', 'uncertain'];
+    const metricKeys = ['runNs', 'slices', 'meanSliceNs', 'sleeps', 'sleepsS', 'sleepsD', 'sleepNs', 'wakeups', 'spuriousWakeups', 'runqDelayNs', 'preemptions', 'preemptDelayNs', 'bursts', 'meanBurstRunNs', 'meanSlicesPerBurst', 'reattributed', 'onCpuCause', 'unknownCause', 'severalRaisers', 'wakers', 'uncertain'];
     for (const t of json.threads) expect(Object.keys(t)).toEqual(['tid', 'tgid', 'comm', 'generation', ...metricKeys]);
     for (const p of json.processes) expect(Object.keys(p)).toEqual(['tgid', 'comm', ...metricKeys, 'threads']);
     expect(Object.keys(json.threads[0]!.preemptDelayNs as object)).toEqual(['mean', 'p95', 'max']);
     expect(Object.keys(json.threads[0]!.sleepNs)).toEqual(['total', 'mean', 'p50', 'p95', 'max']);
     expect(Object.keys(json.threads[0]!.runqDelayNs)).toEqual(['mean', 'p95', 'max']);
-    for (const e of json.edges) expect(Object.keys(e)).toEqual(['from', 'to', 'count']);
+    // `via` only when what ran the wakeups is not their cause (the sleeper's own timer here)
+    for (const e of json.edges) expect(Object.keys(e)).toEqual(e.via !== undefined ? ['from', 'via', 'to', 'count'] : ['from', 'to', 'count']);
+    expect(json.edges.filter((e) => e.via !== undefined).map((e) => e.via!.name)).toEqual(['local_timer/hrtimer_wakeup']);
     expect(json.capture).toEqual({ format: 'sqlite', events: rows.length, lost: 2, startWall: '2023-11-14T22:13:20.001Z', durationNs: 170_000 });
     expect(json.reattributed).toBe(1);
     const sleeper = json.threads.find((t) => t.tid === 200)!;
-    expect(sleeper.wakers).toEqual([{ source: { kind: 'hardirq', name: 'local_timer/hrtimer_wakeup' }, count: 1 }]);
+    expect(sleeper.wakers).toEqual([
+      { source: { kind: 'hardirq', name: 'local_timer/hrtimer_wakeup' }, cause: { kind: 'task', tid: 200, tgid: 200, comm: 'sleeper' }, count: 1 },
+    ]);
+    expect(json.onCpuCause).toBe(0);
+    expect(json.unknownCause).toBe(0);
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
   });
 });
@@ -45,15 +53,16 @@ describe('formatTable', () => {
     const lines = text.split('\n');
     expect(lines[0]).toBe('host testhost  kernel 6.1.0-test  2 cpus  sqlite capture');
     expect(lines[1]).toBe('start 2023-11-14 23:13:20.001 Europe/Paris  (2023-11-14T22:13:20.001Z)');
-    expect(lines[2]).toBe('duration 0.17 ms  events 12');
+    expect(lines[2]).toBe('duration 0.17 ms  events 14');
     expect(lines[3]).toContain('LOST 2 events');
     expect(text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
     expect(text).toContain('evil\\x1b[31mred\\x07');
     expect(lines[5]).toMatch(/^COMM\s+TID\s+RUN ms\s+SLICES/);
     const body = lines.slice(7, 10);
     expect(body[0]).toMatch(/^sleeper\s+200 /);
-    expect(body[0]).toContain('hardirq local_timer/hrtimer_wakeup ×1');
-    expect(text).toContain('reattributed wakeups (interrupts a naive tool blames on the task on the CPU): 1');
+    expect(body[0]).toContain('task sleeper 200 via hardirq local_timer/hrtimer_wakeup ×1');
+    expect(text).toContain('reattributed wakeups (run by an interrupt, caused by someone other than the task on the CPU): 1');
+    expect(text).toContain('caused by the task on the CPU: 0, cause unknown: 0');
   });
 
   it('sorts by comm, limits to top, groups by process', async () => {
