@@ -18,7 +18,7 @@
  *   different causes raised it for the same run;
  * - a hard interrupt or an NMI: itself (a device, or an x86 system vector).
  */
-import { Ctx, Flag } from '../record/event-layout.js';
+import { Ctx, Flag } from '../format/index.js';
 import { RAISE_UNSEEN_KEY, sourceKey, TIMER_UNSEEN_KEY, UNKNOWN_KEY } from './sources.js';
 
 /** Softirq vectors per CPU (Linux has 10; room to spare). */

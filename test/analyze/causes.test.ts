@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze/index.js';
 import { formatChain } from '../../src/analyze/chain.js';
 import type { Analysis, ThreadMetrics } from '../../src/analyze/types.js';
-import { Ctx } from '../../src/record/event-layout.js';
+import { Ctx } from '../../src/format/index.js';
 import { memoryCapture } from '../helpers/memory-capture.js';
 import { armHrtimer, comm, expire, irq, irqName, raise, softirq, sw, sym, wake, hrtimerWake } from '../helpers/sched-events.js';
 
