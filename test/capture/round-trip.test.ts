@@ -91,16 +91,29 @@ describe('capture round trip', () => {
     }
   });
 
-  it('does not take kind 15 for a meta row in a current capture: it is an unknown kind, a damaged capture', async () => {
+  it('does not take kind 15 for a meta row in a current capture: it is an event (softirq_raise) there', async () => {
     const input: EventRow[] = [
       { ts: 10, cpu: 0, kind: Kind.SWITCH, flags: 0, tid: 1, tid2: 2, a: 1, b: 120, c: 120 },
-      { ts: 11, cpu: 0, kind: 15, flags: 0, tid: 3, tid2: 0, a: 0, b: 0, c: 0 },
+      { ts: 11, cpu: 0, kind: 15, flags: 0, tid: 3, tid2: 0, a: 3, b: 0, c: 0 },
     ];
+    expect(Kind.SOFTIRQ_RAISE).toBe(15);
     for (const format of FORMATS) {
       const file = await writeCapture(path.join(dir, `k15.${EXT[format]}`), format, [batchFromRows(input)]);
+      const { rows: read } = await readRows(file);
+      expect(read).toEqual(input);
+    }
+  });
+
+  it('refuses a kind that is not an event kind: a damaged capture', async () => {
+    const input: EventRow[] = [
+      { ts: 10, cpu: 0, kind: Kind.SWITCH, flags: 0, tid: 1, tid2: 2, a: 1, b: 120, c: 120 },
+      { ts: 11, cpu: 0, kind: 200, flags: 0, tid: 3, tid2: 0, a: 0, b: 0, c: 0 },
+    ];
+    for (const format of FORMATS) {
+      const file = await writeCapture(path.join(dir, `k200.${EXT[format]}`), format, [batchFromRows(input)]);
       const err = await errorOf(() => readRows(file));
       expect((err as LifelineError).code).toBe('CAPTURE_DAMAGED');
-      expect(err.message).toMatch(/ is damaged: (events with rowids 1\.\.2|record batch 1 of \d+), row 1: kind 15 is not an event kind$/);
+      expect(err.message).toMatch(/ is damaged: (events with rowids 1\.\.2|record batch 1 of \d+), row 1: kind 200 is not an event kind$/);
     }
   });
 
