@@ -30,6 +30,10 @@ export const msg = {
   damageArrowHeader: () => 'the Arrow schema message is cut short',
   damageArrowMessage: (detail: string) => `the Arrow data cannot be decoded (${detail})`,
   damageMeta: () => 'its lifeline meta is not valid JSON',
+  arrowNoFooter: () => 'no Arrow file footer',
+  arrowShort: () => 'the file is shorter than its Arrow framing says',
+  arrowEmptyBatch: () => 'a record batch message holds no batch',
+  arrowNoColumn: (name: string) => `column ${name} is missing`,
   damageRow: (where: string, row: number, what: string) => `${where}, row ${row}: ${what}`,
   damageKind: (kind: number) => `kind ${kind} is not an event kind`,
   damageCpu: (column: string, cpu: number, cpus: number) =>
@@ -68,6 +72,7 @@ export const msg = {
   recordSummaryHeader: (file: string) => `capture written to ${file}`,
   noAddon: (why: string) => `the native recorder is not built (${why}); run: npm run build`,
   // report
+  reportWritten: (path: string, bytes: number) => `report written to ${path} (${(bytes / 1e6).toFixed(1)} MB)`,
   reportDirMissing: (dir: string) => `cannot write the report: directory ${dir} does not exist`,
   reportLanesCapped: (shown: number, total: number) =>
     `State timeline: ${shown} of ${total} threads shown, the busiest by run time (choose with --top or --tid).`,

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { errorLine } from './error-line.js';
 import { str, type Typed } from './filters.js';
 import { clearProgress, progressLine } from './progress.js';
 
@@ -23,7 +24,7 @@ export function registerExport(program: Command, _exit: (code: number) => void):
           onProgress: progressLine('exporting'),
         });
         clearProgress();
-        for (const note of res.notes) process.stderr.write(`lifeline: ${note}\n`);
+        for (const note of res.notes) process.stderr.write(`lifeline: ${errorLine(note)}\n`);
         process.stdout.write(msg.exportWritten(res.path, res.bytes, res.events) + '\n');
       } finally {
         clearProgress();

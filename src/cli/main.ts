@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
-import { sanitize } from '../sanitize.js';
+import { errorLine } from './error-line.js';
 import { VERSION } from '../version.js';
 import { registerRecord } from './record.js';
 import { registerInfo } from './info.js';
@@ -20,15 +20,6 @@ function quietOnClosedPipe(): void {
     if (err.code !== 'EPIPE') process.stderr.write(`lifeline: ${msg.cannotWriteOutput(err.message)}\n`);
     process.exit(err.code === 'EPIPE' ? 0 : 1);
   });
-}
-
-/**
- * The `lifeline:` line of an error: one line (line breaks of the message folded into
- * spaces), every other control character escaped (a path or a name in it may come
- * from a capture).
- */
-export function errorLine(message: string): string {
-  return sanitize(message.replace(/\s*\n\s*/g, ' '));
 }
 
 /** Runs the CLI; resolves to the process exit code. */

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { msg } from '../messages.js';
 import { addFilterOptions, filtersOf, str, type Typed } from './filters.js';
 import { clearProgress, progressLine } from './progress.js';
 
@@ -26,7 +27,7 @@ export function registerReport(program: Command, _exit: (code: number) => void):
         onProgress: progressLine('analyzing'),
       });
       clearProgress();
-      process.stdout.write(`report written to ${res.path} (${(res.bytes / 1e6).toFixed(1)} MB)\n`);
+      process.stdout.write(`${msg.reportWritten(res.path, res.bytes)}\n`);
       for (const s of res.svgs) process.stdout.write(`  ${s}\n`);
     } finally {
       clearProgress();

@@ -3,6 +3,7 @@
  * record batches. Numeric columns are shared or copied as typed arrays; the
  * Int64 ts column goes through its two 32-bit halves, never a BigInt per row.
  */
+import { msg } from '../../messages.js';
 import {
   Data,
   Field,
@@ -130,7 +131,7 @@ export function toRecordBatch(schema: Schema, b: EventBatch): RecordBatch {
 
 function column<T extends DataType>(batch: RecordBatch<TypeMap>, name: string): Data<T> {
   const vector = batch.getChild(name);
-  if (!vector || vector.data.length !== 1) throw new Error(`column ${name} is missing`);
+  if (!vector || vector.data.length !== 1) throw new Error(msg.arrowNoColumn(name));
   return vector.data[0] as Data<T>;
 }
 

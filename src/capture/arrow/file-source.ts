@@ -4,6 +4,7 @@
  * writes the schema only there). A file cut short has no footer and is
  * reported as damaged.
  */
+import { msg } from '../../messages.js';
 import fs from 'node:fs';
 import { RecordBatchReader, type AsyncRecordBatchFileReader, type RecordBatch, type TypeMap } from './lib.js';
 import type { ArrowSource } from './source.js';
@@ -19,7 +20,7 @@ async function openFile(path: string): Promise<OpenFile> {
   try {
     const reader = await RecordBatchReader.from<TypeMap>(handle);
     await reader.open();
-    if (!reader.isFile()) throw new Error('no Arrow file footer');
+    if (!reader.isFile()) throw new Error(msg.arrowNoFooter());
     const file = reader as AsyncRecordBatchFileReader<TypeMap>;
     return {
       reader: file,

@@ -32,7 +32,7 @@ function readExactly(fd: number, into: Uint8Array, offset: number, position: num
   let got = 0;
   while (got < length) {
     const n = fs.readSync(fd, into, offset + got, length - got, position + got);
-    if (n === 0) throw new Error('the file is shorter than its Arrow framing says');
+    if (n === 0) throw new Error(msg.arrowShort());
     got += n;
   }
 }
@@ -49,7 +49,7 @@ function decodeBatch(fd: number, schemaBytes: Uint8Array, span: Span): RecordBat
   bytes.set(schemaBytes, 0);
   readExactly(fd, bytes, schemaBytes.length, span.start, span.end - span.start);
   const batch = tableFromIPC(bytes).batches[0];
-  if (batch === undefined) throw new Error('a record batch message holds no batch');
+  if (batch === undefined) throw new Error(msg.arrowEmptyBatch());
   return batch;
 }
 
