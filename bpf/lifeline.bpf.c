@@ -228,8 +228,12 @@ struct wctx {
 
 /* The innermost interrupt frame names the context; a timer callback above
  * it names the function that ran the wakeup. */
-static __always_inline void wake_context(struct wctx *w)
+/* A global function: the verifier checks it once, not once per program that calls it
+ * (waking, wakeup_new, softirq_raise, hrtimer_start, timer_start). */
+__noinline int wake_context(struct wctx *w)
 {
+	if (!w)
+		return 0;
 	struct cpu_ctx *c = cpu_ctx();
 	w->flags = LL_CTX_TASK;
 	w->id = 0;
@@ -237,7 +241,7 @@ static __always_inline void wake_context(struct wctx *w)
 	w->timer_frame = -1;
 	if (!c) {
 		w->flags |= LL_F_UNSURE;
-		return;
+		return 0;
 	}
 	__u32 d = c->depth;
 	bool found = false;
@@ -272,6 +276,7 @@ static __always_inline void wake_context(struct wctx *w)
 	}
 	if (!c->synced)
 		w->flags |= LL_F_UNSURE;
+	return 0;
 }
 
 /* ---- causation: softirq raises, timer arming and expiry ---- */

@@ -4,7 +4,7 @@
  * by one thread and read by another, an fsync loop, and Debian's prometheus
  * scraping prometheus-node-exporter over loopback.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,6 +42,20 @@ function thread(a: Analysis, tid: number): ThreadMetrics {
 const causeOf = (w: WakerCount): WakeSource => w.cause ?? w.source;
 const sum = (ws: readonly WakerCount[], pred: (w: WakerCount) => boolean): number => ws.filter(pred).reduce((n, w) => n + w.count, 0);
 const describeWakers = (t: ThreadMetrics): string => JSON.stringify(t.wakers.slice(0, 6));
+
+/** Polls prometheus' API for its number of scrapes of the exporter; creates `stopFile` at `want`. */
+function watchScrapes(port: number, want: number, stopFile: string): { stop: () => void } {
+  const timer = setInterval(() => {
+    const q = encodeURIComponent('sum(count_over_time(up[5m]))');
+    fetch(`http://127.0.0.1:${port}/api/v1/query?query=${q}`)
+      .then((res) => res.json() as Promise<{ data?: { result?: { value?: [number, string] }[] } }>)
+      .then((j) => {
+        if (Number(j.data?.result?.[0]?.value?.[1] ?? 0) >= want) writeFileSync(stopFile, '');
+      })
+      .catch(() => undefined); // not listening yet
+  }, 500);
+  return { stop: () => clearInterval(timer) };
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -160,10 +174,13 @@ describe.skipIf(skipRecording)(`causes on real recordings (${skipRecording ? ski
     beforeAll(async () => {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'lifeline-prom-'));
       const [eport, pport] = [await freePort(), await freePort()];
-      const r = await recordAndAnalyze('prom', `sh ${path.join(ROOT, 'test/workloads/prom-scrape.sh')} ${dir} ${eport} ${pport} 7`);
+      // stop once prometheus has scraped the exporter 5 times (it is slow to start on a busy host), within 40 s
+      const watch = watchScrapes(pport, 5, path.join(dir, 'stop'));
+      const r = await recordAndAnalyze('prom', `sh ${path.join(ROOT, 'test/workloads/prom-scrape.sh')} ${dir} ${eport} ${pport} 40`);
+      watch.stop();
       a = r.a;
       [prom, exporter] = r.ids as [number, number];
-    }, 90_000);
+    }, 120_000);
 
     it('the exporter’s threads woken by NET_RX are caused by prometheus’ threads', () => {
       const threads = a.result.threads.filter((t) => t.tgid === exporter);
