@@ -25,7 +25,9 @@ const pct = (n, d) => (d === 0 ? '-' : `${((100 * n) / d).toFixed(1)}%`);
 const pad = (s, n) => String(s).padEnd(n);
 const lpad = (s, n) => String(s).padStart(n);
 
-console.log(`who woke the thread: lifeline vs perf sched timehist -w vs the task on the CPU (${os.cpus().length} CPUs, kernel ${os.release()})\n`);
+console.log(
+  `who woke the thread: lifeline vs perf sched timehist -w vs the task on the CPU (${os.cpus().length} CPUs, kernel ${os.release()})\n`,
+);
 const work = path.join(root, 'build');
 mkdirSync(work, { recursive: true });
 const rows = [];
@@ -49,7 +51,16 @@ for (const w of WORKLOADS) {
 }
 
 console.log(
-  [pad('workload', 36), lpad('wakeups', 8), lpad('lifeline', 9), lpad('perf -w', 8), lpad('naive', 7), lpad('unknown', 8), lpad('naive lucky', 12), lpad('only ll/perf', 13)].join(' '),
+  [
+    pad('workload', 36),
+    lpad('wakeups', 8),
+    lpad('lifeline', 9),
+    lpad('perf -w', 8),
+    lpad('naive', 7),
+    lpad('unknown', 8),
+    lpad('naive lucky', 12),
+    lpad('only ll/perf', 13),
+  ].join(' '),
 );
 for (const r of rows) {
   console.log(
@@ -67,11 +78,15 @@ for (const r of rows) {
 }
 console.log('\nknown answers, and what each tool named when it was wrong:');
 for (const r of rows) {
-  console.log(`- ${r.name}: ${r.about}\n  right: ${r.known}; lifeline stamps ${r.offsetUs.toFixed(1)} µs after perf (median), ${r.seconds.toFixed(0)} s`);
-  for (const tool of ['lifeline', 'perf', 'naive']) if (r.wrong[tool]) console.log(`  ${pad(tool, 8)} wrong: ${r.wrong[tool]}`);
+  console.log(
+    `- ${r.name}: ${r.about}\n  right: ${r.known}; lifeline stamps ${r.offsetUs.toFixed(1)} µs after perf (median), ${r.seconds.toFixed(0)} s`,
+  );
+  for (const tool of ['lifeline', 'perf', 'naive'])
+    if (r.wrong[tool]) console.log(`  ${pad(tool, 8)} wrong: ${r.wrong[tool]}`);
 }
 console.log(
   `\nwakeups: wakeups that ended a sleep of the workload's threads, seen by both tools (matched by thread and time, ±${TOLERANCE_NS / 1000} µs);` +
     `\nnaive lucky: run by an interrupt, yet the task on the CPU was the right answer; only ll/perf: wakeups one tool saw and the other did not.`,
 );
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ kernel: os.release(), cpus: os.cpus().length, rows }, null, 2) + '\n');
+if (jsonOut)
+  writeFileSync(jsonOut, JSON.stringify({ kernel: os.release(), cpus: os.cpus().length, rows }, null, 2) + '\n');

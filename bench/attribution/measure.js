@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { analyze, openCapture } from '../../dist/api.js';
 import { matchWakeups } from './match.js';
 import { parseTimehistWakeups } from './perf-wakeups.js';
+import { diskCompletion } from './workloads.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = path.join(root, 'bin/lifeline.js');
@@ -52,21 +53,43 @@ const top = (map, n = 3) =>
  * the run is recorded again, at most ATTEMPTS times.
  */
 const ATTEMPTS = 3;
-function recordBoth(w, dir, scale) {
+function recordBoth(w, dir, scale, extra) {
   const ids = path.join(dir, 'ids');
   const perfData = path.join(dir, 'perf.data');
   const capture = path.join(dir, 'run.db');
-  const shell = `IDS=${ids}; ${w.shell(ids, dir, scale)}`;
+  const shell = `IDS=${ids}; ${w.shell(ids, dir, scale, extra)}`;
   for (let attempt = 1; ; attempt++) {
     for (const f of [ids, perfData, capture]) rmSync(f, { force: true });
     run(
-      ['perf', 'sched', 'record', '-k', 'CLOCK_MONOTONIC', '-q', '-o', perfData, '--', process.execPath, bin, 'record', '-o', capture, '--', 'sh', '-c', shell],
+      [
+        'perf',
+        'sched',
+        'record',
+        '-k',
+        'CLOCK_MONOTONIC',
+        '-q',
+        '-o',
+        perfData,
+        '--',
+        process.execPath,
+        bin,
+        'record',
+        '-o',
+        capture,
+        '--',
+        'sh',
+        '-c',
+        shell,
+      ],
       `recording ${w.name}`,
     );
     const th = spawnSync('perf', ['sched', 'timehist', '-w', '-i', perfData], { encoding: 'utf8', maxBuffer: 1 << 30 });
     if (th.status === 0) return { ids, capture, timehist: th.stdout, attempts: attempt };
-    if (attempt >= ATTEMPTS) throw new Error(`perf sched timehist -w failed ${ATTEMPTS} times: ${th.stderr.trim().split('\n').pop()}`);
-    process.stderr.write(`${w.name}: perf cannot read its recording (${th.stderr.trim().split('\n').pop()}), recording again\n`);
+    if (attempt >= ATTEMPTS)
+      throw new Error(`perf sched timehist -w failed ${ATTEMPTS} times: ${th.stderr.trim().split('\n').pop()}`);
+    process.stderr.write(
+      `${w.name}: perf cannot read its recording (${th.stderr.trim().split('\n').pop()}), recording again\n`,
+    );
   }
 }
 
@@ -75,7 +98,7 @@ function recordBoth(w, dir, scale) {
  * scaled by `scale` (1 for the bench).
  */
 export async function measureWorkload(w, dir, scale = 1) {
-  const { ids, capture, timehist, attempts } = recordBoth(w, dir, scale);
+  const { ids, capture, timehist, attempts } = recordBoth(w, dir, scale, (await w.prepare?.()) ?? {});
   const truth = w.parse(readFileSync(ids, 'utf8'));
   const pids = w.pids?.(truth) ?? [];
   const tids = w.tids?.(truth) ?? [];
@@ -134,17 +157,20 @@ export async function measureWorkload(w, dir, scale = 1) {
     const answers = {
       lifeline: r.cause ?? r.source,
       perf: { kind: 'task', tid: p.waker.tid, tgid: p.waker.tgid, comm: p.waker.comm },
-      naive: r.onCpu ? { kind: 'task', tid: r.onCpu.tid, comm: r.onCpu.comm } : { kind: 'task', tid: 0, comm: 'swapper' },
+      naive: r.onCpu
+        ? { kind: 'task', tid: r.onCpu.tid, comm: r.onCpu.comm }
+        : { kind: 'task', tid: 0, comm: 'swapper' },
     };
+    // any thread blocked (D) on a page-in or a write is rightly woken by the disk's completion
+    const right = (a) => w.right(a, r.tid, truth, tgidOf) || (r.sleepState === 'D' && diskCompletion(a));
     for (const [tool, a] of Object.entries(answers)) {
-      if (w.right(a, r.tid, truth, tgidOf)) res[tool]++;
+      if (right(a)) res[tool]++;
       else tally(wrong[tool], kindOf(a));
     }
     if (answers.lifeline.kind === 'unknown') res.unknown++;
     // the naive view right although an interrupt ran the wakeup: the on-CPU task was the cause
-    if (r.source.kind !== 'task' && w.right(answers.naive, r.tid, truth, tgidOf)) res.naiveLucky++;
+    if (r.source.kind !== 'task' && right(answers.naive)) res.naiveLucky++;
   }
   res.wrong = Object.fromEntries(Object.entries(wrong).map(([k, m]) => [k, top(m)]));
   return res;
 }
-

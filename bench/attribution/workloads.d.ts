@@ -12,7 +12,8 @@ export interface Workload {
   known: string;
   bins: string[];
   commands?: string[];
-  shell: (ids: string, dir: string, scale: number) => string;
+  prepare?: () => Promise<Record<string, unknown>>;
+  shell: (ids: string, dir: string, scale: number, extra: Record<string, unknown>) => string;
   parse: (ids: string) => Record<string, number | number[]>;
   pids?: (truth: Record<string, number | number[]>) => number[];
   tids?: (truth: Record<string, number | number[]>) => number[];
@@ -21,3 +22,4 @@ export interface Workload {
 }
 export declare const WORKLOADS: Workload[];
 export declare function wl(name: string): string;
+export declare function diskCompletion(a: Answer): boolean;

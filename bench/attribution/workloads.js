@@ -3,18 +3,31 @@
 // tid, comm }, tid 0 for the idle task) or an interrupt ({ kind: 'hardirq' | 'softirq' | 'nmi',
 // name }) or { kind: 'unknown' }. lifeline answers with the wakeup's cause (its source when it has
 // no separate cause); perf and the naive view always answer with a task.
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const wl = (name) => path.join(root, 'build/workloads', name);
-const here = (name) => path.join(root, 'bench/attribution', name);
+
+/** A loopback port nobody listens on now (the kernel picks it; closed again before use). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
 
 const isTask = (a, tid) => a.kind === 'task' && a.tid === tid;
 /** The thread's own timer: named as the task that armed it, or (as a source) the expiry callback. */
-const ownTimer = (a, tid, callback) => isTask(a, tid) || ((a.kind === 'hardirq' || a.kind === 'softirq') && (a.name ?? '').endsWith(`/${callback}`));
+const ownTimer = (a, tid, callback) =>
+  isTask(a, tid) || ((a.kind === 'hardirq' || a.kind === 'softirq') && (a.name ?? '').endsWith(`/${callback}`));
 /** A disk completion: the device's interrupt, the BLOCK softirq, or a kernel thread completing the I/O. */
-const diskCompletion = (a) =>
+export const diskCompletion = (a) =>
   (a.kind === 'hardirq' && /^irq \d+/.test(a.name ?? '')) ||
   (a.kind === 'softirq' && (a.name ?? '').startsWith('BLOCK')) ||
   (a.kind === 'task' && /^(kworker\/|jbd2\/)/.test(a.comm ?? ''));
@@ -24,7 +37,8 @@ const ids = (s) => s.trim().split(/\s+/).map(Number);
 const n = (count, scale) => Math.max(5, Math.round(count * scale));
 
 /**
- * Each workload: `shell(IDS, DIR, scale)` runs it and writes its ids to IDS; `parse` reads them;
+ * Each workload: `shell(IDS, DIR, scale, extra)` runs it and writes its ids to IDS (`extra`: what
+ * `prepare()` found, e.g. free ports); `parse` reads them;
  * `pids(t)` or `tids(t)`: the processes or threads judged; `also(t)`: other processes whose threads
  * may be named (their thread ids are needed); `right(answer, tid, t, tgidOf)`.
  */
@@ -99,24 +113,31 @@ export const WORKLOADS = [
     },
     pids: (t) => [t.pid],
     right: (a, tid, t) =>
-      tid === t.reader ? isTask(a, t.arm) || ownTimer(a, -1, 'timerfd_tmrproc') : isTask(a, t.reader) || ownTimer(a, tid, 'hrtimer_wakeup'),
+      tid === t.reader
+        ? isTask(a, t.arm) || ownTimer(a, -1, 'timerfd_tmrproc')
+        : isTask(a, t.reader) || ownTimer(a, tid, 'hrtimer_wakeup'),
   },
   {
     name: 'prometheus + node_exporter + stress',
-    about: "Debian's prometheus scraping prometheus-node-exporter every 1 s over loopback, 20 s, with stress --cpu 2",
+    about:
+      "Debian's prometheus scraping prometheus-node-exporter every 1 s over loopback, 20 s (start-up included), with stress --cpu 2",
     known: "exporter threads: their own timers, each other, prometheus' requests, or the disk (its own reads)",
     bins: [],
     commands: ['prometheus', 'prometheus-node-exporter', 'stress'],
-    shell: (IDS, _DIR, scale) =>
-      `stress --cpu 2 --timeout 90 >/dev/null 2>&1 & S=$!; ` +
-      `${process.execPath} ${here('prometheus.js')} ${IDS} ${n(Number(process.env.BENCH_PROM_SECONDS ?? 20), scale)}; kill $S; wait`,
+    prepare: async () => ({ ports: [await freePort(), await freePort()] }),
+    shell: (IDS, DIR, scale, { ports }) =>
+      `export IDS; stress --cpu 2 --timeout 90 >/dev/null 2>&1 & S=$!; ` +
+      `sh ${path.join(root, 'test/workloads/prom-scrape.sh')} ${DIR} ${ports[0]} ${ports[1]} ` +
+      `${n(Number(process.env.BENCH_PROM_SECONDS ?? 20), scale)}; kill $S; wait`,
     parse: (s) => {
-      const [exporter, prometheus] = ids(s);
+      const [prometheus, exporter] = ids(s);
       return { exporter, prometheus };
     },
     pids: (t) => [t.exporter],
     also: (t) => [t.prometheus],
     right: (a, tid, t, tgidOf) =>
-      ownTimer(a, -1, 'hrtimer_wakeup') || diskCompletion(a) || (a.kind === 'task' && [t.exporter, t.prometheus].includes(tgidOf(a.tid))),
+      ownTimer(a, -1, 'hrtimer_wakeup') ||
+      diskCompletion(a) ||
+      (a.kind === 'task' && [t.exporter, t.prometheus].includes(tgidOf(a.tid))),
   },
 ];

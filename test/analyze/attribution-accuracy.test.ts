@@ -6,7 +6,7 @@
  * task that was on the CPU (the naive view), which is wrong where an interrupt did the waking.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { measureWorkload, type Measured } from '../../bench/attribution/measure.js';
@@ -24,7 +24,11 @@ const has = (cmd: string): boolean => {
 };
 const missing = ['perf', 'stress', 'prometheus', 'prometheus-node-exporter'].filter((c) => !has(c));
 const skip = skipRecording || (missing.length > 0 && !mustRecord);
-const why = skipRecording ? skipReason : missing.length > 0 ? `missing ${missing.join(', ')} (scripts/setup.sh installs them)` : 'root';
+const why = skipRecording
+  ? skipReason
+  : missing.length > 0
+    ? `missing ${missing.join(', ')} (scripts/setup.sh installs them)`
+    : 'root';
 
 /**
  * Per workload: lifeline's least share of right answers, and perf's bounds. perf names the task on
@@ -36,7 +40,9 @@ const EXPECT: Record<string, { lifeline: number; perfAtLeast?: number; perfAtMos
   'pipe ping-pong': { lifeline: 0.99, perfAtLeast: 0.99 },
   'futex token ring': { lifeline: 0.98, perfAtLeast: 0.98 },
   'TCP echo (loopback)': { lifeline: 0.95, perfAtLeast: 0.95 },
-  'fsync on disk': { lifeline: 0.95, perfAtMost: 0.5 },
+  // perf's share here depends on which task the disk's interrupt happens to cut: a kworker doing
+  // the I/O passes as the disk (seen: 4% and 84% on two runs)
+  'fsync on disk': { lifeline: 0.95 },
   timerfd: { lifeline: 0.98, perfAtMost: 0.9 },
   'prometheus + node_exporter + stress': { lifeline: 0.95 },
 };
@@ -49,10 +55,7 @@ describe.skipIf(skip)(`bench:attribution figures (${why})`, () => {
     expect(Object.keys(EXPECT).sort()).toEqual(WORKLOADS.map((w) => w.name).sort());
   });
 
-  // a workload whose program is not in test/workloads/ yet (issue 14 adds the loopback TCP, fsync
-  // and timerfd ones) has nothing to record: setup builds every test/workloads/*.c there is
-  const present = WORKLOADS.filter((w) => w.bins.every((b) => existsSync(path.join(ROOT, 'test/workloads', `${b}.c`))));
-  for (const w of present) {
+  for (const w of WORKLOADS) {
     it(`${w.name}: lifeline names the known waker, perf names the task on the CPU`, async () => {
       const e = EXPECT[w.name]!;
       // under build/: on the disk (the fsync workload; a temporary directory may be tmpfs)
