@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checkReport } from '../../src/options/commands.js';
 import { buildReport } from '../../src/report/index.js';
 import { cpuTimelineSpec } from '../../src/report/specs/cpu-timeline.js';
 import { distributionSpec } from '../../src/report/specs/distribution.js';
@@ -81,7 +82,8 @@ describe('page', () => {
     expect(buildReport({ meta: syntheticMeta(), analysis, options: {} }).html).not.toContain('class="warning"');
   });
 
-  it('refuses a report limit that is not a positive whole number', () => {
-    expect(() => buildReport({ meta: syntheticMeta(), analysis: syntheticAnalysis({ durationMs: 10 }), options: { top: 0 } })).toThrow(/--top|limit maxLanes/);
+  it('refuses a report limit that is not a positive whole number (checked with the options, before the capture)', () => {
+    expect(() => checkReport({ top: 0 })).toThrow('--top takes a positive whole number, not "0"');
+    expect(() => checkReport({ budget: { maxIntervals: 2.5 } })).toThrow('report limit maxIntervals takes a positive whole number, not "2.5"');
   });
 });
