@@ -14,15 +14,18 @@ import {
   checkFilters,
   checkRecord,
   checkReport,
+  checkServe,
   checkTable,
   type ChainInput,
   type FilterInput,
   type RecordInput,
   type ReportInput,
+  type ServeInput,
   type TableInput,
 } from './options/commands.js';
 import { checkExport, type ExportInput } from './options/commands.js';
 import type { ExportResult } from './export/index.js';
+import type { ServeHooks, ServeResult } from './serve/serve.js';
 import type { RecordProgress, RecordResult } from './record/recorder.js';
 import type { WrittenReport } from './report/index.js';
 
@@ -37,9 +40,10 @@ export type { Analysis, AnalysisResult } from './analyze/types.js';
 export { LifelineError, ERROR_CODES, type ErrorCode } from './errors.js';
 export { sanitize } from './sanitize.js';
 export type { WrittenReport } from './report/index.js';
-export type { ChainInput, FilterInput, RecordInput, ReportInput, TableInput } from './options/commands.js';
 export type { ExportInput } from './options/commands.js';
 export type { ExportResult } from './export/index.js';
+export type { ChainInput, FilterInput, RecordInput, ReportInput, ServeInput, TableInput } from './options/commands.js';
+export type { ServeHooks, ServeResult } from './serve/serve.js';
 
 /** Called now and then during a replay: events replayed so far, of `total` in the capture. */
 export type ProgressCallback = (done: number, total: number) => void;
@@ -59,7 +63,11 @@ async function withCapture<T>(path: string, fn: (c: Capture) => Promise<T>): Pro
   }
 }
 
-function replayOptions(cap: Capture, filters: AnalyzeOptions, onProgress: ProgressCallback | undefined): AnalyzeOptions {
+function replayOptions(
+  cap: Capture,
+  filters: AnalyzeOptions,
+  onProgress: ProgressCallback | undefined,
+): AnalyzeOptions {
   const total = cap.meta.events;
   return onProgress === undefined ? filters : { ...filters, onProgress: (done) => onProgress(done, total) };
 }
@@ -73,12 +81,18 @@ export async function analyze(capture: Capture, opts: AnalyzeInput = {}): Promis
 /** Open and analyze a capture. */
 export async function analyzeFile(path: string, opts: AnalyzeInput = {}): Promise<Analysis> {
   const filters = checkFilters(opts);
-  return withCapture(path, (cap) => replay(cap, replayOptions(cap, { ...filters, detail: opts.detail }, opts.onProgress)));
+  return withCapture(path, (cap) =>
+    replay(cap, replayOptions(cap, { ...filters, detail: opts.detail }, opts.onProgress)),
+  );
 }
 
 /** `lifeline record`: record the whole machine (or a command) into a capture (the recorder loads only here). */
 export async function record(
-  opts: RecordInput & { onProgress?: (p: RecordProgress) => void; signal?: AbortSignal; stdio?: 'inherit' | 'ignore' | 'pipe' } = {},
+  opts: RecordInput & {
+    onProgress?: (p: RecordProgress) => void;
+    signal?: AbortSignal;
+    stdio?: 'inherit' | 'ignore' | 'pipe';
+  } = {},
 ): Promise<RecordResult> {
   const checked = checkRecord(opts);
   const { record: run } = await import('./record/recorder.js');
@@ -96,7 +110,10 @@ export function info(path: string, opts: { json?: boolean } = {}): Promise<strin
 }
 
 /** `lifeline analyze`: the terminal table, or the JSON object with `json`; the capture is opened once. */
-export async function analyzeCapture(path: string, opts: AnalyzeInput & TableInput & { json?: boolean } = {}): Promise<string> {
+export async function analyzeCapture(
+  path: string,
+  opts: AnalyzeInput & TableInput & { json?: boolean } = {},
+): Promise<string> {
   const table = checkTable(opts);
   const filters = checkFilters(opts);
   return withCapture(path, async (cap) => {
@@ -109,18 +126,27 @@ export async function analyzeCapture(path: string, opts: AnalyzeInput & TableInp
 /** `lifeline chain`: each wakeup of a thread (or of every thread of a process) and its chain back. */
 export async function chain(path: string, opts: ChainInput & { onProgress?: ProgressCallback }): Promise<string> {
   const { filters, target, depth, limit } = checkChain(opts);
-  const analysis = await withCapture(path, (cap) => replay(cap, replayOptions(cap, { ...filters, detail: true }, opts.onProgress)));
-  const tids = 'tid' in target ? [target.tid] : analysis.result.threads.filter((t) => t.tgid === target.pid).map((t) => t.tid);
+  const analysis = await withCapture(path, (cap) =>
+    replay(cap, replayOptions(cap, { ...filters, detail: true }, opts.onProgress)),
+  );
+  const tids =
+    'tid' in target ? [target.tid] : analysis.result.threads.filter((t) => t.tgid === target.pid).map((t) => t.tid);
   const parts = tids
     .filter((tid) => analysis.detail?.wakeups.some((w) => w.tid === tid))
     .map((tid) => formatChain(analysis.detail, tid, { depth, limit }));
   if (parts.length === 0)
-    throw new LifelineError('OPTION_NO_MATCH', msg.noSuchThread('tid' in target ? `thread ${target.tid}` : `process ${target.pid}`));
+    throw new LifelineError(
+      'OPTION_NO_MATCH',
+      msg.noSuchThread('tid' in target ? `thread ${target.tid}` : `process ${target.pid}`),
+    );
   return parts.join('\n');
 }
 
 /** `lifeline report`: the self-contained HTML report (vega is loaded only here). */
-export async function writeReport(capturePath: string, opts: ReportInput & { onProgress?: ProgressCallback } = {}): Promise<WrittenReport> {
+export async function writeReport(
+  capturePath: string,
+  opts: ReportInput & { onProgress?: ProgressCallback } = {},
+): Promise<WrittenReport> {
   const o = checkReport(opts);
   const { reportPath, writeReportFiles } = await import('./report/index.js');
   const path = await reportPath(capturePath, o.out);
@@ -132,8 +158,24 @@ export async function writeReport(capturePath: string, opts: ReportInput & { onP
 }
 
 /** `lifeline export`: the capture as a Perfetto trace (reports/NAME.pftrace by default). */
-export async function exportCapture(capturePath: string, opts: ExportInput & { onProgress?: ProgressCallback } = {}): Promise<ExportResult> {
+export async function exportCapture(
+  capturePath: string,
+  opts: ExportInput & { onProgress?: ProgressCallback } = {},
+): Promise<ExportResult> {
   const o = checkExport(opts);
   const { exportCapture: run } = await import('./export/index.js');
   return run(capturePath, { out: o.out, fromNs: o.fromNs, toNs: o.toNs, onProgress: opts.onProgress });
+}
+
+/** `lifeline serve`: a Prometheus exporter fed by the live replay engine; resolves when stopped. */
+export async function serve(opts: ServeInput & ServeHooks = {}): Promise<ServeResult> {
+  const o = checkServe(opts);
+  const { serve: run } = await import('./serve/serve.js');
+  return run({
+    ...o,
+    signal: opts.signal,
+    onMessage: opts.onMessage,
+    rotateMs: opts.rotateMs,
+    retireMs: opts.retireMs,
+  });
 }

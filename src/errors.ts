@@ -4,7 +4,7 @@
  *
  * Every code is SCREAMING_SNAKE and names the stage that found the problem:
  * CAPTURE_* reading a capture, RECORD_* recording (the native addon included),
- * OPTION_* an option the caller gave (checked at the API boundary, before any
+ * SERVE_* serving live metrics, OPTION_* an option the caller gave (checked at the API boundary, before any
  * capture is read), OUTPUT_* writing a file or the terminal. The sentences
  * themselves live in src/messages.ts.
  */
@@ -34,6 +34,10 @@ export const ERROR_CODES = [
   'OPTION_MISSING_TARGET',
   'OPTION_NO_MATCH',
   'OPTION_NEEDS_DETAIL',
+  'OPTION_BAD_ADDRESS',
+  'OPTION_BAD_DURATION',
+  // serving metrics
+  'SERVE_LISTEN_FAILED',
   // writing files and the terminal
   'OUTPUT_DIR_MISSING',
   'OUTPUT_EXISTS',

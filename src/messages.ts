@@ -85,6 +85,18 @@ export const msg = {
   reportTableCapped: (table: string, shown: number, total: number) => `${table}: ${shown} of ${total} rows shown, by run time.`,
   reportNoDetail: () => 'The analysis carried no per-interval detail, so the timelines and distributions are empty.',
   reportNoLifeline: () => 'No thread was woken within the capture, so there is no lifeline to draw.',
+  // serve
+  badListen: (s: string) => `--listen takes ADDRESS:PORT (e.g. 127.0.0.1:9477), not "${s}"`,
+  badKeep: (flag: string, s: string) => `${flag} takes a duration such as 30s, 10m or 1h, not "${s}"`,
+  keepNeedsCapture: () => '--keep and --segment need --capture DIR',
+  captureDirMissing: (dir: string) => `cannot write capture segments: directory ${dir} does not exist`,
+  listenFailed: (addr: string, why: string) => `cannot listen on ${addr}: ${why}`,
+  portInUse: (addr: string) => `cannot listen on ${addr}: the address is already in use`,
+  notLoopback: (addr: string) =>
+    `warning: listening on ${addr}, which is not a loopback address: anyone who can reach it can read what runs on this machine`,
+  serving: (url: string) => `serving Prometheus metrics on ${url}/metrics (Ctrl-C to stop)`,
+  serveStopped: (events: number, lost: number, segments: number) =>
+    `stopped: ${events.toLocaleString('en-US')} events replayed, ${lost} lost${segments > 0 ? `, ${segments} capture segments kept` : ''}`,
   // analyze
   noWakeupId: (id: number) => `no wakeup with id ${id} in this analysis`,
   chainNoDetail: () => 'the analysis was run without detail; run it with detail to follow wakeup chains',

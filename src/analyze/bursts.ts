@@ -44,4 +44,6 @@ function write(count: number, runNs: number, slices: number, out: ThreadMetrics 
   out.bursts = count;
   out.meanBurstRunNs = count === 0 ? 0 : runNs / count;
   out.meanSlicesPerBurst = count === 0 ? 0 : slices / count;
+  out.burstRunNs = runNs;
+  out.burstSlices = slices;
 }

@@ -52,6 +52,28 @@ export class Causes {
     this.timerCause = new Float64Array(n).fill(TIMER_UNSEEN_KEY);
   }
 
+  /**
+   * Engine.handOver: task causes name threads by index; move them to the new
+   * indices (`map`: old → new, -1 for a freed thread, whose pending causes
+   * become unknown rather than name another thread).
+   */
+  remap(map: Int32Array): void {
+    const move = (key: number): number => {
+      if (!(key < 0)) return key;
+      const th = -key - 1;
+      const to = th < map.length ? map[th]! : -1;
+      return to >= 0 ? -(to + 1) : UNKNOWN_KEY;
+    };
+    for (const a of [this.pending, this.runCause, this.timerCause])
+      for (let i = 0; i < a.length; i++) a[i] = move(a[i]!);
+    // a timer armed by a freed thread is forgotten (its expiry then counts as unseen): the map stays bounded
+    for (const [timer, cause] of this.armed) {
+      const to = move(cause);
+      if (to === UNKNOWN_KEY && cause !== UNKNOWN_KEY) this.armed.delete(timer);
+      else this.armed.set(timer, to);
+    }
+  }
+
   /** SOFTIRQ_RAISE: `cause` raised `vec` on `cpu`. */
   raise(cpu: number, vec: number, cause: number): void {
     if (vec < 0 || vec >= VECTORS) return;
@@ -131,7 +153,11 @@ export class Causes {
   private fit(cpu: number): void {
     if (cpu < this.runVec.length) return;
     const n = cpu + 1;
-    const grow = <T extends Float64Array | Int32Array | Uint8Array>(old: T, make: (k: number) => T, fill: number): T => {
+    const grow = <T extends Float64Array | Int32Array | Uint8Array>(
+      old: T,
+      make: (k: number) => T,
+      fill: number,
+    ): T => {
       const next = make(n * (old.length / this.runVec.length));
       next.fill(fill);
       next.set(old);

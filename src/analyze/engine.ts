@@ -64,16 +64,19 @@ export class Engine {
   private softId: Int32Array;
   private readonly causes: Causes;
 
-  private readonly runSinks: Metric[];
-  private readonly sliceSinks: Metric[];
-  private readonly sleepSinks: Metric[];
-  private readonly runqSinks: Metric[];
-  private readonly burstSinks: Metric[];
-  private readonly wakeupSinks: Metric[];
-  private readonly intervalSinks: Metric[];
-  private readonly cpuTaskSinks: Metric[];
-  private readonly cpuIrqSinks: Metric[];
-  private readonly uncertainSinks: Metric[];
+  private runSinks: Metric[] = [];
+  private sliceSinks: Metric[] = [];
+  private sleepSinks: Metric[] = [];
+  private runqSinks: Metric[] = [];
+  private burstSinks: Metric[] = [];
+  private wakeupSinks: Metric[] = [];
+  private intervalSinks: Metric[] = [];
+  private cpuTaskSinks: Metric[] = [];
+  private cpuIrqSinks: Metric[] = [];
+  private uncertainSinks: Metric[] = [];
+  private forkSinks: Metric[] = [];
+  private execSinks: Metric[] = [];
+  private exitSinks: Metric[] = [];
   private readonly fact: WakeFact = {
     ts: 0,
     target: 0,
@@ -93,11 +96,29 @@ export class Engine {
   };
 
   constructor(
-    readonly threads: ThreadTable,
+    private threadTable: ThreadTable,
     readonly names: Names,
     metrics: readonly Metric[],
     private readonly config: EngineConfig,
   ) {
+    this.wire(threadTable, metrics);
+    this.wf = config.window.from;
+    this.wt = config.window.to;
+    const n = Math.max(1, config.cpus);
+    this.cpuCur = new Int32Array(n).fill(CPU_FIRST);
+    this.hardStart = new Float64Array(n).fill(NaN);
+    this.hardId = new Int32Array(n);
+    this.hardSysvec = new Uint8Array(n);
+    this.softStart = new Float64Array(n).fill(NaN);
+    this.softId = new Int32Array(n);
+    this.causes = new Causes(n);
+  }
+
+  get threads(): ThreadTable {
+    return this.threadTable;
+  }
+
+  private wire(threads: ThreadTable, metrics: readonly Metric[]): void {
     const sinks = (hook: Hook): Metric[] => metrics.filter((m) => m[hook] !== undefined);
     this.runSinks = sinks('run');
     this.sliceSinks = sinks('slice');
@@ -109,20 +130,40 @@ export class Engine {
     this.cpuTaskSinks = sinks('cpuTask');
     this.cpuIrqSinks = sinks('cpuIrq');
     this.uncertainSinks = sinks('uncertain');
+    this.forkSinks = sinks('fork');
+    this.execSinks = sinks('exec');
+    this.exitSinks = sinks('exit');
     const adders = sinks('addThread');
     threads.onCreate = (th) => {
       for (let i = 0; i < adders.length; i++) adders[i]!.addThread!(th);
     };
-    this.wf = config.window.from;
-    this.wt = config.window.to;
-    const n = Math.max(1, config.cpus);
-    this.cpuCur = new Int32Array(n).fill(CPU_FIRST);
-    this.hardStart = new Float64Array(n).fill(NaN);
-    this.hardId = new Int32Array(n);
-    this.hardSysvec = new Uint8Array(n);
-    this.softStart = new Float64Array(n).fill(NaN);
-    this.softId = new Int32Array(n);
-    this.causes = new Causes(n);
+  }
+
+  /**
+   * Live use (serve): a fresh thread table and fresh metric modules take over,
+   * so that memory stays bounded over hours. Threads still alive move across
+   * with their replay state (a sleep, wait or burst in progress continues);
+   * dead threads are freed. The old modules keep what they counted: read them
+   * first. Returns the old index → new index map (-1: freed).
+   */
+  handOver(threads: ThreadTable, metrics: readonly Metric[]): Int32Array {
+    const old = this.threadTable;
+    const map = new Int32Array(old.size).fill(-1);
+    this.wire(threads, metrics);
+    for (let th = 0; th < old.size; th++) {
+      const r = old.recs[th]!;
+      if (r.st === St.DEAD) continue;
+      const nth = threads.create(r.tid);
+      threads.adopt(nth, r, old.since[th]!, old.burstStart[th]!, old.burstRun[th]!);
+      map[th] = nth;
+    }
+    for (let c = 0; c < this.cpuCur.length; c++) {
+      const cur = this.cpuCur[c]!;
+      if (cur >= 0) this.cpuCur[c] = map[cur]! >= 0 ? map[cur]! : CPU_LOST;
+    }
+    this.causes.remap(map);
+    this.threadTable = threads;
+    return map;
   }
 
   /** Replays one batch (events in ts order, continuing the previous batch). */
@@ -159,19 +200,23 @@ export class Engine {
           break;
         case Kind.SOFTIRQ_ENTRY:
           this.causes.softirqEntry(cpu[i]!, a[i]!);
-          if (this.cpuIrqSinks.length !== 0) this.onInterrupt(kind[i]!, ts[i]!, cpu[i]!, flags[i]!, a[i]!, b[i]!, c[i]!);
+          if (this.cpuIrqSinks.length !== 0)
+            this.onInterrupt(kind[i]!, ts[i]!, cpu[i]!, flags[i]!, a[i]!, b[i]!, c[i]!);
           break;
         case Kind.SOFTIRQ_EXIT:
           this.causes.softirqExit(cpu[i]!);
-          if (this.cpuIrqSinks.length !== 0) this.onInterrupt(kind[i]!, ts[i]!, cpu[i]!, flags[i]!, a[i]!, b[i]!, c[i]!);
+          if (this.cpuIrqSinks.length !== 0)
+            this.onInterrupt(kind[i]!, ts[i]!, cpu[i]!, flags[i]!, a[i]!, b[i]!, c[i]!);
           break;
         case Kind.IRQ_EXIT:
           this.causes.irqExit(cpu[i]!);
-          if (this.cpuIrqSinks.length !== 0) this.onInterrupt(kind[i]!, ts[i]!, cpu[i]!, flags[i]!, a[i]!, b[i]!, c[i]!);
+          if (this.cpuIrqSinks.length !== 0)
+            this.onInterrupt(kind[i]!, ts[i]!, cpu[i]!, flags[i]!, a[i]!, b[i]!, c[i]!);
           break;
         case Kind.IRQ_ENTRY:
         case Kind.NMI:
-          if (this.cpuIrqSinks.length !== 0) this.onInterrupt(kind[i]!, ts[i]!, cpu[i]!, flags[i]!, a[i]!, b[i]!, c[i]!);
+          if (this.cpuIrqSinks.length !== 0)
+            this.onInterrupt(kind[i]!, ts[i]!, cpu[i]!, flags[i]!, a[i]!, b[i]!, c[i]!);
           break;
         case Kind.SOFTIRQ_RAISE:
           this.causes.raise(cpu[i]!, a[i]!, this.contextCause(i));
@@ -255,7 +300,8 @@ export class Engine {
 
   /** Emits the interval of the state being left (when its start is known). */
   private leave(th: number, r: ThreadRec, ts: number): void {
-    if (this.intervalSinks.length === 0 || r.st === St.UNKNOWN || this.threads.since[th]! !== this.threads.since[th]!) return;
+    if (this.intervalSinks.length === 0 || r.st === St.UNKNOWN || this.threads.since[th]! !== this.threads.since[th]!)
+      return;
     let s = this.threads.since[th]!;
     let e = ts;
     if (e <= this.wf || s >= this.wt) return;
@@ -386,7 +432,8 @@ export class Engine {
   private endBurst(th: number, r: ThreadRec, ts: number): void {
     if (r.burst === Burst.ACTIVE && this.threads.burstStart[th]! >= this.wf && ts <= this.wt) {
       const sinks = this.burstSinks;
-      for (let i = 0; i < sinks.length; i++) sinks[i]!.burst!(th, this.threads.burstStart[th]!, ts, this.threads.burstRun[th]!, r.burstSlices);
+      for (let i = 0; i < sinks.length; i++)
+        sinks[i]!.burst!(th, this.threads.burstStart[th]!, ts, this.threads.burstRun[th]!, r.burstSlices);
     }
     r.burst = Burst.NONE;
   }
@@ -403,7 +450,8 @@ export class Engine {
     let th: number;
     if (isNew) {
       th = this.threads.peek(tid);
-      if (th < 0 || this.threads.recs[th]!.active || this.threads.recs[th]!.st === St.DEAD) th = this.newIdentity(tid, ts);
+      if (th < 0 || this.threads.recs[th]!.active || this.threads.recs[th]!.st === St.DEAD)
+        th = this.newIdentity(tid, ts);
     } else th = this.thread(tid, ts);
     const recs = this.threads.recs;
     const r = recs[th]!;
@@ -506,9 +554,12 @@ export class Engine {
     const r = recs[th]!;
     if (childTgid > 0) r.tgid = childTgid;
     if (parent !== 0) {
-      const p = recs[this.thread(parent, ts)]!;
+      const pth = this.thread(parent, ts);
+      const p = recs[pth]!;
       if (parentTgid > 0) p.tgid = parentTgid;
       if (r.comm === '') r.comm = p.comm;
+      const sinks = this.forkSinks;
+      for (let i = 0; i < sinks.length; i++) sinks[i]!.fork!(pth);
     }
   }
 
@@ -524,8 +575,11 @@ export class Engine {
       }
       this.threads.retag(this.thread(oldTid, ts), tid);
     }
-    const r = this.threads.recs[this.thread(tid, ts)]!;
+    const th = this.thread(tid, ts);
+    const r = this.threads.recs[th]!;
     if (tgid > 0) r.tgid = tgid;
+    const sinks = this.execSinks;
+    for (let i = 0; i < sinks.length; i++) sinks[i]!.exec!(th);
   }
 
   private onExit(tid: number, tgid: number): void {
@@ -534,13 +588,16 @@ export class Engine {
     const r = this.threads.recs[th]!;
     r.exited = true;
     if (tgid > 0) r.tgid = tgid;
+    const sinks = this.exitSinks;
+    for (let i = 0; i < sinks.length; i++) sinks[i]!.exit!(th);
   }
 
   private onComm(ts: number, tid: number, tgid: number, reason: number, name: string | undefined): void {
     if (tid === 0) return;
     let th = this.threads.peek(tid);
     const recs = this.threads.recs;
-    if (reason === CommReason.FORK && (th < 0 || recs[th]!.active || recs[th]!.st === St.DEAD)) th = this.newIdentity(tid, ts);
+    if (reason === CommReason.FORK && (th < 0 || recs[th]!.active || recs[th]!.st === St.DEAD))
+      th = this.newIdentity(tid, ts);
     else th = this.thread(tid, ts);
     const r = recs[th]!;
     if (name !== undefined && name !== '') r.comm = name;
@@ -559,7 +616,8 @@ export class Engine {
         break;
       case Kind.IRQ_EXIT: {
         const start = this.hardStart[cpu]!;
-        if (start === start) this.emitIrq(cpu, Irq.HARDIRQ, this.hardId[cpu]!, this.hardSysvec[cpu] === 1, 0, start, ts);
+        if (start === start)
+          this.emitIrq(cpu, Irq.HARDIRQ, this.hardId[cpu]!, this.hardSysvec[cpu] === 1, 0, start, ts);
         this.hardStart[cpu] = NaN;
         break;
       }
@@ -579,7 +637,15 @@ export class Engine {
     }
   }
 
-  private emitIrq(cpu: number, kind: IrqKind, id: number, sysvec: boolean, sym: number, start: number, end: number): void {
+  private emitIrq(
+    cpu: number,
+    kind: IrqKind,
+    id: number,
+    sysvec: boolean,
+    sym: number,
+    start: number,
+    end: number,
+  ): void {
     if (end <= this.wf || start >= this.wt) return;
     const s = Math.max(start, this.wf);
     const e = Math.min(end, this.wt);

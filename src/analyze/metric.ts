@@ -74,6 +74,12 @@ export interface Metric {
   cpuTask?(cpu: number, th: number, start: number, end: number): void;
   /** An interrupt span on a CPU, clipped to the window. */
   cpuIrq?(cpu: number, kind: IrqKind, id: number, sysvec: boolean, sym: number, start: number, end: number): void;
+  /** A thread forked a new thread or process (th is the parent). */
+  fork?(th: number): void;
+  /** A thread exec'd a new program. */
+  exec?(th: number): void;
+  /** A thread exited. */
+  exit?(th: number): void;
   /** A thread's numbers are uncertain from here (lost events). */
   uncertain?(th: number): void;
   /** Write this module's part of one thread's metrics. */

@@ -4,7 +4,7 @@
  * preemptions.
  */
 import { Rq, type RqCause } from './codes.js';
-import { DistSet } from './histogram.js';
+import { DistSet, type DistSummary } from './histogram.js';
 import type { Metric } from './metric.js';
 import { delayStats } from './stats.js';
 import type { ProcessMetrics, ThreadMetrics } from './types.js';
@@ -23,16 +23,17 @@ export class RunqDelay implements Metric {
   }
 
   fillThread(th: number, out: ThreadMetrics): void {
-    const preempt = this.dist.summary(2 * th + 1);
-    out.runqDelayNs = delayStats(this.dist.summary(2 * th));
-    out.preemptDelayNs = delayStats(preempt);
-    out.preemptions = preempt.count;
+    write(this.dist.summary(2 * th), this.dist.summary(2 * th + 1), out);
   }
 
   fillProcess(ths: readonly number[], out: ProcessMetrics): void {
-    const preempt = this.dist.summaryOf(ths.map((th) => 2 * th + 1));
-    out.runqDelayNs = delayStats(this.dist.summaryOf(ths.map((th) => 2 * th)));
-    out.preemptDelayNs = delayStats(preempt);
-    out.preemptions = preempt.count;
+    write(this.dist.summaryOf(ths.map((th) => 2 * th)), this.dist.summaryOf(ths.map((th) => 2 * th + 1)), out);
   }
+}
+
+function write(wake: DistSummary, preempt: DistSummary, out: ThreadMetrics | ProcessMetrics): void {
+  out.runqDelayNs = delayStats(wake);
+  out.preemptDelayNs = delayStats(preempt);
+  out.preemptions = preempt.count;
+  out.runqWaits = wake.count;
 }

@@ -81,6 +81,26 @@ export class ThreadTable {
     return th;
   }
 
+  /** Copies a thread's identity and replay state from another table (Engine.handOver). */
+  adopt(th: number, from: ThreadRec, since: number, burstStart: number, burstRun: number): void {
+    const r = this.recs[th]!;
+    r.tgid = from.tgid;
+    r.comm = from.comm;
+    r.st = from.st;
+    r.cpu = from.cpu;
+    r.rqCause = from.rqCause;
+    r.partial = from.partial;
+    r.active = from.active;
+    r.exited = from.exited;
+    r.uncertain = from.uncertain;
+    r.wokeWhileRunning = from.wokeWhileRunning;
+    r.burst = from.burst;
+    r.burstSlices = from.burstSlices;
+    this.since[th] = since;
+    this.burstStart[th] = burstStart;
+    this.burstRun[th] = burstRun;
+  }
+
   /** A thread took over another tid (exec from a non-leader thread). */
   retag(th: number, tid: number): void {
     const rec = this.recs[th]!;

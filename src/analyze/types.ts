@@ -20,6 +20,8 @@ export interface DurationStats {
 }
 
 export interface DelayStats {
+  /** Sum of the delays (not in the JSON document; the _sum of the Prometheus summary). */
+  total?: number;
   mean: number;
   p95: number;
   max: number;
@@ -68,6 +70,26 @@ export interface ThreadMetrics {
   spuriousWakeups: number;
   /** 0 for the first thread seen with this tid, 1 for the next one after it exited, … */
   generation: number;
+  /* Totals behind the means above (what the live counters of `serve` read; the catalogue says where each is shown). */
+  /** Time asleep over the sleeps counted: in S, in D, and both. */
+  asleepNs: number;
+  sleepSNs: number;
+  sleepDNs: number;
+  /** Run-queue waits measured after wakeups (their delays are runqDelayNs). */
+  runqWaits: number;
+  /** Run time and slices summed over the bursts counted. */
+  burstRunNs: number;
+  burstSlices: number;
+  /** Forks made, execs, exits. */
+  forks: number;
+  execs: number;
+  exits: number;
+  /** Time per state (running, runnable, asleep in S, blocked in D) and their sum. */
+  stateNs: number;
+  runningNs: number;
+  runnableNs: number;
+  sleepingNs: number;
+  blockedNs: number;
 }
 
 export interface ProcessMetrics extends Omit<ThreadMetrics, 'tid' | 'generation'> {

@@ -10,6 +10,7 @@ import { registerAnalyze } from './analyze.js';
 import { registerChain } from './chain.js';
 import { registerReport } from './report.js';
 import { registerExport } from './export.js';
+import { registerServe } from './serve.js';
 
 /**
  * A reader that stops early (`lifeline analyze … | head`) closes the pipe: like the
@@ -40,6 +41,7 @@ export async function main(argv: string[]): Promise<number> {
   registerChain(program, exit);
   registerReport(program, exit);
   registerExport(program, exit);
+  registerServe(program, exit);
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -11,7 +11,18 @@ import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
 import { DEFAULT_REPORT_BUDGET } from '../report/budget.js';
 import type { ReportBudget } from '../report/types.js';
-import { choice, id, idList, positiveInt, regex, wholeNumber, window, windowEnd, type Typed } from './values.js';
+import {
+  choice,
+  duration,
+  id,
+  idList,
+  positiveInt,
+  regex,
+  wholeNumber,
+  window,
+  windowEnd,
+  type Typed,
+} from './values.js';
 
 /** The keys `analyze --sort` accepts (the CLI lists them in its help). */
 export { SORT_KEYS };
@@ -179,9 +190,13 @@ export function checkRecord(o: RecordInput): RecordChoice {
   const bufferMb = o.bufferMb === undefined ? 32 : powerOfTwo(o.bufferMb);
   const tgid = id('--pid', o.tgid);
   let mirror: RecordChoice['mirror'];
-  if (typeof o.mirror === 'string') mirror = { output: o.mirror, format: o.mirror.endsWith('.arrow') ? 'arrow' : 'sqlite' };
+  if (typeof o.mirror === 'string')
+    mirror = { output: o.mirror, format: o.mirror.endsWith('.arrow') ? 'arrow' : 'sqlite' };
   else if (o.mirror !== undefined)
-    mirror = { output: o.mirror.output, format: choice('--format', o.mirror.format, CAPTURE_FORMATS, 'OPTION_BAD_FORMAT') ?? 'sqlite' };
+    mirror = {
+      output: o.mirror.output,
+      format: choice('--format', o.mirror.format, CAPTURE_FORMATS, 'OPTION_BAD_FORMAT') ?? 'sqlite',
+    };
   return {
     output: o.output,
     format,
@@ -204,7 +219,8 @@ function positiveSeconds(v: Typed | undefined): number | undefined {
 
 function powerOfTwo(v: Typed): number {
   const n = typeof v === 'number' ? v : v.trim() === '' ? NaN : Number(v);
-  if (!Number.isInteger(n) || n <= 0 || (n & (n - 1)) !== 0 || n > 4096) throw new LifelineError('OPTION_BAD_NUMBER', msg.badBuffer(String(v)));
+  if (!Number.isInteger(n) || n <= 0 || (n & (n - 1)) !== 0 || n > 4096)
+    throw new LifelineError('OPTION_BAD_NUMBER', msg.badBuffer(String(v)));
   return n;
 }
 
@@ -236,4 +252,57 @@ export function checkExport(o: ExportInput): ExportChoice {
   const from = windowEnd('--from', o.from, 'fromNs', o.fromNs);
   const until = windowEnd('--until', o.until, 'toNs', o.toNs);
   return { format: 'perfetto', ...(o.out !== undefined && { out: o.out }), ...window(from, until) };
+}
+
+export interface ServeInput {
+  /** ADDRESS:PORT (default 127.0.0.1:9477; port 0: any free port). */
+  listen?: string;
+  /** Process names with series of their own (default 40). */
+  top?: Typed;
+  /** PIDs or process names whose threads get series of their own ("1,sshd" or a list). */
+  watch?: string | readonly string[];
+  /** Flight recorder: directory of the capture segments, their length, how long they are kept. */
+  capture?: string;
+  segment?: Typed;
+  keep?: Typed;
+  format?: string;
+  bufferMb?: Typed;
+}
+
+export interface ServeChoice {
+  host: string;
+  port: number;
+  top: number;
+  watch: (number | string)[];
+  capture?: { dir: string; keepMs: number; segmentMs: number; format: CaptureFormat };
+  bufferMb: number;
+}
+
+export const DEFAULT_SERVE_TOP = 40;
+export const DEFAULT_LISTEN = '127.0.0.1:9477';
+
+export function checkServe(o: ServeInput): ServeChoice {
+  const listen = o.listen ?? DEFAULT_LISTEN;
+  const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(listen);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || !(port >= 0 && port <= 65535)) throw new LifelineError('OPTION_BAD_ADDRESS', msg.badListen(listen));
+  const top = positiveInt('--top', o.top) ?? DEFAULT_SERVE_TOP;
+  const bufferMb = o.bufferMb === undefined ? 32 : powerOfTwo(o.bufferMb);
+  const list = o.watch === undefined ? [] : typeof o.watch === 'string' ? [o.watch] : [...o.watch];
+  const watch = list
+    .flatMap((w) => w.split(','))
+    .filter((w) => w !== '')
+    .map((w) => (/^\d+$/.test(w) ? Number(w) : w));
+  if ((o.keep !== undefined || o.segment !== undefined) && o.capture === undefined)
+    throw new LifelineError('OPTION_MISSING_TARGET', msg.keepNeedsCapture());
+  const out: ServeChoice = { host: m[1]!.replace(/^\[|\]$/g, ''), port, top, watch, bufferMb };
+  if (o.capture !== undefined) {
+    out.capture = {
+      dir: o.capture,
+      keepMs: duration('--keep', o.keep) ?? 10 * 60_000,
+      segmentMs: duration('--segment', o.segment) ?? 60_000,
+      format: choice('--format', o.format, CAPTURE_FORMATS, 'OPTION_BAD_FORMAT') ?? 'sqlite',
+    };
+  }
+  return out;
 }

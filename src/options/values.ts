@@ -20,8 +20,15 @@ function quoted(v: unknown): string {
 /** Ids (tids, tgids): positive whole numbers, as "1,2,3", one number or an array. */
 export function idList(flag: string, v: Typed | readonly number[] | undefined): number[] | undefined {
   if (v === undefined) return undefined;
-  const list = Array.isArray(v) ? (v as readonly number[]) : typeof v === 'number' ? [v] : String(v).split(',').map((x) => numberOf(x));
-  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n <= 0)) throw new LifelineError('OPTION_BAD_ID', msg.badIdList(flag, quoted(v)));
+  const list = Array.isArray(v)
+    ? (v as readonly number[])
+    : typeof v === 'number'
+      ? [v]
+      : String(v)
+          .split(',')
+          .map((x) => numberOf(x));
+  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n <= 0))
+    throw new LifelineError('OPTION_BAD_ID', msg.badIdList(flag, quoted(v)));
   return [...list];
 }
 
@@ -50,7 +57,12 @@ export function wholeNumber(flag: string, v: Typed | undefined): number | undefi
 }
 
 /** One of a fixed list of words. */
-export function choice<T extends string>(flag: string, v: string | undefined, choices: readonly T[], code: 'OPTION_BAD_SORT' | 'OPTION_BAD_GROUP' | 'OPTION_BAD_RENDERER' | 'OPTION_BAD_FORMAT'): T | undefined {
+export function choice<T extends string>(
+  flag: string,
+  v: string | undefined,
+  choices: readonly T[],
+  code: 'OPTION_BAD_SORT' | 'OPTION_BAD_GROUP' | 'OPTION_BAD_RENDERER' | 'OPTION_BAD_FORMAT',
+): T | undefined {
   if (v === undefined) return undefined;
   const found = choices.find((c) => c === v);
   if (found === undefined) throw new LifelineError(code, msg.badChoice(flag, String(v), choices));
@@ -74,14 +86,21 @@ export interface WindowEnd {
   shown: string;
 }
 
-export function windowEnd(secFlag: string, sec: Typed | undefined, nsFlag: string, ns: number | undefined): WindowEnd | undefined {
+export function windowEnd(
+  secFlag: string,
+  sec: Typed | undefined,
+  nsFlag: string,
+  ns: number | undefined,
+): WindowEnd | undefined {
   if (sec !== undefined) {
     const n = numberOf(sec);
-    if (!Number.isFinite(n) || n < 0) throw new LifelineError('OPTION_BAD_WINDOW', msg.badSeconds(secFlag, String(sec)));
+    if (!Number.isFinite(n) || n < 0)
+      throw new LifelineError('OPTION_BAD_WINDOW', msg.badSeconds(secFlag, String(sec)));
     return { ns: Math.round(n * 1e9), shown: `${secFlag} ${String(sec).trim()} s` };
   }
   if (ns !== undefined) {
-    if (typeof ns !== 'number' || !Number.isFinite(ns) || ns < 0) throw new LifelineError('OPTION_BAD_WINDOW', msg.badNanoseconds(nsFlag, String(ns)));
+    if (typeof ns !== 'number' || !Number.isFinite(ns) || ns < 0)
+      throw new LifelineError('OPTION_BAD_WINDOW', msg.badNanoseconds(nsFlag, String(ns)));
     return { ns, shown: `${nsFlag} ${ns} ns` };
   }
   return undefined;
@@ -89,6 +108,17 @@ export function windowEnd(secFlag: string, sec: Typed | undefined, nsFlag: strin
 
 /** The window [from, to]: from ≤ to, the error in the unit each end was given in. */
 export function window(from: WindowEnd | undefined, to: WindowEnd | undefined): { fromNs?: number; toNs?: number } {
-  if (from !== undefined && to !== undefined && from.ns > to.ns) throw new LifelineError('OPTION_BAD_WINDOW', msg.windowReversed(from.shown, to.shown));
+  if (from !== undefined && to !== undefined && from.ns > to.ns)
+    throw new LifelineError('OPTION_BAD_WINDOW', msg.windowReversed(from.shown, to.shown));
   return { ...(from && { fromNs: from.ns }), ...(to && { toNs: to.ns }) };
+}
+
+/** A duration: "500ms", "30s", "10m", "1h" (a bare number is seconds) → ms, positive. */
+export function duration(flag: string, v: Typed | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(String(v).trim());
+  const unit = m ? { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'] : NaN;
+  const ms = m ? Number(m[1]) * unit : NaN;
+  if (!(ms > 0)) throw new LifelineError('OPTION_BAD_DURATION', msg.badKeep(flag, String(v)));
+  return ms;
 }

@@ -1,0 +1,99 @@
+/**
+ * The Prometheus families of `lifeline serve`, derived from the metric
+ * catalogue (src/analyze/catalogue.ts): every entry with the 'prom' output
+ * becomes `lifeline_process_<name>` (and `lifeline_thread_<name>` for the
+ * --watch targets). Nothing is defined here: names, help, units and labels
+ * come from the catalogue, the values from the rows the modules fill.
+ *
+ * - counter: one series, or one per part of its split (label from the split);
+ *   a 'sources' entry (who woke it) is one series per source kind;
+ * - summary: `_sum` (the distribution's total) and `_count` (its countKey
+ *   field). Quantiles are not exported: they cannot be added across the
+ *   processes folded into comm="other" or across time; the machine-wide
+ *   histograms serve for distributions.
+ */
+import { entriesFor, promScale, type MetricDef, type MetricRow, type Scope } from '../analyze/catalogue.js';
+import type { SourceKind } from '../analyze/types.js';
+
+export type Metrics = MetricRow;
+
+/** One series of a family, for one entity: its suffix (_sum, _count or none), labels and value. */
+export interface SeriesValue {
+  suffix: string;
+  labels: readonly string[];
+  value: number;
+}
+
+export interface EntityFamily {
+  /** Name after lifeline_process_ / lifeline_thread_. */
+  name: string;
+  type: 'counter' | 'summary';
+  help: string;
+  /** Labels besides the entity's own. */
+  labels: readonly string[];
+  /** Every series of one entity, in a fixed order, values in base units. */
+  read(m: Metrics): SeriesValue[];
+}
+
+export const SOURCE_KINDS: readonly SourceKind[] = ['task', 'hardirq', 'softirq', 'nmi', 'unknown'];
+
+function familyOf(e: MetricDef): EntityFamily | null {
+  const prom = e.prom;
+  if (prom === undefined) return null;
+  const scale = promScale(e.unit);
+  const help = `${e.help[0]!.toUpperCase()}${e.help.slice(1)} (${e.title}).`;
+  if (e.kind === 'sources') {
+    return {
+      name: prom.name,
+      type: 'counter',
+      help,
+      labels: ['source_kind'],
+      read: (m) => {
+        const counts = new Map<string, number>(SOURCE_KINDS.map((k) => [k, 0]));
+        for (const w of e.read(m)) counts.set(w.source.kind, (counts.get(w.source.kind) ?? 0) + w.count);
+        return SOURCE_KINDS.map((k) => ({ suffix: '', labels: [k], value: counts.get(k)! }));
+      },
+    };
+  }
+  if (prom.type === 'summary' && e.kind === 'distribution') {
+    const count = prom.countKey;
+    return {
+      name: prom.name,
+      type: 'summary',
+      help,
+      labels: [],
+      read: (m) => [
+        { suffix: '_sum', labels: [], value: (e.read(m).total ?? 0) * scale },
+        {
+          suffix: '_count',
+          labels: [],
+          value: count === undefined ? 0 : Number((m as unknown as Record<string, number>)[count] ?? 0),
+        },
+      ],
+    };
+  }
+  if (prom.type === 'counter' && (e.kind === 'count' || e.kind === 'duration')) {
+    const split = e.split;
+    if (split !== undefined)
+      return {
+        name: prom.name,
+        type: 'counter',
+        help,
+        labels: [split.label],
+        read: (m) => split.parts.map((p) => ({ suffix: '', labels: [p.value], value: p.read(m) * scale })),
+      };
+    return {
+      name: prom.name,
+      type: 'counter',
+      help,
+      labels: [],
+      read: (m) => [{ suffix: '', labels: [], value: e.read(m) * scale }],
+    };
+  }
+  throw new Error(`catalogue entry ${e.key}: no Prometheus form for a ${e.kind} ${prom.type}`);
+}
+
+/** The families of one scope, in catalogue order. */
+export function entityFamilies(scope: Scope): EntityFamily[] {
+  return entriesFor('prom', scope).flatMap((e) => familyOf(e) ?? []);
+}

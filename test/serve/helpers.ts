@@ -1,0 +1,199 @@
+/** Real components for the serve tests: `lifeline serve` and Debian's Prometheus, on loopback, bounded in time. */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { BIN, ROOT } from '../helpers/cli.js';
+
+export const WORKLOADS = path.join(ROOT, 'build/workloads');
+
+export function hasCommand(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** A free TCP port on 127.0.0.1 (asked of the kernel, then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` every 200 ms until it returns a value (not undefined) or `ms` pass. */
+export async function waitFor<T>(
+  what: string,
+  ms: number,
+  check: () => Promise<T | undefined> | T | undefined,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+export interface Served {
+  child: ChildProcess;
+  url: string;
+  stderr: () => string;
+  /** SIGTERM, then the exit code (SIGKILL after 15 s). */
+  stop: () => Promise<number | null>;
+}
+
+/** Starts `lifeline serve --listen 127.0.0.1:0 ARGS` and waits for its URL. */
+export async function startServe(args: string[]): Promise<Served> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--listen', '127.0.0.1:0', ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await waitFor('lifeline serve to listen', 20_000, () => {
+    if (child.exitCode !== null) throw new Error(`lifeline serve exited: ${err}`);
+    return /serving Prometheus metrics on (http:\/\/\S+)\/metrics/.exec(err)?.[1];
+  });
+  return {
+    child,
+    url,
+    stderr: () => err,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const code = await exited;
+      clearTimeout(t);
+      return code;
+    },
+  };
+}
+
+export async function scrape(url: string): Promise<{ body: string; contentType: string }> {
+  const r = await fetch(`${url}/metrics`);
+  return { body: await r.text(), contentType: r.headers.get('content-type') ?? '' };
+}
+
+/** Sum of the samples of `name` whose labels include every given pair (the text exposition, parsed plainly). */
+export function sample(body: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  let found = false;
+  for (const line of body.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const want = Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`));
+    if (!want) continue;
+    sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+    found = true;
+  }
+  return found ? sum : NaN;
+}
+
+export interface Prometheus {
+  url: string;
+  /** Instant query; the result vector. */
+  query(expr: string, time?: number): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
+  queryRange(
+    expr: string,
+    start: number,
+    end: number,
+    step: number,
+  ): Promise<{ metric: Record<string, string>; values: [number, string][] }[]>;
+  stop(): Promise<void>;
+}
+
+/** Debian's prometheus with a temporary TSDB, scraping `target` (host:port) every second. */
+export async function startPrometheus(target: string): Promise<Prometheus> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-prom-'));
+  const port = await freePort();
+  fs.writeFileSync(
+    path.join(dir, 'prometheus.yml'),
+    `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: lifeline\n    static_configs:\n      - targets: ['${target}']\n`,
+  );
+  const child = spawn(
+    'prometheus',
+    [
+      `--config.file=${path.join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${path.join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--storage.tsdb.retention.time=1h',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let log = '';
+  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  await waitFor('prometheus to be ready', 30_000, async () => {
+    if (child.exitCode !== null) throw new Error(`prometheus exited: ${log.slice(-2000)}`);
+    try {
+      return (await fetch(`${url}/-/ready`)).ok ? true : undefined;
+    } catch {
+      return undefined;
+    }
+  });
+  const api = async (p: string, params: Record<string, string>) => {
+    const r = await fetch(`${url}/api/v1/${p}?${new URLSearchParams(params)}`);
+    const j = (await r.json()) as { status: string; error?: string; data: { result: unknown } };
+    if (j.status !== 'success') throw new Error(`prometheus ${p} failed: ${j.error}: ${params.query}`);
+    return j.data.result;
+  };
+  return {
+    url,
+    query: async (expr, time) =>
+      (await api('query', { query: expr, ...(time ? { time: String(time) } : {}) })) as never,
+    queryRange: async (expr, start, end, step) =>
+      (await api('query_range', { query: expr, start: String(start), end: String(end), step: String(step) })) as never,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(t);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs a shell command in its own process group; kill() ends the group. */
+export function startGroup(cmd: string): {
+  child: ChildProcess;
+  output: () => string;
+  done: Promise<void>;
+  kill: () => void;
+} {
+  const child = spawn('sh', ['-c', cmd], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  const done = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  return {
+    child,
+    output: () => out,
+    done,
+    kill: () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    },
+  };
+}
+
+/** VmRSS of a process, in KiB. */
+export function rssKb(pid: number): number {
+  const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
+
+/** utime + stime of a process, in seconds. */
+export function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
