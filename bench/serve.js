@@ -1,0 +1,124 @@
+// npm run bench:serve — lifeline serve beside perf sched record and lifeline record, in one run.
+// 1. the workload's slowdown (perf bench sched messaging, its own "Total time"): alone, under
+//    `lifeline serve` (scraped every second), under `lifeline record`, under `perf sched record`;
+// 2. the exporter's CPU at idle and under the workload (events/s measured by serve itself);
+// 3. scrape time and size at the default limits.
+// Prints medians of BENCH_RUNS runs and ratios; not a test (no timed assertions anywhere).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(root, 'bin/lifeline.js');
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'lifeline-bench-serve-'));
+const runs = Number(process.env.BENCH_RUNS ?? 3);
+const workload = ['perf', 'bench', 'sched', 'messaging', '-l', '2000'];
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function ownTime() {
+  const r = spawnSync(workload[0], workload.slice(1), { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${workload.join(' ')} failed: ${r.stderr}`);
+  return Number((`${r.stdout}${r.stderr}`.match(/Total time:\s*([\d.]+)/) ?? [0, NaN])[1]);
+}
+
+/** utime + stime of a process, seconds. */
+function cpuOf(pid) {
+  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+async function startServe() {
+  const child = spawn(process.execPath, [bin, 'serve', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  for (let i = 0; i < 100 && !/on (http:\S+)\/metrics/.test(err); i++) await sleep(100);
+  const url = /on (http:\S+)\/metrics/.exec(err)?.[1];
+  if (!url) throw new Error(`serve did not start: ${err}`);
+  let scraping = true;
+  const scrapes = [];
+  const loop = (async () => {
+    while (scraping) {
+      const t0 = performance.now();
+      const body = await (await fetch(`${url}/metrics`)).text();
+      scrapes.push({ ms: performance.now() - t0, bytes: body.length, body });
+      await sleep(1000);
+    }
+  })();
+  return {
+    pid: child.pid,
+    scrapes,
+    events: async () => {
+      const body = await (await fetch(`${url}/metrics`)).text();
+      return body
+        .split('\n')
+        .filter((l) => l.startsWith('lifeline_events_total{'))
+        .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    },
+    stop: async () => {
+      scraping = false;
+      await loop;
+      child.kill('SIGTERM');
+      await new Promise((r) => child.on('exit', r));
+    },
+  };
+}
+
+async function underBackground(argv) {
+  const child = spawn(argv[0], argv.slice(1), { stdio: 'ignore' });
+  await sleep(1500);
+  const t = ownTime();
+  child.kill('SIGINT');
+  await new Promise((r) => child.on('exit', r));
+  return t;
+}
+
+const alone = [];
+const served = [];
+const recorded = [];
+const perfed = [];
+const serveCpu = [];
+for (let i = 0; i < runs; i++) {
+  alone.push(ownTime());
+  const s = await startServe();
+  await sleep(1500);
+  const c0 = cpuOf(s.pid);
+  const e0 = await s.events();
+  const t0 = performance.now();
+  served.push(ownTime());
+  const secs = (performance.now() - t0) / 1000;
+  serveCpu.push({ cpu: (cpuOf(s.pid) - c0) / secs, eventsPerSec: ((await s.events()) - e0) / secs });
+  await s.stop();
+  recorded.push(await underBackground([process.execPath, bin, 'record', '-o', path.join(tmp, `r${i}.db`), '--force']));
+  perfed.push(await underBackground(['perf', 'sched', 'record', '-o', path.join(tmp, `p${i}.data`)]));
+}
+
+// idle exporter: 10 s with nothing but the machine's own activity
+const idle = await startServe();
+await sleep(1000);
+const ic0 = cpuOf(idle.pid);
+const ie0 = await idle.events();
+await sleep(10_000);
+const idleCpu = (cpuOf(idle.pid) - ic0) / 10;
+const idleRate = ((await idle.events()) - ie0) / 10;
+const scrapes = idle.scrapes.slice(2);
+await idle.stop();
+rmSync(tmp, { recursive: true, force: true });
+
+const a = median(alone);
+const row = (name, xs) => `${name.padEnd(28)} ${median(xs).toFixed(3)} s   ×${(median(xs) / a).toFixed(2)}`;
+console.log(`workload: ${workload.join(' ')} (its own Total time, median of ${runs})`);
+console.log(row('alone', alone));
+console.log(row('under lifeline serve', served));
+console.log(row('under lifeline record', recorded));
+console.log(row('under perf sched record', perfed));
+console.log(`serve vs record slowdown ratio: ${(median(served) / median(recorded)).toFixed(2)} (target ≤ 1)`);
+const busy = serveCpu.sort((x, y) => x.eventsPerSec - y.eventsPerSec)[Math.floor(serveCpu.length / 2)];
+console.log(`exporter CPU under the workload: ${(busy.cpu * 100).toFixed(0)} % of a core at ${Math.round(busy.eventsPerSec).toLocaleString('en-US')} events/s`);
+console.log(`exporter CPU at idle: ${(idleCpu * 100).toFixed(1)} % of a core at ${Math.round(idleRate).toLocaleString('en-US')} events/s`);
+const ms = median(scrapes.map((s) => s.ms));
+const series = scrapes.length ? scrapes[scrapes.length - 1].body.split('\n').filter((l) => l && !l.startsWith('#')).length : 0;
+console.log(`scrape: median ${ms.toFixed(1)} ms (target < 50 ms), ${Math.round(median(scrapes.map((s) => s.bytes)) / 1024)} KiB, ${series} series`);
