@@ -58,6 +58,8 @@ export interface PromSpec {
   type: 'counter' | 'gauge' | 'summary';
   /** For a summary: the count field that goes with it (e.g. sleeps for sleepNs). */
   countKey?: string;
+  /** For a summary whose distribution has no `total` stat: the field holding the sum. */
+  sumKey?: string;
 }
 
 interface Common {
@@ -275,7 +277,7 @@ export const CATALOGUE: Catalogue = [
       { title: 'run-queue p95', stat: 'p95', hint: '95th percentile wait from a wakeup to running' },
       { title: 'run-queue max', stat: 'max', hint: 'longest wait from a wakeup to running' },
     ],
-    prom: { name: 'runq_delay_seconds', type: 'summary', countKey: 'runqWaits' },
+    prom: { name: 'runq_delay_seconds', type: 'summary', countKey: 'runqWaits', sumKey: 'runqWaitNs' },
     sort: { name: 'runq', stat: 'mean' },
     read: (m) => delay(m.runqDelayNs),
   },
@@ -291,6 +293,28 @@ export const CATALOGUE: Catalogue = [
     // the count of the runq_delay_seconds summary; shown nowhere by itself
     outputs: [],
     read: (m) => m.runqWaits,
+  },
+  {
+    key: 'runqWaitNs',
+    kind: 'duration',
+    unit: 'ns',
+    title: 'run-queue delay, summed',
+    help: 'the delays measured in runqDelayNs, summed',
+    scopes: BOTH,
+    // the _sum of the runq_delay_seconds summary; shown nowhere by itself
+    outputs: [],
+    read: (m) => m.runqWaitNs,
+  },
+  {
+    key: 'preemptWaitNs',
+    kind: 'duration',
+    unit: 'ns',
+    title: 'run-queue delay after preemption, summed',
+    help: 'the delays measured in preemptDelayNs, summed',
+    scopes: BOTH,
+    // the _sum of the preempt_delay_seconds summary; shown nowhere by itself
+    outputs: [],
+    read: (m) => m.preemptWaitNs,
   },
   {
     key: 'preemptions',
@@ -316,7 +340,7 @@ export const CATALOGUE: Catalogue = [
     stats: ['mean', 'p95', 'max'],
     scopes: BOTH,
     outputs: ['json', 'docs', 'prom'],
-    prom: { name: 'preempt_delay_seconds', type: 'summary', countKey: 'preemptions' },
+    prom: { name: 'preempt_delay_seconds', type: 'summary', countKey: 'preemptions', sumKey: 'preemptWaitNs' },
     read: (m) => delay(m.preemptDelayNs),
   },
   {

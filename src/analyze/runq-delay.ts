@@ -36,4 +36,6 @@ function write(wake: DistSummary, preempt: DistSummary, out: ThreadMetrics | Pro
   out.preemptDelayNs = delayStats(preempt);
   out.preemptions = preempt.count;
   out.runqWaits = wake.count;
+  out.runqWaitNs = wake.total;
+  out.preemptWaitNs = preempt.total;
 }

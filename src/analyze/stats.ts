@@ -7,5 +7,5 @@ export function durationStats(s: DistSummary): DurationStats {
 }
 
 export function delayStats(s: DistSummary): DelayStats {
-  return { total: s.total, mean: s.mean, p95: s.p95, max: s.max };
+  return { mean: s.mean, p95: s.p95, max: s.max };
 }

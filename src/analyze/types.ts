@@ -20,8 +20,6 @@ export interface DurationStats {
 }
 
 export interface DelayStats {
-  /** Sum of the delays (not in the JSON document; the _sum of the Prometheus summary). */
-  total?: number;
   mean: number;
   p95: number;
   max: number;
@@ -75,8 +73,10 @@ export interface ThreadMetrics {
   asleepNs: number;
   sleepSNs: number;
   sleepDNs: number;
-  /** Run-queue waits measured after wakeups (their delays are runqDelayNs). */
+  /** Run-queue waits measured after wakeups (their delays are runqDelayNs) and the delays summed; the same summed after preemptions. */
   runqWaits: number;
+  runqWaitNs: number;
+  preemptWaitNs: number;
   /** Run time and slices summed over the bursts counted. */
   burstRunNs: number;
   burstSlices: number;

@@ -7,8 +7,8 @@
  *
  * - counter: one series, or one per part of its split (label from the split);
  *   a 'sources' entry (who woke it) is one series per source kind;
- * - summary: `_sum` (the distribution's total) and `_count` (its countKey
- *   field). Quantiles are not exported: they cannot be added across the
+ * - summary: `_sum` (the distribution's total, or its sumKey field) and
+ *   `_count` (its countKey field). Quantiles are not exported: they cannot be added across the
  *   processes folded into comm="other" or across time; the machine-wide
  *   histograms serve for distributions.
  */
@@ -62,14 +62,14 @@ function familyOf(e: MetricDef): EntityFamily | null {
       type: 'summary',
       help,
       labels: [],
-      read: (m) => [
-        { suffix: '_sum', labels: [], value: (e.read(m).total ?? 0) * scale },
-        {
-          suffix: '_count',
-          labels: [],
-          value: count === undefined ? 0 : Number((m as unknown as Record<string, number>)[count] ?? 0),
-        },
-      ],
+      read: (m) => {
+        const fields = m as unknown as Record<string, number>;
+        const sum = prom.sumKey === undefined ? (e.read(m).total ?? 0) : Number(fields[prom.sumKey] ?? 0);
+        return [
+          { suffix: '_sum', labels: [], value: sum * scale },
+          { suffix: '_count', labels: [], value: count === undefined ? 0 : Number(fields[count] ?? 0) },
+        ];
+      },
     };
   }
   if (prom.type === 'counter' && (e.kind === 'count' || e.kind === 'duration')) {
