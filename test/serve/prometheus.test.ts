@@ -59,7 +59,7 @@ while time.time() < end:
     prom = await startPrometheus(served.url.replace(/^http:\/\//, ''));
     t0 = Date.now() / 1000;
     const sleeper = startGroup(
-      `d=$(mktemp -d); cp ${WORKLOADS}/ll-sleeper $d/${SLEEPER}; taskset -c 1 stress --cpu 2 --timeout 13 >/dev/null 2>&1 & sleep 0.2; taskset -c 1 $d/${SLEEPER} 1200 ${PERIOD_MS}; wait; rm -r $d`,
+      `d=$(mktemp -d); cp ${WORKLOADS}/ll-sleeper $d/${SLEEPER}; taskset -c 1 stress --cpu 2 --timeout 13 >/dev/null 2>&1 & sleep 0.2; chrt -f 10 taskset -c 1 $d/${SLEEPER} 1200 ${PERIOD_MS}; wait; rm -r $d`,
     );
     groups.push(sleeper);
     await Promise.race([sleeper.done, sleep(40_000)]);
@@ -105,8 +105,10 @@ while time.time() < end:
     const mid = Math.floor((t0 + t1) / 2);
     const [rate] = await prom.query(`sum(rate(lifeline_process_sleeps_total{comm="${SLEEPER}"}[4s]))`, mid);
     const perSec = Number(rate!.value[1]);
-    // One sleep per loop: PERIOD_MS asleep, then the wait for the CPU beside stress and a little work.
-    expect(perSec).toBeGreaterThan((1000 / PERIOD_MS) * 0.4);
+    // One sleep per loop: PERIOD_MS asleep, then a little work. The sleeper runs SCHED_FIFO on
+    // stress's CPU: it takes the CPU as soon as it is woken, whatever else loads the machine, and the
+    // timer interrupt that wakes it still lands while stress is on that CPU.
+    expect(perSec).toBeGreaterThan((1000 / PERIOD_MS) * 0.85);
     expect(perSec).toBeLessThanOrEqual((1000 / PERIOD_MS) * 1.05);
     // ... so the loop's length is the mean sleep + the mean wait + the mean run per wakeup
     const meanOf = async (sum: string, count: string) => {
