@@ -26,6 +26,10 @@ export const EXPORTED_KINDS: Partial<Record<KindName, string>> = {
 export const NOT_EXPORTED_KINDS: Partial<Record<KindName, string>> = {
   NMI: 'Perfetto has no NMI ftrace event that trace_processor imports',
   SYM: 'kernel symbols name wakeup callbacks, which sched_waking cannot carry',
+  SOFTIRQ_RAISE: 'a fact of causation lifeline reads to name a wakeup’s cause; the sched_waking that Perfetto shows cannot carry a cause',
+  HRTIMER_START: 'a fact of causation (who armed a timer) lifeline reads to name a wakeup’s cause; not mapped to Perfetto',
+  TIMER_START: 'a fact of causation (who armed a timer) lifeline reads to name a wakeup’s cause; not mapped to Perfetto',
+  TIMER_EXPIRE: 'a fact of causation (which timer woke a task) lifeline reads to name a wakeup’s cause; not mapped to Perfetto',
 };
 
 /** Kind number -> its contract name, for the skipped-kind counts. */
