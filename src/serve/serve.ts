@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 import type http from 'node:http';
 import { ReorderWindow } from '../capture/index.js';
+import { sliceRows } from '../capture/batch-rows.js';
 import { blankMeta, type CaptureFormat } from '../capture/meta.js';
 import { LiveAnalysis } from '../analyze/live.js';
 import { LifelineError } from '../errors.js';
@@ -53,6 +54,8 @@ export interface ServeResult {
 }
 
 export const DEFAULT_ROTATE_MS = 30_000;
+/** Rows replayed between two turns of the event loop. */
+const FEED_ROWS = 16_384;
 
 export async function serve(opts: ServeOptions): Promise<ServeResult> {
   if (opts.capture && !fs.existsSync(opts.capture.dir))
@@ -152,7 +155,11 @@ export async function serve(opts: ServeOptions): Promise<ServeResult> {
           : []
         : [...(batch ? reorder!.push(batch) : []), ...reorder!.flush()];
     for (const b of ordered) {
-      live!.feed(b);
+      // In slices, yielding between them: a scrape waits for one slice, not for a whole drain.
+      for (let at = 0; at < b.length; at += FEED_ROWS) {
+        live!.feed(at === 0 && b.length <= FEED_ROWS ? b : sliceRows(b, at, Math.min(b.length, at + FEED_ROWS)));
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       if (recorder) await recorder.append(b, live!);
     }
   };
