@@ -21,29 +21,20 @@ function cpuBound(cpus: number): number {
   return cpus > 0 ? cpus : 0x10000;
 }
 
-/** 1 for a kind whose tid2 is a thread id: all but the timer armings (tid2 = expiry delay in µs). */
-const TID2_IS_TID = new Uint8Array(256).fill(1);
-TID2_IS_TID[Kind.HRTIMER_START] = 0;
-TID2_IS_TID[Kind.TIMER_START] = 0;
-
 /** Index of the first row with a value out of range, or -1. */
 export function firstBadRow(b: EventBatch, cpus: number): number {
   const { length: n, ts, cpu, kind, tid, tid2, a } = b;
   const maxCpu = cpuBound(cpus);
   for (let i = 0; i < n; i++) {
     const k = kind[i]!;
-    if (
-      KNOWN_KIND[k] === 0 ||
-      cpu[i]! >= maxCpu ||
-      !(ts[i]! >= 0) ||
-      tid[i]! >>> 0 > PID_MAX ||
-      (tid2[i]! >>> 0 > PID_MAX && TID2_IS_TID[k] === 1)
-    )
-      return i;
+    if (KNOWN_KIND[k] === 0 || cpu[i]! >= maxCpu || !(ts[i]! >= 0) || tid[i]! >>> 0 > PID_MAX) return i;
+    if (k > Kind.COMM) continue;
+    // switch … exec: tid2 is a thread (other kinds use it for other facts, e.g. a timer's expiry).
+    if (k <= Kind.EXEC && tid2[i]! >>> 0 > PID_MAX) return i;
     // waking / wakeup_new: a is the target CPU; fork, exec, exit, comm: a is a tgid.
     if (k === Kind.WAKING || k === Kind.WAKEUP_NEW) {
       if (a[i]! >>> 0 >= maxCpu) return i;
-    } else if (k >= Kind.FORK && k <= Kind.COMM) {
+    } else if (k >= Kind.FORK) {
       if (a[i]! >>> 0 > PID_MAX || (k === Kind.FORK && b.b[i]! >>> 0 > PID_MAX)) return i;
     }
   }
@@ -58,7 +49,7 @@ export function badRowReason(b: EventBatch, i: number, cpus: number): string {
   if (b.cpu[i]! >= maxCpu) return msg.damageCpu('cpu', b.cpu[i]!, cpus);
   if (!(b.ts[i]! >= 0)) return msg.damageTs(b.ts[i]!);
   if (b.tid[i]! >>> 0 > PID_MAX) return msg.damageId('tid', b.tid[i]!, PID_MAX);
-  if (b.tid2[i]! >>> 0 > PID_MAX && TID2_IS_TID[k] === 1) return msg.damageId('tid2', b.tid2[i]!, PID_MAX);
+  if (k <= Kind.EXEC && b.tid2[i]! >>> 0 > PID_MAX) return msg.damageId('tid2', b.tid2[i]!, PID_MAX);
   if (k === Kind.WAKING || k === Kind.WAKEUP_NEW) return msg.damageCpu('target cpu (a)', b.a[i]!, cpus);
   if (b.a[i]! >>> 0 > PID_MAX) return msg.damageId('tgid (a)', b.a[i]!, PID_MAX);
   return msg.damageId('parent tgid (b)', b.b[i]!, PID_MAX);

@@ -136,7 +136,11 @@ describe('capture round trip', () => {
       [{ kind: Kind.COMM, a: -1 }, /row 1: tgid \(a\) -1 is outside 0\.\.4194304$/],
       [{ kind: 0 }, /row 1: kind 0 is not an event kind$/],
     ];
+    // tid2 is a thread only for switch … exec: an hrtimer_start row keeps the timer's expiry there (µs).
+    const timer = { ...ok, ts: 6, kind: Kind.HRTIMER_START, tid2: 30_000_000, a: 77 };
     for (const format of FORMATS) {
+      const kept = await readRows(await writeCapture(path.join(dir, `timer.${EXT[format]}`), format, [batchFromRows([ok, timer])]));
+      expect(kept.rows[1], format).toEqual(timer);
       for (const [change, message] of cases) {
         const file = await writeCapture(path.join(dir, `range.${EXT[format]}`), format, [batchFromRows([ok, { ...ok, ts: 6, ...change }])]);
         const err = await errorOf(() => readRows(file));
