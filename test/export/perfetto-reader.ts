@@ -21,7 +21,7 @@ const SHAPES: Record<string, Record<number, 'v' | 'b'>> = {
   Thread: { 1: 'v', 2: 'b', 3: 'v' },
   FtraceEventBundle: { 1: 'v', 2: 'b', 3: 'v', 4: 'b' },
   CompactSched: { 1: 'b', 2: 'b', 3: 'b', 4: 'b', 5: 'b', 6: 'b', 7: 'b', 8: 'b', 9: 'b', 10: 'b', 11: 'b', 12: 'b' },
-  FtraceEvent: { 1: 'v', 2: 'v', 5: 'v', 4: 'b', 20: 'b', 24: 'b', 25: 'b', 36: 'b', 37: 'b', 114: 'b', 235: 'b', 236: 'b', 237: 'b', 240: 'b', 559: 'b', 560: 'b' },
+  FtraceEvent: { 1: 'v', 2: 'v', 5: 'v', 4: 'b', 20: 'b', 24: 'b', 25: 'b', 26: 'b', 36: 'b', 37: 'b', 114: 'b', 235: 'b', 236: 'b', 237: 'b', 240: 'b', 559: 'b', 560: 'b' },
 };
 
 /** FtraceEvent oneof field -> [event name, its fields (number -> name, 's' string / 'i' integer)]. */
@@ -31,6 +31,7 @@ const EVENTS: Record<number, [string, Record<number, [string, 's' | 'i']>]> = {
   114: ['sched_wakeup_new', { 1: ['comm', 's'], 2: ['pid', 'i'], 3: ['prio', 'i'], 4: ['success', 'i'], 5: ['target_cpu', 'i'] }],
   24: ['softirq_entry', { 1: ['vec', 'i'] }],
   25: ['softirq_exit', { 1: ['vec', 'i'] }],
+  26: ['softirq_raise', { 1: ['vec', 'i'] }],
   36: ['irq_handler_entry', { 1: ['irq', 'i'], 2: ['name', 's'] }],
   37: ['irq_handler_exit', { 1: ['irq', 'i'], 2: ['ret', 'i'] }],
   235: ['task_newtask', { 1: ['pid', 'i'], 2: ['comm', 's'], 3: ['clone_flags', 'i'] }],

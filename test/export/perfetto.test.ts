@@ -39,7 +39,7 @@ describe('lifeline export --to perfetto', () => {
       wakingTimestamp: 7, wakingPid: 8, wakingTargetCpu: 9, wakingPrio: 10, wakingCommIndex: 11, wakingCommonFlags: 12,
     });
     expect(schema.EventId).toEqual({
-      schedSwitch: 4, schedWaking: 20, softirqEntry: 24, softirqExit: 25, irqHandlerEntry: 36, irqHandlerExit: 37,
+      schedSwitch: 4, schedWaking: 20, softirqEntry: 24, softirqExit: 25, softirqRaise: 26, irqHandlerEntry: 36, irqHandlerExit: 37,
       schedWakeupNew: 114, taskNewtask: 235, taskRename: 236, schedProcessExec: 237, schedProcessFree: 240,
       localTimerEntry: 559, localTimerExit: 560,
     });
@@ -99,6 +99,7 @@ describe('lifeline export --to perfetto', () => {
         expect(count('irq_handler_exit') + count('local_timer_exit')).toBe(summary.kinds.irq_exit ?? 0);
         expect(count('softirq_entry')).toBe(summary.kinds.softirq_entry ?? 0);
         expect(count('softirq_exit')).toBe(summary.kinds.softirq_exit ?? 0);
+        expect(count('softirq_raise')).toBe(summary.kinds.softirq_raise ?? 0);
         // Most wakings are compact (the form whose flags trace_processor reads).
         expect(check.compactWakings).toBeGreaterThan(check.wakings * 0.9);
 
@@ -241,6 +242,12 @@ describe.skipIf(skipRecording)('lifeline export of a real recording (BPF)', () =
       checkTrace(meta, rows, t);
       expect(t.events.some((e) => e.name === 'task_rename' && e.fields.pid === renamed!.tid && e.fields.newcomm === renamed!.name)).toBe(true);
       expect([...t.threads, ...t.processes].length).toBeGreaterThan(0);
+      // softirq raises (issue 14's causation facts) come out once each, with the raiser's context.
+      const raises = rows.filter((r) => r.kind === Kind.SOFTIRQ_RAISE);
+      const gotRaises = t.events.filter((e) => e.name === 'softirq_raise');
+      expect(gotRaises.map((e) => [e.ts, e.fields.vec, e.commonFlags]).sort()).toEqual(
+        raises.map((r) => [r.ts + meta.bootOffsetNs!, r.a, expectedCommonFlags(r.flags)]).sort(),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

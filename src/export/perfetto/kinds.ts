@@ -20,16 +20,16 @@ export const EXPORTED_KINDS: Partial<Record<KindName, string>> = {
   SOFTIRQ_ENTRY: 'softirq_entry',
   SOFTIRQ_EXIT: 'softirq_exit',
   IRQ_NAME: 'the name of irq_handler_entry events',
+  SOFTIRQ_RAISE: 'softirq_raise, with the raising context in common_flags',
 };
 
 /** Kind name -> why it is not written. */
 export const NOT_EXPORTED_KINDS: Partial<Record<KindName, string>> = {
   NMI: 'Perfetto has no NMI ftrace event that trace_processor imports',
   SYM: 'kernel symbols name wakeup callbacks, which sched_waking cannot carry',
-  SOFTIRQ_RAISE: 'a fact of causation lifeline reads to name a wakeup’s cause; the sched_waking that Perfetto shows cannot carry a cause',
-  HRTIMER_START: 'a fact of causation (who armed a timer) lifeline reads to name a wakeup’s cause; not mapped to Perfetto',
-  TIMER_START: 'a fact of causation (who armed a timer) lifeline reads to name a wakeup’s cause; not mapped to Perfetto',
-  TIMER_EXPIRE: 'a fact of causation (which timer woke a task) lifeline reads to name a wakeup’s cause; not mapped to Perfetto',
+  HRTIMER_START: 'trace_processor keeps hrtimer_start only in its raw table, and wants the kernel addresses the capture folds into ids',
+  TIMER_START: 'as HRTIMER_START, for timer_list timers',
+  TIMER_EXPIRE: 'recorded only before a waking, with no end: no hrtimer_expire span to draw without inventing its times',
 };
 
 /** Kind number -> its contract name, for the skipped-kind counts. */

@@ -62,6 +62,7 @@ export const EventId = {
   schedWaking: 20,
   softirqEntry: 24,
   softirqExit: 25,
+  softirqRaise: 26,
   irqHandlerEntry: 36,
   irqHandlerExit: 37,
   schedWakeupNew: 114,

@@ -274,11 +274,20 @@ export class PerfettoTranslator {
           this.endOther(bundle);
           break;
         }
+        case Kind.SOFTIRQ_RAISE: {
+          if (!inWindow) break;
+          const w = bundle.beginEvent(bt, tid[i]!, commonFlagsOf(flags[i]!));
+          w.tag(EventId.softirqRaise, LD).fork();
+          w.tag(SoftirqField.vec, VARINT).uint32(a[i]!);
+          w.join();
+          this.endOther(bundle);
+          break;
+        }
         case Kind.IRQ_NAME:
           this.irqNames.set(a[i]!, names.get(i) ?? '');
           break;
         default: {
-          // NMI, SYM, and any kind this export does not know (kinds.ts says why).
+          // NMI, SYM, timer arming and expiry, and any kind this export does not know (kinds.ts says why).
           const name = KIND_BY_NUMBER.get(k) ?? `kind ${k}`;
           this.stats.skipped[name] = (this.stats.skipped[name] ?? 0) + 1;
         }
