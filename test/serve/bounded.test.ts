@@ -46,9 +46,9 @@ describe.skipIf(skip)(`lifeline serve stays bounded (${skipReason})`, () => {
       expect(await s.stop()).toBe(0);
       const last = samples[samples.length - 1]!;
       // thousands of processes, each with three threads, went by ...
-      expect(last.forks).toBeGreaterThan(RUN_S * 150 * 3 * 0.5);
+      expect(last.forks).toBeGreaterThan(3000); // thousands, even when a loaded machine forks slower than asked
       // ... most of them into comm="other" ...
-      expect(last.other).toBeGreaterThan(RUN_S * 150 * 0.5);
+      expect(last.other).toBeGreaterThan(last.forks / 3 / 2);
       // ... and the series count stayed under the limit and flat once the top places filled
       for (const x of samples) expect(x.series).toBeLessThanOrEqual(2000);
       const later = samples.filter((x) => x.t >= 30);
