@@ -46,9 +46,27 @@ for (const l of loops) {
   const db = path.join(tmp, `cap-${l}.db`);
   const arrow = path.join(tmp, `cap-${l}.arrow`);
   sh([
-    'perf', 'sched', 'record', '-q', '-o', perfData, '--',
-    process.execPath, bin, 'record', '-o', db, '--mirror', arrow, '--',
-    'perf', 'bench', 'sched', 'messaging', '-l', String(l),
+    'perf',
+    'sched',
+    'record',
+    '-q',
+    '-o',
+    perfData,
+    '--',
+    process.execPath,
+    bin,
+    'record',
+    '-o',
+    db,
+    '--mirror',
+    arrow,
+    '--',
+    'perf',
+    'bench',
+    'sched',
+    'messaging',
+    '-l',
+    String(l),
   ]);
   const stats = sh(['perf', 'report', '--stats', '-i', perfData]).stdout;
   const perfEvents = Number((stats.match(/SAMPLE events:\s*(\d+)/) ?? [0, 0])[1]);
@@ -70,10 +88,20 @@ for (const l of loops) {
   );
 }
 console.log('');
-console.log('x latency: events/s over perf sched latency\'s events/s (each tool counts the events of its own file);');
-console.log('wall x:    perf sched latency\'s wall time over this tool\'s, for the same recorded run (> 1: faster)\n');
+console.log("x latency: events/s over perf sched latency's events/s (each tool counts the events of its own file);");
+console.log("wall x:    perf sched latency's wall time over this tool's, for the same recorded run (> 1: faster)\n");
 console.log(
-  [pad('loops', 6), pad('tool', 27), pad('events', 9), pad('wall s', 7), pad('cpu s', 6), pad('Mev/s', 7), pad('x latency', 9), pad('wall x', 7), pad('RSS MiB', 8)].join(' '),
+  [
+    pad('loops', 6),
+    pad('tool', 27),
+    pad('events', 9),
+    pad('wall s', 7),
+    pad('cpu s', 6),
+    pad('Mev/s', 7),
+    pad('x latency', 9),
+    pad('wall x', 7),
+    pad('RSS MiB', 8),
+  ].join(' '),
 );
 for (const r of rows) {
   const base = rows.find((x) => x.loops === r.loops && x.name === 'perf sched latency');
@@ -97,7 +125,9 @@ if (loops.length >= 2) {
     const rs = rows.filter((r) => r.name === name);
     const a = rs[0];
     const b = rs[rs.length - 1];
-    console.log(`  ${pad(name, 27)} ${(b.events / a.events).toFixed(1)}x events -> ${(b.rssMb / a.rssMb).toFixed(2)}x RSS`);
+    console.log(
+      `  ${pad(name, 27)} ${(b.events / a.events).toFixed(1)}x events -> ${(b.rssMb / a.rssMb).toFixed(2)}x RSS`,
+    );
   }
 }
 // The issue's targets, on the largest run: Arrow >= 4x and SQLite >= 1x perf sched latency's
@@ -107,7 +137,10 @@ const at = (name) => rows.find((r) => r.loops === last && r.name === name);
 const latency = at('perf sched latency');
 const verdict = (ok) => (ok ? 'met' : 'NOT met');
 console.log(`\ntargets (messaging -l ${last}):`);
-for (const [format, want] of [['arrow', 4], ['sqlite', 1]]) {
+for (const [format, want] of [
+  ['arrow', 4],
+  ['sqlite', 1],
+]) {
   const r = at(`lifeline analyze (${format})`);
   const x = r.rate / latency.rate;
   console.log(`  ${pad(format, 7)} events/s >= ${want}x perf sched latency: ${x.toFixed(2)}x (${verdict(x >= want)})`);
@@ -117,7 +150,9 @@ if (loops.length >= 2) {
     const rs = rows.filter((r) => r.name === `lifeline analyze (${format})`);
     const growth = rs[rs.length - 1].rssMb / rs[0].rssMb;
     const events = rs[rs.length - 1].events / rs[0].events;
-    console.log(`  ${pad(format, 7)} peak RSS < 2x for ~10x the events: ${growth.toFixed(2)}x for ${events.toFixed(1)}x (${verdict(growth < 2)})`);
+    console.log(
+      `  ${pad(format, 7)} peak RSS < 2x for ~10x the events: ${growth.toFixed(2)}x for ${events.toFixed(1)}x (${verdict(growth < 2)})`,
+    );
   }
 }
 rmSync(tmp, { recursive: true, force: true });

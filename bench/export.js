@@ -31,25 +31,58 @@ function measure(argv) {
     const [wall, user, sys, rss] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
     samples.push({ wall, cpu: user + sys, rssMb: rss / 1024 });
   }
-  return { wall: median(samples.map((s) => s.wall)), cpu: median(samples.map((s) => s.cpu)), rssMb: median(samples.map((s) => s.rssMb)) };
+  return {
+    wall: median(samples.map((s) => s.wall)),
+    cpu: median(samples.map((s) => s.cpu)),
+    rssMb: median(samples.map((s) => s.rssMb)),
+  };
 }
 
 const pad = (s, n) => String(s).padEnd(n);
 const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
-console.log(`lifeline export benchmark: ${os.cpus().length} CPUs, kernel ${os.release()}, load average ${os.loadavg()[0].toFixed(1)}, medians of ${runs} runs\n`);
+console.log(
+  `lifeline export benchmark: ${os.cpus().length} CPUs, kernel ${os.release()}, load average ${os.loadavg()[0].toFixed(1)}, medians of ${runs} runs\n`,
+);
 const rows = [];
 try {
   for (const l of loops) {
     const db = path.join(tmp, `cap-${l}.db`);
     const arrow = path.join(tmp, `cap-${l}.arrow`);
-    sh([process.execPath, bin, 'record', '-o', db, '--mirror', arrow, '--', 'perf', 'bench', 'sched', 'messaging', '-l', String(l)]);
+    sh([
+      process.execPath,
+      bin,
+      'record',
+      '-o',
+      db,
+      '--mirror',
+      arrow,
+      '--',
+      'perf',
+      'bench',
+      'sched',
+      'messaging',
+      '-l',
+      String(l),
+    ]);
     const events = JSON.parse(sh([process.execPath, bin, 'info', '--json', arrow]).stdout).events;
     const sizes = { sqlite: statSync(db).size, arrow: statSync(arrow).size };
-    for (const [format, cap] of [['arrow', arrow], ['sqlite', db]]) {
+    for (const [format, cap] of [
+      ['arrow', arrow],
+      ['sqlite', db],
+    ]) {
       const out = path.join(tmp, `cap-${l}-${format}.pftrace`);
       const read = measure([process.execPath, bin, 'info', cap]);
       const exp = measure([process.execPath, bin, 'export', cap, '--to', 'perfetto', '-o', out]);
-      rows.push({ loops: l, format, events, capBytes: sizes[format], arrowBytes: sizes.arrow, traceBytes: statSync(out).size, read, exp });
+      rows.push({
+        loops: l,
+        format,
+        events,
+        capBytes: sizes[format],
+        arrowBytes: sizes.arrow,
+        traceBytes: statSync(out).size,
+        read,
+        exp,
+      });
     }
     console.log(`messaging -l ${l}: ${events} events; sqlite ${mb(sizes.sqlite)}, arrow ${mb(sizes.arrow)}`);
   }
@@ -60,7 +93,20 @@ try {
 console.log('\nx read:   export wall time over `lifeline info` (one read of the same capture) wall time');
 console.log('x arrow:  trace bytes over the Arrow capture bytes of the same run (target ≤ 2)\n');
 console.log(
-  [pad('loops', 6), pad('from', 7), pad('events', 9), pad('wall s', 7), pad('cpu s', 6), pad('Mev/s', 6), pad('Mev/cpu-s', 9), pad('x read', 7), pad('B/ev trace', 10), pad('B/ev cap', 9), pad('x arrow', 8), pad('RSS MiB', 8)].join(' '),
+  [
+    pad('loops', 6),
+    pad('from', 7),
+    pad('events', 9),
+    pad('wall s', 7),
+    pad('cpu s', 6),
+    pad('Mev/s', 6),
+    pad('Mev/cpu-s', 9),
+    pad('x read', 7),
+    pad('B/ev trace', 10),
+    pad('B/ev cap', 9),
+    pad('x arrow', 8),
+    pad('RSS MiB', 8),
+  ].join(' '),
 );
 for (const r of rows) {
   console.log(
@@ -86,7 +132,7 @@ for (const r of big) {
   const ratio = r.traceBytes / r.arrowBytes;
   console.log(
     `\n${r.format}, ${r.events} events: ${(rate / 1e6).toFixed(2)} M events/s of wall time (target ≥ 2: ${rate >= 2e6 ? 'met' : 'NOT met'}), ` +
-      `${(r.events / r.exp.cpu / 1e6).toFixed(2)} M events per CPU second (of which reading the capture, as \`info\` does: ${(r.read.cpu / r.exp.cpu * 100).toFixed(0)} %), ` +
+      `${(r.events / r.exp.cpu / 1e6).toFixed(2)} M events per CPU second (of which reading the capture, as \`info\` does: ${((r.read.cpu / r.exp.cpu) * 100).toFixed(0)} %), ` +
       `trace ${ratio.toFixed(2)}x the Arrow capture (target ≤ 2: ${ratio <= 2 ? 'met' : 'NOT met'})`,
   );
 }

@@ -41,7 +41,9 @@ function run(argv) {
 function perfEvents(file) {
   const stats = spawnSync('perf', ['report', '--stats', '-i', file], { encoding: 'utf8', maxBuffer: 64 << 20 }).stdout;
   const samples = Number((stats.match(/SAMPLE events:\s*(\d+)/) ?? [0, 0])[1]);
-  const lost = Number((stats.match(/LOST_SAMPLES events:\s*(\d+)/) ?? [0, 0])[1]) + Number((stats.match(/\bLOST events:\s*(\d+)/) ?? [0, 0])[1]);
+  const lost =
+    Number((stats.match(/LOST_SAMPLES events:\s*(\d+)/) ?? [0, 0])[1]) +
+    Number((stats.match(/\bLOST events:\s*(\d+)/) ?? [0, 0])[1]);
   return { events: samples, bytes: statSync(file).size, lost };
 }
 
@@ -58,14 +60,31 @@ const median = (xs) => {
 
 const modes = [
   { name: 'alone', argv: (cmd) => cmd, file: null },
-  { name: 'perf sched record', argv: (cmd, f) => ['perf', 'sched', 'record', '-q', '-o', f, '--', ...cmd], file: 'perf.data', count: perfEvents },
-  { name: 'lifeline (sqlite)', argv: (cmd, f) => [process.execPath, bin, 'record', '-f', 'sqlite', '-o', f, '--', ...cmd], file: 'cap.db', count: lifelineEvents },
-  { name: 'lifeline (arrow)', argv: (cmd, f) => [process.execPath, bin, 'record', '-f', 'arrow', '-o', f, '--', ...cmd], file: 'cap.arrow', count: lifelineEvents },
+  {
+    name: 'perf sched record',
+    argv: (cmd, f) => ['perf', 'sched', 'record', '-q', '-o', f, '--', ...cmd],
+    file: 'perf.data',
+    count: perfEvents,
+  },
+  {
+    name: 'lifeline (sqlite)',
+    argv: (cmd, f) => [process.execPath, bin, 'record', '-f', 'sqlite', '-o', f, '--', ...cmd],
+    file: 'cap.db',
+    count: lifelineEvents,
+  },
+  {
+    name: 'lifeline (arrow)',
+    argv: (cmd, f) => [process.execPath, bin, 'record', '-f', 'arrow', '-o', f, '--', ...cmd],
+    file: 'cap.arrow',
+    count: lifelineEvents,
+  },
 ];
 
 const pad = (s, n) => String(s).padEnd(n);
 const num = (x, d = 3) => (x === null || x === undefined ? '-' : x.toFixed(d));
-console.log(`lifeline record benchmark: ${os.cpus().length} CPUs, kernel ${os.release()}, ${runs} runs each (medians)\n`);
+console.log(
+  `lifeline record benchmark: ${os.cpus().length} CPUs, kernel ${os.release()}, ${runs} runs each (medians)\n`,
+);
 for (const w of workloads) {
   const results = {};
   for (let i = 0; i < runs; i++) {
@@ -95,7 +114,19 @@ for (const w of workloads) {
   const perf = agg['perf sched record'];
   console.log(`## ${w.name}: ${w.cmd.join(' ')}`);
   console.log(
-    [pad('mode', 20), pad('wall s', 8), pad('x alone', 8), pad('x perf', 8), pad('own s', 7), pad('cpu s', 7), pad('x perf', 7), pad('events', 9), pad('B/event', 8), pad('x perf', 7), 'lost'].join(' '),
+    [
+      pad('mode', 20),
+      pad('wall s', 8),
+      pad('x alone', 8),
+      pad('x perf', 8),
+      pad('own s', 7),
+      pad('cpu s', 7),
+      pad('x perf', 7),
+      pad('events', 9),
+      pad('B/event', 8),
+      pad('x perf', 7),
+      'lost',
+    ].join(' '),
   );
   for (const [k, a] of Object.entries(agg)) {
     console.log(
@@ -116,7 +147,9 @@ for (const w of workloads) {
   }
   const fixed = w.cmd[0] === 'true';
   if (fixed)
-    console.log(`\nfixed cost: lifeline ${num(agg['lifeline (sqlite)'].wall - alone.wall)} s vs perf ${num(perf.wall - alone.wall)} s (ratio ${num((agg['lifeline (sqlite)'].wall - alone.wall) / (perf.wall - alone.wall), 2)}; target <= 0.33)`);
+    console.log(
+      `\nfixed cost: lifeline ${num(agg['lifeline (sqlite)'].wall - alone.wall)} s vs perf ${num(perf.wall - alone.wall)} s (ratio ${num((agg['lifeline (sqlite)'].wall - alone.wall) / (perf.wall - alone.wall), 2)}; target <= 0.33)`,
+    );
   console.log('');
 }
 rmSync(tmp, { recursive: true, force: true });

@@ -25,8 +25,13 @@ try {
     ],
   });
   process.stderr.write(await api.formatRecordSummary(res));
-  process.stdout.write('\n' + (await api.analyzeCapture(capture, { top: 15, comm: '^(node-timers|node-ipc|stress)' })) + '\n');
-  const rep = await api.writeReport(capture, { out: path.join(root, 'reports/demo.html'), comm: '^(node-timers|node-ipc|stress|sh)$' });
+  process.stdout.write(
+    '\n' + (await api.analyzeCapture(capture, { top: 15, comm: '^(node-timers|node-ipc|stress)' })) + '\n',
+  );
+  const rep = await api.writeReport(capture, {
+    out: path.join(root, 'reports/demo.html'),
+    comm: '^(node-timers|node-ipc|stress|sh)$',
+  });
   console.log(`\nreport: ${rep.path}`);
 } catch (e) {
   if (e instanceof api.LifelineError) {

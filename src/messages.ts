@@ -5,10 +5,12 @@ export const msg = {
   badId: (flag: string, s: string) => `${flag} takes an id (a positive whole number), not "${s}"`,
   badPositiveInt: (flag: string, s: string) => `${flag} takes a positive whole number, not "${s}"`,
   badWholeNumber: (flag: string, s: string) => `${flag} takes a whole number ≥ 0, not "${s}"`,
-  badChoice: (flag: string, s: string, choices: readonly string[]) => `${flag} takes one of ${choices.join(', ')}, not "${s}"`,
+  badChoice: (flag: string, s: string, choices: readonly string[]) =>
+    `${flag} takes one of ${choices.join(', ')}, not "${s}"`,
   badRegex: (flag: string, s: string) => `${flag} takes a regular expression; "${s}" is not one`,
   badSeconds: (flag: string, s: string) => `${flag} takes a number of seconds (≥ 0) from the capture start, not "${s}"`,
-  badNanoseconds: (name: string, s: string) => `${name} takes a number of nanoseconds (≥ 0) from the capture start, not ${s}`,
+  badNanoseconds: (name: string, s: string) =>
+    `${name} takes a number of nanoseconds (≥ 0) from the capture start, not ${s}`,
   windowReversed: (from: string, to: string) => `the time window is empty: ${from} is after ${to}`,
   badDuration: (s: string) => `--duration takes a positive number of seconds, not "${s}"`,
   badBuffer: (s: string) => `--buffer-mb takes a power of two up to 4096 (e.g. 16, 32, 64), not "${s}"`,
@@ -17,7 +19,8 @@ export const msg = {
   notFound: (path: string) => `cannot open ${path}: no such file`,
   notACapture: (path: string) => `${path} is not a lifeline capture (neither SQLite nor Arrow IPC)`,
   foreignSqlite: (path: string) => `${path} is an SQLite database but not a lifeline capture (no meta table)`,
-  foreignArrow: (path: string) => `${path} is an Arrow file but not a lifeline capture (schema lacks lifeline metadata)`,
+  foreignArrow: (path: string) =>
+    `${path} is an Arrow file but not a lifeline capture (schema lacks lifeline metadata)`,
   damaged: (path: string, why: string) => `${path} is damaged: ${why}`,
   newerFormat: (path: string, v: number) => `${path} uses capture format ${v}, newer than this lifeline understands`,
   outputDirMissing: (dir: string) => `cannot write the capture: directory ${dir} does not exist`,
@@ -41,7 +44,8 @@ export const msg = {
   damageTs: (ts: number) => `timestamp ${ts} is not a time`,
   damageId: (column: string, value: number, max: number) => `${column} ${value} is outside 0..${max}`,
   damageWhereSqlite: (first: number, last: number) => `events with rowids ${first}..${last}`,
-  damageWhereArrow: (batch: number, batches?: number) => (batches === undefined ? `record batch ${batch}` : `record batch ${batch} of ${batches}`),
+  damageWhereArrow: (batch: number, batches?: number) =>
+    batches === undefined ? `record batch ${batch}` : `record batch ${batch} of ${batches}`,
   cannotWriteOutput: (why: string) => `cannot write the output: ${why}`,
   captureIncomplete: () => 'incomplete: the recorder did not finish; events up to its last whole batch are kept',
   wholeMachine: () => 'whole machine',
@@ -53,17 +57,21 @@ export const msg = {
   noSuchThread: (what: string) => `the capture has no wakeups of ${what} (after filters)`,
   lostEvents: (n: number) => `warning: ${n} events were lost (ring buffer full); enlarge it with --buffer-mb`,
   // record: failures the native addon reports as a code (native/addon-errors.h)
-  addonBadRingSize: (bytes: string) => `the ring buffer must be a power of two of at least 4096 bytes, not ${bytes} bytes`,
+  addonBadRingSize: (bytes: string) =>
+    `the ring buffer must be a power of two of at least 4096 bytes, not ${bytes} bytes`,
   addonNoBtf: () =>
     'this kernel has no BTF (/sys/kernel/btf/vmlinux is missing): lifeline needs a kernel built with CONFIG_DEBUG_INFO_BTF=y',
   addonBtfUnreadable: (why: string) => `cannot read the kernel's BTF at /sys/kernel/btf/vmlinux (${why})`,
   addonNoTracepoint: (tp: string) => `this kernel has no tracepoint sched:${tp}, which lifeline needs`,
-  addonOpenFailed: (why: string) => `cannot open the BPF object (${why}) (run with LIFELINE_DEBUG=1 to print libbpf's log)`,
+  addonOpenFailed: (why: string) =>
+    `cannot open the BPF object (${why}) (run with LIFELINE_DEBUG=1 to print libbpf's log)`,
   addonLoadDenied: () => 'loading BPF programs needs root (or CAP_BPF and CAP_PERFMON): run lifeline record with sudo',
   addonLoadFailed: (why: string) =>
     `the kernel refused lifeline's BPF programs (${why}) (run with LIFELINE_DEBUG=1 to print the verifier log)`,
-  addonAttachDenied: () => 'attaching BPF programs needs root (or CAP_BPF and CAP_PERFMON): run lifeline record with sudo',
-  addonAttachFailed: (why: string) => `cannot attach lifeline's BPF programs (${why}) (run with LIFELINE_DEBUG=1 to print libbpf's log)`,
+  addonAttachDenied: () =>
+    'attaching BPF programs needs root (or CAP_BPF and CAP_PERFMON): run lifeline record with sudo',
+  addonAttachFailed: (why: string) =>
+    `cannot attach lifeline's BPF programs (${why}) (run with LIFELINE_DEBUG=1 to print libbpf's log)`,
   addonRingbufFailed: (why: string) => `cannot set up the ring buffer reader (${why})`,
   addonReadFailed: (why: string) => `reading the ring buffer failed (${why})`,
   addonClosed: () => 'the recording session is closed',
@@ -82,7 +90,8 @@ export const msg = {
     `${what}: ${shown} of ${total} drawn (one in ${stride}).`,
   reportMatrixCapped: (sources: number, totalSources: number, targets: number, totalTargets: number) =>
     `Wakeup matrix: the ${sources} busiest of ${totalSources} sources and the ${targets} most woken of ${totalTargets} threads.`,
-  reportTableCapped: (table: string, shown: number, total: number) => `${table}: ${shown} of ${total} rows shown, by run time.`,
+  reportTableCapped: (table: string, shown: number, total: number) =>
+    `${table}: ${shown} of ${total} rows shown, by run time.`,
   reportNoDetail: () => 'The analysis carried no per-interval detail, so the timelines and distributions are empty.',
   reportNoLifeline: () => 'No thread was woken within the capture, so there is no lifeline to draw.',
   // serve

@@ -9,7 +9,8 @@
  * and a backslash is doubled so that an escape in the output is never ambiguous. Bytes
  * that were not UTF-8 reach here as U+FFFD (the readers decode them so) and print as such.
  */
-const UNSAFE = /[\\\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSAFE =
+  /[\\\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 export function sanitize(s: string): string {
   return s.replace(UNSAFE, (ch) => {

@@ -15,7 +15,8 @@ export const DEFAULT_CHAIN_DEPTH = 8;
 /** The wakeup `wakeupId` followed by its waker's wakeups back in time, at most `depth` links. */
 export function chainFor(detail: AnalysisDetail, wakeupId: number, depth = DEFAULT_CHAIN_DEPTH): WakeupRecord[] {
   const first = detail.wakeups[wakeupId];
-  if (first === undefined || !Number.isInteger(wakeupId)) throw new LifelineError('OPTION_NO_MATCH', msg.noWakeupId(wakeupId));
+  if (first === undefined || !Number.isInteger(wakeupId))
+    throw new LifelineError('OPTION_NO_MATCH', msg.noWakeupId(wakeupId));
   const chain = [first];
   let w = first;
   while (chain.length <= depth && causeOf(w).kind === 'task' && w.wakerWakeup !== null) {
@@ -53,7 +54,8 @@ export function formatChain(detail: AnalysisDetail | undefined, tid: number, opt
     const lastCause = causeOf(last);
     if (lastCause.kind === 'task' && lastCause.tid !== 0) {
       const at = indent(chain.length);
-      if (last.wakerWakeup === null) lines.push(`${at}← ${threadName(last)} was already running (no earlier wakeup seen)`);
+      if (last.wakerWakeup === null)
+        lines.push(`${at}← ${threadName(last)} was already running (no earlier wakeup seen)`);
       else lines.push(`${at}← … (depth limit ${depth})`);
     }
   }
@@ -71,7 +73,8 @@ export function describeWakeup(w: WakeupRecord, withTs = true): string {
   parts.push(wokenBy(w));
   if (!w.flags.spurious) {
     parts.push(w.waitNs !== null ? `waited ${ms(w.waitNs)} ms` : 'waited ?');
-    if (w.runNs !== null && w.slices !== null) parts.push(`ran ${ms(w.runNs)} ms in ${w.slices} slice${w.slices === 1 ? '' : 's'}`);
+    if (w.runNs !== null && w.slices !== null)
+      parts.push(`ran ${ms(w.runNs)} ms in ${w.slices} slice${w.slices === 1 ? '' : 's'}`);
     else parts.push('ran ? (burst not complete)');
   }
   return parts.join('  ');
@@ -90,7 +93,8 @@ export function causeOf(w: WakeupRecord): WakeSource {
 export function wokenBy(w: WakeupRecord): string {
   let by = `woken by ${wakerLabel(w)}`;
   if (w.severalRaisers === true) by += ' (the last of several raisers)';
-  if (w.source.kind !== 'task') by += w.onCpu !== null ? ` (on cpu: ${sanitize(w.onCpu.comm)} ${w.onCpu.tid})` : ' (on cpu: idle)';
+  if (w.source.kind !== 'task')
+    by += w.onCpu !== null ? ` (on cpu: ${sanitize(w.onCpu.comm)} ${w.onCpu.tid})` : ' (on cpu: idle)';
   return by;
 }
 

@@ -49,7 +49,9 @@ export class CpuSpans implements Metric {
   }
 
   fillDetail(_keep: (th: number) => boolean, ctx: ResultContext, out: AnalysisDetail): void {
-    const order = this.start.map((_, i) => i).sort((a, b) => this.start[a]! - this.start[b]! || this.cpu[a]! - this.cpu[b]!);
+    const order = this.start
+      .map((_, i) => i)
+      .sort((a, b) => this.start[a]! - this.start[b]! || this.cpu[a]! - this.cpu[b]!);
     if (this.stoppedAt === this.stoppedAt) {
       out.reduced.push(`cpu spans: none collected after ${atMs(this.stoppedAt - ctx.startNs)} (collection limit)`);
     }

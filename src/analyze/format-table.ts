@@ -7,7 +7,15 @@ import type { CaptureMeta } from '../capture/meta.js';
 import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
 import { usableZone, wallTime } from '../wall-time.js';
-import { CATALOGUE, columnNumber, entriesFor, type Catalogue, type ColumnSpec, type MetricDef, type Unit } from './catalogue.js';
+import {
+  CATALOGUE,
+  columnNumber,
+  entriesFor,
+  type Catalogue,
+  type ColumnSpec,
+  type MetricDef,
+  type Unit,
+} from './catalogue.js';
 import { wakerLabel } from './sources.js';
 import { ms, padEnd, padStart, sanitize } from './text.js';
 import type { Analysis, ProcessMetrics, ThreadMetrics, WakerCount } from './types.js';
@@ -57,7 +65,10 @@ function columns(by: GroupBy, catalogue: Catalogue): Column[] {
     by === 'thread'
       ? { title: 'TID', cell: (r) => String('tid' in r ? r.tid : r.tgid) }
       : { title: 'PID', cell: (r) => String(r.tgid) };
-  const cols: Column[] = [{ title: 'COMM', left: true, cell: (r) => (r.uncertain === true ? '!' : '') + sanitize(r.comm) }, id];
+  const cols: Column[] = [
+    { title: 'COMM', left: true, cell: (r) => (r.uncertain === true ? '!' : '') + sanitize(r.comm) },
+    id,
+  ];
   if (by === 'process') cols.push({ title: 'THR', cell: (r) => String('threads' in r ? r.threads : 1) });
   for (const e of entriesFor('table', by, catalogue)) {
     for (const spec of e.table ?? []) cols.push(column(e, spec));
@@ -98,7 +109,8 @@ export function formatTable(analysis: Analysis, opts: TableOptions = {}, catalog
   const { result } = analysis;
   const rows: Row[] = [...(by === 'thread' ? result.threads : result.processes)];
   const compare = sort === 'comm' ? byComm : sortable(catalogue).get(sort);
-  if (compare === undefined) throw new LifelineError('OPTION_BAD_SORT', msg.badChoice('--sort', sort, [...sortable(catalogue).keys(), 'comm']));
+  if (compare === undefined)
+    throw new LifelineError('OPTION_BAD_SORT', msg.badChoice('--sort', sort, [...sortable(catalogue).keys(), 'comm']));
   rows.sort((a, b) => compare(a, b) || byRunNs(a, b) || a.tgid - b.tgid);
   const shown = opts.top !== undefined ? rows.slice(0, opts.top) : rows;
   const lines = header(analysis, opts.meta);
@@ -111,13 +123,16 @@ export function formatTable(analysis: Analysis, opts: TableOptions = {}, catalog
   const widths = cols.map((c, i) => Math.max(c.title.length, ...cells.map((row) => [...row[i]!].length)));
   const fmt = (row: readonly string[]): string =>
     row
-      .map((v, i) => (cols[i]!.left === true ? padEnd(v, i === row.length - 1 ? 0 : widths[i]!) : padStart(v, widths[i]!)))
+      .map((v, i) =>
+        cols[i]!.left === true ? padEnd(v, i === row.length - 1 ? 0 : widths[i]!) : padStart(v, widths[i]!),
+      )
       .join('  ')
       .trimEnd();
   lines.push(fmt(cols.map((c) => c.title)));
   lines.push(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of cells) lines.push(fmt(row));
-  if (shown.length < rows.length) lines.push(`… ${rows.length - shown.length} more ${by === 'thread' ? 'threads' : 'processes'}`);
+  if (shown.length < rows.length)
+    lines.push(`… ${rows.length - shown.length} more ${by === 'thread' ? 'threads' : 'processes'}`);
   lines.push(msg.tableCauses(result.reattributed, result.onCpuCause ?? 0, result.unknownCause ?? 0));
   return lines.join('\n');
 }
@@ -126,7 +141,9 @@ function header(analysis: Analysis, meta: CaptureMeta | undefined): string[] {
   const c = analysis.result.capture;
   const lines: string[] = [];
   if (meta !== undefined) {
-    lines.push(`host ${sanitize(meta.hostname)}  kernel ${sanitize(meta.kernel)}  ${meta.cpus} cpus  ${c.format} capture`);
+    lines.push(
+      `host ${sanitize(meta.hostname)}  kernel ${sanitize(meta.kernel)}  ${meta.cpus} cpus  ${c.format} capture`,
+    );
     lines.push(`start ${localTime(meta.startNs / 1e6 + meta.clockOffsetMs, meta.timezone)}  (${c.startWall})`);
   } else {
     lines.push(`${c.format} capture  start ${c.startWall}`);

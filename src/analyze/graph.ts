@@ -69,7 +69,11 @@ export function processEdges(g: GraphInput): ProcessEdge[] {
       const have = merged.get(id);
       if (have !== undefined) have.count += count;
       else {
-        const edge: ProcessEdge = { from, to: { tgid, comm: g.threads.processComm(tgid) ?? g.threads.commOf(th) }, count };
+        const edge: ProcessEdge = {
+          from,
+          to: { tgid, comm: g.threads.processComm(tgid) ?? g.threads.commOf(th) },
+          count,
+        };
         if (via !== undefined) edge.via = via;
         merged.set(id, edge);
       }

@@ -100,7 +100,14 @@ export class Distribution {
   }
 
   /** A distribution holding exactly the given state (see DistSet.get). */
-  static restore(count: number, total: number, max: number, zeros: number, exact: Float64Array | null, bucketed: boolean): Distribution {
+  static restore(
+    count: number,
+    total: number,
+    max: number,
+    zeros: number,
+    exact: Float64Array | null,
+    bucketed: boolean,
+  ): Distribution {
     const d = new Distribution();
     d.count = count;
     d.total = total;
@@ -411,7 +418,14 @@ export class DistSet {
  * bucket counts at counts[base…], the first being bucket index `first`,
  * after `zeros` values ≤ 0. A bucket reports its midpoint, capped at out.max.
  */
-function walkBuckets(counts: Uint32Array, base: number, len: number, first: number, zeros: number, out: DistSummary): void {
+function walkBuckets(
+  counts: Uint32Array,
+  base: number,
+  len: number,
+  first: number,
+  zeros: number,
+  out: DistSummary,
+): void {
   const r50 = rankOf(0.5, out.count);
   const r95 = rankOf(0.95, out.count);
   let seen = zeros;
@@ -426,7 +440,12 @@ function walkBuckets(counts: Uint32Array, base: number, len: number, first: numb
 }
 
 /** `arena` (of which `used` elements hold data), or a copy doubled until `more` elements fit after them. */
-function withRoom<T extends Float64Array | Uint32Array>(arena: T, used: number, more: number, make: (n: number) => T): T {
+function withRoom<T extends Float64Array | Uint32Array>(
+  arena: T,
+  used: number,
+  more: number,
+  make: (n: number) => T,
+): T {
   if (used + more <= arena.length) return arena;
   let size = arena.length * 2;
   while (size < used + more) size *= 2;

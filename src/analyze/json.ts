@@ -78,7 +78,13 @@ function value(e: MetricDef, m: MetricRow): JsonField {
       return out;
     }
     case 'sources':
-      return e.read(m).map((w) => (w.cause !== undefined ? { source: source(w.source), cause: source(w.cause), count: w.count } : { source: source(w.source), count: w.count }));
+      return e
+        .read(m)
+        .map((w) =>
+          w.cause !== undefined
+            ? { source: source(w.source), cause: source(w.cause), count: w.count }
+            : { source: source(w.source), count: w.count },
+        );
     default:
       return e.read(m);
   }
@@ -86,7 +92,9 @@ function value(e: MetricDef, m: MetricRow): JsonField {
 
 function edge(e: Edge): AnalysisJson['edges'][number] {
   const to = { tid: e.to.tid, tgid: e.to.tgid, comm: e.to.comm };
-  return e.via !== undefined ? { from: source(e.from), via: source(e.via), to, count: e.count } : { from: source(e.from), to, count: e.count };
+  return e.via !== undefined
+    ? { from: source(e.from), via: source(e.via), to, count: e.count }
+    : { from: source(e.from), to, count: e.count };
 }
 
 function source(s: WakeSource): JsonSource {

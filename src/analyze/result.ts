@@ -33,7 +33,8 @@ export function selectThreads(r: ResultInput): number[] {
   const out: number[] = [];
   for (let th = 0; th < r.threads.size; th++) {
     const rec = r.threads.recs[th]!;
-    const seen = r.slices.runNs(th) > 0 || r.sleeps.count(th) > 0 || r.wakers.active(th) || (rec.uncertain && rec.active);
+    const seen =
+      r.slices.runNs(th) > 0 || r.sleeps.count(th) > 0 || r.wakers.active(th) || (rec.uncertain && rec.active);
     if (seen && r.filter(th)) out.push(th);
   }
   return out;
@@ -50,7 +51,13 @@ export function buildResult(r: ResultInput, selected: readonly number[]): Analys
   }
   const processes = [...groups.entries()].map(([tgid, ths]) => processMetrics(r, tgid, ths)).sort(byRun);
   const isSelected = new Set(selected);
-  const graph = { threads: r.threads, names: r.names, wakers: r.wakers, selected, isSelected: (th: number) => isSelected.has(th) };
+  const graph = {
+    threads: r.threads,
+    names: r.names,
+    wakers: r.wakers,
+    selected,
+    isSelected: (th: number) => isSelected.has(th),
+  };
   return {
     capture: {
       format: r.format,
@@ -110,6 +117,9 @@ function processMetrics(r: ResultInput, tgid: number, ths: readonly number[]): P
 }
 
 /** Most run time first; ties by tgid, then comm. */
-function byRun(a: { runNs: number; comm: string; tgid: number }, b: { runNs: number; comm: string; tgid: number }): number {
+function byRun(
+  a: { runNs: number; comm: string; tgid: number },
+  b: { runNs: number; comm: string; tgid: number },
+): number {
   return b.runNs - a.runNs || a.tgid - b.tgid || byCodeUnit(a.comm, b.comm);
 }

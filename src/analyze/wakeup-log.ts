@@ -109,7 +109,9 @@ export class WakeupLog implements Metric {
     if (total > this.max) {
       const pick = busiestThreads(counts, this.max);
       own = (th) => pick.keep.has(th);
-      out.reduced.push(`wakeups: kept the ${pick.keep.size} busiest of ${counts.size} threads (${pick.keptItems} of ${total} wakeups)`);
+      out.reduced.push(
+        `wakeups: kept the ${pick.keep.size} busiest of ${counts.size} threads (${pick.keptItems} of ${total} wakeups)`,
+      );
     }
     if (this.stoppedAt === this.stoppedAt) {
       out.reduced.push(`wakeups: none collected after ${atMs(this.stoppedAt - ctx.startNs)} (collection limit)`);

@@ -103,7 +103,7 @@ export function sortRowsByTs(b: EventBatch): EventBatch {
 export function sortRowsInPlace(b: EventBatch): EventBatch {
   const n = b.length;
   const order = stableOrderByTs(b);
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     if (order[i] === i) {
       i++;
       continue;

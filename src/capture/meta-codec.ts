@@ -9,7 +9,6 @@ import { blankMeta, FORMAT_VERSION, type CaptureMeta } from './meta.js';
 /** The meta key and value that mark a lifeline capture. */
 export const FORMAT_MARK = { key: 'format', value: 'lifeline' } as const;
 
-
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

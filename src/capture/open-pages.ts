@@ -20,7 +20,10 @@ export function pageError(spec: PageSpec, err: unknown): LifelineError {
 export async function openPages(spec: PageSpec): Promise<PageSource> {
   try {
     if (spec.format === 'sqlite') {
-      const [{ default: Database }, { SqlitePages }] = await Promise.all([import('better-sqlite3'), import('./sqlite/pages.js')]);
+      const [{ default: Database }, { SqlitePages }] = await Promise.all([
+        import('better-sqlite3'),
+        import('./sqlite/pages.js'),
+      ]);
       const db = new Database(spec.path, { readonly: true, fileMustExist: true });
       const pages = new SqlitePages(spec.shownAs, db, { starts: spec.starts, last: spec.last }, spec.cpus);
       return { pages: pages.pages, read: (p) => pages.read(p), close: () => db.close() };

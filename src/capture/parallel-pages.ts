@@ -46,7 +46,9 @@ function fromMessage(m: Extract<PageMessage, { batch: unknown }>): EventBatch {
 /** Where the worker's compiled code is (tests run this module from its TypeScript source). */
 function workerUrl(): URL {
   const here = new URL(import.meta.url);
-  return here.pathname.endsWith('.ts') ? new URL('../../dist/capture/page-worker.js', here) : new URL('./page-worker.js', here);
+  return here.pathname.endsWith('.ts')
+    ? new URL('../../dist/capture/page-worker.js', here)
+    : new URL('./page-worker.js', here);
 }
 
 /** How long a worker may take to close its file after CLOSE before it is terminated. */
@@ -111,7 +113,9 @@ async function* fromWorkers(
       const outstanding = slots.reduce((sum, s) => sum + s.pages.size, 0) + done.size;
       if (next >= n || outstanding >= budget) return;
       let best: Slot | null = null;
-      for (const s of slots) if (s.ready && s.alive && s.pages.size < PER_WORKER && (best === null || s.pages.size < best.pages.size)) best = s;
+      for (const s of slots)
+        if (s.ready && s.alive && s.pages.size < PER_WORKER && (best === null || s.pages.size < best.pages.size))
+          best = s;
       if (best === null) return;
       best.pages.add(next);
       best.worker.postMessage(next++);
@@ -139,7 +143,12 @@ async function* fromWorkers(
       else {
         // A result for a page this worker no longer holds (handed back when it failed) is stale.
         if (!slot.pages.delete(m.page)) return;
-        done.set(m.page, 'error' in m ? new LifelineError(isErrorCode(m.error.code) ? m.error.code : 'CAPTURE_DAMAGED', m.error.message) : fromMessage(m));
+        done.set(
+          m.page,
+          'error' in m
+            ? new LifelineError(isErrorCode(m.error.code) ? m.error.code : 'CAPTURE_DAMAGED', m.error.message)
+            : fromMessage(m),
+        );
         if (opts.served && !('error' in m)) opts.served.workers++;
       }
       pump();
@@ -161,7 +170,7 @@ async function* fromWorkers(
       const slot = start();
       if (slot !== null) slots.push(slot);
     }
-    for (let want = 0; want < n; ) {
+    for (let want = 0; want < n;) {
       // Let the workers' messages in: the consumer's loop runs on microtasks only.
       await new Promise<void>((resolve) => setImmediate(resolve));
       let got = done.get(want);

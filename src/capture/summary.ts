@@ -151,7 +151,8 @@ function counts(entries: Array<[string, number]>): string {
 /** Label/value lines of at most ~5 counts each, the label on the first only. */
 function wrapped(label: string, entries: Array<[string, number]>, perLine = 5): Array<[string, string]> {
   const lines: Array<[string, string]> = [];
-  for (let i = 0; i < entries.length; i += perLine) lines.push([i === 0 ? label : '', counts(entries.slice(i, i + perLine))]);
+  for (let i = 0; i < entries.length; i += perLine)
+    lines.push([i === 0 ? label : '', counts(entries.slice(i, i + perLine))]);
   return lines.length > 0 ? lines : [[label, '-']];
 }
 
@@ -162,7 +163,9 @@ export function formatInfo(s: CaptureSummary, options: { json?: boolean } = {}):
   const zone = usableZone(m.timezone);
   const local = wallTime(s.startWallMs, zone);
   const utc = wallTime(s.startWallMs, 'UTC');
-  const command = m.command ? `${m.command.map(sanitize).join(' ')}${m.exitCode === null ? '' : `   (exit ${m.exitCode})`}` : msg.wholeMachine();
+  const command = m.command
+    ? `${m.command.map(sanitize).join(' ')}${m.exitCode === null ? '' : `   (exit ${m.exitCode})`}`
+    : msg.wholeMachine();
   const lines: Array<[string, string]> = [
     ['capture', `${sanitize(s.path)} (${s.format}, format ${m.formatVersion}${m.tool ? `, ${sanitize(m.tool)}` : ''})`],
     ['status', m.complete ? 'complete' : msg.captureIncomplete()],
@@ -176,7 +179,15 @@ export function formatInfo(s: CaptureSummary, options: { json?: boolean } = {}):
     ['size', `${megabytes(s.bytes)}, ${s.bytesPerEvent.toFixed(1)} bytes/event`],
     ...wrapped('kinds', Object.entries(s.kinds)),
     ['wakeups', counts(CTX_NAMES.map((c) => [c, s.wakeups[c]]))],
-    ['', counts([['remote', s.wakeups.remote], ['idle', s.wakeups.idle], ['spurious', s.wakeups.spurious], ['unsure', s.wakeups.unsure]])],
+    [
+      '',
+      counts([
+        ['remote', s.wakeups.remote],
+        ['idle', s.wakeups.idle],
+        ['spurious', s.wakeups.spurious],
+        ['unsure', s.wakeups.unsure],
+      ]),
+    ],
   ];
   if (s.lost > 0) lines.push(['lost/cpu', m.lostPerCpu.map((n, cpu) => `cpu${cpu} ${int(n)}`).join('  ')]);
   if (m.skippedTracepoints.length > 0) lines.push(['skipped', m.skippedTracepoints.map(sanitize).join(', ')]);

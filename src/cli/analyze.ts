@@ -7,7 +7,9 @@ export function registerAnalyze(program: Command, _exit: (code: number) => void)
   addFilterOptions(
     program
       .command('analyze')
-      .description('replay a capture: per-thread (or per-process) sleeps, bursts, slices, run-queue delay and real wakers')
+      .description(
+        'replay a capture: per-thread (or per-process) sleeps, bursts, slices, run-queue delay and real wakers',
+      )
       .argument('<capture>', 'a capture file (SQLite or Arrow)')
       .option('--by <what>', 'thread or process', 'thread')
       .option('--sort <key>', `sort by ${SORT_KEYS.join('|')}`, 'run')

@@ -3,7 +3,9 @@ import type { Command } from 'commander';
 export function registerInfo(program: Command, _exit: (code: number) => void): void {
   program
     .command('info')
-    .description('print the facts of a capture: host, clock, command, counts by kind and by wakeup context, lost events')
+    .description(
+      'print the facts of a capture: host, clock, command, counts by kind and by wakeup context, lost events',
+    )
     .argument('<capture>', 'a capture file (SQLite or Arrow)')
     .option('--json', 'print one JSON object')
     .action(async (file: string, o: { json?: boolean }) => {

@@ -9,7 +9,9 @@ export function progressLine(label: string): ((done: number, total: number) => v
     const pct = total > 0 ? Math.min(100, (done / total) * 100) : 0;
     const width = 30;
     const fill = Math.round((pct / 100) * width);
-    process.stderr.write(`\r${label} [${'#'.repeat(fill)}${' '.repeat(width - fill)}] ${pct.toFixed(0)}%  ${done.toLocaleString('en-US')} events\x1b[K`);
+    process.stderr.write(
+      `\r${label} [${'#'.repeat(fill)}${' '.repeat(width - fill)}] ${pct.toFixed(0)}%  ${done.toLocaleString('en-US')} events\x1b[K`,
+    );
   };
 }
 

@@ -7,7 +7,9 @@ export function registerReport(program: Command, _exit: (code: number) => void):
   addFilterOptions(
     program
       .command('report')
-      .description('write one self-contained HTML report (state timeline, CPU timeline, wakeup graph, distributions, metrics, lifeline)')
+      .description(
+        'write one self-contained HTML report (state timeline, CPU timeline, wakeup graph, distributions, metrics, lifeline)',
+      )
       .argument('<capture>', 'a capture file (SQLite or Arrow)')
       .option('-o, --output <file>', 'the HTML file (default: reports/<capture name>.html)')
       .option('--svg <dir>', 'also write each chart as a standalone SVG file into DIR')

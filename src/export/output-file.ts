@@ -31,7 +31,8 @@ export function checkOutputPath(path: string, createDir: boolean): void {
   }
   const d = statSync(dir, { throwIfNoEntry: false });
   if (!d?.isDirectory()) throw new LifelineError('OUTPUT_DIR_MISSING', msg.exportDirMissing(dir));
-  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new LifelineError('OUTPUT_IS_DIRECTORY', msg.exportIsDirectory(path));
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory())
+    throw new LifelineError('OUTPUT_IS_DIRECTORY', msg.exportIsDirectory(path));
 }
 
 export class OutputFile {

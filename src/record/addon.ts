@@ -111,7 +111,10 @@ export function fromNative(e: unknown): unknown {
   const detail = typeof f.detail === 'string' ? f.detail : '';
   const known = (ADDON_ERRORS as readonly string[]).includes(f.code);
   const line = known ? WORDING[f.code as AddonError](errnoName(f.errno), detail) : msg.addonUnknown(f.code);
-  const out = new LifelineError(known ? addonErrorCode(f.code as AddonError) : 'RECORD_NATIVE_UNKNOWN', line) as LifelineError & {
+  const out = new LifelineError(
+    known ? addonErrorCode(f.code as AddonError) : 'RECORD_NATIVE_UNKNOWN',
+    line,
+  ) as LifelineError & {
     errno?: number;
   };
   if (detail) out.detail = detail;

@@ -80,7 +80,8 @@ export async function record(opts: RecordOptions = {}): Promise<RecordResult> {
   // The options were checked at the API boundary (src/options).
   const bufferMb = opts.bufferMb ?? 32;
   const command = opts.command && opts.command.length > 0 ? opts.command : null;
-  if (command && !findCommand(command[0]!)) throw new LifelineError('RECORD_NO_COMMAND', msg.commandNotFound(command[0]!), 127);
+  if (command && !findCommand(command[0]!))
+    throw new LifelineError('RECORD_NO_COMMAND', msg.commandNotFound(command[0]!), 127);
 
   const output = path.resolve(opts.output ?? defaultOutput(format));
   const facts = hostFacts();
@@ -110,7 +111,9 @@ export async function record(opts: RecordOptions = {}): Promise<RecordResult> {
     // A writer refuses an existing file or a missing directory, and writes nothing then.
     writers.push(await createWriter(output, format, meta, { force: opts.force }));
     if (opts.mirror)
-      writers.push(await createWriter(path.resolve(opts.mirror.output), opts.mirror.format, meta, { force: opts.force }));
+      writers.push(
+        await createWriter(path.resolve(opts.mirror.output), opts.mirror.format, meta, { force: opts.force }),
+      );
   } catch (e) {
     session?.close();
     throw e;
@@ -122,7 +125,7 @@ async function run(
   session: NativeSession,
   writers: CaptureWriter[],
   meta: CaptureMeta,
-  opts: Omit<RecordOptions, "command"> & { command: string[] | null },
+  opts: Omit<RecordOptions, 'command'> & { command: string[] | null },
 ): Promise<RecordResult> {
   const decoder = new RecordDecoder();
   let events = 0;

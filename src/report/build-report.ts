@@ -48,7 +48,8 @@ export function buildReport({ meta, analysis, options }: ReportInput): BuiltRepo
   const result = analysis.result;
   const detail = analysis.detail ?? EMPTY_DETAIL;
   const dir = new ThreadDirectory(result);
-  for (const w of detail.wakeups) if (w.source.kind === 'task' && w.source.tid !== undefined) dir.learn(w.source.tid, w.source.comm, w.source.tgid);
+  for (const w of detail.wakeups)
+    if (w.source.kind === 'task' && w.source.tid !== undefined) dir.learn(w.source.tid, w.source.comm, w.source.tgid);
   const start = formatWall(meta.startNs / 1e6 + meta.clockOffsetMs, meta.timezone, options.utc ?? false);
   const durationNs = result.capture.durationNs;
   // The charts span what the detail covers (a --from/--to window, or the whole capture).
@@ -67,24 +68,61 @@ export function buildReport({ meta, analysis, options }: ReportInput): BuiltRepo
   // 3. Chart data, each within its budget.
   const wakes = new WakeIndex(detail.wakeups);
   const states = stateRows(detail.intervals, lanes, wakes, budget.maxIntervals);
-  if (states.mergedInputs > 0) reduced.push(msg.reportMerged('State timeline', states.inputs, states.mergedInputs, formatDuration(states.resolutionNs), states.rows.length));
-  const overview = stateRows(detail.intervals, lanes, wakes, Math.max(lanes.lanes.length * 4, Math.ceil(budget.maxIntervals / OVERVIEW_SHARE)));
+  if (states.mergedInputs > 0)
+    reduced.push(
+      msg.reportMerged(
+        'State timeline',
+        states.inputs,
+        states.mergedInputs,
+        formatDuration(states.resolutionNs),
+        states.rows.length,
+      ),
+    );
+  const overview = stateRows(
+    detail.intervals,
+    lanes,
+    wakes,
+    Math.max(lanes.lanes.length * 4, Math.ceil(budget.maxIntervals / OVERVIEW_SHARE)),
+  );
   const wakeMarks = wakeRows(detail.wakeups, lanes, toNs - fromNs, TIMELINE_WIDTH, budget.maxWakeMarks);
-  if (wakeMarks.stride > 1) reduced.push(msg.reportSampled('State timeline wakeups', wakeMarks.links.length + wakeMarks.marks.length, wakeMarks.total, wakeMarks.stride));
+  if (wakeMarks.stride > 1)
+    reduced.push(
+      msg.reportSampled(
+        'State timeline wakeups',
+        wakeMarks.links.length + wakeMarks.marks.length,
+        wakeMarks.total,
+        wakeMarks.stride,
+      ),
+    );
   const cpu = cpuRows(detail.cpuSpans, meta.cpus, dir, coloredProcesses, budget.maxCpuSpans);
-  if (cpu.mergedInputs > 0) reduced.push(msg.reportMerged('CPU timeline', cpu.inputs, cpu.mergedInputs, formatDuration(cpu.resolutionNs), cpu.rows.length));
+  if (cpu.mergedInputs > 0)
+    reduced.push(
+      msg.reportMerged('CPU timeline', cpu.inputs, cpu.mergedInputs, formatDuration(cpu.resolutionNs), cpu.rows.length),
+    );
   const matrix = matrixRows(result.edges, budget.maxMatrixSources, budget.maxMatrixTargets);
   if (matrix.sourceOrder.length < matrix.totalSources || matrix.targetOrder.length < matrix.totalTargets) {
-    reduced.push(msg.reportMatrixCapped(matrix.sourceOrder.length, matrix.totalSources, matrix.targetOrder.length, matrix.totalTargets));
+    reduced.push(
+      msg.reportMatrixCapped(
+        matrix.sourceOrder.length,
+        matrix.totalSources,
+        matrix.targetOrder.length,
+        matrix.totalTargets,
+      ),
+    );
   }
   const dists = distributions(detail, dir, coloredProcesses);
   const lifeTid = pickLifelineThread(detail, dir, options.tid?.[0]);
   const life = lifeTid === null ? null : lifelineRows(detail, dir, lifeTid, budget.maxLifelineWakeups);
-  if (life && life.stride > 1) reduced.push(msg.reportSampled(`Lifeline of ${life.label}`, Math.ceil(life.total / life.stride), life.total, life.stride));
+  if (life && life.stride > 1)
+    reduced.push(
+      msg.reportSampled(`Lifeline of ${life.label}`, Math.ceil(life.total / life.stride), life.total, life.stride),
+    );
   const threadRows = [...result.threads].sort((a, b) => b.runNs - a.runNs);
   const processRows = [...result.processes].sort((a, b) => b.runNs - a.runNs);
-  if (threadRows.length > budget.maxTableRows) reduced.push(msg.reportTableCapped('Threads table', budget.maxTableRows, threadRows.length));
-  if (processRows.length > budget.maxTableRows) reduced.push(msg.reportTableCapped('Processes table', budget.maxTableRows, processRows.length));
+  if (threadRows.length > budget.maxTableRows)
+    reduced.push(msg.reportTableCapped('Threads table', budget.maxTableRows, threadRows.length));
+  if (processRows.length > budget.maxTableRows)
+    reduced.push(msg.reportTableCapped('Processes table', budget.maxTableRows, processRows.length));
 
   // 4. Specs, one builder per chart.
   const wallStart = start.shown;
@@ -101,11 +139,23 @@ export function buildReport({ meta, analysis, options }: ReportInput): BuiltRepo
       wallStart,
       width: TIMELINE_WIDTH,
     }),
-    'cpu-timeline': cpuTimelineSpec({ spans: cpu.rows, lanes: cpu.lanes, groups: cpu.groups, domainMs, wallStart, width: CPU_WIDTH }),
+    'cpu-timeline': cpuTimelineSpec({
+      spans: cpu.rows,
+      lanes: cpu.lanes,
+      groups: cpu.groups,
+      domainMs,
+      wallStart,
+      width: CPU_WIDTH,
+    }),
     'wakeup-matrix': wakeupMatrixSpec(matrix),
   };
   for (const dist of dists) {
-    specs[`dist-${dist.id}`] = distributionSpec({ distribution: dist, title: DISTRIBUTION_TITLES[dist.id], processes: coloredProcesses, width: HALF });
+    specs[`dist-${dist.id}`] = distributionSpec({
+      distribution: dist,
+      title: DISTRIBUTION_TITLES[dist.id],
+      processes: coloredProcesses,
+      width: HALF,
+    });
   }
   if (life) specs['lifeline'] = lifelineSpec({ rows: life, domainMs, wallStart, width: TIMELINE_WIDTH - 60 });
   else reduced.push(msg.reportNoLifeline());
@@ -138,7 +188,9 @@ export function buildReport({ meta, analysis, options }: ReportInput): BuiltRepo
       id: 'distributions',
       title: 'Distributions',
       lead: 'Per wakeup and per slice, stacked by process. Durations are binned on a log scale (five bins per decade).',
-      body: processLegend(coloredProcesses) + `<div class="grid2">${dists.map((d) => chartDiv(`dist-${d.id}`)).join('')}</div>`,
+      body:
+        processLegend(coloredProcesses) +
+        `<div class="grid2">${dists.map((d) => chartDiv(`dist-${d.id}`)).join('')}</div>`,
     },
     {
       id: 'metrics',
@@ -158,7 +210,11 @@ export function buildReport({ meta, analysis, options }: ReportInput): BuiltRepo
     },
   ];
   const links: Record<string, SignalLink[]> = { 'state-timeline': STATE_TIMELINE_LINKS };
-  const charts: PageChart[] = Object.entries(specs).map(([id, spec]) => ({ id: `chart-${id}`, spec, links: links[id] ?? [] }));
+  const charts: PageChart[] = Object.entries(specs).map(([id, spec]) => ({
+    id: `chart-${id}`,
+    spec,
+    links: links[id] ?? [],
+  }));
   const html = pageHtml({
     title: `lifeline — ${meta.hostname}${meta.command ? ` — ${meta.command.join(' ')}` : ''}`,
     subtitle: `${start.shown} · ${formatDuration(durationNs)} · ${meta.cpus} CPUs · kernel ${meta.kernel}`,
@@ -189,6 +245,9 @@ function timeExtent(detail: AnalysisDetail, durationNs: number): [number, number
 }
 
 function processLegend(processes: string[]): string {
-  const items = [...processes.map((p, i) => [p, PROCESS_COLORS[i % PROCESS_COLORS.length]!] as const), [OTHER_PROCESSES, OTHER_COLOR] as const];
+  const items = [
+    ...processes.map((p, i) => [p, PROCESS_COLORS[i % PROCESS_COLORS.length]!] as const),
+    [OTHER_PROCESSES, OTHER_COLOR] as const,
+  ];
   return `<div class="legend">${items.map(([name, color]) => `<span><span class="sw" style="background:${color}"></span>${e(name)}</span>`).join('')}</div>`;
 }

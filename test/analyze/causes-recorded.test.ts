@@ -40,7 +40,8 @@ function thread(a: Analysis, tid: number): ThreadMetrics {
 }
 
 const causeOf = (w: WakerCount): WakeSource => w.cause ?? w.source;
-const sum = (ws: readonly WakerCount[], pred: (w: WakerCount) => boolean): number => ws.filter(pred).reduce((n, w) => n + w.count, 0);
+const sum = (ws: readonly WakerCount[], pred: (w: WakerCount) => boolean): number =>
+  ws.filter(pred).reduce((n, w) => n + w.count, 0);
 const describeWakers = (t: ThreadMetrics): string => JSON.stringify(t.wakers.slice(0, 6));
 
 /** Polls prometheus' API for its number of scrapes of the exporter; creates `stopFile` at `want`. */
@@ -96,7 +97,8 @@ describe.skipIf(skipRecording)(`causes on real recordings (${skipRecording ? ski
     });
 
     it('the who-wakes-whom graph has the edge between the two processes, both ways', () => {
-      const edge = (from: number, to: number) => a.result.edges.filter((e) => e.from.tid === from && e.to.tid === to).reduce((n, e) => n + e.count, 0);
+      const edge = (from: number, to: number) =>
+        a.result.edges.filter((e) => e.from.tid === from && e.to.tid === to).reduce((n, e) => n + e.count, 0);
       expect(edge(cli, srv)).toBeGreaterThan(ROUNDS * 0.9 * 0.25);
       expect(edge(srv, cli)).toBeGreaterThan(ROUNDS * 0.9 * 0.25);
       const viaNet = a.result.edges.find((e) => e.from.tid === cli && e.to.tid === srv && e.via?.name === 'NET_RX');
@@ -118,7 +120,10 @@ describe.skipIf(skipRecording)(`causes on real recordings (${skipRecording ? ski
     it('is woken by its own timer, never by stress', () => {
       const own = sum(t.wakers, (w) => w.source.name === 'local_timer/hrtimer_wakeup' && causeOf(w).tid === t.tid);
       expect(own, describeWakers(t)).toBeGreaterThanOrEqual(SLEEPS - 1);
-      expect(sum(t.wakers, (w) => causeOf(w).comm === 'stress' || w.source.comm === 'stress'), describeWakers(t)).toBe(0);
+      expect(
+        sum(t.wakers, (w) => causeOf(w).comm === 'stress' || w.source.comm === 'stress'),
+        describeWakers(t),
+      ).toBe(0);
     });
   });
 
@@ -136,10 +141,20 @@ describe.skipIf(skipRecording)(`causes on real recordings (${skipRecording ? ski
     it('the reader’s timer wakeups are caused by the arming thread, never by itself', () => {
       const t = thread(a, reader);
       const timer = t.wakers.filter((w) => w.source.name?.endsWith('/timerfd_tmrproc') === true);
-      expect(sum(timer, () => true), describeWakers(t)).toBeGreaterThanOrEqual(COUNT - 1);
-      expect(sum(timer, (w) => causeOf(w).tid === arm), describeWakers(t)).toBeGreaterThanOrEqual(COUNT - 1);
+      expect(
+        sum(timer, () => true),
+        describeWakers(t),
+      ).toBeGreaterThanOrEqual(COUNT - 1);
+      expect(
+        sum(timer, (w) => causeOf(w).tid === arm),
+        describeWakers(t),
+      ).toBeGreaterThanOrEqual(COUNT - 1);
       expect(sum(timer, (w) => causeOf(w).tid === reader)).toBe(0);
-      expect(a.result.edges.some((e) => e.from.tid === arm && e.to.tid === reader && e.via?.name?.endsWith('/timerfd_tmrproc') === true)).toBe(true);
+      expect(
+        a.result.edges.some(
+          (e) => e.from.tid === arm && e.to.tid === reader && e.via?.name?.endsWith('/timerfd_tmrproc') === true,
+        ),
+      ).toBe(true);
     });
   });
 
@@ -176,7 +191,10 @@ describe.skipIf(skipRecording)(`causes on real recordings (${skipRecording ? ski
       const [eport, pport] = [await freePort(), await freePort()];
       // stop once prometheus has scraped the exporter 5 times (it is slow to start on a busy host), within 40 s
       const watch = watchScrapes(pport, 5, path.join(dir, 'stop'));
-      const r = await recordAndAnalyze('prom', `sh ${path.join(ROOT, 'test/workloads/prom-scrape.sh')} ${dir} ${eport} ${pport} 40`);
+      const r = await recordAndAnalyze(
+        'prom',
+        `sh ${path.join(ROOT, 'test/workloads/prom-scrape.sh')} ${dir} ${eport} ${pport} 40`,
+      );
       watch.stop();
       a = r.a;
       [prom, exporter] = r.ids as [number, number];
@@ -184,7 +202,9 @@ describe.skipIf(skipRecording)(`causes on real recordings (${skipRecording ? ski
 
     it('the exporter’s threads woken by NET_RX are caused by prometheus’ threads', () => {
       const threads = a.result.threads.filter((t) => t.tgid === exporter);
-      const viaNet = threads.flatMap((t) => t.wakers.filter((w) => w.source.kind === 'softirq' && w.source.name === 'NET_RX'));
+      const viaNet = threads.flatMap((t) =>
+        t.wakers.filter((w) => w.source.kind === 'softirq' && w.source.name === 'NET_RX'),
+      );
       const known = viaNet.filter((w) => causeOf(w).kind !== 'unknown');
       const byProm = sum(known, (w) => causeOf(w).tgid === prom);
       // at least a few scrapes (one a second, prometheus needs a moment to start)

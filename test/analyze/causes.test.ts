@@ -9,7 +9,19 @@ import { formatChain } from '../../src/analyze/chain.js';
 import type { Analysis, ThreadMetrics } from '../../src/analyze/types.js';
 import { Ctx } from '../../src/format/index.js';
 import { memoryCapture } from '../helpers/memory-capture.js';
-import { armHrtimer, comm, expire, irq, irqName, raise, softirq, sw, sym, wake, hrtimerWake } from '../helpers/sched-events.js';
+import {
+  armHrtimer,
+  comm,
+  expire,
+  irq,
+  irqName,
+  raise,
+  softirq,
+  sw,
+  sym,
+  wake,
+  hrtimerWake,
+} from '../helpers/sched-events.js';
 
 const NET_RX = 3;
 const BLOCK = 4;
@@ -51,7 +63,13 @@ describe('the cause of a softirq wakeup', () => {
     expect(r.reattributed).toBe(0);
     expect(r.onCpuCause).toBe(1);
     expect(r.unknownCause).toBe(0);
-    expect(r.wakers).toEqual([{ source: { kind: 'softirq', name: 'NET_RX' }, cause: { kind: 'task', tid: 10, tgid: 10, comm: 'sender' }, count: 1 }]);
+    expect(r.wakers).toEqual([
+      {
+        source: { kind: 'softirq', name: 'NET_RX' },
+        cause: { kind: 'task', tid: 10, tgid: 10, comm: 'sender' },
+        count: 1,
+      },
+    ]);
     expect(a.result.edges).toContainEqual({
       from: { kind: 'task', tid: 10, tgid: 10, comm: 'sender' },
       via: { kind: 'softirq', name: 'NET_RX' },
@@ -76,7 +94,9 @@ describe('the cause of a softirq wakeup', () => {
     expect(w.onCpuCause).toBe(0);
     expect(w.wakers[0]!.cause).toEqual({ kind: 'hardirq', name: 'irq 24 nvme0q1' });
     expect(a.result.edges.find((e) => e.to.tid === 40)?.from).toEqual({ kind: 'hardirq', name: 'irq 24 nvme0q1' });
-    expect(formatChain(a.detail, 40)).toContain('woken by softirq BLOCK raised by hardirq irq 24 nvme0q1 (on cpu: bystander 30)');
+    expect(formatChain(a.detail, 40)).toContain(
+      'woken by softirq BLOCK raised by hardirq irq 24 nvme0q1 (on cpu: bystander 30)',
+    );
   });
 
   it('is unknown when no raise was seen before the run (lost, or raised before the capture started)', async () => {
@@ -103,8 +123,16 @@ describe('the cause of a softirq wakeup', () => {
     expect(r.reattributed).toBe(0);
     expect(r.onCpuCause).toBe(0);
     expect(r.wakers).toEqual([
-      { source: { kind: 'softirq', name: 'NET_RX' }, cause: { kind: 'unknown', name: 'softirq raise not seen' }, count: 2 },
-      { source: { kind: 'softirq', name: 'BLOCK' }, cause: { kind: 'unknown', name: 'softirq raise not seen' }, count: 1 },
+      {
+        source: { kind: 'softirq', name: 'NET_RX' },
+        cause: { kind: 'unknown', name: 'softirq raise not seen' },
+        count: 2,
+      },
+      {
+        source: { kind: 'softirq', name: 'BLOCK' },
+        cause: { kind: 'unknown', name: 'softirq raise not seen' },
+        count: 1,
+      },
     ]);
     // an unknown cause names no one: the edge stays on what ran the wakeups
     expect(a.result.edges.find((e) => e.to.tid === 20)?.from).toEqual({ kind: 'softirq', name: 'NET_RX' });
@@ -144,10 +172,19 @@ describe('the cause of a timer wakeup', () => {
     ]);
     const r = thread(a, 60);
     expect(r.wakers).toEqual([
-      { source: { kind: 'hardirq', name: 'local_timer/timerfd_tmrproc' }, cause: { kind: 'task', tid: 50, tgid: 50, comm: 'armer' }, count: 1 },
+      {
+        source: { kind: 'hardirq', name: 'local_timer/timerfd_tmrproc' },
+        cause: { kind: 'task', tid: 50, tgid: 50, comm: 'armer' },
+        count: 1,
+      },
     ]);
     expect(r.reattributed).toBe(1);
-    expect(a.result.edges.find((e) => e.to.tid === 60)?.from).toEqual({ kind: 'task', tid: 50, tgid: 50, comm: 'armer' });
+    expect(a.result.edges.find((e) => e.to.tid === 60)?.from).toEqual({
+      kind: 'task',
+      tid: 50,
+      tgid: 50,
+      comm: 'armer',
+    });
   });
 
   it('is unknown when the timer was armed before the capture or its expiry was lost', async () => {

@@ -45,7 +45,14 @@ describe('wakeup chains', () => {
     ]);
     expect(chain[2]!.onCpu).toEqual({ tid: STRESS, comm: 'stress' });
     expect(chain[2]!.reattributed).toBe(true);
-    expect(cWake).toMatchObject({ sleptNs: 1_295_000, sleepState: 'S', waitNs: 10_000, runNs: 140_000, slices: 2, ts: 1_300_000 });
+    expect(cWake).toMatchObject({
+      sleptNs: 1_295_000,
+      sleepState: 'S',
+      waitNs: 10_000,
+      runNs: 140_000,
+      slices: 2,
+      ts: 1_300_000,
+    });
     expect(chainFor(detail!, cWake.id, 1)).toHaveLength(2);
   });
 
@@ -63,7 +70,9 @@ describe('wakeup chains', () => {
   });
 
   it('says when a chain ends at a thread that was already running', async () => {
-    const { detail } = await analyze(memoryCapture(rows.filter((r) => !(r.kind === 2 && r.tid === A))), { detail: true });
+    const { detail } = await analyze(memoryCapture(rows.filter((r) => !(r.kind === 2 && r.tid === A))), {
+      detail: true,
+    });
     const text = formatChain(detail, B);
     expect(text.split('\n')[1]).toBe('    ← netd 501 was already running (no earlier wakeup seen)');
   });
@@ -103,7 +112,9 @@ describe('wakeup chains', () => {
   });
 
   it('keeps the busiest threads within the budget and says so', async () => {
-    const { detail } = await analyze(memoryCapture(rows), { detail: { maxIntervals: 8, maxWakeups: 1, maxCpuSpans: 3 } });
+    const { detail } = await analyze(memoryCapture(rows), {
+      detail: { maxIntervals: 8, maxWakeups: 1, maxCpuSpans: 3 },
+    });
     expect(detail!.intervals.length).toBeLessThanOrEqual(8);
     expect(new Set(detail!.intervals.map((i) => i.tid))).toEqual(new Set([C]));
     expect(detail!.wakeups).toHaveLength(1);

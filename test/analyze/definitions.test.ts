@@ -40,7 +40,9 @@ describe('ping-pong between two processes', () => {
     expect(b.runqDelayNs.mean).toBe(5_000);
     expect(b.bursts).toBe(5);
     expect(b.meanBurstRunNs).toBe(35_000);
-    expect(result.processes.find((p) => p.tgid === A)!.wakers).toEqual([{ source: { kind: 'task', tgid: B, comm: 'pong' }, count: 5 }]);
+    expect(result.processes.find((p) => p.tgid === A)!.wakers).toEqual([
+      { source: { kind: 'task', tgid: B, comm: 'pong' }, count: 5 },
+    ]);
     expect(result.edges).toHaveLength(2);
   });
 });
@@ -182,7 +184,13 @@ describe('wakeup sources', () => {
     ];
     const t = (await threads(rows)).get(T)!;
     const names = t.wakers.map((w) => `${w.source.kind}:${w.source.name ?? ''}`).sort();
-    expect(names).toEqual(['hardirq:irq 24 virtio0-input.0', 'hardirq:reschedule', 'nmi:nmi', 'softirq:TIMER/process_timeout', 'unknown:context unsure']);
+    expect(names).toEqual([
+      'hardirq:irq 24 virtio0-input.0',
+      'hardirq:reschedule',
+      'nmi:nmi',
+      'softirq:TIMER/process_timeout',
+      'unknown:context unsure',
+    ]);
     // Interrupts while `cur` ran, caused by someone else: irq 24 (itself), TIMER (t's own timer),
     // nmi (itself). Not the unsure one, not the idle one.
     expect(t.reattributed).toBe(3);

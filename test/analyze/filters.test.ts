@@ -31,7 +31,13 @@ describe('filters', () => {
   it('keeps one tid, and the edges into it', async () => {
     const { result } = await analyze(cap(), { tid: [11] });
     expect(result.threads.map((t) => t.tid)).toEqual([11]);
-    expect(result.edges).toEqual([{ from: { kind: 'task', tid: 20, tgid: 20, comm: 'db-renamed' }, to: { tid: 11, tgid: 10, comm: 'web-worker' }, count: 2 }]);
+    expect(result.edges).toEqual([
+      {
+        from: { kind: 'task', tid: 20, tgid: 20, comm: 'db-renamed' },
+        to: { tid: 11, tgid: 10, comm: 'web-worker' },
+        count: 2,
+      },
+    ]);
   });
 
   it('matches --comm on the latest name, any filter matching is enough', async () => {
@@ -59,7 +65,9 @@ describe('filters', () => {
 
   it('rejects bad filters in one line (the API checks them)', async () => {
     await expect(checkedAnalyze(cap(), { pid: [-1] })).rejects.toThrow(LifelineError);
-    await expect(checkedAnalyze(cap(), { fromNs: 5, toNs: 1 })).rejects.toThrow('the time window is empty: fromNs 5 ns is after toNs 1 ns');
+    await expect(checkedAnalyze(cap(), { fromNs: 5, toNs: 1 })).rejects.toThrow(
+      'the time window is empty: fromNs 5 ns is after toNs 1 ns',
+    );
   });
 });
 
@@ -86,7 +94,9 @@ describe('process aggregation', () => {
     expect(p.comm).toBe('tok');
     expect(p.wakeups).toBe(9);
     expect(p.wakers).toEqual([{ source: { kind: 'task', tgid: 900, comm: 'tok' }, count: 9 }]);
-    expect(result.processEdges).toEqual([{ from: { kind: 'task', tgid: 900, comm: 'tok' }, to: { tgid: 900, comm: 'tok' }, count: 9 }]);
+    expect(result.processEdges).toEqual([
+      { from: { kind: 'task', tgid: 900, comm: 'tok' }, to: { tgid: 900, comm: 'tok' }, count: 9 },
+    ]);
     expect(p.sleeps).toBe(result.threads.reduce((s, x) => s + x.sleeps, 0));
     expect(p.runNs).toBe(result.threads.reduce((s, x) => s + x.runNs, 0));
     expect(p.bursts).toBe(result.threads.reduce((s, x) => s + x.bursts, 0));

@@ -45,7 +45,10 @@ describe.each(SCENARIO_SOURCES)('%s capture', (source) => {
       t = thread(r, truth.sleeper);
       const { rows } = await readRows(s.path);
       const cuts = rows.filter(
-        (e) => e.kind === Kind.SWITCH && e.tid === truth.sleeper && stateAfterSwitchOut(e.a, (e.flags & Flag.PREEMPT) !== 0) === St.RUNNABLE,
+        (e) =>
+          e.kind === Kind.SWITCH &&
+          e.tid === truth.sleeper &&
+          stateAfterSwitchOut(e.a, (e.flags & Flag.PREEMPT) !== 0) === St.RUNNABLE,
       );
       preempted = cuts.length;
       const comm = new Map(rows.filter((e) => e.kind === Kind.COMM).map((e) => [e.tid, e.name ?? '?']));
@@ -75,7 +78,10 @@ describe.each(SCENARIO_SOURCES)('%s capture', (source) => {
     });
 
     it('is woken by hardirq local_timer/hrtimer_wakeup, never by stress', () => {
-      const timer = count(t.wakers, (w) => w.source.kind === 'hardirq' && w.source.name === 'local_timer/hrtimer_wakeup');
+      const timer = count(
+        t.wakers,
+        (w) => w.source.kind === 'hardirq' && w.source.name === 'local_timer/hrtimer_wakeup',
+      );
       expect(timer).toBeGreaterThanOrEqual(truth.sleeps - 1);
       expect(count(t.wakers, (w) => w.source.kind === 'task' && w.source.comm === 'stress')).toBe(0);
     });
@@ -129,7 +135,9 @@ describe.each(SCENARIO_SOURCES)('%s capture', (source) => {
 
     it('shows the two processes waking each other in the graph', () => {
       const edge = (from: number, to: number) =>
-        r.edges.filter((e) => e.from.kind === 'task' && e.from.tid === from && e.to.tid === to).reduce((n, e) => n + e.count, 0);
+        r.edges
+          .filter((e) => e.from.kind === 'task' && e.from.tid === from && e.to.tid === to)
+          .reduce((n, e) => n + e.count, 0);
       expect(edge(truth.ping, truth.pong)).toBeGreaterThanOrEqual(thread(r, truth.pong).wakeups - 2);
       expect(edge(truth.pong, truth.ping)).toBeGreaterThanOrEqual(thread(r, truth.ping).wakeups - 2);
     });

@@ -64,7 +64,14 @@ describe('Distribution', () => {
       expect([got.count, got.total, got.max]).toEqual([ref.count, ref.total, ref.max]);
       for (const p of [0, 0.001, 0.1, 0.5, 0.95, 0.999, 1]) expect(got.percentile(p)).toBe(ref.percentile(p));
       const s = set.summary(d);
-      expect([s.count, s.total, s.max, s.mean, s.p50, s.p95]).toEqual([ref.count, ref.total, ref.max, ref.mean, ref.percentile(0.5), ref.percentile(0.95)]);
+      expect([s.count, s.total, s.max, s.mean, s.p50, s.p95]).toEqual([
+        ref.count,
+        ref.total,
+        ref.max,
+        ref.mean,
+        ref.percentile(0.5),
+        ref.percentile(0.95),
+      ]);
     }
   });
 
@@ -90,7 +97,12 @@ describe('Distribution', () => {
       const merged = new Distribution();
       for (const d of g) merged.merge(refs[d]!);
       const s = set.summaryOf(g);
-      expect([s.count, s.max, s.p50, s.p95]).toEqual([merged.count, merged.max, merged.percentile(0.5), merged.percentile(0.95)]);
+      expect([s.count, s.max, s.p50, s.p95]).toEqual([
+        merged.count,
+        merged.max,
+        merged.percentile(0.5),
+        merged.percentile(0.95),
+      ]);
       expect(s.total).toBeCloseTo(merged.total, 6);
     }
   });

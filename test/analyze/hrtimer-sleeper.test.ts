@@ -36,7 +36,11 @@ describe('a sleeper woken by an hrtimer while stress runs', () => {
     expect(sleeper.sleepNs).toEqual({ total: N * 940_000, mean: 940_000, p50: 940_000, p95: 940_000, max: 940_000 });
     expect(sleeper.wakeups).toBe(N);
     expect(sleeper.wakers).toEqual([
-      { source: { kind: 'hardirq', name: 'local_timer/hrtimer_wakeup' }, cause: { kind: 'task', tid: SLEEPER, tgid: SLEEPER, comm: 'sleeper' }, count: N },
+      {
+        source: { kind: 'hardirq', name: 'local_timer/hrtimer_wakeup' },
+        cause: { kind: 'task', tid: SLEEPER, tgid: SLEEPER, comm: 'sleeper' },
+        count: N,
+      },
     ]);
     expect(sleeper.reattributed).toBe(N);
     expect(sleeper.runqDelayNs).toEqual({ mean: 10_000, p95: 10_000, max: 10_000 });

@@ -25,7 +25,16 @@ export function synthesize(): EventBatch[] {
     seed = (seed * 1103515245 + 12345) % 2147483648;
     return seed % n;
   };
-  const push = (cpu: number, kind: number, flags: number, tid: number, tid2: number, a: number, bb: number, c: number): void => {
+  const push = (
+    cpu: number,
+    kind: number,
+    flags: number,
+    tid: number,
+    tid2: number,
+    a: number,
+    bb: number,
+    c: number,
+  ): void => {
     if (b.length === BATCH) {
       batches.push(b);
       b = allocBatch(BATCH);

@@ -23,22 +23,65 @@ const rows = [
 describe('toJson', () => {
   it('has exactly the documented keys', async () => {
     const json = toJson(await analyze(memoryCapture(rows, { lost: 2 }), {}));
-    expect(Object.keys(json)).toEqual(['capture', 'threads', 'processes', 'edges', 'reattributed', 'onCpuCause', 'unknownCause']);
+    expect(Object.keys(json)).toEqual([
+      'capture',
+      'threads',
+      'processes',
+      'edges',
+      'reattributed',
+      'onCpuCause',
+      'unknownCause',
+    ]);
     expect(Object.keys(json.capture)).toEqual(['format', 'events', 'lost', 'startWall', 'durationNs']);
-    const metricKeys = ['runNs', 'slices', 'meanSliceNs', 'sleeps', 'sleepsS', 'sleepsD', 'sleepNs', 'wakeups', 'spuriousWakeups', 'runqDelayNs', 'preemptions', 'preemptDelayNs', 'bursts', 'meanBurstRunNs', 'meanSlicesPerBurst', 'reattributed', 'onCpuCause', 'unknownCause', 'severalRaisers', 'wakers', 'uncertain'];
+    const metricKeys = [
+      'runNs',
+      'slices',
+      'meanSliceNs',
+      'sleeps',
+      'sleepsS',
+      'sleepsD',
+      'sleepNs',
+      'wakeups',
+      'spuriousWakeups',
+      'runqDelayNs',
+      'preemptions',
+      'preemptDelayNs',
+      'bursts',
+      'meanBurstRunNs',
+      'meanSlicesPerBurst',
+      'reattributed',
+      'onCpuCause',
+      'unknownCause',
+      'severalRaisers',
+      'wakers',
+      'uncertain',
+    ];
     for (const t of json.threads) expect(Object.keys(t)).toEqual(['tid', 'tgid', 'comm', 'generation', ...metricKeys]);
     for (const p of json.processes) expect(Object.keys(p)).toEqual(['tgid', 'comm', ...metricKeys, 'threads']);
     expect(Object.keys(json.threads[0]!.preemptDelayNs as object)).toEqual(['mean', 'p95', 'max']);
     expect(Object.keys(json.threads[0]!.sleepNs)).toEqual(['total', 'mean', 'p50', 'p95', 'max']);
     expect(Object.keys(json.threads[0]!.runqDelayNs)).toEqual(['mean', 'p95', 'max']);
     // `via` only when what ran the wakeups is not their cause (the sleeper's own timer here)
-    for (const e of json.edges) expect(Object.keys(e)).toEqual(e.via !== undefined ? ['from', 'via', 'to', 'count'] : ['from', 'to', 'count']);
-    expect(json.edges.filter((e) => e.via !== undefined).map((e) => e.via!.name)).toEqual(['local_timer/hrtimer_wakeup']);
-    expect(json.capture).toEqual({ format: 'sqlite', events: rows.length, lost: 2, startWall: '2023-11-14T22:13:20.001Z', durationNs: 170_000 });
+    for (const e of json.edges)
+      expect(Object.keys(e)).toEqual(e.via !== undefined ? ['from', 'via', 'to', 'count'] : ['from', 'to', 'count']);
+    expect(json.edges.filter((e) => e.via !== undefined).map((e) => e.via!.name)).toEqual([
+      'local_timer/hrtimer_wakeup',
+    ]);
+    expect(json.capture).toEqual({
+      format: 'sqlite',
+      events: rows.length,
+      lost: 2,
+      startWall: '2023-11-14T22:13:20.001Z',
+      durationNs: 170_000,
+    });
     expect(json.reattributed).toBe(1);
     const sleeper = json.threads.find((t) => t.tid === 200)!;
     expect(sleeper.wakers).toEqual([
-      { source: { kind: 'hardirq', name: 'local_timer/hrtimer_wakeup' }, cause: { kind: 'task', tid: 200, tgid: 200, comm: 'sleeper' }, count: 1 },
+      {
+        source: { kind: 'hardirq', name: 'local_timer/hrtimer_wakeup' },
+        cause: { kind: 'task', tid: 200, tgid: 200, comm: 'sleeper' },
+        count: 1,
+      },
     ]);
     expect(json.onCpuCause).toBe(0);
     expect(json.unknownCause).toBe(0);
@@ -49,7 +92,11 @@ describe('toJson', () => {
 describe('formatTable', () => {
   it('shows the capture facts, lost events and one row per thread, names made safe', async () => {
     const a = await analyze(memoryCapture(rows, { lost: 2 }), {});
-    const text = formatTable(a, { by: 'thread', sort: 'wakeups', meta: testMeta({ lost: 2, timezone: 'Europe/Paris' }) });
+    const text = formatTable(a, {
+      by: 'thread',
+      sort: 'wakeups',
+      meta: testMeta({ lost: 2, timezone: 'Europe/Paris' }),
+    });
     const lines = text.split('\n');
     expect(lines[0]).toBe('host testhost  kernel 6.1.0-test  2 cpus  sqlite capture');
     expect(lines[1]).toBe('start 2023-11-14 23:13:20.001 Europe/Paris  (2023-11-14T22:13:20.001Z)');
@@ -61,7 +108,9 @@ describe('formatTable', () => {
     const body = lines.slice(7, 10);
     expect(body[0]).toMatch(/^sleeper\s+200 /);
     expect(body[0]).toContain('task sleeper 200 via hardirq local_timer/hrtimer_wakeup ×1');
-    expect(text).toContain('reattributed wakeups (run by an interrupt, caused by someone other than the task on the CPU): 1');
+    expect(text).toContain(
+      'reattributed wakeups (run by an interrupt, caused by someone other than the task on the CPU): 1',
+    );
     expect(text).toContain('caused by the task on the CPU: 0, cause unknown: 0');
   });
 

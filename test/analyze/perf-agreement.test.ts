@@ -86,7 +86,23 @@ describe.skipIf(skipRecording)(`agreement with perf sched timehist -s (${skipRea
       `kill $S; wait`;
     const r = spawnSync(
       'perf',
-      ['sched', 'record', '-q', '-o', perfData, '--', process.execPath, BIN, 'record', '-o', capture, '--', 'sh', '-c', workload],
+      [
+        'sched',
+        'record',
+        '-q',
+        '-o',
+        perfData,
+        '--',
+        process.execPath,
+        BIN,
+        'record',
+        '-o',
+        capture,
+        '--',
+        'sh',
+        '-c',
+        workload,
+      ],
       { encoding: 'utf8' },
     );
     expect(r.status, r.stderr).toBe(0);
@@ -94,7 +110,10 @@ describe.skipIf(skipRecording)(`agreement with perf sched timehist -s (${skipRea
       ...readFileSync(`${ids}.pp`, 'utf8').trim().split(' '),
       ...readFileSync(`${ids}.ring`, 'utf8').trim().split(' '),
     ].map(Number);
-    const th = spawnSync('perf', ['sched', 'timehist', '-s', '-i', perfData], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const th = spawnSync('perf', ['sched', 'timehist', '-s', '-i', perfData], {
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
     expect(th.status, th.stderr).toBe(0);
     perf = parseTimehistSummary(th.stdout);
     consistent = perfConsistent(perfData, tids);
@@ -109,20 +128,28 @@ describe.skipIf(skipRecording)(`agreement with perf sched timehist -s (${skipRea
       const t = ours.threads.find((x) => x.tid === tid);
       expect(p, `perf has thread ${tid}`).toBeDefined();
       expect(t, `lifeline has thread ${tid}`).toBeDefined();
-      expect(Math.abs(t!.slices - p!.count) / p!.count, `${p!.comm}[${tid}]: ${t!.slices} vs perf ${p!.count}`).toBeLessThanOrEqual(0.01);
+      expect(
+        Math.abs(t!.slices - p!.count) / p!.count,
+        `${p!.comm}[${tid}]: ${t!.slices} vs perf ${p!.count}`,
+      ).toBeLessThanOrEqual(0.01);
     }
   });
 
   it('measures the same run time per thread (within 2%)', () => {
     const compared = tids.filter((tid) => consistent.has(tid));
     if (compared.length < tids.length)
-      console.warn(`perf.data lacks switches of ${tids.length - compared.length} of ${tids.length} threads; their run time is not compared`);
+      console.warn(
+        `perf.data lacks switches of ${tids.length - compared.length} of ${tids.length} threads; their run time is not compared`,
+      );
     expect(compared.length).toBeGreaterThanOrEqual(3);
     for (const tid of compared) {
       const p = perf.get(tid)!;
       const t = ours.threads.find((x) => x.tid === tid)!;
       const runMs = t.runNs / 1e6;
-      expect(Math.abs(runMs - p.runMs) / p.runMs, `${p.comm}[${tid}]: ${runMs} ms vs perf ${p.runMs} ms`).toBeLessThanOrEqual(0.02);
+      expect(
+        Math.abs(runMs - p.runMs) / p.runMs,
+        `${p.comm}[${tid}]: ${runMs} ms vs perf ${p.runMs} ms`,
+      ).toBeLessThanOrEqual(0.02);
     }
   });
 });

@@ -61,7 +61,14 @@ describe('createWriter', () => {
       await writer.finish(testMeta({ events: 1, lost: 7, lostPerCpu: [3, 4], exitCode: 2, endNs: 86_400e9 + 5e9 }));
       expect(writer.bytes()).toBe(fs.statSync(file).size);
       const { meta } = await readRows(file);
-      expect(meta).toMatchObject({ events: 5000, lost: 7, lostPerCpu: [3, 4], exitCode: 2, complete: true, endNs: 86_400e9 + 5e9 });
+      expect(meta).toMatchObject({
+        events: 5000,
+        lost: 7,
+        lostPerCpu: [3, 4],
+        exitCode: 2,
+        complete: true,
+        endNs: 86_400e9 + 5e9,
+      });
     });
   }
 
@@ -75,7 +82,11 @@ describe('createWriter', () => {
   });
 
   it('sqlite: a finished capture is one file, no -wal or -shm left', async () => {
-    const file = await writeCapture(path.join(dir, 'single.db'), 'sqlite', toBatches(syntheticRows({ events: 2000 }), 500));
+    const file = await writeCapture(
+      path.join(dir, 'single.db'),
+      'sqlite',
+      toBatches(syntheticRows({ events: 2000 }), 500),
+    );
     expect(fs.existsSync(`${file}-wal`)).toBe(false);
     expect(fs.existsSync(`${file}-shm`)).toBe(false);
   });

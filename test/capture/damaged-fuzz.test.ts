@@ -13,7 +13,10 @@ import { analyzeCapture, info, LifelineError } from '../../src/api.js';
 import { cli } from '../helpers/cli.js';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures');
-const fixtures = fs.readdirSync(FIXTURES).filter((f) => /\.(db|arrow)$/.test(f)).sort();
+const fixtures = fs
+  .readdirSync(FIXTURES)
+  .filter((f) => /\.(db|arrow)$/.test(f))
+  .sort();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-fuzz-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -72,7 +75,10 @@ describe.skipIf(fixtures.length === 0)('damaged captures (seeded fuzz of the rea
               !err.message.includes('\n') &&
               err.message.startsWith(file);
             if (ok) outcomes.damaged++;
-            else failures.push(`${name} ${mode} seed ${seed}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+            else
+              failures.push(
+                `${name} ${mode} seed ${seed}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+              );
           }
           // SQLite may leave a -wal or -shm beside a damaged database: each case starts clean.
           for (const f of fs.readdirSync(dir)) fs.rmSync(path.join(dir, f), { force: true });

@@ -17,7 +17,14 @@ function writeAndKill(format: string, file: string, batchRows: number, appends: 
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', path.join(here, 'child', 'register.mjs'), path.join(here, 'child', 'write-forever.ts'), format, file, String(batchRows)],
+      [
+        '--import',
+        path.join(here, 'child', 'register.mjs'),
+        path.join(here, 'child', 'write-forever.ts'),
+        format,
+        file,
+        String(batchRows),
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let reported = 0;

@@ -35,7 +35,10 @@ describe('openCapture errors', () => {
     fs.writeFileSync(text, 'just some notes\nmore notes\n');
     await expectCaptureError(text, 'CAPTURE_FOREIGN', /not a lifeline capture/);
     const png = path.join(dir, 'image.arrow');
-    fs.writeFileSync(png, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]));
+    fs.writeFileSync(
+      png,
+      Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]),
+    );
     await expectCaptureError(png, 'CAPTURE_FOREIGN', /not a lifeline capture/);
     const empty = path.join(dir, 'empty.db');
     fs.writeFileSync(empty, '');
@@ -50,7 +53,9 @@ describe('openCapture errors', () => {
     await expectCaptureError(file, 'CAPTURE_FOREIGN', /SQLite database but not a lifeline capture/);
     const withMeta = path.join(dir, 'foreign-meta.db');
     const db2 = new Database(withMeta);
-    db2.exec("CREATE TABLE meta(key TEXT, value TEXT); CREATE TABLE events(x); INSERT INTO meta VALUES ('format', '\"other\"')");
+    db2.exec(
+      "CREATE TABLE meta(key TEXT, value TEXT); CREATE TABLE events(x); INSERT INTO meta VALUES ('format', '\"other\"')",
+    );
     db2.close();
     await expectCaptureError(withMeta, 'CAPTURE_FOREIGN', /not a lifeline capture/);
   });

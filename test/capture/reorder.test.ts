@@ -6,7 +6,16 @@ import { Kind } from '../../src/format/index.js';
 import { expectedOrder, syntheticRows, toBatches } from './synthetic.js';
 
 const row = (ts: number, tid: number, name?: string): EventRow => ({
-  ts, cpu: tid % 2, kind: name ? Kind.COMM : Kind.SWITCH, flags: 0, tid, tid2: 0, a: 0, b: 0, c: 0, ...(name ? { name } : {}),
+  ts,
+  cpu: tid % 2,
+  kind: name ? Kind.COMM : Kind.SWITCH,
+  flags: 0,
+  tid,
+  tid2: 0,
+  a: 0,
+  b: 0,
+  c: 0,
+  ...(name ? { name } : {}),
 });
 
 async function collect(batches: EventBatch[], windowNs?: number): Promise<{ rows: EventRow[]; sizes: number[] }> {
@@ -37,7 +46,12 @@ describe('ReorderWindow', () => {
     const rows: EventRow[] = [];
     for (let i = 0; i < 5000; i++) rows.push(row(1000 - (i % 1000), i + 1, i % 97 === 0 ? `n${i}` : undefined));
     const { rows: out } = await collect([batchFromRows(rows)], 1e9);
-    expect(out).toEqual(rows.map((r, i) => ({ r, i })).sort((x, y) => x.r.ts - y.r.ts || x.i - y.i).map((x) => x.r));
+    expect(out).toEqual(
+      rows
+        .map((r, i) => ({ r, i }))
+        .sort((x, y) => x.r.ts - y.r.ts || x.i - y.i)
+        .map((x) => x.r),
+    );
   });
 
   it('holds back only the last window of time', () => {
@@ -110,7 +124,10 @@ describe('sortRowsInPlace', () => {
     const rows: EventRow[] = [];
     for (let i = 0; i < 3000; i++) rows.push(row(3000 - (i % 1500), i + 1, i % 7 === 0 ? `n${i}` : undefined));
     const sorted = sortRowsInPlace(batchFromRows(rows));
-    const want = rows.map((r, i) => ({ r, i })).sort((x, y) => x.r.ts - y.r.ts || x.i - y.i).map((x) => x.r);
+    const want = rows
+      .map((r, i) => ({ r, i }))
+      .sort((x, y) => x.r.ts - y.r.ts || x.i - y.i)
+      .map((x) => x.r);
     expect(Array.from({ length: sorted.length }, (_, i) => rowAt(sorted, i))).toEqual(want);
   });
 });

@@ -51,12 +51,13 @@ describe('capture round trip', () => {
     ];
     const all = [...input, ...next];
     for (const format of FORMATS) {
-      const file = await writeCapture(path.join(dir, `skew.${EXT[format]}`), format, [batchFromRows(input), batchFromRows(next)]);
+      const file = await writeCapture(path.join(dir, `skew.${EXT[format]}`), format, [
+        batchFromRows(input),
+        batchFromRows(next),
+      ]);
       const { rows: read } = await readRows(file);
       expect(read).toEqual(expectedOrder(all));
-      expect(read.map((r) => r.name ?? null)).toEqual([
-        'hrtimer_wakeup', null, null, '/bin/true', 'late-comm', null,
-      ]);
+      expect(read.map((r) => r.name ?? null)).toEqual(['hrtimer_wakeup', null, null, '/bin/true', 'late-comm', null]);
     }
   });
 
@@ -84,7 +85,9 @@ describe('capture round trip', () => {
       { ts: 12, cpu: 0, kind: Kind.COMM, flags: 0, tid: 1, tid2: 0, a: 1, b: 0, c: 0, name: 'after-meta' },
     ];
     for (const format of FORMATS) {
-      const { rows: read, meta } = await readRows(await writeCapture(path.join(dir, `meta.${EXT[format]}`), format, [batchFromRows(input)]));
+      const { rows: read, meta } = await readRows(
+        await writeCapture(path.join(dir, `meta.${EXT[format]}`), format, [batchFromRows(input)]),
+      );
       expect(read.map((r) => r.kind)).toEqual([Kind.SWITCH, Kind.COMM]);
       expect(read[1]!.name).toBe('after-meta');
       expect(meta.complete).toBe(true);
@@ -113,15 +116,29 @@ describe('capture round trip', () => {
       const file = await writeCapture(path.join(dir, `k200.${EXT[format]}`), format, [batchFromRows(input)]);
       const err = await errorOf(() => readRows(file));
       expect((err as LifelineError).code).toBe('CAPTURE_DAMAGED');
-      expect(err.message).toMatch(/ is damaged: (events with rowids 1\.\.2|record batch 1 of \d+), row 1: kind 200 is not an event kind$/);
+      expect(err.message).toMatch(
+        / is damaged: (events with rowids 1\.\.2|record batch 1 of \d+), row 1: kind 200 is not an event kind$/,
+      );
     }
   });
 
   it("keeps int64 timestamps beyond 2^32 and up to 2^53 exact, and the columns' widest values in range", async () => {
     const ts = [2 ** 32 - 1, 2 ** 32, 2 ** 40 + 12345, 2 ** 53 - 1];
-    const input = ts.map((t) => ({ ts: t, cpu: 1, kind: Kind.SWITCH, flags: 255, tid: PID_MAX, tid2: 0, a: -(2 ** 31), b: 2 ** 31 - 1, c: 139 }));
+    const input = ts.map((t) => ({
+      ts: t,
+      cpu: 1,
+      kind: Kind.SWITCH,
+      flags: 255,
+      tid: PID_MAX,
+      tid2: 0,
+      a: -(2 ** 31),
+      b: 2 ** 31 - 1,
+      c: 139,
+    }));
     for (const format of FORMATS) {
-      const { rows: read } = await readRows(await writeCapture(path.join(dir, `wide.${EXT[format]}`), format, [batchFromRows(input)]));
+      const { rows: read } = await readRows(
+        await writeCapture(path.join(dir, `wide.${EXT[format]}`), format, [batchFromRows(input)]),
+      );
       expect(read).toEqual(input);
     }
   });
@@ -139,10 +156,14 @@ describe('capture round trip', () => {
     // tid2 is a thread only for switch … exec: an hrtimer_start row keeps the timer's expiry there (µs).
     const timer = { ...ok, ts: 6, kind: Kind.HRTIMER_START, tid2: 30_000_000, a: 77 };
     for (const format of FORMATS) {
-      const kept = await readRows(await writeCapture(path.join(dir, `timer.${EXT[format]}`), format, [batchFromRows([ok, timer])]));
+      const kept = await readRows(
+        await writeCapture(path.join(dir, `timer.${EXT[format]}`), format, [batchFromRows([ok, timer])]),
+      );
       expect(kept.rows[1], format).toEqual(timer);
       for (const [change, message] of cases) {
-        const file = await writeCapture(path.join(dir, `range.${EXT[format]}`), format, [batchFromRows([ok, { ...ok, ts: 6, ...change }])]);
+        const file = await writeCapture(path.join(dir, `range.${EXT[format]}`), format, [
+          batchFromRows([ok, { ...ok, ts: 6, ...change }]),
+        ]);
         const err = await errorOf(() => readRows(file));
         expect((err as LifelineError).code, format).toBe('CAPTURE_DAMAGED');
         expect(err.message, format).toMatch(message);
@@ -153,7 +174,9 @@ describe('capture round trip', () => {
 
   it('an empty finished capture opens with no events', async () => {
     for (const format of FORMATS) {
-      const { rows: read, meta } = await readRows(await writeCapture(path.join(dir, `empty.${EXT[format]}`), format, []));
+      const { rows: read, meta } = await readRows(
+        await writeCapture(path.join(dir, `empty.${EXT[format]}`), format, []),
+      );
       expect(read).toEqual([]);
       expect(meta.complete).toBe(true);
       expect(meta.events).toBe(0);

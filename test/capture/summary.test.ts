@@ -38,7 +38,16 @@ describe('capture summary', () => {
       capture.close();
       expect(s.events).toBe(9);
       expect(s.kinds).toEqual({ switch: 2, waking: 4, wakeup_new: 1, exit: 1, comm: 1 });
-      expect(s.wakeups).toEqual({ task: 2, hardirq: 1, softirq: 1, nmi: 1, remote: 2, idle: 1, spurious: 1, unsure: 1 });
+      expect(s.wakeups).toEqual({
+        task: 2,
+        hardirq: 1,
+        softirq: 1,
+        nmi: 1,
+        remote: 2,
+        idle: 1,
+        spurious: 1,
+        unsure: 1,
+      });
       expect(s.lost).toBe(3);
       expect(s.bytes).toBeGreaterThan(0);
       expect(s.bytesPerEvent).toBeCloseTo(s.bytes / 9);
@@ -56,7 +65,13 @@ describe('capture summary', () => {
 
       const json = JSON.parse(formatInfo(s, { json: true })) as Record<string, unknown>;
       expect(json).toEqual(JSON.parse(JSON.stringify(infoObject(s))));
-      expect(json).toMatchObject({ events: 9, lost: 3, complete: true, format, start: { utc: '2023-11-14T22:13:20.000Z' } });
+      expect(json).toMatchObject({
+        events: 9,
+        lost: 3,
+        complete: true,
+        format,
+        start: { utc: '2023-11-14T22:13:20.000Z' },
+      });
     });
   }
 });

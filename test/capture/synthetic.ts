@@ -42,7 +42,18 @@ export function syntheticRows(opts: SyntheticOptions): EventRow[] {
   let symbols = 0;
   const push = (r: EventRow) => rows.push({ ...r, key: r.ts + (skew > 0 ? int(skew) : 0) });
   for (const tid of tids.slice(0, 50)) {
-    push({ ts, cpu: int(cpus), kind: Kind.COMM, flags: CommReason.SEEN, tid, tid2: 0, a: tgidOf(tid), b: 0, c: 0, name: `worker-${tid}` });
+    push({
+      ts,
+      cpu: int(cpus),
+      kind: Kind.COMM,
+      flags: CommReason.SEEN,
+      tid,
+      tid2: 0,
+      a: tgidOf(tid),
+      b: 0,
+      c: 0,
+      name: `worker-${tid}`,
+    });
   }
   while (rows.length < opts.events) {
     ts += 1000 + int(19000);
@@ -52,7 +63,17 @@ export function syntheticRows(opts: SyntheticOptions): EventRow[] {
     const r = rand();
     if (r < 0.45) {
       const preempt = rand() < 0.2;
-      push({ ts, cpu, kind: Kind.SWITCH, flags: preempt ? Flag.PREEMPT : 0, tid, tid2: other, a: preempt ? 0 : 1 + int(2), b: 120, c: 100 + int(40) });
+      push({
+        ts,
+        cpu,
+        kind: Kind.SWITCH,
+        flags: preempt ? Flag.PREEMPT : 0,
+        tid,
+        tid2: other,
+        a: preempt ? 0 : 1 + int(2),
+        b: 120,
+        c: 100 + int(40),
+      });
     } else if (r < 0.85) {
       const ctx = rand() < 0.7 ? Ctx.TASK : rand() < 0.6 ? Ctx.HARDIRQ : rand() < 0.9 ? Ctx.SOFTIRQ : Ctx.NMI;
       let flags = ctx;
@@ -73,7 +94,18 @@ export function syntheticRows(opts: SyntheticOptions): EventRow[] {
       }
       if (c === 0 && symbols < 20 && rand() < 0.01) {
         symbols++;
-        push({ ts, cpu, kind: Kind.SYM, flags: 0, tid: 0, tid2: 0, a: 0, b: 0, c: symbols, name: `callback_fn_${symbols}` });
+        push({
+          ts,
+          cpu,
+          kind: Kind.SYM,
+          flags: 0,
+          tid: 0,
+          tid2: 0,
+          a: 0,
+          b: 0,
+          c: symbols,
+          name: `callback_fn_${symbols}`,
+        });
         c = symbols;
       }
       push({ ts, cpu, kind: rand() < 0.01 ? Kind.WAKEUP_NEW : Kind.WAKING, flags, tid, tid2: other, a: target, b, c });
@@ -85,7 +117,18 @@ export function syntheticRows(opts: SyntheticOptions): EventRow[] {
       ts += 500 + int(3000);
       push({ ts, cpu, kind: soft ? Kind.SOFTIRQ_EXIT : Kind.IRQ_EXIT, flags, tid: 0, tid2: 0, a: vec, b: 0, c: 0 });
     } else if (r < 0.985) {
-      push({ ts, cpu, kind: Kind.COMM, flags: CommReason.RENAME, tid, tid2: 0, a: tgidOf(tid), b: 0, c: 0, name: `thread-${int(100)}` });
+      push({
+        ts,
+        cpu,
+        kind: Kind.COMM,
+        flags: CommReason.RENAME,
+        tid,
+        tid2: 0,
+        a: tgidOf(tid),
+        b: 0,
+        c: 0,
+        name: `thread-${int(100)}`,
+      });
     } else if (r < 0.99) {
       push({ ts, cpu, kind: Kind.FORK, flags: 0, tid: other, tid2: tid, a: tgidOf(other), b: tgidOf(tid), c: 0 });
     } else if (r < 0.995) {
@@ -93,7 +136,18 @@ export function syntheticRows(opts: SyntheticOptions): EventRow[] {
     } else if (r < 0.998) {
       push({ ts, cpu, kind: Kind.EXIT, flags: 0, tid, tid2: 0, a: tgidOf(tid), b: 120, c: 0 });
     } else {
-      push({ ts, cpu, kind: Kind.IRQ_NAME, flags: 0, tid: 0, tid2: 0, a: 24 + int(4), b: 0, c: 0, name: 'virtio0-input.0' });
+      push({
+        ts,
+        cpu,
+        kind: Kind.IRQ_NAME,
+        flags: 0,
+        tid: 0,
+        tid2: 0,
+        a: 24 + int(4),
+        b: 0,
+        c: 0,
+        name: 'virtio0-input.0',
+      });
     }
   }
   rows.length = opts.events;

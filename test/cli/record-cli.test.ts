@@ -48,7 +48,9 @@ describe.skipIf(skipRecording)(`lifeline record (${skipReason})`, () => {
   for (const format of ['sqlite', 'arrow'] as const) {
     it(`leaves a readable ${format} capture when killed with SIGKILL`, async () => {
       const out = path.join(tmp, `killed.${format}`);
-      const child = cliSpawn(['record', '-f', format, '-o', out, '--', 'sh', '-c', 'while :; do sleep 0.01; done'], { group: true });
+      const child = cliSpawn(['record', '-f', format, '-o', out, '--', 'sh', '-c', 'while :; do sleep 0.01; done'], {
+        group: true,
+      });
       await new Promise((r) => setTimeout(r, 2500));
       // The recorder and its workload together (a killed recorder cannot stop the workload itself).
       const exited = new Promise((r) => child.on('exit', r));

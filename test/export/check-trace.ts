@@ -144,13 +144,19 @@ export function checkTrace(meta: CaptureMeta, rows: readonly EventRow[], t: Deco
   const renames: Array<[number, number, string, string]> = [];
   for (const r of rows) {
     if (r.kind !== Kind.COMM) continue;
-    if (r.flags === CommReason.RENAME || r.flags === CommReason.EXEC) renames.push([r.ts + offset, r.tid, lastComm.get(r.tid) ?? '', r.name ?? '']);
+    if (r.flags === CommReason.RENAME || r.flags === CommReason.EXEC)
+      renames.push([r.ts + offset, r.tid, lastComm.get(r.tid) ?? '', r.name ?? '']);
     lastComm.set(r.tid, r.name ?? '');
   }
   const byTs = (x: [number, number, string, string], y: [number, number, string, string]) => x[0] - y[0] || x[1] - y[1];
   const gotRenames = t.events
     .filter((e) => e.name === 'task_rename')
-    .map((e): [number, number, string, string] => [e.ts, e.fields.pid as number, e.fields.oldcomm as string, e.fields.newcomm as string]);
+    .map((e): [number, number, string, string] => [
+      e.ts,
+      e.fields.pid as number,
+      e.fields.oldcomm as string,
+      e.fields.newcomm as string,
+    ]);
   expect(gotRenames.sort(byTs)).toEqual(renames.sort(byTs));
 
   // Process tree: every thread of the capture with its process; its last name is the capture's last comm.

@@ -21,14 +21,49 @@ const SHAPES: Record<string, Record<number, 'v' | 'b'>> = {
   Thread: { 1: 'v', 2: 'b', 3: 'v' },
   FtraceEventBundle: { 1: 'v', 2: 'b', 3: 'v', 4: 'b' },
   CompactSched: { 1: 'b', 2: 'b', 3: 'b', 4: 'b', 5: 'b', 6: 'b', 7: 'b', 8: 'b', 9: 'b', 10: 'b', 11: 'b', 12: 'b' },
-  FtraceEvent: { 1: 'v', 2: 'v', 5: 'v', 4: 'b', 20: 'b', 24: 'b', 25: 'b', 26: 'b', 36: 'b', 37: 'b', 114: 'b', 235: 'b', 236: 'b', 237: 'b', 240: 'b', 559: 'b', 560: 'b' },
+  FtraceEvent: {
+    1: 'v',
+    2: 'v',
+    5: 'v',
+    4: 'b',
+    20: 'b',
+    24: 'b',
+    25: 'b',
+    26: 'b',
+    36: 'b',
+    37: 'b',
+    114: 'b',
+    235: 'b',
+    236: 'b',
+    237: 'b',
+    240: 'b',
+    559: 'b',
+    560: 'b',
+  },
 };
 
 /** FtraceEvent oneof field -> [event name, its fields (number -> name, 's' string / 'i' integer)]. */
 const EVENTS: Record<number, [string, Record<number, [string, 's' | 'i']>]> = {
-  4: ['sched_switch', { 1: ['prev_comm', 's'], 2: ['prev_pid', 'i'], 3: ['prev_prio', 'i'], 4: ['prev_state', 'i'], 5: ['next_comm', 's'], 6: ['next_pid', 'i'], 7: ['next_prio', 'i'] }],
-  20: ['sched_waking', { 1: ['comm', 's'], 2: ['pid', 'i'], 3: ['prio', 'i'], 4: ['success', 'i'], 5: ['target_cpu', 'i'] }],
-  114: ['sched_wakeup_new', { 1: ['comm', 's'], 2: ['pid', 'i'], 3: ['prio', 'i'], 4: ['success', 'i'], 5: ['target_cpu', 'i'] }],
+  4: [
+    'sched_switch',
+    {
+      1: ['prev_comm', 's'],
+      2: ['prev_pid', 'i'],
+      3: ['prev_prio', 'i'],
+      4: ['prev_state', 'i'],
+      5: ['next_comm', 's'],
+      6: ['next_pid', 'i'],
+      7: ['next_prio', 'i'],
+    },
+  ],
+  20: [
+    'sched_waking',
+    { 1: ['comm', 's'], 2: ['pid', 'i'], 3: ['prio', 'i'], 4: ['success', 'i'], 5: ['target_cpu', 'i'] },
+  ],
+  114: [
+    'sched_wakeup_new',
+    { 1: ['comm', 's'], 2: ['pid', 'i'], 3: ['prio', 'i'], 4: ['success', 'i'], 5: ['target_cpu', 'i'] },
+  ],
   24: ['softirq_entry', { 1: ['vec', 'i'] }],
   25: ['softirq_exit', { 1: ['vec', 'i'] }],
   26: ['softirq_raise', { 1: ['vec', 'i'] }],
@@ -141,23 +176,48 @@ function decodeCompact(cpu: number, bytes: Uint8Array): TraceEvent[] {
   const intern = msgs(f, 5).map((b) => utf8.decode(b));
   const col = (no: number) => packedVarints(f.get(no)?.[0] as Uint8Array | undefined);
   const out: TraceEvent[] = [];
-  const sts = col(1), state = col(2), pid = col(3), prio = col(4), comm = col(6);
-  if (![state, pid, prio, comm].every((c) => c.length === sts.length)) throw new Error('compact switch columns differ in length');
+  const sts = col(1),
+    state = col(2),
+    pid = col(3),
+    prio = col(4),
+    comm = col(6);
+  if (![state, pid, prio, comm].every((c) => c.length === sts.length))
+    throw new Error('compact switch columns differ in length');
   let t = 0;
   sts.forEach((d, i) => {
     t += d;
     const c = intern[comm[i]!];
     if (c === undefined) throw new Error('switch comm index out of range');
-    out.push({ cpu, ts: t, name: 'sched_switch', form: 'compact', commonFlags: 0, fields: { prev_state: state[i]!, next_pid: pid[i]!, next_prio: prio[i]!, next_comm: c } });
+    out.push({
+      cpu,
+      ts: t,
+      name: 'sched_switch',
+      form: 'compact',
+      commonFlags: 0,
+      fields: { prev_state: state[i]!, next_pid: pid[i]!, next_prio: prio[i]!, next_comm: c },
+    });
   });
-  const wts = col(7), wpid = col(8), wcpu = col(9), wprio = col(10), wcomm = col(11), wflags = col(12);
-  if (![wpid, wcpu, wprio, wcomm, wflags].every((c) => c.length === wts.length)) throw new Error('compact waking columns differ in length');
+  const wts = col(7),
+    wpid = col(8),
+    wcpu = col(9),
+    wprio = col(10),
+    wcomm = col(11),
+    wflags = col(12);
+  if (![wpid, wcpu, wprio, wcomm, wflags].every((c) => c.length === wts.length))
+    throw new Error('compact waking columns differ in length');
   t = 0;
   wts.forEach((d, i) => {
     t += d;
     const c = intern[wcomm[i]!];
     if (c === undefined) throw new Error('waking comm index out of range');
-    out.push({ cpu, ts: t, name: 'sched_waking', form: 'compact', commonFlags: wflags[i]!, fields: { pid: wpid[i]!, target_cpu: wcpu[i]!, prio: wprio[i]!, comm: c } });
+    out.push({
+      cpu,
+      ts: t,
+      name: 'sched_waking',
+      form: 'compact',
+      commonFlags: wflags[i]!,
+      fields: { pid: wpid[i]!, target_cpu: wcpu[i]!, prio: wprio[i]!, comm: c },
+    });
   });
   return out;
 }
@@ -184,7 +244,12 @@ export function decodeTrace(file: Uint8Array): DecodedTrace {
       t.packetKinds.push('system_info');
       const si = parse(msgs(p, 45)[0]!, 'SystemInfo');
       const u = si.has(1) ? parse(msgs(si, 1)[0]!, 'Utsname') : new Map();
-      t.systemInfo = { sysname: str(u, 1), release: str(u, 3), numCpus: num(si, 8), timezoneOffMins: si.has(7) ? signed32(num(si, 7)!) : undefined };
+      t.systemInfo = {
+        sysname: str(u, 1),
+        release: str(u, 3),
+        numCpus: num(si, 8),
+        timezoneOffMins: si.has(7) ? signed32(num(si, 7)!) : undefined,
+      };
     } else if (p.has(6)) {
       t.packetKinds.push('clock_snapshot');
       t.clockSnapshotTs = ts;
@@ -198,7 +263,13 @@ export function decodeTrace(file: Uint8Array): DecodedTrace {
       const tree = parse(msgs(p, 2)[0]!, 'ProcessTree');
       for (const b of msgs(tree, 1)) {
         const pr = parse(b, 'Process');
-        t.processes.push({ pid: num(pr, 1)!, ppid: num(pr, 2), cmdline: msgs(pr, 3).map((x) => utf8.decode(x)), cmdlineIsComm: num(pr, 9) === 1, ts: ts! });
+        t.processes.push({
+          pid: num(pr, 1)!,
+          ppid: num(pr, 2),
+          cmdline: msgs(pr, 3).map((x) => utf8.decode(x)),
+          cmdlineIsComm: num(pr, 9) === 1,
+          ts: ts!,
+        });
       }
       for (const b of msgs(tree, 2)) {
         const th = parse(b, 'Thread');

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  existsSync,
+  mkdirSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -29,21 +39,58 @@ async function exportBytes(rows: EventRow[], meta: Parameters<typeof memoryCaptu
 }
 
 describe('lifeline export --to perfetto', () => {
-  it('uses the field numbers of Perfetto\'s protos', () => {
+  it("uses the field numbers of Perfetto's protos", () => {
     // Typed from google/perfetto protos/perfetto/trace/…, independently of schema.ts.
     expect(schema.TraceField).toEqual({ packet: 1 });
-    expect(schema.PacketField).toEqual({ ftraceEvents: 1, processTree: 2, clockSnapshot: 6, timestamp: 8, trustedPacketSequenceId: 10, sequenceFlags: 13, systemInfo: 45 });
+    expect(schema.PacketField).toEqual({
+      ftraceEvents: 1,
+      processTree: 2,
+      clockSnapshot: 6,
+      timestamp: 8,
+      trustedPacketSequenceId: 10,
+      sequenceFlags: 13,
+      systemInfo: 45,
+    });
     expect(schema.BundleField).toEqual({ cpu: 1, event: 2, lostEvents: 3, compactSched: 4 });
     expect(schema.CompactSchedField).toEqual({
-      switchTimestamp: 1, switchPrevState: 2, switchNextPid: 3, switchNextPrio: 4, internTable: 5, switchNextCommIndex: 6,
-      wakingTimestamp: 7, wakingPid: 8, wakingTargetCpu: 9, wakingPrio: 10, wakingCommIndex: 11, wakingCommonFlags: 12,
+      switchTimestamp: 1,
+      switchPrevState: 2,
+      switchNextPid: 3,
+      switchNextPrio: 4,
+      internTable: 5,
+      switchNextCommIndex: 6,
+      wakingTimestamp: 7,
+      wakingPid: 8,
+      wakingTargetCpu: 9,
+      wakingPrio: 10,
+      wakingCommIndex: 11,
+      wakingCommonFlags: 12,
     });
     expect(schema.EventId).toEqual({
-      schedSwitch: 4, schedWaking: 20, softirqEntry: 24, softirqExit: 25, softirqRaise: 26, irqHandlerEntry: 36, irqHandlerExit: 37,
-      schedWakeupNew: 114, taskNewtask: 235, taskRename: 236, schedProcessExec: 237, schedProcessFree: 240,
-      localTimerEntry: 559, localTimerExit: 560,
+      schedSwitch: 4,
+      schedWaking: 20,
+      softirqEntry: 24,
+      softirqExit: 25,
+      softirqRaise: 26,
+      irqHandlerEntry: 36,
+      irqHandlerExit: 37,
+      schedWakeupNew: 114,
+      taskNewtask: 235,
+      taskRename: 236,
+      schedProcessExec: 237,
+      schedProcessFree: 240,
+      localTimerEntry: 559,
+      localTimerExit: 560,
     });
-    expect(schema.SchedSwitchField).toEqual({ prevComm: 1, prevPid: 2, prevPrio: 3, prevState: 4, nextComm: 5, nextPid: 6, nextPrio: 7 });
+    expect(schema.SchedSwitchField).toEqual({
+      prevComm: 1,
+      prevPid: 2,
+      prevPrio: 3,
+      prevState: 4,
+      nextComm: 5,
+      nextPid: 6,
+      nextPrio: 7,
+    });
     expect(schema.ProcessField).toEqual({ pid: 1, ppid: 2, cmdline: 3, cmdlineIsComm: 9 });
     expect(schema.ThreadField).toEqual({ tid: 1, name: 2, tgid: 3 });
     expect(schema.SystemInfoField).toEqual({ utsname: 1, numCpus: 8, timezoneOffMins: 7 });
@@ -107,7 +154,8 @@ describe('lifeline export --to perfetto', () => {
         const irqRows = rows.filter((r) => r.kind === Kind.WAKING && (r.flags & Flag.CTX_MASK) !== Ctx.TASK);
         expect(check.irqFlagged).toBe(irqRows.length);
         expect(summary.wakeups.hardirq + summary.wakeups.softirq + summary.wakeups.nmi).toBe(
-          irqRows.length + rows.filter((r) => r.kind === Kind.WAKEUP_NEW && (r.flags & Flag.CTX_MASK) !== Ctx.TASK).length,
+          irqRows.length +
+            rows.filter((r) => r.kind === Kind.WAKEUP_NEW && (r.flags & Flag.CTX_MASK) !== Ctx.TASK).length,
         );
         // … which are the engine's interrupt wakeups with a task on the CPU (WAKING and WAKEUP_NEW):
         // each is reattributed (caused by someone else), caused by that task (onCpuCause) or of
@@ -117,10 +165,14 @@ describe('lifeline export --to perfetto', () => {
         const sure = (r: EventRow) => r.tid2 !== 0 && (r.flags & Flag.UNSURE) === 0;
         const noTask = irqRows.filter((r) => !sure(r)).length;
         const onRq = irqRows.filter((r) => sure(r) && (r.flags & Flag.ON_RQ) !== 0).length;
-        const irqNew = rows.filter((r) => r.kind === Kind.WAKEUP_NEW && (r.flags & Flag.CTX_MASK) !== Ctx.TASK && sure(r)).length;
+        const irqNew = rows.filter(
+          (r) => r.kind === Kind.WAKEUP_NEW && (r.flags & Flag.CTX_MASK) !== Ctx.TASK && sure(r),
+        ).length;
         const expected = check.irqFlagged - noTask + irqNew;
         expect(result.reattributed + (result.onCpuCause ?? 0)).toBeLessThanOrEqual(expected);
-        expect(result.reattributed + (result.onCpuCause ?? 0) + (result.unknownCause ?? 0)).toBeGreaterThanOrEqual(expected - onRq);
+        expect(result.reattributed + (result.onCpuCause ?? 0) + (result.unknownCause ?? 0)).toBeGreaterThanOrEqual(
+          expected - onRq,
+        );
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -130,10 +182,31 @@ describe('lifeline export --to perfetto', () => {
   it('adds the BOOTTIME − MONOTONIC offset of the capture to every timestamp', async () => {
     const off = 7_123_456_789;
     const rows: EventRow[] = [
-      { ts: 2_000_000, cpu: 0, kind: Kind.COMM, flags: CommReason.SEEN, tid: 10, tid2: 0, a: 10, b: 0, c: 0, name: 'a' },
+      {
+        ts: 2_000_000,
+        cpu: 0,
+        kind: Kind.COMM,
+        flags: CommReason.SEEN,
+        tid: 10,
+        tid2: 0,
+        a: 10,
+        b: 0,
+        c: 0,
+        name: 'a',
+      },
       { ts: 2_000_000, cpu: 1, kind: Kind.SWITCH, flags: 0, tid: 0, tid2: 11, a: 0, b: 120, c: 120 },
       { ts: 2_000_500, cpu: 0, kind: Kind.SWITCH, flags: 0, tid: 0, tid2: 10, a: 0, b: 120, c: 120 },
-      { ts: 2_001_000, cpu: 0, kind: Kind.WAKING, flags: Ctx.HARDIRQ | Flag.SYSVEC, tid: 11, tid2: 10, a: 1, b: 1, c: 0 },
+      {
+        ts: 2_001_000,
+        cpu: 0,
+        kind: Kind.WAKING,
+        flags: Ctx.HARDIRQ | Flag.SYSVEC,
+        tid: 11,
+        tid2: 10,
+        a: 1,
+        b: 1,
+        c: 0,
+      },
       { ts: 2_001_500, cpu: 1, kind: Kind.SWITCH, flags: 0, tid: 11, tid2: 0, a: 1, b: 120, c: 120 },
       { ts: 2_002_000, cpu: 1, kind: Kind.WAKING, flags: Ctx.SOFTIRQ, tid: 10, tid2: 0, a: 0, b: 1, c: 0 },
       { ts: 2_002_500, cpu: 0, kind: Kind.SWITCH, flags: Flag.PREEMPT, tid: 10, tid2: 11, a: 0, b: 120, c: 120 },
@@ -142,21 +215,52 @@ describe('lifeline export --to perfetto', () => {
     const t = decodeTrace(await exportBytes(rows, meta));
     const check = checkTrace({ ...memoryCapture(rows, meta).meta }, rows, t);
     expect(check).toMatchObject({ switches: 4, wakings: 2, irqFlagged: 2 });
-    expect(t.events.map((e) => e.ts).sort()).toEqual(rows.filter((r) => r.kind !== Kind.COMM).map((r) => r.ts + off).sort());
+    expect(t.events.map((e) => e.ts).sort()).toEqual(
+      rows
+        .filter((r) => r.kind !== Kind.COMM)
+        .map((r) => r.ts + off)
+        .sort(),
+    );
     expect(t.clocks.get(6)! - t.clocks.get(3)!).toBe(BigInt(off));
   });
 
   it('keeps a hostile comm (bytes that are not UTF-8, quotes, <script>) as a string field', async () => {
     const hostile = new TextDecoder().decode(new Uint8Array([0xff, 0xfe, 0x22, 0x27, ...Buffer.from('<script>')]));
     const rows: EventRow[] = [
-      { ts: 2_000_000, cpu: 0, kind: Kind.COMM, flags: CommReason.SEEN, tid: 10, tid2: 0, a: 9, b: 0, c: 0, name: 'sh' },
-      { ts: 2_000_010, cpu: 0, kind: Kind.COMM, flags: CommReason.RENAME, tid: 10, tid2: 0, a: 9, b: 0, c: 0, name: hostile },
+      {
+        ts: 2_000_000,
+        cpu: 0,
+        kind: Kind.COMM,
+        flags: CommReason.SEEN,
+        tid: 10,
+        tid2: 0,
+        a: 9,
+        b: 0,
+        c: 0,
+        name: 'sh',
+      },
+      {
+        ts: 2_000_010,
+        cpu: 0,
+        kind: Kind.COMM,
+        flags: CommReason.RENAME,
+        tid: 10,
+        tid2: 0,
+        a: 9,
+        b: 0,
+        c: 0,
+        name: hostile,
+      },
       { ts: 2_000_020, cpu: 0, kind: Kind.EXEC, flags: 0, tid: 9, tid2: 9, a: 9, b: 0, c: 0, name: `/tmp/${hostile}` },
       { ts: 2_000_100, cpu: 0, kind: Kind.SWITCH, flags: 0, tid: 0, tid2: 10, a: 0, b: 120, c: 120 },
       { ts: 2_000_200, cpu: 0, kind: Kind.WAKING, flags: 0, tid: 10, tid2: 10, a: 0, b: 0, c: 0 },
     ];
     const t = decodeTrace(await exportBytes(rows, {})); // the reader decodes UTF-8 strictly
-    expect(t.events.find((e) => e.name === 'task_rename')?.fields).toEqual({ pid: 10, oldcomm: 'sh', newcomm: hostile });
+    expect(t.events.find((e) => e.name === 'task_rename')?.fields).toEqual({
+      pid: 10,
+      oldcomm: 'sh',
+      newcomm: hostile,
+    });
     expect(t.events.find((e) => e.name === 'sched_switch')?.fields.next_comm).toBe(hostile);
     expect(t.events.find((e) => e.name === 'sched_waking')?.fields.comm).toBe(hostile);
     expect([...t.threads].reverse().find((th) => th.tid === 10)).toMatchObject({ tgid: 9, name: hostile });
@@ -165,18 +269,38 @@ describe('lifeline export --to perfetto', () => {
 
   it('marks the first bundle of a CPU that lost events, and honours the window', async () => {
     const rows: EventRow[] = [];
-    for (let i = 0; i < 20; i++) rows.push({ ts: 1_000_000 + i * 1e6, cpu: i % 2, kind: Kind.SWITCH, flags: 0, tid: i < 2 ? 0 : 8 + i, tid2: 10 + i, a: 0, b: 120, c: 120 });
+    for (let i = 0; i < 20; i++)
+      rows.push({
+        ts: 1_000_000 + i * 1e6,
+        cpu: i % 2,
+        kind: Kind.SWITCH,
+        flags: 0,
+        tid: i < 2 ? 0 : 8 + i,
+        tid2: 10 + i,
+        a: 0,
+        b: 120,
+        c: 120,
+      });
     const parts: Uint8Array[] = [];
-    await exportPerfetto(memoryCapture(rows, { lostPerCpu: [0, 3], lost: 3 }), { from: 6_000_000, to: 12_000_000 }, (b) => parts.push(b));
+    await exportPerfetto(
+      memoryCapture(rows, { lostPerCpu: [0, 3], lost: 3 }),
+      { from: 6_000_000, to: 12_000_000 },
+      (b) => parts.push(b),
+    );
     const t = decodeTrace(Buffer.concat(parts));
-    expect(t.bundles.map((b) => [b.cpu, b.lostEvents])).toEqual([[0, false], [1, true]]);
+    expect(t.bundles.map((b) => [b.cpu, b.lostEvents])).toEqual([
+      [0, false],
+      [1, true],
+    ]);
     expect(t.events.map((e) => e.ts - 1_000_000).sort((a, b) => a - b)).toEqual([5e6, 6e6, 7e6, 8e6, 9e6, 10e6, 11e6]);
     // The first switch in the window on each CPU is whole (its prev is not known from an earlier one).
     expect(t.events.filter((e) => e.form === 'full').length).toBe(2);
   });
 
   it('writes the flags of every context as the kernel would', () => {
-    expect([Ctx.TASK, Ctx.HARDIRQ, Ctx.SOFTIRQ, Ctx.NMI].map((c) => expectedCommonFlags(c))).toEqual([0, 0x08, 0x10, 0x48]);
+    expect([Ctx.TASK, Ctx.HARDIRQ, Ctx.SOFTIRQ, Ctx.NMI].map((c) => expectedCommonFlags(c))).toEqual([
+      0, 0x08, 0x10, 0x48,
+    ]);
   });
 });
 
@@ -188,7 +312,9 @@ describe('lifeline export: bad input', () => {
       writeFileSync(out, 'precious');
       const foreign = path.join(dir, 'notes.txt');
       writeFileSync(foreign, 'hello, not a capture\n');
-      expect(expectOneLineError(cli(['export', foreign, '--to', 'perfetto', '-o', out]))).toMatch(/not a lifeline capture/);
+      expect(expectOneLineError(cli(['export', foreign, '--to', 'perfetto', '-o', out]))).toMatch(
+        /not a lifeline capture/,
+      );
       const cut = path.join(dir, 'cut.db');
       copyFileSync(path.join(fixtures, 'sleeper-stress.db'), cut);
       truncateSync(cut, Math.floor(statSync(cut).size / 2));
@@ -196,11 +322,17 @@ describe('lifeline export: bad input', () => {
       expect(readFileSync(out, 'utf8')).toBe('precious');
 
       const fixture = path.join(fixtures, 'pingpong.db');
-      expect(expectOneLineError(cli(['export', fixture, '-o', path.join(dir, 'missing', 'x.pftrace')]))).toMatch(/does not exist/);
+      expect(expectOneLineError(cli(['export', fixture, '-o', path.join(dir, 'missing', 'x.pftrace')]))).toMatch(
+        /does not exist/,
+      );
       mkdirSync(path.join(dir, 'adir.pftrace'));
-      expect(expectOneLineError(cli(['export', fixture, '-o', path.join(dir, 'adir.pftrace')]))).toMatch(/is a directory/);
+      expect(expectOneLineError(cli(['export', fixture, '-o', path.join(dir, 'adir.pftrace')]))).toMatch(
+        /is a directory/,
+      );
       expect(expectOneLineError(cli(['export', fixture, '-o', '/proc/lifeline.pftrace']))).toMatch(/cannot write/);
-      expect(expectOneLineError(cli(['export', fixture, '--to', 'chrome', '-o', out]))).toMatch(/unknown export format/);
+      expect(expectOneLineError(cli(['export', fixture, '--to', 'chrome', '-o', out]))).toMatch(
+        /unknown export format/,
+      );
       expect(expectOneLineError(cli(['export', fixture, '--to', '5', '-o', out]))).toMatch(/--until/);
       expect(expectOneLineError(cli(['export', fixture, '--from', 'soon', '-o', out]))).toMatch(/--from/);
       expect(readFileSync(out, 'utf8')).toBe('precious');
@@ -226,13 +358,19 @@ describe.skipIf(skipRecording)('lifeline export of a real recording (BPF)', () =
       await record({
         output: capPath,
         format: 'arrow',
-        command: ['sh', '-c', `printf '\\377\\376"<script>' > /proc/self/comm; sleep 0.05; for i in 1 2 3; do sleep 0.01; done`],
+        command: [
+          'sh',
+          '-c',
+          `printf '\\377\\376"<script>' > /proc/self/comm; sleep 0.05; for i in 1 2 3; do sleep 0.01; done`,
+        ],
         stdio: 'ignore',
       });
       const { meta, rows } = await readRows(capPath);
       expect(typeof meta.bootOffsetNs).toBe('number');
       expect(meta.bootOffsetNs).toBeGreaterThanOrEqual(0);
-      const renamed = rows.find((r) => r.kind === Kind.COMM && r.flags === CommReason.RENAME && r.name?.includes('<script>'));
+      const renamed = rows.find(
+        (r) => r.kind === Kind.COMM && r.flags === CommReason.RENAME && r.name?.includes('<script>'),
+      );
       expect(renamed?.name).toBe('\ufffd\ufffd"<script>');
       const out = path.join(dir, 'hostile.pftrace');
       const res = await exportCapture(capPath, { out });
@@ -240,7 +378,11 @@ describe.skipIf(skipRecording)('lifeline export of a real recording (BPF)', () =
       expect(res.notes).toEqual([]);
       const t = decodeTrace(readFileSync(out)); // strict UTF-8
       checkTrace(meta, rows, t);
-      expect(t.events.some((e) => e.name === 'task_rename' && e.fields.pid === renamed!.tid && e.fields.newcomm === renamed!.name)).toBe(true);
+      expect(
+        t.events.some(
+          (e) => e.name === 'task_rename' && e.fields.pid === renamed!.tid && e.fields.newcomm === renamed!.name,
+        ),
+      ).toBe(true);
       expect([...t.threads, ...t.processes].length).toBeGreaterThan(0);
       // softirq raises (issue 14's causation facts) come out once each, with the raiser's context.
       const raises = rows.filter((r) => r.kind === Kind.SOFTIRQ_RAISE);
@@ -263,7 +405,11 @@ describe.skipIf(!hasProtoc && process.env.CI !== 'true')('lifeline export: an in
     try {
       const out = path.join(dir, 'x.pftrace');
       await exportCapture(path.join(fixtures, 'sleeper-stress.arrow'), { out });
-      const r = spawnSync('protoc', ['--decode_raw'], { input: readFileSync(out), maxBuffer: 1 << 30, encoding: 'utf8' });
+      const r = spawnSync('protoc', ['--decode_raw'], {
+        input: readFileSync(out),
+        maxBuffer: 1 << 30,
+        encoding: 'utf8',
+      });
       expect(r.status, r.stderr).toBe(0);
       const topLevel = r.stdout.split('\n').filter((l) => /^\S/.test(l));
       expect(new Set(topLevel)).toEqual(new Set(['1 {', '}']));

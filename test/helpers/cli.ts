@@ -23,7 +23,11 @@ export function cli(args: string[], opts: { cwd?: string; timeoutMs?: number } =
 
 /** The CLI as a child process; `group`: in a process group of its own (kill it and its workload with -pid). */
 export function cliSpawn(args: string[], opts: { group?: boolean } = {}): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.group ?? false });
+  return spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.group ?? false,
+  });
 }
 
 /** A user-facing error: exactly one line on stderr, starting with "lifeline:". */

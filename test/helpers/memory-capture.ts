@@ -29,7 +29,10 @@ export function testMeta(over: Partial<CaptureMeta> = {}): CaptureMeta {
 
 /** Rows are sorted by ts (stable) and served in batches of `batchSize`. */
 export function memoryCapture(rows: readonly EventRow[], meta: Partial<CaptureMeta> = {}, batchSize = 3): Capture {
-  const sorted = rows.map((r, i) => ({ r, i })).sort((x, y) => x.r.ts - y.r.ts || x.i - y.i).map((x) => x.r);
+  const sorted = rows
+    .map((r, i) => ({ r, i }))
+    .sort((x, y) => x.r.ts - y.r.ts || x.i - y.i)
+    .map((x) => x.r);
   const full = testMeta({ events: sorted.length, ...meta });
   return {
     format: 'sqlite',

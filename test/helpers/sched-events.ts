@@ -46,7 +46,17 @@ export interface WakeOpts {
 export function wake(t: number, cpu: number, target: number, current: number, o: WakeOpts = {}): EventRow {
   let flags = (o.ctx ?? Ctx.TASK) | (o.sysvec === true ? Flag.SYSVEC : 0) | (o.extra ?? 0);
   if (current === 0) flags |= Flag.IDLE;
-  return row({ ts: us(t), cpu, kind: Kind.WAKING, tid: target, tid2: current, a: o.targetCpu ?? cpu, b: o.id ?? 0, c: o.sym ?? 0, flags });
+  return row({
+    ts: us(t),
+    cpu,
+    kind: Kind.WAKING,
+    tid: target,
+    tid2: current,
+    a: o.targetCpu ?? cpu,
+    b: o.id ?? 0,
+    c: o.sym ?? 0,
+    flags,
+  });
 }
 
 /** An hrtimer wakeup (local_timer vector, callback symbol `sym`). */
@@ -76,11 +86,17 @@ export function exit(t: number, tid: number, tgid: number): EventRow {
 
 export function irq(t0: number, t1: number, cpu: number, id: number, sysvec = false): EventRow[] {
   const flags = sysvec ? Flag.SYSVEC : 0;
-  return [row({ ts: us(t0), cpu, kind: Kind.IRQ_ENTRY, a: id, flags }), row({ ts: us(t1), cpu, kind: Kind.IRQ_EXIT, a: id, flags })];
+  return [
+    row({ ts: us(t0), cpu, kind: Kind.IRQ_ENTRY, a: id, flags }),
+    row({ ts: us(t1), cpu, kind: Kind.IRQ_EXIT, a: id, flags }),
+  ];
 }
 
 export function softirq(t0: number, t1: number, cpu: number, vec: number): EventRow[] {
-  return [row({ ts: us(t0), cpu, kind: Kind.SOFTIRQ_ENTRY, a: vec }), row({ ts: us(t1), cpu, kind: Kind.SOFTIRQ_EXIT, a: vec })];
+  return [
+    row({ ts: us(t0), cpu, kind: Kind.SOFTIRQ_ENTRY, a: vec }),
+    row({ ts: us(t1), cpu, kind: Kind.SOFTIRQ_EXIT, a: vec }),
+  ];
 }
 
 /** The context of a raise or an arming: a task (ctx TASK, tid = current) or an interrupt (ctx, id). */
@@ -100,11 +116,38 @@ export function raise(t: number, cpu: number, vec: number, current: number, o: C
 }
 
 /** HRTIMER_START of timer `timer` (callback symbol `sym`, expiring after `afterUs`) by `current` in context `o`. */
-export function armHrtimer(t: number, cpu: number, timer: number, current: number, sym: number, afterUs: number, o: CauseCtx = {}): EventRow {
-  return row({ ts: us(t), cpu, kind: Kind.HRTIMER_START, a: timer, tid: current, tid2: afterUs, b: o.id ?? 0, c: sym, flags: causeFlags(o) });
+export function armHrtimer(
+  t: number,
+  cpu: number,
+  timer: number,
+  current: number,
+  sym: number,
+  afterUs: number,
+  o: CauseCtx = {},
+): EventRow {
+  return row({
+    ts: us(t),
+    cpu,
+    kind: Kind.HRTIMER_START,
+    a: timer,
+    tid: current,
+    tid2: afterUs,
+    b: o.id ?? 0,
+    c: sym,
+    flags: causeFlags(o),
+  });
 }
 
 /** TIMER_EXPIRE: timer `timer`'s callback `sym` about to wake someone on cpu (in the local_timer interrupt). */
 export function expire(t: number, cpu: number, timer: number, sym: number, current = 0): EventRow {
-  return row({ ts: us(t), cpu, kind: Kind.TIMER_EXPIRE, a: timer, c: sym, tid: current, b: 1, flags: Ctx.HARDIRQ | Flag.SYSVEC });
+  return row({
+    ts: us(t),
+    cpu,
+    kind: Kind.TIMER_EXPIRE,
+    a: timer,
+    c: sym,
+    tid: current,
+    b: 1,
+    flags: Ctx.HARDIRQ | Flag.SYSVEC,
+  });
 }

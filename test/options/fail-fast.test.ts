@@ -50,13 +50,24 @@ describe('options are checked once, at the API boundary, before the capture', ()
     // The same rules in analyzeFile and analyze (an open capture): --tid 0 is refused alike.
     expect((await codeOf(api.analyzeFile(MISSING, { tid: [0] }))).code).toBe('OPTION_BAD_ID');
     // Good options reach the capture.
-    expect((await codeOf(api.analyzeCapture(MISSING, { sort: 'runq', tid: '1,2', from: '1', to: '1' }))).code).toBe('CAPTURE_NOT_FOUND');
+    expect((await codeOf(api.analyzeCapture(MISSING, { sort: 'runq', tid: '1,2', from: '1', to: '1' }))).code).toBe(
+      'CAPTURE_NOT_FOUND',
+    );
   });
 
   it('chain: a target is required; --depth is a whole number ≥ 0 (0 is valid), --tid an id', async () => {
-    expect(await codeOf(api.chain(MISSING, {}))).toEqual({ code: 'OPTION_MISSING_TARGET', message: 'lifeline chain needs --tid N or --pid N' });
-    expect(await codeOf(api.chain(MISSING, { tid: '0' }))).toEqual({ code: 'OPTION_BAD_ID', message: '--tid takes an id (a positive whole number), not "0"' });
-    expect(await codeOf(api.chain(MISSING, { tid: '5', depth: '-1' }))).toEqual({ code: 'OPTION_BAD_NUMBER', message: '--depth takes a whole number ≥ 0, not "-1"' });
+    expect(await codeOf(api.chain(MISSING, {}))).toEqual({
+      code: 'OPTION_MISSING_TARGET',
+      message: 'lifeline chain needs --tid N or --pid N',
+    });
+    expect(await codeOf(api.chain(MISSING, { tid: '0' }))).toEqual({
+      code: 'OPTION_BAD_ID',
+      message: '--tid takes an id (a positive whole number), not "0"',
+    });
+    expect(await codeOf(api.chain(MISSING, { tid: '5', depth: '-1' }))).toEqual({
+      code: 'OPTION_BAD_NUMBER',
+      message: '--depth takes a whole number ≥ 0, not "-1"',
+    });
     expect(await codeOf(api.chain(MISSING, { tid: '5', from: '3', to: '2' }))).toEqual({
       code: 'OPTION_BAD_WINDOW',
       message: 'the time window is empty: --from 3 s is after --to 2 s',
@@ -71,7 +82,9 @@ describe('options are checked once, at the API boundary, before the capture', ()
     });
     expect((await codeOf(api.writeReport(MISSING, { top: '0' }))).code).toBe('OPTION_BAD_NUMBER');
     expect((await codeOf(api.writeReport(MISSING, { budget: { maxLanes: 0 } }))).code).toBe('OPTION_BAD_NUMBER');
-    expect((await codeOf(api.writeReport(MISSING, { to: '1', from: '2' }))).message).toBe('the time window is empty: --from 2 s is after --to 1 s');
+    expect((await codeOf(api.writeReport(MISSING, { to: '1', from: '2' }))).message).toBe(
+      'the time window is empty: --from 2 s is after --to 1 s',
+    );
   });
 
   it('record: format, duration, buffer and pid, before the recorder loads or a file is made', async () => {
@@ -79,10 +92,15 @@ describe('options are checked once, at the API boundary, before the capture', ()
     const cases: Array<[Parameters<typeof api.record>[0], string, string]> = [
       [{ format: 'parquet' }, 'OPTION_BAD_FORMAT', '--format takes one of sqlite, arrow, not "parquet"'],
       [{ durationSec: '0' }, 'OPTION_BAD_NUMBER', '--duration takes a positive number of seconds, not "0"'],
-      [{ bufferMb: '3' }, 'OPTION_BAD_NUMBER', '--buffer-mb takes a power of two up to 4096 (e.g. 16, 32, 64), not "3"'],
+      [
+        { bufferMb: '3' },
+        'OPTION_BAD_NUMBER',
+        '--buffer-mb takes a power of two up to 4096 (e.g. 16, 32, 64), not "3"',
+      ],
       [{ tgid: '-4' }, 'OPTION_BAD_ID', '--pid takes an id (a positive whole number), not "-4"'],
     ];
-    for (const [opts, code, message] of cases) expect(await codeOf(api.record({ output: out, ...opts }))).toEqual({ code, message });
+    for (const [opts, code, message] of cases)
+      expect(await codeOf(api.record({ output: out, ...opts }))).toEqual({ code, message });
     expect(fs.existsSync(out)).toBe(false);
   });
 });
@@ -97,7 +115,10 @@ describe.skipIf(process.platform !== 'linux')('the CLI refuses bad options witho
 
   const cases: Array<[string[], RegExp]> = [
     [['analyze', fifo, '--sort', 'bogus'], /^lifeline: --sort takes one of run, .*, not "bogus"$/],
-    [['analyze', fifo, '--from', '5', '--to', '1'], /^lifeline: the time window is empty: --from 5 s is after --to 1 s$/],
+    [
+      ['analyze', fifo, '--from', '5', '--to', '1'],
+      /^lifeline: the time window is empty: --from 5 s is after --to 1 s$/,
+    ],
     [['analyze', fifo, '--tid', '0'], /^lifeline: --tid takes comma-separated ids/],
     [['analyze', fifo, '--top', 'many'], /^lifeline: --top takes a positive whole number, not "many"$/],
     [['chain', fifo], /^lifeline: lifeline chain needs --tid N or --pid N$/],

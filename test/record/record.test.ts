@@ -26,7 +26,11 @@ describe.skipIf(skipRecording)('record (real BPF)', () => {
       const pidFile = path.join(tmp, 'sleeper.pid');
       const res = await record({
         output: path.join(tmp, 'sleeper.db'),
-        command: ['sh', '-c', `taskset -c 1 stress --cpu 2 --timeout 2 >/dev/null 2>&1 & sleep 0.1; taskset -c 1 ${wl('ll-sleeper')} ${sleeps} 5 > ${pidFile}; wait`],
+        command: [
+          'sh',
+          '-c',
+          `taskset -c 1 stress --cpu 2 --timeout 2 >/dev/null 2>&1 & sleep 0.1; taskset -c 1 ${wl('ll-sleeper')} ${sleeps} 5 > ${pidFile}; wait`,
+        ],
         stdio: 'ignore',
       });
       expect(res.exitCode).toBe(0);
@@ -40,7 +44,9 @@ describe.skipIf(skipRecording)('record (real BPF)', () => {
     });
 
     it('captures each of its sleeps as a switch-out in state S', () => {
-      const outS = cap.rows.filter((r) => r.kind === Kind.SWITCH && r.tid === pid && (r.a & 1) === 1 && !(r.flags & Flag.PREEMPT));
+      const outS = cap.rows.filter(
+        (r) => r.kind === Kind.SWITCH && r.tid === pid && (r.a & 1) === 1 && !(r.flags & Flag.PREEMPT),
+      );
       expect(outS.length).toBeGreaterThanOrEqual(sleeps);
       expect(outS.length).toBeLessThanOrEqual(sleeps + 3);
     });

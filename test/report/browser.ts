@@ -15,7 +15,16 @@ export function browserUnavailable(): string | null {
 export async function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -42,14 +51,20 @@ export async function visit(browser: Browser, file: string, viewport = { width: 
   page.on('request', (r) => requests.push(r.url()));
   const started = Date.now();
   await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-  await page.waitForFunction(() => (window as unknown as { __lifeline?: { renderMs: number | null } }).__lifeline?.renderMs != null, null, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => (window as unknown as { __lifeline?: { renderMs: number | null } }).__lifeline?.renderMs != null,
+    null,
+    { timeout: 60_000 },
+  );
   const renderMs = Date.now() - started;
   const { marks, chartErrors } = await page.evaluate(() => {
     interface Item {
       items?: Item[];
       marktype?: string;
     }
-    const state = (window as unknown as { __lifeline: { views: Record<string, { scenegraph(): { root: Item } }>; errors: string[] } }).__lifeline;
+    const state = (
+      window as unknown as { __lifeline: { views: Record<string, { scenegraph(): { root: Item } }>; errors: string[] } }
+    ).__lifeline;
     const count = (node: Item): number => {
       let n = 0;
       for (const child of node.items ?? []) {
@@ -66,7 +81,11 @@ export async function visit(browser: Browser, file: string, viewport = { width: 
 }
 
 /** Page coordinates of a named group (a view of a concat) of a rendered chart. */
-export async function groupBox(page: Page, chartId: string, group: string): Promise<{ x: number; y: number; width: number; height: number }> {
+export async function groupBox(
+  page: Page,
+  chartId: string,
+  group: string,
+): Promise<{ x: number; y: number; width: number; height: number }> {
   await page.locator(`#${chartId}`).scrollIntoViewIfNeeded();
   return page.evaluate(
     ([id, name]) => {
@@ -79,7 +98,16 @@ export async function groupBox(page: Page, chartId: string, group: string): Prom
         width?: number;
         height?: number;
       }
-      const view = (window as unknown as { __lifeline: { views: Record<string, { scenegraph(): { root: Item }; origin(): [number, number]; container(): HTMLElement }> } }).__lifeline.views[id!]!;
+      const view = (
+        window as unknown as {
+          __lifeline: {
+            views: Record<
+              string,
+              { scenegraph(): { root: Item }; origin(): [number, number]; container(): HTMLElement }
+            >;
+          };
+        }
+      ).__lifeline.views[id!]!;
       let found: Item | null = null;
       const walk = (node: Item): void => {
         for (const child of node.items ?? []) {

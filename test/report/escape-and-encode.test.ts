@@ -6,7 +6,9 @@ import { HOSTILE_NAMES } from './synthetic.js';
 
 describe('escaping', () => {
   it('escapes every HTML-significant character', () => {
-    expect(escapeHtml(`<a href="x" onclick='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+    expect(escapeHtml(`<a href="x" onclick='y'>&</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
+    );
   });
 
   it('makes JSON safe inside a script element and reads back unchanged', () => {
@@ -24,7 +26,13 @@ describe('escaping', () => {
 
 describe('column encoding of chart data', () => {
   it('round-trips rows, dictionary-encoding repetitive strings', () => {
-    const rows: Row[] = Array.from({ length: 50 }, (_, i) => ({ lane: `t ${i % 3}`, t0: i / 7, cpu: i % 2 ? null : 1, ok: i % 5 === 0, id: `u${i}` }));
+    const rows: Row[] = Array.from({ length: 50 }, (_, i) => ({
+      lane: `t ${i % 3}`,
+      t0: i / 7,
+      cpu: i % 2 ? null : 1,
+      ok: i % 5 === 0,
+      id: `u${i}`,
+    }));
     const columns = toColumns(rows);
     expect(Array.isArray(columns.lane)).toBe(false);
     expect(Array.isArray(columns.id)).toBe(true);

@@ -14,7 +14,11 @@ interface S {
 }
 
 describe('coalesceToBudget', () => {
-  const lane: S[] = Array.from({ length: 1000 }, (_, i) => ({ start: i * 10, end: i * 10 + 10, state: i % 4 === 0 ? 'running' : 'sleeping' }));
+  const lane: S[] = Array.from({ length: 1000 }, (_, i) => ({
+    start: i * 10,
+    end: i * 10 + 10,
+    state: i % 4 === 0 ? 'running' : 'sleeping',
+  }));
   const merge = (g: S[]): S => ({ start: g[0]!.start, end: g[g.length - 1]!.end, state: dominant(g, (s) => s.state) });
 
   it('leaves spans alone when they fit', () => {
@@ -57,7 +61,13 @@ describe('histograms', () => {
 
 describe('lifeline chains', () => {
   it('follows wakerWakeup links back to an interrupt', () => {
-    const w = (id: number, tid: number, ts: number, source: WakeupRecord['source'], wakerWakeup: number | null): WakeupRecord => ({
+    const w = (
+      id: number,
+      tid: number,
+      ts: number,
+      source: WakeupRecord['source'],
+      wakerWakeup: number | null,
+    ): WakeupRecord => ({
       id,
       ts,
       tid,
@@ -82,7 +92,13 @@ describe('lifeline chains', () => {
         w(2, 3, 300, { kind: 'task', tid: 2, tgid: 2, comm: 'b' }, 1),
       ],
     };
-    const dir = new ThreadDirectory({ capture: { format: 'sqlite', events: 0, lost: 0, startWall: '', durationNs: 1000 }, threads: [], processes: [], edges: [], reattributed: 0 });
+    const dir = new ThreadDirectory({
+      capture: { format: 'sqlite', events: 0, lost: 0, startWall: '', durationNs: 1000 },
+      threads: [],
+      processes: [],
+      edges: [],
+      reattributed: 0,
+    });
     const rows = lifelineRows(detail, dir, 3, 100);
     expect(rows.lanes).toEqual(['tid 3', 'b 2', 'a 1']);
     expect(rows.events.map((e) => e.src)).toEqual(['task b 2', 'task a 1', 'hardirq irq 11 virtio0']);

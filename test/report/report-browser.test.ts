@@ -41,7 +41,9 @@ describe.skipIf(skip !== null)(`report in chromium${skip ? ` (skipped: ${skip})`
       expect(Object.keys(v.marks).sort()).toEqual(ids.sort());
       for (const id of ids) expect(v.marks[id], id).toBeGreaterThan(0);
       if (renderer === 'svg') {
-        const svgMarks = await v.page.locator('.chart svg .mark-rect path, .chart svg .mark-symbol path, .chart svg .mark-rule line').count();
+        const svgMarks = await v.page
+          .locator('.chart svg .mark-rect path, .chart svg .mark-symbol path, .chart svg .mark-rule line')
+          .count();
         expect(svgMarks).toBeGreaterThan(100);
       }
       expect(await v.page.locator('.warning').innerText()).toContain('1,234 events were lost');
@@ -52,13 +54,21 @@ describe.skipIf(skip !== null)(`report in chromium${skip ? ` (skipped: ${skip})`
   });
 
   it('zooms: the overview brush and the mouse wheel set the detail time range; headers sort tables', async () => {
-    const built = buildReport({ meta: syntheticMeta(), analysis: syntheticAnalysis({ durationMs: 1000 }), options: { renderer: 'svg' } });
+    const built = buildReport({
+      meta: syntheticMeta(),
+      analysis: syntheticAnalysis({ durationMs: 1000 }),
+      options: { renderer: 'svg' },
+    });
     const file = join(ARTIFACTS, 'report-interaction.html');
     writeFileSync(file, built.html);
     const v = await visit(browser, file);
     try {
       const domain = (): Promise<number[]> =>
-        v.page.evaluate(() => (window as unknown as { __lifeline: { views: Record<string, { scale(n: string): { domain(): number[] } }> } }).__lifeline.views['chart-state-timeline']!.scale('concat_1_x').domain());
+        v.page.evaluate(() =>
+          (
+            window as unknown as { __lifeline: { views: Record<string, { scale(n: string): { domain(): number[] } }> } }
+          ).__lifeline.views['chart-state-timeline']!.scale('concat_1_x').domain(),
+        );
       expect(await domain()).toEqual([0, 1000]);
       const overview = await groupBox(v.page, 'chart-state-timeline', 'concat_0_group');
       const y = overview.y + overview.height / 2;
@@ -77,7 +87,8 @@ describe.skipIf(skip !== null)(`report in chromium${skip ? ` (skipped: ${skip})`
       const zoomed = await domain();
       expect(zoomed[1]! - zoomed[0]!).toBeLessThan(brushed[1]! - brushed[0]!);
 
-      const firstTid = (): Promise<string> => v.page.locator('table[data-table="threads"] tbody tr:first-child td:nth-child(2)').innerText();
+      const firstTid = (): Promise<string> =>
+        v.page.locator('table[data-table="threads"] tbody tr:first-child td:nth-child(2)').innerText();
       const tidHeader = v.page.locator('table[data-table="threads"] th', { hasText: /^tid$/ });
       await tidHeader.click();
       const descending = await firstTid();
@@ -92,7 +103,10 @@ describe.skipIf(skip !== null)(`report in chromium${skip ? ` (skipped: ${skip})`
 
   it('shows hostile thread names as text and runs none of them', async () => {
     const built = buildReport({
-      meta: syntheticMeta({ hostname: '<b onmouseover="window.__pwned=9">host</b>', command: ['sh', '-c', '</script><script>window.__pwned=8</script>'] }),
+      meta: syntheticMeta({
+        hostname: '<b onmouseover="window.__pwned=9">host</b>',
+        command: ['sh', '-c', '</script><script>window.__pwned=8</script>'],
+      }),
       analysis: syntheticAnalysis({ durationMs: 400, hostile: true }),
       options: { renderer: 'svg', tid: [3000] },
     });
@@ -114,7 +128,13 @@ describe.skipIf(skip !== null)(`report in chromium${skip ? ` (skipped: ${skip})`
       const lane = `${HOSTILE_NAMES[0]} 3000`;
       const detail = await groupBox(v.page, 'chart-state-timeline', 'concat_1_group');
       const at = await v.page.evaluate((label) => {
-        const view = (window as unknown as { __lifeline: { views: Record<string, { scale(n: string): ((v: unknown) => number) & { bandwidth(): number } }> } }).__lifeline.views['chart-state-timeline']!;
+        const view = (
+          window as unknown as {
+            __lifeline: {
+              views: Record<string, { scale(n: string): ((v: unknown) => number) & { bandwidth(): number } }>;
+            };
+          }
+        ).__lifeline.views['chart-state-timeline']!;
         const y = view.scale('concat_1_y');
         return { x: view.scale('concat_1_x')(200), y: y(label) + y.bandwidth() / 2 };
       }, lane);
@@ -130,20 +150,23 @@ describe.skipIf(skip !== null)(`report in chromium${skip ? ` (skipped: ${skip})`
     }
   });
 
-  it.skipIf(fixtures.length === 0)(`renders reports of the real captures${fixtures.length === 0 ? ' (skipped: no capture under fixtures/)' : ''}`, async () => {
-    for (const name of fixtures) {
-      const out = join(ARTIFACTS, `report-fixture-${name.replace(/\W/g, '-')}.html`);
-      await writeReport(join(FIXTURES, name), { out, renderer: 'svg' });
-      const v = await visit(browser, out);
-      try {
-        expect(v.chartErrors, name).toEqual([]);
-        expect(v.consoleErrors, name).toEqual([]);
-        expect(v.requests, name).toEqual([pathToFileURL(out).href]);
-        for (const [id, n] of Object.entries(v.marks)) expect(n, `${name} ${id}`).toBeGreaterThan(0);
-        await v.page.screenshot({ path: out.replace(/\.html$/, '.png'), fullPage: true });
-      } finally {
-        await v.page.close();
+  it.skipIf(fixtures.length === 0)(
+    `renders reports of the real captures${fixtures.length === 0 ? ' (skipped: no capture under fixtures/)' : ''}`,
+    async () => {
+      for (const name of fixtures) {
+        const out = join(ARTIFACTS, `report-fixture-${name.replace(/\W/g, '-')}.html`);
+        await writeReport(join(FIXTURES, name), { out, renderer: 'svg' });
+        const v = await visit(browser, out);
+        try {
+          expect(v.chartErrors, name).toEqual([]);
+          expect(v.consoleErrors, name).toEqual([]);
+          expect(v.requests, name).toEqual([pathToFileURL(out).href]);
+          for (const [id, n] of Object.entries(v.marks)) expect(n, `${name} ${id}`).toBeGreaterThan(0);
+          await v.page.screenshot({ path: out.replace(/\.html$/, '.png'), fullPage: true });
+        } finally {
+          await v.page.close();
+        }
       }
-    }
-  });
+    },
+  );
 });

@@ -59,7 +59,8 @@ export function encodedFields(spec: VegaLiteSpec): FieldUse[] {
     }
     for (const key of ['layer', 'vconcat', 'hconcat', 'concat']) {
       const children = node[key];
-      if (Array.isArray(children)) children.forEach((c, i) => isObject(c) && visit(c, data, made, `${path}.${key}[${i}]`));
+      if (Array.isArray(children))
+        children.forEach((c, i) => isObject(c) && visit(c, data, made, `${path}.${key}[${i}]`));
     }
   };
   visit(spec as unknown as Json, null, new Set(), 'spec');

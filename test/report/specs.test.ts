@@ -10,9 +10,23 @@ import type { VegaLiteSpec } from '../../src/report/types.js';
 import { compileQuietly, encodedFields, missingFields } from './spec-check.js';
 import { syntheticAnalysis, syntheticMeta } from './synthetic.js';
 
-const built = buildReport({ meta: syntheticMeta(), analysis: syntheticAnalysis({ durationMs: 400, hostile: true }), options: { tid: [1010] } });
+const built = buildReport({
+  meta: syntheticMeta(),
+  analysis: syntheticAnalysis({ durationMs: 400, hostile: true }),
+  options: { tid: [1010] },
+});
 
-const EXPECTED = ['state-timeline', 'cpu-timeline', 'wakeup-matrix', 'dist-sleep', 'dist-runq', 'dist-burstRun', 'dist-burstSlices', 'dist-slice', 'lifeline'];
+const EXPECTED = [
+  'state-timeline',
+  'cpu-timeline',
+  'wakeup-matrix',
+  'dist-sleep',
+  'dist-runq',
+  'dist-burstRun',
+  'dist-burstSlices',
+  'dist-slice',
+  'lifeline',
+];
 
 describe('chart specs from a synthetic capture', () => {
   it('builds every chart', () => {
@@ -43,8 +57,25 @@ describe('chart specs from a synthetic capture', () => {
 
 describe('chart specs with no data', () => {
   const empty: Record<string, VegaLiteSpec> = {
-    'state timeline': stateTimelineSpec({ lanes: [], states: [], overview: [], links: [], marks: [], kinds: [], domainMs: [0, 1], wallStart: 'x', width: 400 }),
-    'cpu timeline': cpuTimelineSpec({ spans: [], lanes: ['cpu 0'], groups: [], domainMs: [0, 1], wallStart: 'x', width: 400 }),
+    'state timeline': stateTimelineSpec({
+      lanes: [],
+      states: [],
+      overview: [],
+      links: [],
+      marks: [],
+      kinds: [],
+      domainMs: [0, 1],
+      wallStart: 'x',
+      width: 400,
+    }),
+    'cpu timeline': cpuTimelineSpec({
+      spans: [],
+      lanes: ['cpu 0'],
+      groups: [],
+      domainMs: [0, 1],
+      wallStart: 'x',
+      width: 400,
+    }),
     'wakeup matrix': wakeupMatrixSpec({ cells: [], sources: [], sourceOrder: [], targetOrder: [] }),
     distribution: distributionSpec({
       distribution: { id: 'sleep', scale: 'log', unit: 'ns', rows: [], samples: 0, p50: 0, p95: 0 },
@@ -53,7 +84,18 @@ describe('chart specs with no data', () => {
       width: 300,
     }),
     lifeline: lifelineSpec({
-      rows: { tid: 1, label: 'a 1', lanes: ['a 1'], phases: [], events: [], links: [], hops: [], durations: [], total: 0, stride: 1 },
+      rows: {
+        tid: 1,
+        label: 'a 1',
+        lanes: ['a 1'],
+        phases: [],
+        events: [],
+        links: [],
+        hops: [],
+        durations: [],
+        total: 0,
+        stride: 1,
+      },
       domainMs: [0, 1],
       wallStart: 'x',
       width: 400,
@@ -71,19 +113,27 @@ describe('page', () => {
     const meta = syntheticMeta({ startNs: 0, clockOffsetMs: Date.UTC(2025, 2, 14, 8, 26, 53, 589) });
     const analysis = syntheticAnalysis({ durationMs: 50 });
     const local = buildReport({ meta, analysis, options: {} }).html;
-    expect(local).toContain('title="2025-03-14 08:26:53.589 UTC">2025-03-14 09:26:53.589 Europe/Paris (UTC+01:00)</time>');
+    expect(local).toContain(
+      'title="2025-03-14 08:26:53.589 UTC">2025-03-14 09:26:53.589 Europe/Paris (UTC+01:00)</time>',
+    );
     const utc = buildReport({ meta, analysis, options: { utc: true } }).html;
-    expect(utc).toContain('title="2025-03-14 09:26:53.589 Europe/Paris (UTC+01:00)">2025-03-14 08:26:53.589 UTC</time>');
+    expect(utc).toContain(
+      'title="2025-03-14 09:26:53.589 Europe/Paris (UTC+01:00)">2025-03-14 08:26:53.589 UTC</time>',
+    );
   });
 
   it('warns prominently about lost events, and not otherwise', () => {
     const analysis = syntheticAnalysis({ durationMs: 50 });
-    expect(buildReport({ meta: syntheticMeta({ lost: 7, lostPerCpu: [7, 0] }), analysis, options: {} }).html).toMatch(/class="warning" role="alert"><strong>7 events were lost/);
+    expect(buildReport({ meta: syntheticMeta({ lost: 7, lostPerCpu: [7, 0] }), analysis, options: {} }).html).toMatch(
+      /class="warning" role="alert"><strong>7 events were lost/,
+    );
     expect(buildReport({ meta: syntheticMeta(), analysis, options: {} }).html).not.toContain('class="warning"');
   });
 
   it('refuses a report limit that is not a positive whole number (checked with the options, before the capture)', () => {
     expect(() => checkReport({ top: 0 })).toThrow('--top takes a positive whole number, not "0"');
-    expect(() => checkReport({ budget: { maxIntervals: 2.5 } })).toThrow('report limit maxIntervals takes a positive whole number, not "2.5"');
+    expect(() => checkReport({ budget: { maxIntervals: 2.5 } })).toThrow(
+      'report limit maxIntervals takes a positive whole number, not "2.5"',
+    );
   });
 });

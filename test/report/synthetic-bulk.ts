@@ -2,7 +2,17 @@
  * A big synthetic analysis, fast to make: the detail at src/analyze's default budget caps
  * (what a capture of a million events or more hands the report) and a result with many threads.
  */
-import type { Analysis, CpuSpan, Edge, ProcessMetrics, StateInterval, ThreadMetrics, ThreadState, WakeSource, WakeupRecord } from '../../src/analyze/types.js';
+import type {
+  Analysis,
+  CpuSpan,
+  Edge,
+  ProcessMetrics,
+  StateInterval,
+  ThreadMetrics,
+  ThreadState,
+  WakeSource,
+  WakeupRecord,
+} from '../../src/analyze/types.js';
 import { emptyMetrics } from '../../src/analyze/result.js';
 
 export interface BulkOptions {
@@ -64,13 +74,18 @@ export function bulkAnalysis(o: BulkOptions = MILLION_EVENTS): Analysis {
     let ts = 0;
     for (let k = 0; k < n && ts < durationNs; k++) {
       const state = cycle[k % 3]!;
-      const len = Math.min(durationNs - ts, Math.max(200, -Math.log(1 - rand()) * mean * (state === 'sleeping' ? 1.8 : state === 'running' ? 0.9 : 0.3)));
+      const len = Math.min(
+        durationNs - ts,
+        Math.max(200, -Math.log(1 - rand()) * mean * (state === 'sleeping' ? 1.8 : state === 'running' ? 0.9 : 0.3)),
+      );
       const cpu = Math.floor(rand() * o.cpus);
       intervals.push({ tid: t.tid, start: ts, end: ts + len, state, ...(state === 'running' ? { cpu } : {}) });
       if (state === 'runnable' && wakeups.length < o.wakeups && k % wakeEvery === 2 % wakeEvery) {
         const byTask = rand() < 0.4;
         const waker = threads[Math.floor(rand() * threads.length)]!;
-        const source: WakeSource = byTask ? { kind: 'task', tid: waker.tid, tgid: waker.tgid, comm: waker.comm } : IRQ_SOURCES[Math.floor(rand() * IRQ_SOURCES.length)]!;
+        const source: WakeSource = byTask
+          ? { kind: 'task', tid: waker.tid, tgid: waker.tgid, comm: waker.comm }
+          : IRQ_SOURCES[Math.floor(rand() * IRQ_SOURCES.length)]!;
         const onCpu = threads[Math.floor(rand() * threads.length)]!;
         wakeups.push({
           id: wakeups.length,
@@ -84,7 +99,7 @@ export function bulkAnalysis(o: BulkOptions = MILLION_EVENTS): Analysis {
           waitNs: len,
           runNs: len * 3 * rand(),
           slices: 1 + Math.floor(-Math.log(1 - rand()) * 0.7),
-          wakerWakeup: byTask ? lastWakeupOf.get(waker.tid) ?? null : null,
+          wakerWakeup: byTask ? (lastWakeupOf.get(waker.tid) ?? null) : null,
           flags: { remote: false, idle: false, spurious: false, unsure: false },
         });
         lastWakeupOf.set(t.tid, wakeups.length - 1);
@@ -106,9 +121,18 @@ export function bulkAnalysis(o: BulkOptions = MILLION_EVENTS): Analysis {
   while (cpuSpans.length < o.cpuSpans) {
     const src = IRQ_SOURCES[cpuSpans.length % IRQ_SOURCES.length]!;
     const start = rand() * durationNs;
-    cpuSpans.push({ cpu: Math.floor(rand() * o.cpus), start, end: start + 2000 + rand() * 8000, kind: src.kind === 'hardirq' ? 'hardirq' : 'softirq', name: src.name! });
+    cpuSpans.push({
+      cpu: Math.floor(rand() * o.cpus),
+      start,
+      end: start + 2000 + rand() * 8000,
+      kind: src.kind === 'hardirq' ? 'hardirq' : 'softirq',
+      name: src.name!,
+    });
   }
-  return { result: bulkResult(threads, intervals, wakeups, o, durationNs), detail: { intervals, cpuSpans, wakeups, reduced: [] } };
+  return {
+    result: bulkResult(threads, intervals, wakeups, o, durationNs),
+    detail: { intervals, cpuSpans, wakeups, reduced: [] },
+  };
 }
 
 function bulkResult(

@@ -98,7 +98,22 @@ export function syntheticAnalysis(o: SyntheticOptions = {}): Analysis {
   const rand = rng(o.seed ?? 7);
   const threads: SimThread[] = [];
   const add = (tid: number, tgid: number, comm: string, role: SimThread['role']): void => {
-    threads.push({ tid, tgid, comm, role, state: 'sleeping', since: 0, wakeAt: rand() * 5e6, burstLeft: 0, sliceStart: 0, cpu: -1, pending: null, lastWakeup: null, burstRun: 0, burstSlices: 0 });
+    threads.push({
+      tid,
+      tgid,
+      comm,
+      role,
+      state: 'sleeping',
+      since: 0,
+      wakeAt: rand() * 5e6,
+      burstLeft: 0,
+      sliceStart: 0,
+      cpu: -1,
+      pending: null,
+      lastWakeup: null,
+      burstRun: 0,
+      burstSlices: 0,
+    });
   };
   add(1000, 1000, 'node', 'loop');
   add(1001, 1000, 'node', 'net');
@@ -116,7 +131,14 @@ export function syntheticAnalysis(o: SyntheticOptions = {}): Analysis {
   let events = 0;
 
   const close = (t: SimThread, now: number, next: ThreadState): void => {
-    if (now > t.since) intervals.push({ tid: t.tid, start: t.since, end: now, state: t.state, ...(t.state === 'running' ? { cpu: t.cpu } : {}) });
+    if (now > t.since)
+      intervals.push({
+        tid: t.tid,
+        start: t.since,
+        end: now,
+        state: t.state,
+        ...(t.state === 'running' ? { cpu: t.cpu } : {}),
+      });
     t.state = next;
     t.since = now;
   };
@@ -149,7 +171,13 @@ export function syntheticAnalysis(o: SyntheticOptions = {}): Analysis {
     t.burstRun = 0;
     t.burstSlices = 0;
     t.burstLeft =
-      t.role === 'hog' ? Infinity : t.role === 'loop' ? 2e5 + rand() * 1.5e6 : t.role === 'worker' ? 5e5 + rand() * 4e6 : 2e4 + rand() * 1e5;
+      t.role === 'hog'
+        ? Infinity
+        : t.role === 'loop'
+          ? 2e5 + rand() * 1.5e6
+          : t.role === 'worker'
+            ? 5e5 + rand() * 4e6
+            : 2e4 + rand() * 1e5;
   };
   const sleep = (t: SimThread, now: number): void => {
     const blocked = t.role === 'worker' && rand() < 0.2;
@@ -163,7 +191,13 @@ export function syntheticAnalysis(o: SyntheticOptions = {}): Analysis {
       t.pending = null;
     }
     t.wakeAt =
-      t.role === 'loop' ? now + 1e6 + rand() * 9e6 : t.role === 'net' ? now + 2e6 + rand() * 2e7 : t.role === 'kworker' ? now + 4e6 : Infinity;
+      t.role === 'loop'
+        ? now + 1e6 + rand() * 9e6
+        : t.role === 'net'
+          ? now + 2e6 + rand() * 2e7
+          : t.role === 'kworker'
+            ? now + 4e6
+            : Infinity;
     if (t.role === 'loop' && rand() < 0.6) {
       const idle = threads.filter((w) => w.role === 'worker' && w.state !== 'runnable' && w.state !== 'running');
       const target = idle[Math.floor(rand() * idle.length)];
@@ -219,10 +253,14 @@ export function syntheticAnalysis(o: SyntheticOptions = {}): Analysis {
     }
   }
   for (const t of threads) {
-    if (t.state === 'running') cpuSpans.push({ cpu: t.cpu, start: t.sliceStart, end: durationNs, kind: 'task', tid: t.tid });
+    if (t.state === 'running')
+      cpuSpans.push({ cpu: t.cpu, start: t.sliceStart, end: durationNs, kind: 'task', tid: t.tid });
     close(t, durationNs, t.state);
   }
-  return { result: summarize(threads, intervals, wakeups, byTid, events, durationNs), detail: { intervals, cpuSpans, wakeups, reduced: [] } };
+  return {
+    result: summarize(threads, intervals, wakeups, byTid, events, durationNs),
+    detail: { intervals, cpuSpans, wakeups, reduced: [] },
+  };
 }
 
 function stats(values: number[]): DurationStats {
@@ -307,7 +345,13 @@ function summarize(
     edges.set(key, edge);
   }
   return {
-    capture: { format: 'sqlite', events: events + intervals.length, lost: 0, startWall: '2025-03-14T08:13:33.589Z', durationNs },
+    capture: {
+      format: 'sqlite',
+      events: events + intervals.length,
+      lost: 0,
+      startWall: '2025-03-14T08:13:33.589Z',
+      durationNs,
+    },
     threads: metrics.sort((a, b) => b.runNs - a.runNs),
     processes: [...processes.values()].sort((a, b) => b.runNs - a.runNs),
     edges: [...edges.values()],

@@ -76,7 +76,8 @@ function int16FromInt32(src: Int32Array, n: number): Int16Array {
   const out = new Int16Array(n);
   for (let i = 0; i < n; i++) {
     const v = src[i]!;
-    if (v < -32768 || v > 32767) throw new RangeError(`column c holds ${v}, outside the Int16 range of the Arrow format`);
+    if (v < -32768 || v > 32767)
+      throw new RangeError(`column c holds ${v}, outside the Int16 range of the Arrow format`);
     out[i] = v;
   }
   return out;

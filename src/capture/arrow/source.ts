@@ -25,7 +25,9 @@ export interface ArrowSource {
   /** The last whole record batch, or null when there is none. */
   lastBatch(): Promise<RecordBatch | null>;
   /** How the events are read: as pages (a stream), or batch after batch (a file, through its footer). */
-  read: { pages: Omit<Extract<PageSpec, { format: 'arrow' }>, 'metaKind' | 'cpus'> } | { batches(): AsyncIterable<RecordBatch> };
+  read:
+    | { pages: Omit<Extract<PageSpec, { format: 'arrow' }>, 'metaKind' | 'cpus'> }
+    | { batches(): AsyncIterable<RecordBatch> };
 }
 
 function readExactly(fd: number, into: Uint8Array, offset: number, position: number, length: number): void {

@@ -71,7 +71,18 @@ export class ArrowCaptureWriter implements CaptureWriter {
     if (this.closed) return;
     const final = { ...meta, events: this.events, complete: true };
     const trailer = batchFromRows([
-      { ts: final.endNs, cpu: 0, kind: KIND_META, flags: 0, tid: 0, tid2: 0, a: 0, b: 0, c: 0, name: metaToJson(final) },
+      {
+        ts: final.endNs,
+        cpu: 0,
+        kind: KIND_META,
+        flags: 0,
+        tid: 0,
+        tid2: 0,
+        a: 0,
+        b: 0,
+        c: 0,
+        name: metaToJson(final),
+      },
     ]);
     this.encoder.write(toRecordBatch(this.schema, trailer));
     this.encoder.finish(); // end-of-stream marker

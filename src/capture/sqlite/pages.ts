@@ -51,7 +51,9 @@ export function sqlitePageLayout(db: Database.Database, pageRows = SQLITE_PAGE_R
     return { starts, last: max };
   }
   const starts = db
-    .prepare('SELECT rowid FROM (SELECT rowid, row_number() OVER (ORDER BY rowid) - 1 AS k FROM events) WHERE k % ? = 0')
+    .prepare(
+      'SELECT rowid FROM (SELECT rowid, row_number() OVER (ORDER BY rowid) - 1 AS k FROM events) WHERE k % ? = 0',
+    )
     .pluck()
     .all(pageRows) as number[];
   return { starts, last: max };
@@ -91,7 +93,8 @@ export class SqlitePages implements PageSource {
     if (this.scratch.length < n) this.scratch = new Float64Array(n);
     NUMERIC_COLUMNS.forEach((col, j) => {
       const target = col === 'ts' ? out.ts : this.scratch;
-      if (parseIntegers(lists[j] ?? '', target) !== n) throw captureErrors.damaged(this.path, msg.damageSqlite(`column ${col} has NULLs or non-integers`));
+      if (parseIntegers(lists[j] ?? '', target) !== n)
+        throw captureErrors.damaged(this.path, msg.damageSqlite(`column ${col} has NULLs or non-integers`));
       if (col !== 'ts') out[col].set(this.scratch.subarray(0, n));
     });
     for (let i = 0; i < names.length; i++) {

@@ -165,7 +165,13 @@ class SqliteCapture implements Capture {
     } catch (err) {
       throw asCaptureError(this.path, err);
     }
-    const spec = { format: 'sqlite', path: this.readPath, shownAs: this.path, ...layout, cpus: this.meta.cpus } as const;
+    const spec = {
+      format: 'sqlite',
+      path: this.readPath,
+      shownAs: this.path,
+      ...layout,
+      cpus: this.meta.cpus,
+    } as const;
     yield* readPages(local, spec, workers ?? defaultWorkers(local.pages));
   }
 

@@ -125,10 +125,22 @@ function lookupRows(table: string, entries: Array<[number, string]>): string {
 export function captureDdl(): string {
   return (
     TABLES +
-    lookupRows('kind_names', Object.entries(KIND_NAMES).map(([k, v]) => [Number(k), v])) +
-    lookupRows('ctx_names', CTX_NAMES.map((name, i) => [i, name])) +
-    lookupRows('sysvec_names', Object.entries(SYSVEC_NAMES).map(([k, v]) => [Number(k), v])) +
-    lookupRows('softirq_names', SOFTIRQ_NAMES.map((name, i) => [i, name])) +
+    lookupRows(
+      'kind_names',
+      Object.entries(KIND_NAMES).map(([k, v]) => [Number(k), v]),
+    ) +
+    lookupRows(
+      'ctx_names',
+      CTX_NAMES.map((name, i) => [i, name]),
+    ) +
+    lookupRows(
+      'sysvec_names',
+      Object.entries(SYSVEC_NAMES).map(([k, v]) => [Number(k), v]),
+    ) +
+    lookupRows(
+      'softirq_names',
+      SOFTIRQ_NAMES.map((name, i) => [i, name]),
+    ) +
     VIEWS
   );
 }

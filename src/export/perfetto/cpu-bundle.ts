@@ -4,13 +4,7 @@
  * and the other events as whole FtraceEvent messages.
  */
 import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
-import {
-  BundleField,
-  CompactSchedField as C,
-  FtraceEventField,
-  PacketField,
-  TraceField,
-} from './schema.js';
+import { BundleField, CompactSchedField as C, FtraceEventField, PacketField, TraceField } from './schema.js';
 import { writeU64 } from './varint.js';
 
 /** Events per CPU before its bundle is written (bounds memory whatever the capture size). */
@@ -146,9 +140,19 @@ export class CpuBundle {
     this.size = 0;
     this.intern.clear();
     for (const c of [
-      this.switchTs, this.switchState, this.switchPid, this.switchPrio, this.switchComm,
-      this.wakingTs, this.wakingPid, this.wakingCpu, this.wakingPrio, this.wakingComm, this.wakingFlags,
-    ]) c.length = 0;
+      this.switchTs,
+      this.switchState,
+      this.switchPid,
+      this.switchPrio,
+      this.switchComm,
+      this.wakingTs,
+      this.wakingPid,
+      this.wakingCpu,
+      this.wakingPrio,
+      this.wakingComm,
+      this.wakingFlags,
+    ])
+      c.length = 0;
   }
 }
 

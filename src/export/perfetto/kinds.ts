@@ -8,8 +8,8 @@ import { Kind, type KindName } from '../../format/index.js';
 
 /** Kind name -> what it becomes in the trace. */
 export const EXPORTED_KINDS: Partial<Record<KindName, string>> = {
-  SWITCH: 'sched_switch (CompactSched, or a whole event when the CPU\'s previous thread is not known)',
-  WAKING: 'sched_waking (CompactSched with waking_common_flags; a whole event before the CPU\'s first switch)',
+  SWITCH: "sched_switch (CompactSched, or a whole event when the CPU's previous thread is not known)",
+  WAKING: "sched_waking (CompactSched with waking_common_flags; a whole event before the CPU's first switch)",
   WAKEUP_NEW: 'sched_wakeup_new with common_flags',
   FORK: 'task_newtask (clone_flags CLONE_THREAD for a thread) and ProcessTree entries',
   EXEC: 'sched_process_exec and the process cmdline in the ProcessTree',
@@ -27,9 +27,11 @@ export const EXPORTED_KINDS: Partial<Record<KindName, string>> = {
 export const NOT_EXPORTED_KINDS: Partial<Record<KindName, string>> = {
   NMI: 'Perfetto has no NMI ftrace event that trace_processor imports',
   SYM: 'kernel symbols name wakeup callbacks, which sched_waking cannot carry',
-  HRTIMER_START: 'trace_processor keeps hrtimer_start only in its raw table, and wants the kernel addresses the capture folds into ids',
+  HRTIMER_START:
+    'trace_processor keeps hrtimer_start only in its raw table, and wants the kernel addresses the capture folds into ids',
   TIMER_START: 'as HRTIMER_START, for timer_list timers',
-  TIMER_EXPIRE: 'recorded only before a waking, with no end: no hrtimer_expire span to draw without inventing its times',
+  TIMER_EXPIRE:
+    'recorded only before a waking, with no end: no hrtimer_expire span to draw without inventing its times',
 };
 
 /** Kind number -> its contract name, for the skipped-kind counts. */

@@ -29,7 +29,13 @@ function beginPacket(out: BinaryWriter, sequenceId: number, ts?: number): void {
 }
 
 /** SystemInfo: the kernel release (trace_processor decodes prev_state by it) and the CPU count. */
-export function writeSystemInfo(out: BinaryWriter, sequenceId: number, kernel: string, cpus: number, timezoneOffMins: number | null): void {
+export function writeSystemInfo(
+  out: BinaryWriter,
+  sequenceId: number,
+  kernel: string,
+  cpus: number,
+  timezoneOffMins: number | null,
+): void {
   beginPacket(out, sequenceId);
   out.tag(PacketField.sequenceFlags, VARINT).uint32(SEQ_INCREMENTAL_STATE_CLEARED);
   out.tag(PacketField.systemInfo, LD).fork();
@@ -47,7 +53,13 @@ export function writeSystemInfo(out: BinaryWriter, sequenceId: number, kernel: s
  * timestamps), MONOTONIC (lifeline's) and REALTIME (for wall-clock display).
  * `realtimeNs` is a BigInt: ns since the epoch exceed 2^53.
  */
-export function writeClockSnapshot(out: BinaryWriter, sequenceId: number, boottimeNs: number, monotonicNs: number, realtimeNs: bigint): void {
+export function writeClockSnapshot(
+  out: BinaryWriter,
+  sequenceId: number,
+  boottimeNs: number,
+  monotonicNs: number,
+  realtimeNs: bigint,
+): void {
   beginPacket(out, sequenceId, boottimeNs);
   out.tag(PacketField.clockSnapshot, LD).fork();
   const clock = (id: number, write: () => void) => {

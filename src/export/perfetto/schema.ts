@@ -75,7 +75,15 @@ export const EventId = {
 } as const;
 
 /** ftrace/sched.proto. */
-export const SchedSwitchField = { prevComm: 1, prevPid: 2, prevPrio: 3, prevState: 4, nextComm: 5, nextPid: 6, nextPrio: 7 } as const;
+export const SchedSwitchField = {
+  prevComm: 1,
+  prevPid: 2,
+  prevPrio: 3,
+  prevState: 4,
+  nextComm: 5,
+  nextPid: 6,
+  nextPrio: 7,
+} as const;
 /** SchedWakingFtraceEvent and SchedWakeupNewFtraceEvent share these numbers. */
 export const SchedWakingField = { comm: 1, pid: 2, prio: 3, success: 4, targetCpu: 5 } as const;
 export const SchedProcessExecField = { filename: 1, pid: 2, oldPid: 3 } as const;

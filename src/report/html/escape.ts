@@ -23,5 +23,8 @@ export function jsonForScript(value: unknown): string {
 
 /** Library source made safe to inline in a <script> element (and without a source-map fetch hint). */
 export function scriptForInline(source: string): string {
-  return source.replace(/\/\/# sourceMappingURL=\S*/g, '').replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
+  return source
+    .replace(/\/\/# sourceMappingURL=\S*/g, '')
+    .replace(/<\/(script)/gi, '<\\/$1')
+    .replace(/<!--/g, '<\\!--');
 }

@@ -44,7 +44,9 @@ export function formatWall(epochMs: number, timeZone: string, utc: boolean): Wal
   const date = new Date(epochMs);
   const zone = utc || !isKnownZone(timeZone) ? 'UTC' : timeZone;
   const utcText = `${wallParts(date, 'UTC')} UTC`;
-  const localText = isKnownZone(timeZone) ? `${wallParts(date, timeZone)} ${timeZone} (${offsetName(date, timeZone)})` : utcText;
+  const localText = isKnownZone(timeZone)
+    ? `${wallParts(date, timeZone)} ${timeZone} (${offsetName(date, timeZone)})`
+    : utcText;
   const shown = zone === 'UTC' ? utcText : localText;
   return { shown, utc: utcText, other: shown === utcText ? localText : utcText, iso: date.toISOString() };
 }

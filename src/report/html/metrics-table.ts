@@ -2,7 +2,18 @@ import type { ProcessMetrics, ThreadMetrics, WakerCount } from '../../analyze/ty
 import { shownName } from '../model/labels.js';
 import { escapeHtml as e } from './escape.js';
 import { formatCount, formatDuration } from './format.js';
-import { CATALOGUE, columnNumber, emptyMetrics, entriesFor, wakerLabel, type Catalogue, type ColumnSpec, type MetricDef, type Scope, type Unit } from '../../analyze/index.js';
+import {
+  CATALOGUE,
+  columnNumber,
+  emptyMetrics,
+  entriesFor,
+  wakerLabel,
+  type Catalogue,
+  type ColumnSpec,
+  type MetricDef,
+  type Scope,
+  type Unit,
+} from '../../analyze/index.js';
 
 type Metrics = ThreadMetrics | ProcessMetrics;
 
@@ -26,7 +37,12 @@ function column(entry: MetricDef, spec: ColumnSpec): Column {
   const hint = spec.hint ?? entry.help;
   if (entry.kind === 'sources') {
     const read = entry.read;
-    return { title: spec.title, hint, value: (m) => (read(m)[0] ? wakerLabel(read(m)[0]!) : ''), cell: (m) => wakersCell(read(m)) };
+    return {
+      title: spec.title,
+      hint,
+      value: (m) => (read(m)[0] ? wakerLabel(read(m)[0]!) : ''),
+      cell: (m) => wakersCell(read(m)),
+    };
   }
   if (entry.kind === 'flag') {
     const read = entry.read;
@@ -40,7 +56,9 @@ function column(entry: MetricDef, spec: ColumnSpec): Column {
     value,
     cell: (m) => {
       const text = e(show(entry.unit, value(m)));
-      return parts === undefined ? text : `${text} <span class="muted">(${parts.map((p) => e(show(entry.unit, p.read(m)))).join(' / ')})</span>`;
+      return parts === undefined
+        ? text
+        : `${text} <span class="muted">(${parts.map((p) => e(show(entry.unit, p.read(m)))).join(' / ')})</span>`;
     },
   };
 }
@@ -54,34 +72,54 @@ function show(unit: Unit, n: number): string {
 
 function wakersCell(wakers: readonly WakerCount[]): string {
   const top = [...wakers].sort((a, b) => b.count - a.count);
-  const shown = top.slice(0, 3).map((w) => `<span class="waker k-${w.source.kind}">${e(wakerLabel(w))} <b>×${formatCount(w.count)}</b></span>`);
+  const shown = top
+    .slice(0, 3)
+    .map((w) => `<span class="waker k-${w.source.kind}">${e(wakerLabel(w))} <b>×${formatCount(w.count)}</b></span>`);
   if (top.length > 3) shown.push(`<span class="muted">+${top.length - 3} more</span>`);
   return shown.join(' ');
 }
 
-const nameCell = (m: Metrics): string => `${e(shownName(m.comm))}${m.uncertain ? ' <span class="uncertain" title="lost events or a capture edge left part of this thread\'s state uncertain">uncertain</span>' : ''}`;
+const nameCell = (m: Metrics): string =>
+  `${e(shownName(m.comm))}${m.uncertain ? ' <span class="uncertain" title="lost events or a capture edge left part of this thread\'s state uncertain">uncertain</span>' : ''}`;
 
 function identityColumns(kind: 'threads' | 'processes'): Column[] {
   if (kind === 'threads') {
     return [
       { title: 'thread', hint: 'comm', value: (m) => m.comm, cell: nameCell },
-      { title: 'tid', hint: 'thread id', value: (m) => ('tid' in m ? m.tid : 0), cell: (m) => String('tid' in m ? m.tid : '') },
+      {
+        title: 'tid',
+        hint: 'thread id',
+        value: (m) => ('tid' in m ? m.tid : 0),
+        cell: (m) => String('tid' in m ? m.tid : ''),
+      },
       { title: 'pid', hint: 'process id (tgid)', value: (m) => m.tgid, cell: (m) => String(m.tgid) },
     ];
   }
   return [
     { title: 'process', hint: 'comm of the main thread', value: (m) => m.comm, cell: nameCell },
     { title: 'pid', hint: 'process id (tgid)', value: (m) => m.tgid, cell: (m) => String(m.tgid) },
-    { title: 'threads', hint: 'threads seen', value: (m) => ('threads' in m ? m.threads : 1), cell: (m) => String('threads' in m ? m.threads : 1) },
+    {
+      title: 'threads',
+      hint: 'threads seen',
+      value: (m) => ('threads' in m ? m.threads : 1),
+      cell: (m) => String('threads' in m ? m.threads : 1),
+    },
   ];
 }
 
 /** A metrics table sortable by clicking a header (the page script reads data-v): identity columns, then the catalogue's. */
-export function metricsTableHtml(kind: 'threads' | 'processes', rows: Metrics[], catalogue: Catalogue = CATALOGUE): string {
+export function metricsTableHtml(
+  kind: 'threads' | 'processes',
+  rows: Metrics[],
+  catalogue: Catalogue = CATALOGUE,
+): string {
   const columns = [...identityColumns(kind), ...metricColumns(kind === 'threads' ? 'thread' : 'process', catalogue)];
   const emptyRow: ThreadMetrics = { tid: 0, tgid: 0, comm: '', generation: 0, ...emptyMetrics(catalogue) };
   const head = columns
-    .map((c, i) => `<th scope="col" title="${e(c.hint)}" data-col="${i}" data-type="${typeof c.value(rows[0] ?? emptyRow) === 'number' ? 'num' : 'text'}" tabindex="0">${e(c.title)}</th>`)
+    .map(
+      (c, i) =>
+        `<th scope="col" title="${e(c.hint)}" data-col="${i}" data-type="${typeof c.value(rows[0] ?? emptyRow) === 'number' ? 'num' : 'text'}" tabindex="0">${e(c.title)}</th>`,
+    )
     .join('');
   const body = rows
     .map((m) => `<tr>${columns.map((c) => `<td data-v="${e(String(c.value(m)))}">${c.cell(m)}</td>`).join('')}</tr>`)

@@ -109,7 +109,10 @@ export function pageHtml(p: PageInput): string {
       : `<div class="reduced"><strong>Reduced to keep this page small and fast:</strong><ul>${p.reduced.map((r) => `<li>${e(r)}</li>`).join('')}</ul></div>`;
   const toc = p.sections.map((s) => `<a href="#${s.id}">${e(s.title)}</a>`).join('');
   const sections = p.sections
-    .map((s) => `<section id="${s.id}" class="card"><h2>${e(s.title)}</h2><p class="lead">${e(s.lead)}</p>${s.body}</section>`)
+    .map(
+      (s) =>
+        `<section id="${s.id}" class="card"><h2>${e(s.title)}</h2><p class="lead">${e(s.lead)}</p>${s.body}</section>`,
+    )
     .join('\n');
   return `<!doctype html>
 <html lang="en">

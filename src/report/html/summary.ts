@@ -22,7 +22,11 @@ export function summaryHtml({ meta, result, start }: SummaryInput): string {
     ['Start', `<time datetime="${e(start.iso)}" title="${e(start.other)}">${e(start.shown)}</time>`, 'wide'],
     ['Events', `${formatCount(result.capture.events)} <span class="muted">(${e(result.capture.format)})</span>`],
     ['Lost events', lost > 0 ? `<strong class="bad">${formatCount(lost)}</strong>` : '0'],
-    ['Command', `<code>${e(command)}</code>${meta.exitCode !== null ? ` <span class="muted">exit ${meta.exitCode}</span>` : ''}`, 'wide'],
+    [
+      'Command',
+      `<code>${e(command)}</code>${meta.exitCode !== null ? ` <span class="muted">exit ${meta.exitCode}</span>` : ''}`,
+      'wide',
+    ],
     [
       'Wakeups re-attributed',
       `<strong>${formatCount(result.reattributed)}</strong> of ${formatCount(wakeups)} <span class="muted">credited to the interrupt that woke the thread, not the task that happened to be on the CPU</span>`,
@@ -31,14 +35,20 @@ export function summaryHtml({ meta, result, start }: SummaryInput): string {
   ];
   const warnings: string[] = [];
   if (lost > 0) {
-    const perCpu = meta.lostPerCpu.map((n, cpu) => (n > 0 ? `cpu ${cpu}: ${formatCount(n)}` : '')).filter(Boolean).join(', ');
+    const perCpu = meta.lostPerCpu
+      .map((n, cpu) => (n > 0 ? `cpu ${cpu}: ${formatCount(n)}` : ''))
+      .filter(Boolean)
+      .join(', ');
     warnings.push(
       `<strong>${formatCount(lost)} events were lost</strong> in the kernel (ring buffer full${perCpu ? `; ${e(perCpu)}` : ''}). ` +
         'States, wakers and durations near the gaps may be wrong; threads affected are marked “uncertain” in the table. Record again with a bigger --buffer-mb.',
     );
   }
   if (!meta.complete) warnings.push('The recorder did not finish cleanly: the capture ends where it was cut off.');
-  const notes = meta.skippedTracepoints.length > 0 ? `<p class="muted">Tracepoints missing on this kernel (not recorded): ${e(meta.skippedTracepoints.join(', '))}</p>` : '';
+  const notes =
+    meta.skippedTracepoints.length > 0
+      ? `<p class="muted">Tracepoints missing on this kernel (not recorded): ${e(meta.skippedTracepoints.join(', '))}</p>`
+      : '';
   return (
     `<section id="summary" class="card"><h2>Summary</h2>` +
     warnings.map((w) => `<div class="warning" role="alert">${w}</div>`).join('') +

@@ -15,7 +15,8 @@ let cached: VendorScripts | undefined;
 export function vendorScripts(): VendorScripts {
   if (cached) return cached;
   const require = createRequire(import.meta.url);
-  const read = (pkg: string, file: string): string => scriptForInline(readFileSync(join(dirname(require.resolve(pkg)), file), 'utf8'));
+  const read = (pkg: string, file: string): string =>
+    scriptForInline(readFileSync(join(dirname(require.resolve(pkg)), file), 'utf8'));
   // Each package's entry point lives in its build/ folder, beside the minified browser bundle.
   cached = {
     vega: read('vega', 'vega.min.js'),

@@ -29,7 +29,13 @@ interface GroupedSpan {
 }
 
 /** What ran on each CPU (idle left blank) and, on a lane below, its interrupt spans. */
-export function cpuRows(spans: CpuSpan[], cpus: number, dir: ThreadDirectory, coloredProcesses: string[], max: number): CpuRows {
+export function cpuRows(
+  spans: CpuSpan[],
+  cpus: number,
+  dir: ThreadDirectory,
+  coloredProcesses: string[],
+  max: number,
+): CpuRows {
   const colored = new Set(coloredProcesses);
   let hasIrq = false;
   let cpuCount = cpus;
@@ -51,11 +57,20 @@ export function cpuRows(spans: CpuSpan[], cpus: number, dir: ThreadDirectory, co
       const process = dir.processLabel(dir.tgid(s.tid));
       const group = colored.has(process) ? process : OTHER_PROCESSES;
       if (group === OTHER_PROCESSES) otherSeen = true;
-      perLane.get(`cpu ${s.cpu}`)!.push({ lane: `cpu ${s.cpu}`, start: s.start, end: s.end, what: dir.label(s.tid), group, merged: 1 });
+      perLane
+        .get(`cpu ${s.cpu}`)!
+        .push({ lane: `cpu ${s.cpu}`, start: s.start, end: s.end, what: dir.label(s.tid), group, merged: 1 });
     } else {
       kindsSeen.add(s.kind);
       const lane = `cpu ${s.cpu} irq`;
-      perLane.get(lane)!.push({ lane, start: s.start, end: s.end, what: s.name ? `${s.kind} ${shownName(s.name)}` : s.kind, group: s.kind, merged: 1 });
+      perLane.get(lane)!.push({
+        lane,
+        start: s.start,
+        end: s.end,
+        what: s.name ? `${s.kind} ${shownName(s.name)}` : s.kind,
+        group: s.kind,
+        merged: 1,
+      });
     }
   }
   const laneLists = [...perLane.values()].map((l) => l.sort((a, b) => a.start - b.start));
@@ -72,7 +87,19 @@ export function cpuRows(spans: CpuSpan[], cpus: number, dir: ThreadDirectory, co
       merged,
     };
   });
-  const rows = fitted.spans.map((s): Row => ({ lane: s.lane, t0: toMs(s.start), t1: toMs(s.end), what: s.what, group: s.group, merged: s.merged, irq: s.lane.endsWith(' irq') }));
-  const groups = [...coloredProcesses, ...(otherSeen ? [OTHER_PROCESSES] : []), ...INTERRUPT_KINDS.filter((k) => kindsSeen.has(k))];
+  const rows = fitted.spans.map((s): Row => ({
+    lane: s.lane,
+    t0: toMs(s.start),
+    t1: toMs(s.end),
+    what: s.what,
+    group: s.group,
+    merged: s.merged,
+    irq: s.lane.endsWith(' irq'),
+  }));
+  const groups = [
+    ...coloredProcesses,
+    ...(otherSeen ? [OTHER_PROCESSES] : []),
+    ...INTERRUPT_KINDS.filter((k) => kindsSeen.has(k)),
+  ];
   return { rows, lanes, groups, inputs, resolutionNs: fitted.resolutionNs, mergedInputs: fitted.mergedInputs };
 }

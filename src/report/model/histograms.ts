@@ -29,7 +29,11 @@ interface Sample {
 }
 
 /** Histograms of sleep, run-queue delay, run time and slices per burst, and slice length, by process. */
-export function distributions(detail: AnalysisDetail, dir: ThreadDirectory, coloredProcesses: string[]): Distribution[] {
+export function distributions(
+  detail: AnalysisDetail,
+  dir: ThreadDirectory,
+  coloredProcesses: string[],
+): Distribution[] {
   const order = new Map([...coloredProcesses, OTHER_PROCESSES].map((p, i) => [p, i]));
   const colored = new Set(coloredProcesses);
   const procOf = (tid: number): string => {
@@ -67,10 +71,18 @@ function maxOf(samples: Sample[]): number {
   return max;
 }
 
-function histogram(id: DistributionId, samples: Sample[], scale: 'log' | 'linear', unit: 'ns' | 'count', order: Map<string, number>): Distribution {
+function histogram(
+  id: DistributionId,
+  samples: Sample[],
+  scale: 'log' | 'linear',
+  unit: 'ns' | 'count',
+  order: Map<string, number>,
+): Distribution {
   const values = samples.map((s) => s.value).sort((a, b) => a - b);
-  const quantile = (q: number): number => (values.length === 0 ? 0 : values[Math.min(values.length - 1, Math.floor(q * values.length))]!);
-  const binOf = scale === 'log' ? logBinner(values) : (v: number): [number, number] => [Math.floor(v), Math.floor(v) + 1];
+  const quantile = (q: number): number =>
+    values.length === 0 ? 0 : values[Math.min(values.length - 1, Math.floor(q * values.length))]!;
+  const binOf =
+    scale === 'log' ? logBinner(values) : (v: number): [number, number] => [Math.floor(v), Math.floor(v) + 1];
   const cells = new Map<string, { b0: number; b1: number; proc: string; n: number }>();
   for (const s of samples) {
     const [b0, b1] = binOf(s.value);

@@ -21,7 +21,12 @@ export interface LaneSelection {
  * Pick the thread lanes: the requested tids first, then the busiest threads by run time, up to max;
  * then order them grouped by process (busiest process first), busiest thread first within a process.
  */
-export function selectLanes(detail: AnalysisDetail, dir: ThreadDirectory, max: number, wanted: number[] = []): LaneSelection {
+export function selectLanes(
+  detail: AnalysisDetail,
+  dir: ThreadDirectory,
+  max: number,
+  wanted: number[] = [],
+): LaneSelection {
   const seen = new Set<number>();
   for (const iv of detail.intervals) seen.add(iv.tid);
   for (const w of detail.wakeups) seen.add(w.tid);

@@ -33,7 +33,11 @@ const MIN_WAKEUPS = 10;
  * The thread to follow: the requested one when it has wakeups, else the busiest (most run time)
  * among the threads woken often enough to have a lifeline worth drawing.
  */
-export function pickLifelineThread(detail: AnalysisDetail, dir: ThreadDirectory, wanted: number | undefined): number | null {
+export function pickLifelineThread(
+  detail: AnalysisDetail,
+  dir: ThreadDirectory,
+  wanted: number | undefined,
+): number | null {
   const counts = new Map<number, number>();
   for (const w of detail.wakeups) counts.set(w.tid, (counts.get(w.tid) ?? 0) + 1);
   if (wanted !== undefined && counts.has(wanted)) return wanted;
@@ -43,7 +47,8 @@ export function pickLifelineThread(detail: AnalysisDetail, dir: ThreadDirectory,
   const woken = [...counts.keys()].filter((tid) => counts.get(tid)! >= enough);
   let best: number | null = null;
   for (const tid of woken) {
-    if (best === null || dir.runNs(tid) > dir.runNs(best) || (dir.runNs(tid) === dir.runNs(best) && tid < best)) best = tid;
+    if (best === null || dir.runNs(tid) > dir.runNs(best) || (dir.runNs(tid) === dir.runNs(best) && tid < best))
+      best = tid;
   }
   return best;
 }
@@ -64,15 +69,36 @@ export function lifelineRows(detail: AnalysisDetail, dir: ThreadDirectory, tid: 
     return name;
   };
   const drawn = new Map<number, string>();
-  const out: Omit<LifelineRows, 'tid' | 'label' | 'lanes' | 'total' | 'stride'> = { phases: [], events: [], links: [], hops: [], durations: [] };
+  const out: Omit<LifelineRows, 'tid' | 'label' | 'lanes' | 'total' | 'stride'> = {
+    phases: [],
+    events: [],
+    links: [],
+    hops: [],
+    durations: [],
+  };
 
   const draw = (w: WakeupRecord, lane: string, depth: number): void => {
     if (drawn.has(w.id)) return;
     drawn.set(w.id, lane);
     const wait = w.waitNs ?? 0;
-    if (w.sleptNs !== null) out.phases.push({ lane, t0: toMs(w.ts - w.sleptNs), t1: toMs(w.ts), phase: w.sleepState === 'D' ? 'blocked D' : 'sleeping S', ns: roundNs(w.sleptNs) });
-    if (w.waitNs !== null) out.phases.push({ lane, t0: toMs(w.ts), t1: toMs(w.ts + wait), phase: 'runnable', ns: roundNs(w.waitNs) });
-    if (w.runNs !== null) out.phases.push({ lane, t0: toMs(w.ts + wait), t1: toMs(w.ts + wait + w.runNs), phase: 'running', ns: roundNs(w.runNs) });
+    if (w.sleptNs !== null)
+      out.phases.push({
+        lane,
+        t0: toMs(w.ts - w.sleptNs),
+        t1: toMs(w.ts),
+        phase: w.sleepState === 'D' ? 'blocked D' : 'sleeping S',
+        ns: roundNs(w.sleptNs),
+      });
+    if (w.waitNs !== null)
+      out.phases.push({ lane, t0: toMs(w.ts), t1: toMs(w.ts + wait), phase: 'runnable', ns: roundNs(w.waitNs) });
+    if (w.runNs !== null)
+      out.phases.push({
+        lane,
+        t0: toMs(w.ts + wait),
+        t1: toMs(w.ts + wait + w.runNs),
+        phase: 'running',
+        ns: roundNs(w.runNs),
+      });
     out.events.push({
       lane,
       t: toMs(w.ts),
@@ -110,7 +136,8 @@ export function lifelineRows(detail: AnalysisDetail, dir: ThreadDirectory, tid: 
   }
   // Log scale: zero durations are drawn at the smallest positive one (the tooltip keeps the 0).
   let floor = Infinity;
-  for (const w of own) for (const ns of [w.sleptNs, w.waitNs, w.runNs]) if (ns !== null && ns > 0) floor = Math.min(floor, ns);
+  for (const w of own)
+    for (const ns of [w.sleptNs, w.waitNs, w.runNs]) if (ns !== null && ns > 0) floor = Math.min(floor, ns);
   if (!Number.isFinite(floor)) floor = 1;
   const measure = (t: number, name: string, ns: number, kind: string): void => {
     out.durations.push({ t, measure: name, ns: roundNs(ns), y: Math.max(floor, ns), kind });

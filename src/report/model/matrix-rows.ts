@@ -33,7 +33,9 @@ export function matrixRows(edges: Edge[], maxSources: number, maxTargets: number
     cell.n += e.count;
     cells.set(key, cell);
   }
-  const topSources = [...sourceTotal.entries()].sort((a, b) => b[1].n - a[1].n || (a[0] < b[0] ? -1 : 1)).slice(0, maxSources);
+  const topSources = [...sourceTotal.entries()]
+    .sort((a, b) => b[1].n - a[1].n || (a[0] < b[0] ? -1 : 1))
+    .slice(0, maxSources);
   const sourceOrder = topSources
     .sort((a, b) => KIND_ORDER[a[1].kind] - KIND_ORDER[b[1].kind] || b[1].n - a[1].n)
     .map(([label]) => label);
@@ -44,7 +46,9 @@ export function matrixRows(edges: Edge[], maxSources: number, maxTargets: number
   const shownSources = new Set(sourceOrder);
   const shownTargets = new Set(targetOrder);
   return {
-    cells: [...cells.values()].filter((c) => shownSources.has(c.src) && shownTargets.has(c.dst)).map((c): Row => ({ ...c })),
+    cells: [...cells.values()]
+      .filter((c) => shownSources.has(c.src) && shownTargets.has(c.dst))
+      .map((c): Row => ({ ...c })),
     sources: sourceOrder.map((src): Row => ({ src, kind: sourceTotal.get(src)!.kind, n: sourceTotal.get(src)!.n })),
     sourceOrder,
     targetOrder,

@@ -43,7 +43,13 @@ export function stateRows(intervals: StateInterval[], lanes: LaneSelection, wake
   });
   const rows = fitted.spans.map((iv): Row => {
     const wake =
-      iv.merged > 1 ? '' : iv.state === 'runnable' ? wakes.sourceAt(iv.tid, iv.start) : iv.state === 'sleeping' || iv.state === 'blocked' ? wakes.sourceAt(iv.tid, iv.end) : '';
+      iv.merged > 1
+        ? ''
+        : iv.state === 'runnable'
+          ? wakes.sourceAt(iv.tid, iv.start)
+          : iv.state === 'sleeping' || iv.state === 'blocked'
+            ? wakes.sourceAt(iv.tid, iv.end)
+            : '';
     return {
       lane: lanes.byTid.get(iv.tid)!.label,
       t0: toMs(iv.start),

@@ -28,7 +28,13 @@ const REPEAT_SHARE = 0.25;
  * source changes (or now and then when it does not), and only where it does not run into the
  * previous label of the same lane at the full-range zoom (widthPx wide).
  */
-export function wakeRows(wakeups: WakeupRecord[], lanes: LaneSelection, spanNs: number, widthPx: number, max: number): WakeRows {
+export function wakeRows(
+  wakeups: WakeupRecord[],
+  lanes: LaneSelection,
+  spanNs: number,
+  widthPx: number,
+  max: number,
+): WakeRows {
   const relevant = wakeups.filter((w) => lanes.byTid.has(w.tid)).sort((a, b) => a.ts - b.ts);
   const stride = Math.max(1, Math.ceil(relevant.length / max));
   const links: Row[] = [];
@@ -54,7 +60,8 @@ export function wakeRows(wakeups: WakeupRecord[], lanes: LaneSelection, spanNs: 
     const label = shortSource(w);
     const last = lastLabel.get(w.tid);
     const labelled =
-      w.source.kind !== 'task' && (!last || (w.ts >= last.freeAt && (label !== last.name || w.ts - last.ts >= REPEAT_SHARE * spanNs)));
+      w.source.kind !== 'task' &&
+      (!last || (w.ts >= last.freeAt && (label !== last.name || w.ts - last.ts >= REPEAT_SHARE * spanNs)));
     if (labelled) {
       const freeAt = w.ts + Math.max((label.length * CHAR_PX + LABEL_GAP_PX) * nsPerPx, spanNs / MAX_LABELS_PER_LANE);
       lastLabel.set(w.tid, { name: label, ts: w.ts, freeAt });

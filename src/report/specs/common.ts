@@ -23,14 +23,32 @@ export const KIND_COLORS: Record<SourceKind, string> = {
 export const KINDS = Object.keys(KIND_COLORS) as SourceKind[];
 
 /** Process colors (tableau10 without the state greens/reds dominating). */
-export const PROCESS_COLORS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+export const PROCESS_COLORS = [
+  '#4e79a7',
+  '#f28e2b',
+  '#59a14f',
+  '#e15759',
+  '#76b7b2',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+];
 export const OTHER_COLOR = '#d0d4d9';
 
 export const CONFIG: Config = {
   font: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
   background: '#ffffff',
   view: { stroke: null },
-  axis: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'normal', titleColor: '#444', labelColor: '#333', gridColor: '#eceef1' },
+  axis: {
+    labelFontSize: 11,
+    titleFontSize: 11,
+    titleFontWeight: 'normal',
+    titleColor: '#444',
+    labelColor: '#333',
+    gridColor: '#eceef1',
+  },
   legend: { labelFontSize: 11, titleFontSize: 11, labelLimit: 260, orient: 'top', direction: 'horizontal' },
   title: { fontSize: 13, anchor: 'start', subtitleColor: '#666', subtitleFontSize: 11 },
 };

@@ -33,8 +33,20 @@ export function cpuTimelineSpec(d: CpuTimelineData): VegaLiteSpec {
     height: Math.max(1, d.lanes.length) * LANE_PX,
     transform: [{ calculate: durationText('(datum.t1 - datum.t0) * 1e6'), as: 'duration' }],
     encoding: {
-      x: { field: 't0', type: 'quantitative', title: timeAxisTitle(d.wallStart), scale: { domain: [...d.domainMs], nice: false } },
-      y: { field: 'lane', type: 'nominal', title: null, sort: null, scale: { domain: d.lanes }, axis: { ticks: false, domain: false } },
+      x: {
+        field: 't0',
+        type: 'quantitative',
+        title: timeAxisTitle(d.wallStart),
+        scale: { domain: [...d.domainMs], nice: false },
+      },
+      y: {
+        field: 'lane',
+        type: 'nominal',
+        title: null,
+        sort: null,
+        scale: { domain: d.lanes },
+        axis: { ticks: false, domain: false },
+      },
       color: {
         field: 'group',
         type: 'nominal',

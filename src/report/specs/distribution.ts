@@ -26,7 +26,9 @@ export function distributionSpec(d: DistributionData): VegaLiteSpec {
     dist.samples === 0
       ? 'no samples in this capture'
       : `n = ${dist.samples.toLocaleString('en-US')} · median ${isNs ? formatDuration(dist.p50) : dist.p50} · p95 ${isNs ? formatDuration(dist.p95) : dist.p95}`;
-  const binText = isNs ? `${durationText('datum.b0')} + ' – ' + ${durationText('datum.b1')}` : "datum.b0 + (datum.b1 - datum.b0 > 1 ? ' – ' + datum.b1 : '')";
+  const binText = isNs
+    ? `${durationText('datum.b0')} + ' – ' + ${durationText('datum.b1')}`
+    : "datum.b0 + (datum.b1 - datum.b0 > 1 ? ' – ' + datum.b1 : '')";
   return {
     $schema: SCHEMA,
     config: CONFIG,
@@ -43,7 +45,11 @@ export function distributionSpec(d: DistributionData): VegaLiteSpec {
         type: 'quantitative',
         title: isNs ? null : 'slices',
         scale: isLog ? { type: 'log', domain: [lo, hi] } : { domain: [Math.min(0.5, lo), hi], nice: false },
-        axis: isNs ? { ...durationLogAxis(lo, hi), grid: true } : isLog ? countLogAxis(lo, hi) : { tickMinStep: 1, format: 'd', grid: false },
+        axis: isNs
+          ? { ...durationLogAxis(lo, hi), grid: true }
+          : isLog
+            ? countLogAxis(lo, hi)
+            : { tickMinStep: 1, format: 'd', grid: false },
       },
       x2: { field: 'x1' },
       y: { field: 'y1', type: 'quantitative', title: 'count' },

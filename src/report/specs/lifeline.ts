@@ -1,7 +1,16 @@
 import type { SourceKind } from '../../analyze/types.js';
 import type { LifelineRows } from '../model/lifeline-rows.js';
 import type { VegaLiteSpec } from '../types.js';
-import { CONFIG, KINDS, KIND_COLORS, SCHEMA, STATE_COLORS, durationLogAxis, durationText, timeAxisTitle } from './common.js';
+import {
+  CONFIG,
+  KINDS,
+  KIND_COLORS,
+  SCHEMA,
+  STATE_COLORS,
+  durationLogAxis,
+  durationText,
+  timeAxisTitle,
+} from './common.js';
 
 export interface LifelineData {
   rows: LifelineRows;
@@ -24,7 +33,11 @@ const LANE_PX = 30;
 export function lifelineSpec(d: LifelineData): VegaLiteSpec {
   const r = d.rows;
   const laneY = { field: 'lane', type: 'nominal' as const, title: null, sort: null, scale: { domain: r.lanes } };
-  const x = { type: 'quantitative' as const, title: timeAxisTitle(d.wallStart), scale: { domain: [...d.domainMs], nice: false } };
+  const x = {
+    type: 'quantitative' as const,
+    title: timeAxisTitle(d.wallStart),
+    scale: { domain: [...d.domainMs], nice: false },
+  };
   const kinds: SourceKind[] = KINDS;
   let lo = Infinity;
   let hi = -Infinity;
@@ -36,14 +49,24 @@ export function lifelineSpec(d: LifelineData): VegaLiteSpec {
   return {
     $schema: SCHEMA,
     config: CONFIG,
-    datasets: { lifePhases: r.phases, lifeEvents: r.events, lifeLinks: r.links, lifeHops: r.hops, lifeDurations: r.durations },
+    datasets: {
+      lifePhases: r.phases,
+      lifeEvents: r.events,
+      lifeLinks: r.links,
+      lifeHops: r.hops,
+      lifeDurations: r.durations,
+    },
     resolve: { scale: { x: 'shared' } },
     spacing: 18,
     vconcat: [
       {
         width: d.width,
         height: r.lanes.length * LANE_PX,
-        title: { text: `Wakeups of ${r.label} and the chains that led to them`, subtitle: 'bars: sleep ended → run-queue wait → run (CPU time); lines: waker → wakee; ▼ colored by who woke it' },
+        title: {
+          text: `Wakeups of ${r.label} and the chains that led to them`,
+          subtitle:
+            'bars: sleep ended → run-queue wait → run (CPU time); lines: waker → wakee; ▼ colored by who woke it',
+        },
         resolve: { scale: { color: 'independent' } },
         layer: [
           {
@@ -55,7 +78,13 @@ export function lifelineSpec(d: LifelineData): VegaLiteSpec {
               x: { ...x, field: 't0' },
               x2: { field: 't1' },
               y: { ...laneY, axis: { labelLimit: 220, ticks: false, domain: false } },
-              color: { field: 'phase', type: 'nominal', title: 'phase', scale: { domain: PHASES, range: PHASE_COLORS }, legend: { orient: 'top' } },
+              color: {
+                field: 'phase',
+                type: 'nominal',
+                title: 'phase',
+                scale: { domain: PHASES, range: PHASE_COLORS },
+                legend: { orient: 'top' },
+              },
               tooltip: [
                 { field: 'lane', title: 'thread' },
                 { field: 'phase', title: 'phase' },
@@ -95,7 +124,13 @@ export function lifelineSpec(d: LifelineData): VegaLiteSpec {
             encoding: {
               x: { ...x, field: 't' },
               y: { ...laneY, bandPosition: 0.5 },
-              color: { field: 'kind', type: 'nominal', title: 'woken by', scale: { domain: kinds, range: kinds.map((k) => KIND_COLORS[k]) }, legend: { orient: 'top' } },
+              color: {
+                field: 'kind',
+                type: 'nominal',
+                title: 'woken by',
+                scale: { domain: kinds, range: kinds.map((k) => KIND_COLORS[k]) },
+                legend: { orient: 'top' },
+              },
               tooltip: [
                 { field: 'lane', title: 'thread' },
                 { field: 'src', title: 'woken by' },
@@ -116,13 +151,28 @@ export function lifelineSpec(d: LifelineData): VegaLiteSpec {
         data: { name: 'lifeDurations' },
         width: d.width,
         height: 180,
-        title: { text: `Per wakeup of ${r.label}: sleep before, run-queue wait, run after`, subtitle: 'log scale; zero waits are drawn at the bottom' },
+        title: {
+          text: `Per wakeup of ${r.label}: sleep before, run-queue wait, run after`,
+          subtitle: 'log scale; zero waits are drawn at the bottom',
+        },
         transform: [{ calculate: durationText('datum.ns'), as: 'duration' }],
         mark: { type: 'point', filled: true, size: 22, opacity: 0.75, clip: true },
         encoding: {
           x: { ...x, field: 't' },
-          y: { field: 'y', type: 'quantitative', title: null, scale: { type: 'log', domain: [lo, hi] }, axis: durationLogAxis(lo, hi) },
-          color: { field: 'measure', type: 'nominal', title: 'measure', scale: { domain: MEASURES, range: MEASURE_COLORS }, legend: { orient: 'right', direction: 'vertical' } },
+          y: {
+            field: 'y',
+            type: 'quantitative',
+            title: null,
+            scale: { type: 'log', domain: [lo, hi] },
+            axis: durationLogAxis(lo, hi),
+          },
+          color: {
+            field: 'measure',
+            type: 'nominal',
+            title: 'measure',
+            scale: { domain: MEASURES, range: MEASURE_COLORS },
+            legend: { orient: 'right', direction: 'vertical' },
+          },
           tooltip: [
             { field: 'measure', title: 'measure' },
             { field: 't', title: 'wakeup at (ms)', format: ',.3f' },

@@ -28,13 +28,20 @@ const LANE_PX = 20;
  * owns that domain in Vega-Lite, so the page links the brush to the zoom signal in the compiled
  * spec: brushing sets the zoom, clearing the brush resets it.
  */
-export const STATE_TIMELINE_LINKS: SignalLink[] = [{ signal: 'zoom_t0', from: 'brush', update: 'isArray(brush.t0) ? brush.t0 : null' }];
+export const STATE_TIMELINE_LINKS: SignalLink[] = [
+  { signal: 'zoom_t0', from: 'brush', update: 'isArray(brush.t0) ? brush.t0 : null' },
+];
 
 /** Grafana-like state timeline: one lane per thread, wakeups drawn across lanes, brush + zoom on time. */
 export function stateTimelineSpec(d: StateTimelineData): VegaLiteSpec {
   const laneOrder = d.lanes.map((l) => String(l.lane));
   const y = { field: 'lane', type: 'nominal' as const, title: null, sort: null, scale: { domain: laneOrder } };
-  const x = { field: 't0', type: 'quantitative' as const, title: timeAxisTitle(d.wallStart), scale: { domain: [...d.domainMs], nice: false } };
+  const x = {
+    field: 't0',
+    type: 'quantitative' as const,
+    title: timeAxisTitle(d.wallStart),
+    scale: { domain: [...d.domainMs], nice: false },
+  };
   const xAt = { field: 't', type: 'quantitative' as const, scale: { domain: [...d.domainMs], nice: false } };
   const sourceKinds = d.kinds.length > 0 ? d.kinds : (['hardirq'] as SourceKind[]);
   const kindScale = { domain: sourceKinds, range: sourceKinds.map((k) => KIND_COLORS[k]) };
@@ -67,7 +74,12 @@ export function stateTimelineSpec(d: StateTimelineData): VegaLiteSpec {
           x: { field: 't0', type: 'quantitative', title: null, scale: { domain: [...d.domainMs], nice: false } },
           x2: { field: 't1' },
           y: { ...y, axis: null },
-          color: { field: 'state', type: 'nominal', legend: null, scale: { domain: STATES, range: STATES.map((s) => STATE_COLORS[s]) } },
+          color: {
+            field: 'state',
+            type: 'nominal',
+            legend: null,
+            scale: { domain: STATES, range: STATES.map((s) => STATE_COLORS[s]) },
+          },
         },
       },
       {
@@ -91,7 +103,11 @@ export function stateTimelineSpec(d: StateTimelineData): VegaLiteSpec {
             params: [{ name: 'zoom', select: { type: 'interval', encodings: ['x'] }, bind: 'scales' }],
             transform: [
               { calculate: durationText('(datum.t1 - datum.t0) * 1e6'), as: 'duration' },
-              { calculate: "datum.state + (datum.cpu == null ? '' : ' on cpu ' + datum.cpu) + (datum.merged > 1 ? ' (mostly)' : '')", as: 'stateText' },
+              {
+                calculate:
+                  "datum.state + (datum.cpu == null ? '' : ' on cpu ' + datum.cpu) + (datum.merged > 1 ? ' (mostly)' : '')",
+                as: 'stateText',
+              },
               { calculate: "datum.merged > 1 ? datum.merged + ' merged' : '1'", as: 'mergedText' },
             ],
             mark: { type: 'bar', height: { band: 0.72 }, clip: true },
@@ -146,7 +162,12 @@ export function stateTimelineSpec(d: StateTimelineData): VegaLiteSpec {
             encoding: {
               x: xAt,
               y: { field: 'lane', type: 'nominal', bandPosition: 0.5, scale: { domain: laneOrder } },
-              color: { field: 'kind', type: 'nominal', scale: kindScale, legend: { orient: 'top', title: '▼ woken by' } },
+              color: {
+                field: 'kind',
+                type: 'nominal',
+                scale: kindScale,
+                legend: { orient: 'top', title: '▼ woken by' },
+              },
               tooltip: [{ field: 'lane', title: 'woke' }, ...wakeTooltip],
             },
           },

@@ -52,13 +52,26 @@ export function wakeupMatrixSpec(d: WakeupMatrixData): VegaLiteSpec {
         height: rows * CELL_PX,
         encoding: {
           y: { ...y, axis: null },
-          x: { field: 'dst', type: 'nominal', sort: null, title: 'woken thread', scale: { domain: d.targetOrder }, axis: { labelAngle: -45, labelLimit: 200 } },
+          x: {
+            field: 'dst',
+            type: 'nominal',
+            sort: null,
+            title: 'woken thread',
+            scale: { domain: d.targetOrder },
+            axis: { labelAngle: -45, labelLimit: 200 },
+          },
         },
         layer: [
           {
             mark: { type: 'rect', stroke: '#ffffff', strokeWidth: 1 },
             encoding: {
-              color: { field: 'n', type: 'quantitative', title: 'wakeups', scale: { type: 'log', scheme: 'blues' }, legend: { orient: 'right', direction: 'vertical', gradientLength: 120 } },
+              color: {
+                field: 'n',
+                type: 'quantitative',
+                title: 'wakeups',
+                scale: { type: 'log', scheme: 'blues' },
+                legend: { orient: 'right', direction: 'vertical', gradientLength: 120 },
+              },
               tooltip: [
                 { field: 'src', title: 'woken by' },
                 { field: 'dst', title: 'woke' },
@@ -70,7 +83,10 @@ export function wakeupMatrixSpec(d: WakeupMatrixData): VegaLiteSpec {
             mark: { type: 'text', fontSize: 9 },
             encoding: {
               text: { field: 'n', type: 'quantitative', format: '.2~s' },
-              color: { condition: { test: `datum.n > ${darkCellThreshold(d.cells)}`, value: '#ffffff' }, value: '#1f2937' },
+              color: {
+                condition: { test: `datum.n > ${darkCellThreshold(d.cells)}`, value: '#ffffff' },
+                value: '#1f2937',
+              },
             },
           },
         ],

@@ -5,7 +5,11 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 export async function resolve(specifier, context, next) {
-  if (specifier.endsWith('.js') && context.parentURL?.endsWith('.ts') && (specifier.startsWith('.') || specifier.startsWith('/'))) {
+  if (
+    specifier.endsWith('.js') &&
+    context.parentURL?.endsWith('.ts') &&
+    (specifier.startsWith('.') || specifier.startsWith('/'))
+  ) {
     const candidate = new URL(specifier.replace(/\.js$/, '.ts'), context.parentURL);
     if (fs.existsSync(fileURLToPath(candidate))) return { url: candidate.href, shortCircuit: true };
   }

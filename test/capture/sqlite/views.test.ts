@@ -41,30 +41,99 @@ describe('SQLite views for sqlite3 users', () => {
     const file = await writeCapture(path.join(dir, 'views.db'), 'sqlite', [batchFromRows(rows)]);
     const db = new Database(file, { readonly: true });
     try {
-      expect(db.prepare('SELECT prev_tid, prev_state, preempted, next_tid, next_prio FROM switches ORDER BY ts').all()).toEqual([
+      expect(
+        db.prepare('SELECT prev_tid, prev_state, preempted, next_tid, next_prio FROM switches ORDER BY ts').all(),
+      ).toEqual([
         { prev_tid: 100, prev_state: 'S', preempted: 0, next_tid: 200, next_prio: 139 },
         { prev_tid: 200, prev_state: 'R', preempted: 1, next_tid: 100, next_prio: 120 },
         { prev_tid: 100, prev_state: 'D', preempted: 0, next_tid: 0, next_prio: 120 },
       ]);
       expect(
-        db.prepare('SELECT ts, kind, target_tid, current_tid, ctx, source, callback, remote, idle, spurious FROM wakings ORDER BY ts').all(),
+        db
+          .prepare(
+            'SELECT ts, kind, target_tid, current_tid, ctx, source, callback, remote, idle, spurious FROM wakings ORDER BY ts',
+          )
+          .all(),
       ).toEqual([
-        { ts: 21, kind: 'waking', target_tid: 100, current_tid: 200, ctx: 'hardirq', source: 'local_timer', callback: 'hrtimer_wakeup', remote: 1, idle: 0, spurious: 0 },
-        { ts: 31, kind: 'waking', target_tid: 300, current_tid: 0, ctx: 'hardirq', source: 'irq 24 virtio0-input.0', callback: null, remote: 0, idle: 1, spurious: 0 },
-        { ts: 41, kind: 'waking', target_tid: 100, current_tid: 200, ctx: 'softirq', source: 'NET_RX', callback: null, remote: 0, idle: 0, spurious: 1 },
-        { ts: 50, kind: 'waking', target_tid: 200, current_tid: 100, ctx: 'task', source: null, callback: null, remote: 0, idle: 0, spurious: 0 },
-        { ts: 71, kind: 'wakeup_new', target_tid: 101, current_tid: 100, ctx: 'task', source: null, callback: null, remote: 1, idle: 0, spurious: 0 },
+        {
+          ts: 21,
+          kind: 'waking',
+          target_tid: 100,
+          current_tid: 200,
+          ctx: 'hardirq',
+          source: 'local_timer',
+          callback: 'hrtimer_wakeup',
+          remote: 1,
+          idle: 0,
+          spurious: 0,
+        },
+        {
+          ts: 31,
+          kind: 'waking',
+          target_tid: 300,
+          current_tid: 0,
+          ctx: 'hardirq',
+          source: 'irq 24 virtio0-input.0',
+          callback: null,
+          remote: 0,
+          idle: 1,
+          spurious: 0,
+        },
+        {
+          ts: 41,
+          kind: 'waking',
+          target_tid: 100,
+          current_tid: 200,
+          ctx: 'softirq',
+          source: 'NET_RX',
+          callback: null,
+          remote: 0,
+          idle: 0,
+          spurious: 1,
+        },
+        {
+          ts: 50,
+          kind: 'waking',
+          target_tid: 200,
+          current_tid: 100,
+          ctx: 'task',
+          source: null,
+          callback: null,
+          remote: 0,
+          idle: 0,
+          spurious: 0,
+        },
+        {
+          ts: 71,
+          kind: 'wakeup_new',
+          target_tid: 101,
+          current_tid: 100,
+          ctx: 'task',
+          source: null,
+          callback: null,
+          remote: 1,
+          idle: 0,
+          spurious: 0,
+        },
       ]);
-      expect(db.prepare('SELECT cpu, type, id, name, start_ts, end_ts, duration_ns FROM irqs ORDER BY start_ts').all()).toEqual([
+      expect(
+        db.prepare('SELECT cpu, type, id, name, start_ts, end_ts, duration_ns FROM irqs ORDER BY start_ts').all(),
+      ).toEqual([
         { cpu: 0, type: 'hardirq', id: 1, name: 'local_timer', start_ts: 20, end_ts: 25, duration_ns: 5 },
         { cpu: 0, type: 'hardirq', id: 24, name: 'irq 24 virtio0-input.0', start_ts: 30, end_ts: 33, duration_ns: 3 },
         { cpu: 0, type: 'softirq', id: 3, name: 'NET_RX', start_ts: 40, end_ts: 45, duration_ns: 5 },
         { cpu: 0, type: 'nmi', id: 0, name: 'hrtimer_wakeup', start_ts: 53, end_ts: 60, duration_ns: 7 },
       ]);
-      expect(db.prepare('SELECT * FROM forks').all()).toEqual([{ ts: 70, cpu: 0, parent_tid: 100, parent_tgid: 100, child_tid: 101, child_tgid: 100 }]);
-      expect(db.prepare('SELECT tid, tgid, filename FROM execs').all()).toEqual([{ tid: 101, tgid: 101, filename: '/bin/sleep' }]);
+      expect(db.prepare('SELECT * FROM forks').all()).toEqual([
+        { ts: 70, cpu: 0, parent_tid: 100, parent_tgid: 100, child_tid: 101, child_tgid: 100 },
+      ]);
+      expect(db.prepare('SELECT tid, tgid, filename FROM execs').all()).toEqual([
+        { tid: 101, tgid: 101, filename: '/bin/sleep' },
+      ]);
       expect(db.prepare('SELECT tid, tgid, prio FROM exits').all()).toEqual([{ tid: 101, tgid: 101, prio: 120 }]);
-      expect(db.prepare('SELECT tid, tgid, comm, reason FROM tasks').all()).toEqual([{ tid: 100, tgid: 100, comm: 'node', reason: 'seen' }]);
+      expect(db.prepare('SELECT tid, tgid, comm, reason FROM tasks').all()).toEqual([
+        { tid: 100, tgid: 100, comm: 'node', reason: 'seen' },
+      ]);
       expect(db.prepare('SELECT * FROM symbols').all()).toEqual([{ id: 1, name: 'hrtimer_wakeup' }]);
       const meta = db.prepare("SELECT value FROM meta WHERE key = 'format'").get() as { value: string };
       expect(JSON.parse(meta.value)).toBe('lifeline');
@@ -75,7 +144,11 @@ describe('SQLite views for sqlite3 users', () => {
 
   // A view joining per row by scanning would take minutes here, far past the test timeout.
   it('stay fast on a large capture (joins do not scan per row)', async () => {
-    const file = await writeCapture(path.join(dir, 'views-big.db'), 'sqlite', toBatches(syntheticRows({ events: 200_000, seed: 6 }), 8192));
+    const file = await writeCapture(
+      path.join(dir, 'views-big.db'),
+      'sqlite',
+      toBatches(syntheticRows({ events: 200_000, seed: 6 }), 8192),
+    );
     const db = new Database(file, { readonly: true });
     try {
       const byCtx = db.prepare('SELECT ctx, count(*) AS n FROM wakings GROUP BY ctx').all() as Array<{ n: number }>;
