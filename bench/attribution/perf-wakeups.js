@@ -3,7 +3,8 @@
 // Comms are whatever the traced machine named its tasks: they may hold spaces and brackets, so a
 // line is split at the last "[tid]" or "[tid/pid]" before " awakened: " and at the last one of the line.
 
-const LINE = /^\s*(\d+)\.(\d+)\s+\[(\d+)\]\s+(.*)\[(\d+)(?:\/(\d+))?\]\s+awakened: (.*)\[(\d+)(?:\/(\d+))?\]\s*$/;
+// The idle task is printed as a bare name ("swapper"), without "[tid]": its tid is 0.
+const LINE = /^\s*(\d+)\.(\d+)\s+\[(\d+)\]\s+(.*?)(?:\[(\d+)(?:\/(\d+))?\])?\s+awakened: (.*)\[(\d+)(?:\/(\d+))?\]\s*$/;
 
 /** Seconds with a decimal fraction ("969.116222") to integer nanoseconds, without float rounding. */
 function nanos(sec, frac) {
@@ -20,7 +21,7 @@ export function parseTimehistWakeups(text) {
     if (!line.includes(' awakened: ')) continue;
     const m = LINE.exec(line);
     if (!m) continue;
-    const wakerTid = Number(m[5]);
+    const wakerTid = m[5] === undefined ? 0 : Number(m[5]);
     const targetTid = Number(m[8]);
     out.push({
       ts: nanos(m[1], m[2]),
