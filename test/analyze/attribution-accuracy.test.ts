@@ -64,8 +64,11 @@ describe.skipIf(skip)(`bench:attribution figures (${why})`, () => {
       try {
         const m = await measureWorkload(w, dir, 0.2);
         expect(m.wakeups, show(m)).toBeGreaterThanOrEqual(5);
-        // the two recordings saw the same wakeups (a few may fall at the edges)
-        expect(m.onlyLifeline + m.onlyPerf, show(m)).toBeLessThanOrEqual(0.02 * m.wakeups + 4);
+        // lifeline misses no wakeup that perf saw (a few may fall at the edges of the recordings).
+        // The other way does not hold: on a quiet machine perf's timehist lacks some interrupt
+        // wakeups of threads woken from an idle CPU (timerfd, fsync: up to a third of them), which
+        // lifeline recorded; the bench prints that count (docs/accuracy.md).
+        expect(m.onlyPerf, show(m)).toBeLessThanOrEqual(0.02 * m.wakeups + 4);
         expect(share(m.lifeline, m), show(m)).toBeGreaterThanOrEqual(e.lifeline);
         // perf's waker is the task current at sched_waking: the naive view, wakeup for wakeup
         expect(Math.abs(m.perf - m.naive), show(m)).toBeLessThanOrEqual(0.01 * m.wakeups + 1);
