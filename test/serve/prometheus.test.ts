@@ -133,11 +133,13 @@ while time.time() < end:
     expect(Number(share!.value[1])).toBeGreaterThan(0.95);
     const [wrong] = await prom.query(`sum(lifeline_process_reattributed_wakeups_total{comm="${SLEEPER}"})`);
     expect(Number(wrong!.value[1])).toBeGreaterThan(0);
-    // the mean sleep is the period (the timer's slack aside)
+    // the mean sleep is the period: a SCHED_FIFO thread gets no timer slack, and a sleep is
+    // measured from the switch-out, a few µs after nanosleep armed its timer, so it may fall just
+    // short of the period (one CI run: 9.995 ms for 10 ms)
     const [mean] = await prom.query(
       `sum(lifeline_process_sleep_seconds_sum{comm="${SLEEPER}"}) / sum(lifeline_process_sleep_seconds_count{comm="${SLEEPER}"})`,
     );
-    expect(Number(mean!.value[1])).toBeGreaterThan(PERIOD_MS / 1000);
+    expect(Number(mean!.value[1])).toBeGreaterThan((PERIOD_MS / 1000) * 0.98);
     expect(Number(mean!.value[1])).toBeLessThan((PERIOD_MS / 1000) * 1.5);
   });
 
