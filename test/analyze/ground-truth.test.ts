@@ -38,6 +38,7 @@ describe.each(SCENARIO_SOURCES)('%s capture', (source) => {
     let preempted: number;
     /** Who ran when the sleeper was preempted (in the failure message). */
     let preemptors = '';
+    let stressCuts = 0;
     beforeAll(async () => {
       const s = await scenarioCapture<typeof truth>('sleeper-stress', source);
       truth = s.truth;
@@ -53,6 +54,7 @@ describe.each(SCENARIO_SOURCES)('%s capture', (source) => {
       preempted = cuts.length;
       const comm = new Map(rows.filter((e) => e.kind === Kind.COMM).map((e) => [e.tid, e.name ?? '?']));
       preemptors = [...new Set(cuts.map((e) => `${comm.get(e.tid2) ?? '?'}[${e.tid2}]`))].join(' ');
+      stressCuts = cuts.filter((e) => comm.get(e.tid2) === 'stress').length;
     });
 
     it('finds N sleeps (±1 at the edges) of mean ≈ D', () => {
@@ -71,10 +73,11 @@ describe.each(SCENARIO_SOURCES)('%s capture', (source) => {
       const extraSlices = Math.round(t.meanSlicesPerBurst * t.bursts) - t.bursts;
       expect(extraSlices).toBeLessThanOrEqual(preempted);
       expect(preempted - extraSlices).toBeLessThanOrEqual(2);
-      // A burst lasts microseconds: stress, on the same CPU, nearly never cuts one. The host can
-      // (kernel threads, the fair server on Linux >= 6.12; one run here saw 14 cuts in 52 bursts),
-      // so this part is "most bursts", not "all".
-      expect(preempted, `preempted by ${preemptors}`).toBeLessThanOrEqual(t.bursts / 3);
+      // A burst lasts microseconds: stress, on the same CPU, nearly never cuts one. Other tasks of
+      // the host can (kernel threads, the fair server on Linux >= 6.12, the test runner's own node
+      // threads: one CI run saw 30 cuts in 52 bursts, by node and rcu_preempt), so only the cuts by
+      // stress are bounded, and to "most bursts", not "all".
+      expect(stressCuts, `preempted by ${preemptors}`).toBeLessThanOrEqual(t.bursts / 3);
     });
 
     it('is woken by hardirq local_timer/hrtimer_wakeup, never by stress', () => {
