@@ -3,40 +3,17 @@
 // (perf sched record and lifeline record run at the same time on one workload).
 // Two sizes, the second 10x the first (-l 6000: over a million lifeline events), to show that
 // lifeline's memory stays flat. Each replay runs BENCH_RUNS times (default 3): medians.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measure, sh } from './lib/run.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin/lifeline.js');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'lifeline-bench-analyze-'));
 const loops = (process.env.BENCH_LOOPS ?? '600,6000').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
-
-function sh(argv, opts = {}) {
-  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 256 << 20, ...opts });
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
-  return r;
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-/** Median wall seconds, CPU seconds and peak RSS (MiB) of one command over `runs` runs, by GNU time. */
-function measure(argv) {
-  const samples = [];
-  for (let i = 0; i < runs; i++) {
-    const r = sh(['/usr/bin/time', '-f', '%e %U %S %M', ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
-    const [wall, user, sys, rss] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
-    samples.push({ wall, cpu: user + sys, rssMb: rss / 1024 });
-  }
-  return {
-    wall: median(samples.map((s) => s.wall)),
-    cpu: median(samples.map((s) => s.cpu)),
-    rssMb: median(samples.map((s) => s.rssMb)),
-  };
-}
 
 const pad = (s, n) => String(s).padEnd(n);
 console.log(`lifeline analyze benchmark: ${os.cpus().length} CPUs, kernel ${os.release()}, medians of ${runs} runs\n`);
@@ -79,7 +56,7 @@ for (const l of loops) {
     { name: 'lifeline analyze (arrow)', argv: [process.execPath, bin, 'analyze', '--json', arrow], events: ll },
   ];
   for (const t of tools) {
-    const m = measure(t.argv);
+    const m = measure(t.argv, runs);
     rows.push({ loops: l, ...t, ...m, rate: t.events / m.wall });
   }
   console.log(

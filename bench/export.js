@@ -3,40 +3,17 @@
 // read of the capture) as the baseline the export's time is compared to, and peak memory at two
 // capture sizes (the second 10x the first: -l 6000 gives over a million events) to show it stays flat.
 // Targets (issue 9): ≥ 2 M events/s, trace ≤ 2x the Arrow capture. Medians of BENCH_RUNS (3) runs.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measure, sh } from './lib/run.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin/lifeline.js');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'lifeline-bench-export-'));
 const loops = (process.env.BENCH_LOOPS ?? '600,6000').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
-
-function sh(argv, opts = {}) {
-  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 256 << 20, ...opts });
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status}): ${(r.stderr ?? '').slice(-2000)}`);
-  return r;
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-/** Median wall seconds, CPU seconds and peak RSS (MiB) of one command, by GNU time. */
-function measure(argv) {
-  const samples = [];
-  for (let i = 0; i < runs; i++) {
-    const r = sh(['/usr/bin/time', '-f', '%e %U %S %M', ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
-    const [wall, user, sys, rss] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
-    samples.push({ wall, cpu: user + sys, rssMb: rss / 1024 });
-  }
-  return {
-    wall: median(samples.map((s) => s.wall)),
-    cpu: median(samples.map((s) => s.cpu)),
-    rssMb: median(samples.map((s) => s.rssMb)),
-  };
-}
 
 const pad = (s, n) => String(s).padEnd(n);
 const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
@@ -71,8 +48,8 @@ try {
       ['sqlite', db],
     ]) {
       const out = path.join(tmp, `cap-${l}-${format}.pftrace`);
-      const read = measure([process.execPath, bin, 'info', cap]);
-      const exp = measure([process.execPath, bin, 'export', cap, '--to', 'perfetto', '-o', out]);
+      const read = measure([process.execPath, bin, 'info', cap], runs);
+      const exp = measure([process.execPath, bin, 'export', cap, '--to', 'perfetto', '-o', out], runs);
       rows.push({
         loops: l,
         format,

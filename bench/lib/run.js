@@ -1,0 +1,26 @@
+// What the benchmarks share: running a command (failing loudly) and timing it with GNU time.
+import { spawnSync } from 'node:child_process';
+
+/** Runs argv; throws with the end of its stderr when it fails. */
+export function sh(argv, opts = {}) {
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 256 << 20, ...opts });
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status}): ${(r.stderr ?? '').slice(-2000)}`);
+  return r;
+}
+
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Median wall seconds, CPU seconds and peak RSS (MiB) of one command over `runs` runs, by GNU time. */
+export function measure(argv, runs) {
+  const samples = [];
+  for (let i = 0; i < runs; i++) {
+    const r = sh(['/usr/bin/time', '-f', '%e %U %S %M', ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const [wall, user, sys, rss] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+    samples.push({ wall, cpu: user + sys, rssMb: rss / 1024 });
+  }
+  return {
+    wall: median(samples.map((s) => s.wall)),
+    cpu: median(samples.map((s) => s.cpu)),
+    rssMb: median(samples.map((s) => s.rssMb)),
+  };
+}
