@@ -118,8 +118,15 @@ describe.skipIf(skipRecording)(`causes on real recordings (${skipRecording ? ski
     }, 60_000);
 
     it('is woken by its own timer, never by stress', () => {
-      const own = sum(t.wakers, (w) => w.source.name === 'local_timer/hrtimer_wakeup' && causeOf(w).tid === t.tid);
-      expect(own, describeWakers(t)).toBeGreaterThanOrEqual(SLEEPS - 1);
+      const timer = t.wakers.filter((w) => w.source.name === 'local_timer/hrtimer_wakeup');
+      const own = sum(timer, (w) => causeOf(w).tid === t.tid);
+      // Every timer wakeup seen is its own.
+      expect(own, describeWakers(t)).toBe(sum(timer, () => true));
+      // All of its sleeps are seen unless the kernel left a switch or waking out: this guest kernel
+      // fires no scheduler tracepoint while the sandbox's init threads (tokio-rt-worker, pid 1) are
+      // on a CPU (perf sees the same), and the engine drops the sleep it cannot measure and marks the
+      // thread uncertain. One CI run lost 2 of 50 that way (48 seen, meta.lost = 0).
+      expect(own, describeWakers(t)).toBeGreaterThanOrEqual(t.uncertain ? SLEEPS - 5 : SLEEPS - 1);
       expect(
         sum(t.wakers, (w) => causeOf(w).comm === 'stress' || w.source.comm === 'stress'),
         describeWakers(t),
