@@ -65,11 +65,12 @@ export const msg = {
   addonNoTracepoint: (tp: string) => `this kernel has no tracepoint sched:${tp}, which lifeline needs`,
   addonOpenFailed: (why: string) =>
     `cannot open the BPF object (${why}) (run with LIFELINE_DEBUG=1 to print libbpf's log)`,
-  addonLoadDenied: () => 'loading BPF programs needs root (or CAP_BPF and CAP_PERFMON): run lifeline record with sudo',
+  addonLoadDenied: () =>
+    'loading BPF programs needs root (or CAP_BPF and CAP_PERFMON): run lifeline as root, e.g. with sudo',
   addonLoadFailed: (why: string) =>
     `the kernel refused lifeline's BPF programs (${why}) (run with LIFELINE_DEBUG=1 to print the verifier log)`,
   addonAttachDenied: () =>
-    'attaching BPF programs needs root (or CAP_BPF and CAP_PERFMON): run lifeline record with sudo',
+    'attaching BPF programs needs root (or CAP_BPF and CAP_PERFMON): run lifeline as root, e.g. with sudo',
   addonAttachFailed: (why: string) =>
     `cannot attach lifeline's BPF programs (${why}) (run with LIFELINE_DEBUG=1 to print libbpf's log)`,
   addonRingbufFailed: (why: string) => `cannot set up the ring buffer reader (${why})`,

@@ -29,7 +29,12 @@ export function fieldTable(catalogue: Catalogue = CATALOGUE): string {
       const scope = e.scopes.length === 1 ? ` (${e.scopes[0]}s only)` : '';
       const shown = e.outputs
         .filter((o) => o !== 'docs')
-        .map((o) => (o === 'table' && e.sort ? `table (\`--sort ${e.sort.name}\`)` : o))
+        .map((o) => {
+          if (o === 'table' && e.sort) return `table (\`--sort ${e.sort.name}\`)`;
+          if (o === 'prom' && e.prom)
+            return `prom (\`${e.prom.name}\`${e.prom.parts ? ` by ${e.prom.parts.label}` : ''})`;
+          return o;
+        })
         .join(', ');
       return `| ${field} | ${UNIT_WORDS[e.unit]} | ${kind} | ${shown}${scope} | ${e.definition ?? e.help} |`;
     });

@@ -60,6 +60,13 @@ export interface PromSpec {
   countKey?: string;
   /** For a summary whose distribution has no `total` stat: the field holding the sum. */
   sumKey?: string;
+  /**
+   * For a summary kept apart by a label (run-queue delay by cause): one `_sum`/`_count` pair per
+   * part, each from its own fields, instead of countKey/sumKey.
+   */
+  parts?: { label: string; values: readonly { value: string; sumKey: string; countKey: string }[] };
+  /** HELP text when it differs from the entry's help (a family with parts covers more). */
+  help?: string;
 }
 
 interface Common {
@@ -277,7 +284,20 @@ export const CATALOGUE: Catalogue = [
       { title: 'run-queue p95', stat: 'p95', hint: '95th percentile wait from a wakeup to running' },
       { title: 'run-queue max', stat: 'max', hint: 'longest wait from a wakeup to running' },
     ],
-    prom: { name: 'runq_delay_seconds', type: 'summary', countKey: 'runqWaits', sumKey: 'runqWaitNs' },
+    // one family for both causes of a wait: the delay after preemptions (preemptDelayNs) is its
+    // cause="preempt" part
+    prom: {
+      name: 'runq_delay_seconds',
+      type: 'summary',
+      help: 'wait to run again, from a wakeup (cause="wakeup") or a preemption (cause="preempt")',
+      parts: {
+        label: 'cause',
+        values: [
+          { value: 'wakeup', sumKey: 'runqWaitNs', countKey: 'runqWaits' },
+          { value: 'preempt', sumKey: 'preemptWaitNs', countKey: 'preemptions' },
+        ],
+      },
+    },
     sort: { name: 'runq', stat: 'mean' },
     read: (m) => delay(m.runqDelayNs),
   },
@@ -290,7 +310,7 @@ export const CATALOGUE: Catalogue = [
     definition:
       'Waits from a waking to the next switch-in, both seen in the window: the waits measured in `runqDelayNs`.',
     scopes: BOTH,
-    // the count of the runq_delay_seconds summary; shown nowhere by itself
+    // the _count{cause="wakeup"} of the runq_delay_seconds summary; shown nowhere by itself
     outputs: [],
     read: (m) => m.runqWaits,
   },
@@ -301,7 +321,7 @@ export const CATALOGUE: Catalogue = [
     title: 'run-queue delay, summed',
     help: 'the delays measured in runqDelayNs, summed',
     scopes: BOTH,
-    // the _sum of the runq_delay_seconds summary; shown nowhere by itself
+    // the _sum{cause="wakeup"} of the runq_delay_seconds summary; shown nowhere by itself
     outputs: [],
     read: (m) => m.runqWaitNs,
   },
@@ -312,7 +332,7 @@ export const CATALOGUE: Catalogue = [
     title: 'run-queue delay after preemption, summed',
     help: 'the delays measured in preemptDelayNs, summed',
     scopes: BOTH,
-    // the _sum of the preempt_delay_seconds summary; shown nowhere by itself
+    // the _sum{cause="preempt"} of the runq_delay_seconds summary; shown nowhere by itself
     outputs: [],
     read: (m) => m.preemptWaitNs,
   },
@@ -323,10 +343,10 @@ export const CATALOGUE: Catalogue = [
     title: 'preemptions',
     help: 'switch-outs in state R (preempted or yielded) whose wait for the next switch-in was seen',
     definition:
-      'Switch-outs in state R (the `PREEMPT` flag, or state 0 = yield) followed by a switch-in, both in the window: the waits measured in `preemptDelayNs`.',
+      'Switch-outs in state R (the `PREEMPT` flag, or state 0 = yield) followed by a switch-in, both in the window: the waits measured in `preemptDelayNs`. In Prometheus: `runq_delay_seconds_count{cause="preempt"}`.',
     scopes: BOTH,
-    outputs: ['json', 'docs', 'prom'],
-    prom: { name: 'preemptions_total', type: 'counter' },
+    // Prometheus: the _count{cause="preempt"} of the runq_delay_seconds summary
+    outputs: ['json', 'docs'],
     read: (m) => m.preemptions,
   },
   {
@@ -336,11 +356,11 @@ export const CATALOGUE: Catalogue = [
     title: 'run-queue delay after preemption',
     help: 'wait from a preemption to running again',
     definition:
-      '**Run-queue delay after a preemption**: from a switch-out in state R to the next switch-in (mean, p95, max). Kept apart from the delay after wakeups.',
+      '**Run-queue delay after a preemption**: from a switch-out in state R to the next switch-in (mean, p95, max). Kept apart from the delay after wakeups. In Prometheus: the `cause="preempt"` part of `runq_delay_seconds`.',
     stats: ['mean', 'p95', 'max'],
     scopes: BOTH,
-    outputs: ['json', 'docs', 'prom'],
-    prom: { name: 'preempt_delay_seconds', type: 'summary', countKey: 'preemptions', sumKey: 'preemptWaitNs' },
+    // Prometheus: the cause="preempt" part of runq_delay_seconds
+    outputs: ['json', 'docs'],
     read: (m) => delay(m.preemptDelayNs),
   },
   {

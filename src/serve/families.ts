@@ -8,7 +8,7 @@
  * - counter: one series, or one per part of its split (label from the split);
  *   a 'sources' entry (who woke it) is one series per source kind;
  * - summary: `_sum` (the distribution's total, or its sumKey field) and
- *   `_count` (its countKey field). Quantiles are not exported: they cannot be added across the
+ *   `_count` (its countKey field), or one such pair per label value (`parts`). Quantiles are not exported: they cannot be added across the
  *   processes folded into comm="other" or across time; the machine-wide
  *   histograms serve for distributions.
  */
@@ -41,7 +41,8 @@ function familyOf(e: MetricDef): EntityFamily | null {
   const prom = e.prom;
   if (prom === undefined) return null;
   const scale = promScale(e.unit);
-  const help = `${e.help[0]!.toUpperCase()}${e.help.slice(1)} (${e.title}).`;
+  const h = prom.help ?? e.help;
+  const help = `${h[0]!.toUpperCase()}${h.slice(1)} (${e.title}).`;
   if (e.kind === 'sources') {
     return {
       name: prom.name,
@@ -52,6 +53,22 @@ function familyOf(e: MetricDef): EntityFamily | null {
         const counts = new Map<string, number>(SOURCE_KINDS.map((k) => [k, 0]));
         for (const w of e.read(m)) counts.set(w.source.kind, (counts.get(w.source.kind) ?? 0) + w.count);
         return SOURCE_KINDS.map((k) => ({ suffix: '', labels: [k], value: counts.get(k)! }));
+      },
+    };
+  }
+  if (prom.type === 'summary' && e.kind === 'distribution' && prom.parts !== undefined) {
+    const parts = prom.parts;
+    return {
+      name: prom.name,
+      type: 'summary',
+      help,
+      labels: [parts.label],
+      read: (m) => {
+        const fields = m as unknown as Record<string, number>;
+        return parts.values.flatMap((p) => [
+          { suffix: '_sum', labels: [p.value], value: Number(fields[p.sumKey] ?? 0) * scale },
+          { suffix: '_count', labels: [p.value], value: Number(fields[p.countKey] ?? 0) },
+        ]);
       },
     };
   }

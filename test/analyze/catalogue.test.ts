@@ -194,7 +194,7 @@ describe('the catalogue', () => {
 
     const docs = fieldTable(EXTENDED);
     expect(docs).toContain(
-      '| `syntheticRunAndSleepNs` | ns | duration | json, table (`--sort runsleep`), html, prom | time on a CPU plus time asleep (a test entry) |',
+      '| `syntheticRunAndSleepNs` | ns | duration | json, table (`--sort runsleep`), html, prom (`run_and_sleep_seconds_total`) | time on a CPU plus time asleep (a test entry) |',
     );
 
     expect(Object.keys(emptyMetrics(EXTENDED))).toContain('syntheticRunAndSleepNs');

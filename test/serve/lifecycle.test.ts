@@ -70,6 +70,7 @@ describe.skipIf(skipBpf)(`lifeline serve: BPF (${skipReason})`, () => {
     );
     const line = expectOneLineError({ status: r.status, stdout: r.stdout, stderr: r.stderr });
     expect(line).toMatch(/permission|root|CAP_/i);
+    expect(line).not.toMatch(/lifeline record/); // it is serve that was run
   });
 
   it('without BTF: one line, non-zero exit (a private mount namespace hides /sys/kernel/btf)', () => {

@@ -114,12 +114,22 @@ while time.time() < end:
     expect(perSec).toBeGreaterThan((1000 / PERIOD_MS) * 0.85);
     expect(perSec).toBeLessThanOrEqual((1000 / PERIOD_MS) * 1.01);
     // ... so the loop's length is the mean sleep + the mean wait + the mean run per wakeup
-    const meanOf = async (sum: string, count: string) =>
-      (await value(`sum(${sum}{comm="${SLEEPER}"})`)) / (await value(`sum(${count}{comm="${SLEEPER}"})`));
+    const meanOf = async (sum: string, count: string, more = '') =>
+      (await value(`sum(${sum}{comm="${SLEEPER}"${more}})`)) / (await value(`sum(${count}{comm="${SLEEPER}"${more}})`));
     const loop =
       (await meanOf('lifeline_process_sleep_seconds_sum', 'lifeline_process_sleep_seconds_count')) +
-      (await meanOf('lifeline_process_runq_delay_seconds_sum', 'lifeline_process_runq_delay_seconds_count')) +
+      (await meanOf(
+        'lifeline_process_runq_delay_seconds_sum',
+        'lifeline_process_runq_delay_seconds_count',
+        ',cause="wakeup"',
+      )) +
       (await meanOf('lifeline_process_burst_run_seconds_total', 'lifeline_process_bursts_total'));
+    // one run-queue delay family, by cause: the sleeper waits after its wakeups; stress, which the
+    // SCHED_FIFO sleeper preempts at every wakeup on their shared CPU, waits after preemptions
+    const waits = (comm: string, cause: string) =>
+      value(`sum(lifeline_process_runq_delay_seconds_count{comm="${comm}",cause="${cause}"})`);
+    expect(await waits(SLEEPER, 'wakeup')).toBeGreaterThanOrEqual(1200 * 0.98);
+    expect(await waits('stress', 'preempt')).toBeGreaterThanOrEqual(1200 * 0.9);
     expect(1 / perSec / loop).toBeGreaterThan(0.9);
     expect(1 / perSec / loop).toBeLessThan(1.1);
     // and its 1200 sleeps were counted
