@@ -234,15 +234,20 @@ class Session : public Napi::ObjectWrap<Session> {
     }
     rb_ = ring_buffer__new(bpf_map__fd(skel_->maps.events), AppendRecord, &pending_, nullptr);
     if (!rb_) return Fail(Fault::RINGBUF_FAILED, errno, TakeLog());
-    // Our own epoll set: the ring buffer's epoll fd plus an eventfd that interrupt() signals,
-    // so that a pending read returns at once when the recording stops.
+    // Our own epoll set: the ring buffer map, edge-triggered, plus an eventfd that interrupt()
+    // signals so that a pending read returns at once when the recording stops. Edge-triggered
+    // because the map polls readable whenever a single byte is waiting: level-triggered, every
+    // read returned at once with the few events our own previous read caused, and an idle
+    // machine spun the reader at 90% of a core on 110 000 events/s of itself. Edge-triggered,
+    // a read waits for the BPF side's forced wakeup (a good batch is waiting) or its timeout.
     efd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     ep_ = epoll_create1(EPOLL_CLOEXEC);
     if (efd_ < 0 || ep_ < 0) return Fail(Fault::RINGBUF_FAILED, errno, "epoll_create1");
     struct epoll_event ev = {};
-    ev.events = EPOLLIN;
-    ev.data.fd = ring_buffer__epoll_fd(rb_);
+    ev.events = EPOLLIN | EPOLLET;
+    ev.data.fd = bpf_map__fd(skel_->maps.events);
     if (epoll_ctl(ep_, EPOLL_CTL_ADD, ev.data.fd, &ev) < 0) return Fail(Fault::RINGBUF_FAILED, errno, "epoll_ctl");
+    ev.events = EPOLLIN;
     ev.data.fd = efd_;
     if (epoll_ctl(ep_, EPOLL_CTL_ADD, efd_, &ev) < 0) return Fail(Fault::RINGBUF_FAILED, errno, "epoll_ctl");
     return true;
