@@ -619,10 +619,29 @@ int BPF_PROG(softirq_exit, unsigned int vec)
 	return 0;
 }
 
+/* An hrtimer callback's span, with the callback named (irq spans only). */
+static __always_inline void emit_expire(__u8 kind, __u32 id, __u64 fn)
+{
+	if (!irq_spans)
+		return;
+	note_sym(fn);
+	struct ll_event *e = reserve(sizeof(*e));
+	if (!e)
+		return;
+	fill(e, kind, 0);
+	e->tid = bpf_get_current_pid_tgid() & 0xffffffff;
+	e->a = id;
+	e->addr = fn;
+	submit(e);
+}
+
 SEC("tp_btf/hrtimer_expire_entry")
 int BPF_PROG(hrtimer_expire_entry, struct hrtimer *timer)
 {
-	push(F_HRTIMER, 0, 0, (__u64)BPF_CORE_READ(timer, function), timer_id(ctx));
+	__u64 fn = (__u64)BPF_CORE_READ(timer, function);
+	__u32 id = timer_id(ctx);
+	push(F_HRTIMER, 0, 0, fn, id);
+	emit_expire(LL_HRTIMER_EXPIRE_ENTRY, id, fn);
 	return 0;
 }
 
@@ -630,6 +649,7 @@ SEC("tp_btf/hrtimer_expire_exit")
 int BPF_PROG(hrtimer_expire_exit, struct hrtimer *timer)
 {
 	pop(F_HRTIMER);
+	emit_expire(LL_HRTIMER_EXPIRE_EXIT, timer_id(ctx), 0);
 	return 0;
 }
 

@@ -46,7 +46,11 @@
 	X(TIMER_START, 17, "timer_start", 0)    /* as HRTIMER_START, for a timer_list timer */  \
 	X(TIMER_EXPIRE, 18, "timer_expire", 0)  /* a=timer id, addr=callback, flags=ctx, b=ctx  \
 	                                           id, tid=current: once per timer callback     \
-	                                           that wakes a task, before its first waking */
+	                                           that wakes a task, before its first waking */\
+	X(HRTIMER_EXPIRE_ENTRY, 19, "hrtimer_expire_entry", 0) /* a=timer id, addr=callback,    \
+	                                           tid=current; every hrtimer callback, when    \
+	                                           irq spans are recorded */                    \
+	X(HRTIMER_EXPIRE_EXIT, 20, "hrtimer_expire_exit", 0) /* a=timer id, tid=current */
 
 /* Timer identity (a of HRTIMER_START / TIMER_START / TIMER_EXPIRE): the timer's
  * kernel address folded to 32 bits, low half XOR high half. */

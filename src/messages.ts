@@ -123,6 +123,8 @@ export const msg = {
   exportWriteFailed: (path: string, why: string) => `cannot write ${path}: ${why}`,
   exportNoBootOffset: () =>
     'note: this capture predates lifeline storing CLOCK_BOOTTIME − CLOCK_MONOTONIC; timestamps assume the machine never suspended (offset 0)',
+  exportNoExpirySpans: () =>
+    'note: this capture predates lifeline recording hrtimer expiry spans; the trace has no hrtimer_expire_entry/exit events',
   exportWritten: (path: string, bytes: number, events: number) =>
     `trace written to ${path} (${(bytes / 1e6).toFixed(1)} MB, ${events.toLocaleString('en-US')} events); open it at ui.perfetto.dev ("Open trace file")`,
   tableCauses: (reattributed: number, onCpu: number, unknown: number) =>

@@ -46,7 +46,15 @@ export async function exportCapture(capturePath: string, opts: ExportOptions = {
     const onProgress = opts.onProgress && ((done: number) => opts.onProgress!(done, total));
     const res = await exportPerfetto(capture, { ...window, onProgress }, (b) => sinkTo.write(b));
     file.commit();
-    return { ...res, path, bytes: file.bytes, notes: res.bootOffsetAssumed ? [msg.exportNoBootOffset()] : [] };
+    return {
+      ...res,
+      path,
+      bytes: file.bytes,
+      notes: [
+        ...(res.bootOffsetAssumed ? [msg.exportNoBootOffset()] : []),
+        ...(res.irqSpanEvents > 0 && res.hrtimerExpiries === 0 ? [msg.exportNoExpirySpans()] : []),
+      ],
+    };
   } catch (e) {
     file?.abort();
     throw e;

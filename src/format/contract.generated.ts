@@ -46,6 +46,8 @@ export const Kind = {
   HRTIMER_START: 16,
   TIMER_START: 17,
   TIMER_EXPIRE: 18,
+  HRTIMER_EXPIRE_ENTRY: 19,
+  HRTIMER_EXPIRE_EXIT: 20,
 } as const;
 export type KindName = keyof typeof Kind;
 
@@ -69,6 +71,8 @@ export const KINDS = [
   { name: 'HRTIMER_START', value: 16, label: 'hrtimer_start', named: false },
   { name: 'TIMER_START', value: 17, label: 'timer_start', named: false },
   { name: 'TIMER_EXPIRE', value: 18, label: 'timer_expire', named: false },
+  { name: 'HRTIMER_EXPIRE_ENTRY', value: 19, label: 'hrtimer_expire_entry', named: false },
+  { name: 'HRTIMER_EXPIRE_EXIT', value: 20, label: 'hrtimer_expire_exit', named: false },
 ] as const;
 
 /** LL_KIND_META: the kind of a capture's own rows (meta trailer), outside the recorded kinds. */

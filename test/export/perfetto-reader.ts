@@ -11,7 +11,9 @@ type Fields = Map<number, Array<bigint | Uint8Array>>;
 /** Message name -> field number -> wire kind ('v' varint, 'b' bytes/string/message/packed). */
 const SHAPES: Record<string, Record<number, 'v' | 'b'>> = {
   Trace: { 1: 'b' },
-  TracePacket: { 1: 'b', 2: 'b', 6: 'b', 8: 'v', 10: 'v', 13: 'v', 45: 'b' },
+  TracePacket: { 1: 'b', 2: 'b', 6: 'b', 8: 'v', 10: 'v', 12: 'b', 13: 'v', 45: 'b' },
+  InternedData: { 26: 'b' },
+  InternedString: { 1: 'v', 2: 'b' },
   SystemInfo: { 1: 'b', 7: 'v', 8: 'v' },
   Utsname: { 1: 'b', 2: 'b', 3: 'b', 4: 'b' },
   ClockSnapshot: { 1: 'b', 2: 'v' },
@@ -37,6 +39,8 @@ const SHAPES: Record<string, Record<number, 'v' | 'b'>> = {
     236: 'b',
     237: 'b',
     240: 'b',
+    553: 'b',
+    554: 'b',
     559: 'b',
     560: 'b',
   },
@@ -73,6 +77,8 @@ const EVENTS: Record<number, [string, Record<number, [string, 's' | 'i']>]> = {
   236: ['task_rename', { 1: ['pid', 'i'], 2: ['oldcomm', 's'], 3: ['newcomm', 's'] }],
   237: ['sched_process_exec', { 1: ['filename', 's'], 2: ['pid', 'i'], 3: ['old_pid', 'i'] }],
   240: ['sched_process_free', { 1: ['comm', 's'], 2: ['pid', 'i'], 3: ['prio', 'i'] }],
+  553: ['hrtimer_expire_entry', { 1: ['hrtimer', 'i'], 2: ['now', 'i'], 3: ['function', 'i'] }],
+  554: ['hrtimer_expire_exit', { 1: ['hrtimer', 'i'] }],
   559: ['local_timer_entry', { 1: ['vector', 'i'] }],
   560: ['local_timer_exit', { 1: ['vector', 'i'] }],
 };
@@ -143,6 +149,8 @@ export interface DecodedTrace {
   /** Events in file order; per CPU, bundles in order, each bundle's whole events then its compact ones. */
   events: TraceEvent[];
   bundles: Array<{ cpu: number; lostEvents: boolean; events: TraceEvent[] }>;
+  /** InternedData.kernel_symbols of the sequence: iid -> name. */
+  kernelSymbols: Map<number, string>;
 }
 
 function signed32(v: number): number {
@@ -234,12 +242,26 @@ export function decodeTrace(file: Uint8Array): DecodedTrace {
     threads: [],
     events: [],
     bundles: [],
+    kernelSymbols: new Map(),
   };
   for (const pb of msgs(trace, 1)) {
     const p = parse(pb, 'TracePacket');
     const seq = num(p, 10);
     if (seq !== undefined) t.sequenceIds.add(seq);
     const ts = num(p, 8);
+    if (p.has(12)) {
+      // interned before the packet's events are read, as trace_processor does
+      const interned = parse(msgs(p, 12)[0]!, 'InternedData');
+      for (const b of msgs(interned, 26)) {
+        const s = parse(b, 'InternedString');
+        const iid = num(s, 1)!;
+        const name = str(s, 2)!;
+        const before = t.kernelSymbols.get(iid);
+        if (before !== undefined && before !== name)
+          throw new Error(`kernel symbol ${iid} interned as ${before} and ${name}`);
+        t.kernelSymbols.set(iid, name);
+      }
+    }
     if (p.has(45)) {
       t.packetKinds.push('system_info');
       const si = parse(msgs(p, 45)[0]!, 'SystemInfo');
@@ -280,6 +302,11 @@ export function decodeTrace(file: Uint8Array): DecodedTrace {
       const bundle = parse(msgs(p, 1)[0]!, 'FtraceEventBundle');
       const cpu = num(bundle, 1)!;
       const events = msgs(bundle, 2).map((e) => decodeFtraceEvent(cpu, e));
+      for (const e of events) {
+        const fn = e.name === 'hrtimer_expire_entry' ? e.fields.function : undefined;
+        if (fn !== undefined && !t.kernelSymbols.has(fn as number))
+          throw new Error(`hrtimer_expire_entry names kernel symbol ${fn} before any packet interned it`);
+      }
       if (bundle.has(4)) events.push(...decodeCompact(cpu, msgs(bundle, 4)[0]!));
       t.bundles.push({ cpu, lostEvents: num(bundle, 3) === 1, events });
       t.events.push(...events);

@@ -28,8 +28,10 @@ import { record } from '../../src/record/recorder.js';
 import { memoryCapture } from '../helpers/memory-capture.js';
 import { decodeTrace } from './perfetto-reader.js';
 import { checkTrace, expectedCommonFlags } from './check-trace.js';
+import { msg } from '../../src/messages.js';
 
 const fixtures = path.resolve(__dirname, '../../fixtures');
+const ROOT = path.resolve(__dirname, '../..');
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'lifeline-export-'));
 
 async function exportBytes(rows: EventRow[], meta: Parameters<typeof memoryCapture>[1]): Promise<Uint8Array> {
@@ -48,6 +50,7 @@ describe('lifeline export --to perfetto', () => {
       clockSnapshot: 6,
       timestamp: 8,
       trustedPacketSequenceId: 10,
+      internedData: 12,
       sequenceFlags: 13,
       systemInfo: 45,
     });
@@ -79,6 +82,8 @@ describe('lifeline export --to perfetto', () => {
       taskRename: 236,
       schedProcessExec: 237,
       schedProcessFree: 240,
+      hrtimerExpireEntry: 553,
+      hrtimerExpireExit: 554,
       localTimerEntry: 559,
       localTimerExit: 560,
     });
@@ -95,6 +100,10 @@ describe('lifeline export --to perfetto', () => {
     expect(schema.ThreadField).toEqual({ tid: 1, name: 2, tgid: 3 });
     expect(schema.SystemInfoField).toEqual({ utsname: 1, numCpus: 8, timezoneOffMins: 7 });
     expect(schema.BuiltinClock).toEqual({ REALTIME: 1, MONOTONIC: 3, BOOTTIME: 6 });
+    expect(schema.HrtimerExpireEntryField).toEqual({ hrtimer: 1, now: 2, function: 3 });
+    expect(schema.HrtimerExpireExitField).toEqual({ hrtimer: 1 });
+    expect(schema.InternedDataField).toEqual({ kernelSymbols: 26 });
+    expect(schema.InternedStringField).toEqual({ iid: 1, str: 2 });
   });
 
   it('maps every kind of the contract or says why not', () => {
@@ -126,7 +135,8 @@ describe('lifeline export --to perfetto', () => {
         const out = path.join(dir, 'x.pftrace');
         const res = await exportCapture(capPath, { out });
         expect(res.bootOffsetAssumed).toBe(true);
-        expect(res.notes).toHaveLength(1);
+        // fixtures recorded before the clock offset and the hrtimer expiry spans: one line each
+        expect(res.notes).toEqual([msg.exportNoBootOffset(), msg.exportNoExpirySpans()]);
         const { meta, rows } = await readRows(capPath);
         const t = decodeTrace(readFileSync(out));
         const check = checkTrace(meta, rows, t);
@@ -340,7 +350,10 @@ describe('lifeline export: bad input', () => {
       const ok = cli(['export', fixture, '-o', out]);
       expect(ok.status).toBe(0);
       expect(ok.stdout).toMatch(/trace written to .*keep\.pftrace/);
-      expect(ok.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^lifeline: note: .*offset 0/)]);
+      expect(ok.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(/^lifeline: note: .*offset 0/),
+        expect.stringMatching(/^lifeline: note: .*no hrtimer_expire_entry\/exit events/),
+      ]);
       expect(decodeTrace(readFileSync(out)).packetKinds[0]).toBe('system_info');
       expect(existsSync(path.join(dir, `.keep.pftrace.${process.pid}.tmp`))).toBe(false);
     } finally {
@@ -390,6 +403,75 @@ describe.skipIf(skipRecording)('lifeline export of a real recording (BPF)', () =
       expect(gotRaises.map((e) => [e.ts, e.fields.vec, e.commonFlags]).sort()).toEqual(
         raises.map((r) => [r.ts + meta.bootOffsetNs!, r.a, expectedCommonFlags(r.flags)]).sort(),
       );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('every hrtimer callback is an hrtimer_expire_entry/exit pair named by an interned kernel symbol: the nanosleep loop’s hrtimer_wakeup', async () => {
+    const dir = tmp();
+    const SLEEPS = 30;
+    try {
+      const capPath = path.join(dir, 'sleeper.db');
+      const ids = path.join(dir, 'ids');
+      await record({
+        output: capPath,
+        command: ['sh', '-c', `${path.join(ROOT, 'build/workloads/ll-sleeper')} ${SLEEPS} 2 > ${ids}`],
+        stdio: 'ignore',
+      });
+      const sleeper = Number(readFileSync(ids, 'utf8').trim());
+      const { meta, rows } = await readRows(capPath);
+      const out = path.join(dir, 'sleeper.pftrace');
+      const res = await exportCapture(capPath, { out });
+      expect(res.notes).toEqual([]);
+      const t = decodeTrace(readFileSync(out));
+      checkTrace(meta, rows, t);
+
+      // Each capture row once, in its CPU's order, at monotonic + offset, with the same timer id.
+      const symName = new Map(rows.filter((r) => r.kind === Kind.SYM).map((r) => [r.c, r.name]));
+      for (const [kind, name] of [
+        [Kind.HRTIMER_EXPIRE_ENTRY, 'hrtimer_expire_entry'],
+        [Kind.HRTIMER_EXPIRE_EXIT, 'hrtimer_expire_exit'],
+      ] as const) {
+        const want = rows.filter((r) => r.kind === kind);
+        const got = t.events.filter((e) => e.name === name);
+        expect(want.length).toBeGreaterThanOrEqual(SLEEPS);
+        // file order is per CPU (bundles); within a CPU, the capture's order
+        const byCpu = <T extends { cpu: number }>(xs: T[]) => [...xs].sort((x, y) => x.cpu - y.cpu);
+        expect(byCpu(got).map((e) => [e.cpu, e.ts, e.pid, e.fields.hrtimer])).toEqual(
+          byCpu(want).map((r) => [r.cpu, r.ts + meta.bootOffsetNs!, r.tid, r.a]),
+        );
+      }
+      // The callback: the interned kernel symbol is the one the capture's SYM row gives.
+      const entries = t.events.filter((e) => e.name === 'hrtimer_expire_entry');
+      for (const e of entries)
+        expect(t.kernelSymbols.get(e.fields.function as number)).toBe(symName.get(e.fields.function as number));
+      // The sleeper's timer fired once per sleep, each run by hrtimer_wakeup inside a span that closes.
+      const startsBySleeper = new Set(
+        rows.filter((r) => r.kind === Kind.HRTIMER_START && r.tid === sleeper).map((r) => r.a),
+      );
+      const its = entries.filter(
+        (e) =>
+          startsBySleeper.has(e.fields.hrtimer as number) &&
+          t.kernelSymbols.get(e.fields.function as number) === 'hrtimer_wakeup',
+      );
+      expect(its.length).toBeGreaterThanOrEqual(SLEEPS - 1);
+      expect(its.length).toBeLessThanOrEqual(SLEEPS);
+      // Spans per CPU: an exit closes the open entry of the same timer (callbacks do not nest on a CPU).
+      for (const cpu of new Set(entries.map((e) => e.cpu))) {
+        let open: number | null = null;
+        for (const e of t.events
+          .filter((x) => x.cpu === cpu && x.name.startsWith('hrtimer_expire'))
+          .sort((x, y) => x.ts - y.ts)) {
+          if (e.name === 'hrtimer_expire_entry') {
+            expect(open).toBeNull();
+            open = e.fields.hrtimer as number;
+          } else if (open !== null) {
+            expect(e.fields.hrtimer).toBe(open);
+            open = null;
+          }
+        }
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

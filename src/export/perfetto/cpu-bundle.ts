@@ -4,7 +4,15 @@
  * and the other events as whole FtraceEvent messages.
  */
 import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
-import { BundleField, CompactSchedField as C, FtraceEventField, PacketField, TraceField } from './schema.js';
+import {
+  BundleField,
+  CompactSchedField as C,
+  FtraceEventField,
+  InternedDataField,
+  InternedStringField,
+  PacketField,
+  TraceField,
+} from './schema.js';
 import { writeU64 } from './varint.js';
 
 /** Events per CPU before its bundle is written (bounds memory whatever the capture size). */
@@ -44,6 +52,8 @@ export class CpuBundle {
   private readonly intern = new Map<string, number>();
   /** Set on the next bundle written: the kernel dropped events on this CPU. */
   lostEvents = false;
+  /** Kernel symbols (iid -> name) this bundle's events use that no earlier packet interned. */
+  private readonly symbols = new Map<number, string>();
 
   constructor(readonly cpu: number) {}
 
@@ -101,9 +111,27 @@ export class CpuBundle {
   }
 
   /** Writes the bundle as one TracePacket into `out` and empties it. */
-  writePacket(out: BinaryWriter, sequenceId: number): void {
+  /** Interns a kernel symbol in this bundle's packet (the events that name it travel with it). */
+  internSymbol(iid: number, name: string): void {
+    this.symbols.set(iid, name);
+  }
+
+  /** Writes the packet; returns the iids of the kernel symbols it interned. */
+  writePacket(out: BinaryWriter, sequenceId: number): number[] {
     out.tag(TraceField.packet, WireType.LengthDelimited).fork();
     out.tag(PacketField.trustedPacketSequenceId, WireType.Varint).uint32(sequenceId);
+    const interned = [...this.symbols.keys()];
+    if (interned.length > 0) {
+      out.tag(PacketField.internedData, WireType.LengthDelimited).fork();
+      for (const [iid, name] of this.symbols) {
+        out.tag(InternedDataField.kernelSymbols, WireType.LengthDelimited).fork();
+        out.tag(InternedStringField.iid, WireType.Varint).uint32(iid);
+        out.tag(InternedStringField.str, WireType.LengthDelimited).string(name); // bytes on the wire
+        out.join();
+      }
+      out.join();
+      this.symbols.clear();
+    }
     out.tag(PacketField.ftraceEvents, WireType.LengthDelimited).fork();
     out.tag(BundleField.cpu, WireType.Varint).uint32(this.cpu);
     if (this.lostEvents) {
@@ -133,6 +161,7 @@ export class CpuBundle {
     }
     out.join().join();
     this.reset();
+    return interned;
   }
 
   private reset(): void {

@@ -21,17 +21,20 @@ export const EXPORTED_KINDS: Partial<Record<KindName, string>> = {
   SOFTIRQ_EXIT: 'softirq_exit',
   IRQ_NAME: 'the name of irq_handler_entry events',
   SOFTIRQ_RAISE: 'softirq_raise, with the raising context in common_flags',
+  HRTIMER_EXPIRE_ENTRY:
+    'hrtimer_expire_entry, its function an iid of the interned kernel_symbols (trace_processor ≥ v51 draws an "Hrtimer Cpu N" slice named by it)',
+  HRTIMER_EXPIRE_EXIT: 'hrtimer_expire_exit',
+  SYM: 'the interned kernel_symbols (InternedData) that name hrtimer_expire_entry callbacks',
 };
 
 /** Kind name -> why it is not written. */
 export const NOT_EXPORTED_KINDS: Partial<Record<KindName, string>> = {
   NMI: 'Perfetto has no NMI ftrace event that trace_processor imports',
-  SYM: 'kernel symbols name wakeup callbacks, which sched_waking cannot carry',
   HRTIMER_START:
     'trace_processor keeps hrtimer_start only in its raw table, and wants the kernel addresses the capture folds into ids',
   TIMER_START: 'as HRTIMER_START, for timer_list timers',
   TIMER_EXPIRE:
-    'recorded only before a waking, with no end: no hrtimer_expire span to draw without inventing its times',
+    'marks the first waking of a timer callback, for attribution; the hrtimer_expire_entry/exit rows carry the spans',
 };
 
 /** Kind number -> its contract name, for the skipped-kind counts. */

@@ -16,6 +16,7 @@ export const PacketField = {
   processTree: 2,
   clockSnapshot: 6,
   timestamp: 8,
+  internedData: 12,
   trustedPacketSequenceId: 10,
   sequenceFlags: 13,
   systemInfo: 45,
@@ -70,6 +71,8 @@ export const EventId = {
   taskRename: 236,
   schedProcessExec: 237,
   schedProcessFree: 240,
+  hrtimerExpireEntry: 553,
+  hrtimerExpireExit: 554,
   localTimerEntry: 559,
   localTimerExit: 560,
 } as const;
@@ -94,6 +97,14 @@ export const IrqHandlerExitField = { irq: 1, ret: 2 } as const;
 export const SoftirqField = { vec: 1 } as const;
 /** ftrace/irq_vectors.proto: LocalTimerEntry/ExitFtraceEvent. */
 export const LocalTimerField = { vector: 1 } as const;
+
+/** ftrace/timer.proto: `HrtimerExpireEntryFtraceEvent` (function: an iid of the interned kernel_symbols), `…ExitFtraceEvent`. */
+export const HrtimerExpireEntryField = { hrtimer: 1, now: 2, function: 3 } as const;
+export const HrtimerExpireExitField = { hrtimer: 1 } as const;
+
+/** interned_data/interned_data.proto: `InternedData`; profiling/profile_common.proto: `InternedString`. */
+export const InternedDataField = { kernelSymbols: 26 } as const;
+export const InternedStringField = { iid: 1, str: 2 } as const;
 /** ftrace/task.proto. */
 export const TaskNewtaskField = { pid: 1, comm: 2, cloneFlags: 3 } as const;
 export const TaskRenameField = { pid: 1, oldcomm: 2, newcomm: 3 } as const;

@@ -12,6 +12,8 @@ import { writeProcessTree } from './packets.js';
 import {
   CLONE_THREAD,
   EventId,
+  HrtimerExpireEntryField,
+  HrtimerExpireExitField,
   IrqHandlerEntryField,
   IrqHandlerExitField,
   LocalTimerField,
@@ -27,6 +29,7 @@ import {
   X86_VECTORS,
 } from './schema.js';
 import { Tasks } from './tasks.js';
+import { writeU64 } from './varint.js';
 
 const LD = WireType.LengthDelimited;
 const VARINT = WireType.Varint;
@@ -66,6 +69,10 @@ export interface TranslateStats {
   otherEvents: number;
   /** Wakings and wakeup_new written with a hardirq/softirq/NMI context flag. */
   irqContextWakings: number;
+  /** Interrupt and softirq span events read (window or not). */
+  irqSpanEvents: number;
+  /** hrtimer_expire_entry events read (window or not): 0 with irq spans means a capture made before they were recorded. */
+  hrtimerExpiries: number;
   /** Kinds the export does not write, by contract name (or number), with counts. */
   skipped: Record<string, number>;
 }
@@ -93,6 +100,10 @@ export class PerfettoTranslator {
   private readonly tasks = new Tasks();
   private readonly cpus: CpuState[] = [];
   private readonly irqNames = new Map<number, string>();
+  /** Kernel symbols of the capture (SYM rows): id -> name. */
+  private readonly symbols = new Map<number, string>();
+  /** Symbol ids interned by a packet already written. */
+  private readonly interned = new Set<number>();
   private readonly out = new BinaryWriter();
   readonly stats: TranslateStats = {
     events: 0,
@@ -102,6 +113,8 @@ export class PerfettoTranslator {
     fullWakings: 0,
     otherEvents: 0,
     irqContextWakings: 0,
+    irqSpanEvents: 0,
+    hrtimerExpiries: 0,
     skipped: {},
   };
 
@@ -245,6 +258,7 @@ export class PerfettoTranslator {
         }
         case Kind.IRQ_ENTRY:
         case Kind.IRQ_EXIT: {
+          this.stats.irqSpanEvents++;
           if (!inWindow) break;
           const id = a[i]!;
           const sysvec = (flags[i]! & Flag.SYSVEC) !== 0;
@@ -266,6 +280,7 @@ export class PerfettoTranslator {
         }
         case Kind.SOFTIRQ_ENTRY:
         case Kind.SOFTIRQ_EXIT: {
+          this.stats.irqSpanEvents++;
           if (!inWindow) break;
           const w = bundle.beginEvent(bt, Math.max(cs.current, 0));
           w.tag(k === Kind.SOFTIRQ_ENTRY ? EventId.softirqEntry : EventId.softirqExit, LD).fork();
@@ -283,11 +298,41 @@ export class PerfettoTranslator {
           this.endOther(bundle);
           break;
         }
+        case Kind.HRTIMER_EXPIRE_ENTRY:
+        case Kind.HRTIMER_EXPIRE_EXIT: {
+          const entry = k === Kind.HRTIMER_EXPIRE_ENTRY;
+          if (entry) this.stats.hrtimerExpiries++;
+          if (!inWindow) break;
+          const w = bundle.beginEvent(bt, tid[i]!);
+          // hrtimer: the capture's timer id (the kernel address folded to 32 bits), the same for both ends
+          const timer = a[i]! >>> 0;
+          if (entry) {
+            w.tag(EventId.hrtimerExpireEntry, LD).fork();
+            w.tag(HrtimerExpireEntryField.hrtimer, VARINT).uint32(timer); // < 2^32: the varint of the uint64
+            w.tag(HrtimerExpireEntryField.now, VARINT);
+            writeU64(w, t); // CLOCK_MONOTONIC, the base clock of most hrtimers
+            const sym = c[i]!;
+            if (sym > 0) {
+              // function: an iid of InternedData.kernel_symbols, as traced_probes writes it
+              w.tag(HrtimerExpireEntryField.function, VARINT).uint32(sym);
+              if (!this.interned.has(sym)) bundle.internSymbol(sym, this.symbols.get(sym) ?? `symbol ${sym}`);
+            }
+          } else {
+            w.tag(EventId.hrtimerExpireExit, LD).fork();
+            w.tag(HrtimerExpireExitField.hrtimer, VARINT).uint32(timer);
+          }
+          w.join();
+          this.endOther(bundle);
+          break;
+        }
+        case Kind.SYM:
+          this.symbols.set(c[i]!, names.get(i) ?? '');
+          break;
         case Kind.IRQ_NAME:
           this.irqNames.set(a[i]!, names.get(i) ?? '');
           break;
         default: {
-          // NMI, SYM, timer arming and expiry, and any kind this export does not know (kinds.ts says why).
+          // NMI, timer arming, and any kind this export does not know (kinds.ts says why).
           const name = KIND_BY_NUMBER.get(k) ?? `kind ${k}`;
           this.stats.skipped[name] = (this.stats.skipped[name] ?? 0) + 1;
         }
@@ -311,7 +356,7 @@ export class PerfettoTranslator {
   private flush(bundle: CpuBundle): void {
     const delta = this.tasks.takeDelta();
     if (delta !== null) writeProcessTree(this.out, this.opts.sequenceId, delta);
-    bundle.writePacket(this.out, this.opts.sequenceId);
+    for (const iid of bundle.writePacket(this.out, this.opts.sequenceId)) this.interned.add(iid);
     this.opts.sink(this.out.finish());
   }
 
