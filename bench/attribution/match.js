@@ -1,7 +1,8 @@
 // Pairs the wakeups two recorders saw of the same event: same target thread, nearly the same time.
 // Both stamp the same sched_waking call on CLOCK_MONOTONIC, one handler after the other, so their
 // stamps differ by a few microseconds (and perf prints microseconds). That offset is estimated
-// first (the median distance to the nearest wakeup of the same thread on the other side); then
+// first (the median distance to the nearest wakeup of the same thread on the other side, from the
+// side with fewer wakeups); then
 // each side's wakeups of one thread are paired in time order, nearest first, within a tolerance
 // around the offset.
 
@@ -35,14 +36,29 @@ export function matchWakeups(as, bs, how) {
   for (const list of byTid.values()) list.sort((x, y) => tsB(x) - tsB(y));
   const sortedA = [...as].sort((x, y) => tsA(x) - tsA(y));
 
-  // 1. the offset between the two clocks' stamps of one event
-  const nearest = [];
+  // 1. the offset between the two clocks' stamps of one event, from the side that saw fewer: each of
+  //    its wakeups has its own event on the other side, while most of the larger side's may have
+  //    nothing there (perf lacks the softirq wakings of an idle CPU), so their nearest is noise
+  const byTidA = new Map();
   for (const a of sortedA) {
-    const list = byTid.get(tidA(a)) ?? [];
-    const i = lowerBound(list, tsA(a), tsB);
-    const d = [i - 1, i].filter((j) => j >= 0 && j < list.length).map((j) => tsA(a) - tsB(list[j]));
-    if (d.length) nearest.push(d.reduce((x, y) => (Math.abs(y) < Math.abs(x) ? y : x)));
+    const list = byTidA.get(tidA(a)) ?? [];
+    list.push(a);
+    byTidA.set(tidA(a), list);
   }
+  const nearestOf = (xs, tidX, tsX, lists, tsY) => {
+    const out = [];
+    for (const x of xs) {
+      const list = lists.get(tidX(x)) ?? [];
+      const i = lowerBound(list, tsX(x), tsY);
+      const d = [i - 1, i].filter((j) => j >= 0 && j < list.length).map((j) => tsX(x) - tsY(list[j]));
+      if (d.length) out.push(d.reduce((p, q) => (Math.abs(q) < Math.abs(p) ? q : p)));
+    }
+    return out;
+  };
+  const nearest =
+    bs.length < as.length
+      ? nearestOf(bs, tidB, tsB, byTidA, tsA).map((d) => -d)
+      : nearestOf(sortedA, tidA, tsA, byTid, tsB);
   nearest.sort((x, y) => x - y);
   const offsetNs = nearest.length ? nearest[Math.floor(nearest.length / 2)] : 0;
 
