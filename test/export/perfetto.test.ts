@@ -457,21 +457,25 @@ describe.skipIf(skipRecording)('lifeline export of a real recording (BPF)', () =
       );
       expect(its.length).toBeGreaterThanOrEqual(SLEEPS - 1);
       expect(its.length).toBeLessThanOrEqual(SLEEPS);
-      // Spans per CPU: an exit closes the open entry of the same timer (callbacks do not nest on a CPU).
+      // Spans per CPU: an exit closes the innermost open entry, of the same timer. They nest at
+      // most once: a hard hrtimer may fire inside a soft one (HRTIMER_SOFTIRQ runs with
+      // interrupts on). Allow one unmatched end for a switch the kernel never emitted.
+      let unmatched = 0;
+      let deepest = 0;
       for (const cpu of new Set(entries.map((e) => e.cpu))) {
-        let open: number | null = null;
+        const open: number[] = [];
         for (const e of t.events
           .filter((x) => x.cpu === cpu && x.name.startsWith('hrtimer_expire'))
           .sort((x, y) => x.ts - y.ts)) {
           if (e.name === 'hrtimer_expire_entry') {
-            expect(open).toBeNull();
-            open = e.fields.hrtimer as number;
-          } else if (open !== null) {
-            expect(e.fields.hrtimer).toBe(open);
-            open = null;
-          }
+            open.push(e.fields.hrtimer as number);
+            deepest = Math.max(deepest, open.length);
+          } else if (open.at(-1) === e.fields.hrtimer) open.pop();
+          else unmatched++;
         }
       }
+      expect(unmatched).toBeLessThanOrEqual(1);
+      expect(deepest).toBeLessThanOrEqual(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
