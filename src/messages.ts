@@ -113,6 +113,8 @@ export const msg = {
   chainNoWakeups: (tid: number) => `thread ${tid} was not woken within the capture (or the window)`,
   tableNoThreads: () => 'no thread matched (check --pid, --tid, --comm and the time window)',
   tableLost: (n: number) => `LOST ${n} events: threads marked ! have numbers from the consistent parts only`,
+  tableContradictions: (n: number) =>
+    `note: no event was lost, yet ${n} contradictions of a thread's state (the kernel did not emit some events; docs/metrics.md, "Lost events"): threads marked ! have numbers from the consistent parts only`,
   // export
   badExportTarget: (to: string) =>
     /^\d+(\.\d*)?$/.test(to)

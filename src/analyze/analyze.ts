@@ -71,6 +71,7 @@ export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Prom
     format: capture.format,
     meta,
     events: engine.events,
+    contradictions: engine.contradictions,
     startNs,
     endNs,
     threads,

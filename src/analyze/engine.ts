@@ -47,6 +47,8 @@ const EMPTY_BATCH = allocBatch(0);
 
 export class Engine {
   events = 0;
+  /** Facts that contradicted a thread's state (lost events, or events the kernel never emitted). */
+  contradictions = 0;
   firstTs = NaN;
   lastTs = NaN;
   /** Where time starts for threads running when the capture began. */
@@ -320,6 +322,7 @@ export class Engine {
 
   /** A fact contradicted the state: drop what was being measured, resync on the next fact. */
   private markUncertain(th: number, r: ThreadRec): void {
+    this.contradictions++;
     if (r.st === St.RUNNING && r.cpu >= 0 && r.cpu < this.cpuCur.length && this.cpuCur[r.cpu] === th) {
       this.cpuCur[r.cpu] = CPU_LOST;
     }

@@ -150,6 +150,7 @@ function header(analysis: Analysis, meta: CaptureMeta | undefined): string[] {
   }
   lines.push(`duration ${ms(c.durationNs)} ms  events ${c.events}`);
   if (c.lost > 0) lines.push(`*** ${msg.tableLost(c.lost)} ***`);
+  else if (c.contradictions > 0) lines.push(msg.tableContradictions(c.contradictions));
   lines.push('');
   return lines;
 }

@@ -16,6 +16,8 @@ export interface ResultInput {
   format: CaptureFormat;
   meta: CaptureMeta;
   events: number;
+  /** Facts that contradicted a thread's state (engine.ts). */
+  contradictions: number;
   /** Capture start and end used for the duration (absolute ns). */
   startNs: number;
   endNs: number;
@@ -63,6 +65,7 @@ export function buildResult(r: ResultInput, selected: readonly number[]): Analys
       format: r.format,
       events: r.events,
       lost: r.meta.lost,
+      contradictions: r.contradictions,
       startWall: new Date(r.startNs / 1e6 + r.meta.clockOffsetMs).toISOString(),
       durationNs: Math.max(0, r.endNs - r.startNs),
     },

@@ -117,6 +117,11 @@ export interface CaptureSummary {
   format: 'sqlite' | 'arrow';
   events: number;
   lost: number;
+  /**
+   * Facts that contradicted a thread's state: lost events, or, with none lost, events the kernel
+   * never emitted (docs/metrics.md, "Lost events"). The threads concerned are uncertain.
+   */
+  contradictions: number;
   startWall: string;
   durationNs: number;
 }

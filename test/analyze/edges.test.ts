@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze/index.js';
 import { CommReason } from '../../src/format/index.js';
 import { memoryCapture } from '../helpers/memory-capture.js';
+import { formatTable } from '../../src/analyze/format-table.js';
+import { msg } from '../../src/messages.js';
 import { comm, DEAD, exit, fork, R, S, sw, us, wake, wakeNew } from '../helpers/sched-events.js';
 
 describe('capture starting and ending mid-state', () => {
@@ -144,5 +146,22 @@ describe('lost events', () => {
     const b = result.threads.find((t) => t.tid === B)!;
     expect(b.uncertain).toBe(true);
     expect(b.runNs).toBe(0);
+  });
+
+  it('counts the contradictions, and says so when no event was counted lost (the kernel did not emit one)', async () => {
+    // The capture of a kernel that never emitted a's switch-out on cpu 0 (meta.lost = 0): cpu 0
+    // shows b leaving, which it never saw arrive.
+    const rows = [comm(A, A, 'a'), comm(B, B, 'b'), wake(5, 0, A, 0), sw(10, 0, 0, A), sw(60, 0, B, 0, S)];
+    const analysis = await analyze(memoryCapture(rows, { lost: 0 }), {});
+    // a: running on cpu 0 when b left it; b: left a cpu it was not on
+    expect(analysis.result.capture.contradictions).toBe(2);
+    expect(analysis.result.threads.filter((t) => t.uncertain).map((t) => t.tid)).toEqual([A, B]);
+    const table = formatTable(analysis);
+    expect(table).toContain(msg.tableContradictions(2));
+    expect(table).not.toContain('LOST');
+    // a capture without contradictions says nothing
+    const clean = await analyze(memoryCapture([comm(A, A, 'a'), wake(5, 0, A, 0), sw(10, 0, 0, A)], { lost: 0 }), {});
+    expect(clean.result.capture.contradictions).toBe(0);
+    expect(formatTable(clean)).not.toContain('note: no event was lost');
   });
 });

@@ -93,7 +93,7 @@ describe('lifeline chains', () => {
       ],
     };
     const dir = new ThreadDirectory({
-      capture: { format: 'sqlite', events: 0, lost: 0, startWall: '', durationNs: 1000 },
+      capture: { format: 'sqlite', events: 0, lost: 0, contradictions: 0, startWall: '', durationNs: 1000 },
       threads: [],
       processes: [],
       edges: [],

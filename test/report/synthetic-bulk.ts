@@ -186,7 +186,14 @@ function bulkResult(
     edges.set(key, edge);
   }
   return {
-    capture: { format: 'arrow', events: o.events, lost: 0, startWall: '2025-03-14T08:13:33.589Z', durationNs },
+    capture: {
+      format: 'arrow',
+      events: o.events,
+      lost: 0,
+      contradictions: 0,
+      startWall: '2025-03-14T08:13:33.589Z',
+      durationNs,
+    },
     threads: metrics,
     processes: [...processes.values()],
     edges: [...edges.values()],

@@ -349,6 +349,7 @@ function summarize(
       format: 'sqlite',
       events: events + intervals.length,
       lost: 0,
+      contradictions: 0,
       startWall: '2025-03-14T08:13:33.589Z',
       durationNs,
     },

@@ -10,7 +10,7 @@ import { canRecord, mustRecord, skipReason } from '../helpers/root.js';
 import { rssKb, sample, scrape, sleep, startGroup, startServe, WORKLOADS } from './helpers.js';
 
 const skip = !canRecord && !mustRecord;
-const RUN_S = 75;
+const RUN_S = Number(process.env.LL_BOUNDED_S ?? 75);
 
 describe.skipIf(skip)(`lifeline serve stays bounded (${skipReason})`, () => {
   it(
