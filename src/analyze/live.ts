@@ -75,6 +75,11 @@ export class LiveAnalysis {
     return this.engine.events;
   }
 
+  /** Facts that contradicted a thread's state so far (engine.ts). */
+  get contradictions(): number {
+    return this.engine.contradictions;
+  }
+
   /** Latest event time replayed (ns, monotonic), NaN before the first. */
   get lastTs(): number {
     return this.engine.lastTs;

@@ -56,6 +56,7 @@ export class Exporter {
   readonly events: Family;
   readonly lost: Family;
   readonly late: Family;
+  readonly contradictions: Family;
   /** Admitted comm → last collection (ms) it was active. */
   private readonly admitted = new Map<string, number>();
   /** Per process of the current epoch: its totals at the last collection, by family index and series. */
@@ -109,6 +110,14 @@ export class Exporter {
         [],
       ),
     );
+    this.contradictions = e.add(
+      new Family(
+        'lifeline_contradictions_total',
+        'Facts that contradicted a thread state: lost events, or events the kernel never emitted.',
+        'counter',
+        [],
+      ),
+    );
     this.folded = e.add(
       new Family(
         'lifeline_folded_comms',
@@ -121,6 +130,7 @@ export class Exporter {
     e.add(new Family('lifeline_build_info', 'lifeline version.', 'gauge', ['version'])).set([opts.version], 1);
     this.lost.add([], 0);
     this.late.add([], 0);
+    this.contradictions.add([], 0);
   }
 
   /** Machine-wide histograms, read from the live analysis at each scrape. */

@@ -83,9 +83,10 @@ export async function serve(opts: ServeOptions): Promise<ServeResult> {
   });
   if (!isLoopback(opts.host)) opts.onMessage?.(msg.notLoopback(url));
 
-  const counted = new Float64Array(16);
+  const counted = new Float64Array(256); // by kind, a byte
   let lostCounted = 0;
   let lateCounted = 0;
+  let contradictionsCounted = 0;
   let reorder: ReorderWindow | null = null;
   const refreshSelf = () => {
     decoder.counts.forEach((n, k) => {
@@ -98,6 +99,10 @@ export async function serve(opts: ServeOptions): Promise<ServeResult> {
       const lost = session.lost().reduce((x, y) => x + y, 0);
       exporter.lost.add([], lost - lostCounted);
       lostCounted = Math.max(lost, lostCounted);
+    }
+    if (live !== null && live.contradictions > contradictionsCounted) {
+      exporter.contradictions.add([], live.contradictions - contradictionsCounted);
+      contradictionsCounted = live.contradictions;
     }
     if (reorder !== null && reorder.lateRows > lateCounted) {
       exporter.late.add([], reorder.lateRows - lateCounted);

@@ -83,6 +83,11 @@ while time.time() < end:
     expect(body).not.toContain('<script>\n');
     expect(sample(body, 'lifeline_series')).toBeLessThanOrEqual(2000);
     expect(sample(body, 'lifeline_lost_events_total')).toBeGreaterThanOrEqual(0);
+    expect(sample(body, 'lifeline_contradictions_total')).toBeGreaterThanOrEqual(0);
+    // every kind is counted, the last ones of the contract too: the sleeper arms and expires a
+    // timer per sleep (1200)
+    for (const kind of ['hrtimer_start', 'hrtimer_expire_entry', 'hrtimer_expire_exit'])
+      expect(sample(body, 'lifeline_events_total', { kind }), kind).toBeGreaterThanOrEqual(1200);
   });
 
   it('every dashboard panel returns data through Prometheus', async () => {
