@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { analyze } from '../../src/analyze/index.js';
 import { openCapture } from '../../src/capture/index.js';
 import { cli, cliSpawn, expectOneLineError } from '../helpers/cli.js';
 import { skipRecording, skipReason } from '../helpers/root.js';
@@ -17,6 +18,27 @@ describe.skipIf(skipRecording)(`lifeline record (${skipReason})`, () => {
     expect(r.stderr).toMatch(/capture written to/);
     expect(r.stderr).toMatch(/bytes\/event/);
     expect(r.stderr).toMatch(/lost\s+0/);
+  });
+
+  it('does not feed on its own events: its threads switch a few times per read, not once per event', async () => {
+    // A reader that returned as soon as one byte waited in the ring buffer read, at once, the
+    // events its previous read caused: on an idle machine the recorder switched ~50 000 times a
+    // second. It now sleeps until a batch is ready or 100 ms have passed.
+    const out = path.join(tmp, 'self.db');
+    const child = cliSpawn(['record', '-o', out, '--', 'sleep', '2']);
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    const cap = await openCapture(out);
+    try {
+      const { result } = await analyze(cap, { pid: [child.pid!] });
+      const self = result.processes.find((p) => p.tgid === child.pid);
+      expect(self, 'the recorder is in its own capture').toBeDefined();
+      const perSecond = self!.slices / (result.capture.durationNs / 1e9);
+      expect(perSecond).toBeGreaterThan(1);
+      expect(perSecond).toBeLessThan(1000);
+    } finally {
+      cap.close();
+    }
   });
 
   it('forwards the exit status of the command', () => {
