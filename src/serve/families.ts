@@ -8,7 +8,8 @@
  * - counter: one series, or one per part of its split (label from the split);
  *   a 'sources' entry (who woke it) is one series per source kind;
  * - summary: `_sum` (the distribution's total, or its sumKey field) and
- *   `_count` (its countKey field), or one such pair per label value (`parts`). Quantiles are not exported: they cannot be added across the
+ *   `_count` (its countKey field), or one such pair per label value
+ *   (`parts`). Quantiles are not exported: they cannot be added across the
  *   processes folded into comm="other" or across time; the machine-wide
  *   histograms serve for distributions.
  */

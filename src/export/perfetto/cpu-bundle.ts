@@ -110,13 +110,12 @@ export class CpuBundle {
     this.size++;
   }
 
-  /** Writes the bundle as one TracePacket into `out` and empties it. */
   /** Interns a kernel symbol in this bundle's packet (the events that name it travel with it). */
   internSymbol(iid: number, name: string): void {
     this.symbols.set(iid, name);
   }
 
-  /** Writes the packet; returns the iids of the kernel symbols it interned. */
+  /** Writes the bundle as one TracePacket into `out` and empties it; returns the iids of the kernel symbols it interned. */
   writePacket(out: BinaryWriter, sequenceId: number): number[] {
     out.tag(TraceField.packet, WireType.LengthDelimited).fork();
     out.tag(PacketField.trustedPacketSequenceId, WireType.Varint).uint32(sequenceId);
