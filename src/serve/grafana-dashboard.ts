@@ -251,12 +251,16 @@ export function dashboardPanels(): Panel[] {
     panel(
       'timeseries',
       'Lost events',
-      'Events the kernel could not hand to lifeline (ring buffer full): numbers of the affected threads are incomplete.',
+      'Events the kernel could not hand to lifeline (ring buffer full), and contradictions of a thread state (lost events, or events the kernel never emitted): numbers of the affected threads are incomplete.',
       { x: 0, y: 42, w: 24, h: 6 },
       [
         {
           expr: `sum by (instance) (rate(lifeline_lost_events_total{instance=~"$instance"}[${W}]))`,
-          legend: '{{instance}}',
+          legend: 'lost {{instance}}',
+        },
+        {
+          expr: `sum by (instance) (rate(lifeline_contradictions_total{instance=~"$instance"}[${W}]))`,
+          legend: 'contradictions {{instance}}',
         },
       ],
       { fieldConfig: unit('ops') },
