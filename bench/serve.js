@@ -1,7 +1,8 @@
 // npm run bench:serve — lifeline serve beside perf sched record and lifeline record, in one run.
 // 1. the workload's slowdown (perf bench sched messaging, its own "Total time"): alone, under
 //    `lifeline serve` (scraped every second), under `lifeline record`, under `perf sched record`;
-// 2. the exporter's CPU at idle and under the workload (events/s measured by serve itself);
+// 2. the exporter's CPU at idle, under the workload and under a steady 100 K+ events/s (events/s
+//    measured by serve itself);
 // 3. scrape time and size at the default limits.
 // Prints medians of BENCH_RUNS runs and ratios; not a test (no timed assertions anywhere).
 import { spawn, spawnSync } from 'node:child_process';
@@ -102,6 +103,23 @@ for (let i = 0; i < runs; i++) {
   perfed.push(await underBackground(['perf', 'sched', 'record', '-o', path.join(tmp, `p${i}.data`)]));
 }
 
+// steady load: two processes passing a token over pipes (perf bench sched pipe), 100 K+ events/s;
+// CPU and events over the run plus one second for the exporter to catch up
+const steady = await startServe();
+await sleep(1000);
+const sc0 = cpuOf(steady.pid);
+const se0 = await steady.events();
+const st0 = performance.now();
+const pipe = spawnSync('perf', ['bench', 'sched', 'pipe', '-l', process.env.BENCH_PIPE_LOOPS ?? '60000'], {
+  encoding: 'utf8',
+});
+if (pipe.status !== 0) throw new Error(`perf bench sched pipe failed: ${pipe.stderr}`);
+await sleep(1000);
+const steadySecs = (performance.now() - st0) / 1000;
+const steadyCpu = (cpuOf(steady.pid) - sc0) / steadySecs;
+const steadyRate = ((await steady.events()) - se0) / steadySecs;
+await steady.stop();
+
 // idle exporter: 10 s with nothing but the machine's own activity
 const idle = await startServe();
 await sleep(1000);
@@ -125,6 +143,9 @@ console.log(`serve vs record slowdown ratio: ${(median(served) / median(recorded
 const busy = serveCpu.sort((x, y) => x.eventsPerSec - y.eventsPerSec)[Math.floor(serveCpu.length / 2)];
 console.log(
   `exporter CPU under the workload: ${(busy.cpu * 100).toFixed(0)} % of a core at ${Math.round(busy.eventsPerSec).toLocaleString('en-US')} events/s`,
+);
+console.log(
+  `exporter CPU under steady load (perf bench sched pipe): ${(steadyCpu * 100).toFixed(0)} % of a core at ${Math.round(steadyRate).toLocaleString('en-US')} events/s`,
 );
 console.log(
   `exporter CPU at idle: ${(idleCpu * 100).toFixed(1)} % of a core at ${Math.round(idleRate).toLocaleString('en-US')} events/s`,
