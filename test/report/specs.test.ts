@@ -130,6 +130,20 @@ describe('page', () => {
     expect(buildReport({ meta: syntheticMeta(), analysis, options: {} }).html).not.toContain('class="warning"');
   });
 
+  it('notes contradictions when no event was lost (events the kernel never emitted), and not otherwise', () => {
+    const analysis = syntheticAnalysis({ durationMs: 50 });
+    const note = 'No event was lost, yet 3 facts contradicted';
+    expect(buildReport({ meta: syntheticMeta(), analysis, options: {} }).html).not.toContain(note);
+    analysis.result.capture.contradictions = 3;
+    const html = buildReport({ meta: syntheticMeta(), analysis, options: {} }).html;
+    expect(html).toContain(note);
+    expect(html).not.toContain('class="warning"');
+    // with events lost, the lost-events warning says it all
+    expect(
+      buildReport({ meta: syntheticMeta({ lost: 7, lostPerCpu: [7, 0] }), analysis, options: {} }).html,
+    ).not.toContain(note);
+  });
+
   it('refuses a report limit that is not a positive whole number (checked with the options, before the capture)', () => {
     expect(() => checkReport({ top: 0 })).toThrow('--top takes a positive whole number, not "0"');
     expect(() => checkReport({ budget: { maxIntervals: 2.5 } })).toThrow(

@@ -45,10 +45,14 @@ export function summaryHtml({ meta, result, start }: SummaryInput): string {
     );
   }
   if (!meta.complete) warnings.push('The recorder did not finish cleanly: the capture ends where it was cut off.');
-  const notes =
+  let notes =
     meta.skippedTracepoints.length > 0
       ? `<p class="muted">Tracepoints missing on this kernel (not recorded): ${e(meta.skippedTracepoints.join(', '))}</p>`
       : '';
+  if (lost === 0 && result.capture.contradictions > 0)
+    notes +=
+      `<p class="muted">No event was lost, yet ${formatCount(result.capture.contradictions)} facts contradicted a thread’s state: ` +
+      'the kernel did not emit some events. The threads concerned are marked “uncertain”; their numbers come from the consistent parts.</p>';
   return (
     `<section id="summary" class="card"><h2>Summary</h2>` +
     warnings.map((w) => `<div class="warning" role="alert">${w}</div>`).join('') +
