@@ -116,10 +116,9 @@ export const msg = {
   tableContradictions: (n: number) =>
     `note: no event was lost, yet ${n} contradictions of a thread's state (the kernel did not emit some events; docs/metrics.md, "Lost events"): threads marked ! have numbers from the consistent parts only`,
   // export
-  badExportTarget: (to: string) =>
-    /^\d+(\.\d*)?$/.test(to)
-      ? `--to names the export format (perfetto); the window's end is --until, not --to ${to}`
-      : `unknown export format "${to}" (use perfetto)`,
+  badExportTarget: (to: string) => `--to takes an export format (perfetto) or the window's end in seconds, not "${to}"`,
+  exportTwoFormats: (formats: readonly string[]) => `give one export format, not ${formats.join(' and ')}`,
+  exportTwoEnds: (given: readonly string[]) => `give the window's end once, not ${given.join(' and ')}`,
   exportDirMissing: (dir: string) => `cannot write the export: directory ${dir} does not exist`,
   exportIsDirectory: (path: string) => `cannot write the export: ${path} is a directory`,
   exportWriteFailed: (path: string, why: string) => `cannot write ${path}: ${why}`,

@@ -8,16 +8,21 @@ export function registerExport(program: Command, _exit: (code: number) => void):
     .command('export')
     .description("write the capture in another tool's format: a Perfetto trace for ui.perfetto.dev and trace_processor")
     .argument('<capture>', 'a capture file (SQLite or Arrow)')
-    .option('--to <format>', 'the format to write: perfetto', 'perfetto')
+    .option(
+      '--to <format|seconds>',
+      'the format to write (perfetto, the default), or, given as a number, the end of the window in seconds from the capture start; may be given twice',
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
     .option('-o, --output <file>', 'the file to write (default: reports/<capture name>.pftrace)')
     .option('--from <seconds>', 'start of the window, seconds from the capture start')
-    .option('--until <seconds>', 'end of the window, seconds from the capture start')
-    .action(async (file: string, o: Typed) => {
+    .option('--until <seconds>', 'end of the window, seconds from the capture start (the same as --to SECONDS)')
+    .action(async (file: string, o: Typed & { to?: string[] }) => {
       const { exportCapture } = await import('../api.js');
       const { msg } = await import('../messages.js');
       try {
         const res = await exportCapture(file, {
-          to: str(o, 'to'),
+          to: o.to ?? [],
           out: str(o, 'output'),
           from: str(o, 'from'),
           until: str(o, 'until'),

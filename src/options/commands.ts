@@ -227,8 +227,11 @@ function powerOfTwo(v: Typed): number {
 export const EXPORT_FORMATS = ['perfetto'] as const;
 
 export interface ExportInput {
-  /** The format to write: perfetto (the default). */
-  to?: string;
+  /**
+   * `--to`, as the issue names both: the format to write (perfetto, the default) and, given as a
+   * number of seconds, the window's end; a string or the values of a repeated flag.
+   */
+  to?: string | readonly string[];
   /** The file to write; default reports/<capture name>.pftrace. */
   out?: string;
   /** Window start / end in seconds from the capture start (--from / --until), or in ns. */
@@ -246,11 +249,18 @@ export interface ExportChoice {
 }
 
 export function checkExport(o: ExportInput): ExportChoice {
-  // `--to` names the format here; a number there is a window end meant for --until.
-  if (o.to !== undefined && !(EXPORT_FORMATS as readonly string[]).includes(o.to))
-    throw new LifelineError('OPTION_BAD_FORMAT', msg.badExportTarget(String(o.to)));
+  // `--to` names the format, or, as a number, the window's end (what --until also gives)
+  const tos = o.to === undefined ? [] : typeof o.to === 'string' ? [o.to] : o.to;
+  const formats = tos.filter((t) => (EXPORT_FORMATS as readonly string[]).includes(t));
+  const ends = tos.filter((t) => !formats.includes(t));
+  for (const t of ends)
+    if (!/^\s*\d+(\.\d*)?\s*$/.test(t)) throw new LifelineError('OPTION_BAD_FORMAT', msg.badExportTarget(t));
+  if (new Set(formats).size > 1) throw new LifelineError('OPTION_BAD_FORMAT', msg.exportTwoFormats(formats));
+  const endGiven = [...ends.map((t) => `--to ${t}`), ...(o.until !== undefined ? [`--until ${String(o.until)}`] : [])];
+  if (endGiven.length > 1) throw new LifelineError('OPTION_BAD_WINDOW', msg.exportTwoEnds(endGiven));
   const from = windowEnd('--from', o.from, 'fromNs', o.fromNs);
-  const until = windowEnd('--until', o.until, 'toNs', o.toNs);
+  const until =
+    ends.length > 0 ? windowEnd('--to', ends[0], 'toNs', o.toNs) : windowEnd('--until', o.until, 'toNs', o.toNs);
   return { format: 'perfetto', ...(o.out !== undefined && { out: o.out }), ...window(from, until) };
 }
 

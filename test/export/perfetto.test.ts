@@ -341,9 +341,11 @@ describe('lifeline export: bad input', () => {
       );
       expect(expectOneLineError(cli(['export', fixture, '-o', '/proc/lifeline.pftrace']))).toMatch(/cannot write/);
       expect(expectOneLineError(cli(['export', fixture, '--to', 'chrome', '-o', out]))).toMatch(
-        /unknown export format/,
+        /--to takes an export format \(perfetto\) or the window's end in seconds, not "chrome"/,
       );
-      expect(expectOneLineError(cli(['export', fixture, '--to', '5', '-o', out]))).toMatch(/--until/);
+      expect(expectOneLineError(cli(['export', fixture, '--to', '1', '--until', '2', '-o', out]))).toMatch(
+        /the window's end once, not --to 1 and --until 2/,
+      );
       expect(expectOneLineError(cli(['export', fixture, '--from', 'soon', '-o', out]))).toMatch(/--from/);
       expect(readFileSync(out, 'utf8')).toBe('precious');
 
@@ -356,6 +358,15 @@ describe('lifeline export: bad input', () => {
       ]);
       expect(decodeTrace(readFileSync(out)).packetKinds[0]).toBe('system_info');
       expect(existsSync(path.join(dir, `.keep.pftrace.${process.pid}.tmp`))).toBe(false);
+
+      // --to names the format and, as a number, the window's end (as the analyze filters): the
+      // same trace as --until
+      const a = path.join(dir, 'a.pftrace');
+      const b = path.join(dir, 'b.pftrace');
+      expect(cli(['export', fixture, '--to', 'perfetto', '--from', '0.1', '--to', '0.2', '-o', a]).status).toBe(0);
+      expect(cli(['export', fixture, '--from', '0.1', '--until', '0.2', '-o', b]).status).toBe(0);
+      expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
+      expect(readFileSync(a).length).toBeLessThan(readFileSync(out).length);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
