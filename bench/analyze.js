@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measure, sh } from './lib/run.js';
+import { measure, recordMessagingArgv, sh } from './lib/run.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin/lifeline.js');
@@ -22,29 +22,7 @@ for (const l of loops) {
   const perfData = path.join(tmp, `perf-${l}.data`);
   const db = path.join(tmp, `cap-${l}.db`);
   const arrow = path.join(tmp, `cap-${l}.arrow`);
-  sh([
-    'perf',
-    'sched',
-    'record',
-    '-q',
-    '-o',
-    perfData,
-    '--',
-    process.execPath,
-    bin,
-    'record',
-    '-o',
-    db,
-    '--mirror',
-    arrow,
-    '--',
-    'perf',
-    'bench',
-    'sched',
-    'messaging',
-    '-l',
-    String(l),
-  ]);
+  sh(['perf', 'sched', 'record', '-q', '-o', perfData, '--', ...recordMessagingArgv(bin, db, arrow, l)]);
   const stats = sh(['perf', 'report', '--stats', '-i', perfData]).stdout;
   const perfEvents = Number((stats.match(/SAMPLE events:\s*(\d+)/) ?? [0, 0])[1]);
   const info = JSON.parse(sh([process.execPath, bin, 'info', '--json', db]).stdout);

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measure, sh } from './lib/run.js';
+import { measure, recordMessagingArgv, sh } from './lib/run.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin/lifeline.js');
@@ -25,22 +25,7 @@ try {
   for (const l of loops) {
     const db = path.join(tmp, `cap-${l}.db`);
     const arrow = path.join(tmp, `cap-${l}.arrow`);
-    sh([
-      process.execPath,
-      bin,
-      'record',
-      '-o',
-      db,
-      '--mirror',
-      arrow,
-      '--',
-      'perf',
-      'bench',
-      'sched',
-      'messaging',
-      '-l',
-      String(l),
-    ]);
+    sh(recordMessagingArgv(bin, db, arrow, l));
     const events = JSON.parse(sh([process.execPath, bin, 'info', '--json', arrow]).stdout).events;
     const sizes = { sqlite: statSync(db).size, arrow: statSync(arrow).size };
     for (const [format, cap] of [

@@ -5,11 +5,12 @@
 //    measured by serve itself);
 // 3. scrape time and size at the default limits.
 // Prints medians of BENCH_RUNS runs and ratios; not a test (no timed assertions anywhere).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, sh } from './lib/run.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin/lifeline.js');
@@ -17,11 +18,9 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'lifeline-bench-serve-'));
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const workload = ['perf', 'bench', 'sched', 'messaging', '-l', '300'];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function ownTime() {
-  const r = spawnSync(workload[0], workload.slice(1), { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${workload.join(' ')} failed: ${r.stderr}`);
+  const r = sh(workload);
   return Number((`${r.stdout}${r.stderr}`.match(/Total time:\s*([\d.]+)/) ?? [0, NaN])[1]);
 }
 
@@ -110,10 +109,7 @@ await sleep(1000);
 const sc0 = cpuOf(steady.pid);
 const se0 = await steady.events();
 const st0 = performance.now();
-const pipe = spawnSync('perf', ['bench', 'sched', 'pipe', '-l', process.env.BENCH_PIPE_LOOPS ?? '60000'], {
-  encoding: 'utf8',
-});
-if (pipe.status !== 0) throw new Error(`perf bench sched pipe failed: ${pipe.stderr}`);
+sh(['perf', 'bench', 'sched', 'pipe', '-l', process.env.BENCH_PIPE_LOOPS ?? '60000']);
 await sleep(1000);
 const steadySecs = (performance.now() - st0) / 1000;
 const steadyCpu = (cpuOf(steady.pid) - sc0) / steadySecs;

@@ -18,6 +18,18 @@ function lowerBound(list, x, ts) {
   return lo;
 }
 
+/** Wakeups by thread, each thread's in time order. */
+function groupByTid(xs, tid, ts) {
+  const byTid = new Map();
+  for (const x of xs) {
+    const list = byTid.get(tid(x));
+    if (list) list.push(x);
+    else byTid.set(tid(x), [x]);
+  }
+  for (const list of byTid.values()) list.sort((x, y) => ts(x) - ts(y));
+  return byTid;
+}
+
 /**
  * @template A, B
  * @param {A[]} as
@@ -27,24 +39,13 @@ function lowerBound(list, x, ts) {
  */
 export function matchWakeups(as, bs, how) {
   const { tidA, tsA, tidB, tsB, toleranceNs } = how;
-  const byTid = new Map();
-  for (const b of bs) {
-    const list = byTid.get(tidB(b)) ?? [];
-    list.push(b);
-    byTid.set(tidB(b), list);
-  }
-  for (const list of byTid.values()) list.sort((x, y) => tsB(x) - tsB(y));
+  const byTid = groupByTid(bs, tidB, tsB);
   const sortedA = [...as].sort((x, y) => tsA(x) - tsA(y));
 
   // 1. the offset between the two clocks' stamps of one event, from the side that saw fewer: each of
   //    its wakeups has its own event on the other side, while most of the larger side's may have
   //    nothing there (perf lacks the softirq wakings of an idle CPU), so their nearest is noise
-  const byTidA = new Map();
-  for (const a of sortedA) {
-    const list = byTidA.get(tidA(a)) ?? [];
-    list.push(a);
-    byTidA.set(tidA(a), list);
-  }
+  const byTidA = groupByTid(sortedA, tidA, tsA);
   const nearestOf = (xs, tidX, tsX, lists, tsY) => {
     const out = [];
     for (const x of xs) {

@@ -8,6 +8,29 @@ export function sh(argv, opts = {}) {
   return r;
 }
 
+/**
+ * `lifeline record` of `perf bench sched messaging -l loops` into `db` (SQLite) with an Arrow mirror:
+ * the capture pair the analyze and export benchmarks measure.
+ */
+export function recordMessagingArgv(bin, db, arrow, loops) {
+  return [
+    process.execPath,
+    bin,
+    'record',
+    '-o',
+    db,
+    '--mirror',
+    arrow,
+    '--',
+    'perf',
+    'bench',
+    'sched',
+    'messaging',
+    '-l',
+    String(loops),
+  ];
+}
+
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Median wall seconds, CPU seconds and peak RSS (MiB) of one command over `runs` runs, by GNU time. */

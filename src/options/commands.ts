@@ -253,8 +253,10 @@ export function checkExport(o: ExportInput): ExportChoice {
   const tos = o.to === undefined ? [] : typeof o.to === 'string' ? [o.to] : o.to;
   const formats = tos.filter((t) => (EXPORT_FORMATS as readonly string[]).includes(t));
   const ends = tos.filter((t) => !formats.includes(t));
+  // anything not a number is a format we do not write; a number is checked as a window end below
   for (const t of ends)
-    if (!/^\s*\d+(\.\d*)?\s*$/.test(t)) throw new LifelineError('OPTION_BAD_FORMAT', msg.badExportTarget(t));
+    if (t.trim() === '' || Number.isNaN(Number(t)))
+      throw new LifelineError('OPTION_BAD_FORMAT', msg.badExportTarget(t));
   if (new Set(formats).size > 1) throw new LifelineError('OPTION_BAD_FORMAT', msg.exportTwoFormats(formats));
   const endGiven = [...ends.map((t) => `--to ${t}`), ...(o.until !== undefined ? [`--until ${String(o.until)}`] : [])];
   if (endGiven.length > 1) throw new LifelineError('OPTION_BAD_WINDOW', msg.exportTwoEnds(endGiven));
