@@ -98,12 +98,39 @@ static __always_inline void *reserve(__u32 size)
 	return e;
 }
 
-static __always_inline void submit(void *e)
+/* When this CPU last forced a wakeup of the reader (ns), above the threshold. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} woke_at SEC(".maps");
+
+/* The reader also polls every 100 ms: a CPU that finds the threshold passed
+ * forces a wakeup at most this often. */
+#define WAKE_INTERVAL_NS (100ULL * 1000 * 1000)
+
+/* size: the record with its 8-byte ring header. */
+static __always_inline void submit(void *e, __u32 size)
 {
-	/* Wake the reader only when a good batch is waiting: it also polls
-	 * on a timer, and every wakeup of the recorder is noise in the data. */
+	/* Wake the reader when a good batch is waiting: once, as this record takes
+	 * the unread data over the threshold, and, should that moment be missed (a
+	 * racing CPU) or the reader lag behind, at most once per interval per CPU.
+	 * Never once per event: each forced wakeup is an irq_work interrupt on this
+	 * CPU, two more events, and load that lifeline itself added to what it measures. */
 	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-	bpf_ringbuf_submit(e, avail >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+	__u64 flags = BPF_RB_NO_WAKEUP;
+	if (avail >= wakeup_bytes) {
+		__u32 zero = 0;
+		__u64 now = bpf_ktime_get_ns();
+		__u64 *at = bpf_map_lookup_elem(&woke_at, &zero);
+		if (avail - size < wakeup_bytes || (at && now - *at >= WAKE_INTERVAL_NS)) {
+			flags = BPF_RB_FORCE_WAKEUP;
+			if (at)
+				*at = now;
+		}
+	}
+	bpf_ringbuf_submit(e, flags);
 }
 
 static __always_inline void fill(struct ll_event *e, __u8 kind, __u8 flags)
@@ -138,7 +165,7 @@ static __always_inline void emit_comm(struct task_struct *t, const char *comm, _
 		bpf_probe_read_kernel_str(e->name, 16, comm);
 	else
 		bpf_probe_read_kernel_str(e->name, 16, t->comm);
-	submit(e);
+	submit(e, sizeof(*e) + 8);
 }
 
 /* Emit a thread's name the first time it shows up (and after tid reuse). */
@@ -175,7 +202,7 @@ static __always_inline void note_sym(__u64 addr)
 	e->e.addr = addr;
 	__builtin_memset(e->name, 0, sizeof(e->name));
 	bpf_snprintf(e->name, sizeof(e->name), "%ps", &addr, sizeof(addr));
-	submit(e);
+	submit(e, sizeof(*e) + 8);
 }
 
 /* ---- the context stack ---- */
@@ -301,7 +328,7 @@ static __always_inline void note_expire(struct wctx *w, int cur_tid)
 	e->a = f->timer;
 	e->b = w->id;
 	e->addr = w->addr;
-	submit(e);
+	submit(e, sizeof(*e) + 8);
 }
 
 /* The context running now, as the raiser or armer of an LL_SOFTIRQ_RAISE or
@@ -342,7 +369,7 @@ int BPF_PROG(softirq_raise, unsigned int vec)
 	if (!e)
 		return 0;
 	e->a = vec;
-	submit(e);
+	submit(e, sizeof(*e) + 8);
 	return 0;
 }
 
@@ -357,7 +384,7 @@ int BPF_PROG(hrtimer_start, struct hrtimer *timer)
 		return 0;
 	e->a = timer_id(ctx);
 	e->tid2 = delay_us(expires - (__s64)e->ts);
-	submit(e);
+	submit(e, sizeof(*e) + 8);
 	return 0;
 }
 
@@ -374,7 +401,7 @@ int BPF_PROG(timer_start, struct timer_list *timer)
 		return 0;
 	e->a = timer_id(ctx);
 	e->tid2 = delay_us(jiffies * (__s64)(1000000000U / (unsigned int)hz));
-	submit(e);
+	submit(e, sizeof(*e) + 8);
 	return 0;
 }
 
@@ -402,7 +429,7 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	e->a = prev_state;
 	e->b = BPF_CORE_READ(prev, prio);
 	e->c = BPF_CORE_READ(next, prio);
-	submit(e);
+	submit(e, sizeof(*e) + 8);
 	return 0;
 }
 
@@ -448,7 +475,7 @@ static __always_inline int on_wake(struct task_struct *p, __u8 kind)
 	e->a = target_cpu;
 	e->b = w.id;
 	e->addr = w.addr;
-	submit(e);
+	submit(e, sizeof(*e) + 8);
 	return 0;
 }
 
@@ -481,7 +508,7 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 	e->tid2 = BPF_CORE_READ(parent, pid);
 	e->a = ctgid;
 	e->b = ptgid;
-	submit(e);
+	submit(e, sizeof(*e) + 8);
 	bpf_map_update_elem(&seen, &tid, &one, BPF_ANY);
 	emit_comm(child, 0, LL_COMM_FORK);
 	return 0;
@@ -502,7 +529,7 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct li
 	e->e.a = tgid;
 	__builtin_memset(e->name, 0, sizeof(e->name));
 	bpf_probe_read_kernel_str(e->name, sizeof(e->name), BPF_CORE_READ(bprm, filename));
-	submit(e);
+	submit(e, sizeof(*e) + 8);
 	__u32 tid = BPF_CORE_READ(p, pid);
 	__u8 one = 1;
 	bpf_map_update_elem(&seen, &tid, &one, BPF_ANY);
@@ -525,7 +552,7 @@ int BPF_PROG(sched_process_exit, struct task_struct *p)
 	e->tid = tid;
 	e->a = tgid;
 	e->b = BPF_CORE_READ(p, prio);
-	submit(e);
+	submit(e, sizeof(*e) + 8);
 	return 0;
 }
 
@@ -551,7 +578,7 @@ static __always_inline void emit_span(__u8 kind, __u8 flags, int id)
 	fill(e, kind, flags);
 	e->tid = bpf_get_current_pid_tgid() & 0xffffffff;
 	e->a = id;
-	submit(e);
+	submit(e, sizeof(*e) + 8);
 }
 
 SEC("tp_btf/irq_handler_entry")
@@ -568,7 +595,7 @@ int BPF_PROG(irq_handler_entry, int irq, struct irqaction *action)
 			e->e.a = irq;
 			__builtin_memset(e->name, 0, sizeof(e->name));
 			bpf_probe_read_kernel_str(e->name, sizeof(e->name), BPF_CORE_READ(action, name));
-			submit(e);
+			submit(e, sizeof(*e) + 8);
 		}
 	}
 	emit_span(LL_IRQ_ENTRY, 0, irq);
@@ -632,7 +659,7 @@ static __always_inline void emit_expire(__u8 kind, __u32 id, __u64 fn)
 	e->tid = bpf_get_current_pid_tgid() & 0xffffffff;
 	e->a = id;
 	e->addr = fn;
-	submit(e);
+	submit(e, sizeof(*e) + 8);
 }
 
 SEC("tp_btf/hrtimer_expire_entry")
@@ -681,6 +708,6 @@ int BPF_PROG(nmi_handler, void *handler, s64 delta_ns, int handled)
 	e->tid = bpf_get_current_pid_tgid() & 0xffffffff;
 	e->b = delta_ns > 0x7fffffff ? 0x7fffffff : (int)delta_ns;
 	e->addr = (__u64)handler;
-	submit(e);
+	submit(e, sizeof(*e) + 8);
 	return 0;
 }

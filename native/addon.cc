@@ -10,7 +10,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
+#include <malloc.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -108,10 +110,23 @@ bool HasTracepoint(const btf* vmlinux, const char* name) {
   return btf__find_by_name_kind(vmlinux, type.c_str(), BTF_KIND_TYPEDEF) >= 0;
 }
 
+// One read's batch: records are appended until it holds `cap` bytes, then the callback
+// stops the consumption (libbpf has already consumed the record it was handed, so the
+// record is kept, and what is left waits in the ring for the next read).
+struct Batch {
+  std::vector<uint8_t> bytes;
+  size_t cap = SIZE_MAX;
+  bool full = false;
+};
+
 int AppendRecord(void* ctx, void* data, size_t size) {
-  auto* out = static_cast<std::vector<uint8_t>*>(ctx);
+  auto* batch = static_cast<Batch*>(ctx);
   const uint8_t* p = static_cast<const uint8_t*>(data);
-  out->insert(out->end(), p, p + size);
+  batch->bytes.insert(batch->bytes.end(), p, p + size);
+  if (batch->bytes.size() >= batch->cap) {
+    batch->full = true;
+    return -1;
+  }
   return 0;
 }
 
@@ -145,6 +160,7 @@ class Session : public Napi::ObjectWrap<Session> {
                        {InstanceMethod("read", &Session::Read),
                         InstanceMethod("drain", &Session::Drain),
                         InstanceMethod("lost", &Session::Lost),
+                        InstanceMethod("unread", &Session::Unread),
                         InstanceMethod("detach", &Session::DetachJs),
                         InstanceMethod("interrupt", &Session::Interrupt),
                         InstanceMethod("close", &Session::Close)});
@@ -161,6 +177,7 @@ class Session : public Napi::ObjectWrap<Session> {
     uint32_t wakeup_bytes = opts.Has("wakeupBytes")
                                 ? opts.Get("wakeupBytes").As<Napi::Number>().Uint32Value()
                                 : ring_bytes / 8;
+    if (opts.Has("batchBytes")) batch_cap_ = opts.Get("batchBytes").As<Napi::Number>().Uint32Value();
     if (ring_bytes < 4096 || (ring_bytes & (ring_bytes - 1)))
       throw CodedError(env, Fault::BAD_RING_SIZE, 0, std::to_string(ring_bytes));
 
@@ -234,6 +251,21 @@ class Session : public Napi::ObjectWrap<Session> {
     }
     rb_ = ring_buffer__new(bpf_map__fd(skel_->maps.events), AppendRecord, &pending_, nullptr);
     if (!rb_) return Fail(Fault::RINGBUF_FAILED, errno, TakeLog());
+    // The ring's two positions, mapped read-only a second time (libbpf 1.1 has no
+    // ring__avail_data_size): how much is waiting unread, for the fill gauge.
+    long page = sysconf(_SC_PAGESIZE);
+    int rfd = bpf_map__fd(skel_->maps.events);
+    void* cons = mmap(nullptr, page, PROT_READ, MAP_SHARED, rfd, 0);
+    void* prod = mmap(nullptr, page, PROT_READ, MAP_SHARED, rfd, page);
+    if (cons == MAP_FAILED || prod == MAP_FAILED) {
+      int e = errno;
+      if (cons != MAP_FAILED) munmap(cons, page);
+      if (prod != MAP_FAILED) munmap(prod, page);
+      return Fail(Fault::RINGBUF_FAILED, e, "mmap");
+    }
+    cons_pos_ = static_cast<const unsigned long*>(cons);
+    prod_pos_ = static_cast<const unsigned long*>(prod);
+    page_ = page;
     // Our own epoll set: the ring buffer map, edge-triggered, plus an eventfd that interrupt()
     // signals so that a pending read returns at once when the recording stops. Edge-triggered
     // because the map polls readable whenever a single byte is waiting: level-triggered, every
@@ -254,6 +286,9 @@ class Session : public Napi::ObjectWrap<Session> {
   }
 
   void Destroy() {
+    if (cons_pos_) munmap(const_cast<unsigned long*>(cons_pos_), page_);
+    if (prod_pos_) munmap(const_cast<unsigned long*>(prod_pos_), page_);
+    cons_pos_ = prod_pos_ = nullptr;
     if (ep_ >= 0) close(ep_);
     if (efd_ >= 0) close(efd_);
     ep_ = efd_ = -1;
@@ -283,7 +318,10 @@ class Session : public Napi::ObjectWrap<Session> {
   Napi::Value Drain(const Napi::CallbackInfo& info) {
     CheckOpen(info.Env());
     std::vector<uint8_t> out;
+    size_t cap = batch_cap_;
+    batch_cap_ = SIZE_MAX;  // everything that is left, in one batch
     Consume(&out, 0);
+    batch_cap_ = cap;
     if (out.empty()) return info.Env().Null();
     return Napi::Buffer<uint8_t>::Copy(info.Env(), out.data(), out.size());
   }
@@ -298,6 +336,14 @@ class Session : public Napi::ObjectWrap<Session> {
     if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.lost), &zero, values.data()) == 0)
       for (size_t i = 0; i < values.size(); i++) out.Set(i, Napi::Number::New(info.Env(), (double)values[i]));
     return out;
+  }
+
+  // unread() -> bytes waiting in the ring buffer now (written, not yet read).
+  Napi::Value Unread(const Napi::CallbackInfo& info) {
+    if (!skel_ || !cons_pos_) throw CodedError(info.Env(), Fault::CLOSED);
+    unsigned long cons = __atomic_load_n(cons_pos_, __ATOMIC_ACQUIRE);
+    unsigned long prod = __atomic_load_n(prod_pos_, __ATOMIC_ACQUIRE);
+    return Napi::Number::New(info.Env(), static_cast<double>(prod - cons));
   }
 
   // detach(): stop the events; what is already in the ring buffer stays for drain().
@@ -327,8 +373,12 @@ class Session : public Napi::ObjectWrap<Session> {
  public:
   // Called from the worker thread (read) or the JS thread (drain), never both.
   int Consume(std::vector<uint8_t>* out, int timeout_ms) {
-    pending_.clear();
-    if (timeout_ms > 0) {
+    pending_.bytes.clear();
+    pending_.cap = batch_cap_;
+    pending_.full = false;
+    // A batch that stopped at its cap left records in the ring, and the edge-triggered
+    // poll will not report them again: read on at once.
+    if (timeout_ms > 0 && !behind_) {
       struct epoll_event evs[2];
       int ready = epoll_wait(ep_, evs, 2, timeout_ms);
       if (ready < 0 && errno != EINTR) return -errno;
@@ -341,7 +391,9 @@ class Session : public Napi::ObjectWrap<Session> {
       }
     }
     int n = ring_buffer__consume(rb_);
-    out->swap(pending_);
+    behind_ = pending_.full;
+    if (pending_.full) n = static_cast<int>(pending_.bytes.size());
+    out->swap(pending_.bytes);
     return n;
   }
 
@@ -353,7 +405,12 @@ class Session : public Napi::ObjectWrap<Session> {
   lifeline_bpf* skel_ = nullptr;
   ring_buffer* rb_ = nullptr;
   int ep_ = -1, efd_ = -1;
-  std::vector<uint8_t> pending_;
+  Batch pending_;
+  size_t batch_cap_ = 4u << 20;
+  bool behind_ = false;
+  const unsigned long* cons_pos_ = nullptr;
+  const unsigned long* prod_pos_ = nullptr;
+  long page_ = 0;
   std::vector<std::string> skipped_;
   Fault code_ = Fault::OPEN_FAILED;
   std::string detail_;
@@ -482,6 +539,11 @@ Napi::Value BootOffsetNs(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  // Batches of up to a few MiB come and go all the time. glibc's dynamic mmap threshold
+  // rises to the largest freed chunk, after which batches are carved from the heap and
+  // freed memory stays in the process (resident memory crept up after each load).
+  // A fixed threshold keeps every batch an mmap of its own, returned when freed.
+  mallopt(M_MMAP_THRESHOLD, 256 << 10);
   exports.Set("Session", Session::Define(env));
   exports.Set("layout", Napi::Function::New(env, Layout));
   exports.Set("bootOffsetNs", Napi::Function::New(env, BootOffsetNs));

@@ -13,6 +13,8 @@ export interface SessionOptions {
   irqSpans?: boolean;
   tgid?: number;
   wakeupBytes?: number;
+  /** Largest batch one read() returns (the rest waits in the ring for the next); default 4 MiB. */
+  batchBytes?: number;
 }
 
 export interface NativeSession {
@@ -21,6 +23,8 @@ export interface NativeSession {
   read(timeoutMs: number): Promise<Buffer | null>;
   drain(): Buffer | null;
   lost(): number[];
+  /** Bytes written to the ring buffer and not yet read. */
+  unread(): number;
   detach(): void;
   /** Make a pending read() return now. */
   interrupt(): void;
@@ -141,6 +145,9 @@ class CheckedSession implements NativeSession {
   }
   lost(): number[] {
     return guard(() => this.s.lost());
+  }
+  unread(): number {
+    return guard(() => this.s.unread());
   }
   detach(): void {
     guard(() => this.s.detach());
