@@ -5,6 +5,8 @@ export const msg = {
   badId: (flag: string, s: string) => `${flag} takes an id (a positive whole number), not "${s}"`,
   badPositiveInt: (flag: string, s: string) => `${flag} takes a positive whole number, not "${s}"`,
   badWholeNumber: (flag: string, s: string) => `${flag} takes a whole number ≥ 0, not "${s}"`,
+  badIntInRange: (flag: string, s: string, min: number, max: number) =>
+    `${flag} takes a whole number from ${min} to ${max}, not "${s}"`,
   badChoice: (flag: string, s: string, choices: readonly string[]) =>
     `${flag} takes one of ${choices.join(', ')}, not "${s}"`,
   badRegex: (flag: string, s: string) => `${flag} takes a regular expression; "${s}" is not one`,
@@ -100,6 +102,9 @@ export const msg = {
   badKeep: (flag: string, s: string) => `${flag} takes a duration such as 30s, 10m or 1h, not "${s}"`,
   keepNeedsCapture: () => '--keep and --segment need --capture DIR',
   captureDirMissing: (dir: string) => `cannot write capture segments: directory ${dir} does not exist`,
+  captureNotDir: (dir: string) => `cannot write capture segments into ${dir}: it is not a directory (--capture takes one)`,
+  niceFailed: (nice: number, why: string) =>
+    `warning: cannot give lifeline's threads priority ${nice} (${why}); it may fall behind on a saturated machine`,
   listenFailed: (addr: string, why: string) => `cannot listen on ${addr}: ${why}`,
   portInUse: (addr: string) => `cannot listen on ${addr}: the address is already in use`,
   notLoopback: (addr: string) =>

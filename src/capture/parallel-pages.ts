@@ -7,6 +7,7 @@
  * pages is in flight, so memory stays flat however long the capture.
  */
 import { Worker } from 'node:worker_threads';
+import { workerUrl } from '../worker-url.js';
 import { isErrorCode, LifelineError } from '../errors.js';
 import { isSortedByTs, sortRowsInPlace } from './batch-rows.js';
 import { NUMERIC_COLUMNS, type EventBatch } from './event-batch.js';
@@ -44,12 +45,6 @@ function fromMessage(m: Extract<PageMessage, { batch: unknown }>): EventBatch {
 }
 
 /** Where the worker's compiled code is (tests run this module from its TypeScript source). */
-function workerUrl(): URL {
-  const here = new URL(import.meta.url);
-  return here.pathname.endsWith('.ts')
-    ? new URL('../../dist/capture/page-worker.js', here)
-    : new URL('./page-worker.js', here);
-}
 
 /** How long a worker may take to close its file after CLOSE before it is terminated. */
 const CLOSE_GRACE_MS = 2000;
@@ -132,7 +127,7 @@ async function* fromWorkers(
   const start = (): Slot | null => {
     let worker: Worker;
     try {
-      worker = new Worker(workerUrl(), { workerData: spec });
+      worker = new Worker(workerUrl(import.meta.url, 'page-worker.js'), { workerData: spec });
     } catch {
       return null; // no thread to be had (a process limit): the calling thread reads its share
     }

@@ -9,7 +9,7 @@ export function registerRecord(program: Command, exit: (code: number) => void): 
     .option('-o, --output <file>', 'capture file (default: lifeline-DATE-TIME.db or .arrow)')
     .option('-f, --format <format>', 'sqlite or arrow', 'sqlite')
     .option('-d, --duration <seconds>', 'stop after this many seconds')
-    .option('--buffer-mb <mib>', 'ring buffer size in MiB, a power of two', '32')
+    .option('--buffer-mb <mib>', 'ring buffer size in MiB, a power of two (default: 8 per CPU, at least 32)')
     .option('--no-irq-spans', 'do not record irq/softirq spans (wakeup context is still tracked)')
     .option('--pid <tgid>', 'only events involving this process (kernel-side filter)')
     .option('--force', 'overwrite an existing capture file')

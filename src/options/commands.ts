@@ -3,6 +3,8 @@
  * capture is opened or the recorder loads. What comes out is typed and valid; the stages
  * below trust it and do not check again.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import type { AnalyzeOptions } from '../analyze/types.js';
 import { SORT_KEYS, type GroupBy, type SortKey } from '../analyze/format-table.js';
 import { CAPTURE_FORMATS } from '../capture/create-writer.js';
@@ -16,6 +18,7 @@ import {
   duration,
   id,
   idList,
+  intInRange,
   positiveInt,
   regex,
   wholeNumber,
@@ -187,7 +190,7 @@ export interface RecordChoice {
 export function checkRecord(o: RecordInput): RecordChoice {
   const format = choice('--format', o.format, CAPTURE_FORMATS, 'OPTION_BAD_FORMAT') ?? 'sqlite';
   const durationSec = positiveSeconds(o.durationSec);
-  const bufferMb = o.bufferMb === undefined ? 32 : powerOfTwo(o.bufferMb);
+  const bufferMb = o.bufferMb === undefined ? defaultBufferMb() : powerOfTwo(o.bufferMb);
   const tgid = id('--pid', o.tgid);
   let mirror: RecordChoice['mirror'];
   if (typeof o.mirror === 'string')
@@ -279,6 +282,8 @@ export interface ServeInput {
   keep?: Typed;
   format?: string;
   bufferMb?: Typed;
+  /** Nice value of serve's threads (−20…19, default DEFAULT_SERVE_NICE). */
+  nice?: Typed;
 }
 
 export interface ServeChoice {
@@ -288,9 +293,22 @@ export interface ServeChoice {
   watch: (number | string)[];
   capture?: { dir: string; keepMs: number; segmentMs: number; format: CaptureFormat };
   bufferMb: number;
+  nice: number;
 }
 
 export const DEFAULT_SERVE_TOP = 40;
+/**
+ * serve's threads run at this nice value: on a saturated machine the drain and the
+ * replay must get their share of the CPU or the ring buffer fills and events are lost
+ * (bench:serve, "saturated" row).
+ */
+export const DEFAULT_SERVE_NICE = -10;
+
+/** Ring buffer size by CPU count: 8 MiB per CPU as a power of two, 32 MiB to 1 GiB. */
+export function defaultBufferMb(cpus = os.cpus().length): number {
+  const want = Math.max(32, Math.min(1024, 8 * cpus));
+  return 2 ** Math.ceil(Math.log2(want));
+}
 export const DEFAULT_LISTEN = '127.0.0.1:9477';
 
 export function checkServe(o: ServeInput): ServeChoice {
@@ -299,7 +317,8 @@ export function checkServe(o: ServeInput): ServeChoice {
   const port = m ? Number(m[2]) : NaN;
   if (!m || !(port >= 0 && port <= 65535)) throw new LifelineError('OPTION_BAD_ADDRESS', msg.badListen(listen));
   const top = positiveInt('--top', o.top) ?? DEFAULT_SERVE_TOP;
-  const bufferMb = o.bufferMb === undefined ? 32 : powerOfTwo(o.bufferMb);
+  const bufferMb = o.bufferMb === undefined ? defaultBufferMb() : powerOfTwo(o.bufferMb);
+  const nice = intInRange('--nice', o.nice, -20, 19) ?? DEFAULT_SERVE_NICE;
   const list = o.watch === undefined ? [] : typeof o.watch === 'string' ? [o.watch] : [...o.watch];
   const watch = list
     .flatMap((w) => w.split(','))
@@ -307,8 +326,12 @@ export function checkServe(o: ServeInput): ServeChoice {
     .map((w) => (/^\d+$/.test(w) ? Number(w) : w));
   if ((o.keep !== undefined || o.segment !== undefined) && o.capture === undefined)
     throw new LifelineError('OPTION_MISSING_TARGET', msg.keepNeedsCapture());
-  const out: ServeChoice = { host: m[1]!.replace(/^\[|\]$/g, ''), port, top, watch, bufferMb };
+  const out: ServeChoice = { host: m[1]!.replace(/^\[|\]$/g, ''), port, top, watch, bufferMb, nice };
   if (o.capture !== undefined) {
+    // before anything starts: a file here would fail at the first segment, minutes later
+    const st = fs.statSync(o.capture, { throwIfNoEntry: false });
+    if (st === undefined) throw new LifelineError('OUTPUT_DIR_MISSING', msg.captureDirMissing(o.capture));
+    if (!st.isDirectory()) throw new LifelineError('OUTPUT_NOT_DIRECTORY', msg.captureNotDir(o.capture));
     out.capture = {
       dir: o.capture,
       keepMs: duration('--keep', o.keep) ?? 10 * 60_000,

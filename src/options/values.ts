@@ -56,6 +56,15 @@ export function wholeNumber(flag: string, v: Typed | undefined): number | undefi
   return n;
 }
 
+/** A whole number within [min, max]. */
+export function intInRange(flag: string, v: Typed | undefined, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = numberOf(v);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new LifelineError('OPTION_BAD_NUMBER', msg.badIntInRange(flag, String(v), min, max));
+  return n;
+}
+
 /** One of a fixed list of words. */
 export function choice<T extends string>(
   flag: string,

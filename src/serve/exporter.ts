@@ -55,6 +55,7 @@ export class Exporter {
   private readonly seriesGauge: Family;
   readonly events: Family;
   readonly lost: Family;
+  readonly replayHeap: Family;
   readonly late: Family;
   readonly contradictions: Family;
   /** Admitted comm → last collection (ms) it was active. */
@@ -100,7 +101,15 @@ export class Exporter {
     );
     this.events = e.add(new Family('lifeline_events_total', 'Events recorded, by kind.', 'counter', ['kind']));
     this.lost = e.add(
-      new Family('lifeline_lost_events_total', 'Events lost in the kernel (ring buffer full).', 'counter', []),
+      new Family(
+        'lifeline_lost_events_total',
+        'Events lost in the kernel (ring buffer full), by the CPU that emitted them.',
+        'counter',
+        ['cpu'],
+      ),
+    );
+    this.replayHeap = e.add(
+      new Family('lifeline_replay_heap_used_bytes', "JS heap in use on serve's replay thread.", 'gauge', []),
     );
     this.late = e.add(
       new Family(
@@ -128,7 +137,6 @@ export class Exporter {
     );
     this.seriesGauge = e.add(new Family('lifeline_series', 'Series in this exposition.', 'gauge', []));
     e.add(new Family('lifeline_build_info', 'lifeline version.', 'gauge', ['version'])).set([opts.version], 1);
-    this.lost.add([], 0);
     this.late.add([], 0);
     this.contradictions.add([], 0);
   }

@@ -120,15 +120,6 @@ export class Exposition {
   readonly families: AnyFamily[] = [];
   readonly contentType = promClient.Registry.PROMETHEUS_CONTENT_TYPE;
 
-  constructor() {
-    // The exporter's own process, as every exporter shows it: process_resident_memory_bytes,
-    // process_cpu_seconds_total, nodejs_heap_size_used_bytes, … (prom-client's default metrics).
-    promClient.collectDefaultMetrics({ register: this.registry });
-    // gauges whose names end in _total, which `promtool check metrics` rejects
-    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
-      this.registry.removeSingleMetric(name);
-  }
-
   add<F extends AnyFamily>(f: F): F {
     this.families.push(f);
     this.registry.registerMetric(f as unknown as promClient.Metric);

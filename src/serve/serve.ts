@@ -2,30 +2,28 @@
  * `lifeline serve`: the recorder and the analyze engine, live.
  *
  * 1. listen (a port in use fails before BPF is loaded);
- * 2. load and attach the BPF programs, as `record` does;
- * 3. loop: drain a batch, order it through the reorder window, feed the
- *    engine (and the flight recorder); every `rotateMs` start a new epoch so
- *    exited threads are freed;
- * 4. at each scrape, bring the series up to the engine's totals;
- * 5. on abort (SIGINT/SIGTERM), drain what is left, close the last segment
- *    and the server.
+ * 2. start the replay thread (replay-thread.ts): it loads and attaches the BPF
+ *    programs, as `record` does, then drains, orders and replays batches, and
+ *    starts a new epoch every `rotateMs` so that exited threads are freed;
+ * 3. give every thread of the process the priority asked (--nice), so that the
+ *    drain and the replay keep up on a saturated machine;
+ * 4. at each scrape, ask the replay thread for its series; answer with the last
+ *    ones it gave if it does not answer within SCRAPE_WAIT_MS, never later;
+ * 5. on abort (SIGINT/SIGTERM), the replay thread drains what is left and closes
+ *    the last segment; then the server closes.
  */
 import fs from 'node:fs';
 import type http from 'node:http';
-import { ReorderWindow } from '../capture/index.js';
-import { sliceRows } from '../capture/batch-rows.js';
-import { blankMeta, type CaptureFormat } from '../capture/meta.js';
-import { LiveAnalysis } from '../analyze/live.js';
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { CaptureFormat } from '../capture/meta.js';
 import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
-import { openSession, type NativeSession } from '../record/addon.js';
-import { RecordDecoder } from '../record/decode.js';
-import { KIND_NAMES } from '../format/index.js';
-import { clockOffsetMs, hostFacts, monotonicNs } from '../record/host-facts.js';
 import { VERSION } from '../version.js';
-import { Exporter } from './exporter.js';
-import { FlightRecorder } from './flight-recorder.js';
+import { workerUrl } from '../worker-url.js';
 import { isLoopback, listen } from './http.js';
+import { Progress, type ReplayReply, type ReplayRequest, type ReplaySetup } from './replay-protocol.js';
+import { SelfMetrics } from './self-metrics.js';
 
 /** What the caller adds to the checked options: stopping, messages, and the timings tests shorten. */
 export interface ServeHooks {
@@ -45,6 +43,8 @@ export interface ServeOptions extends ServeHooks {
   watch: (number | string)[];
   capture?: { dir: string; keepMs: number; segmentMs: number; format: CaptureFormat };
   bufferMb: number;
+  /** Nice value of every thread of serve. */
+  nice: number;
 }
 
 export interface ServeResult {
@@ -54,28 +54,25 @@ export interface ServeResult {
 }
 
 export const DEFAULT_ROTATE_MS = 30_000;
-/** Rows replayed between two turns of the event loop. */
-const FEED_ROWS = 16_384;
+/** How long a scrape waits for fresh figures from the replay thread before it is answered with the last ones. */
+export const SCRAPE_WAIT_MS = 250;
 
 export async function serve(opts: ServeOptions): Promise<ServeResult> {
-  if (opts.capture && !fs.existsSync(opts.capture.dir))
-    throw new LifelineError('OUTPUT_DIR_MISSING', msg.captureDirMissing(opts.capture.dir));
-  const exporter = new Exporter({ top: opts.top, watch: opts.watch, retireMs: opts.retireMs, version: VERSION });
-  let live: LiveAnalysis | null = null;
-  let session: NativeSession | null = null;
-  const decoder = new RecordDecoder();
+  if (opts.capture) checkCaptureDir(opts.capture.dir);
+  const progress = new Float64Array(new SharedArrayBuffer(Progress.SIZE * 8)).fill(Number.NaN);
+  progress[Progress.EVENTS] = 0;
+  const self = new SelfMetrics(progress);
+  let replay: ReplayThread | null = null;
 
   // 1. listen
   const { server, url } = await listen(opts.host, opts.port, {
     metrics: async () => {
-      if (live !== null) {
-        exporter.collect(live);
-        refreshSelf();
-      }
-      return { body: await exporter.exposition.text(), contentType: exporter.exposition.contentType };
+      const body = replay === null ? '' : await replay.exposition();
+      if (replay !== null) self.expositionAtMs = replay.madeAtMs;
+      return { body: body + (await self.text()), contentType: self.registry.contentType };
     },
     about: () => [
-      `lifeline ${VERSION}, ${live === null ? 0 : live.events} events replayed`,
+      `lifeline ${VERSION}, ${progress[Progress.EVENTS]} events replayed`,
       `per-process series: the top ${opts.top} process names by CPU time, the rest as comm="other"`,
       opts.watch.length > 0 ? `watched (per thread): ${opts.watch.join(', ')}` : 'no --watch target',
       opts.capture ? `capture segments in ${opts.capture.dir}` : 'no flight recorder (--capture)',
@@ -83,114 +80,132 @@ export async function serve(opts: ServeOptions): Promise<ServeResult> {
   });
   if (!isLoopback(opts.host)) opts.onMessage?.(msg.notLoopback(url));
 
-  const counted = new Float64Array(256); // by kind, a byte
-  let lostCounted = 0;
-  let lateCounted = 0;
-  let contradictionsCounted = 0;
-  let reorder: ReorderWindow | null = null;
-  const refreshSelf = () => {
-    decoder.counts.forEach((n, k) => {
-      if (n > counted[k]!) {
-        exporter.events.add([KIND_NAMES[k] ?? `kind${k}`], n - counted[k]!);
-        counted[k] = n;
-      }
-    });
-    if (session !== null) {
-      const lost = session.lost().reduce((x, y) => x + y, 0);
-      exporter.lost.add([], lost - lostCounted);
-      lostCounted = Math.max(lost, lostCounted);
-    }
-    if (live !== null && live.contradictions > contradictionsCounted) {
-      exporter.contradictions.add([], live.contradictions - contradictionsCounted);
-      contradictionsCounted = live.contradictions;
-    }
-    if (reorder !== null && reorder.lateRows > lateCounted) {
-      exporter.late.add([], reorder.lateRows - lateCounted);
-      lateCounted = reorder.lateRows;
-    }
-  };
-
-  // 2. BPF
-  try {
-    session = openSession({ ringBytes: opts.bufferMb << 20, irqSpans: true, tgid: 0 });
-  } catch (e) {
-    await closeServer(server);
-    throw e;
-  }
-  const startNs = monotonicNs();
-  live = new LiveAnalysis(startNs, session.cpus);
-  exporter.histograms(live);
-  reorder = new ReorderWindow();
-  const facts = hostFacts();
-  const recorder = opts.capture
-    ? new FlightRecorder(
-        opts.capture,
-        {
-          ...blankMeta(),
-          tool: `lifeline ${VERSION} serve`,
-          kernel: facts.kernel,
-          hostname: facts.hostname,
-          cpus: session.cpus,
-          clockOffsetMs: clockOffsetMs(),
-          timezone: facts.timezone,
-          filters: { irqSpans: true, tgid: 0 },
-          skippedTracepoints: session.skipped,
-        },
-        () => session!.lost(),
-      )
-    : null;
-  opts.onMessage?.(msg.serving(url));
-
-  // 3. the loop
-  let stopping = false;
-  const stop = () => {
-    stopping = true;
-    session?.interrupt();
-  };
+  // 2. the replay thread
+  const stop = () => replay?.stop();
   opts.signal?.addEventListener('abort', stop);
-  if (opts.signal?.aborted) stop();
-  const rotateMs = opts.rotateMs ?? DEFAULT_ROTATE_MS;
-  let lastRotate = Date.now();
-  const feed = async (buf: Buffer | null, rows: 'push' | 'flush') => {
-    const batch = buf ? decoder.decode(buf) : null;
-    const ordered =
-      rows === 'push'
-        ? batch
-          ? reorder!.push(batch)
-          : []
-        : [...(batch ? reorder!.push(batch) : []), ...reorder!.flush()];
-    for (const b of ordered) {
-      // In slices, yielding between them: a scrape waits for one slice, not for a whole drain.
-      for (let at = 0; at < b.length; at += FEED_ROWS) {
-        live!.feed(at === 0 && b.length <= FEED_ROWS ? b : sliceRows(b, at, Math.min(b.length, at + FEED_ROWS)));
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-      if (recorder) await recorder.append(b, live!);
-    }
-  };
   try {
-    while (!stopping) {
-      await feed(await session.read(100), 'push');
-      if (Date.now() - lastRotate >= rotateMs) {
-        exporter.collect(live);
-        live.rotate();
-        lastRotate = Date.now();
-      }
-    }
+    replay = new ReplayThread({
+      top: opts.top,
+      watch: opts.watch,
+      capture: opts.capture,
+      bufferMb: opts.bufferMb,
+      rotateMs: opts.rotateMs ?? DEFAULT_ROTATE_MS,
+      retireMs: opts.retireMs,
+      progress: progress.buffer as SharedArrayBuffer,
+    });
+    await replay.ready;
+    // 1. once the session is open (no root: its error alone, not a warning before it), and
+    // again a little later for threads started meanwhile (libuv's pool, at the first read)
+    setNice(opts.nice, opts.onMessage);
+    setTimeout(() => setNice(opts.nice), 2000).unref();
+    opts.onMessage?.(msg.serving(url));
+    if (opts.signal?.aborted) stop();
     // 5. stop
-    session.detach();
-    await feed(session.drain(), 'flush');
-    const end = Number.isNaN(live.lastTs) ? monotonicNs() : live.lastTs;
-    if (recorder) await recorder.close(end);
-    const lost = session.lost().reduce((x, y) => x + y, 0);
-    return { events: live.events, lost, segments: recorder ? recorder.segments() : [] };
+    return await replay.result;
   } finally {
     opts.signal?.removeEventListener('abort', stop);
-    session.close();
+    await replay?.close();
     await closeServer(server);
   }
 }
 
+function checkCaptureDir(dir: string): void {
+  const st = fs.statSync(dir, { throwIfNoEntry: false });
+  if (st === undefined) throw new LifelineError('OUTPUT_DIR_MISSING', msg.captureDirMissing(dir));
+  if (!st.isDirectory()) throw new LifelineError('OUTPUT_NOT_DIRECTORY', msg.captureNotDir(dir));
+}
+
+/**
+ * The nice value of every thread of this process. Linux keeps one per thread and a new
+ * thread starts with its creator's, so the threads started later (the replay thread,
+ * libuv's pool where the ring buffer is read) inherit it from these.
+ */
+function setNice(nice: number, onMessage?: (line: string) => void): void {
+  let tids: number[];
+  try {
+    tids = fs.readdirSync('/proc/self/task').map(Number);
+  } catch {
+    tids = [0];
+  }
+  try {
+    os.setPriority(0, nice);
+    for (const tid of tids) if (tid !== process.pid) os.setPriority(tid, nice);
+  } catch (e) {
+    onMessage?.(msg.niceFailed(nice, (e as NodeJS.ErrnoException).code ?? String(e)));
+  }
+}
+
+/** The replay thread, seen from the main thread. */
+class ReplayThread {
+  private last = '';
+  /** performance.now() when `last` was made. */
+  madeAtMs = Number.NaN;
+  private nextId = 1;
+  private readonly waiting = new Map<number, (body: string) => void>();
+  private pending: Promise<string> | null = null;
+  readonly result: Promise<ServeResult>;
+  private settle!: { resolve: (r: ServeResult) => void; reject: (e: unknown) => void };
+  private exited: Promise<void>;
+
+  /** Resolves once the thread's BPF session is open; rejects with its error. */
+  readonly ready: Promise<void>;
+  private readonly worker: Worker;
+
+  constructor(setup: ReplaySetup) {
+    this.worker = new Worker(workerUrl(import.meta.url, 'replay-thread.js'), { workerData: setup });
+    const worker = this.worker;
+    this.result = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
+    this.result.catch(() => {}); // observed through ready, or by serve()
+    this.ready = new Promise((resolve, reject) => {
+      worker.on('message', (m: ReplayReply) => m.t === 'ready' && resolve());
+      this.result.catch(reject);
+    });
+    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
+    worker.on('message', (m: ReplayReply) => {
+      if (m.t === 'text') {
+        this.last = m.body;
+        this.madeAtMs = performance.now();
+        this.waiting.get(m.id)?.(m.body);
+        this.waiting.delete(m.id);
+      } else if (m.t === 'done') this.settle.resolve(m.result);
+      else if (m.t === 'failed') {
+        const e = m.code ? new LifelineError(m.code, m.message) : new Error(m.message);
+        if (m.detail && e instanceof LifelineError) e.detail = m.detail;
+        this.settle.reject(e);
+      }
+    });
+    worker.on('error', (e) => this.settle.reject(e));
+    worker.on('exit', (code) => this.settle.reject(new Error(`serve's replay thread exited (code ${code})`)));
+  }
+
+  private send(m: ReplayRequest): void {
+    this.worker.postMessage(m);
+  }
+
+  /** Fresh figures if the thread answers within SCRAPE_WAIT_MS, else the last ones it gave. */
+  exposition(): Promise<string> {
+    if (this.pending === null) {
+      const id = this.nextId++;
+      this.pending = new Promise<string>((resolve) => this.waiting.set(id, resolve)).finally(() => {
+        this.pending = null;
+      });
+      this.send({ t: 'scrape', id });
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(this.last), SCRAPE_WAIT_MS)));
+    return Promise.race([this.pending, late]).finally(() => clearTimeout(timer));
+  }
+
+  stop(): void {
+    this.send({ t: 'stop' });
+  }
+
+  async close(): Promise<void> {
+    // after `done` or `failed` the thread has nothing left to do
+    await Promise.race([this.exited, new Promise((r) => setTimeout(r, 5000))]);
+    await this.worker.terminate();
+  }
+}
 function closeServer(server: http.Server): Promise<void> {
   server.closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve()));

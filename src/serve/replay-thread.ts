@@ -1,0 +1,161 @@
+/**
+ * serve's replay, on a worker thread of its own: the recorder session, the decoder,
+ * the reorder window, the live analysis, the exporter's series and the flight recorder.
+ * The main thread only answers HTTP, so a scrape never waits behind a replay that is
+ * minutes behind (issue 17); it asks this thread for a fresh exposition and falls back
+ * to the last one it has.
+ *
+ * Protocol (ReplayRequest / ReplayReply): `scrape` → `text`; `stop` → `done`. After the
+ * session is open, `ready`; a failure at any point, `failed`. Progress that the main
+ * thread reads without asking (replay lag, ring fill) is written to a shared array.
+ */
+import v8 from 'node:v8';
+import { parentPort, workerData } from 'node:worker_threads';
+import { ReorderWindow } from '../capture/index.js';
+import { sliceRows } from '../capture/batch-rows.js';
+import { blankMeta } from '../capture/meta.js';
+import { LiveAnalysis } from '../analyze/live.js';
+import { LifelineError } from '../errors.js';
+import { openSession, type NativeSession } from '../record/addon.js';
+import { RecordDecoder } from '../record/decode.js';
+import { KIND_NAMES } from '../format/index.js';
+import { clockOffsetMs, hostFacts, monotonicNs } from '../record/host-facts.js';
+import { VERSION } from '../version.js';
+import { Exporter } from './exporter.js';
+import { FlightRecorder } from './flight-recorder.js';
+import { Progress, type ReplayReply, type ReplayRequest, type ReplaySetup } from './replay-protocol.js';
+
+/** Rows replayed between two turns of the event loop (a scrape request waits at most one slice). */
+const FEED_ROWS = 16_384;
+/** Largest batch one read takes from the ring buffer: bounds the backlog held in memory. */
+const BATCH_BYTES = 4 << 20;
+
+const port = parentPort!;
+const setup = workerData as ReplaySetup;
+const progress = new Float64Array(setup.progress);
+const post = (m: ReplayReply) => port.postMessage(m);
+
+async function main(): Promise<void> {
+  const exporter = new Exporter({ top: setup.top, watch: setup.watch, retireMs: setup.retireMs, version: VERSION });
+  const decoder = new RecordDecoder();
+  const session: NativeSession = openSession({
+    ringBytes: setup.bufferMb << 20,
+    irqSpans: true,
+    tgid: 0,
+    batchBytes: BATCH_BYTES,
+  });
+  const live = new LiveAnalysis(monotonicNs(), session.cpus);
+  exporter.histograms(live);
+  const reorder = new ReorderWindow();
+  const facts = hostFacts();
+  const recorder = setup.capture
+    ? new FlightRecorder(
+        setup.capture,
+        {
+          ...blankMeta(),
+          tool: `lifeline ${VERSION} serve`,
+          kernel: facts.kernel,
+          hostname: facts.hostname,
+          cpus: session.cpus,
+          clockOffsetMs: clockOffsetMs(),
+          timezone: facts.timezone,
+          filters: { irqSpans: true, tgid: 0 },
+          skippedTracepoints: session.skipped,
+        },
+        () => session.lost(),
+      )
+    : null;
+  progress[Progress.RING_BYTES] = setup.bufferMb * 2 ** 20;
+
+  // self-metrics kept as running totals, brought up to date at each scrape
+  const counted = new Float64Array(256); // by kind, a byte
+  const lostCounted: number[] = [];
+  let lateCounted = 0;
+  let contradictionsCounted = 0;
+  const refreshSelf = () => {
+    decoder.counts.forEach((n, k) => {
+      if (n > counted[k]!) {
+        exporter.events.add([KIND_NAMES[k] ?? `kind${k}`], n - counted[k]!);
+        counted[k] = n;
+      }
+    });
+    session.lost().forEach((n, cpu) => {
+      const before = lostCounted[cpu] ?? 0;
+      if (n > before || lostCounted[cpu] === undefined) exporter.lost.add([String(cpu)], n - before);
+      lostCounted[cpu] = Math.max(n, before);
+    });
+    if (live.contradictions > contradictionsCounted) {
+      exporter.contradictions.add([], live.contradictions - contradictionsCounted);
+      contradictionsCounted = live.contradictions;
+    }
+    if (reorder.lateRows > lateCounted) {
+      exporter.late.add([], reorder.lateRows - lateCounted);
+      lateCounted = reorder.lateRows;
+    }
+    exporter.replayHeap.set([], v8.getHeapStatistics().used_heap_size);
+  };
+  const note = () => {
+    if (!Number.isNaN(live.lastTs)) progress[Progress.LAST_TS] = live.lastTs;
+    progress[Progress.EVENTS] = live.events;
+    progress[Progress.UNREAD] = session.unread();
+  };
+
+  let stopping = false;
+  port.on('message', (m: ReplayRequest) => {
+    if (m.t === 'stop') {
+      stopping = true;
+      session.interrupt();
+    } else if (m.t === 'scrape') {
+      exporter.collect(live);
+      refreshSelf();
+      void exporter.exposition.text().then((body) => post({ t: 'text', id: m.id, body }));
+    }
+  });
+  post({ t: 'ready', cpus: session.cpus });
+
+  let lastRotate = Date.now();
+  const feed = async (buf: Buffer | null, flush: boolean) => {
+    const batch = buf ? decoder.decode(buf) : null;
+    const ordered = batch ? reorder.push(batch) : [];
+    if (flush) ordered.push(...reorder.flush());
+    for (const b of ordered) {
+      for (let at = 0; at < b.length; at += FEED_ROWS) {
+        live.feed(at === 0 && b.length <= FEED_ROWS ? b : sliceRows(b, at, Math.min(b.length, at + FEED_ROWS)));
+        note();
+        // let a scrape request in between slices
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      if (recorder) await recorder.append(b, live);
+    }
+    note();
+  };
+  try {
+    while (!stopping) {
+      await feed(await session.read(100), false);
+      if (Date.now() - lastRotate >= setup.rotateMs) {
+        exporter.collect(live);
+        live.rotate();
+        lastRotate = Date.now();
+      }
+    }
+    session.detach();
+    await feed(session.drain(), true);
+    const end = Number.isNaN(live.lastTs) ? monotonicNs() : live.lastTs;
+    if (recorder) await recorder.close(end);
+    const lost = session.lost().reduce((x, y) => x + y, 0);
+    post({ t: 'done', result: { events: live.events, lost, segments: recorder ? recorder.segments() : [] } });
+  } finally {
+    session.close();
+  }
+}
+
+main()
+  .catch((e: unknown) => {
+    if (e instanceof LifelineError) post({ t: 'failed', code: e.code, message: e.message, detail: e.detail });
+    else post({ t: 'failed', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  })
+  .finally(() => {
+    // nothing more to answer: let the thread end
+    port.removeAllListeners('message');
+    port.unref();
+  });
