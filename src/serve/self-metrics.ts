@@ -45,13 +45,13 @@ export class SelfMetrics {
         this.set(progress[Progress.RING_BYTES]!);
       },
     });
-    const self = this;
+    const madeAt = () => this.expositionAtMs;
     new promClient.Gauge({
       name: 'lifeline_exposition_age_seconds',
       help: 'Age of the replay figures in this answer (above 0 when the replay thread was too busy to answer in time).',
       registers,
       collect() {
-        const at = self.expositionAtMs;
+        const at = madeAt();
         this.set(Number.isNaN(at) ? 0 : Math.max(0, (performance.now() - at) / 1000));
       },
     });
