@@ -1,22 +1,33 @@
 // npm run docs:metrics: rewrite the field table of docs/metrics.md from the metric catalogue
-// (src/analyze/catalogue.ts, built into dist/ by the npm script first). `--check` only says
-// whether the file is current (exit 1 when stale); test/analyze/catalogue.test.ts checks the same.
+// (src/analyze/catalogue.ts, built into dist/ by the npm script first) and the README's table of
+// serve's metric families from the families themselves (src/serve/metric-table.ts). `--check`
+// only says whether the files are current (exit 1 when stale); test/analyze/catalogue.test.ts
+// and test/serve/metric-table.test.ts check the same.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { withFieldTable } = await import(path.join(root, 'dist/analyze/index.js'));
-const file = path.join(root, 'docs/metrics.md');
-const doc = readFileSync(file, 'utf8');
-const next = withFieldTable(doc);
-if (next === undefined) {
-  console.error('docs:metrics: docs/metrics.md lacks the field table markers');
-  process.exit(1);
+const { withMetricTable } = await import(path.join(root, 'dist/serve/metric-table.js'));
+let stale = false;
+for (const [name, rewrite] of [
+  ['docs/metrics.md', withFieldTable],
+  ['README.md', withMetricTable],
+]) {
+  const file = path.join(root, name);
+  const doc = readFileSync(file, 'utf8');
+  const next = rewrite(doc);
+  if (next === undefined) {
+    console.error(`docs:metrics: ${name} lacks its table markers`);
+    process.exit(1);
+  }
+  if (process.argv.includes('--check')) {
+    console.log(next === doc ? `${name} is current` : `${name} is stale: run npm run docs:metrics`);
+    stale ||= next !== doc;
+  } else {
+    if (next !== doc) writeFileSync(file, next);
+    console.log(next === doc ? `${name} was current` : `${name}: table rewritten`);
+  }
 }
-if (process.argv.includes('--check')) {
-  console.log(next === doc ? 'docs/metrics.md is current' : 'docs/metrics.md is stale: run npm run docs:metrics');
-  process.exit(next === doc ? 0 : 1);
-}
-if (next !== doc) writeFileSync(file, next);
-console.log(next === doc ? 'docs/metrics.md was current' : 'docs/metrics.md: field table rewritten');
+process.exit(stale ? 1 : 0);

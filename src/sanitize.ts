@@ -9,8 +9,9 @@
  * and a backslash is doubled so that an escape in the output is never ambiguous. Bytes
  * that were not UTF-8 reach here as U+FFFD (the readers decode them so) and print as such.
  */
-const UNSAFE =
-  /[\\\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNPRINTABLE =
+  /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSAFE = new RegExp(`\\\\|${UNPRINTABLE.source}`, 'g');
 
 export function sanitize(s: string): string {
   return s.replace(UNSAFE, (ch) => {
@@ -18,4 +19,13 @@ export function sanitize(s: string): string {
     const code = ch.charCodeAt(0);
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
+}
+
+/**
+ * A name as a value that a format escapes itself (a Prometheus label: the exposition escapes
+ * backslash, quote and newline): the same characters as sanitize() become U+FFFD, and nothing
+ * else changes, so that a selector with the real name finds it.
+ */
+export function printable(s: string): string {
+  return s.replace(UNPRINTABLE, '\ufffd');
 }

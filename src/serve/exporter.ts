@@ -18,11 +18,11 @@
  * start again from zero, as the epoch's numbers do.
  */
 import type { LiveAnalysis } from '../analyze/live.js';
-import { sanitize } from '../analyze/index.js';
+import { printable } from '../sanitize.js';
 import type { Log2Histogram } from '../analyze/log2-histograms.js';
 import type { ProcessMetrics } from '../analyze/types.js';
 import { entityFamilies, type EntityFamily, type Metrics } from './families.js';
-import { Exposition, Family, HistogramFamily } from './registry.js';
+import { Exposition, Family, HistogramFamily, nsAsSeconds } from './registry.js';
 
 export const OTHER = 'other';
 export const MAX_PAIRS = 100;
@@ -39,9 +39,12 @@ export interface ExporterOptions {
   version: string;
 }
 
-/** A comm as a label value: untrusted text made printable (prom-client escapes \\, " and newlines on output). */
+/**
+ * A comm as a label value: the exact name, control characters replaced (prom-client escapes
+ * \\, " and newlines on output; nothing is escaped twice).
+ */
 export function commLabel(comm: string): string {
-  return sanitize(comm);
+  return printable(comm);
 }
 
 export class Exporter {
@@ -145,7 +148,8 @@ export class Exporter {
   histograms(live: LiveAnalysis): void {
     const h = live.histograms;
     const seconds = (x: Log2Histogram) => () => ({
-      bounds: x.bounds.map((b) => b * NS),
+      bounds: x.bounds,
+      le: nsAsSeconds,
       cumulative: x.cumulative(),
       sum: x.sum * NS,
       count: x.count,

@@ -252,7 +252,7 @@ export function dashboardPanels(): Panel[] {
       'timeseries',
       'Lost events',
       'Events the kernel could not hand to lifeline (ring buffer full), and contradictions of a thread state (lost events, or events the kernel never emitted): numbers of the affected threads are incomplete.',
-      { x: 0, y: 42, w: 24, h: 6 },
+      { x: 0, y: 42, w: 8, h: 6 },
       [
         {
           expr: `sum by (instance) (rate(lifeline_lost_events_total{instance=~"$instance"}[${W}]))`,
@@ -264,6 +264,22 @@ export function dashboardPanels(): Panel[] {
         },
       ],
       { fieldConfig: unit('ops') },
+    ),
+    panel(
+      'timeseries',
+      'Replay lag',
+      'Is lifeline keeping up? How far behind real time the replay is: about 0.15 s when it keeps up (the reorder window and the read interval). When it rises, see the README ("When serve falls behind").',
+      { x: 8, y: 42, w: 8, h: 6 },
+      [{ expr: `max by (instance) (lifeline_replay_lag_seconds{instance=~"$instance"})`, legend: '{{instance}}' }],
+      { fieldConfig: unit('s') },
+    ),
+    panel(
+      'timeseries',
+      'Ring buffer fill',
+      'Share of the ring buffer between the kernel and lifeline waiting to be read: events are lost at 100 %. When it rises, see the README ("When serve falls behind").',
+      { x: 16, y: 42, w: 8, h: 6 },
+      [{ expr: `max by (instance) (lifeline_ring_buffer_fill_ratio{instance=~"$instance"})`, legend: '{{instance}}' }],
+      { fieldConfig: unit('percentunit') },
     ),
   ];
 }

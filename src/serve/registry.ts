@@ -69,13 +69,28 @@ export class Family {
   }
 }
 
+/** Whole nanoseconds as seconds, in exact decimal digits (16384000 → "0.016384"). */
+export function nsAsSeconds(ns: number): string {
+  const digits = String(Math.round(ns)).padStart(10, '0');
+  const whole = digits.slice(0, -9).replace(/^0+(?=\d)/, '');
+  const frac = digits.slice(-9).replace(/0+$/, '');
+  return frac === '' ? whole : `${whole}.${frac}`;
+}
+
 /** A classic histogram (cumulative buckets) read from counts kept elsewhere. */
 export class HistogramFamily {
   readonly type = 'histogram' as const;
   readonly aggregator = 'sum' as const;
   private readonly parts: {
     labels: Labels;
-    read: () => { bounds: readonly number[]; cumulative: number[]; sum: number; count: number };
+    read: () => {
+      bounds: readonly number[];
+      /** A bound as its `le` label (default: String); exact, never float noise. */
+      le?: (bound: number) => string;
+      cumulative: number[];
+      sum: number;
+      count: number;
+    };
   }[] = [];
 
   constructor(
@@ -101,7 +116,7 @@ export class HistogramFamily {
       h.bounds.forEach((b, i) =>
         values.push({
           metricName: `${this.name}_bucket`,
-          labels: { ...p.labels, le: String(b) },
+          labels: { ...p.labels, le: (h.le ?? String)(b) },
           value: h.cumulative[i]!,
         }),
       );

@@ -5,7 +5,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sanitize } from '../../src/analyze/text.js';
 import { dashboardPanels } from '../../src/serve/grafana-dashboard.js';
 import { canRecord, mustRecord } from '../helpers/root.js';
 import {
@@ -165,8 +164,20 @@ while time.time() < end:
     expect(Number(ba!.value[1])).toBeGreaterThan(1000);
   });
 
-  it('a process name with quotes, a backslash, a newline and <script> is one label value', async () => {
+  it('a process name with quotes, a backslash, a newline and <script> is one label value, exact but for the newline', async () => {
+    const exact = NASTY.replace('\n', '\ufffd'); // a control character is replaced, nothing else changes
     const got = await prom.query('lifeline_process_run_seconds_total{comm=~".*script.*"}');
-    expect(got.map((s) => s.metric.comm)).toEqual([sanitize(NASTY)]);
+    expect(got.map((s) => s.metric.comm)).toEqual([exact]);
+    // a selector with the real name finds it (PromQL string: backslash and quote escaped once)
+    const selector = exact.replaceAll('\\', '\\\\').replaceAll('"', '\\"');
+    expect(await prom.query(`lifeline_process_run_seconds_total{comm="${selector}"}`)).toHaveLength(1);
+  });
+
+  it('prints histogram bounds as exact decimals', () => {
+    const les = [...body.matchAll(/le="([^"]*)"/g)].map((m) => m[1]!);
+    expect(les.length).toBeGreaterThan(20);
+    for (const le of les) expect(le).toMatch(/^(\+Inf|\d+(\.\d{0,8}[1-9])?)$/);
+    expect(les).toContain('0.016384'); // 2^14 µs
+    expect(les).toContain('0.000001'); // 1 µs
   });
 });
