@@ -4,6 +4,7 @@
 // 2. the exporter's CPU at idle, under the workload and under a steady 100 K+ events/s (events/s
 //    measured by serve itself);
 // 3. scrape time and size at the default limits.
+// 4. the "saturated" row (bench/serve-saturated.js; alone: npm run bench:serve:saturated).
 // Prints medians of BENCH_RUNS runs and ratios; not a test (no timed assertions anywhere).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, sh } from './lib/run.js';
+import { printSaturated, saturated } from './serve-saturated.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin/lifeline.js');
@@ -153,3 +155,5 @@ const series = scrapes.length
 console.log(
   `scrape: median ${ms.toFixed(1)} ms (target < 50 ms), ${Math.round(median(scrapes.map((s) => s.bytes)) / 1024)} KiB, ${series} series`,
 );
+
+printSaturated(await saturated());
