@@ -177,5 +177,6 @@ export async function serve(opts: ServeInput & ServeHooks = {}): Promise<ServeRe
     onMessage: opts.onMessage,
     rotateMs: opts.rotateMs,
     retireMs: opts.retireMs,
+    stallReplayMs: opts.stallReplayMs,
   });
 }

@@ -9,6 +9,8 @@ export interface ReplaySetup {
   bufferMb: number;
   rotateMs: number;
   retireMs?: number;
+  /** Tests: block the replay thread this long after its first batch (a replay far behind). */
+  stallMs?: number;
   /** A SharedArrayBuffer of Progress.SIZE doubles. */
   progress: SharedArrayBuffer;
 }

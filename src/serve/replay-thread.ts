@@ -129,9 +129,15 @@ async function main(): Promise<void> {
     }
     note();
   };
+  let stall = setup.stallMs ?? 0;
   try {
     while (!stopping) {
       await feed(await session.read(100), false);
+      if (stall > 0 && !Number.isNaN(live.lastTs)) {
+        // the whole thread blocked, as a replay minutes behind would be: nothing answered here
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, stall);
+        stall = 0;
+      }
       if (Date.now() - lastRotate >= setup.rotateMs) {
         exporter.collect(live);
         live.rotate();

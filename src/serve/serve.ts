@@ -34,6 +34,8 @@ export interface ServeHooks {
   rotateMs?: number;
   /** Retire an idle admitted comm after this long. */
   retireMs?: number;
+  /** Tests: block the replay thread this long after its first batch. */
+  stallReplayMs?: number;
 }
 
 export interface ServeOptions extends ServeHooks {
@@ -91,6 +93,7 @@ export async function serve(opts: ServeOptions): Promise<ServeResult> {
       bufferMb: opts.bufferMb,
       rotateMs: opts.rotateMs ?? DEFAULT_ROTATE_MS,
       retireMs: opts.retireMs,
+      stallMs: opts.stallReplayMs,
       progress: progress.buffer as SharedArrayBuffer,
     });
     await replay.ready;

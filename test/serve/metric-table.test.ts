@@ -12,7 +12,7 @@ describe("README's serve metric table", () => {
     expect(withMetricTable(doc)).toBe(doc);
   });
 
-  it('lists the families the issue found missing, and serve\'s own health', () => {
+  it("lists the families the issue found missing, and serve's own health", () => {
     const t = metricTable();
     for (const name of [
       'lifeline_process_on_cpu_caused_wakeups_total',
