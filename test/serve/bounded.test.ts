@@ -29,7 +29,7 @@ describe.skipIf(skip)(`lifeline serve stays bounded (${skipReason})`, () => {
             series: sample(body, 'lifeline_series'),
             rss: rssKb(s.child.pid!),
             // the JS heap in use, from serve's own process metrics (prom-client's defaults)
-            heap: sample(body, 'nodejs_heap_size_used_bytes'),
+            heap: sample(body, 'lifeline_replay_heap_used_bytes'), // the replay thread's JS heap
             forks: sample(body, 'lifeline_events_total', { kind: 'fork' }),
             other: sample(body, 'lifeline_process_exits_total', { comm: 'other' }),
           });
