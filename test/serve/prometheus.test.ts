@@ -169,7 +169,8 @@ while time.time() < end:
     const got = await prom.query('lifeline_process_run_seconds_total{comm=~".*script.*"}');
     expect(got.map((s) => s.metric.comm)).toEqual([exact]);
     // a selector with the real name finds it (PromQL string: backslash and quote escaped once)
-    const selector = exact.replaceAll('\\', '\\\\').replaceAll('"', '\\"');
+    // (U+FFFD written as \uFFFD: Prometheus 2.42's lexer rejects the character itself)
+    const selector = exact.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\ufffd', '\\uFFFD');
     expect(await prom.query(`lifeline_process_run_seconds_total{comm="${selector}"}`)).toHaveLength(1);
   });
 
