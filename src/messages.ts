@@ -102,7 +102,8 @@ export const msg = {
   badKeep: (flag: string, s: string) => `${flag} takes a duration such as 30s, 10m or 1h, not "${s}"`,
   keepNeedsCapture: () => '--keep and --segment need --capture DIR',
   captureDirMissing: (dir: string) => `cannot write capture segments: directory ${dir} does not exist`,
-  captureNotDir: (dir: string) => `cannot write capture segments into ${dir}: it is not a directory (--capture takes one)`,
+  captureNotDir: (dir: string) =>
+    `cannot write capture segments into ${dir}: it is not a directory (--capture takes one)`,
   niceFailed: (nice: number, why: string) =>
     `warning: cannot give lifeline's threads priority ${nice} (${why}); it may fall behind on a saturated machine`,
   listenFailed: (addr: string, why: string) => `cannot listen on ${addr}: ${why}`,

@@ -13,7 +13,10 @@ export function registerServe(program: Command, _exit: (code: number) => void): 
     .option('--keep <duration>', 'how long capture segments are kept (default 10m)')
     .option('--segment <duration>', 'length of one capture segment (default 1m)')
     .option('--buffer-mb <mib>', 'ring buffer size in MiB, a power of two (default: 8 per CPU, at least 32)')
-    .option('--nice <n>', 'nice value of the exporter\'s threads, -20 to 19 (default -10: keep up on a saturated machine)')
+    .option(
+      '--nice <n>',
+      "nice value of the exporter's threads, -20 to 19 (default -10: keep up on a saturated machine)",
+    )
     .action(async (o: Typed) => {
       const { serve } = await import('../api.js');
       const ac = new AbortController();
