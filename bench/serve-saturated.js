@@ -6,10 +6,10 @@
 // `lifeline record` and `perf sched record`. Figures, not assertions.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuOf, freePort, spawnServe } from './lib/run.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin/lifeline.js');
@@ -39,26 +39,9 @@ function irqWork() {
     .reduce((n, x) => n + Number(x), 0);
 }
 
-function cpuOf(pid) {
-  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
-
 function rssMiB(pid) {
   const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Runs argv to its end (asynchronously: the scraper keeps going); resolves with its output. */
@@ -155,14 +138,7 @@ export async function saturated({
 }
 
 async function underServe(nodeUrl, cycles, idleMs) {
-  const serve = spawn(process.execPath, [bin, 'serve', '--listen', '127.0.0.1:0'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  serve.stderr.on('data', (d) => (err += d));
-  for (let i = 0; i < 100 && !/on (http:\S+)\/metrics/.test(err); i++) await sleep(100);
-  const url = /on (http:\S+)\/metrics/.exec(err)?.[1];
-  if (!url) throw new Error(`serve did not start: ${err}`);
+  const { child: serve, url } = await spawnServe(bin);
   const serveUrl = `${url}/metrics`;
   await sleep(3000);
 

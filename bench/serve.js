@@ -7,11 +7,11 @@
 // 4. the "saturated" row (bench/serve-saturated.js; alone: npm run bench:serve:saturated).
 // Prints medians of BENCH_RUNS runs and ratios; not a test (no timed assertions anywhere).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, sh } from './lib/run.js';
+import { cpuOf, median, sh, spawnServe } from './lib/run.js';
 import { printSaturated, saturated } from './serve-saturated.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,22 +26,8 @@ function ownTime() {
   return Number((`${r.stdout}${r.stderr}`.match(/Total time:\s*([\d.]+)/) ?? [0, NaN])[1]);
 }
 
-/** utime + stime of a process, seconds. */
-function cpuOf(pid) {
-  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
-
 async function startServe() {
-  const child = spawn(process.execPath, [bin, 'serve', '--listen', '127.0.0.1:0'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  child.stderr.on('data', (d) => (err += d));
-  for (let i = 0; i < 100 && !/on (http:\S+)\/metrics/.test(err); i++) await sleep(100);
-  const url = /on (http:\S+)\/metrics/.exec(err)?.[1];
-  if (!url) throw new Error(`serve did not start: ${err}`);
+  const { child, url } = await spawnServe(bin);
   let scraping = true;
   const scrapes = [];
   const loop = (async () => {

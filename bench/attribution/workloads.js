@@ -3,24 +3,12 @@
 // tid, comm }, tid 0 for the idle task) or an interrupt ({ kind: 'hardirq' | 'softirq' | 'nmi',
 // name }) or { kind: 'unknown' }. lifeline answers with the wakeup's cause (its source when it has
 // no separate cause); perf and the naive view always answer with a task.
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../lib/run.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const wl = (name) => path.join(root, 'build/workloads', name);
-
-/** A loopback port nobody listens on now (the kernel picks it; closed again before use). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const isTask = (a, tid) => a.kind === 'task' && a.tid === tid;
 /** The thread's own timer: named as the task that armed it, or (as a source) the expiry callback. */

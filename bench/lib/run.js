@@ -1,5 +1,7 @@
 // What the benchmarks share: running a command (failing loudly) and timing it with GNU time.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
 
 /** Runs argv; throws with the end of its stderr when it fails. */
 export function sh(argv, opts = {}) {
@@ -46,4 +48,36 @@ export function measure(argv, runs) {
     cpu: median(samples.map((s) => s.cpu)),
     rssMb: median(samples.map((s) => s.rssMb)),
   };
+}
+
+/** A loopback port nobody listens on now (the kernel picks it; closed again before use). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** utime + stime of a process, seconds. */
+export function cpuOf(pid) {
+  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+/** `lifeline serve` on a free loopback port; resolves once it listens, with its process and base URL. */
+export async function spawnServe(bin) {
+  const child = spawn(process.execPath, [bin, 'serve', '--listen', '127.0.0.1:0'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  for (let i = 0; i < 100 && !/on (http:\S+)\/metrics/.test(err); i++) await new Promise((r) => setTimeout(r, 100));
+  const url = /on (http:\S+)\/metrics/.exec(err)?.[1];
+  if (!url) throw new Error(`serve did not start: ${err}`);
+  return { child, url };
 }

@@ -60,7 +60,6 @@ export const DEFAULT_ROTATE_MS = 30_000;
 export const SCRAPE_WAIT_MS = 250;
 
 export async function serve(opts: ServeOptions): Promise<ServeResult> {
-  if (opts.capture) checkCaptureDir(opts.capture.dir);
   const progress = new Float64Array(new SharedArrayBuffer(Progress.SIZE * 8)).fill(Number.NaN);
   progress[Progress.EVENTS] = 0;
   const self = new SelfMetrics(progress);
@@ -110,12 +109,6 @@ export async function serve(opts: ServeOptions): Promise<ServeResult> {
     await replay?.close();
     await closeServer(server);
   }
-}
-
-function checkCaptureDir(dir: string): void {
-  const st = fs.statSync(dir, { throwIfNoEntry: false });
-  if (st === undefined) throw new LifelineError('OUTPUT_DIR_MISSING', msg.captureDirMissing(dir));
-  if (!st.isDirectory()) throw new LifelineError('OUTPUT_NOT_DIRECTORY', msg.captureNotDir(dir));
 }
 
 /**
