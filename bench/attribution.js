@@ -2,7 +2,7 @@
 // naive "task on the CPU", on workloads whose wakers are known in advance.
 // How each workload is measured: bench/attribution/measure.js; the known answers:
 // bench/attribution/workloads.js; what the figures mean: docs/accuracy.md. Options: BENCH_ONLY=name,name (substrings),
-// BENCH_PROM_SECONDS (default 20), --json FILE (the figures, for docs/accuracy.md).
+// BENCH_PROM_SECONDS (default 20), --json FILE (the figures as JSON), --docs (write them into docs/accuracy.md).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureWorkload, TOLERANCE_NS } from './attribution/measure.js';
 import { WORKLOADS, wl } from './attribution/workloads.js';
+import { figuresMarkdown, figuresTable, wrongAnswers, writeFigures } from './attribution/figures.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -20,10 +21,6 @@ const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
 function has(command) {
   return spawnSync('sh', ['-c', `command -v "${command}"`], { stdio: 'ignore' }).status === 0;
 }
-
-const pct = (n, d) => (d === 0 ? '-' : `${((100 * n) / d).toFixed(1)}%`);
-const pad = (s, n) => String(s).padEnd(n);
-const lpad = (s, n) => String(s).padStart(n);
 
 console.log(
   `who woke the thread: lifeline vs perf sched timehist -w vs the task on the CPU (${os.cpus().length} CPUs, kernel ${os.release()})\n`,
@@ -50,43 +47,16 @@ for (const w of WORKLOADS) {
   }
 }
 
+const machine = `${os.cpus().length} CPUs, kernel ${os.release()}, ${new Date().toISOString().slice(0, 10)}`;
+console.log(`${figuresTable(rows)}\n\n${wrongAnswers(rows)}`);
 console.log(
-  [
-    pad('workload', 36),
-    lpad('wakeups', 8),
-    lpad('lifeline', 9),
-    lpad('perf -w', 8),
-    lpad('naive', 7),
-    lpad('unknown', 8),
-    lpad('naive lucky', 12),
-    lpad('only ll/perf', 13),
-  ].join(' '),
-);
-for (const r of rows) {
-  console.log(
-    [
-      pad(r.name, 36),
-      lpad(r.wakeups, 8),
-      lpad(pct(r.lifeline, r.wakeups), 9),
-      lpad(pct(r.perf, r.wakeups), 8),
-      lpad(pct(r.naive, r.wakeups), 7),
-      lpad(r.unknown, 8),
-      lpad(r.naiveLucky, 12),
-      lpad(`${r.onlyLifeline}/${r.onlyPerf}`, 13),
-    ].join(' '),
-  );
-}
-console.log('\nknown answers, and what each tool named when it was wrong:');
-for (const r of rows) {
-  console.log(
-    `- ${r.name}: ${r.about}\n  right: ${r.known}; lifeline stamps ${r.offsetUs.toFixed(1)} µs after perf (median), ${r.seconds.toFixed(0)} s`,
-  );
-  for (const tool of ['lifeline', 'perf', 'naive'])
-    if (r.wrong[tool]) console.log(`  ${pad(tool, 8)} wrong: ${r.wrong[tool]}`);
-}
-console.log(
-  `\nwakeups: wakeups that ended a sleep of the workload's threads, seen by both tools (matched by thread and time, ±${TOLERANCE_NS / 1000} µs);` +
-    `\nnaive lucky: run by an interrupt, yet the task on the CPU was the right answer; only ll/perf: wakeups one tool saw and the other did not.`,
+  `\nsleeps: wakings that ended a sleep of the workload's threads (from the raw switch states), never fewer than` +
+    `\nthe design makes; a sleep a tool has no wakeup for, or answers "unknown" for, counts as wrong. perf's lines` +
+    `\nare paired with them by thread and time (±${TOLERANCE_NS / 1000} µs). naive lucky: run by an interrupt, yet the task on the CPU was right.`,
 );
 if (jsonOut)
   writeFileSync(jsonOut, JSON.stringify({ kernel: os.release(), cpus: os.cpus().length, rows }, null, 2) + '\n');
+if (process.argv.includes('--docs')) {
+  writeFigures(path.join(root, 'docs/accuracy.md'), figuresMarkdown(rows, machine));
+  console.log('docs/accuracy.md: figures written');
+}

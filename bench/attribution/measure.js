@@ -9,9 +9,9 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyze, openCapture } from '../../dist/api.js';
+import { Flag, Kind } from '../../dist/format/index.js';
 import { matchWakeups } from './match.js';
 import { parseTimehistWakeups } from './perf-wakeups.js';
-import { diskCompletion } from './workloads.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = path.join(root, 'bin/lifeline.js');
@@ -25,6 +25,7 @@ function run(argv, what) {
 }
 
 function label(a) {
+  if (a.kind === 'missing') return 'no wakeup seen';
   if (a.kind === 'task') return a.tid === 0 ? 'idle (swapper)' : `${a.comm}[${a.tid}]`;
   if (a.kind === 'unknown') return `unknown (${a.name ?? '?'})`;
   return `${a.kind} ${a.name ?? ''}`.trim();
@@ -39,7 +40,7 @@ function tally(map, key) {
   map.set(key, (map.get(key) ?? 0) + 1);
 }
 
-const top = (map, n = 3) =>
+const top = (map, n = Number(process.env.BENCH_TOP ?? 3)) =>
   [...map]
     .sort((a, b) => b[1] - a[1])
     .slice(0, n)
@@ -94,12 +95,41 @@ function recordBoth(w, dir, scale, extra) {
 }
 
 /**
+ * Wakings that ended a sleep of a judged thread, from the raw facts alone: the thread's last switch
+ * took it off the CPU in a sleeping state (not runnable, not preempted) and no switch has put it back
+ * since. Returns { tid, ts } with ts absolute (the capture's clock), in time order.
+ */
+async function sleepEndings(cap, judged) {
+  const asleep = new Map();
+  const out = [];
+  for await (const b of cap.batches()) {
+    for (let i = 0; i < b.length; i++) {
+      const kind = b.kind[i];
+      if (kind === Kind.SWITCH) {
+        const prev = b.tid[i];
+        const next = b.tid2[i];
+        if (judged(prev)) asleep.set(prev, b.a[i] !== 0 && (b.flags[i] & Flag.PREEMPT) === 0);
+        if (judged(next)) asleep.set(next, false);
+      } else if (kind === Kind.WAKING) {
+        const tid = b.tid[i];
+        if (asleep.get(tid)) {
+          out.push({ tid, ts: b.ts[i] });
+          asleep.set(tid, false);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
  * Measure workload `w` in directory `dir` (on the disk: the fsync workload writes there), its loops
  * scaled by `scale` (1 for the bench).
  */
 export async function measureWorkload(w, dir, scale = 1) {
-  const { ids, capture, timehist, attempts } = recordBoth(w, dir, scale, (await w.prepare?.()) ?? {});
-  const truth = w.parse(readFileSync(ids, 'utf8'));
+  const extra = (await w.prepare?.(dir)) ?? {};
+  const { ids, capture, timehist, attempts } = recordBoth(w, dir, scale, extra);
+  const truth = { ...extra, ...w.parse(readFileSync(ids, 'utf8')) };
   const pids = w.pids?.(truth) ?? [];
   const tids = w.tids?.(truth) ?? [];
   const also = w.also?.(truth) ?? [];
@@ -107,12 +137,15 @@ export async function measureWorkload(w, dir, scale = 1) {
   // lifeline: every wakeup of the processes involved, with its source, cause and on-CPU task
   const cap = await openCapture(capture);
   let analysis;
+  let endings;
   try {
     analysis = await analyze(cap, {
       ...(pids.length + also.length > 0 ? { pid: [...pids, ...also] } : {}),
       ...(tids.length > 0 ? { tid: tids } : {}),
       detail: { maxWakeups: 2_000_000, maxIntervals: 1, maxCpuSpans: 1 },
     });
+    const tgidOfRaw = new Map(analysis.result.threads.map((t) => [t.tid, t.tgid]));
+    endings = await sleepEndings(cap, (tid) => tids.includes(tid) || pids.includes(tgidOfRaw.get(tid) ?? tid));
   } finally {
     cap.close();
   }
@@ -128,48 +161,58 @@ export async function measureWorkload(w, dir, scale = 1) {
   const tgidOf = (tid) => tgid.get(tid) ?? tid;
   const judged = (tid) => tids.includes(tid) || pids.includes(tgidOf(tid));
 
-  const ours = analysis.detail.wakeups.filter((r) => judged(r.tid));
+  // What is graded: every waking that ended a sleep of a judged thread, found from the raw switch
+  // facts (not from the engine's conclusions). Each tool's answer for it: lifeline's wakeup record
+  // at that instant (none: wrong), perf's timehist line paired with it (none: wrong).
+  const ourByKey = new Map(analysis.detail.wakeups.map((r) => [`${r.tid}@${startNs + r.ts}`, r]));
   const theirs = perfLines.filter((p) => judged(p.target.tid));
-  const { pairs, onlyA, onlyB, offsetNs } = matchWakeups(ours, theirs, {
-    tidA: (r) => r.tid,
-    tsA: (r) => startNs + r.ts,
+  const { pairs, onlyA, onlyB, offsetNs } = matchWakeups(endings, theirs, {
+    tidA: (e) => e.tid,
+    tsA: (e) => e.ts,
     tidB: (p) => p.target.tid,
     tsB: (p) => p.ts,
     toleranceNs: TOLERANCE_NS,
   });
-
-  // a wakeup that ended a sleep (not a thread's creation, not a spurious waking)
-  const counted = pairs.filter(([r]) => !r.flags.spurious && r.sleptNs !== null);
+  const perfOf = new Map(pairs);
+  // the denominator: the sleeps found, never fewer than the design makes (a missed sleep is wrong)
+  const designed = w.sleeps?.(truth, scale) ?? { min: 0, max: null };
   const res = {
-    wakeups: counted.length,
+    designed,
+    sleeps: endings.length,
+    wakeups: Math.max(designed.min, endings.length),
     lifeline: 0,
     perf: 0,
     naive: 0,
     unknown: 0,
+    missedLifeline: 0,
+    missedPerf: onlyA.length,
     naiveLucky: 0,
-    onlyLifeline: onlyA.length,
     onlyPerf: onlyB.length,
     offsetUs: offsetNs / 1000,
     attempts,
   };
   const wrong = { lifeline: new Map(), perf: new Map(), naive: new Map() };
-  for (const [r, p] of counted) {
+  for (const e of endings) {
+    const r = ourByKey.get(`${e.tid}@${e.ts}`);
+    const p = perfOf.get(e);
+    if (!r) res.missedLifeline++;
     const answers = {
-      lifeline: r.cause ?? r.source,
-      perf: { kind: 'task', tid: p.waker.tid, tgid: p.waker.tgid, comm: p.waker.comm },
-      naive: r.onCpu
+      lifeline: r ? (r.cause ?? r.source) : { kind: 'missing' },
+      perf: p ? { kind: 'task', tid: p.waker.tid, tgid: p.waker.tgid, comm: p.waker.comm } : { kind: 'missing' },
+      naive: r?.onCpu
         ? { kind: 'task', tid: r.onCpu.tid, comm: r.onCpu.comm }
-        : { kind: 'task', tid: 0, comm: 'swapper' },
+        : r
+          ? { kind: 'task', tid: 0, comm: 'swapper' }
+          : { kind: 'missing' },
     };
-    // any thread blocked (D) on a page-in or a write is rightly woken by the disk's completion
-    const right = (a) => w.right(a, r.tid, truth, tgidOf) || (r.sleepState === 'D' && diskCompletion(a));
+    const right = (a) => a.kind !== 'missing' && w.right(a, e.tid, truth, tgidOf, e);
     for (const [tool, a] of Object.entries(answers)) {
       if (right(a)) res[tool]++;
       else tally(wrong[tool], kindOf(a));
     }
     if (answers.lifeline.kind === 'unknown') res.unknown++;
     // the naive view right although an interrupt ran the wakeup: the on-CPU task was the cause
-    if (r.source.kind !== 'task' && right(answers.naive)) res.naiveLucky++;
+    if (r && r.source.kind !== 'task' && right(answers.naive)) res.naiveLucky++;
   }
   res.wrong = Object.fromEntries(Object.entries(wrong).map(([k, m]) => [k, top(m)]));
   return res;

@@ -12,14 +12,16 @@ export interface Workload {
   known: string;
   bins: string[];
   commands?: string[];
-  prepare?: () => Promise<Record<string, unknown>>;
+  prepare?: (dir: string) => Promise<Record<string, unknown>>;
   shell: (ids: string, dir: string, scale: number, extra: Record<string, unknown>) => string;
   parse: (ids: string) => Record<string, number | number[]>;
   pids?: (truth: Record<string, number | number[]>) => number[];
   tids?: (truth: Record<string, number | number[]>) => number[];
   also?: (truth: Record<string, number | number[]>) => number[];
-  right: (a: Answer, tid: number, truth: Record<string, number | number[]>, tgidOf: (tid: number) => number) => boolean;
+  /** How many sleeps the design makes (max null: no upper bound); none: not known in advance. */
+  sleeps?: (truth: Record<string, unknown>, scale: number) => { min: number; max: number | null };
+  right: (a: Answer, tid: number, truth: Record<string, unknown>, tgidOf: (tid: number) => number) => boolean;
 }
 export declare const WORKLOADS: Workload[];
 export declare function wl(name: string): string;
-export declare function diskCompletion(a: Answer): boolean;
+export declare function diskOf(dir: string): { disk: { name: string; irqs: string[] } };

@@ -3,6 +3,7 @@
 // tid, comm }, tid 0 for the idle task) or an interrupt ({ kind: 'hardirq' | 'softirq' | 'nmi',
 // name }) or { kind: 'unknown' }. lifeline answers with the wakeup's cause (its source when it has
 // no separate cause); perf and the naive view always answer with a task.
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../lib/run.js';
@@ -11,14 +12,34 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const wl = (name) => path.join(root, 'build/workloads', name);
 
 const isTask = (a, tid) => a.kind === 'task' && a.tid === tid;
-/** The thread's own timer: named as the task that armed it, or (as a source) the expiry callback. */
-const ownTimer = (a, tid, callback) =>
-  isTask(a, tid) || ((a.kind === 'hardirq' || a.kind === 'softirq') && (a.name ?? '').endsWith(`/${callback}`));
-/** A disk completion: the device's interrupt, the BLOCK softirq, or a kernel thread completing the I/O. */
-export const diskCompletion = (a) =>
-  (a.kind === 'hardirq' && /^irq \d+/.test(a.name ?? '')) ||
-  (a.kind === 'softirq' && (a.name ?? '').startsWith('BLOCK')) ||
-  (a.kind === 'task' && /^(kworker\/|jbd2\/)/.test(a.comm ?? ''));
+/**
+ * The interrupts of the disk that holds `dir`: the lines of /proc/interrupts whose device name
+ * holds a part of the disk's sysfs path ("virtio1" of .../virtio1/block/vda/vda1, an nvme
+ * controller, a PCI address), as lifeline names them ("irq 36 virtio1-req.0").
+ */
+function diskIrqsOf(sys) {
+  const parts = sys.split('/').filter((p) => p.length >= 4 && !['sys', 'devices', 'block', 'platform'].includes(p));
+  const irqs = [];
+  for (const line of readFileSync('/proc/interrupts', 'utf8').split('\n')) {
+    const m = /^\s*(\d+):.*?\s(\S+)\s*$/.exec(line);
+    if (m && parts.some((p) => m[2].includes(p))) irqs.push(`irq ${m[1]} ${m[2]}`);
+  }
+  return irqs;
+}
+/**
+ * A completion of the disk holding the workload's file: that disk's interrupt, or the kernel's
+ * writeback or journal thread finishing the write a waiter blocked on (the inode's writeback, the
+ * journal commit). Another device's interrupt, a softirq or a random kworker is wrong.
+ */
+const diskCompletion = (a, disk) =>
+  (a.kind === 'hardirq' && disk.irqs.includes(a.name)) ||
+  (a.kind === 'task' && (/^kworker\/u\d+:\d+/.test(a.comm ?? '') || (a.comm ?? '').startsWith(`jbd2/${disk.name}`)));
+/** The disk holding `dir`: its block device's name (a partition's) and the disk's interrupts. */
+export function diskOf(dir) {
+  const dev = statSync(dir).dev;
+  const sys = realpathSync(`/sys/dev/block/${(dev >>> 8) & 0xfff}:${(dev & 0xff) | ((dev >>> 12) & 0xfff00)}`);
+  return { disk: { name: path.basename(sys), irqs: diskIrqsOf(sys) } };
+}
 const ids = (s) => s.trim().split(/\s+/).map(Number);
 
 /** Loop counts scaled down for the tests (`scale` < 1), never below a few. */
@@ -26,7 +47,8 @@ const n = (count, scale) => Math.max(5, Math.round(count * scale));
 
 /**
  * Each workload: `shell(IDS, DIR, scale, extra)` runs it and writes its ids to IDS (`extra`: what
- * `prepare()` found, e.g. free ports); `parse` reads them;
+ * `prepare(dir)` found, e.g. free ports, the disk); `parse` reads them; `sleeps(t, scale)`: how many
+ * sleeps the design makes, { min, max } (none: not known in advance);
  * `pids(t)` or `tids(t)`: the processes or threads judged; `also(t)`: other processes whose threads
  * may be named (their thread ids are needed); `right(answer, tid, t, tgidOf)`.
  */
@@ -41,7 +63,10 @@ export const WORKLOADS = [
       `taskset -c 1 ${wl('ll-sleeper')} ${n(500, scale)} 5 > ${IDS}; kill $S; wait`,
     parse: (s) => ({ sleeper: ids(s)[0] }),
     pids: (t) => [t.sleeper],
-    right: (a, tid) => ownTimer(a, tid, 'hrtimer_wakeup'),
+    // one sleep per loop, ended by the timer the sleeper armed itself (and at most one at the start,
+    // when taskset's move to CPU 1 catches it blocked)
+    sleeps: (_t, scale) => ({ min: n(500, scale), max: n(500, scale) + 1 }),
+    right: (a, tid) => isTask(a, tid),
   },
   {
     name: 'pipe ping-pong',
@@ -54,6 +79,9 @@ export const WORKLOADS = [
       return { ping, pong };
     },
     pids: (t) => [t.ping, t.pong],
+    // per round trip one process at least blocks in read(), both at most (a waking that finds its
+    // target still on its way off the CPU ends no sleep); the parent's waitpid() at the end
+    sleeps: (_t, scale) => ({ min: n(2000, scale), max: 2 * n(2000, scale) + 1 }),
     right: (a, tid, t) => isTask(a, tid === t.ping ? t.pong : t.ping),
   },
   {
@@ -64,6 +92,8 @@ export const WORKLOADS = [
     shell: (IDS, _DIR, scale) => `${wl('ll-ring')} 3 ${n(2000, scale)} > ${IDS}`,
     parse: (s) => ({ tids: ids(s) }),
     tids: (t) => t.tids,
+    // per pass of the token, one thread at least waits for it, each at most; the start barrier
+    sleeps: (t, scale) => ({ min: n(2000, scale), max: t.tids.length * (n(2000, scale) + 1) }),
     right: (a, tid, t) => isTask(a, t.tids[(t.tids.indexOf(tid) + t.tids.length - 1) % t.tids.length]),
   },
   {
@@ -77,6 +107,8 @@ export const WORKLOADS = [
       return { cli, srv };
     },
     pids: (t) => [t.cli, t.srv],
+    // per round trip one process at least blocks in recv(), both at most; accept, connect, waitpid
+    sleeps: (_t, scale) => ({ min: n(2000, scale), max: 2 * n(2000, scale) + 3 }),
     right: (a, tid, t, tgidOf) => a.kind === 'task' && tgidOf(a.tid) === (tgidOf(tid) === t.cli ? t.srv : t.cli),
   },
   {
@@ -87,7 +119,10 @@ export const WORKLOADS = [
     shell: (IDS, DIR, scale) => `${wl('ll-fsync')} ${DIR}/fsync.dat ${n(200, scale)} > ${IDS}`,
     parse: (s) => ({ pid: ids(s)[0] }),
     pids: (t) => [t.pid],
-    right: (a) => diskCompletion(a),
+    prepare: async (dir) => diskOf(dir),
+    // at least one wait for the disk per fsync()
+    sleeps: (_t, scale) => ({ min: n(200, scale), max: null }),
+    right: (a, _tid, t) => diskCompletion(a, t.disk),
   },
   {
     name: 'timerfd',
@@ -100,10 +135,10 @@ export const WORKLOADS = [
       return { pid, arm, reader };
     },
     pids: (t) => [t.pid],
-    right: (a, tid, t) =>
-      tid === t.reader
-        ? isTask(a, t.arm) || ownTimer(a, -1, 'timerfd_tmrproc')
-        : isTask(a, t.reader) || ownTimer(a, tid, 'hrtimer_wakeup'),
+    // the reader: one read() per expiry; ll-arm: one wait per expiry, its usleep at the start, and
+    // at most one wait for the reader to start
+    sleeps: (_t, scale) => ({ min: 2 * n(500, scale) + 1, max: 2 * n(500, scale) + 2 }),
+    right: (a, tid, t) => (tid === t.reader ? isTask(a, t.arm) : isTask(a, t.reader) || isTask(a, tid)),
   },
   {
     name: 'prometheus + node_exporter + stress',
@@ -112,7 +147,7 @@ export const WORKLOADS = [
     known: "exporter threads: their own timers, each other, prometheus' requests, or the disk (its own reads)",
     bins: [],
     commands: ['prometheus', 'prometheus-node-exporter', 'stress'],
-    prepare: async () => ({ ports: [await freePort(), await freePort()] }),
+    prepare: async (dir) => ({ ports: [await freePort(), await freePort()], ...diskOf(dir) }),
     shell: (IDS, DIR, scale, { ports }) =>
       `export IDS; stress --cpu 2 --timeout 90 >/dev/null 2>&1 & S=$!; ` +
       `sh ${path.join(root, 'test/workloads/prom-scrape.sh')} ${DIR} ${ports[0]} ${ports[1]} ` +
@@ -123,9 +158,8 @@ export const WORKLOADS = [
     },
     pids: (t) => [t.exporter],
     also: (t) => [t.prometheus],
-    right: (a, tid, t, tgidOf) =>
-      ownTimer(a, -1, 'hrtimer_wakeup') ||
-      diskCompletion(a) ||
-      (a.kind === 'task' && [t.exporter, t.prometheus].includes(tgidOf(a.tid))),
+    // a timer is named by the thread that armed it: one of the two processes
+    right: (a, _tid, t, tgidOf) =>
+      diskCompletion(a, t.disk) || (a.kind === 'task' && [t.exporter, t.prometheus].includes(tgidOf(a.tid))),
   },
 ];

@@ -1,8 +1,9 @@
 /**
  * The figures of `npm run bench:attribution` (docs/accuracy.md), guarded: each workload of the
  * bench, with fewer loops, recorded by `perf sched record` and `lifeline record` at the same time
- * and judged by the bench's own code (bench/attribution/) against the known answer. lifeline must
- * name the right waker (its cause) for nearly every wakeup; `perf sched timehist -w` must name the
+ * and judged by the bench's own code (bench/attribution/) against the known answer, over every sleep
+ * the recording shows ended (from raw switch states, checked against the workload's design). lifeline
+ * must name the right waker (its cause) for nearly every sleep; `perf sched timehist -w` must name the
  * task that was on the CPU (the naive view), which is wrong where an interrupt did the waking.
  */
 import { execFileSync } from 'node:child_process';
@@ -31,20 +32,24 @@ const why = skipRecording
     : 'root';
 
 /**
- * Per workload: lifeline's least share of right answers, and perf's bounds. perf names the task on
- * the CPU: right in task context (pipes, futexes) and where the on-CPU task raised the softirq
- * itself (loopback TCP); wrong for timers and the disk, where it names whoever was interrupted.
+ * Per workload: lifeline's least share of right answers, and perf's bounds, over every sleep the
+ * workload made (a sleep with no wakeup, or an unknown one, is wrong). perf names the task on the
+ * CPU: right in task context (pipes, futexes) and where the on-CPU task raised the softirq itself
+ * (loopback TCP); wrong for timers and the disk, where it names whoever was interrupted.
+ * lifeline's allowances, each a miss seen and explained in docs/accuracy.md: the sleeper's move to
+ * CPU 1 at start (migration/N, 1 of 100), the ring's start (barrier, main thread's first token:
+ * 2 of ~1000), the exporter's end (killed by the script: 1 of ~100).
  */
 const EXPECT: Record<string, { lifeline: number; perfAtLeast?: number; perfAtMost?: number }> = {
   'nanosleep + stress': { lifeline: 0.98, perfAtMost: 0.02 },
-  'pipe ping-pong': { lifeline: 0.99, perfAtLeast: 0.99 },
-  'futex token ring': { lifeline: 0.98, perfAtLeast: 0.98 },
-  'TCP echo (loopback)': { lifeline: 0.95, perfAtLeast: 0.95 },
-  // perf's share here depends on which task the disk's interrupt happens to cut: a kworker doing
-  // the I/O passes as the disk (seen: 4% and 84% on two runs)
-  'fsync on disk': { lifeline: 0.95 },
-  timerfd: { lifeline: 0.98, perfAtMost: 0.9 },
-  'prometheus + node_exporter + stress': { lifeline: 0.95 },
+  'pipe ping-pong': { lifeline: 1, perfAtLeast: 0.95 },
+  'futex token ring': { lifeline: 0.99, perfAtLeast: 0.95 },
+  'TCP echo (loopback)': { lifeline: 1, perfAtLeast: 0.95 },
+  // perf's share here depends on which task the disk's interrupt happens to cut
+  'fsync on disk': { lifeline: 0.98 },
+  // perf: the armer's half (woken by the reader's sem_post) at most
+  timerfd: { lifeline: 1, perfAtMost: 0.51 },
+  'prometheus + node_exporter + stress': { lifeline: 0.97 },
 };
 
 const share = (n: number, m: Measured): number => n / m.wakeups;
@@ -63,15 +68,18 @@ describe.skipIf(skip)(`bench:attribution figures (${why})`, () => {
       const dir = mkdtempSync(path.join(ROOT, 'build', 'test-attribution-'));
       try {
         const m = await measureWorkload(w, dir, 0.2);
+        // the sleeps found from the raw switch states are as many as the workload's design makes
+        expect(m.sleeps, show(m)).toBeGreaterThanOrEqual(m.designed.min);
+        if (m.designed.max !== null) expect(m.sleeps, show(m)).toBeLessThanOrEqual(m.designed.max);
         expect(m.wakeups, show(m)).toBeGreaterThanOrEqual(5);
-        // lifeline misses no wakeup that perf saw (a few may fall at the edges of the recordings).
-        // The other way does not hold: on a quiet machine perf's timehist lacks some interrupt
-        // wakeups of threads woken from an idle CPU (timerfd, fsync: up to a third of them), which
-        // lifeline recorded; the bench prints that count (docs/accuracy.md).
-        expect(m.onlyPerf, show(m)).toBeLessThanOrEqual(0.02 * m.wakeups + 4);
+        // lifeline has a wakeup record for every sleep its recording shows ended
+        expect(m.missedLifeline, show(m)).toBe(0);
         expect(share(m.lifeline, m), show(m)).toBeGreaterThanOrEqual(e.lifeline);
-        // perf's waker is the task current at sched_waking: the naive view, wakeup for wakeup
-        expect(Math.abs(m.perf - m.naive), show(m)).toBeLessThanOrEqual(0.01 * m.wakeups + 1);
+        // perf's waker is the task current at sched_waking: the naive view, wakeup for wakeup, but
+        // for the sleeps perf has no line for (interrupt wakeups of an idle CPU, docs/accuracy.md)
+        const tol = 0.01 * m.wakeups + 1;
+        expect(m.perf, show(m)).toBeLessThanOrEqual(m.naive + tol);
+        expect(m.perf, show(m)).toBeGreaterThanOrEqual(m.naive - m.missedPerf - tol);
         if (e.perfAtLeast !== undefined) expect(share(m.perf, m), show(m)).toBeGreaterThanOrEqual(e.perfAtLeast);
         if (e.perfAtMost !== undefined) expect(share(m.perf, m), show(m)).toBeLessThanOrEqual(e.perfAtMost);
       } finally {
