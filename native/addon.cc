@@ -538,6 +538,13 @@ Napi::Value BootOffsetNs(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(offset));
 }
 
+// trimMemory() -> whether glibc gave memory back. Returns the free pages of every malloc
+// arena (the worker thread's included) to the system; after a load, freed buffers and
+// ArrayBuffer stores otherwise stay resident as fragments between live chunks.
+Napi::Value TrimMemory(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), malloc_trim(0) != 0);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // Batches of up to a few MiB come and go all the time. glibc's dynamic mmap threshold
   // rises to the largest freed chunk, after which batches are carved from the heap and
@@ -547,6 +554,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Session", Session::Define(env));
   exports.Set("layout", Napi::Function::New(env, Layout));
   exports.Set("bootOffsetNs", Napi::Function::New(env, BootOffsetNs));
+  exports.Set("trimMemory", Napi::Function::New(env, TrimMemory));
   return exports;
 }
 

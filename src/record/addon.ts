@@ -53,6 +53,8 @@ interface Addon {
   layout(): NativeLayout;
   /** CLOCK_BOOTTIME − CLOCK_MONOTONIC in ns (time the machine spent suspended). */
   bootOffsetNs(): number;
+  /** Give free malloc pages of every arena back to the system (glibc malloc_trim). */
+  trimMemory(): boolean;
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
