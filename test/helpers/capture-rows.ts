@@ -1,7 +1,7 @@
 import { openCapture } from '../../src/capture/index.js';
 import { rowAt, type EventRow } from '../../src/capture/event-batch.js';
 import type { CaptureMeta } from '../../src/capture/meta.js';
-import { Kind } from '../../src/format/index.js';
+import { Flag, Kind } from '../../src/format/index.js';
 
 export interface CaptureRows {
   meta: CaptureMeta;
@@ -28,4 +28,39 @@ export async function readRows(path: string): Promise<CaptureRows> {
     if (r.kind === Kind.SYM && r.name !== undefined) sym.set(r.c, r.name);
   }
   return { meta: cap.meta, rows, comm, sym };
+}
+
+/** A waking that ended a sleep, as the raw records show it. */
+export interface RawSleepEnd {
+  ts: number;
+  cpu: number;
+  tid: number;
+  /** The task current on the waking CPU (0: idle). */
+  current: number;
+  /** The waking's context: Ctx.TASK, HARDIRQ, SOFTIRQ or NMI. */
+  ctx: number;
+}
+
+/**
+ * Sleeps of `tid` and how each ended, from the raw records alone (not the engine's reading): the
+ * thread left the CPU not runnable (prev_state ≠ 0) and not preempted, and the next waking of it
+ * ended the sleep. Also counts its switch-outs that left it runnable (preemptions).
+ */
+export function rawSleeps(rows: readonly EventRow[], tid: number): { ends: RawSleepEnd[]; preempted: EventRow[] } {
+  const ends: RawSleepEnd[] = [];
+  const preempted: EventRow[] = [];
+  let asleep = false;
+  for (const e of rows) {
+    if (e.kind === Kind.SWITCH) {
+      if (e.tid === tid) {
+        asleep = e.a !== 0 && (e.flags & Flag.PREEMPT) === 0;
+        if (!asleep) preempted.push(e);
+      }
+      if (e.tid2 === tid) asleep = false;
+    } else if (e.kind === Kind.WAKING && e.tid === tid && asleep) {
+      ends.push({ ts: e.ts, cpu: e.cpu, tid, current: e.tid2, ctx: e.flags & Flag.CTX_MASK });
+      asleep = false;
+    }
+  }
+  return { ends, preempted };
 }
