@@ -82,9 +82,11 @@ describe.each(SCENARIO_SOURCES)('%s capture', (source) => {
         (w) => w.source.kind === 'hardirq' && w.source.name === 'local_timer/hrtimer_wakeup',
       );
       // every sleep the raw records show ended in a hard interrupt is the timer's; one sleep at most
-      // ends otherwise: taskset's move to CPU 1 at the start (migration/N, a task)
+      // ends otherwise: taskset's move to CPU 1 at the start (migration/N, a task). A sleep whose
+      // waking the kernel never emitted (raw.unwoken: seen on this guest while the sandbox's init
+      // threads run, perf lacks them too) has no waker to name.
       const inIrq = raw.ends.filter((e) => e.ctx === Ctx.HARDIRQ).length;
-      expect(inIrq).toBeGreaterThanOrEqual(truth.sleeps - 1);
+      expect(inIrq).toBeGreaterThanOrEqual(truth.sleeps - 1 - raw.unwoken);
       expect(timer).toBe(inIrq);
       expect(count(t.wakers, (w) => w.source.kind === 'task' && w.source.comm === 'stress')).toBe(0);
     });

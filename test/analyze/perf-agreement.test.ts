@@ -22,6 +22,7 @@ import { openCapture } from '../../src/capture/index.js';
 import { analyze } from '../../src/analyze/index.js';
 import type { AnalysisResult } from '../../src/analyze/types.js';
 import { BIN, ROOT } from '../helpers/cli.js';
+import { rawSleeps, readRows } from '../helpers/capture-rows.js';
 import { skipRecording, skipReason } from '../helpers/root.js';
 
 interface PerfRow {
@@ -73,6 +74,8 @@ describe.skipIf(skipRecording)(`agreement with perf sched timehist -s (${skipRea
   let ours: AnalysisResult;
   let tids: number[];
   let consistent: Set<number>;
+  /** Threads whose switches in lifeline's capture pair up (none left out by the kernel). */
+  let complete: Set<number>;
 
   beforeAll(async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'lifeline-perf-'));
@@ -120,6 +123,8 @@ describe.skipIf(skipRecording)(`agreement with perf sched timehist -s (${skipRea
     const cap = await openCapture(capture);
     ours = (await analyze(cap)).result;
     cap.close();
+    const { rows } = await readRows(capture);
+    complete = new Set(tids.filter((tid) => rawSleeps(rows, tid).broken === 0));
   });
 
   it('counts the same sched-ins per thread (within 1%)', () => {
@@ -136,14 +141,16 @@ describe.skipIf(skipRecording)(`agreement with perf sched timehist -s (${skipRea
   });
 
   it('measures the same run time per thread (within 2%)', () => {
-    // Compared where both tools saw every switch of the thread: perf's stream pairs them, and
-    // lifeline met no contradiction (a switch the kernel never emitted, docs/metrics.md "Lost
-    // events", leaves it uncertain and drops the slice it could not measure).
+    // Compared where both recordings hold every switch of the thread, as their raw records show
+    // (switches pair up in and out): a switch the kernel never emitted (docs/metrics.md "Lost
+    // events") leaves a slice that neither tool can measure. Where lifeline's records are complete
+    // the engine must not call the thread uncertain.
     const certain = (tid: number) => ours.threads.find((x) => x.tid === tid)?.uncertain !== true;
-    const compared = tids.filter((tid) => consistent.has(tid) && certain(tid));
+    for (const tid of complete) expect(certain(tid), `thread ${tid}: complete records, yet uncertain`).toBe(true);
+    const compared = tids.filter((tid) => consistent.has(tid) && complete.has(tid));
     if (compared.length < tids.length)
       console.warn(
-        `perf.data lacks switches of ${tids.filter((t) => !consistent.has(t)).length} and lifeline is uncertain of ${tids.filter((t) => !certain(t)).length} of ${tids.length} threads; their run time is not compared`,
+        `perf.data lacks switches of ${tids.filter((t) => !consistent.has(t)).length} and lifeline's capture of ${tids.filter((t) => !complete.has(t)).length} of ${tids.length} threads; their run time is not compared`,
       );
     expect(compared.length).toBeGreaterThanOrEqual(3);
     for (const tid of compared) {

@@ -44,23 +44,39 @@ export interface RawSleepEnd {
 /**
  * Sleeps of `tid` and how each ended, from the raw records alone (not the engine's reading): the
  * thread left the CPU not runnable (prev_state ≠ 0) and not preempted, and the next waking of it
- * ended the sleep. Also counts its switch-outs that left it runnable (preemptions).
+ * ended the sleep. Also: its switch-outs that left it runnable (preemptions), and what the records
+ * lack (a sleep ended with no waking recorded, two switches in or out in a row).
  */
-export function rawSleeps(rows: readonly EventRow[], tid: number): { ends: RawSleepEnd[]; preempted: EventRow[] } {
+export function rawSleeps(
+  rows: readonly EventRow[],
+  tid: number,
+): { ends: RawSleepEnd[]; preempted: EventRow[]; unwoken: number; broken: number } {
   const ends: RawSleepEnd[] = [];
   const preempted: EventRow[] = [];
   let asleep = false;
+  let on: boolean | null = null;
+  /** Sleeps that ended in a switch-in with no waking recorded: the kernel left the waking out. */
+  let unwoken = 0;
+  /** Switches that contradict the previous one (in twice, out twice): a switch left out. */
+  let broken = 0;
   for (const e of rows) {
     if (e.kind === Kind.SWITCH) {
       if (e.tid === tid) {
+        if (on === false) broken++;
+        on = false;
         asleep = e.a !== 0 && (e.flags & Flag.PREEMPT) === 0;
         if (!asleep) preempted.push(e);
       }
-      if (e.tid2 === tid) asleep = false;
+      if (e.tid2 === tid) {
+        if (on === true) broken++;
+        if (asleep) unwoken++;
+        on = true;
+        asleep = false;
+      }
     } else if (e.kind === Kind.WAKING && e.tid === tid && asleep) {
       ends.push({ ts: e.ts, cpu: e.cpu, tid, current: e.tid2, ctx: e.flags & Flag.CTX_MASK });
       asleep = false;
     }
   }
-  return { ends, preempted };
+  return { ends, preempted, unwoken, broken };
 }
