@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { readRows } from '../helpers/capture-rows.js';
+import { Kind } from '../../src/format/index.js';
 
 const fixtures = path.resolve(__dirname, '../../fixtures');
 
@@ -15,8 +16,15 @@ describe('the committed fixtures', () => {
     expect(a.meta.lost).toBe(0);
   });
 
+  it('are format 2, with the facts of causation (timer arming) recorded', async () => {
+    const a = await readRows(path.join(fixtures, 'sleeper-stress.db'));
+    expect(a.meta.formatVersion).toBe(2);
+    expect(a.rows.some((r) => r.kind === Kind.HRTIMER_START)).toBe(true);
+  });
+
   it('read as format 1: the Arrow meta trailer of kind 15 gives the final meta and is not an event', async () => {
-    const b = await readRows(path.join(fixtures, 'sleeper-stress.arrow'));
+    // kept from before the recorder took the facts of causation
+    const b = await readRows(path.join(fixtures, 'format1/sleeper-stress.arrow'));
     expect(b.meta.formatVersion).toBe(1);
     expect(b.meta.complete).toBe(true);
     expect(b.meta.events).toBe(b.rows.length);

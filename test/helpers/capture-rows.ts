@@ -39,6 +39,8 @@ export interface RawSleepEnd {
   current: number;
   /** The waking's context: Ctx.TASK, HARDIRQ, SOFTIRQ or NMI. */
   ctx: number;
+  /** The kernel's state bits when the thread left the CPU (1: interruptible S, 2: D). */
+  state: number;
 }
 
 /**
@@ -54,6 +56,7 @@ export function rawSleeps(
   const ends: RawSleepEnd[] = [];
   const preempted: EventRow[] = [];
   let asleep = false;
+  let state = 0;
   let on: boolean | null = null;
   /** Sleeps that ended in a switch-in with no waking recorded: the kernel left the waking out. */
   let unwoken = 0;
@@ -65,6 +68,7 @@ export function rawSleeps(
         if (on === false) broken++;
         on = false;
         asleep = e.a !== 0 && (e.flags & Flag.PREEMPT) === 0;
+        state = e.a;
         if (!asleep) preempted.push(e);
       }
       if (e.tid2 === tid) {
@@ -74,7 +78,7 @@ export function rawSleeps(
         asleep = false;
       }
     } else if (e.kind === Kind.WAKING && e.tid === tid && asleep) {
-      ends.push({ ts: e.ts, cpu: e.cpu, tid, current: e.tid2, ctx: e.flags & Flag.CTX_MASK });
+      ends.push({ ts: e.ts, cpu: e.cpu, tid, current: e.tid2, ctx: e.flags & Flag.CTX_MASK, state });
       asleep = false;
     }
   }
