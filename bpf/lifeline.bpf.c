@@ -611,7 +611,7 @@ int BPF_PROG(irq_handler_exit, int irq)
 }
 
 /* One entry and one exit program per x86 system vector of LL_SYSVECS. */
-#define SYSVEC(NAME, id, tp)                              \
+#define SYSVEC(NAME, id, tp, x86)                         \
 SEC("tp_btf/" #tp "_entry")                               \
 int BPF_PROG(tp##_entry, int vector)                      \
 {                                                         \

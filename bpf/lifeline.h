@@ -87,20 +87,50 @@
 
 /*
  * x86 system vectors, as traced by irq_vectors:<tracepoint>_entry/exit:
- * X(NAME, value, tracepoint). The tracepoint token names the BPF programs.
+ * X(NAME, value, tracepoint, x86 vector number of arch/x86/include/asm/irq_vectors.h).
+ * The tracepoint token names the BPF programs; the vector number is what
+ * Perfetto's ftrace events carry.
  */
 #define LL_SYSVECS(X)                                                   \
-	X(LOCAL_TIMER, 1, local_timer)                                  \
-	X(RESCHEDULE, 2, reschedule)                                    \
-	X(CALL_FUNCTION, 3, call_function)                              \
-	X(CALL_FUNCTION_SINGLE, 4, call_function_single)                \
-	X(IRQ_WORK, 5, irq_work)                                        \
-	X(X86_PLATFORM_IPI, 6, x86_platform_ipi)                        \
-	X(THERMAL_APIC, 7, thermal_apic)                                \
-	X(ERROR_APIC, 8, error_apic)                                    \
-	X(SPURIOUS_APIC, 9, spurious_apic)                              \
-	X(DEFERRED_ERROR, 10, deferred_error)                           \
-	X(THRESHOLD_APIC, 11, threshold_apic)
+	X(LOCAL_TIMER, 1, local_timer, 0xec)                            \
+	X(RESCHEDULE, 2, reschedule, 0xfd)                              \
+	X(CALL_FUNCTION, 3, call_function, 0xfc)                        \
+	X(CALL_FUNCTION_SINGLE, 4, call_function_single, 0xfb)          \
+	X(IRQ_WORK, 5, irq_work, 0xf6)                                  \
+	X(X86_PLATFORM_IPI, 6, x86_platform_ipi, 0xf7)                  \
+	X(THERMAL_APIC, 7, thermal_apic, 0xfa)                          \
+	X(ERROR_APIC, 8, error_apic, 0xfe)                              \
+	X(SPURIOUS_APIC, 9, spurious_apic, 0xff)                        \
+	X(DEFERRED_ERROR, 10, deferred_error, 0xf4)                     \
+	X(THRESHOLD_APIC, 11, threshold_apic, 0xf9)
+
+/*
+ * The tracepoints lifeline attaches a BPF program to (each a tp_btf program of
+ * the same name in lifeline.bpf.c), besides the system vectors' entry/exit
+ * pairs above: X(tracepoint, required). A required one missing from the
+ * kernel's BTF fails the recording; an optional one is skipped and named in
+ * the capture's meta.
+ */
+#define LL_TRACEPOINTS(X)               \
+	X(sched_switch, 1)              \
+	X(sched_waking, 1)              \
+	X(sched_wakeup_new, 1)          \
+	X(sched_process_fork, 1)        \
+	X(sched_process_exec, 1)        \
+	X(sched_process_exit, 1)        \
+	X(softirq_raise, 1)             \
+	X(hrtimer_start, 1)             \
+	X(timer_start, 1)               \
+	X(task_rename, 0)               \
+	X(irq_handler_entry, 0)         \
+	X(irq_handler_exit, 0)          \
+	X(softirq_entry, 0)             \
+	X(softirq_exit, 0)              \
+	X(hrtimer_expire_entry, 0)      \
+	X(hrtimer_expire_exit, 0)       \
+	X(timer_expire_entry, 0)        \
+	X(timer_expire_exit, 0)         \
+	X(nmi_handler, 0)
 
 /* Linux softirq vectors (include/linux/interrupt.h): X(NAME, value). */
 #define LL_SOFTIRQS(X)      \

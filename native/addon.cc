@@ -84,26 +84,25 @@ Napi::Error CodedError(Napi::Env env, Fault code, int err = 0, const std::string
   return e;
 }
 
-// Optional programs: attached when the kernel has the tracepoint.
-struct Optional {
+// The BPF programs by tracepoint; an optional one is attached only when the kernel has it.
+struct Program {
   const char* tracepoint;
   bpf_program* (*prog)(lifeline_bpf*);
 };
 
 #define OPT(tp) {#tp, [](lifeline_bpf* s) { return s->progs.tp; }}
-#define OPT_SYSVEC(NAME, value, tp) OPT(tp##_entry), OPT(tp##_exit),
-const Optional kOptional[] = {
-    OPT(task_rename),          OPT(irq_handler_entry),     OPT(irq_handler_exit),
-    LL_SYSVECS(OPT_SYSVEC)
-    OPT(softirq_entry),        OPT(softirq_exit),          OPT(hrtimer_expire_entry),
-    OPT(hrtimer_expire_exit),  OPT(timer_expire_entry),    OPT(timer_expire_exit),
-    OPT(nmi_handler),
-};
+#define OPT_TP(tp, required) OPT(tp),
+#define OPT_SYSVEC(NAME, value, tp, x86) OPT(tp##_entry), OPT(tp##_exit),
+// Every tracepoint of the contract (LL_TRACEPOINTS, then the system vectors' pairs).
+const Program kPrograms[] = {LL_TRACEPOINTS(OPT_TP) LL_SYSVECS(OPT_SYSVEC)};
+#define REQUIRED_TP(tp, required) required,
+const bool kIsRequired[] = {LL_TRACEPOINTS(REQUIRED_TP)};
+#undef REQUIRED_TP
 #undef OPT_SYSVEC
+#undef OPT_TP
 #undef OPT
 
-const char* const kRequired[] = {"sched_switch",       "sched_waking",       "sched_wakeup_new",
-                                 "sched_process_fork", "sched_process_exec", "sched_process_exit"};
+bool IsRequired(size_t i) { return i < sizeof(kIsRequired) / sizeof(kIsRequired[0]) && kIsRequired[i]; }
 
 bool HasTracepoint(const btf* vmlinux, const char* name) {
   std::string type = std::string("btf_trace_") + name;
@@ -212,10 +211,10 @@ class Session : public Napi::ObjectWrap<Session> {
     TakeLog();
     btf* vmlinux = btf__load_vmlinux_btf();
     if (!vmlinux) return Fail(Fault::BTF_UNREADABLE, errno, TakeLog());
-    for (const char* tp : kRequired) {
-      if (!HasTracepoint(vmlinux, tp)) {
+    for (size_t i = 0; i < sizeof(kPrograms) / sizeof(kPrograms[0]); i++) {
+      if (IsRequired(i) && !HasTracepoint(vmlinux, kPrograms[i].tracepoint)) {
         btf__free(vmlinux);
-        return Fail(Fault::NO_TRACEPOINT, 0, tp);
+        return Fail(Fault::NO_TRACEPOINT, 0, kPrograms[i].tracepoint);
       }
     }
     skel_ = lifeline_bpf__open();
@@ -224,8 +223,9 @@ class Session : public Napi::ObjectWrap<Session> {
       btf__free(vmlinux);
       return Fail(Fault::OPEN_FAILED, e, TakeLog());
     }
-    for (const Optional& o : kOptional) {
-      if (!HasTracepoint(vmlinux, o.tracepoint)) {
+    for (size_t i = 0; i < sizeof(kPrograms) / sizeof(kPrograms[0]); i++) {
+      const Program& o = kPrograms[i];
+      if (!IsRequired(i) && !HasTracepoint(vmlinux, o.tracepoint)) {
         bpf_program__set_autoload(o.prog(skel_), false);
         skipped_.push_back(o.tracepoint);
       }
@@ -497,7 +497,7 @@ Napi::Value Layout(const Napi::CallbackInfo& info) {
 #undef X
   o.Set("commReasons", reasons);
   Napi::Object vecs = Napi::Object::New(env);
-#define X(name, value, tp) vecs.Set(#name, num(LL_VEC_##name));
+#define X(name, value, tp, x86) vecs.Set(#name, num(LL_VEC_##name));
   LL_SYSVECS(X)
 #undef X
   o.Set("sysvecs", vecs);
@@ -507,7 +507,8 @@ Napi::Value Layout(const Napi::CallbackInfo& info) {
 #undef X
   o.Set("softirqs", softirqs);
   Napi::Array optional = Napi::Array::New(env);
-  for (const Optional& opt : kOptional) optional.Set(optional.Length(), Napi::String::New(env, opt.tracepoint));
+  for (size_t i = 0; i < sizeof(kPrograms) / sizeof(kPrograms[0]); i++)
+    if (!IsRequired(i)) optional.Set(optional.Length(), Napi::String::New(env, kPrograms[i].tracepoint));
   o.Set("optionalTracepoints", optional);
   Napi::Array codes = Napi::Array::New(env);
 #define X(name) codes.Set(codes.Length(), Napi::String::New(env, FaultName(Fault::name)));

@@ -1,6 +1,7 @@
 // npm run docs:metrics: rewrite the field table of docs/metrics.md from the metric catalogue
 // (src/analyze/catalogue.ts, built into dist/ by the npm script first) and the README's table of
-// serve's metric families from the families themselves (src/serve/metric-table.ts). `--check`
+// serve's metric families from the families themselves (src/serve/metric-table.ts), and the
+// contract's tables of docs/capture-format.md (src/format/contract-doc.ts). `--check`
 // only says whether the files are current (exit 1 when stale); test/analyze/catalogue.test.ts
 // and test/serve/metric-table.test.ts check the same.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -10,10 +11,12 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { withFieldTable } = await import(path.join(root, 'dist/analyze/index.js'));
 const { withMetricTable } = await import(path.join(root, 'dist/serve/metric-table.js'));
+const { withContractTables } = await import(path.join(root, 'dist/format/contract-doc.js'));
 let stale = false;
 for (const [name, rewrite] of [
   ['docs/metrics.md', withFieldTable],
   ['README.md', withMetricTable],
+  ['docs/capture-format.md', withContractTables],
 ]) {
   const file = path.join(root, name);
   const doc = readFileSync(file, 'utf8');

@@ -22,7 +22,8 @@ const probe = `
 #define E_CTX(name, value, label) @ctx name value label;
 #define E_FLAG(name, value) @flag name value;
 #define E_REASON(name, value, label) @reason name value label;
-#define E_VEC(name, value, tp) @sysvec name value tp;
+#define E_VEC(name, value, tp, x86) @sysvec name value tp x86;
+#define E_TP(tp, required) @tracepoint tp required;
 #define E_SOFTIRQ(name, value) @softirq name value;
 #define E_FIELD(name, type, offset) @field name offset;
 #define E_ERROR(name) @error name;
@@ -31,6 +32,7 @@ LL_CTXS(E_CTX)
 LL_FLAGS(E_FLAG)
 LL_COMM_REASONS(E_REASON)
 LL_SYSVECS(E_VEC)
+LL_TRACEPOINTS(E_TP)
 LL_SOFTIRQS(E_SOFTIRQ)
 LL_EVENT_FIELDS(E_FIELD)
 LL_ADDON_ERRORS(E_ERROR)
@@ -78,7 +80,13 @@ const kinds = lists.kind.map(([name, value, l, named]) => ({
 const ctxs = lists.ctx.map(([name, value, l]) => ({ name, value: num(value), label: label(l) }));
 const flags = lists.flag.map(([name, value]) => ({ name, value: num(value) }));
 const reasons = lists.reason.map(([name, value, l]) => ({ name, value: num(value), label: label(l) }));
-const sysvecs = lists.sysvec.map(([name, value, tracepoint]) => ({ name, value: num(value), tracepoint }));
+const sysvecs = lists.sysvec.map(([name, value, tracepoint, x86]) => ({
+  name,
+  value: num(value),
+  tracepoint,
+  x86: num(x86),
+}));
+const tracepoints = lists.tracepoint.map(([name, required]) => ({ name, required: num(required) !== 0 }));
 const softirqs = lists.softirq.map(([name, value]) => ({ name, value: num(value) }));
 const fields = lists.field.map(([name, offset]) => ({ name, offset: num(offset) }));
 const errors = lists.error.map(([name]) => name);
@@ -150,9 +158,15 @@ export const Flag = ${obj(
 export const CommReason = ${obj(reasons.map((r) => [r.name, r.value]))} as const;
 export const COMM_REASONS = ${arr(reasons.map(rec))} as const;
 
-/** x86 system vectors (LL_SYSVECS); \`tracepoint\` is irq_vectors:<tracepoint>_entry/exit. */
+/**
+ * x86 system vectors (LL_SYSVECS); \`tracepoint\` is irq_vectors:<tracepoint>_entry/exit, \`x86\`
+ * the vector number (arch/x86/include/asm/irq_vectors.h) that ftrace's events carry.
+ */
 export const SysVec = ${obj(sysvecs.map((v) => [v.name, v.value]))} as const;
 export const SYSVECS = ${arr(sysvecs.map(rec))} as const;
+
+/** The tracepoints with a BPF program of the same name (LL_TRACEPOINTS), besides the system vectors'. */
+export const TRACEPOINTS = ${arr(tracepoints.map(rec))} as const;
 
 /** Linux softirq vectors (LL_SOFTIRQS). */
 export const Softirq = ${obj(softirqs.map((v) => [v.name, v.value]))} as const;

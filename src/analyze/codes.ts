@@ -2,6 +2,7 @@
  * Small numeric codes the replay engine uses in its hot loop instead of
  * strings, and their mapping to the public names of ./types.ts.
  */
+import { Ctx } from '../format/index.js';
 import type { ThreadState } from './types.js';
 
 /** What the engine believes a thread is doing. */
@@ -29,7 +30,8 @@ export const Sleep = { S: 1, D: 2 } as const;
 export type SleepKind = (typeof Sleep)[keyof typeof Sleep];
 
 /** Interrupt span kinds on a CPU. */
-export const Irq = { HARDIRQ: 1, SOFTIRQ: 2, NMI: 3 } as const;
+/** The same numbers as the contract's wakeup contexts (Ctx), so that a context is an interrupt kind. */
+export const Irq = { HARDIRQ: Ctx.HARDIRQ, SOFTIRQ: Ctx.SOFTIRQ, NMI: Ctx.NMI } as const;
 export type IrqKind = (typeof Irq)[keyof typeof Irq];
 
 export function timelineState(st: number): ThreadState | null {

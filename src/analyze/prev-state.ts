@@ -1,18 +1,21 @@
 /**
  * Decoding of the raw kernel `__state` of a task switched out (SWITCH.a)
- * into the engine's state codes. Bits are those of include/linux/sched.h.
+ * into the engine's state codes. The bits: src/format/task-state.ts.
  */
+import { TaskState } from '../format/index.js';
 import { St, type StCode } from './codes.js';
 
-const TASK_INTERRUPTIBLE = 0x1;
-const TASK_UNINTERRUPTIBLE = 0x2;
-const TASK_STOPPED = 0x4;
-const TASK_TRACED = 0x8;
-const EXIT_DEAD = 0x10;
-const EXIT_ZOMBIE = 0x20;
-const TASK_PARKED = 0x40;
-const TASK_DEAD = 0x80;
-const TASK_NOLOAD = 0x400;
+const {
+  INTERRUPTIBLE: TASK_INTERRUPTIBLE,
+  UNINTERRUPTIBLE: TASK_UNINTERRUPTIBLE,
+  STOPPED: TASK_STOPPED,
+  TRACED: TASK_TRACED,
+  EXIT_DEAD,
+  EXIT_ZOMBIE,
+  PARKED: TASK_PARKED,
+  DEAD: TASK_DEAD,
+  NOLOAD: TASK_NOLOAD,
+} = TaskState;
 
 /**
  * State after a switch-out. A preempted task (flag PREEMPT) is runnable

@@ -1,6 +1,14 @@
 /** The analysis result: what `lifeline analyze --json` prints (its fields listed in catalogue.ts) and what report/export consume. */
 
-export type SourceKind = 'task' | 'hardirq' | 'softirq' | 'nmi' | 'unknown';
+import { CTX_NAMES, type CtxName } from '../format/index.js';
+
+/** What ran or caused a wakeup: a context of the contract (LL_CTXS), or unknown. */
+export type SourceKind = CtxName | 'unknown';
+/** Every SourceKind, in the contract's order of contexts, then unknown. */
+export const SOURCE_KINDS: readonly SourceKind[] = [...CTX_NAMES, 'unknown'];
+/** The interrupt contexts (every context but the task's). */
+export type InterruptKind = Exclude<CtxName, 'task'>;
+export const INTERRUPT_KINDS: readonly InterruptKind[] = CTX_NAMES.filter((c): c is InterruptKind => c !== 'task');
 
 /** Who woke a thread. For interrupts, `name` is e.g. "local_timer/hrtimer_wakeup", "TIMER/process_timeout", "irq 11 virtio0". */
 export interface WakeSource {
@@ -161,7 +169,7 @@ export interface CpuSpan {
   start: number;
   end: number;
   /** 'task' for a thread on the CPU (tid set), else the interrupt kind. */
-  kind: 'task' | 'hardirq' | 'softirq' | 'nmi';
+  kind: CtxName;
   tid?: number;
   /** IRQ / softirq / vector name for interrupt spans. */
   name?: string;

@@ -117,7 +117,10 @@ export const COMM_REASONS = [
   { name: 'RENAME', value: 3, label: 'rename' },
 ] as const;
 
-/** x86 system vectors (LL_SYSVECS); `tracepoint` is irq_vectors:<tracepoint>_entry/exit. */
+/**
+ * x86 system vectors (LL_SYSVECS); `tracepoint` is irq_vectors:<tracepoint>_entry/exit, `x86`
+ * the vector number (arch/x86/include/asm/irq_vectors.h) that ftrace's events carry.
+ */
 export const SysVec = {
   LOCAL_TIMER: 1,
   RESCHEDULE: 2,
@@ -132,17 +135,40 @@ export const SysVec = {
   THRESHOLD_APIC: 11,
 } as const;
 export const SYSVECS = [
-  { name: 'LOCAL_TIMER', value: 1, tracepoint: 'local_timer' },
-  { name: 'RESCHEDULE', value: 2, tracepoint: 'reschedule' },
-  { name: 'CALL_FUNCTION', value: 3, tracepoint: 'call_function' },
-  { name: 'CALL_FUNCTION_SINGLE', value: 4, tracepoint: 'call_function_single' },
-  { name: 'IRQ_WORK', value: 5, tracepoint: 'irq_work' },
-  { name: 'X86_PLATFORM_IPI', value: 6, tracepoint: 'x86_platform_ipi' },
-  { name: 'THERMAL_APIC', value: 7, tracepoint: 'thermal_apic' },
-  { name: 'ERROR_APIC', value: 8, tracepoint: 'error_apic' },
-  { name: 'SPURIOUS_APIC', value: 9, tracepoint: 'spurious_apic' },
-  { name: 'DEFERRED_ERROR', value: 10, tracepoint: 'deferred_error' },
-  { name: 'THRESHOLD_APIC', value: 11, tracepoint: 'threshold_apic' },
+  { name: 'LOCAL_TIMER', value: 1, tracepoint: 'local_timer', x86: 236 },
+  { name: 'RESCHEDULE', value: 2, tracepoint: 'reschedule', x86: 253 },
+  { name: 'CALL_FUNCTION', value: 3, tracepoint: 'call_function', x86: 252 },
+  { name: 'CALL_FUNCTION_SINGLE', value: 4, tracepoint: 'call_function_single', x86: 251 },
+  { name: 'IRQ_WORK', value: 5, tracepoint: 'irq_work', x86: 246 },
+  { name: 'X86_PLATFORM_IPI', value: 6, tracepoint: 'x86_platform_ipi', x86: 247 },
+  { name: 'THERMAL_APIC', value: 7, tracepoint: 'thermal_apic', x86: 250 },
+  { name: 'ERROR_APIC', value: 8, tracepoint: 'error_apic', x86: 254 },
+  { name: 'SPURIOUS_APIC', value: 9, tracepoint: 'spurious_apic', x86: 255 },
+  { name: 'DEFERRED_ERROR', value: 10, tracepoint: 'deferred_error', x86: 244 },
+  { name: 'THRESHOLD_APIC', value: 11, tracepoint: 'threshold_apic', x86: 249 },
+] as const;
+
+/** The tracepoints with a BPF program of the same name (LL_TRACEPOINTS), besides the system vectors'. */
+export const TRACEPOINTS = [
+  { name: 'sched_switch', required: true },
+  { name: 'sched_waking', required: true },
+  { name: 'sched_wakeup_new', required: true },
+  { name: 'sched_process_fork', required: true },
+  { name: 'sched_process_exec', required: true },
+  { name: 'sched_process_exit', required: true },
+  { name: 'softirq_raise', required: true },
+  { name: 'hrtimer_start', required: true },
+  { name: 'timer_start', required: true },
+  { name: 'task_rename', required: false },
+  { name: 'irq_handler_entry', required: false },
+  { name: 'irq_handler_exit', required: false },
+  { name: 'softirq_entry', required: false },
+  { name: 'softirq_exit', required: false },
+  { name: 'hrtimer_expire_entry', required: false },
+  { name: 'hrtimer_expire_exit', required: false },
+  { name: 'timer_expire_entry', required: false },
+  { name: 'timer_expire_exit', required: false },
+  { name: 'nmi_handler', required: false },
 ] as const;
 
 /** Linux softirq vectors (LL_SOFTIRQS). */

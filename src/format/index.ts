@@ -37,3 +37,4 @@ function denseLabels<T>(pairs: readonly (readonly [number, T])[]): T[] {
   if (out.length !== pairs.length) throw new Error('contract: a list meant to be numbered 0..n-1 has gaps');
   return out;
 }
+export * from './task-state.js';

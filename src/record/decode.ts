@@ -5,7 +5,7 @@
  * name = symbol); later rows carry the id in c.
  */
 import { allocBatch, trimBatch, type EventBatch } from '../capture/event-batch.js';
-import { Kind, NAME_LEN, OFFSETS, recordSize } from '../format/index.js';
+import { EVENT_SIZE, Kind, NAME_LEN, OFFSETS, recordSize } from '../format/index.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
@@ -42,16 +42,16 @@ export class RecordDecoder {
 
   /** Decode every whole record of buf. */
   decode(buf: Buffer): EventBatch {
-    // Upper bound on rows: every record is at least 40 bytes; each may add one SYM row.
-    const out = allocBatch(Math.ceil(buf.length / 20) + 1);
+    // Upper bound on rows: every record is at least EVENT_SIZE bytes; each may add one SYM row.
+    const out = allocBatch(Math.ceil((2 * buf.length) / EVENT_SIZE) + 1);
     let n = 0;
     let pos = 0;
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    while (pos + 40 <= buf.length) {
+    while (pos + EVENT_SIZE <= buf.length) {
       const kind = buf[pos + OFFSETS.kind]!;
       const size = recordSize(kind);
       if (pos + size > buf.length) break;
-      const ts = view.getUint32(pos + 4, true) * 4294967296 + view.getUint32(pos, true);
+      const ts = view.getUint32(pos + OFFSETS.ts + 4, true) * 4294967296 + view.getUint32(pos + OFFSETS.ts, true);
       const cpu = view.getUint16(pos + OFFSETS.cpu, true);
       const addrLo = view.getUint32(pos + OFFSETS.addr, true);
       const addrHi = view.getUint32(pos + OFFSETS.addr + 4, true);
@@ -78,7 +78,7 @@ export class RecordDecoder {
       out.a[n] = view.getInt32(pos + OFFSETS.a, true);
       out.b[n] = view.getInt32(pos + OFFSETS.b, true);
       out.c[n] = c;
-      if (size > 40) out.names.set(n, cString(buf, pos + OFFSETS.name, NAME_LEN));
+      if (size > EVENT_SIZE) out.names.set(n, cString(buf, pos + OFFSETS.name, NAME_LEN));
       this.counts[kind]!++;
       n++;
       pos += size;

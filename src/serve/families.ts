@@ -14,7 +14,7 @@
  *   histograms serve for distributions.
  */
 import { entriesFor, promScale, type MetricDef, type MetricRow, type Scope } from '../analyze/catalogue.js';
-import type { SourceKind } from '../analyze/types.js';
+import { SOURCE_KINDS } from '../analyze/types.js';
 
 export type Metrics = MetricRow;
 
@@ -36,7 +36,7 @@ export interface EntityFamily {
   read(m: Metrics): SeriesValue[];
 }
 
-export const SOURCE_KINDS: readonly SourceKind[] = ['task', 'hardirq', 'softirq', 'nmi', 'unknown'];
+export { SOURCE_KINDS };
 
 function familyOf(e: MetricDef): EntityFamily | null {
   const prom = e.prom;

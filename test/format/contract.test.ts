@@ -27,6 +27,7 @@ import {
   SysVec,
   SYSVEC_NAMES,
   SYSVECS,
+  TRACEPOINTS,
 } from '../../src/format/index.js';
 
 const root = path.resolve(__dirname, '../..');
@@ -93,6 +94,14 @@ describe.skipIf(!existsSync(ADDON_PATH) && process.env.CI !== 'true')('the contr
     }
   });
 
+  it('lists as optional exactly the optional tracepoints of the contract and the vectors’ pairs', () => {
+    const optional = [
+      ...TRACEPOINTS.filter((t) => !t.required).map((t) => t.name),
+      ...SYSVECS.flatMap((v) => [`${v.tracepoint}_entry`, `${v.tracepoint}_exit`]),
+    ];
+    expect([...native.optionalTracepoints].sort()).toEqual(optional.sort());
+  });
+
   it('reports only the error codes of the generated list', () => {
     expect(native.errorCodes).toEqual([...ADDON_ERRORS]);
   });
@@ -107,5 +116,16 @@ describe.skipIf(!existsSync(SKELETON) && process.env.CI !== 'true')('the BPF pro
       expect(skel).toContain(`struct bpf_program *${v.tracepoint}_entry;`);
       expect(skel).toContain(`struct bpf_program *${v.tracepoint}_exit;`);
     }
+  });
+});
+
+describe('the BPF programs', () => {
+  it('are one per tracepoint of the contract (LL_TRACEPOINTS and the system vectors’ pairs), no more', () => {
+    const source = readFileSync(path.resolve(__dirname, '../../bpf/lifeline.bpf.c'), 'utf8');
+    const declared = [...source.matchAll(/^SEC\("tp_btf\/(\w+)"\)/gm)].map((m) => m[1]!);
+    // the vectors' programs come from one macro, SEC("tp_btf/" #tp "_entry")
+    expect(source).toMatch(/SEC\("tp_btf\/" #tp "_entry"\)/);
+    expect(source).toMatch(/LL_SYSVECS\(SYSVEC\)/);
+    expect(declared.sort()).toEqual(TRACEPOINTS.map((t) => t.name).sort());
   });
 });

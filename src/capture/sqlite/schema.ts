@@ -3,7 +3,7 @@
  * small lookup tables, and views that spell the events out for people using
  * `sqlite3` (docs/capture-format.md).
  */
-import { CTX_NAMES, Flag, Kind, KIND_NAMES, SOFTIRQ_NAMES, SYSVEC_NAMES } from '../../format/index.js';
+import { CTX_NAMES, Flag, Kind, KIND_NAMES, SOFTIRQ_NAMES, stateLetterSql, SYSVEC_NAMES } from '../../format/index.js';
 
 export const EVENT_COLUMNS = ['ts', 'cpu', 'kind', 'flags', 'tid', 'tid2', 'a', 'b', 'c', 'name'] as const;
 
@@ -17,18 +17,8 @@ CREATE TABLE sysvec_names(vec INTEGER PRIMARY KEY, name TEXT);
 CREATE TABLE softirq_names(vec INTEGER PRIMARY KEY, name TEXT);
 `;
 
-/** prev_state bits of sched_switch as the letters of ps(1) / perf sched. */
-const STATE_LETTER = `CASE
-    WHEN e.a = 0 THEN 'R'
-    WHEN (e.a & 1026) = 1026 THEN 'I'
-    WHEN e.a & 1 THEN 'S'
-    WHEN e.a & 2 THEN 'D'
-    WHEN e.a & 4 THEN 'T'
-    WHEN e.a & 8 THEN 't'
-    WHEN e.a & 144 THEN 'X'
-    WHEN e.a & 32 THEN 'Z'
-    WHEN e.a & 64 THEN 'P'
-    ELSE '?' END`;
+/** prev_state bits of sched_switch as the letters of ps(1) / perf sched (src/format/task-state.ts). */
+const STATE_LETTER = stateLetterSql('e.a');
 
 const CTX = `(e.flags & ${Flag.CTX_MASK})`;
 const bit = (flag: number) => `((e.flags & ${flag}) != 0)`;

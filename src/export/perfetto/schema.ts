@@ -6,6 +6,7 @@
  * protos/perfetto/trace/… (file named per message). The encoder and the test
  * decoder both use these numbers, and the tests check them against a fixed table.
  */
+import { SYSVECS } from '../../format/index.js';
 
 /** trace.proto: `Trace`, the file itself. */
 export const TraceField = { packet: 1 } as const;
@@ -122,17 +123,5 @@ export const CLONE_THREAD = 0x00010000;
 /** sched_switch's prev_state as kernels ≥ 4.14 report it (TASK_REPORT bits, then these). */
 export const ReportState = { IDLE: 0x80, PREEMPTED: 0x100, DEAD: 0x10 } as const;
 
-/** x86 vector numbers (arch/x86/include/asm/irq_vectors.h) of lifeline's system vectors (enum ll_vec). */
-export const X86_VECTORS: Readonly<Record<number, number>> = {
-  1: 0xec, // local_timer
-  2: 0xfd, // reschedule
-  3: 0xfc, // call_function
-  4: 0xfb, // call_function_single
-  5: 0xf6, // irq_work
-  6: 0xf7, // x86_platform_ipi
-  7: 0xfa, // thermal_apic
-  8: 0xfe, // error_apic
-  9: 0xff, // spurious_apic
-  10: 0xf4, // deferred_error
-  11: 0xf9, // threshold_apic
-};
+/** x86 vector numbers of lifeline's system vectors (enum ll_vec), from the contract (LL_SYSVECS). */
+export const X86_VECTORS: Readonly<Record<number, number>> = Object.fromEntries(SYSVECS.map((v) => [v.value, v.x86]));

@@ -5,7 +5,17 @@
  */
 import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import type { EventBatch } from '../../capture/event-batch.js';
-import { CommReason, Ctx, Flag, Kind, SYSVEC_NAMES } from '../../format/index.js';
+import {
+  CommReason,
+  Ctx,
+  Flag,
+  Kind,
+  SysVec,
+  SYSVEC_NAMES,
+  TASK_IDLE,
+  TASK_REPORT,
+  TaskState,
+} from '../../format/index.js';
 import { CpuBundle } from './cpu-bundle.js';
 import { KIND_BY_NUMBER } from './kinds.js';
 import { writeProcessTree } from './packets.js';
@@ -33,15 +43,14 @@ import { writeU64 } from './varint.js';
 
 const LD = WireType.LengthDelimited;
 const VARINT = WireType.Varint;
-const LOCAL_TIMER = 1;
 const UNKNOWN = -1;
 
 /** Raw kernel task state bits (SWITCH.a) -> sched_switch prev_state as kernels ≥ 4.14 report it. */
 export function reportedPrevState(raw: number, preempted: boolean): number {
   if (preempted) return ReportState.PREEMPTED;
-  if ((raw & 0x402) === 0x402) return ReportState.IDLE; // TASK_UNINTERRUPTIBLE | TASK_NOLOAD
-  if ((raw & 0x80) !== 0) return ReportState.DEAD | (raw & 0x20); // TASK_DEAD: exit_state shows
-  return raw & 0x7f; // TASK_REPORT
+  if ((raw & TASK_IDLE) === TASK_IDLE) return ReportState.IDLE;
+  if ((raw & TaskState.DEAD) !== 0) return ReportState.DEAD | (raw & TaskState.EXIT_ZOMBIE); // exit_state shows
+  return raw & TASK_REPORT;
 }
 
 /** The kernel trace flags of a waking's context (flags & CTX_MASK). */
@@ -264,9 +273,9 @@ export class PerfettoTranslator {
           const sysvec = (flags[i]! & Flag.SYSVEC) !== 0;
           const entry = k === Kind.IRQ_ENTRY;
           const w = bundle.beginEvent(bt, Math.max(cs.current, 0));
-          if (sysvec && id === LOCAL_TIMER) {
+          if (sysvec && id === SysVec.LOCAL_TIMER) {
             w.tag(entry ? EventId.localTimerEntry : EventId.localTimerExit, LD).fork();
-            w.tag(LocalTimerField.vector, VARINT).int32(X86_VECTORS[LOCAL_TIMER]!);
+            w.tag(LocalTimerField.vector, VARINT).int32(X86_VECTORS[SysVec.LOCAL_TIMER]!);
           } else {
             const irq = sysvec ? (X86_VECTORS[id] ?? id) : id;
             w.tag(entry ? EventId.irqHandlerEntry : EventId.irqHandlerExit, LD).fork();

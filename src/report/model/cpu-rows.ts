@@ -1,11 +1,11 @@
-import type { CpuSpan } from '../../analyze/types.js';
+import { INTERRUPT_KINDS, type CpuSpan } from '../../analyze/types.js';
 import { coalesceToBudget, dominant } from './coalesce.js';
 import { shownName, type ThreadDirectory } from './labels.js';
 import { toMs } from './time.js';
 import type { Row } from '../types.js';
 
 export const OTHER_PROCESSES = 'other processes';
-export const INTERRUPT_KINDS = ['hardirq', 'softirq', 'nmi'] as const;
+export { INTERRUPT_KINDS };
 
 export interface CpuRows {
   /** { lane, t0, t1, what, group, merged, irq } */
