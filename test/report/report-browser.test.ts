@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeReport } from '../../src/api.js';
+import { analyze, openCapture, writeReport } from '../../src/api.js';
 import { buildReport } from '../../src/report/index.js';
+import type { ReportOptions } from '../../src/report/types.js';
 import { browserUnavailable, groupBox, launch, visit } from './browser.js';
 import { HOSTILE_NAMES, syntheticAnalysis, syntheticMeta } from './synthetic.js';
 
@@ -13,6 +14,22 @@ const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 /** Real captures made by the recorder (fixtures/make.js), when present. */
 const fixtures = existsSync(FIXTURES) ? readdirSync(FIXTURES).filter((f) => /\.(db|arrow)$/.test(f)) : [];
 const skip = browserUnavailable();
+/** Charts a report has whatever the capture. */
+const ALWAYS_CHARTS = ['chart-state-timeline', 'chart-cpu-timeline', 'chart-wakeup-matrix'];
+
+/** The chart container ids of the report of a capture, from the report's own model (as writeReport builds it). */
+async function chartIds(capture: string, options: ReportOptions): Promise<string[]> {
+  const cap = await openCapture(capture);
+  try {
+    const analysis = await analyze(cap, { detail: true });
+    const { specs } = buildReport({ meta: cap.meta, analysis, options });
+    return Object.keys(specs)
+      .map((id) => `chart-${id}`)
+      .sort();
+  } finally {
+    cap.close();
+  }
+}
 
 describe.skipIf(skip !== null)(`report in chromium${skip ? ` (skipped: ${skip})` : ''}`, { timeout: 60_000 }, () => {
   let browser: Browser;
@@ -63,12 +80,19 @@ describe.skipIf(skip !== null)(`report in chromium${skip ? ` (skipped: ${skip})`
     writeFileSync(file, built.html);
     const v = await visit(browser, file);
     try {
+      // The detail's time range, once Vega has run what the events so far asked for.
       const domain = (): Promise<number[]> =>
-        v.page.evaluate(() =>
-          (
-            window as unknown as { __lifeline: { views: Record<string, { scale(n: string): { domain(): number[] } }> } }
-          ).__lifeline.views['chart-state-timeline']!.scale('concat_1_x').domain(),
-        );
+        v.page.evaluate(async () => {
+          const view = (
+            window as unknown as {
+              __lifeline: {
+                views: Record<string, { runAsync(): Promise<unknown>; scale(n: string): { domain(): number[] } }>;
+              };
+            }
+          ).__lifeline.views['chart-state-timeline']!;
+          await view.runAsync();
+          return view.scale('concat_1_x').domain();
+        });
       expect(await domain()).toEqual([0, 1000]);
       const overview = await groupBox(v.page, 'chart-state-timeline', 'concat_0_group');
       const y = overview.y + overview.height / 2;
@@ -83,7 +107,17 @@ describe.skipIf(skip !== null)(`report in chromium${skip ? ` (skipped: ${skip})`
       const detail = await groupBox(v.page, 'chart-state-timeline', 'concat_1_group');
       await v.page.mouse.move(detail.x + detail.width / 2, detail.y + detail.height / 2);
       await v.page.mouse.wheel(0, -200);
-      await v.page.waitForTimeout(100);
+      // Vega handles the wheel event asynchronously: wait until the detail range narrows.
+      await v.page.waitForFunction(
+        (width) => {
+          const d = (
+            window as unknown as { __lifeline: { views: Record<string, { scale(n: string): { domain(): number[] } }> } }
+          ).__lifeline.views['chart-state-timeline']!.scale('concat_1_x').domain();
+          return d[1]! - d[0]! < width;
+        },
+        brushed[1]! - brushed[0]!,
+        { timeout: 10_000 },
+      );
       const zoomed = await domain();
       expect(zoomed[1]! - zoomed[0]!).toBeLessThan(brushed[1]! - brushed[0]!);
 
@@ -152,16 +186,27 @@ describe.skipIf(skip !== null)(`report in chromium${skip ? ` (skipped: ${skip})`
 
   it.skipIf(fixtures.length === 0)(
     `renders reports of the real captures${fixtures.length === 0 ? ' (skipped: no capture under fixtures/)' : ''}`,
+    // Each capture is replayed twice (the report, the chart list of its model): room on a loaded machine.
+    { timeout: 180_000 },
     async () => {
       for (const name of fixtures) {
+        const capture = join(FIXTURES, name);
         const out = join(ARTIFACTS, `report-fixture-${name.replace(/\W/g, '-')}.html`);
-        await writeReport(join(FIXTURES, name), { out, renderer: 'svg' });
+        await writeReport(capture, { out, renderer: 'svg' });
+        const expected = await chartIds(capture, { renderer: 'svg' });
+        // The charts every report has are among them (the list is not empty by accident).
+        expect(expected, name).toEqual(expect.arrayContaining(ALWAYS_CHARTS));
         const v = await visit(browser, out);
         try {
           expect(v.chartErrors, name).toEqual([]);
           expect(v.consoleErrors, name).toEqual([]);
           expect(v.requests, name).toEqual([pathToFileURL(out).href]);
-          for (const [id, n] of Object.entries(v.marks)) expect(n, `${name} ${id}`).toBeGreaterThan(0);
+          // Every chart of the report's model has a container on the page and drew marks in it:
+          // a chart that did not register (no view) or drew nothing fails here.
+          const containers = await v.page.locator('.chart').evaluateAll((els) => els.map((el) => el.id));
+          expect(containers.sort(), name).toEqual(expected);
+          expect(Object.keys(v.marks).sort(), name).toEqual(expected);
+          for (const id of expected) expect(v.marks[id], `${name} ${id}`).toBeGreaterThan(0);
           await v.page.screenshot({ path: out.replace(/\.html$/, '.png'), fullPage: true });
         } finally {
           await v.page.close();
