@@ -157,14 +157,20 @@ export async function writeReport(
   });
 }
 
-/** `lifeline export`: the capture as a Perfetto trace (reports/NAME.pftrace by default). */
+/** `lifeline export`: the capture in a format of the registry (src/export/formats.ts; Perfetto by default). */
 export async function exportCapture(
   capturePath: string,
   opts: ExportInput & { onProgress?: ProgressCallback } = {},
 ): Promise<ExportResult> {
   const o = checkExport(opts);
   const { exportCapture: run } = await import('./export/index.js');
-  return run(capturePath, { out: o.out, fromNs: o.fromNs, toNs: o.toNs, onProgress: opts.onProgress });
+  return run(capturePath, {
+    format: o.format,
+    out: o.out,
+    fromNs: o.fromNs,
+    toNs: o.toNs,
+    onProgress: opts.onProgress,
+  });
 }
 
 /** `lifeline serve`: a Prometheus exporter fed by the live replay engine; resolves when stopped. */

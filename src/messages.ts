@@ -118,11 +118,13 @@ export const msg = {
   chainNoDetail: () => 'the analysis was run without detail; run it with detail to follow wakeup chains',
   chainNoWakeups: (tid: number) => `thread ${tid} was not woken within the capture (or the window)`,
   tableNoThreads: () => 'no thread matched (check --pid, --tid, --comm and the time window)',
-  tableLost: (n: number) => `LOST ${n} events: threads marked ! have numbers from the consistent parts only`,
+  tableLost: (n: number, perCpu: string, contradictions: number) =>
+    `LOST ${n} events${perCpu ? ` (${perCpu})` : ''}, ${contradictions} contradictions of a thread's state: threads marked ! have numbers from the consistent parts only`,
   tableContradictions: (n: number) =>
     `note: no event was lost, yet ${n} contradictions of a thread's state (the kernel did not emit some events; docs/metrics.md, "Lost events"): threads marked ! have numbers from the consistent parts only`,
   // export
-  badExportTarget: (to: string) => `--to takes an export format (perfetto) or the window's end in seconds, not "${to}"`,
+  badExportTarget: (to: string, formats: readonly string[]) =>
+    `--to takes an export format (${formats.join(', ')}) or the window's end in seconds, not "${to}"`,
   exportTwoFormats: (formats: readonly string[]) => `give one export format, not ${formats.join(' and ')}`,
   exportTwoEnds: (given: readonly string[]) => `give the window's end once, not ${given.join(' and ')}`,
   exportDirMissing: (dir: string) => `cannot write the export: directory ${dir} does not exist`,

@@ -2,19 +2,23 @@ import type { Command } from 'commander';
 import { errorLine } from './error-line.js';
 import { str, type Typed } from './filters.js';
 import { clearProgress, progressLine } from './progress.js';
+import { EXPORT_FORMATS } from '../options/export-formats.js';
+
+const formats = EXPORT_FORMATS.map((f) => `${f.name}: ${f.about}`).join('; ');
+const defaults = EXPORT_FORMATS.map((f) => `${f.extension} for ${f.name}`).join(', ');
 
 export function registerExport(program: Command, _exit: (code: number) => void): void {
   program
     .command('export')
-    .description("write the capture in another tool's format: a Perfetto trace for ui.perfetto.dev and trace_processor")
+    .description(`write the capture in another tool's format (${formats})`)
     .argument('<capture>', 'a capture file (SQLite or Arrow)')
     .option(
       '--to <format|seconds>',
-      'the format to write (perfetto, the default), or, given as a number, the end of the window in seconds from the capture start; may be given twice',
+      `the format to write (${EXPORT_FORMATS.map((f) => f.name).join(', ')}; default ${EXPORT_FORMATS[0].name}), or, given as a number, the end of the window in seconds from the capture start; may be given twice`,
       (v: string, prev: string[]) => [...prev, v],
       [] as string[],
     )
-    .option('-o, --output <file>', 'the file to write (default: reports/<capture name>.pftrace)')
+    .option('-o, --output <file>', `the file to write (default: reports/<capture name>${defaults})`)
     .option('--from <seconds>', 'start of the window, seconds from the capture start')
     .option('--until <seconds>', 'end of the window, seconds from the capture start (the same as --to SECONDS)')
     .action(async (file: string, o: Typed & { to?: string[] }) => {

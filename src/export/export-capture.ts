@@ -1,17 +1,18 @@
 /**
- * `lifeline export`: a capture into another tool's format (Perfetto's native
- * protobuf). Options come checked from the API boundary; the output is renamed
- * into place only when complete.
+ * `lifeline export`: a capture into another tool's format (formats.ts). Options
+ * come checked from the API boundary; the output is renamed into place only
+ * when complete.
  */
 import { basename, extname, join, resolve } from 'node:path';
 import { windowFor } from '../analyze/window.js';
 import { openCapture } from '../capture/index.js';
-import { msg } from '../messages.js';
 import { checkOutputPath, OutputFile } from './output-file.js';
-import { exportPerfetto, type PerfettoExportResult } from './perfetto/export-perfetto.js';
+import { DEFAULT_EXPORT_FORMAT, exportFormat, type FormatStats } from './formats.js';
 
 export interface ExportOptions {
-  /** The file to write; default reports/<capture name>.pftrace. */
+  /** A format of the registry (formats.ts); default perfetto. */
+  format?: string;
+  /** The file to write; default reports/<capture name> with the format's extension. */
   out?: string;
   /** Window in ns since the capture start (checked at the API boundary). */
   fromNs?: number;
@@ -20,21 +21,23 @@ export interface ExportOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export interface ExportResult extends PerfettoExportResult {
+export type ExportResult = FormatStats & {
+  format: string;
   path: string;
   bytes: number;
   /** One-line notes for the user (e.g. the assumed clock offset). */
   notes: string[];
-}
+};
 
 export const DEFAULT_EXPORT_DIR = 'reports';
 
-export function defaultExportPath(capturePath: string): string {
-  return join(DEFAULT_EXPORT_DIR, `${basename(capturePath, extname(capturePath))}.pftrace`);
+export function defaultExportPath(capturePath: string, format: string = DEFAULT_EXPORT_FORMAT): string {
+  return join(DEFAULT_EXPORT_DIR, `${basename(capturePath, extname(capturePath))}${exportFormat(format).extension}`);
 }
 
 export async function exportCapture(capturePath: string, opts: ExportOptions = {}): Promise<ExportResult> {
-  const path = resolve(opts.out ?? defaultExportPath(capturePath));
+  const format = exportFormat(opts.format ?? DEFAULT_EXPORT_FORMAT);
+  const path = resolve(opts.out ?? defaultExportPath(capturePath, format.name));
   checkOutputPath(path, opts.out === undefined);
   const capture = await openCapture(capturePath);
   let file: OutputFile | null = null;
@@ -44,17 +47,10 @@ export async function exportCapture(capturePath: string, opts: ExportOptions = {
     const sinkTo = file;
     const total = capture.meta.events;
     const onProgress = opts.onProgress && ((done: number) => opts.onProgress!(done, total));
-    const res = await exportPerfetto(capture, { ...window, onProgress }, (b) => sinkTo.write(b));
+    const writer = await format.load();
+    const res = await writer.write(capture, { ...window, onProgress }, (b) => sinkTo.write(b));
     file.commit();
-    return {
-      ...res,
-      path,
-      bytes: file.bytes,
-      notes: [
-        ...(res.bootOffsetAssumed ? [msg.exportNoBootOffset()] : []),
-        ...(res.irqSpanEvents > 0 && res.hrtimerExpiries === 0 ? [msg.exportNoExpirySpans()] : []),
-      ],
-    };
+    return { ...res, format: format.name, path, bytes: file.bytes, notes: writer.notes(res) };
   } catch (e) {
     file?.abort();
     throw e;

@@ -8,6 +8,7 @@ import os from 'node:os';
 import type { AnalyzeOptions } from '../analyze/types.js';
 import { SORT_KEYS, type GroupBy, type SortKey } from '../analyze/format-table.js';
 import { CAPTURE_FORMATS } from '../capture/create-writer.js';
+import { DEFAULT_EXPORT_FORMAT, EXPORT_FORMATS, EXPORT_FORMAT_NAMES } from '../export/formats.js';
 import type { CaptureFormat } from '../capture/meta.js';
 import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
@@ -227,7 +228,7 @@ function powerOfTwo(v: Typed): number {
   return n;
 }
 
-export const EXPORT_FORMATS = ['perfetto'] as const;
+export { EXPORT_FORMATS, EXPORT_FORMAT_NAMES };
 
 export interface ExportInput {
   /**
@@ -245,7 +246,7 @@ export interface ExportInput {
 }
 
 export interface ExportChoice {
-  format: (typeof EXPORT_FORMATS)[number];
+  format: string;
   out?: string;
   fromNs?: number;
   toNs?: number;
@@ -254,19 +255,23 @@ export interface ExportChoice {
 export function checkExport(o: ExportInput): ExportChoice {
   // `--to` names the format, or, as a number, the window's end (what --until also gives)
   const tos = o.to === undefined ? [] : typeof o.to === 'string' ? [o.to] : o.to;
-  const formats = tos.filter((t) => (EXPORT_FORMATS as readonly string[]).includes(t));
+  const formats = tos.filter((t) => EXPORT_FORMAT_NAMES.includes(t));
   const ends = tos.filter((t) => !formats.includes(t));
   // anything not a number is a format we do not write; a number is checked as a window end below
   for (const t of ends)
     if (t.trim() === '' || Number.isNaN(Number(t)))
-      throw new LifelineError('OPTION_BAD_FORMAT', msg.badExportTarget(t));
+      throw new LifelineError('OPTION_BAD_FORMAT', msg.badExportTarget(t, EXPORT_FORMAT_NAMES));
   if (new Set(formats).size > 1) throw new LifelineError('OPTION_BAD_FORMAT', msg.exportTwoFormats(formats));
   const endGiven = [...ends.map((t) => `--to ${t}`), ...(o.until !== undefined ? [`--until ${String(o.until)}`] : [])];
   if (endGiven.length > 1) throw new LifelineError('OPTION_BAD_WINDOW', msg.exportTwoEnds(endGiven));
   const from = windowEnd('--from', o.from, 'fromNs', o.fromNs);
   const until =
     ends.length > 0 ? windowEnd('--to', ends[0], 'toNs', o.toNs) : windowEnd('--until', o.until, 'toNs', o.toNs);
-  return { format: 'perfetto', ...(o.out !== undefined && { out: o.out }), ...window(from, until) };
+  return {
+    format: formats[0] ?? DEFAULT_EXPORT_FORMAT,
+    ...(o.out !== undefined && { out: o.out }),
+    ...window(from, until),
+  };
 }
 
 export interface ServeInput {

@@ -9,19 +9,13 @@
  */
 import { BinaryWriter } from '@bufbuild/protobuf/wire';
 import type { Capture } from '../../capture/types.js';
+import type { FormatRunOptions } from '../format.js';
 import { usableZone, wallTime } from '../../wall-time.js';
 import { writeClockSnapshot, writeSystemInfo } from './packets.js';
 import { PerfettoTranslator, type TranslateStats } from './translate.js';
 
 /** All packets share one trusted sequence (one writer). */
 const SEQUENCE_ID = 1;
-
-export interface PerfettoExportOptions {
-  /** Absolute monotonic ns window (events outside it only name threads). */
-  from: number;
-  to: number;
-  onProgress?: (events: number) => void;
-}
 
 export interface PerfettoExportResult extends TranslateStats {
   /** The BOOTTIME − MONOTONIC offset used (0 when the capture did not store it). */
@@ -39,7 +33,7 @@ function zoneOffsetMinutes(ms: number, zone: string): number | null {
 
 export async function exportPerfetto(
   capture: Capture,
-  opts: PerfettoExportOptions,
+  opts: FormatRunOptions,
   sink: (bytes: Uint8Array) => void,
 ): Promise<PerfettoExportResult> {
   const meta = capture.meta;
