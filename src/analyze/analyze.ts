@@ -8,22 +8,18 @@
  * 5. select threads (filters) and assemble the result and the detail.
  */
 import type { Capture } from '../capture/types.js';
-import { Bursts } from './bursts.js';
 import { CpuSpans } from './cpu-spans.js';
 import { resolveBudget } from './detail-budget.js';
 import { Engine } from './engine.js';
 import { threadFilter } from './filters.js';
 import type { Metric } from './metric.js';
+import { metricModules } from './modules.js';
 import { buildResult, selectThreads } from './result.js';
-import { RunqDelay } from './runq-delay.js';
-import { Sleeps } from './sleeps.js';
-import { Slices } from './slices.js';
 import { Names } from './sources.js';
 import { ThreadTable } from './thread-table.js';
 import { Timeline } from './timeline.js';
 import type { Analysis, AnalysisDetail, AnalyzeOptions } from './types.js';
 import { WakeupLog } from './wakeup-log.js';
-import { Wakers } from './wakers.js';
 import { windowFor } from './window.js';
 
 export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Promise<Analysis> {
@@ -34,10 +30,7 @@ export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Prom
   // 2. modules
   const threads = new ThreadTable();
   const names = new Names();
-  const slices = new Slices();
-  const sleeps = new Sleeps();
-  const wakers = new Wakers(threads, names);
-  const metrics: Metric[] = [slices, sleeps, new RunqDelay(), new Bursts(), wakers];
+  const { slices, sleeps, wakers, all: metrics } = metricModules(threads, names, false);
   const budget = resolveBudget(opts.detail);
   const detailMetrics: Metric[] =
     budget === null

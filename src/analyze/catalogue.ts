@@ -43,7 +43,7 @@ export interface ColumnSpec {
 export interface Split {
   /** Prometheus label name, e.g. "state". */
   label: string;
-  parts: readonly { value: string; key: string; read: (m: MetricRow) => number }[];
+  parts: readonly { value: string; key: MetricKey; read: (m: MetricRow) => number }[];
 }
 
 /**
@@ -57,21 +57,24 @@ export interface PromSpec {
   name: string;
   type: 'counter' | 'gauge' | 'summary';
   /** For a summary: the count field that goes with it (e.g. sleeps for sleepNs). */
-  countKey?: string;
+  countKey?: MetricKey;
   /** For a summary whose distribution has no `total` stat: the field holding the sum. */
-  sumKey?: string;
+  sumKey?: MetricKey;
   /**
    * For a summary kept apart by a label (run-queue delay by cause): one `_sum`/`_count` pair per
    * part, each from its own fields, instead of countKey/sumKey.
    */
-  parts?: { label: string; values: readonly { value: string; sumKey: string; countKey: string }[] };
+  parts?: { label: string; values: readonly { value: string; sumKey: MetricKey; countKey: MetricKey }[] };
   /** HELP text when it differs from the entry's help (a family with parts covers more). */
   help?: string;
 }
 
+/** A field of a thread's or a process's row: what a catalogue key names. */
+export type MetricKey = keyof ThreadMetrics | keyof ProcessMetrics;
+
 interface Common {
   /** JSON key and field name of ThreadMetrics / ProcessMetrics. */
-  key: string;
+  key: MetricKey;
   unit: Unit;
   title: string;
   /** One line: the HTML tooltip, the Prometheus HELP. */

@@ -10,20 +10,15 @@
  * per thread and live as long as this object.
  */
 import type { EventBatch } from '../capture/event-batch.js';
-import { Bursts } from './bursts.js';
 import { Engine } from './engine.js';
-import { Lifecycle } from './lifecycle.js';
 import { Log2Histograms } from './log2-histograms.js';
 import type { Metric } from './metric.js';
+import { metricModules } from './modules.js';
 import { emptyMetrics } from './result.js';
-import { RunqDelay } from './runq-delay.js';
-import { Sleeps } from './sleeps.js';
-import { Slices } from './slices.js';
 import { Names } from './sources.js';
 import { StateTime } from './state-time.js';
 import { ThreadTable } from './thread-table.js';
 import type { ProcessMetrics, ThreadMetrics } from './types.js';
-import { Wakers } from './wakers.js';
 import { windowFor } from './window.js';
 
 interface Epoch {
@@ -34,18 +29,8 @@ interface Epoch {
 
 function newEpoch(names: Names, histograms: Log2Histograms): Epoch {
   const threads = new ThreadTable();
-  const stateTime = new StateTime(threads);
-  const modules: Metric[] = [
-    new Slices(),
-    new Sleeps(),
-    new RunqDelay(),
-    new Bursts(),
-    new Wakers(threads, names),
-    new Lifecycle(),
-    stateTime,
-    histograms,
-  ];
-  return { threads, stateTime, modules };
+  const { stateTime, all } = metricModules(threads, names, true);
+  return { threads, stateTime: stateTime!, modules: [...all, histograms] };
 }
 
 /** One process of the current epoch: its metrics and the thread indices behind them. */
