@@ -25,9 +25,10 @@ export const msg = {
     `${path} is an Arrow file but not a lifeline capture (schema lacks lifeline metadata)`,
   damaged: (path: string, why: string) => `${path} is damaged: ${why}`,
   newerFormat: (path: string, v: number) => `${path} uses capture format ${v}, newer than this lifeline understands`,
-  outputDirMissing: (dir: string) => `cannot write the capture: directory ${dir} does not exist`,
+  outputDirMissing: (what: string, dir: string) => `cannot write the ${what}: directory ${dir} does not exist`,
   outputExists: (path: string) => `${path} already exists (use --force to overwrite it)`,
-  outputIsDirectory: (path: string) => `cannot write the capture: ${path} is a directory`,
+  outputIsDirectory: (what: string, path: string) => `cannot write the ${what}: ${path} is a directory`,
+  outputWriteFailed: (path: string, why: string) => `cannot write ${path}: ${why}`,
   cannotRead: (path: string, why: string) => `cannot read ${path}: ${why}`,
   damageEmpty: () => 'the file is empty',
   damageShort: (have: number, want: number) => `the file has ${have} bytes but its header promises ${want}`,
@@ -84,7 +85,6 @@ export const msg = {
   noAddon: (why: string) => `the native recorder is not built (${why}); run: npm run build`,
   // report
   reportWritten: (path: string, bytes: number) => `report written to ${path} (${(bytes / 1e6).toFixed(1)} MB)`,
-  reportDirMissing: (dir: string) => `cannot write the report: directory ${dir} does not exist`,
   reportLanesCapped: (shown: number, total: number) =>
     `State timeline: ${shown} of ${total} threads shown, the busiest by run time (choose with --top or --tid).`,
   reportMerged: (chart: string, inputs: number, merged: number, resolution: string, shown: number) =>
@@ -127,9 +127,6 @@ export const msg = {
     `--to takes an export format (${formats.join(', ')}) or the window's end in seconds, not "${to}"`,
   exportTwoFormats: (formats: readonly string[]) => `give one export format, not ${formats.join(' and ')}`,
   exportTwoEnds: (given: readonly string[]) => `give the window's end once, not ${given.join(' and ')}`,
-  exportDirMissing: (dir: string) => `cannot write the export: directory ${dir} does not exist`,
-  exportIsDirectory: (path: string) => `cannot write the export: ${path} is a directory`,
-  exportWriteFailed: (path: string, why: string) => `cannot write ${path}: ${why}`,
   exportNoBootOffset: () =>
     'note: this capture predates lifeline storing CLOCK_BOOTTIME − CLOCK_MONOTONIC; timestamps assume the machine never suspended (offset 0)',
   exportNoExpirySpans: () =>

@@ -11,8 +11,6 @@ export const captureErrors = {
   damaged: (path: string, why: string) => new LifelineError('CAPTURE_DAMAGED', msg.damaged(path, why)),
   newerFormat: (path: string, version: number) =>
     new LifelineError('CAPTURE_NEWER_FORMAT', msg.newerFormat(path, version)),
-  outputDirMissing: (dir: string) => new LifelineError('OUTPUT_DIR_MISSING', msg.outputDirMissing(dir)),
-  outputIsDirectory: (path: string) => new LifelineError('OUTPUT_IS_DIRECTORY', msg.outputIsDirectory(path)),
   outputExists: (path: string) => new LifelineError('OUTPUT_EXISTS', msg.outputExists(path)),
   badFormat: (format: string) => new LifelineError('OPTION_BAD_FORMAT', msg.badFormat(format)),
 };

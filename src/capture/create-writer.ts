@@ -1,6 +1,6 @@
 /** Creates a capture file for the recorder, refusing to clobber anything by accident. */
 import fs from 'node:fs';
-import nodePath from 'node:path';
+import { checkOutputPath } from '../output-path.js';
 import { captureErrors } from './capture-errors.js';
 import type { CaptureFormat, CaptureMeta } from './meta.js';
 import type { CaptureWriter } from './types.js';
@@ -20,22 +20,7 @@ export function isCaptureFormat(s: string): s is CaptureFormat {
 const SQLITE_SIDE_FILES = ['-wal', '-shm', '-journal'];
 
 function checkTarget(path: string, force: boolean): void {
-  const dir = nodePath.dirname(nodePath.resolve(path));
-  let dirStat: fs.Stats | undefined;
-  try {
-    dirStat = fs.statSync(dir);
-  } catch {
-    dirStat = undefined;
-  }
-  if (!dirStat?.isDirectory()) throw captureErrors.outputDirMissing(dir);
-  let stat: fs.Stats | undefined;
-  try {
-    stat = fs.statSync(path);
-  } catch {
-    stat = undefined;
-  }
-  if (stat?.isDirectory()) throw captureErrors.outputIsDirectory(path);
-  if (stat && !force) throw captureErrors.outputExists(path);
+  checkOutputPath(path, 'capture', { overwrite: force });
 }
 
 /** Creates `path` exclusively (or truncates it when forced); returns its descriptor. */

@@ -6,7 +6,8 @@
 import { basename, extname, join, resolve } from 'node:path';
 import { windowFor } from '../analyze/window.js';
 import { openCapture } from '../capture/index.js';
-import { checkOutputPath, OutputFile } from './output-file.js';
+import { checkOutputPath } from '../output-path.js';
+import { OutputFile } from './output-file.js';
 import { DEFAULT_EXPORT_FORMAT, exportFormat, type FormatStats } from './formats.js';
 
 export interface ExportOptions {
@@ -38,7 +39,7 @@ export function defaultExportPath(capturePath: string, format: string = DEFAULT_
 export async function exportCapture(capturePath: string, opts: ExportOptions = {}): Promise<ExportResult> {
   const format = exportFormat(opts.format ?? DEFAULT_EXPORT_FORMAT);
   const path = resolve(opts.out ?? defaultExportPath(capturePath, format.name));
-  checkOutputPath(path, opts.out === undefined);
+  checkOutputPath(path, 'export', { createDir: opts.out === undefined, overwrite: true });
   const capture = await openCapture(capturePath);
   let file: OutputFile | null = null;
   try {

@@ -3,37 +3,14 @@
  * place only once complete: a failed export never leaves a half file nor
  * touches the file the user already had.
  */
-import { closeSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
+import { writeFailure } from '../output-path.js';
 
 /** Bytes gathered before one write(2). */
 const CHUNK = 1 << 20;
-
-function reason(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  if (err.code === 'EACCES' || err.code === 'EPERM') return 'permission denied';
-  if (err.code === 'ENOSPC') return 'no space left on the device';
-  if (err.code === 'EROFS') return 'read-only file system';
-  return (err.message ?? String(e)).split('\n')[0]!;
-}
-
-/** Checks where an output goes (before any capture is read); creates the default directory. */
-export function checkOutputPath(path: string, createDir: boolean): void {
-  const dir = dirname(path);
-  if (createDir) {
-    try {
-      mkdirSync(dir, { recursive: true });
-    } catch (e) {
-      throw new LifelineError('OUTPUT_WRITE_FAILED', msg.exportWriteFailed(path, reason(e)));
-    }
-  }
-  const d = statSync(dir, { throwIfNoEntry: false });
-  if (!d?.isDirectory()) throw new LifelineError('OUTPUT_DIR_MISSING', msg.exportDirMissing(dir));
-  if (statSync(path, { throwIfNoEntry: false })?.isDirectory())
-    throw new LifelineError('OUTPUT_IS_DIRECTORY', msg.exportIsDirectory(path));
-}
 
 export class OutputFile {
   private readonly tmp: string;
@@ -47,7 +24,7 @@ export class OutputFile {
     try {
       this.fd = openSync(this.tmp, 'wx');
     } catch (e) {
-      throw new LifelineError('OUTPUT_WRITE_FAILED', msg.exportWriteFailed(path, reason(e)));
+      throw new LifelineError('OUTPUT_WRITE_FAILED', msg.outputWriteFailed(path, writeFailure(e)));
     }
   }
 
@@ -64,7 +41,7 @@ export class OutputFile {
         while (at < b.length) at += writeSync(this.fd, b, at, b.length - at);
       }
     } catch (e) {
-      throw new LifelineError('OUTPUT_WRITE_FAILED', msg.exportWriteFailed(this.path, reason(e)));
+      throw new LifelineError('OUTPUT_WRITE_FAILED', msg.outputWriteFailed(this.path, writeFailure(e)));
     }
     this.bytes += this.pendingBytes;
     this.pending = [];
@@ -80,7 +57,7 @@ export class OutputFile {
       renameSync(this.tmp, this.path);
     } catch (e) {
       this.abort();
-      throw new LifelineError('OUTPUT_WRITE_FAILED', msg.exportWriteFailed(this.path, reason(e)));
+      throw new LifelineError('OUTPUT_WRITE_FAILED', msg.outputWriteFailed(this.path, writeFailure(e)));
     }
   }
 

@@ -1,7 +1,6 @@
-import { mkdir, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
-import { LifelineError } from '../errors.js';
-import { msg } from '../messages.js';
+import { writeFile } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import { checkOutputPath } from '../output-path.js';
 import { buildReport } from './build-report.js';
 import { writeSvgs } from './render-svg.js';
 import type { ReportInput } from './types.js';
@@ -25,10 +24,7 @@ export function defaultReportPath(capturePath: string): string {
  */
 export async function reportPath(capturePath: string, out: string | undefined): Promise<string> {
   const path = resolve(out ?? defaultReportPath(capturePath));
-  const dir = dirname(path);
-  if (out === undefined) await mkdir(dir, { recursive: true });
-  const dirStat = await stat(dir).catch(() => null);
-  if (!dirStat?.isDirectory()) throw new LifelineError('OUTPUT_DIR_MISSING', msg.reportDirMissing(dir));
+  checkOutputPath(path, 'report', { createDir: out === undefined, overwrite: true });
   return path;
 }
 

@@ -1,0 +1,44 @@
+/**
+ * The one check of where an output goes, before anything is read or written: the capture
+ * (record), the report, an export. Its directory must exist (the default one is made), the
+ * path must not be a directory, and an existing file is kept unless the caller may overwrite it.
+ */
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { LifelineError } from './errors.js';
+import { msg } from './messages.js';
+
+/** What is written, as the messages name it. */
+export type OutputWhat = 'capture' | 'report' | 'export';
+
+export interface OutputCheck {
+  /** Make the directory when missing (an output's default directory, reports/). */
+  createDir?: boolean;
+  /** An existing file may be replaced (report, export); a capture needs --force. */
+  overwrite?: boolean;
+}
+
+/** Why a write failed, in a few words (errno, not a stack). */
+export function writeFailure(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === 'EACCES' || err.code === 'EPERM') return 'permission denied';
+  if (err.code === 'ENOSPC') return 'no space left on the device';
+  if (err.code === 'EROFS') return 'read-only file system';
+  return (err.message ?? String(e)).split('\n')[0]!;
+}
+
+export function checkOutputPath(path: string, what: OutputWhat, opts: OutputCheck = {}): void {
+  const dir = dirname(resolve(path));
+  if (opts.createDir) {
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (e) {
+      throw new LifelineError('OUTPUT_WRITE_FAILED', msg.outputWriteFailed(path, writeFailure(e)));
+    }
+  }
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+    throw new LifelineError('OUTPUT_DIR_MISSING', msg.outputDirMissing(what, dir));
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (st?.isDirectory()) throw new LifelineError('OUTPUT_IS_DIRECTORY', msg.outputIsDirectory(what, path));
+  if (st !== undefined && opts.overwrite !== true) throw new LifelineError('OUTPUT_EXISTS', msg.outputExists(path));
+}
