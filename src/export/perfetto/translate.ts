@@ -105,6 +105,18 @@ interface CpuState {
   currentPrio: number;
 }
 
+/** One row of a batch as the kind writers see it. */
+interface Row {
+  b: EventBatch;
+  i: number;
+  /** Its CPU's state. */
+  cs: CpuState;
+  /** Inside the export's window (outside, rows only name threads). */
+  inWindow: boolean;
+  /** ts on BOOTTIME, the trace's clock. */
+  bt: number;
+}
+
 export class PerfettoTranslator {
   private readonly tasks = new Tasks();
   private readonly cpus: CpuState[] = [];
@@ -127,7 +139,11 @@ export class PerfettoTranslator {
     skipped: {},
   };
 
-  constructor(private readonly opts: TranslateOptions) {}
+  private readonly row: Row;
+
+  constructor(private readonly opts: TranslateOptions) {
+    this.row = { b: null as unknown as EventBatch, i: 0, cs: null as unknown as CpuState, inWindow: false, bt: 0 };
+  }
 
   private cpu(cpu: number): CpuState {
     let s = this.cpus[cpu];
@@ -142,213 +158,253 @@ export class PerfettoTranslator {
     return s;
   }
 
+  /** Translates a batch: one writer per kind, each given the row and its CPU's state. */
   feed(b: EventBatch): void {
-    const { ts, cpu, kind, flags, tid, tid2, a, b: bb, c, names } = b;
     const { from, to, bootOffsetNs } = this.opts;
-    const tasks = this.tasks;
     for (let i = 0; i < b.length; i++) {
-      const t = ts[i]!;
-      const k = kind[i]!;
-      const inWindow = t >= from && t <= to;
-      const bt = t + bootOffsetNs;
-      const cs = this.cpu(cpu[i]!);
-      const bundle = cs.bundle;
+      const t = b.ts[i]!;
+      const k = b.kind[i]!;
+      const cs = this.cpu(b.cpu[i]!);
+      // one Row object, reused: no allocation per event
+      const row = this.row;
+      row.b = b;
+      row.i = i;
+      row.cs = cs;
+      row.inWindow = t >= from && t <= to;
+      row.bt = t + bootOffsetNs;
       switch (k) {
-        case Kind.SWITCH: {
-          const prev = tid[i]!;
-          const next = tid2[i]!;
-          tasks.setPrio(prev, bb[i]!);
-          tasks.setPrio(next, c[i]!);
-          if (!inWindow) {
-            cs.current = UNKNOWN;
-            break;
-          }
-          const state = reportedPrevState(a[i]!, (flags[i]! & Flag.PREEMPT) !== 0);
-          const nextComm = tasks.comm(next, cs.bundle.cpu);
-          if (cs.current === prev && cs.currentPrio === bb[i]!) {
-            bundle.compactSwitch(bt, state, next, c[i]!, nextComm);
-            this.stats.compactSwitches++;
-          } else {
-            const w = bundle.beginEvent(bt, prev);
-            w.tag(EventId.schedSwitch, LD).fork();
-            w.tag(SchedSwitchField.prevComm, LD).string(tasks.comm(prev, bundle.cpu));
-            w.tag(SchedSwitchField.prevPid, VARINT).int32(prev);
-            w.tag(SchedSwitchField.prevPrio, VARINT).int32(bb[i]!);
-            w.tag(SchedSwitchField.prevState, VARINT).int32(state);
-            w.tag(SchedSwitchField.nextComm, LD).string(nextComm);
-            w.tag(SchedSwitchField.nextPid, VARINT).int32(next);
-            w.tag(SchedSwitchField.nextPrio, VARINT).int32(c[i]!);
-            w.join();
-            bundle.endEvent();
-            this.stats.fullSwitches++;
-          }
-          cs.current = next;
-          cs.currentPrio = c[i]!;
+        case Kind.SWITCH:
+          this.writeSwitch(row);
           break;
-        }
         case Kind.WAKING:
-        case Kind.WAKEUP_NEW: {
-          if (!inWindow) break;
-          const target = tid[i]!;
-          const onCpu = tid2[i]!;
-          const common = commonFlagsOf(flags[i]!);
-          if (common !== 0) this.stats.irqContextWakings++;
-          const comm = tasks.comm(target, bundle.cpu);
-          const prio = tasks.prio(target);
-          if (k === Kind.WAKING && cs.current === onCpu) {
-            bundle.compactWaking(bt, target, a[i]!, prio, comm, common);
-            this.stats.compactWakings++;
-            break;
-          }
-          const w = bundle.beginEvent(bt, onCpu, common);
-          w.tag(k === Kind.WAKING ? EventId.schedWaking : EventId.schedWakeupNew, LD).fork();
-          w.tag(SchedWakingField.comm, LD).string(comm);
-          w.tag(SchedWakingField.pid, VARINT).int32(target);
-          w.tag(SchedWakingField.prio, VARINT).int32(prio);
-          w.tag(SchedWakingField.success, VARINT).int32(1);
-          w.tag(SchedWakingField.targetCpu, VARINT).int32(a[i]!);
-          w.join();
-          bundle.endEvent();
-          if (k === Kind.WAKING) this.stats.fullWakings++;
-          else this.stats.otherEvents++;
+        case Kind.WAKEUP_NEW:
+          this.writeWaking(row, k);
           break;
-        }
-        case Kind.FORK: {
-          const child = tid[i]!;
-          const parent = tid2[i]!;
-          tasks.forked(bt, child, a[i]!, parent, bb[i]!);
-          if (!inWindow) break;
-          const w = bundle.beginEvent(bt, parent);
-          w.tag(EventId.taskNewtask, LD).fork();
-          w.tag(TaskNewtaskField.pid, VARINT).int32(child);
-          w.tag(TaskNewtaskField.comm, LD).string(tasks.comm(child, bundle.cpu));
-          w.tag(TaskNewtaskField.cloneFlags, VARINT).uint32(a[i]! === bb[i]! ? CLONE_THREAD : 0);
-          w.join();
-          this.endOther(bundle);
+        case Kind.FORK:
+          this.writeFork(row);
           break;
-        }
-        case Kind.EXEC: {
-          const filename = names.get(i) ?? '';
-          tasks.execed(bt, tid[i]!, a[i]!, filename);
-          if (!inWindow) break;
-          const w = bundle.beginEvent(bt, tid[i]!);
-          w.tag(EventId.schedProcessExec, LD).fork();
-          w.tag(SchedProcessExecField.filename, LD).string(filename);
-          w.tag(SchedProcessExecField.pid, VARINT).int32(tid[i]!);
-          w.tag(SchedProcessExecField.oldPid, VARINT).int32(tid2[i]!);
-          w.join();
-          this.endOther(bundle);
+        case Kind.EXEC:
+          this.writeExec(row);
           break;
-        }
-        case Kind.EXIT: {
-          if (!inWindow) break;
-          const w = bundle.beginEvent(bt, tid[i]!);
-          w.tag(EventId.schedProcessFree, LD).fork();
-          w.tag(SchedProcessFreeField.comm, LD).string(tasks.comm(tid[i]!, bundle.cpu));
-          w.tag(SchedProcessFreeField.pid, VARINT).int32(tid[i]!);
-          w.tag(SchedProcessFreeField.prio, VARINT).int32(bb[i]!);
-          w.join();
-          this.endOther(bundle);
+        case Kind.EXIT:
+          this.writeExit(row);
           break;
-        }
-        case Kind.COMM: {
-          const name = names.get(i) ?? '';
-          const old = tasks.named(bt, tid[i]!, a[i]!, name);
-          const reason = flags[i]!;
-          if (!inWindow || (reason !== CommReason.RENAME && reason !== CommReason.EXEC)) break;
-          const w = bundle.beginEvent(bt, tid[i]!);
-          w.tag(EventId.taskRename, LD).fork();
-          w.tag(TaskRenameField.pid, VARINT).int32(tid[i]!);
-          w.tag(TaskRenameField.oldcomm, LD).string(old);
-          w.tag(TaskRenameField.newcomm, LD).string(name);
-          w.join();
-          this.endOther(bundle);
+        case Kind.COMM:
+          this.writeComm(row);
           break;
-        }
         case Kind.IRQ_ENTRY:
-        case Kind.IRQ_EXIT: {
-          this.stats.irqSpanEvents++;
-          if (!inWindow) break;
-          const id = a[i]!;
-          const sysvec = (flags[i]! & Flag.SYSVEC) !== 0;
-          const entry = k === Kind.IRQ_ENTRY;
-          const w = bundle.beginEvent(bt, Math.max(cs.current, 0));
-          if (sysvec && id === SysVec.LOCAL_TIMER) {
-            w.tag(entry ? EventId.localTimerEntry : EventId.localTimerExit, LD).fork();
-            w.tag(LocalTimerField.vector, VARINT).int32(X86_VECTORS[SysVec.LOCAL_TIMER]!);
-          } else {
-            const irq = sysvec ? (X86_VECTORS[id] ?? id) : id;
-            w.tag(entry ? EventId.irqHandlerEntry : EventId.irqHandlerExit, LD).fork();
-            w.tag(IrqHandlerEntryField.irq, VARINT).int32(irq);
-            if (entry) w.tag(IrqHandlerEntryField.name, LD).string(this.irqName(id, sysvec));
-            else w.tag(IrqHandlerExitField.ret, VARINT).int32(1);
-          }
-          w.join();
-          this.endOther(bundle);
+        case Kind.IRQ_EXIT:
+          this.writeIrq(row, k === Kind.IRQ_ENTRY);
           break;
-        }
         case Kind.SOFTIRQ_ENTRY:
-        case Kind.SOFTIRQ_EXIT: {
-          this.stats.irqSpanEvents++;
-          if (!inWindow) break;
-          const w = bundle.beginEvent(bt, Math.max(cs.current, 0));
-          w.tag(k === Kind.SOFTIRQ_ENTRY ? EventId.softirqEntry : EventId.softirqExit, LD).fork();
-          w.tag(SoftirqField.vec, VARINT).uint32(a[i]!);
-          w.join();
-          this.endOther(bundle);
+        case Kind.SOFTIRQ_EXIT:
+          this.writeSoftirq(row, k === Kind.SOFTIRQ_ENTRY);
           break;
-        }
-        case Kind.SOFTIRQ_RAISE: {
-          if (!inWindow) break;
-          const w = bundle.beginEvent(bt, tid[i]!, commonFlagsOf(flags[i]!));
-          w.tag(EventId.softirqRaise, LD).fork();
-          w.tag(SoftirqField.vec, VARINT).uint32(a[i]!);
-          w.join();
-          this.endOther(bundle);
+        case Kind.SOFTIRQ_RAISE:
+          this.writeSoftirqRaise(row);
           break;
-        }
         case Kind.HRTIMER_EXPIRE_ENTRY:
-        case Kind.HRTIMER_EXPIRE_EXIT: {
-          const entry = k === Kind.HRTIMER_EXPIRE_ENTRY;
-          if (entry) this.stats.hrtimerExpiries++;
-          if (!inWindow) break;
-          const w = bundle.beginEvent(bt, tid[i]!);
-          // hrtimer: the capture's timer id (the kernel address folded to 32 bits), the same for both ends
-          const timer = a[i]! >>> 0;
-          if (entry) {
-            w.tag(EventId.hrtimerExpireEntry, LD).fork();
-            w.tag(HrtimerExpireEntryField.hrtimer, VARINT).uint32(timer); // < 2^32: the varint of the uint64
-            w.tag(HrtimerExpireEntryField.now, VARINT);
-            writeU64(w, t); // CLOCK_MONOTONIC, the base clock of most hrtimers
-            const sym = c[i]!;
-            if (sym > 0) {
-              // function: an iid of InternedData.kernel_symbols, as traced_probes writes it
-              w.tag(HrtimerExpireEntryField.function, VARINT).uint32(sym);
-              if (!this.interned.has(sym)) bundle.internSymbol(sym, this.symbols.get(sym) ?? `symbol ${sym}`);
-            }
-          } else {
-            w.tag(EventId.hrtimerExpireExit, LD).fork();
-            w.tag(HrtimerExpireExitField.hrtimer, VARINT).uint32(timer);
-          }
-          w.join();
-          this.endOther(bundle);
+        case Kind.HRTIMER_EXPIRE_EXIT:
+          this.writeHrtimerExpire(row, k === Kind.HRTIMER_EXPIRE_ENTRY);
           break;
-        }
         case Kind.SYM:
-          this.symbols.set(c[i]!, names.get(i) ?? '');
+          this.symbols.set(b.c[i]!, b.names.get(i) ?? '');
           break;
         case Kind.IRQ_NAME:
-          this.irqNames.set(a[i]!, names.get(i) ?? '');
+          this.irqNames.set(b.a[i]!, b.names.get(i) ?? '');
           break;
-        default: {
-          // NMI, timer arming, and any kind this export does not know (kinds.ts says why).
-          const name = KIND_BY_NUMBER.get(k) ?? `kind ${k}`;
-          this.stats.skipped[name] = (this.stats.skipped[name] ?? 0) + 1;
-        }
+        default:
+          // NMI, timer arming, and any kind this export does not know (kinds.ts says why)
+          this.skip(k);
       }
-      if (bundle.full) this.flush(bundle);
+      if (cs.bundle.full) this.flush(cs.bundle);
     }
     this.stats.events += b.length;
+  }
+
+  private writeSwitch({ b, i, cs, inWindow, bt }: Row): void {
+    const prev = b.tid[i]!;
+    const next = b.tid2[i]!;
+    const prevPrio = b.b[i]!;
+    const nextPrio = b.c[i]!;
+    const tasks = this.tasks;
+    tasks.setPrio(prev, prevPrio);
+    tasks.setPrio(next, nextPrio);
+    if (!inWindow) {
+      cs.current = UNKNOWN;
+      return;
+    }
+    const bundle = cs.bundle;
+    const state = reportedPrevState(b.a[i]!, (b.flags[i]! & Flag.PREEMPT) !== 0);
+    const nextComm = tasks.comm(next, bundle.cpu);
+    if (cs.current === prev && cs.currentPrio === prevPrio) {
+      bundle.compactSwitch(bt, state, next, nextPrio, nextComm);
+      this.stats.compactSwitches++;
+    } else {
+      const w = bundle.beginEvent(bt, prev);
+      w.tag(EventId.schedSwitch, LD).fork();
+      w.tag(SchedSwitchField.prevComm, LD).string(tasks.comm(prev, bundle.cpu));
+      w.tag(SchedSwitchField.prevPid, VARINT).int32(prev);
+      w.tag(SchedSwitchField.prevPrio, VARINT).int32(prevPrio);
+      w.tag(SchedSwitchField.prevState, VARINT).int32(state);
+      w.tag(SchedSwitchField.nextComm, LD).string(nextComm);
+      w.tag(SchedSwitchField.nextPid, VARINT).int32(next);
+      w.tag(SchedSwitchField.nextPrio, VARINT).int32(nextPrio);
+      w.join();
+      bundle.endEvent();
+      this.stats.fullSwitches++;
+    }
+    cs.current = next;
+    cs.currentPrio = nextPrio;
+  }
+
+  private writeWaking({ b, i, cs, inWindow, bt }: Row, k: number): void {
+    if (!inWindow) return;
+    const bundle = cs.bundle;
+    const target = b.tid[i]!;
+    const onCpu = b.tid2[i]!;
+    const common = commonFlagsOf(b.flags[i]!);
+    if (common !== 0) this.stats.irqContextWakings++;
+    const comm = this.tasks.comm(target, bundle.cpu);
+    const prio = this.tasks.prio(target);
+    if (k === Kind.WAKING && cs.current === onCpu) {
+      bundle.compactWaking(bt, target, b.a[i]!, prio, comm, common);
+      this.stats.compactWakings++;
+      return;
+    }
+    const w = bundle.beginEvent(bt, onCpu, common);
+    w.tag(k === Kind.WAKING ? EventId.schedWaking : EventId.schedWakeupNew, LD).fork();
+    w.tag(SchedWakingField.comm, LD).string(comm);
+    w.tag(SchedWakingField.pid, VARINT).int32(target);
+    w.tag(SchedWakingField.prio, VARINT).int32(prio);
+    w.tag(SchedWakingField.success, VARINT).int32(1);
+    w.tag(SchedWakingField.targetCpu, VARINT).int32(b.a[i]!);
+    w.join();
+    bundle.endEvent();
+    if (k === Kind.WAKING) this.stats.fullWakings++;
+    else this.stats.otherEvents++;
+  }
+
+  private writeFork({ b, i, cs, inWindow, bt }: Row): void {
+    const child = b.tid[i]!;
+    const parent = b.tid2[i]!;
+    this.tasks.forked(bt, child, b.a[i]!, parent, b.b[i]!);
+    if (!inWindow) return;
+    const w = cs.bundle.beginEvent(bt, parent);
+    w.tag(EventId.taskNewtask, LD).fork();
+    w.tag(TaskNewtaskField.pid, VARINT).int32(child);
+    w.tag(TaskNewtaskField.comm, LD).string(this.tasks.comm(child, cs.bundle.cpu));
+    w.tag(TaskNewtaskField.cloneFlags, VARINT).uint32(b.a[i]! === b.b[i]! ? CLONE_THREAD : 0);
+    w.join();
+    this.endOther(cs.bundle);
+  }
+
+  private writeExec({ b, i, cs, inWindow, bt }: Row): void {
+    const filename = b.names.get(i) ?? '';
+    this.tasks.execed(bt, b.tid[i]!, b.a[i]!, filename);
+    if (!inWindow) return;
+    const w = cs.bundle.beginEvent(bt, b.tid[i]!);
+    w.tag(EventId.schedProcessExec, LD).fork();
+    w.tag(SchedProcessExecField.filename, LD).string(filename);
+    w.tag(SchedProcessExecField.pid, VARINT).int32(b.tid[i]!);
+    w.tag(SchedProcessExecField.oldPid, VARINT).int32(b.tid2[i]!);
+    w.join();
+    this.endOther(cs.bundle);
+  }
+
+  private writeExit({ b, i, cs, inWindow, bt }: Row): void {
+    if (!inWindow) return;
+    const w = cs.bundle.beginEvent(bt, b.tid[i]!);
+    w.tag(EventId.schedProcessFree, LD).fork();
+    w.tag(SchedProcessFreeField.comm, LD).string(this.tasks.comm(b.tid[i]!, cs.bundle.cpu));
+    w.tag(SchedProcessFreeField.pid, VARINT).int32(b.tid[i]!);
+    w.tag(SchedProcessFreeField.prio, VARINT).int32(b.b[i]!);
+    w.join();
+    this.endOther(cs.bundle);
+  }
+
+  private writeComm({ b, i, cs, inWindow, bt }: Row): void {
+    const name = b.names.get(i) ?? '';
+    const old = this.tasks.named(bt, b.tid[i]!, b.a[i]!, name);
+    const reason = b.flags[i]!;
+    if (!inWindow || (reason !== CommReason.RENAME && reason !== CommReason.EXEC)) return;
+    const w = cs.bundle.beginEvent(bt, b.tid[i]!);
+    w.tag(EventId.taskRename, LD).fork();
+    w.tag(TaskRenameField.pid, VARINT).int32(b.tid[i]!);
+    w.tag(TaskRenameField.oldcomm, LD).string(old);
+    w.tag(TaskRenameField.newcomm, LD).string(name);
+    w.join();
+    this.endOther(cs.bundle);
+  }
+
+  private writeIrq({ b, i, cs, inWindow, bt }: Row, entry: boolean): void {
+    this.stats.irqSpanEvents++;
+    if (!inWindow) return;
+    const id = b.a[i]!;
+    const sysvec = (b.flags[i]! & Flag.SYSVEC) !== 0;
+    const w = cs.bundle.beginEvent(bt, Math.max(cs.current, 0));
+    if (sysvec && id === SysVec.LOCAL_TIMER) {
+      w.tag(entry ? EventId.localTimerEntry : EventId.localTimerExit, LD).fork();
+      w.tag(LocalTimerField.vector, VARINT).int32(X86_VECTORS[SysVec.LOCAL_TIMER]!);
+    } else {
+      const irq = sysvec ? (X86_VECTORS[id] ?? id) : id;
+      w.tag(entry ? EventId.irqHandlerEntry : EventId.irqHandlerExit, LD).fork();
+      w.tag(IrqHandlerEntryField.irq, VARINT).int32(irq);
+      if (entry) w.tag(IrqHandlerEntryField.name, LD).string(this.irqName(id, sysvec));
+      else w.tag(IrqHandlerExitField.ret, VARINT).int32(1);
+    }
+    w.join();
+    this.endOther(cs.bundle);
+  }
+
+  private writeSoftirq({ b, i, cs, inWindow, bt }: Row, entry: boolean): void {
+    this.stats.irqSpanEvents++;
+    if (!inWindow) return;
+    const w = cs.bundle.beginEvent(bt, Math.max(cs.current, 0));
+    w.tag(entry ? EventId.softirqEntry : EventId.softirqExit, LD).fork();
+    w.tag(SoftirqField.vec, VARINT).uint32(b.a[i]!);
+    w.join();
+    this.endOther(cs.bundle);
+  }
+
+  private writeSoftirqRaise({ b, i, cs, inWindow, bt }: Row): void {
+    if (!inWindow) return;
+    const w = cs.bundle.beginEvent(bt, b.tid[i]!, commonFlagsOf(b.flags[i]!));
+    w.tag(EventId.softirqRaise, LD).fork();
+    w.tag(SoftirqField.vec, VARINT).uint32(b.a[i]!);
+    w.join();
+    this.endOther(cs.bundle);
+  }
+
+  private writeHrtimerExpire({ b, i, cs, inWindow, bt }: Row, entry: boolean): void {
+    if (entry) this.stats.hrtimerExpiries++;
+    if (!inWindow) return;
+    const bundle = cs.bundle;
+    const w = bundle.beginEvent(bt, b.tid[i]!);
+    // hrtimer: the capture's timer id (the kernel address folded to 32 bits), the same for both ends
+    const timer = b.a[i]! >>> 0;
+    if (entry) {
+      w.tag(EventId.hrtimerExpireEntry, LD).fork();
+      w.tag(HrtimerExpireEntryField.hrtimer, VARINT).uint32(timer); // < 2^32: the varint of the uint64
+      w.tag(HrtimerExpireEntryField.now, VARINT);
+      writeU64(w, b.ts[i]!); // CLOCK_MONOTONIC, the base clock of most hrtimers
+      const sym = b.c[i]!;
+      if (sym > 0) {
+        // function: an iid of InternedData.kernel_symbols, as traced_probes writes it
+        w.tag(HrtimerExpireEntryField.function, VARINT).uint32(sym);
+        if (!this.interned.has(sym)) bundle.internSymbol(sym, this.symbols.get(sym) ?? `symbol ${sym}`);
+      }
+    } else {
+      w.tag(EventId.hrtimerExpireExit, LD).fork();
+      w.tag(HrtimerExpireExitField.hrtimer, VARINT).uint32(timer);
+    }
+    w.join();
+    this.endOther(bundle);
+  }
+
+  private skip(k: number): void {
+    const name = KIND_BY_NUMBER.get(k) ?? `kind ${k}`;
+    this.stats.skipped[name] = (this.stats.skipped[name] ?? 0) + 1;
   }
 
   private irqName(id: number, sysvec: boolean): string {
