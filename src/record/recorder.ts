@@ -13,6 +13,7 @@ import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
 import { loadAddon, openSession, type NativeSession } from './addon.js';
 import { RecordDecoder } from './decode.js';
+import { drainSession } from './drain.js';
 import { KIND_NAMES } from '../format/index.js';
 import { findCommand } from './find-command.js';
 import { clockOffsetMs, hostFacts, monotonicNs } from './host-facts.js';
@@ -158,14 +159,11 @@ async function run(
     pendingRows = 0;
     for (const w of writers) await w.append(batch);
   };
-  const append = async (buf: Buffer | null) => {
-    if (buf) {
-      const batch = decoder.decode(buf);
-      if (batch.length > 0) {
-        events += batch.length;
-        pending.push(batch);
-        pendingRows += batch.length;
-      }
+  const append = async (batch: EventBatch | null) => {
+    if (batch && batch.length > 0) {
+      events += batch.length;
+      pending.push(batch);
+      pendingRows += batch.length;
     }
     if (pendingRows >= FLUSH_ROWS || Date.now() - lastFlush >= FLUSH_MS) await flush();
   };
@@ -187,10 +185,12 @@ async function run(
     const t0 = Date.now();
     let lastProgress = t0;
     let lastEvents = 0;
-    while (!stopping) {
-      await append(await session.read(100));
-      const now = Date.now();
-      if (opts.onProgress && now - lastProgress >= 1000) {
+    await drainSession(session, decoder, {
+      stopping: () => stopping,
+      batch: (batch) => append(batch),
+      tick: () => {
+        const now = Date.now();
+        if (!opts.onProgress || now - lastProgress < 1000) return;
         const lost = session.lost().reduce((x, y) => x + y, 0);
         opts.onProgress({
           elapsedSec: (now - t0) / 1000,
@@ -200,11 +200,11 @@ async function run(
         });
         lastProgress = now;
         lastEvents = events;
-      }
-    }
-    session.detach();
-    meta.endNs = monotonicNs();
-    await append(session.drain());
+      },
+      detached: () => {
+        meta.endNs = monotonicNs();
+      },
+    });
     await flush();
     meta.lostPerCpu = session.lost();
     meta.lost = meta.lostPerCpu.reduce((x, y) => x + y, 0);

@@ -18,6 +18,8 @@ import { LiveAnalysis } from '../analyze/live.js';
 import { LifelineError } from '../errors.js';
 import { loadAddon, openSession, type NativeSession } from '../record/addon.js';
 import { RecordDecoder } from '../record/decode.js';
+import { drainSession } from '../record/drain.js';
+import type { EventBatch } from '../capture/event-batch.js';
 import { KIND_NAMES } from '../format/index.js';
 import { clockOffsetMs, hostFacts, monotonicNs } from '../record/host-facts.js';
 import { VERSION } from '../version.js';
@@ -116,8 +118,7 @@ async function main(): Promise<void> {
   post({ t: 'ready', cpus: session.cpus });
 
   let lastRotate = Date.now();
-  const feed = async (buf: Buffer | null, flush: boolean) => {
-    const batch = buf ? decoder.decode(buf) : null;
+  const feed = async (batch: EventBatch | null, flush: boolean) => {
     const ordered = batch ? reorder.push(batch) : [];
     if (flush) ordered.push(...reorder.flush());
     for (const b of ordered) {
@@ -138,28 +139,30 @@ async function main(): Promise<void> {
   let lastTrim = Date.now();
   let readSinceTrim = 0;
   try {
-    while (!stopping) {
-      const buf = await session.read(100);
-      readSinceTrim += buf?.length ?? 0;
-      await feed(buf, false);
-      if (readSinceTrim > 0 && Date.now() - lastTrim >= TRIM_MS) {
-        trimMemory();
-        lastTrim = Date.now();
-        readSinceTrim = 0;
-      }
-      if (stall > 0 && !Number.isNaN(live.lastTs)) {
-        // the whole thread blocked, as a replay minutes behind would be: nothing answered here
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, stall);
-        stall = 0;
-      }
-      if (Date.now() - lastRotate >= setup.rotateMs) {
-        exporter.collect(live);
-        live.rotate();
-        lastRotate = Date.now();
-      }
-    }
-    session.detach();
-    await feed(session.drain(), true);
+    await drainSession(session, decoder, {
+      stopping: () => stopping,
+      batch: (batch, bytes, last) => {
+        readSinceTrim += bytes;
+        return feed(batch, last);
+      },
+      tick: () => {
+        if (readSinceTrim > 0 && Date.now() - lastTrim >= TRIM_MS) {
+          trimMemory();
+          lastTrim = Date.now();
+          readSinceTrim = 0;
+        }
+        if (stall > 0 && !Number.isNaN(live.lastTs)) {
+          // the whole thread blocked, as a replay minutes behind would be: nothing answered here
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, stall);
+          stall = 0;
+        }
+        if (Date.now() - lastRotate >= setup.rotateMs) {
+          exporter.collect(live);
+          live.rotate();
+          lastRotate = Date.now();
+        }
+      },
+    });
     const end = Number.isNaN(live.lastTs) ? monotonicNs() : live.lastTs;
     if (recorder) await recorder.close(end);
     const lost = session.lost().reduce((x, y) => x + y, 0);
