@@ -41,8 +41,8 @@ const DISTRIBUTION_TITLES: Record<DistributionId, string> = {
 
 const EMPTY_DETAIL: AnalysisDetail = { intervals: [], cpuSpans: [], wakeups: [], reduced: [] };
 
-/** Build the report page and its chart specs from a capture's meta and its analysis. Pure. */
-export function buildReport({ meta, analysis, options }: ReportInput): BuiltReport {
+/** What the report shows, computed from the capture's meta and its analysis: every chart's rows within its budget, the tables, and the notes on what was reduced. Pure. */
+function reportModel({ meta, analysis, options }: ReportInput) {
   // 1. Limits, names, and the clock.
   const budget = resolveBudget(options);
   const result = analysis.result;
@@ -124,7 +124,42 @@ export function buildReport({ meta, analysis, options }: ReportInput): BuiltRepo
   if (processRows.length > budget.maxTableRows)
     reduced.push(msg.reportTableCapped('Processes table', budget.maxTableRows, processRows.length));
 
-  // 4. Specs, one builder per chart.
+  return {
+    meta,
+    result,
+    start,
+    durationNs,
+    domainMs,
+    reduced,
+    budget,
+    coloredProcesses,
+    lanes,
+    states,
+    overview,
+    wakeMarks,
+    cpu,
+    matrix,
+    dists,
+    life,
+    threadRows,
+    processRows,
+    renderer: options.renderer ?? 'canvas',
+  };
+}
+
+type ReportModel = ReturnType<typeof reportModel>;
+
+/** Build the report page and its chart specs from a capture's meta and its analysis. Pure. */
+export function buildReport(input: ReportInput): BuiltReport {
+  const model = reportModel(input);
+  const specs = reportSpecs(model);
+  return { html: reportPage(model, specs), specs };
+}
+
+/** One Vega-Lite spec per chart, by chart id (adds a note when there is no lifeline). */
+function reportSpecs(m: ReportModel): Record<string, VegaLiteSpec> {
+  const { start, lanes, states, overview, wakeMarks, cpu, matrix, dists, life, domainMs, coloredProcesses, reduced } =
+    m;
   const wallStart = start.shown;
   const kinds = [...new Set(wakeMarks.marks.map((m) => m.kind as SourceKind))];
   const specs: Record<string, VegaLiteSpec> = {
@@ -159,8 +194,13 @@ export function buildReport({ meta, analysis, options }: ReportInput): BuiltRepo
   }
   if (life) specs['lifeline'] = lifelineSpec({ rows: life, domainMs, wallStart, width: TIMELINE_WIDTH - 60 });
   else reduced.push(msg.reportNoLifeline());
+  return specs;
+}
 
-  // 5. The page.
+/** The page: summary, notes, the sections with their charts, the tables. */
+function reportPage(m: ReportModel, specs: Record<string, VegaLiteSpec>): string {
+  const { meta, result, start, durationNs, reduced, budget, coloredProcesses, dists, life, threadRows, processRows } =
+    m;
   const chartDiv = (id: string): string => `<div class="chart" id="chart-${id}"></div>`;
   const sections: PageSection[] = [
     {
@@ -222,9 +262,9 @@ export function buildReport({ meta, analysis, options }: ReportInput): BuiltRepo
     reduced,
     sections,
     charts,
-    renderer: options.renderer ?? 'canvas',
+    renderer: m.renderer,
   });
-  return { html, specs };
+  return html;
 }
 
 /** First and last time (ns since the capture start) the detail covers; [0, duration] when it is empty. */
