@@ -33,7 +33,12 @@ export class FlightRecorder {
   private meta: CaptureMeta | null = null;
   private segmentEndTs = -Infinity;
   private readonly closed: Segment[] = [];
-  private lostAtStart = 0;
+  /**
+   * The session's lost counts per CPU when the open segment started: a segment counts what
+   * was lost while it was open. Taken once at the first segment, then where the previous one
+   * ended, so that consecutive segments add up to every loss since the first.
+   */
+  private lostAtStart: number[] | null = null;
   private events = 0;
 
   constructor(
@@ -62,13 +67,14 @@ export class FlightRecorder {
   /** Closes the open segment (its end = endTs) and deletes segments older than keepMs. */
   async close(endTs: number): Promise<void> {
     if (this.writer === null || this.meta === null) return;
-    const lostPerCpu = this.lost();
-    const lost = lostPerCpu.reduce((x, y) => x + y, 0);
+    const lostNow = this.lost();
+    const lostPerCpu = lostNow.map((n, cpu) => n - (this.lostAtStart?.[cpu] ?? 0));
+    this.lostAtStart = lostNow;
     await this.writer.finish({
       ...this.meta,
       endNs: endTs,
       lostPerCpu,
-      lost: lost - this.lostAtStart,
+      lost: lostPerCpu.reduce((x, y) => x + y, 0),
       events: this.events,
       complete: true,
     });
@@ -92,7 +98,7 @@ export class FlightRecorder {
     for (let k = 1; fs.existsSync(file); k++) file = path.join(this.opts.dir, `lifeline-${stamp}-${k}.${ext}`);
     this.meta = { ...this.baseMeta, startNs: startTs, endNs: 0 };
     this.writer = await createWriter(file, this.opts.format, this.meta);
-    this.lostAtStart = this.lost().reduce((x, y) => x + y, 0);
+    this.lostAtStart ??= this.lost();
     this.events = 0;
     this.segmentEndTs = startTs + this.opts.segmentMs * 1e6;
     const seed = seedRows(startTs, live);

@@ -197,8 +197,11 @@ class ReplayThread {
   }
 
   async close(): Promise<void> {
-    // after `done` or `failed` the thread has nothing left to do
-    await Promise.race([this.exited, new Promise((r) => setTimeout(r, 5000))]);
+    // after `done` or `failed` the thread has nothing left to do; the wait's timer is cleared,
+    // or it kept the process alive 5 s after the thread had gone (serve exited that late)
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.exited, new Promise((r) => (timer = setTimeout(r, 5000)))]);
+    clearTimeout(timer);
     await this.worker.terminate();
   }
 }

@@ -47,6 +47,11 @@ export interface Served {
   stderr: () => string;
   /** SIGTERM, then the exit code (SIGKILL after 15 s). */
   stop: () => Promise<number | null>;
+  /**
+   * Sends these signals, only these, in this order, and resolves to the exit code; if serve has
+   * not exited `ms` later, kills it (SIGKILL) and rejects naming the signals.
+   */
+  exitOn: (sigs: NodeJS.Signals | NodeJS.Signals[], ms?: number) => Promise<number | null>;
 }
 
 /** Starts `lifeline serve --listen 127.0.0.1:0 ARGS` and waits for its URL. */
@@ -73,7 +78,86 @@ export async function startServe(args: string[]): Promise<Served> {
       clearTimeout(t);
       return code;
     },
+    exitOn: async (sigs, ms = 20_000) => {
+      const sent = typeof sigs === 'string' ? [sigs] : sigs;
+      for (const sig of sent) child.kill(sig);
+      let t: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (t = setTimeout(() => resolve('late'), ms)));
+      const code = await Promise.race([exited, late]);
+      clearTimeout(t);
+      if (code !== 'late') return code;
+      child.kill('SIGCONT');
+      child.kill('SIGKILL');
+      await exited;
+      throw new Error(`lifeline serve had not exited ${ms} ms after ${sent.join(', ')}; stderr: ${err}`);
+    },
   };
+}
+
+/** Whether every thread of process `pid` is stopped (state T): it runs no code, reads nothing. */
+export function allStopped(pid: number): boolean {
+  let tids: string[];
+  try {
+    tids = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return false;
+  }
+  return tids.every((tid) => {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'T';
+    } catch {
+      return true; // the thread is gone
+    }
+  });
+}
+
+const METRIC_NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*';
+const LABEL_PAIR = '[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\\\\n]|\\\\[\\\\"n])*"';
+const SAMPLE_VALUE = '(?:[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?|[+-]?Inf|NaN)';
+const SAMPLE_LINE = new RegExp(
+  `^(${METRIC_NAME})(?:\\{(?:${LABEL_PAIR}(?:,${LABEL_PAIR})*,?)?\\})? ${SAMPLE_VALUE}(?: -?\\d+)?$`,
+);
+const TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
+
+/**
+ * What is wrong with a text exposition (format 0.0.4), or null: every line a HELP, a TYPE, a
+ * sample or blank; every sample in a family whose TYPE came first, no family typed twice; a
+ * final newline; and both halves of serve's answer (the replay's figures and serve's own).
+ */
+export function expositionProblem(body: string): string | null {
+  if (!body.endsWith('\n')) return 'no final newline';
+  const types = new Map<string, string>();
+  const lines = body.slice(0, -1).split('\n');
+  for (const [i, line] of lines.entries()) {
+    if (line === '') continue;
+    const at = `line ${i + 1} "${line.slice(0, 120)}"`;
+    if (line.startsWith('# HELP ')) {
+      if (!new RegExp(`^# HELP ${METRIC_NAME}( |$)`).test(line)) return `malformed HELP at ${at}`;
+    } else if (line.startsWith('# TYPE ')) {
+      const [, , name, type, extra] = line.split(' ');
+      if (!name || !new RegExp(`^${METRIC_NAME}$`).test(name) || !TYPES.has(type ?? '') || extra !== undefined)
+        return `malformed TYPE at ${at}`;
+      if (types.has(name)) return `family ${name} typed twice, at ${at}`;
+      types.set(name, type!);
+    } else if (line.startsWith('#')) {
+      return `unexpected comment at ${at}`;
+    } else {
+      const m = SAMPLE_LINE.exec(line);
+      if (!m) return `malformed sample at ${at}`;
+      const name = m[1]!;
+      const base = name.replace(/_(bucket|sum|count)$/, '');
+      const family = types.has(name)
+        ? name
+        : types.get(base) === 'histogram' || types.get(base) === 'summary'
+          ? base
+          : '';
+      if (family === '') return `sample without a TYPE line before it at ${at}`;
+    }
+  }
+  for (const want of ['lifeline_events_total', 'lifeline_lost_events_total', 'lifeline_replay_lag_seconds'])
+    if (!types.has(want)) return `no ${want} family`;
+  return null;
 }
 
 export async function scrape(url: string): Promise<{ body: string; contentType: string }> {

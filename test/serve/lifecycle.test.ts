@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { dashboard } from '../../src/serve/grafana-dashboard.js';
 import { BIN, cli, expectOneLineError, ROOT } from '../helpers/cli.js';
 import { canRecord, mustRecord, skipReason } from '../helpers/root.js';
-import { hasCommand, sample, scrape, sleep, startGroup, startServe, waitFor, WORKLOADS } from './helpers.js';
+import { hasCommand, sample, scrape, startGroup, startServe, waitFor, WORKLOADS } from './helpers.js';
 
 const skipBpf = !canRecord && !mustRecord;
 
@@ -100,8 +100,8 @@ describe.skipIf(skipBpf)(`lifeline serve: BPF (${skipReason})`, () => {
       expect(page).toContain('watched (per thread): 1, &#60;b&#62;x&#60;/b&#62;');
       const { body } = await scrape(s.url);
       expect(sample(body, 'lifeline_events_total')).toBeGreaterThan(0);
-      s.child.kill(sig);
-      const code = await s.stop();
+      // this signal alone (under load and scrapes: signals.test.ts)
+      const code = await s.exitOn(sig);
       expect(code, s.stderr()).toBe(0);
       expect(s.stderr()).toMatch(/stopped: [\d,]+ events replayed, \d+ lost/);
     }
@@ -111,13 +111,22 @@ describe.skipIf(skipBpf)(`lifeline serve: BPF (${skipReason})`, () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-segments-'));
     const s = await startServe(['--capture', dir, '--segment', '1s', '--keep', '3s']);
     const sleeper = startGroup(`${WORKLOADS}/ll-sleeper 700 10`);
+    const first = await waitFor('the first segment', 30_000, () =>
+      fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.db'))
+        .sort()
+        .at(0),
+    );
     await waitFor('segments to roll over', 30_000, () =>
       fs.readdirSync(dir).filter((f) => f.endsWith('.db')).length >= 4 ? true : undefined,
     );
-    await sleep(4000);
+    // kept 3 s: the first goes when a segment closes more than 3 s after it
+    await waitFor(`the first segment (${first}) to be deleted`, 30_000, () =>
+      fs.existsSync(path.join(dir, first)) ? undefined : true,
+    );
     const pid = Number(sleeper.output().trim());
-    s.child.kill('SIGTERM');
-    expect(await s.stop(), s.stderr()).toBe(0);
+    expect(await s.exitOn('SIGTERM'), s.stderr()).toBe(0);
     sleeper.kill();
     const segments = fs
       .readdirSync(dir)

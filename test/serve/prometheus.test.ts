@@ -4,17 +4,24 @@
  * panel's PromQL returns data, and the numbers match what the workloads do.
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { St } from '../../src/analyze/codes.js';
+import { stateAfterSwitchOut } from '../../src/analyze/prev-state.js';
+import { openCapture } from '../../src/capture/index.js';
+import { Flag, Kind } from '../../src/format/index.js';
 import { dashboardPanels } from '../../src/serve/grafana-dashboard.js';
 import { canRecord, mustRecord } from '../helpers/root.js';
 import {
   hasCommand,
   sample,
   scrape,
-  sleep,
   startGroup,
   startPrometheus,
   startServe,
+  waitFor,
   WORKLOADS,
   type Prometheus,
   type Served,
@@ -29,6 +36,95 @@ const PERIOD_MS = 10;
 /** The sleeper under a name of its own: other tests (and other serve instances) may run ll-sleeper meanwhile. */
 const SLEEPER = `llsl-${process.pid % 100000}`;
 
+/** What the kernel recorded of the sleeper's loop, read from serve's flight-recorder capture. */
+interface SleeperRecord {
+  /** Switch-outs into S (one per nanosleep). */
+  switchOutsS: number;
+  /** Sleeps recorded whole: a switch-out into S, then the sleeper's waking; their total length. */
+  wholeSleeps: number;
+  sleepNs: number;
+  /** Of the whole sleeps: mean time from the arming of the nanosleep's timer to the switch-out. */
+  meanArmedToOutNs: number;
+  /** D sleeps recorded whole (exec reading the binary), and their total length. */
+  wholeD: number;
+  sleepNsD: number;
+  /** Run-queue waits after a whole sleep's waking (the waking, then the switch-in). */
+  sleepWaits: number;
+  /** The same, plus those after the fork's wakeup_new and after D sleeps (exec). */
+  allWaits: number;
+}
+
+async function sleeperRecord(capture: string, tid: number): Promise<SleeperRecord> {
+  type Ev = { k: 'A' | 'S' | 'D' | 'O' | 'I' | 'W'; ts: number };
+  const evs: Ev[] = [];
+  const syms = new Map<number, string>();
+  const armed: { ts: number; fn: number }[] = [];
+  const cap = await openCapture(capture);
+  try {
+    for await (const b of cap.batches())
+      for (let i = 0; i < b.length; i++) {
+        const k = b.kind[i];
+        const ts = b.ts[i]!;
+        if (k === Kind.SYM) syms.set(b.c[i]!, b.names.get(i) ?? '');
+        else if (k === Kind.HRTIMER_START && b.tid[i] === tid) {
+          evs.push({ k: 'A', ts });
+          armed.push({ ts, fn: b.c[i]! });
+        } else if (k === Kind.SWITCH && b.tid[i] === tid) {
+          const st = stateAfterSwitchOut(b.a[i]!, (b.flags[i]! & Flag.PREEMPT) !== 0);
+          evs.push({ k: st === St.SLEEP_S ? 'S' : st === St.SLEEP_D ? 'D' : 'O', ts });
+        } else if (k === Kind.SWITCH && b.tid2[i] === tid) evs.push({ k: 'I', ts });
+        else if ((k === Kind.WAKING || k === Kind.WAKEUP_NEW) && b.tid[i] === tid) evs.push({ k: 'W', ts });
+      }
+  } finally {
+    cap.close();
+  }
+  // the arming of a nanosleep's timer: the callback that wakes the sleeper
+  const nanosleepArmed = new Set(armed.filter((a) => syms.get(a.fn) === 'hrtimer_wakeup').map((a) => a.ts));
+  const r: SleeperRecord = {
+    switchOutsS: 0,
+    wholeSleeps: 0,
+    sleepNs: 0,
+    meanArmedToOutNs: 0,
+    wholeD: 0,
+    sleepNsD: 0,
+    sleepWaits: 0,
+    allWaits: 0,
+  };
+  let armedAt = NaN;
+  let outAt = NaN;
+  let armedAtOut = NaN;
+  let prev = '';
+  let armedToOutSum = 0;
+  const sched = evs.filter((e) => e.k !== 'A' || nanosleepArmed.has(e.ts));
+  for (let i = 0; i < sched.length; i++) {
+    const e = sched[i]!;
+    if (e.k === 'A') {
+      armedAt = e.ts;
+      continue;
+    }
+    if (e.k === 'S' || e.k === 'D') {
+      if (e.k === 'S') r.switchOutsS++;
+      outAt = e.ts;
+      armedAtOut = armedAt;
+    } else if (e.k === 'W') {
+      const next = sched.slice(i + 1, i + 4).find((x) => x.k !== 'A');
+      if ((prev === '' || prev === 'S' || prev === 'D') && next?.k === 'I') r.allWaits++;
+      if (prev === 'S') {
+        r.wholeSleeps++;
+        r.sleepNs += e.ts - outAt;
+        armedToOutSum += outAt - armedAtOut;
+        if (next?.k === 'I') r.sleepWaits++;
+      } else if (prev === 'D') {
+        r.wholeD++;
+        r.sleepNsD += e.ts - outAt;
+      }
+    }
+    prev = e.k;
+  }
+  r.meanArmedToOutNs = armedToOutSum / r.wholeSleeps;
+  return r;
+}
+
 describe.skipIf(skip)('lifeline serve under a real Prometheus (needs root, prometheus, promtool, stress)', () => {
   let served: Served;
   let prom: Prometheus;
@@ -36,10 +132,13 @@ describe.skipIf(skip)('lifeline serve under a real Prometheus (needs root, prome
   let t1 = 0;
   let body = '';
   let contentType = '';
+  let sleeper: SleeperRecord;
   const groups: { kill: () => void }[] = [];
+  const captureDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-prom-capture-'));
 
   beforeAll(async () => {
-    served = await startServe([]);
+    // the flight recorder keeps what the kernel recorded, to hold serve's figures against
+    served = await startServe(['--capture', captureDir, '--segment', '10m']);
     // Busy before the first scrape, so that their names are among the first admitted.
     const pingpong = startGroup(
       `for i in $(seq 1 200); do taskset -c 0 ${WORKLOADS}/ll-pingpong 20000 >/dev/null; sleep 0.05; done`,
@@ -54,17 +153,36 @@ while time.time() < end:
     time.sleep(0.004)'`,
     );
     groups.push(pingpong, nasty);
-    await sleep(1500);
+    // the first scrape (ours) admits their names: they have series before Prometheus starts
+    await waitFor('series for ll-ping, ll-pong and the hostile name', 30_000, async () => {
+      const { body } = await scrape(served.url);
+      return ['comm="ll-ping"', 'comm="ll-pong"', '<script>"'].every((s) => body.includes(s)) ? true : undefined;
+    });
     prom = await startPrometheus(served.url.replace(/^http:\/\//, ''));
     t0 = Date.now() / 1000;
-    const sleeper = startGroup(
+    const sleeperRun = startGroup(
       `d=$(mktemp -d); cp ${WORKLOADS}/ll-sleeper $d/${SLEEPER}; taskset -c 1 stress --cpu 2 --timeout 13 >/dev/null 2>&1 & sleep 0.2; chrt -f 10 taskset -c 1 $d/${SLEEPER} 1200 ${PERIOD_MS}; wait; rm -r $d`,
     );
-    groups.push(sleeper);
-    await Promise.race([sleeper.done, sleep(40_000)]);
-    await sleep(2500); // two more scrapes
+    groups.push(sleeperRun);
+    await waitFor('the sleeper and stress to finish', 40_000, () =>
+      sleeperRun.child.exitCode !== null || sleeperRun.child.signalCode !== null ? true : undefined,
+    );
+    // serve has replayed past their end (its last event replayed is now − lag) ...
+    const endedAt = performance.now();
+    ({ body, contentType } = await waitFor('serve to replay past the sleeper’s end', 30_000, async () => {
+      const at = performance.now();
+      const r = await scrape(served.url);
+      return at - sample(r.body, 'lifeline_replay_lag_seconds') * 1000 >= endedAt ? r : undefined;
+    }));
     t1 = Date.now() / 1000;
-    ({ body, contentType } = await scrape(served.url));
+    // ... and Prometheus has scraped it since
+    await waitFor('a Prometheus scrape after that', 30_000, async () => {
+      const [up] = await prom.query('timestamp(up{job="lifeline"})');
+      return up !== undefined && Number(up.value[1]) > t1 ? true : undefined;
+    });
+    // the segment being written (each batch is committed once replayed) holds the sleeper's run
+    const [segment] = fs.readdirSync(captureDir).filter((f) => f.endsWith('.db'));
+    sleeper = await sleeperRecord(path.join(captureDir, segment!), Number(sleeperRun.output().trim()));
   }, 120_000);
 
   afterAll(async () => {
@@ -72,6 +190,7 @@ while time.time() < end:
     await prom?.stop();
     const code = await served?.stop();
     expect(code).toBe(0);
+    fs.rmSync(captureDir, { recursive: true, force: true });
   }, 60_000);
 
   it('serves the Prometheus text format that promtool accepts, names escaped', () => {
@@ -81,8 +200,12 @@ while time.time() < end:
     expect(check.status).toBe(0);
     expect(body).not.toContain('<script>\n');
     expect(sample(body, 'lifeline_series')).toBeLessThanOrEqual(2000);
-    expect(sample(body, 'lifeline_lost_events_total')).toBeGreaterThanOrEqual(0);
-    expect(sample(body, 'lifeline_contradictions_total')).toBeGreaterThanOrEqual(0);
+    // Sized not to lose: the default ring (8 MiB per CPU, at least 32 MiB: ~700 000 events) and
+    // some 70 000 events a second here; serve, at nice -10, would have to stall for ten seconds.
+    // The exact counts below hold only without loss. (A real overflow: signals.test.ts.)
+    const lost = [...body.matchAll(/^lifeline_lost_events_total\{cpu="\d+"\} (\S+)$/gm)].map((m) => Number(m[1]));
+    expect(lost.length).toBeGreaterThan(0);
+    expect(lost, 'events were lost, per CPU').toEqual(new Array(lost.length).fill(0));
     // every kind is counted, the last ones of the contract too: the sleeper arms and expires a
     // timer per sleep (1200)
     for (const kind of ['hrtimer_start', 'hrtimer_expire_entry', 'hrtimer_expire_exit'])
@@ -109,6 +232,11 @@ while time.time() < end:
     // Rates in the sleeper's own time (its events' timestamps, not the scrapes': a loaded machine
     // may delay the replay): sleeps over its lifetime, the sum of its time in every state.
     const value = async (expr: string) => Number((await prom.query(expr))[0]!.value[1]);
+    // (places go first come, first served: on a machine busy with other work, forty names may be
+    // admitted before the sleeper starts)
+    expect(body, `the sleeper has series of its own (${sample(body, 'lifeline_folded_comms')} names folded)`).toContain(
+      `comm="${SLEEPER}"`,
+    );
     const sleeps = await value(`sum(lifeline_process_sleeps_total{comm="${SLEEPER}"})`);
     const lifetime = await value(`sum(lifeline_process_state_seconds_total{comm="${SLEEPER}"})`);
     const perSec = sleeps / lifetime;
@@ -132,29 +260,42 @@ while time.time() < end:
     // SCHED_FIFO sleeper preempts at every wakeup on their shared CPU, waits after preemptions
     const waits = (comm: string, cause: string) =>
       value(`sum(lifeline_process_runq_delay_seconds_count{comm="${comm}",cause="${cause}"})`);
-    expect(await waits(SLEEPER, 'wakeup')).toBeGreaterThanOrEqual(1200 * 0.98);
     expect(await waits('stress', 'preempt')).toBeGreaterThanOrEqual(1200 * 0.9);
     expect(1 / perSec / loop).toBeGreaterThan(0.9);
     expect(1 / perSec / loop).toBeLessThan(1.1);
-    // and its 1200 sleeps were counted
+    // Its 1200 nanosleeps each switched it out into S, and the kernel recorded every one ...
+    expect(sleeper.switchOutsS).toBe(1200);
+    // ... and serve counts exactly the sleeps the kernel recorded whole: the switch-out, then the
+    // waking. The others are the kernel's holes on this VM (docs/metrics.md, "Lost events"):
+    // while one of the sandbox's own threads (tokio-rt-worker, pid 1) is on the sleeper's CPU, no
+    // scheduler tracepoint fires there, and the sleeper's waking and switch-in go unrecorded. One
+    // run, measured: 6 sleeps of 1200, and 9 contradictions of the sleeper; most runs, none.
     const [all] = await prom.query(`sum(lifeline_process_sleeps_total{comm="${SLEEPER}",state="S"})`);
-    // (a sleep whose switch-out and waking race on a busy machine may be left out, as analyze does)
-    expect(Number(all!.value[1])).toBeGreaterThanOrEqual(1200 * 0.98);
-    expect(Number(all!.value[1])).toBeLessThanOrEqual(1200);
+    expect(Number(all!.value[1])).toBe(sleeper.wholeSleeps);
+    // its waits for the CPU: one after each whole sleep's waking, and after the fork's wakeup
+    // and a D sleep (exec), if serve had the new name when it counted them
+    const sleeperWaits = await waits(SLEEPER, 'wakeup');
+    expect(sleeperWaits).toBeGreaterThanOrEqual(sleeper.sleepWaits);
+    expect(sleeperWaits).toBeLessThanOrEqual(sleeper.allWaits);
     const [share] = await prom.query(
       `sum(lifeline_process_wakeups_by_source_total{comm="${SLEEPER}",source_kind="hardirq"}) / sum(lifeline_process_wakeups_by_source_total{comm="${SLEEPER}"})`,
     );
     expect(Number(share!.value[1])).toBeGreaterThan(0.95);
     const [wrong] = await prom.query(`sum(lifeline_process_reattributed_wakeups_total{comm="${SLEEPER}"})`);
     expect(Number(wrong!.value[1])).toBeGreaterThan(0);
-    // the mean sleep is the period: a SCHED_FIFO thread gets no timer slack, and a sleep is
-    // measured from the switch-out, a few µs after nanosleep armed its timer, so it may fall just
-    // short of the period (one CI run: 9.995 ms for 10 ms)
-    const [mean] = await prom.query(
-      `sum(lifeline_process_sleep_seconds_sum{comm="${SLEEPER}"}) / sum(lifeline_process_sleep_seconds_count{comm="${SLEEPER}"})`,
-    );
-    expect(Number(mean!.value[1])).toBeGreaterThan((PERIOD_MS / 1000) * 0.98);
-    expect(Number(mean!.value[1])).toBeLessThan((PERIOD_MS / 1000) * 1.5);
+    // The time asleep is the kernel's to the nanosecond: the whole S sleeps, and the D sleep of
+    // the exec if serve had the new name when it counted it.
+    const d = await value(`sum(lifeline_process_sleeps_total{comm="${SLEEPER}",state="D"})`);
+    expect([0, sleeper.wholeD]).toContain(d);
+    const asleep = await value(`sum(lifeline_process_sleep_seconds_sum{comm="${SLEEPER}"})`);
+    expect(asleep * 1e9).toBeCloseTo(sleeper.sleepNs + (d > 0 ? sleeper.sleepNsD : 0), -1);
+    // The mean sleep's bound: a sleep is measured from the switch-out, which comes a little after
+    // nanosleep armed its timer for PERIOD_MS (2.5 to 4.4 µs on average, measured); a SCHED_FIFO
+    // thread gets no timer slack, and the waking comes at the expiry or later. So the mean sleep
+    // is at least PERIOD_MS less that mean (one CI run: 9.995 ms for 10 ms).
+    const mean = sleeper.sleepNs / sleeper.wholeSleeps;
+    expect(mean).toBeGreaterThanOrEqual(PERIOD_MS * 1e6 - sleeper.meanArmedToOutNs);
+    expect(mean).toBeLessThan(PERIOD_MS * 1e6 * 1.5);
   });
 
   it('the ping-pong partners wake each other', async () => {
