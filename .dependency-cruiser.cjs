@@ -26,6 +26,16 @@ const STAGES = {
   cli: { path: '^src/cli/', may: ['shared', 'options', 'api'] },
 };
 
+/** Stages whose folder has sub-folders by role: other stages enter through the folder's index only. */
+const DOORS = ['analyze', 'capture'];
+const doorRules = DOORS.map((name) => ({
+  name: `${name}-door`,
+  comment: `other stages import src/${name}/ through src/${name}/index.ts only (docs/architecture.md)`,
+  severity: 'error',
+  from: { path: '^src/', pathNot: STAGES[name].path },
+  to: { path: STAGES[name].path, pathNot: `^src/${name}/index\\.ts$` },
+}));
+
 const stageRules = Object.entries(STAGES).map(([name, stage]) => ({
   name: `${name}-imports`,
   comment: `${name} may import only: ${stage.may.join(', ') || 'itself'} (docs/architecture.md)`,
@@ -37,6 +47,7 @@ const stageRules = Object.entries(STAGES).map(([name, stage]) => ({
 module.exports = {
   forbidden: [
     ...stageRules,
+    ...doorRules,
     {
       name: 'no-stage',
       comment: 'every module of src/ belongs to a stage: add a new folder to STAGES and to docs/architecture.md',

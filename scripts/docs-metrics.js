@@ -1,5 +1,5 @@
 // npm run docs:metrics: rewrite the field table of docs/metrics.md from the metric catalogue
-// (src/analyze/catalogue.ts, built into dist/ by the npm script first) and the README's table of
+// (src/analyze/catalogue/catalogue.ts, built into dist/ by the npm script first) and the README's table of
 // serve's metric families from the families themselves (src/serve/metric-table.ts), and the
 // contract's tables of docs/capture-format.md (src/format/contract-doc.ts). `--check`
 // only says whether the files are current (exit 1 when stale); test/analyze/catalogue.test.ts

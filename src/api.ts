@@ -4,9 +4,9 @@
  * the recorder loads. Pipeline stages: record -> capture -> analyze -> report / export.
  */
 import { openCapture, summarizeCapture, formatInfo } from './capture/index.js';
-import type { Capture } from './capture/types.js';
+import type { Capture } from './capture/index.js';
 import { analyze as replay, formatChain, formatTable, toJson } from './analyze/index.js';
-import type { Analysis, AnalyzeOptions } from './analyze/types.js';
+import type { Analysis, AnalyzeOptions } from './analyze/index.js';
 import { LifelineError } from './errors.js';
 import { msg } from './messages.js';
 import {
@@ -31,12 +31,12 @@ import type { WrittenReport } from './report/index.js';
 
 export type { RecordResult, RecordProgress } from './record/recorder.js';
 export { openCapture, createWriter, summarizeCapture } from './capture/index.js';
-export type { Capture, CaptureWriter } from './capture/types.js';
-export type { EventBatch, EventRow } from './capture/event-batch.js';
-export { batchFromRows } from './capture/event-batch.js';
-export type { CaptureMeta, CaptureFormat } from './capture/meta.js';
-export { blankMeta } from './capture/meta.js';
-export type { Analysis, AnalysisResult } from './analyze/types.js';
+export type { Capture, CaptureWriter } from './capture/index.js';
+export type { EventBatch, EventRow } from './capture/index.js';
+export { batchFromRows } from './capture/index.js';
+export type { CaptureMeta, CaptureFormat } from './capture/index.js';
+export { blankMeta } from './capture/index.js';
+export type { Analysis, AnalysisResult } from './analyze/index.js';
 export { LifelineError, ERROR_CODES, type ErrorCode } from './errors.js';
 export { sanitize } from './sanitize.js';
 export type { WrittenReport } from './report/index.js';

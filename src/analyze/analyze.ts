@@ -7,20 +7,20 @@
  * 4. close the open states at the capture end;
  * 5. select threads (filters) and assemble the result and the detail.
  */
-import type { Capture } from '../capture/types.js';
-import { CpuSpans } from './cpu-spans.js';
-import { resolveBudget } from './detail-budget.js';
-import { Engine } from './engine.js';
-import { threadFilter } from './filters.js';
-import type { Metric } from './metric.js';
-import { metricModules } from './modules.js';
-import { buildResult, selectThreads } from './result.js';
-import { Names } from './sources.js';
-import { ThreadTable } from './thread-table.js';
-import { Timeline } from './timeline.js';
+import type { Capture } from '../capture/index.js';
+import { CpuSpans } from './detail/cpu-spans.js';
+import { resolveBudget } from './detail/detail-budget.js';
+import { Engine } from './engine/engine.js';
+import { threadFilter } from './engine/filters.js';
+import type { Metric } from './engine/metric.js';
+import { metricModules } from './metrics/modules.js';
+import { buildResult, selectThreads } from './output/result.js';
+import { Names } from './engine/sources.js';
+import { ThreadTable } from './engine/thread-table.js';
+import { Timeline } from './detail/timeline.js';
 import type { Analysis, AnalysisDetail, AnalyzeOptions } from './types.js';
-import { WakeupLog } from './wakeup-log.js';
-import { windowFor } from './window.js';
+import { WakeupLog } from './detail/wakeup-log.js';
+import { windowFor } from './engine/window.js';
 
 export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Promise<Analysis> {
   // 1. window (the options were checked at the API boundary, src/options)

@@ -9,17 +9,17 @@
  * numbers of each epoch start at zero). The machine-wide histograms are not
  * per thread and live as long as this object.
  */
-import type { EventBatch } from '../capture/event-batch.js';
-import { Engine } from './engine.js';
-import { Log2Histograms } from './log2-histograms.js';
-import type { Metric } from './metric.js';
-import { metricModules } from './modules.js';
-import { emptyMetrics } from './result.js';
-import { Names } from './sources.js';
-import { StateTime } from './state-time.js';
-import { ThreadTable } from './thread-table.js';
+import type { EventBatch } from '../capture/index.js';
+import { Engine } from './engine/engine.js';
+import { Log2Histograms } from './metrics/log2-histograms.js';
+import type { Metric } from './engine/metric.js';
+import { metricModules } from './metrics/modules.js';
+import { emptyMetrics } from './output/result.js';
+import { Names } from './engine/sources.js';
+import { StateTime } from './metrics/state-time.js';
+import { ThreadTable } from './engine/thread-table.js';
 import type { ProcessMetrics, ThreadMetrics } from './types.js';
-import { windowFor } from './window.js';
+import { windowFor } from './engine/window.js';
 
 interface Epoch {
   threads: ThreadTable;

@@ -6,7 +6,7 @@ import { sanitize } from '../sanitize.js';
 import { msg } from '../messages.js';
 import { usableZone, wallTime } from '../wall-time.js';
 import { Ctx, CTX_NAMES, Flag, Kind, KIND_NAMES } from '../format/index.js';
-import { captureBytes } from './file-size.js';
+import { captureBytes } from './write/file-size.js';
 import type { CaptureFormat, CaptureMeta } from './meta.js';
 import type { Capture } from './types.js';
 

@@ -4,7 +4,7 @@
  * when complete.
  */
 import { basename, extname, join, resolve } from 'node:path';
-import { windowFor } from '../analyze/window.js';
+import { windowFor } from '../analyze/index.js';
 import { openCapture } from '../capture/index.js';
 import { checkOutputPath } from '../output-path.js';
 import { OutputFile } from './output-file.js';

@@ -1,5 +1,5 @@
 /** What an export format is: the registry (formats.ts) holds one of these per format. */
-import type { Capture } from '../capture/types.js';
+import type { Capture } from '../capture/index.js';
 
 export interface FormatRunOptions {
   /** Absolute monotonic ns window (events outside it only name threads). */

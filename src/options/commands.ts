@@ -5,11 +5,11 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import type { AnalyzeOptions } from '../analyze/types.js';
-import { SORT_KEYS, type GroupBy, type SortKey } from '../analyze/format-table.js';
-import { CAPTURE_FORMATS } from '../capture/create-writer.js';
+import type { AnalyzeOptions } from '../analyze/index.js';
+import { SORT_KEYS, type GroupBy, type SortKey } from '../analyze/index.js';
+import { CAPTURE_FORMATS } from '../capture/index.js';
 import { DEFAULT_EXPORT_FORMAT, EXPORT_FORMATS, EXPORT_FORMAT_NAMES } from '../export/formats.js';
-import type { CaptureFormat } from '../capture/meta.js';
+import type { CaptureFormat } from '../capture/index.js';
 import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
 import { DEFAULT_REPORT_BUDGET } from '../report/budget.js';

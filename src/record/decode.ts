@@ -4,7 +4,7 @@
  * each address once in a SYM record, which the capture keeps as a SYM row (c = id,
  * name = symbol); later rows carry the id in c.
  */
-import { allocBatch, trimBatch, type EventBatch } from '../capture/event-batch.js';
+import { allocBatch, trimBatch, type EventBatch } from '../capture/index.js';
 import { EVENT_SIZE, Kind, NAME_LEN, OFFSETS, recordSize } from '../format/index.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: false });

@@ -3,7 +3,7 @@
  * read decoded batches until told to stop (each read waits at most READ_TIMEOUT_MS), then
  * detach the programs and take what is left in the ring buffer.
  */
-import type { EventBatch } from '../capture/event-batch.js';
+import type { EventBatch } from '../capture/index.js';
 import type { NativeSession } from './addon.js';
 import type { RecordDecoder } from './decode.js';
 

@@ -5,10 +5,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import path from 'node:path';
-import { createWriter } from '../capture/index.js';
-import type { CaptureWriter } from '../capture/types.js';
-import { concatBatches, type EventBatch } from '../capture/event-batch.js';
-import { blankMeta, type CaptureFormat, type CaptureMeta } from '../capture/meta.js';
+import {
+  createWriter,
+  concatBatches,
+  type EventBatch,
+  blankMeta,
+  type CaptureFormat,
+  type CaptureMeta,
+} from '../capture/index.js';
+import type { CaptureWriter } from '../capture/index.js';
 import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
 import { loadAddon, openSession, type NativeSession } from './addon.js';

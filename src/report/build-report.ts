@@ -1,4 +1,4 @@
-import type { AnalysisDetail } from '../analyze/types.js';
+import type { AnalysisDetail, SourceKind } from '../analyze/index.js';
 import { msg } from '../messages.js';
 import { resolveBudget } from './budget.js';
 import { escapeHtml as e } from './html/escape.js';
@@ -21,7 +21,6 @@ import { distributionSpec } from './specs/distribution.js';
 import { lifelineSpec } from './specs/lifeline.js';
 import { STATE_TIMELINE_LINKS, stateTimelineSpec } from './specs/state-timeline.js';
 import { wakeupMatrixSpec } from './specs/wakeup-matrix.js';
-import type { SourceKind } from '../analyze/types.js';
 import type { BuiltReport, ReportInput, VegaLiteSpec } from './types.js';
 
 /** Plot widths in px (the page is about 1200 px wide; lane labels take the rest). */

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { Analysis } from '../analyze/types.js';
-import type { CaptureMeta } from '../capture/meta.js';
+import type { Analysis } from '../analyze/index.js';
+import type { CaptureMeta } from '../capture/index.js';
 
 /** A Vega-Lite specification as handed to vega-lite's compile(). */
 export type VegaLiteSpec = TopLevelSpec;

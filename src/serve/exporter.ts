@@ -17,10 +17,8 @@
  * series the process maps to now. At an epoch change the remembered totals
  * start again from zero, as the epoch's numbers do.
  */
-import type { LiveAnalysis } from '../analyze/live.js';
+import type { LiveAnalysis, Log2Histogram, ProcessMetrics } from '../analyze/index.js';
 import { printable } from '../sanitize.js';
-import type { Log2Histogram } from '../analyze/log2-histograms.js';
-import type { ProcessMetrics } from '../analyze/types.js';
 import { entityFamilies, type EntityFamily, type Metrics } from './families.js';
 import { Exposition, Family, HistogramFamily, nsAsSeconds } from './registry.js';
 

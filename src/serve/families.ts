@@ -1,6 +1,6 @@
 /**
  * The Prometheus families of `lifeline serve`, derived from the metric
- * catalogue (src/analyze/catalogue.ts): every entry with the 'prom' output
+ * catalogue (src/analyze/catalogue/catalogue.ts): every entry with the 'prom' output
  * becomes `lifeline_process_<name>` (and `lifeline_thread_<name>` for the
  * --watch targets). Nothing is defined here: names, help, units and labels
  * come from the catalogue, the values from the rows the modules fill.
@@ -13,8 +13,7 @@
  *   processes folded into comm="other" or across time; the machine-wide
  *   histograms serve for distributions.
  */
-import { entriesFor, promScale, type MetricDef, type MetricRow, type Scope } from '../analyze/catalogue.js';
-import { SOURCE_KINDS } from '../analyze/types.js';
+import { entriesFor, promScale, type MetricDef, type MetricRow, type Scope, SOURCE_KINDS } from '../analyze/index.js';
 
 export type Metrics = MetricRow;
 

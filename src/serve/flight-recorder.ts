@@ -7,12 +7,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createWriter } from '../capture/index.js';
-import { allocBatch, trimBatch, type EventBatch } from '../capture/event-batch.js';
-import type { CaptureFormat, CaptureMeta } from '../capture/meta.js';
-import type { CaptureWriter } from '../capture/types.js';
-import type { LiveAnalysis } from '../analyze/live.js';
-import { St } from '../analyze/codes.js';
+import { createWriter, allocBatch, trimBatch, type EventBatch } from '../capture/index.js';
+import type { CaptureFormat, CaptureMeta, CaptureWriter } from '../capture/index.js';
+import type { LiveAnalysis } from '../analyze/index.js';
+import { St } from '../analyze/index.js';
 import { CommReason, Kind } from '../format/index.js';
 
 export interface FlightRecorderOptions {

@@ -4,7 +4,7 @@
  * docs:metrics` rewrites it between its markers; test/serve/metric-table.test.ts fails
  * when it is stale.
  */
-import { LiveAnalysis } from '../analyze/live.js';
+import { LiveAnalysis } from '../analyze/index.js';
 import { Exporter } from './exporter.js';
 import { Progress } from './replay-protocol.js';
 import { SelfMetrics } from './self-metrics.js';

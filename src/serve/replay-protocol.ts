@@ -1,5 +1,5 @@
 /** What serve's main thread and its replay thread (replay-thread.ts) say to each other. */
-import type { CaptureFormat } from '../capture/meta.js';
+import type { CaptureFormat } from '../capture/index.js';
 import type { ErrorCode } from '../errors.js';
 
 export interface ReplaySetup {

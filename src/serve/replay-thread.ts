@@ -11,15 +11,13 @@
  */
 import v8 from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
-import { ReorderWindow } from '../capture/index.js';
-import { sliceRows } from '../capture/batch-rows.js';
-import { blankMeta } from '../capture/meta.js';
-import { LiveAnalysis } from '../analyze/live.js';
+import { ReorderWindow, sliceRows, blankMeta } from '../capture/index.js';
+import { LiveAnalysis } from '../analyze/index.js';
 import { LifelineError } from '../errors.js';
 import { loadAddon, openSession, type NativeSession } from '../record/addon.js';
 import { RecordDecoder } from '../record/decode.js';
 import { drainSession } from '../record/drain.js';
-import type { EventBatch } from '../capture/event-batch.js';
+import type { EventBatch } from '../capture/index.js';
 import { KIND_NAMES } from '../format/index.js';
 import { clockOffsetMs, hostFacts, monotonicNs } from '../record/host-facts.js';
 import { VERSION } from '../version.js';

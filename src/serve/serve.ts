@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { CaptureFormat } from '../capture/meta.js';
+import type { CaptureFormat } from '../capture/index.js';
 import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
 import { VERSION } from '../version.js';

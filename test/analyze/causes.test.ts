@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze/index.js';
-import { formatChain } from '../../src/analyze/chain.js';
+import { formatChain } from '../../src/analyze/detail/chain.js';
 import type { Analysis, ThreadMetrics } from '../../src/analyze/types.js';
 import { Ctx } from '../../src/format/index.js';
 import { memoryCapture } from '../helpers/memory-capture.js';

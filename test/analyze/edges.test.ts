@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze/index.js';
 import { CommReason } from '../../src/format/index.js';
 import { memoryCapture } from '../helpers/memory-capture.js';
-import { formatTable } from '../../src/analyze/format-table.js';
+import { formatTable } from '../../src/analyze/output/format-table.js';
 import { msg } from '../../src/messages.js';
 import { comm, DEAD, exit, fork, R, S, sw, us, wake, wakeNew } from '../helpers/sched-events.js';
 

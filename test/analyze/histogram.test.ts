@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DistSet, Distribution, EXACT_LIMIT } from '../../src/analyze/histogram.js';
+import { DistSet, Distribution, EXACT_LIMIT } from '../../src/analyze/metrics/histogram.js';
 
 describe('Distribution', () => {
   it('is exact while small (nearest rank)', () => {

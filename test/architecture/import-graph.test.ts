@@ -70,18 +70,18 @@ describe('the import rules', { timeout: 120_000 }, () => {
   it('reject a lower stage importing a higher one', () => {
     const dir = tree({
       'src/format/index.ts': [],
-      'src/capture/reader.ts': ['src/format/index.ts', 'src/record/recorder.ts'],
+      'src/capture/index.ts': ['src/format/index.ts', 'src/record/recorder.ts'],
       'src/record/recorder.ts': ['src/format/index.ts'],
-      'src/analyze/engine.ts': ['src/report/html.ts'],
+      'src/analyze/index.ts': ['src/report/html.ts'],
       'src/report/html.ts': [],
-      'src/cli/main.ts': ['src/api.ts', 'src/analyze/engine.ts'],
+      'src/cli/main.ts': ['src/api.ts', 'src/analyze/index.ts'],
       'src/api.ts': ['src/cli/main.ts'],
     });
     expect(brief(violations(dir))).toEqual([
-      'analyze-imports: src/analyze/engine.ts -> src/report/html.ts',
+      'analyze-imports: src/analyze/index.ts -> src/report/html.ts',
       'api-imports: src/api.ts -> src/cli/main.ts',
-      'capture-imports: src/capture/reader.ts -> src/record/recorder.ts',
-      'cli-imports: src/cli/main.ts -> src/analyze/engine.ts',
+      'capture-imports: src/capture/index.ts -> src/record/recorder.ts',
+      'cli-imports: src/cli/main.ts -> src/analyze/index.ts',
       'no-circular: src/api.ts <-> src/cli/main.ts',
     ]);
   });
@@ -90,11 +90,26 @@ describe('the import rules', { timeout: 120_000 }, () => {
     const dir = tree({
       'src/capture/a.ts': ['src/capture/b.ts'],
       'src/capture/b.ts': ['src/capture/a.ts'],
-      'src/gadgets/tool.ts': ['src/capture/a.ts'],
+      'src/capture/index.ts': ['src/capture/a.ts'],
+      'src/gadgets/tool.ts': ['src/capture/index.ts'],
     });
     expect(brief(violations(dir))).toEqual([
       'no-circular: src/capture/a.ts <-> src/capture/b.ts',
-      'no-stage: src/gadgets/tool.ts -> src/capture/a.ts',
+      'no-stage: src/gadgets/tool.ts -> src/capture/index.ts',
+    ]);
+  });
+
+  it('reject another stage reaching past the index of analyze or capture', () => {
+    const dir = tree({
+      'src/capture/index.ts': ['src/capture/open/reader.ts'],
+      'src/capture/open/reader.ts': [],
+      'src/analyze/index.ts': ['src/analyze/engine/engine.ts', 'src/capture/index.ts'],
+      'src/analyze/engine/engine.ts': ['src/capture/open/reader.ts'],
+      'src/report/html.ts': ['src/analyze/engine/engine.ts', 'src/analyze/index.ts'],
+    });
+    expect(brief(violations(dir))).toEqual([
+      'analyze-door: src/report/html.ts -> src/analyze/engine/engine.ts',
+      'capture-door: src/analyze/engine/engine.ts -> src/capture/open/reader.ts',
     ]);
   });
 
@@ -102,12 +117,14 @@ describe('the import rules', { timeout: 120_000 }, () => {
     const dir = tree({
       'src/format/index.ts': [],
       'src/errors.ts': ['src/format/index.ts'],
-      'src/capture/reader.ts': ['src/format/index.ts', 'src/errors.ts'],
-      'src/record/recorder.ts': ['src/capture/reader.ts'],
-      'src/analyze/engine.ts': ['src/capture/reader.ts'],
-      'src/report/html.ts': ['src/analyze/engine.ts'],
-      'src/export/perfetto.ts': ['src/analyze/engine.ts'],
-      'src/serve/serve.ts': ['src/record/recorder.ts', 'src/analyze/engine.ts'],
+      'src/capture/index.ts': ['src/format/index.ts', 'src/errors.ts', 'src/capture/open/reader.ts'],
+      'src/capture/open/reader.ts': ['src/format/index.ts'],
+      'src/record/recorder.ts': ['src/capture/index.ts'],
+      'src/analyze/index.ts': ['src/capture/index.ts', 'src/analyze/engine/engine.ts'],
+      'src/analyze/engine/engine.ts': ['src/capture/index.ts'],
+      'src/report/html.ts': ['src/analyze/index.ts'],
+      'src/export/perfetto.ts': ['src/analyze/index.ts'],
+      'src/serve/serve.ts': ['src/record/recorder.ts', 'src/analyze/index.ts'],
       'src/options/commands.ts': ['src/report/html.ts'],
       'src/api.ts': ['src/options/commands.ts', 'src/serve/serve.ts', 'src/export/perfetto.ts'],
       'src/cli/main.ts': ['src/api.ts', 'src/options/commands.ts', 'src/errors.ts'],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { batchFromRows, rowAt, type EventBatch, type EventRow } from '../../src/capture/event-batch.js';
 import { sortRowsByTs, sortRowsInPlace } from '../../src/capture/batch-rows.js';
-import { ReorderWindow, reorderBatches } from '../../src/capture/reorder.js';
+import { ReorderWindow, reorderBatches } from '../../src/capture/open/reorder.js';
 import { Kind } from '../../src/format/index.js';
 import { expectedOrder, syntheticRows, toBatches } from './synthetic.js';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { batchFromRows, trimBatch, allocBatch, type EventRow } from '../../src/capture/event-batch.js';
 import { Kind, KIND_META } from '../../src/format/index.js';
-import { PID_MAX } from '../../src/capture/check-rows.js';
+import { PID_MAX } from '../../src/capture/open/check-rows.js';
 import type { LifelineError } from '../../src/errors.js';
 import { errorOf, EXT, readRows, tempDir, writeCapture } from './helpers.js';
 import { expectedOrder, syntheticRows, toBatches } from './synthetic.js';

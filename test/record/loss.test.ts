@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AnalysisJson } from '../../src/analyze/json.js';
+import type { AnalysisJson } from '../../src/analyze/output/json.js';
 import { openCapture } from '../../src/capture/index.js';
 import type { CaptureMeta } from '../../src/capture/meta.js';
 import { loadAddon } from '../../src/record/addon.js';

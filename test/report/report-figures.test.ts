@@ -18,7 +18,7 @@ import {
   type MetricDef,
   type Scope,
 } from '../../src/analyze/index.js';
-import type { JsonWaker } from '../../src/analyze/json.js';
+import type { JsonWaker } from '../../src/analyze/output/json.js';
 import { DEFAULT_REPORT_BUDGET } from '../../src/report/budget.js';
 import { canRecord, mustRecord, skipReason } from '../helpers/root.js';
 import { scenarioCapture } from '../helpers/scenario.js';

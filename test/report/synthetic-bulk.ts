@@ -13,7 +13,7 @@ import type {
   WakeSource,
   WakeupRecord,
 } from '../../src/analyze/types.js';
-import { emptyMetrics } from '../../src/analyze/result.js';
+import { emptyMetrics } from '../../src/analyze/output/result.js';
 
 export interface BulkOptions {
   threads: number;

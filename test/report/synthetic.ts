@@ -16,7 +16,7 @@ import type {
   WakeupRecord,
 } from '../../src/analyze/types.js';
 import type { CaptureMeta } from '../../src/capture/meta.js';
-import { emptyMetrics } from '../../src/analyze/result.js';
+import { emptyMetrics } from '../../src/analyze/output/result.js';
 
 export const HOSTILE_NAMES = [
   '<img src=x onerror="window.__pwned=1">',

@@ -6,16 +6,16 @@
  */
 import { LifelineError } from '../../errors.js';
 import { msg } from '../../messages.js';
-import { checkRows } from '../check-rows.js';
+import { checkRows } from '../open/check-rows.js';
 import { ARROW_COLUMNS, ARROW_META_KEY, eventsOf } from './columns.js';
 import { openArrowFileSource } from './file-source.js';
 import { ArrowPages, openArrowStreamSource, type ArrowSource } from './source.js';
-import { readPages } from '../parallel-pages.js';
+import { readPages } from '../pages/parallel-pages.js';
 import { captureErrors, firstLine } from '../capture-errors.js';
 import type { EventBatch } from '../event-batch.js';
 import { metaRowKind, type CaptureMeta } from '../meta.js';
 import { metaFromJson } from '../meta-codec.js';
-import { reorderBatches } from '../reorder.js';
+import { reorderBatches } from '../open/reorder.js';
 import type { Capture, ReadOptions } from '../types.js';
 
 /**

@@ -13,9 +13,9 @@ import { eventsOf } from './columns.js';
 import { tableFromIPC, type RecordBatch, type Schema } from './lib.js';
 import { scanArrow } from './scan.js';
 import { captureErrors, firstLine } from '../capture-errors.js';
-import { checkRows } from '../check-rows.js';
+import { checkRows } from '../open/check-rows.js';
 import type { EventBatch } from '../event-batch.js';
-import type { PageSource, PageSpec, Span } from '../pages.js';
+import type { PageSource, PageSpec, Span } from '../pages/pages.js';
 
 /** What the two Arrow layouts (stream, file) provide to the capture reader. */
 export interface ArrowSource {

@@ -9,9 +9,9 @@ import type Database from 'better-sqlite3';
 import { msg } from '../../messages.js';
 import { KIND_META } from '../../format/index.js';
 import { captureErrors, firstLine } from '../capture-errors.js';
-import { checkRows } from '../check-rows.js';
+import { checkRows } from '../open/check-rows.js';
 import { allocBatch, NUMERIC_COLUMNS, type EventBatch } from '../event-batch.js';
-import type { PageSource } from '../pages.js';
+import type { PageSource } from '../pages/pages.js';
 
 /** Rowids per page (the recorder's rowids are dense: a page holds up to this many events). */
 export const SQLITE_PAGE_ROWS = 32768;

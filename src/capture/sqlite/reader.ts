@@ -15,8 +15,8 @@ import { captureErrors, firstLine } from '../capture-errors.js';
 import type { EventBatch } from '../event-batch.js';
 import type { CaptureMeta } from '../meta.js';
 import { metaFromRows } from '../meta-codec.js';
-import { readPages } from '../parallel-pages.js';
-import { reorderBatches } from '../reorder.js';
+import { readPages } from '../pages/parallel-pages.js';
+import { reorderBatches } from '../open/reorder.js';
 import { sqlitePageLayout, SqlitePages, type SqliteLayout } from './pages.js';
 import type { Capture, ReadOptions } from '../types.js';
 

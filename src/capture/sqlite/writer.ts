@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import type { EventBatch } from '../event-batch.js';
-import { captureBytes } from '../file-size.js';
+import { captureBytes } from '../write/file-size.js';
 import type { CaptureMeta } from '../meta.js';
 import { metaToRows } from '../meta-codec.js';
 import { captureDdl, EVENT_COLUMNS } from './schema.js';

@@ -8,7 +8,7 @@
  * 4. what is still pending at the end.
  */
 import { BinaryWriter } from '@bufbuild/protobuf/wire';
-import type { Capture } from '../../capture/types.js';
+import type { Capture } from '../../capture/index.js';
 import type { FormatRunOptions } from '../format.js';
 import { usableZone, wallTime } from '../../wall-time.js';
 import { writeClockSnapshot, writeSystemInfo } from './packets.js';

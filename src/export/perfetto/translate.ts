@@ -4,7 +4,7 @@
  * long the capture is.
  */
 import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
-import type { EventBatch } from '../../capture/event-batch.js';
+import type { EventBatch } from '../../capture/index.js';
 import {
   CommReason,
   Ctx,

@@ -1,4 +1,4 @@
-import type { ProcessMetrics, ThreadMetrics, WakerCount } from '../../analyze/types.js';
+import type { ProcessMetrics, ThreadMetrics, WakerCount } from '../../analyze/index.js';
 import { shownName } from '../model/labels.js';
 import { escapeHtml as e } from './escape.js';
 import { formatCount, formatDuration } from './format.js';

@@ -1,5 +1,5 @@
-import type { AnalysisResult } from '../../analyze/types.js';
-import type { CaptureMeta } from '../../capture/meta.js';
+import type { AnalysisResult } from '../../analyze/index.js';
+import type { CaptureMeta } from '../../capture/index.js';
 import { escapeHtml as e } from './escape.js';
 import { formatCount, formatDuration, type WallTime } from './format.js';
 

@@ -1,4 +1,4 @@
-import { INTERRUPT_KINDS, type CpuSpan } from '../../analyze/types.js';
+import { INTERRUPT_KINDS, type CpuSpan } from '../../analyze/index.js';
 import { coalesceToBudget, dominant } from './coalesce.js';
 import { shownName, type ThreadDirectory } from './labels.js';
 import { toMs } from './time.js';

@@ -1,5 +1,5 @@
 import { sanitize } from '../../analyze/index.js';
-import type { AnalysisResult } from '../../analyze/types.js';
+import type { AnalysisResult } from '../../analyze/index.js';
 
 /*
  * Names come from the traced machine and are untrusted: control, bidi and line-separator

@@ -1,4 +1,4 @@
-import type { AnalysisDetail } from '../../analyze/types.js';
+import type { AnalysisDetail } from '../../analyze/index.js';
 import type { ThreadDirectory } from './labels.js';
 
 export interface Lane {

@@ -1,4 +1,4 @@
-import type { AnalysisDetail, WakeupRecord } from '../../analyze/types.js';
+import type { AnalysisDetail, WakeupRecord } from '../../analyze/index.js';
 import { wakerLabel } from '../../analyze/index.js';
 import { threadLabel, type ThreadDirectory } from './labels.js';
 import { roundNs, toMs } from './time.js';

@@ -1,4 +1,4 @@
-import type { Edge, SourceKind } from '../../analyze/types.js';
+import type { Edge, SourceKind } from '../../analyze/index.js';
 import { sourceLabel } from '../../analyze/index.js';
 import { threadLabel } from './labels.js';
 import type { Row } from '../types.js';

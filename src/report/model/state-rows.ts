@@ -1,4 +1,4 @@
-import type { StateInterval } from '../../analyze/types.js';
+import type { StateInterval } from '../../analyze/index.js';
 import { coalesceToBudget, dominant } from './coalesce.js';
 import type { LaneSelection } from './lanes.js';
 import { toMs } from './time.js';

@@ -1,4 +1,4 @@
-import type { WakeupRecord } from '../../analyze/types.js';
+import type { WakeupRecord } from '../../analyze/index.js';
 import { sourceLabel } from '../../analyze/index.js';
 
 /** Finds the wakeup that ended a sleep or began a run-queue wait, per thread, by time. */

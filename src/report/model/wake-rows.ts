@@ -1,4 +1,4 @@
-import type { WakeupRecord } from '../../analyze/types.js';
+import type { WakeupRecord } from '../../analyze/index.js';
 import { sourceLabel } from '../../analyze/index.js';
 import { shownName, threadLabel } from './labels.js';
 import type { LaneSelection } from './lanes.js';

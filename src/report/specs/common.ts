@@ -1,5 +1,5 @@
 import type { Config } from 'vega-lite';
-import type { SourceKind, ThreadState } from '../../analyze/types.js';
+import type { SourceKind, ThreadState } from '../../analyze/index.js';
 
 export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 

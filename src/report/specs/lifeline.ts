@@ -1,4 +1,4 @@
-import type { SourceKind } from '../../analyze/types.js';
+import type { SourceKind } from '../../analyze/index.js';
 import type { LifelineRows } from '../model/lifeline-rows.js';
 import type { VegaLiteSpec } from '../types.js';
 import {

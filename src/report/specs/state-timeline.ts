@@ -1,4 +1,4 @@
-import type { SourceKind } from '../../analyze/types.js';
+import type { SourceKind } from '../../analyze/index.js';
 import type { SignalLink } from '../html/page.js';
 import type { Row, VegaLiteSpec } from '../types.js';
 import { CONFIG, KIND_COLORS, SCHEMA, STATE_COLORS, STATES, durationText, timeAxisTitle } from './common.js';

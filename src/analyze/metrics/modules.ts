@@ -1,0 +1,36 @@
+/**
+ * The metric modules, one list for every replay: `analyze` (offline) and serve's live analysis
+ * build them here, in feed order. A module whose fields only serve exports (their catalogue
+ * outputs are 'prom' alone: time per state, forks / execs / exits) runs live only; offline
+ * those fields stay at zero and no output shows them.
+ */
+import { Bursts } from './bursts.js';
+import { Lifecycle } from './lifecycle.js';
+import type { Metric } from '../engine/metric.js';
+import { RunqDelay } from './runq-delay.js';
+import { Sleeps } from './sleeps.js';
+import { Slices } from './slices.js';
+import type { Names } from '../engine/sources.js';
+import { StateTime } from './state-time.js';
+import type { ThreadTable } from '../engine/thread-table.js';
+import { Wakers } from './wakers.js';
+
+export interface MetricModules {
+  slices: Slices;
+  sleeps: Sleeps;
+  wakers: Wakers;
+  /** Live only (null offline). */
+  stateTime: StateTime | null;
+  /** Every module, in feed order. */
+  all: Metric[];
+}
+
+export function metricModules(threads: ThreadTable, names: Names, live: boolean): MetricModules {
+  const slices = new Slices();
+  const sleeps = new Sleeps();
+  const wakers = new Wakers(threads, names);
+  const stateTime = live ? new StateTime(threads) : null;
+  const all: Metric[] = [slices, sleeps, new RunqDelay(), new Bursts(), wakers];
+  if (live) all.push(new Lifecycle(), stateTime!);
+  return { slices, sleeps, wakers, stateTime, all };
+}

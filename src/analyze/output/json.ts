@@ -1,0 +1,114 @@
+/** The `lifeline analyze --json` document: the capture, the rows with the catalogue's fields, the graph; durations in ns. */
+import {
+  CATALOGUE,
+  entriesFor,
+  type Catalogue,
+  type MetricDef,
+  type MetricRow,
+  type Stat,
+} from '../catalogue/catalogue.js';
+import type { Analysis, Edge, WakeSource } from '../types.js';
+
+export interface JsonSource {
+  kind: WakeSource['kind'];
+  tid?: number;
+  tgid?: number;
+  comm?: string;
+  name?: string;
+}
+
+/** A field of a row: its value as the catalogue reads it. */
+export type JsonField = number | string | boolean | Partial<Record<Stat, number>> | JsonWaker[];
+
+/** A waker: what ran the wakeups, what caused them when not the source itself, how many. */
+export interface JsonWaker {
+  source: JsonSource;
+  cause?: JsonSource;
+  count: number;
+}
+type JsonFields = Record<string, JsonField>;
+
+export type JsonThread = { tid: number; tgid: number; comm: string } & JsonFields;
+export type JsonProcess = { tgid: number; comm: string; threads: number } & JsonFields;
+
+export interface AnalysisJson {
+  capture: { format: string; events: number; lost: number; startWall: string; durationNs: number };
+  threads: JsonThread[];
+  processes: JsonProcess[];
+  edges: { from: JsonSource; via?: JsonSource; to: { tid: number; tgid: number; comm: string }; count: number }[];
+  reattributed: number;
+  onCpuCause: number;
+  unknownCause: number;
+}
+
+/** The document; a row has its identity (tid, tgid, comm; a process's `threads` last) and the catalogue's JSON fields in order. */
+export function toJson(analysis: Analysis, catalogue: Catalogue = CATALOGUE): AnalysisJson {
+  const r = analysis.result;
+  const threadFields = entriesFor('json', 'thread', catalogue);
+  const processFields = entriesFor('json', 'process', catalogue);
+  return {
+    capture: {
+      format: r.capture.format,
+      events: r.capture.events,
+      lost: r.capture.lost,
+      startWall: r.capture.startWall,
+      durationNs: r.capture.durationNs,
+    },
+    threads: r.threads.map((t) => fields({ tid: t.tid, tgid: t.tgid, comm: t.comm }, threadFields, t)),
+    processes: r.processes.map((p) => {
+      const row = fields({ tgid: p.tgid, comm: p.comm } as JsonProcess, processFields, p);
+      row.threads = p.threads;
+      return row;
+    }),
+    edges: r.edges.map(edge),
+    reattributed: r.reattributed,
+    onCpuCause: r.onCpuCause ?? 0,
+    unknownCause: r.unknownCause ?? 0,
+  };
+}
+
+function fields<T extends JsonFields>(row: T, entries: readonly MetricDef[], m: MetricRow): T {
+  const out: JsonFields = row;
+  for (const e of entries) {
+    out[e.key] = value(e, m);
+    for (const p of e.split?.parts ?? []) out[p.key] = p.read(m);
+  }
+  return row;
+}
+
+function value(e: MetricDef, m: MetricRow): JsonField {
+  switch (e.kind) {
+    case 'distribution': {
+      const d = e.read(m);
+      const out: Partial<Record<Stat, number>> = {};
+      for (const s of e.stats) out[s] = d[s] ?? 0;
+      return out;
+    }
+    case 'sources':
+      return e
+        .read(m)
+        .map((w) =>
+          w.cause !== undefined
+            ? { source: source(w.source), cause: source(w.cause), count: w.count }
+            : { source: source(w.source), count: w.count },
+        );
+    default:
+      return e.read(m);
+  }
+}
+
+function edge(e: Edge): AnalysisJson['edges'][number] {
+  const to = { tid: e.to.tid, tgid: e.to.tgid, comm: e.to.comm };
+  return e.via !== undefined
+    ? { from: source(e.from), via: source(e.via), to, count: e.count }
+    : { from: source(e.from), to, count: e.count };
+}
+
+function source(s: WakeSource): JsonSource {
+  const out: JsonSource = { kind: s.kind };
+  if (s.tid !== undefined) out.tid = s.tid;
+  if (s.tgid !== undefined) out.tgid = s.tgid;
+  if (s.comm !== undefined) out.comm = s.comm;
+  if (s.name !== undefined) out.name = s.name;
+  return out;
+}

@@ -1,0 +1,128 @@
+/** Assembles the AnalysisResult from the metric modules once the replay is over. */
+import type { CaptureFormat, CaptureMeta } from '../../capture/index.js';
+import type { ThreadFilter } from '../engine/filters.js';
+import { processEdges, threadEdges } from '../metrics/graph.js';
+import { CATALOGUE, zeroValue, type Catalogue } from '../catalogue/catalogue.js';
+import type { Metric } from '../engine/metric.js';
+import type { Sleeps } from '../metrics/sleeps.js';
+import type { Slices } from '../metrics/slices.js';
+import { byCodeUnit } from './text.js';
+import type { Names } from '../engine/sources.js';
+import type { ThreadTable } from '../engine/thread-table.js';
+import type { AnalysisResult, ProcessMetrics, ThreadMetrics } from '../types.js';
+import type { Wakers } from '../metrics/wakers.js';
+
+export interface ResultInput {
+  format: CaptureFormat;
+  meta: CaptureMeta;
+  events: number;
+  /** Facts that contradicted a thread's state (engine.ts). */
+  contradictions: number;
+  /** Capture start and end used for the duration (absolute ns). */
+  startNs: number;
+  endNs: number;
+  threads: ThreadTable;
+  names: Names;
+  metrics: readonly Metric[];
+  slices: Slices;
+  sleeps: Sleeps;
+  wakers: Wakers;
+  filter: ThreadFilter;
+}
+
+/** Threads the filters keep with anything to show inside the window (or made uncertain by lost events). */
+export function selectThreads(r: ResultInput): number[] {
+  const out: number[] = [];
+  for (let th = 0; th < r.threads.size; th++) {
+    const rec = r.threads.recs[th]!;
+    const seen =
+      r.slices.runNs(th) > 0 || r.sleeps.count(th) > 0 || r.wakers.active(th) || (rec.uncertain && rec.active);
+    if (seen && r.filter(th)) out.push(th);
+  }
+  return out;
+}
+
+export function buildResult(r: ResultInput, selected: readonly number[]): AnalysisResult {
+  const threads = selected.map((th) => threadMetrics(r, th)).sort(byRun);
+  const groups = new Map<number, number[]>();
+  for (const th of selected) {
+    const tgid = r.threads.tgidOf(th);
+    const list = groups.get(tgid);
+    if (list === undefined) groups.set(tgid, [th]);
+    else list.push(th);
+  }
+  const processes = [...groups.entries()].map(([tgid, ths]) => processMetrics(r, tgid, ths)).sort(byRun);
+  const isSelected = new Set(selected);
+  const graph = {
+    threads: r.threads,
+    names: r.names,
+    wakers: r.wakers,
+    selected,
+    isSelected: (th: number) => isSelected.has(th),
+  };
+  return {
+    capture: {
+      format: r.format,
+      events: r.events,
+      lost: r.meta.lost,
+      contradictions: r.contradictions,
+      startWall: new Date(r.startNs / 1e6 + r.meta.clockOffsetMs).toISOString(),
+      durationNs: Math.max(0, r.endNs - r.startNs),
+    },
+    threads,
+    processes,
+    edges: threadEdges(graph),
+    reattributed: threads.reduce((sum, t) => sum + t.reattributed, 0),
+    onCpuCause: threads.reduce((sum, t) => sum + (t.onCpuCause ?? 0), 0),
+    unknownCause: threads.reduce((sum, t) => sum + (t.unknownCause ?? 0), 0),
+    processEdges: processEdges(graph),
+  };
+}
+
+/** The measured fields of a row: everything but its identity (tid, tgid, comm, generation, threads). */
+export type MetricFields = Omit<ProcessMetrics, 'tgid' | 'comm' | 'threads'>;
+
+/** Every field of the catalogue that a process row has, at zero: the base of a thread's or a process's row. */
+export function emptyMetrics(catalogue: Catalogue = CATALOGUE): MetricFields {
+  const out: Record<string, unknown> = {};
+  for (const e of catalogue) {
+    if (!e.scopes.includes('process')) continue;
+    out[e.key] = zeroValue(e);
+    for (const p of e.split?.parts ?? []) out[p.key] = 0;
+  }
+  return out as MetricFields;
+}
+
+function threadMetrics(r: ResultInput, th: number): ThreadMetrics {
+  const rec = r.threads.recs[th]!;
+  const out: ThreadMetrics = {
+    tid: rec.tid,
+    tgid: r.threads.tgidOf(th),
+    comm: r.threads.commOf(th),
+    ...emptyMetrics(),
+    generation: rec.generation,
+    uncertain: rec.uncertain,
+  };
+  for (const m of r.metrics) m.fillThread?.(th, out);
+  return out;
+}
+
+function processMetrics(r: ResultInput, tgid: number, ths: readonly number[]): ProcessMetrics {
+  const out: ProcessMetrics = {
+    tgid,
+    comm: r.threads.processComm(tgid) ?? r.threads.commOf(ths[0]!),
+    threads: ths.length,
+    ...emptyMetrics(),
+    uncertain: ths.some((th) => r.threads.recs[th]!.uncertain),
+  };
+  for (const m of r.metrics) m.fillProcess?.(ths, out);
+  return out;
+}
+
+/** Most run time first; ties by tgid, then comm. */
+function byRun(
+  a: { runNs: number; comm: string; tgid: number },
+  b: { runNs: number; comm: string; tgid: number },
+): number {
+  return b.runNs - a.runNs || a.tgid - b.tgid || byCodeUnit(a.comm, b.comm);
+}
