@@ -8,7 +8,10 @@ const STAGES = {
   // the event contract, generated from bpf/lifeline.h: below everything
   format: { path: '^src/format/', may: [] },
   // small modules every stage uses: error type, sentences, sanitizer, clocks, worker file paths
-  shared: { path: '^src/(errors|messages|output-path|sanitize|version|wall-time|worker-url)\\.ts$', may: ['format'] },
+  shared: {
+    path: '^src/(diagnostics|errors|messages|output-path|sanitize|version|wall-time|worker-url)\\.ts$',
+    may: ['format'],
+  },
   capture: { path: '^src/capture/', may: ['format', 'shared'] },
   record: { path: '^src/record/', may: ['format', 'shared', 'capture'] },
   analyze: { path: '^src/analyze/', may: ['format', 'shared', 'capture'] },

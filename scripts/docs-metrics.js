@@ -12,11 +12,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { withFieldTable } = await import(path.join(root, 'dist/analyze/index.js'));
 const { withMetricTable } = await import(path.join(root, 'dist/serve/metric-table.js'));
 const { withContractTables } = await import(path.join(root, 'dist/format/contract-doc.js'));
+const { withDiagnosticsTable } = await import(path.join(root, 'dist/diagnostics.js'));
 let stale = false;
 for (const [name, rewrite] of [
   ['docs/metrics.md', withFieldTable],
   ['README.md', withMetricTable],
   ['docs/capture-format.md', withContractTables],
+  ['README.md', withDiagnosticsTable],
 ]) {
   const file = path.join(root, name);
   const doc = readFileSync(file, 'utf8');

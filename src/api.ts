@@ -5,7 +5,9 @@
  */
 import { openCapture, summarizeCapture, formatInfo } from './capture/index.js';
 import type { Capture } from './capture/index.js';
-import { analyze as replay, formatChain, formatTable, toJson } from './analyze/index.js';
+import { analyze as replay, factsOf, formatChain, formatTable, toJson } from './analyze/index.js';
+import { diagnose, terminalLine } from './diagnostics.js';
+import { sanitize } from './sanitize.js';
 import type { Analysis, AnalyzeOptions } from './analyze/index.js';
 import { LifelineError } from './errors.js';
 import { msg } from './messages.js';
@@ -39,6 +41,7 @@ export { blankMeta } from './capture/index.js';
 export type { Analysis, AnalysisResult } from './analyze/index.js';
 export { LifelineError, ERROR_CODES, type ErrorCode } from './errors.js';
 export { sanitize } from './sanitize.js';
+export { DIAGNOSTICS, diagnose, type DiagnosticFacts } from './diagnostics.js';
 export type { WrittenReport } from './report/index.js';
 export type { ExportInput } from './options/commands.js';
 export type { ExportResult } from './export/index.js';
@@ -118,7 +121,7 @@ export async function analyzeCapture(
   const filters = checkFilters(opts);
   return withCapture(path, async (cap) => {
     const analysis = await replay(cap, replayOptions(cap, filters, opts.onProgress));
-    if (opts.json) return JSON.stringify(toJson(analysis), null, 2) + '\n';
+    if (opts.json) return JSON.stringify(toJson(analysis, undefined, cap.meta), null, 2) + '\n';
     return formatTable(analysis, { ...table, meta: cap.meta });
   });
 }
@@ -126,9 +129,10 @@ export async function analyzeCapture(
 /** `lifeline chain`: each wakeup of a thread (or of every thread of a process) and its chain back. */
 export async function chain(path: string, opts: ChainInput & { onProgress?: ProgressCallback }): Promise<string> {
   const { filters, target, depth, limit } = checkChain(opts);
-  const analysis = await withCapture(path, (cap) =>
-    replay(cap, replayOptions(cap, { ...filters, detail: true }, opts.onProgress)),
-  );
+  const { analysis, meta } = await withCapture(path, async (cap) => ({
+    analysis: await replay(cap, replayOptions(cap, { ...filters, detail: true }, opts.onProgress)),
+    meta: cap.meta,
+  }));
   const tids =
     'tid' in target ? [target.tid] : analysis.result.threads.filter((t) => t.tgid === target.pid).map((t) => t.tid);
   const parts = tids
@@ -139,7 +143,9 @@ export async function chain(path: string, opts: ChainInput & { onProgress?: Prog
       'OPTION_NO_MATCH',
       msg.noSuchThread('tid' in target ? `thread ${target.tid}` : `process ${target.pid}`),
     );
-  return parts.join('\n');
+  // what to distrust first (the diagnostics catalogue), as analyze's table says it
+  const warnings = diagnose(factsOf(analysis, meta)).map((d) => sanitize(terminalLine(d)));
+  return [...warnings, ...parts].join('\n');
 }
 
 /** `lifeline report`: the self-contained HTML report (vega is loaded only here). */

@@ -50,6 +50,13 @@ export const msg = {
   damageWhereArrow: (batch: number, batches?: number) =>
     batches === undefined ? `record batch ${batch}` : `record batch ${batch} of ${batches}`,
   cannotWriteOutput: (why: string) => `cannot write the output: ${why}`,
+  diagLost: (n: number, perCpu: string) =>
+    `LOST ${n.toLocaleString('en-US')} events${perCpu ? ` (${perCpu})` : ''} in the kernel (ring buffer full): threads marked ! or uncertain have numbers from the consistent parts only; record again with a larger --buffer-mb`,
+  diagContradictions: (n: number) =>
+    `${n.toLocaleString('en-US')} contradictions of a thread's state (lost events, or events the kernel did not emit; docs/metrics.md, "Lost events"): threads marked ! have numbers from the consistent parts only`,
+  diagLate: (n: number) =>
+    `note: ${n.toLocaleString('en-US')} events arrived later than the reorder window allows and were not replayed`,
+  diagSkipped: (tps: readonly string[]) => `tracepoints missing on this kernel (not recorded): ${tps.join(', ')}`,
   captureIncomplete: () => 'incomplete: the recorder did not finish; events up to its last whole batch are kept',
   wholeMachine: () => 'whole machine',
   // record
@@ -118,10 +125,6 @@ export const msg = {
   chainNoDetail: () => 'the analysis was run without detail; run it with detail to follow wakeup chains',
   chainNoWakeups: (tid: number) => `thread ${tid} was not woken within the capture (or the window)`,
   tableNoThreads: () => 'no thread matched (check --pid, --tid, --comm and the time window)',
-  tableLost: (n: number, perCpu: string, contradictions: number) =>
-    `LOST ${n} events${perCpu ? ` (${perCpu})` : ''}, ${contradictions} contradictions of a thread's state: threads marked ! have numbers from the consistent parts only`,
-  tableContradictions: (n: number) =>
-    `note: no event was lost, yet ${n} contradictions of a thread's state (the kernel did not emit some events; docs/metrics.md, "Lost events"): threads marked ! have numbers from the consistent parts only`,
   // export
   badExportTarget: (to: string, formats: readonly string[]) =>
     `--to takes an export format (${formats.join(', ')}) or the window's end in seconds, not "${to}"`,

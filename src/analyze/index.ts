@@ -16,6 +16,7 @@ export * from './catalogue/catalogue.js';
 export { fieldTable, withFieldTable } from './catalogue/catalogue-doc.js';
 export { sourceLabel, wakerLabel } from './engine/sources.js';
 export { sanitize } from './output/text.js';
+export { factsOf } from './output/facts.js';
 export type * from './types.js';
 export { SOURCE_KINDS, INTERRUPT_KINDS } from './types.js';
 export { LiveAnalysis, type LiveProcess } from './live.js';

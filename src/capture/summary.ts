@@ -2,6 +2,7 @@
  * What `lifeline info` prints about a capture: its meta facts, event counts
  * by kind and by wakeup context, size on disk and losses.
  */
+import { diagnose, type DiagnosticFacts } from '../diagnostics.js';
 import { sanitize } from '../sanitize.js';
 import { msg } from '../messages.js';
 import { usableZone, wallTime } from '../wall-time.js';
@@ -135,6 +136,22 @@ export function infoObject(s: CaptureSummary): Record<string, unknown> {
     bytesPerEvent: Number(s.bytesPerEvent.toFixed(2)),
     lost: s.lost,
     lostPerCpu: s.meta.lostPerCpu,
+    diagnostics: diagnose(metaFacts(s.meta)).map((d) => ({
+      id: d.id,
+      severity: d.severity,
+      count: d.count,
+      message: d.line,
+    })),
+  };
+}
+
+/** What the diagnostics catalogue reads from a capture alone (no analysis: no contradictions). */
+export function metaFacts(meta: CaptureMeta): DiagnosticFacts {
+  return {
+    lost: meta.lost,
+    lostPerCpu: meta.lostPerCpu,
+    complete: meta.complete,
+    skippedTracepoints: meta.skippedTracepoints,
   };
 }
 
@@ -168,7 +185,7 @@ export function formatInfo(s: CaptureSummary, options: { json?: boolean } = {}):
     : msg.wholeMachine();
   const lines: Array<[string, string]> = [
     ['capture', `${sanitize(s.path)} (${s.format}, format ${m.formatVersion}${m.tool ? `, ${sanitize(m.tool)}` : ''})`],
-    ['status', m.complete ? 'complete' : msg.captureIncomplete()],
+    ['status', m.complete ? 'complete' : 'incomplete'],
     ['start', `${local.text} ${zone} (${local.offset})`],
     ['', `${utc.text} UTC`],
     ['duration', `${(s.durationNs / 1e9).toFixed(3)} s`],
@@ -189,8 +206,7 @@ export function formatInfo(s: CaptureSummary, options: { json?: boolean } = {}):
       ]),
     ],
   ];
-  if (s.lost > 0) lines.push(['lost/cpu', m.lostPerCpu.map((n, cpu) => `cpu${cpu} ${int(n)}`).join('  ')]);
-  if (m.skippedTracepoints.length > 0) lines.push(['skipped', m.skippedTracepoints.map(sanitize).join(', ')]);
+  for (const d of diagnose(metaFacts(m))) lines.push([d.severity, sanitize(d.line)]);
   const width = Math.max(...lines.map(([k]) => k.length));
   return lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
 }

@@ -5,7 +5,8 @@
  */
 import { basename, extname, join, resolve } from 'node:path';
 import { windowFor } from '../analyze/index.js';
-import { openCapture } from '../capture/index.js';
+import { metaFacts, openCapture } from '../capture/index.js';
+import { diagnose } from '../diagnostics.js';
 import { checkOutputPath } from '../output-path.js';
 import { OutputFile } from './output-file.js';
 import { DEFAULT_EXPORT_FORMAT, exportFormat, type FormatStats } from './formats.js';
@@ -51,7 +52,11 @@ export async function exportCapture(capturePath: string, opts: ExportOptions = {
     const writer = await format.load();
     const res = await writer.write(capture, { ...window, onProgress }, (b) => sinkTo.write(b));
     file.commit();
-    return { ...res, format: format.name, path, bytes: file.bytes, notes: writer.notes(res) };
+    // what the trace cannot show (diagnostics of the capture) comes first, then the format's own notes
+    const diagnostics = diagnose(metaFacts(capture.meta)).map((d) =>
+      d.severity === 'note' ? `note: ${d.line}` : d.line,
+    );
+    return { ...res, format: format.name, path, bytes: file.bytes, notes: [...diagnostics, ...writer.notes(res)] };
   } catch (e) {
     file?.abort();
     throw e;

@@ -1,4 +1,5 @@
 /** The few lines `lifeline record` prints when it stops. */
+import { lostPerCpuText } from '../diagnostics.js';
 import type { RecordResult } from './recorder.js';
 import { msg } from '../messages.js';
 
@@ -13,18 +14,10 @@ export function formatRecordSummary(r: RecordResult): string {
     msg.recordSummaryHeader(r.path),
     `  duration      ${(r.durationNs / 1e9).toFixed(3)} s`,
     `  events        ${fmt(r.events)} (${kinds || 'none'})`,
-    `  lost          ${fmt(r.lost)}${r.lost > 0 ? ` (${perCpu(r.lostPerCpu)})  <-- ${msg.lostEvents(r.lost)}` : ''}`,
+    `  lost          ${fmt(r.lost)}${r.lost > 0 ? ` (${lostPerCpuText(r.lostPerCpu)})  <-- ${msg.lostEvents(r.lost)}` : ''}`,
     `  file          ${fmt(r.bytes)} bytes, ${r.bytesPerEvent.toFixed(1)} bytes/event (${r.format})`,
   ];
   if (r.exitCode !== null) lines.push(`  command exit  ${r.exitCode}`);
   else if (r.exitSignal) lines.push(`  command       killed by ${r.exitSignal}`);
   return lines.join('\n') + '\n';
-}
-
-/** "cpu0 1,234  cpu1 56" (as `lifeline info` shows them): the CPUs that lost events; they sum to the total. */
-function perCpu(lost: readonly number[]): string {
-  return lost
-    .map((n, cpu) => (n > 0 ? `cpu${cpu} ${fmt(n)}` : ''))
-    .filter((s) => s !== '')
-    .join('  ');
 }

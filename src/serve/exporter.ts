@@ -17,6 +17,7 @@
  * series the process maps to now. At an epoch change the remembered totals
  * start again from zero, as the epoch's numbers do.
  */
+import { diagnostic, type DiagnosticId } from '../diagnostics.js';
 import type { LiveAnalysis, Log2Histogram, ProcessMetrics } from '../analyze/index.js';
 import { printable } from '../sanitize.js';
 import { entityFamilies, type EntityFamily, type Metrics } from './families.js';
@@ -101,33 +102,12 @@ export class Exporter {
       ),
     );
     this.events = e.add(new Family('lifeline_events_total', 'Events recorded, by kind.', 'counter', ['kind']));
-    this.lost = e.add(
-      new Family(
-        'lifeline_lost_events_total',
-        'Events lost in the kernel (ring buffer full), by the CPU that emitted them.',
-        'counter',
-        ['cpu'],
-      ),
-    );
+    this.lost = e.add(diagnosticFamily('lost'));
     this.replayHeap = e.add(
       new Family('lifeline_replay_heap_used_bytes', "JS heap in use on serve's replay thread.", 'gauge', []),
     );
-    this.late = e.add(
-      new Family(
-        'lifeline_late_events_total',
-        'Events that arrived later than the reorder window allows.',
-        'counter',
-        [],
-      ),
-    );
-    this.contradictions = e.add(
-      new Family(
-        'lifeline_contradictions_total',
-        'Facts that contradicted a thread state: lost events, or events the kernel never emitted.',
-        'counter',
-        [],
-      ),
-    );
+    this.late = e.add(diagnosticFamily('late'));
+    this.contradictions = e.add(diagnosticFamily('contradictions'));
     this.folded = e.add(
       new Family(
         'lifeline_folded_comms',
@@ -318,4 +298,10 @@ export class Exporter {
       for (const f of this.threadFamilies) f.removeWhere('tid', tid);
     }
   }
+}
+
+/** serve's counter of a diagnostic, as the diagnostics catalogue (src/diagnostics.ts) names it. */
+function diagnosticFamily(id: DiagnosticId): Family {
+  const p = diagnostic(id).prom!;
+  return new Family(p.name, p.help, 'counter', [...p.labels]);
 }

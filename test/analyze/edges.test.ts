@@ -157,11 +157,11 @@ describe('lost events', () => {
     expect(analysis.result.capture.contradictions).toBe(2);
     expect(analysis.result.threads.filter((t) => t.uncertain).map((t) => t.tid)).toEqual([A, B]);
     const table = formatTable(analysis);
-    expect(table).toContain(msg.tableContradictions(2));
+    expect(table).toContain(`note: ${msg.diagContradictions(2)}`);
     expect(table).not.toContain('LOST');
     // a capture without contradictions says nothing
     const clean = await analyze(memoryCapture([comm(A, A, 'a'), wake(5, 0, A, 0), sw(10, 0, 0, A)], { lost: 0 }), {});
     expect(clean.result.capture.contradictions).toBe(0);
-    expect(formatTable(clean)).not.toContain('note: no event was lost');
+    expect(formatTable(clean)).not.toContain('contradictions of a thread');
   });
 });

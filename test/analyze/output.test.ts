@@ -31,8 +31,20 @@ describe('toJson', () => {
       'reattributed',
       'onCpuCause',
       'unknownCause',
+      'diagnostics',
     ]);
-    expect(Object.keys(json.capture)).toEqual(['format', 'events', 'lost', 'startWall', 'durationNs']);
+    expect(Object.keys(json.capture)).toEqual([
+      'format',
+      'events',
+      'lost',
+      'contradictions',
+      'startWall',
+      'durationNs',
+    ]);
+    // the loss, with no meta to say per CPU: the diagnostics catalogue's line
+    expect(json.diagnostics).toEqual([
+      { id: 'lost', severity: 'warning', count: 2, message: expect.stringMatching(/^LOST 2 events in the kernel/) },
+    ]);
     const metricKeys = [
       'runNs',
       'slices',
@@ -71,6 +83,7 @@ describe('toJson', () => {
       format: 'sqlite',
       events: rows.length,
       lost: 2,
+      contradictions: 0,
       startWall: '2023-11-14T22:13:20.001Z',
       durationNs: 170_000,
     });

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { exportCapture } from '../../src/api.js';
 import { summarizeCapture, openCapture } from '../../src/capture/index.js';
 import type { EventRow } from '../../src/capture/event-batch.js';
+import type { CaptureMeta } from '../../src/capture/index.js';
 import { analyze } from '../../src/analyze/index.js';
 import { exportPerfetto } from '../../src/export/perfetto/export-perfetto.js';
 import { EXPORTED_KINDS, NOT_EXPORTED_KINDS } from '../../src/export/index.js';
@@ -38,6 +39,13 @@ async function exportBytes(rows: EventRow[], meta: Parameters<typeof memoryCaptu
   const parts: Uint8Array[] = [];
   await exportPerfetto(memoryCapture(rows, meta), { from: -Infinity, to: Infinity }, (b) => parts.push(b));
   return Buffer.concat(parts);
+}
+
+/** The note every output gives about tracepoints this kernel lacks (the diagnostics catalogue), naming them. */
+function skippedNote(meta: CaptureMeta): unknown[] {
+  return meta.skippedTracepoints.length > 0
+    ? [expect.stringMatching(new RegExp(`^note: tracepoints missing .*: ${meta.skippedTracepoints.join(', ')}$`))]
+    : [];
 }
 
 describe('lifeline export --to perfetto', () => {
@@ -143,7 +151,11 @@ describe('lifeline export --to perfetto', () => {
         const old = name.startsWith('format1/');
         expect(res.bootOffsetAssumed).toBe(old);
         // a capture recorded before the clock offset and the hrtimer expiry spans: one line each
-        expect(res.notes).toEqual(old ? [msg.exportNoBootOffset(), msg.exportNoExpirySpans()] : []);
+        const capMeta = (await readRows(capPath)).meta;
+        expect(res.notes).toEqual([
+          ...skippedNote(capMeta),
+          ...(old ? [msg.exportNoBootOffset(), msg.exportNoExpirySpans()] : []),
+        ]);
         const { meta, rows } = await readRows(capPath);
         const t = decodeTrace(readFileSync(out));
         const check = checkTrace(meta, rows, t);
@@ -361,6 +373,7 @@ describe('lifeline export: bad input', () => {
       expect(ok.status).toBe(0);
       expect(ok.stdout).toMatch(/trace written to .*keep\.pftrace/);
       expect(ok.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(/^lifeline: note: tracepoints missing/),
         expect.stringMatching(/^lifeline: note: .*offset 0/),
         expect.stringMatching(/^lifeline: note: .*no hrtimer_expire_entry\/exit events/),
       ]);
@@ -407,7 +420,7 @@ describe.skipIf(skipRecording)('lifeline export of a real recording (BPF)', () =
       const out = path.join(dir, 'hostile.pftrace');
       const res = await exportCapture(capPath, { out });
       expect(res.bootOffsetAssumed).toBe(false);
-      expect(res.notes).toEqual([]);
+      expect(res.notes).toEqual(skippedNote(meta));
       const t = decodeTrace(readFileSync(out)); // strict UTF-8
       checkTrace(meta, rows, t);
       expect(
@@ -442,7 +455,7 @@ describe.skipIf(skipRecording)('lifeline export of a real recording (BPF)', () =
       const { meta, rows } = await readRows(capPath);
       const out = path.join(dir, 'sleeper.pftrace');
       const res = await exportCapture(capPath, { out });
-      expect(res.notes).toEqual([]);
+      expect(res.notes).toEqual(skippedNote(meta));
       const t = decodeTrace(readFileSync(out));
       checkTrace(meta, rows, t);
 

@@ -63,7 +63,7 @@ describe.skipIf(skip !== null)(`report in chromium${skip ? ` (skipped: ${skip})`
           .count();
         expect(svgMarks).toBeGreaterThan(100);
       }
-      expect(await v.page.locator('.warning').innerText()).toContain('1,234 events were lost');
+      expect(await v.page.locator('.warning').innerText()).toContain('LOST 1,234 events');
       await v.page.screenshot({ path: join(ARTIFACTS, `report-synthetic-${renderer}.png`), fullPage: true });
     } finally {
       await v.page.close();

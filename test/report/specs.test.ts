@@ -125,23 +125,23 @@ describe('page', () => {
   it('warns prominently about lost events, and not otherwise', () => {
     const analysis = syntheticAnalysis({ durationMs: 50 });
     expect(buildReport({ meta: syntheticMeta({ lost: 7, lostPerCpu: [7, 0] }), analysis, options: {} }).html).toMatch(
-      /class="warning" role="alert"><strong>7 events were lost/,
+      /class="warning" role="alert">LOST 7 events \(cpu0 7\) in the kernel/,
     );
     expect(buildReport({ meta: syntheticMeta(), analysis, options: {} }).html).not.toContain('class="warning"');
   });
 
-  it('notes contradictions when no event was lost (events the kernel never emitted), and not otherwise', () => {
+  it('notes contradictions (lost events, or events the kernel never emitted), and not otherwise', () => {
     const analysis = syntheticAnalysis({ durationMs: 50 });
-    const note = 'No event was lost, yet 3 facts contradicted';
+    const note = '<p class="muted">3 contradictions of a thread&#39;s state';
     expect(buildReport({ meta: syntheticMeta(), analysis, options: {} }).html).not.toContain(note);
     analysis.result.capture.contradictions = 3;
     const html = buildReport({ meta: syntheticMeta(), analysis, options: {} }).html;
     expect(html).toContain(note);
     expect(html).not.toContain('class="warning"');
-    // with events lost, the lost-events warning says it all
-    expect(
-      buildReport({ meta: syntheticMeta({ lost: 7, lostPerCpu: [7, 0] }), analysis, options: {} }).html,
-    ).not.toContain(note);
+    // with events lost too, both are said: the warning first
+    const both = buildReport({ meta: syntheticMeta({ lost: 7, lostPerCpu: [7, 0] }), analysis, options: {} }).html;
+    expect(both.indexOf('role="alert">LOST 7 events')).toBeGreaterThan(0);
+    expect(both.indexOf(note)).toBeGreaterThan(both.indexOf('role="alert">LOST 7 events'));
   });
 
   it('refuses a report limit that is not a positive whole number (checked with the options, before the capture)', () => {

@@ -339,7 +339,7 @@ describe.skipIf(skipBpf)(`lifeline serve: a real ring-buffer overflow, live (${s
       } else expect(sum(perCpu)).toBeLessThanOrEqual(finalLost);
       // the segment of the storm: analyze leads with its loss
       const lossy = metas.find((x) => x.meta.lost > 0)!;
-      expect(lifeline(['analyze', lossy.file])).toContain(`*** LOST ${lossy.meta.lost} events`);
+      expect(lifeline(['analyze', lossy.file])).toContain(`*** LOST ${lossy.meta.lost.toLocaleString('en-US')} events`);
     } finally {
       if (s.child.exitCode === null) {
         process.kill(pid, 'SIGCONT');

@@ -5,6 +5,8 @@
  */
 import type { CaptureMeta } from '../../capture/index.js';
 import { LifelineError } from '../../errors.js';
+import { diagnose, terminalLine } from '../../diagnostics.js';
+import { factsOf } from './facts.js';
 import { msg } from '../../messages.js';
 import { usableZone, wallTime } from '../../wall-time.js';
 import {
@@ -149,19 +151,9 @@ function header(analysis: Analysis, meta: CaptureMeta | undefined): string[] {
     lines.push(`${c.format} capture  start ${c.startWall}`);
   }
   lines.push(`duration ${ms(c.durationNs)} ms  events ${c.events}`);
-  if (c.lost > 0) lines.push(`*** ${msg.tableLost(c.lost, lostPerCpu(meta), c.contradictions)} ***`);
-  else if (c.contradictions > 0) lines.push(msg.tableContradictions(c.contradictions));
+  for (const d of diagnose(factsOf(analysis, meta))) lines.push(sanitize(terminalLine(d)));
   lines.push('');
   return lines;
-}
-
-/** "cpu0 12  cpu3 7" (as `lifeline info` shows them): the CPUs that lost events, summing to meta.lost; '' without a meta. */
-function lostPerCpu(meta: CaptureMeta | undefined): string {
-  if (meta === undefined) return '';
-  return meta.lostPerCpu
-    .map((n, cpu) => (n > 0 ? `cpu${cpu} ${n}` : ''))
-    .filter((s) => s !== '')
-    .join('  ');
 }
 
 /** "2025-03-01 14:02:03.123 Europe/Paris" (falls back to UTC for an unknown zone). */

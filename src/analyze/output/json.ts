@@ -1,4 +1,7 @@
 /** The `lifeline analyze --json` document: the capture, the rows with the catalogue's fields, the graph; durations in ns. */
+import { diagnose } from '../../diagnostics.js';
+import type { CaptureMeta } from '../../capture/index.js';
+import { factsOf } from './facts.js';
 import {
   CATALOGUE,
   entriesFor,
@@ -32,17 +35,26 @@ export type JsonThread = { tid: number; tgid: number; comm: string } & JsonField
 export type JsonProcess = { tgid: number; comm: string; threads: number } & JsonFields;
 
 export interface AnalysisJson {
-  capture: { format: string; events: number; lost: number; startWall: string; durationNs: number };
+  capture: {
+    format: string;
+    events: number;
+    lost: number;
+    contradictions: number;
+    startWall: string;
+    durationNs: number;
+  };
   threads: JsonThread[];
   processes: JsonProcess[];
   edges: { from: JsonSource; via?: JsonSource; to: { tid: number; tgid: number; comm: string }; count: number }[];
   reattributed: number;
   onCpuCause: number;
   unknownCause: number;
+  /** What makes this analysis less than the whole truth (src/diagnostics.ts), [] when nothing does. */
+  diagnostics: { id: string; severity: string; count: number; message: string }[];
 }
 
 /** The document; a row has its identity (tid, tgid, comm; a process's `threads` last) and the catalogue's JSON fields in order. */
-export function toJson(analysis: Analysis, catalogue: Catalogue = CATALOGUE): AnalysisJson {
+export function toJson(analysis: Analysis, catalogue: Catalogue = CATALOGUE, meta?: CaptureMeta): AnalysisJson {
   const r = analysis.result;
   const threadFields = entriesFor('json', 'thread', catalogue);
   const processFields = entriesFor('json', 'process', catalogue);
@@ -51,6 +63,7 @@ export function toJson(analysis: Analysis, catalogue: Catalogue = CATALOGUE): An
       format: r.capture.format,
       events: r.capture.events,
       lost: r.capture.lost,
+      contradictions: r.capture.contradictions,
       startWall: r.capture.startWall,
       durationNs: r.capture.durationNs,
     },
@@ -64,6 +77,12 @@ export function toJson(analysis: Analysis, catalogue: Catalogue = CATALOGUE): An
     reattributed: r.reattributed,
     onCpuCause: r.onCpuCause ?? 0,
     unknownCause: r.unknownCause ?? 0,
+    diagnostics: diagnose(factsOf(analysis, meta)).map((d) => ({
+      id: d.id,
+      severity: d.severity,
+      count: d.count,
+      message: d.line,
+    })),
   };
 }
 

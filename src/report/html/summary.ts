@@ -1,5 +1,7 @@
 import type { AnalysisResult } from '../../analyze/index.js';
 import type { CaptureMeta } from '../../capture/index.js';
+import { diagnose } from '../../diagnostics.js';
+import { factsOf } from '../../analyze/index.js';
 import { escapeHtml as e } from './escape.js';
 import { formatCount, formatDuration, type WallTime } from './format.js';
 
@@ -33,26 +35,13 @@ export function summaryHtml({ meta, result, start }: SummaryInput): string {
       'wide',
     ],
   ];
-  const warnings: string[] = [];
-  if (lost > 0) {
-    const perCpu = meta.lostPerCpu
-      .map((n, cpu) => (n > 0 ? `cpu ${cpu}: ${formatCount(n)}` : ''))
-      .filter(Boolean)
-      .join(', ');
-    warnings.push(
-      `<strong>${formatCount(lost)} events were lost</strong> in the kernel (ring buffer full${perCpu ? `; ${e(perCpu)}` : ''}). ` +
-        'States, wakers and durations near the gaps may be wrong; threads affected are marked “uncertain” in the table. Record again with a bigger --buffer-mb.',
-    );
-  }
-  if (!meta.complete) warnings.push('The recorder did not finish cleanly: the capture ends where it was cut off.');
-  let notes =
-    meta.skippedTracepoints.length > 0
-      ? `<p class="muted">Tracepoints missing on this kernel (not recorded): ${e(meta.skippedTracepoints.join(', '))}</p>`
-      : '';
-  if (lost === 0 && result.capture.contradictions > 0)
-    notes +=
-      `<p class="muted">No event was lost, yet ${formatCount(result.capture.contradictions)} facts contradicted a thread’s state: ` +
-      'the kernel did not emit some events. The threads concerned are marked “uncertain”; their numbers come from the consistent parts.</p>';
+  // what to distrust: the diagnostics catalogue (src/diagnostics.ts), warnings first
+  const present = diagnose(factsOf({ result }, meta));
+  const warnings = present.filter((d) => d.severity === 'warning').map((d) => e(d.line));
+  const notes = present
+    .filter((d) => d.severity === 'note')
+    .map((d) => `<p class="muted">${e(d.line)}</p>`)
+    .join('');
   return (
     `<section id="summary" class="card"><h2>Summary</h2>` +
     warnings.map((w) => `<div class="warning" role="alert">${w}</div>`).join('') +

@@ -1,0 +1,152 @@
+/**
+ * The diagnostics catalogue: what can make a capture or an analysis less than the whole truth,
+ * declared once (name, severity, what it means and what to do, serve's counter). `info`,
+ * `analyze` (table and JSON), `chain`, `export`, the report and serve show the ones present from
+ * here, in these words; the README's table is written from it (npm run docs:metrics).
+ */
+import { msg } from './messages.js';
+
+export type DiagnosticId = 'lost' | 'incomplete' | 'contradictions' | 'late' | 'skipped';
+export type Severity = 'warning' | 'note';
+
+/** The facts the diagnostics are read from (a capture's meta, and an analysis when there is one). */
+export interface DiagnosticFacts {
+  lost: number;
+  lostPerCpu: readonly number[];
+  complete: boolean;
+  skippedTracepoints: readonly string[];
+  /** Facts that contradicted a thread's state (an analysis); unknown without one. */
+  contradictions?: number;
+  /** Events later than the reorder window allowed (serve). */
+  late?: number;
+}
+
+export interface DiagnosticDef {
+  id: DiagnosticId;
+  severity: Severity;
+  title: string;
+  /** What it means and what to do: the README's table, the report's tooltip. */
+  help: string;
+  /** serve's counter of it, when serve counts it. */
+  prom?: { name: string; labels: readonly string[]; help: string };
+  /** How much of it these facts hold (0: none). */
+  count(f: DiagnosticFacts): number;
+  /** One line saying it, for a terminal or a page. */
+  line(f: DiagnosticFacts): string;
+}
+
+/** "cpu0 12  cpu3 7": the CPUs that lost events (they sum to the total). */
+export function lostPerCpuText(lostPerCpu: readonly number[]): string {
+  return lostPerCpu
+    .map((n, cpu) => (n > 0 ? `cpu${cpu} ${n.toLocaleString('en-US')}` : ''))
+    .filter((s) => s !== '')
+    .join('  ');
+}
+
+export const DIAGNOSTICS: readonly DiagnosticDef[] = [
+  {
+    id: 'lost',
+    severity: 'warning',
+    title: 'lost events',
+    help: 'Events the kernel dropped because the ring buffer was full, per CPU. States, wakers and durations near the gaps may be wrong (threads marked uncertain). Record again with a larger --buffer-mb; for serve, see the ring fill and replay lag.',
+    prom: {
+      name: 'lifeline_lost_events_total',
+      labels: ['cpu'],
+      help: 'Events lost in the kernel (ring buffer full), by the CPU that emitted them.',
+    },
+    count: (f) => f.lost,
+    line: (f) => msg.diagLost(f.lost, lostPerCpuText(f.lostPerCpu)),
+  },
+  {
+    id: 'incomplete',
+    severity: 'warning',
+    title: 'incomplete capture',
+    help: 'The recorder did not finish (killed, crashed, the machine stopped): the capture ends at its last whole batch, and its end facts (lost counts, exit status) are missing.',
+    count: (f) => (f.complete ? 0 : 1),
+    line: () => msg.captureIncomplete(),
+  },
+  {
+    id: 'contradictions',
+    severity: 'note',
+    title: 'contradictions',
+    help: "Facts that contradicted a thread's state: lost events, or events the kernel never emitted. The threads concerned are marked uncertain; their numbers come from the consistent parts.",
+    prom: {
+      name: 'lifeline_contradictions_total',
+      labels: [],
+      help: 'Facts that contradicted a thread state: lost events, or events the kernel never emitted.',
+    },
+    count: (f) => f.contradictions ?? 0,
+    line: (f) => msg.diagContradictions(f.contradictions ?? 0),
+  },
+  {
+    id: 'late',
+    severity: 'note',
+    title: 'late events',
+    help: "Events that reached serve later than its reorder window allows (a CPU's batch delayed): they are counted, not replayed.",
+    prom: {
+      name: 'lifeline_late_events_total',
+      labels: [],
+      help: 'Events that arrived later than the reorder window allows.',
+    },
+    count: (f) => f.late ?? 0,
+    line: (f) => msg.diagLate(f.late ?? 0),
+  },
+  {
+    id: 'skipped',
+    severity: 'note',
+    title: 'skipped tracepoints',
+    help: 'Optional tracepoints this kernel lacks: what they record (interrupt spans, renames, timer expiries) is missing, and attribution falls back to what the rest shows.',
+    count: (f) => f.skippedTracepoints.length,
+    line: (f) => msg.diagSkipped(f.skippedTracepoints),
+  },
+];
+
+export interface Present {
+  id: DiagnosticId;
+  severity: Severity;
+  title: string;
+  count: number;
+  line: string;
+}
+
+/** The diagnostics these facts hold, in the catalogue's order. */
+export function diagnose(f: DiagnosticFacts): Present[] {
+  return DIAGNOSTICS.filter((d) => d.count(f) > 0).map((d) => ({
+    id: d.id,
+    severity: d.severity,
+    title: d.title,
+    count: d.count(f),
+    line: d.line(f),
+  }));
+}
+
+/** A present diagnostic as a terminal line: a warning stands out, a note says it is one. */
+export function terminalLine(d: Present): string {
+  return d.severity === 'warning' ? `*** ${d.line} ***` : `note: ${d.line}`;
+}
+
+export function diagnostic(id: DiagnosticId): DiagnosticDef {
+  return DIAGNOSTICS.find((d) => d.id === id)!;
+}
+
+const BEGIN = '<!-- diagnostics: generated by npm run docs:metrics from src/diagnostics.ts, do not edit -->';
+const END = '<!-- end of diagnostics -->';
+
+export function diagnosticsTable(): string {
+  return [
+    '| diagnostic | severity | serve counter | meaning and what to do |',
+    '| --- | --- | --- | --- |',
+    ...DIAGNOSTICS.map(
+      (d) =>
+        `| ${d.title} | ${d.severity} | ${d.prom ? `\`${d.prom.name}\`${d.prom.labels.length ? ` {${d.prom.labels.join(', ')}}` : ''}` : ''} | ${d.help} |`,
+    ),
+  ].join('\n');
+}
+
+/** `doc` with its diagnostics table rewritten; undefined without the markers. */
+export function withDiagnosticsTable(doc: string): string | undefined {
+  const a = doc.indexOf(BEGIN);
+  const b = doc.indexOf(END);
+  if (a < 0 || b < a) return undefined;
+  return `${doc.slice(0, a + BEGIN.length)}\n${diagnosticsTable()}\n${doc.slice(b)}`;
+}
