@@ -14,7 +14,7 @@ export function figuresTable(rows) {
   ];
   for (const r of rows)
     out.push(
-      `| ${r.name} | ${r.sleeps} (${r.designed.min === 0 ? 'not known' : range(r.designed)}) | ${pct(r.lifeline, r.wakeups)} | ` +
+      `| ${r.name} | ${r.sleeps}${r.sleepsD ? ` (${r.sleepsD} D)` : ''} (${r.designed.min === 0 ? 'not known' : range(r.designed)}) | ${pct(r.lifeline, r.wakeups)} | ` +
         `${pct(r.perf, r.wakeups)} | ${pct(r.naive, r.wakeups)} | ${r.unknown} | ${r.missedLifeline}/${r.missedPerf} | ${r.naiveLucky} |`,
     );
   return out.join('\n');

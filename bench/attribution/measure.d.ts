@@ -4,6 +4,8 @@ export interface Measured {
   designed: { min: number; max: number | null };
   /** Wakings that ended a sleep of the workload's threads, found from the raw switch states. */
   sleeps: number;
+  /** Of them, the sleeps in D (page-ins: outside the designs, judged against the disk). */
+  sleepsD: number;
   /** The denominator of the shares: the sleeps found, never fewer than the design makes. */
   wakeups: number;
   /** How many sleeps each tool named the right waker for (no wakeup, or unknown: wrong). */

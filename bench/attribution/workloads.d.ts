@@ -25,3 +25,4 @@ export interface Workload {
 export declare const WORKLOADS: Workload[];
 export declare function wl(name: string): string;
 export declare function diskOf(dir: string): { disk: { name: string; irqs: string[] } };
+export declare function diskCompletion(a: Answer, disk: { name: string; irqs: string[] }): boolean;

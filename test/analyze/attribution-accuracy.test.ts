@@ -70,7 +70,12 @@ describe.skipIf(skip)(`bench:attribution figures (${why})`, () => {
         const m = await measureWorkload(w, dir, 0.2);
         // the sleeps found from the raw switch states are as many as the workload's design makes
         expect(m.sleeps, show(m)).toBeGreaterThanOrEqual(m.designed.min);
-        if (m.designed.max !== null) expect(m.sleeps, show(m)).toBeLessThanOrEqual(m.designed.max);
+        // where the design is bounded, its sleeps are interruptible waits: a D sleep (a page-in on a
+        // loaded machine) is outside it, and judged against the disk (fsync, prometheus: D by design)
+        if (m.designed.max !== null) {
+          expect(m.sleeps - m.sleepsD, show(m)).toBeLessThanOrEqual(m.designed.max);
+          expect(m.sleepsD, show(m)).toBeLessThanOrEqual(0.02 * m.sleeps + 2);
+        }
         expect(m.wakeups, show(m)).toBeGreaterThanOrEqual(5);
         // lifeline has a wakeup record for every sleep its recording shows ended
         expect(m.missedLifeline, show(m)).toBe(0);

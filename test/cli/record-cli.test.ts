@@ -90,10 +90,13 @@ describe.skipIf(skipRecording)(`lifeline record (${skipReason})`, () => {
       const child = cliSpawn(['record', '-f', format, '-o', out, '--', 'sh', '-c', 'while :; do sleep 0.01; done'], {
         group: true,
       });
-      // two appends of batches at least (the recorder appends every second, FLUSH_MS)
+      // two appends of batches at least (the recorder appends every second, FLUSH_MS); SQLite
+      // appends to its write-ahead log first
+      const written = () =>
+        [out, `${out}-wal`].reduce((n, f) => n + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0);
       await recordingStarted(out);
-      const firstAppend = statSync(out).size;
-      await until(() => statSync(out).size > firstAppend, 'a second append');
+      const firstAppend = written();
+      await until(() => written() > firstAppend, 'a second append');
       const killedAt = Number(process.hrtime.bigint()); // CLOCK_MONOTONIC, as the capture
       // The recorder and its workload together (a killed recorder cannot stop the workload itself).
       const exited = new Promise((r) => child.on('exit', r));
