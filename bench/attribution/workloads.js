@@ -56,7 +56,7 @@ export const WORKLOADS = [
   {
     name: 'nanosleep + stress',
     about: 'll-sleeper: 500 clock_nanosleep(5 ms), with stress --cpu 2, all on CPU 1',
-    known: 'its own timer (hrtimer_wakeup)',
+    known: 'the sleeper itself, as the armer of its timer',
     bins: ['ll-sleeper'],
     shell: (IDS, _DIR, scale) =>
       `taskset -c 1 stress --cpu 2 --timeout 20 >/dev/null 2>&1 & S=$!; sleep 0.2; ` +
@@ -114,7 +114,7 @@ export const WORKLOADS = [
   {
     name: 'fsync on disk',
     about: 'll-fsync: 200 times 64 KiB written and fsync()ed to a file under build/ (the disk)',
-    known: 'the disk (its IRQ, BLOCK softirq, or the kworker/jbd2 completing the I/O)',
+    known: "the disk holding the file: its IRQ, or that disk's writeback or journal thread",
     bins: ['ll-fsync'],
     shell: (IDS, DIR, scale) => `${wl('ll-fsync')} ${DIR}/fsync.dat ${n(200, scale)} > ${IDS}`,
     parse: (s) => ({ pid: ids(s)[0] }),
@@ -126,7 +126,8 @@ export const WORKLOADS = [
   {
     name: 'timerfd',
     about: 'll-timerfd: thread ll-arm arms a 2 ms timerfd 500 times, thread ll-tfdread reads it',
-    known: 'reader: the timer ll-arm armed; ll-arm: the reader (semaphore) or its own timer (usleep at the start)',
+    known:
+      'reader: ll-arm, the armer of the timer; ll-arm: the reader (semaphore), or itself as the armer of its usleep',
     bins: ['ll-timerfd'],
     shell: (IDS, _DIR, scale) => `${wl('ll-timerfd')} ${n(500, scale)} 2 > ${IDS}`,
     parse: (s) => {
@@ -144,7 +145,8 @@ export const WORKLOADS = [
     name: 'prometheus + node_exporter + stress',
     about:
       "Debian's prometheus scraping prometheus-node-exporter every 1 s over loopback, 20 s (start-up included), with stress --cpu 2",
-    known: "exporter threads: their own timers, each other, prometheus' requests, or the disk (its own reads)",
+    known:
+      "exporter threads: an exporter or prometheus thread (a timer as its armer, a futex, prometheus' requests), or the disk holding them",
     bins: [],
     commands: ['prometheus', 'prometheus-node-exporter', 'stress'],
     prepare: async () => ({ ports: [await freePort(), await freePort()] }),
