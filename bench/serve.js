@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpuOf, median, sh, spawnServe } from './lib/run.js';
+import { cpuOf, getText, median, sh, spawnServe } from './lib/run.js';
 import { printSaturated, saturated } from './serve-saturated.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,17 +27,20 @@ function ownTime() {
 }
 
 async function startServe() {
-  const { child, url } = await spawnServe(bin);
+  const { child, url, stderr } = await spawnServe(bin);
   let scraping = true;
   const scrapes = [];
   const loop = (async () => {
     while (scraping) {
       const t0 = performance.now();
       try {
-        const body = await (await fetch(`${url}/metrics`)).text();
+        const body = await getText(`${url}/metrics`);
         scrapes.push({ ms: performance.now() - t0, bytes: body.length, body });
       } catch (e) {
-        if (scraping) throw e;
+        if (scraping)
+          throw new Error(
+            `a scrape failed (${e.cause?.message ?? e.message}); serve (exit ${child.exitCode ?? child.signalCode}) said: ${stderr()}`,
+          );
       }
       await sleep(1000);
     }
@@ -46,7 +49,7 @@ async function startServe() {
     pid: child.pid,
     scrapes,
     events: async () => {
-      const body = await (await fetch(`${url}/metrics`)).text();
+      const body = await getText(`${url}/metrics`);
       return body
         .split('\n')
         .filter((l) => l.startsWith('lifeline_events_total{'))

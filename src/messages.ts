@@ -29,6 +29,8 @@ export const msg = {
   outputExists: (path: string) => `${path} already exists (use --force to overwrite it)`,
   outputIsDirectory: (what: string, path: string) => `cannot write the ${what}: ${path} is a directory`,
   outputWriteFailed: (path: string, why: string) => `cannot write ${path}: ${why}`,
+  outputIsInput: (what: string, path: string) =>
+    `cannot write the ${what} to ${path}: it is the capture being read (choose another -o)`,
   cannotRead: (path: string, why: string) => `cannot read ${path}: ${why}`,
   damageEmpty: () => 'the file is empty',
   damageShort: (have: number, want: number) => `the file has ${have} bytes but its header promises ${want}`,

@@ -16,6 +16,16 @@ export interface OutputCheck {
   createDir?: boolean;
   /** An existing file may be replaced (report, export); a capture needs --force. */
   overwrite?: boolean;
+  /** The files this command reads: never written over, whatever `overwrite` says. */
+  inputs?: readonly string[];
+}
+
+/** Whether two paths name one existing file (the same inode), or resolve to the same path. */
+function sameFile(a: string, b: string): boolean {
+  if (resolve(a) === resolve(b)) return true;
+  const sa = statSync(a, { throwIfNoEntry: false });
+  const sb = statSync(b, { throwIfNoEntry: false });
+  return sa !== undefined && sb !== undefined && sa.dev === sb.dev && sa.ino === sb.ino;
 }
 
 /** Why a write failed, in a few words (errno, not a stack). */
@@ -39,6 +49,8 @@ export function checkOutputPath(path: string, what: OutputWhat, opts: OutputChec
   if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory())
     throw new LifelineError('OUTPUT_DIR_MISSING', msg.outputDirMissing(what, dir));
   const st = statSync(path, { throwIfNoEntry: false });
+  for (const input of opts.inputs ?? [])
+    if (sameFile(path, input)) throw new LifelineError('OUTPUT_IS_INPUT', msg.outputIsInput(what, path));
   if (st?.isDirectory()) throw new LifelineError('OUTPUT_IS_DIRECTORY', msg.outputIsDirectory(what, path));
   if (st !== undefined && opts.overwrite !== true) throw new LifelineError('OUTPUT_EXISTS', msg.outputExists(path));
 }

@@ -1,6 +1,7 @@
 // What the benchmarks share: running a command (failing loudly) and timing it with GNU time.
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 
 /** Runs argv; throws with the end of its stderr when it fails. */
@@ -79,5 +80,24 @@ export async function spawnServe(bin) {
   for (let i = 0; i < 100 && !/on (http:\S+)\/metrics/.test(err); i++) await new Promise((r) => setTimeout(r, 100));
   const url = /on (http:\S+)\/metrics/.exec(err)?.[1];
   if (!url) throw new Error(`serve did not start: ${err}`);
-  return { child, url };
+  return { child, url, stderr: () => err };
+}
+
+/**
+ * GET `url` on a connection of its own (no keep-alive): the bench blocks its event loop in
+ * spawnSync while a workload runs, and a kept-alive socket that the server closed meanwhile
+ * would fail the next scrape for the bench's own reason.
+ */
+export function getText(url) {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve(body));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
 }

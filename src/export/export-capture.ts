@@ -40,7 +40,7 @@ export function defaultExportPath(capturePath: string, format: string = DEFAULT_
 export async function exportCapture(capturePath: string, opts: ExportOptions = {}): Promise<ExportResult> {
   const format = exportFormat(opts.format ?? DEFAULT_EXPORT_FORMAT);
   const path = resolve(opts.out ?? defaultExportPath(capturePath, format.name));
-  checkOutputPath(path, 'export', { createDir: opts.out === undefined, overwrite: true });
+  checkOutputPath(path, 'export', { createDir: opts.out === undefined, overwrite: true, inputs: [capturePath] });
   const capture = await openCapture(capturePath);
   let file: OutputFile | null = null;
   try {

@@ -24,7 +24,7 @@ export function defaultReportPath(capturePath: string): string {
  */
 export async function reportPath(capturePath: string, out: string | undefined): Promise<string> {
   const path = resolve(out ?? defaultReportPath(capturePath));
-  checkOutputPath(path, 'report', { createDir: out === undefined, overwrite: true });
+  checkOutputPath(path, 'report', { createDir: out === undefined, overwrite: true, inputs: [capturePath] });
   return path;
 }
 

@@ -75,7 +75,12 @@ describe.skipIf(skipRecording)(`lifeline record (${skipReason})`, () => {
   it('stops on SIGINT and writes a complete capture', async () => {
     const out = path.join(tmp, 'sigint.db');
     const child = cliSpawn(['record', '-o', out]);
-    await recordingStarted(out);
+    try {
+      await recordingStarted(out);
+    } catch (e) {
+      child.kill('SIGKILL'); // nothing of the test keeps running after it
+      throw e;
+    }
     child.kill('SIGINT');
     const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
     expect(code).toBe(0);
@@ -94,14 +99,19 @@ describe.skipIf(skipRecording)(`lifeline record (${skipReason})`, () => {
       // appends to its write-ahead log first
       const written = () =>
         [out, `${out}-wal`].reduce((n, f) => n + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0);
-      await recordingStarted(out);
-      const firstAppend = written();
-      await until(() => written() > firstAppend, 'a second append');
-      const killedAt = Number(process.hrtime.bigint()); // CLOCK_MONOTONIC, as the capture
-      // The recorder and its workload together (a killed recorder cannot stop the workload itself).
+      // The recorder and its workload together (a killed recorder cannot stop the workload itself),
+      // also when the wait fails: nothing of the test keeps running after it
       const exited = new Promise((r) => child.on('exit', r));
-      process.kill(-child.pid!, 'SIGKILL');
-      await exited;
+      let killedAt = 0;
+      try {
+        await recordingStarted(out);
+        const firstAppend = written();
+        await until(() => written() > firstAppend, 'a second append');
+        killedAt = Number(process.hrtime.bigint()); // CLOCK_MONOTONIC, as the capture
+      } finally {
+        process.kill(-child.pid!, 'SIGKILL');
+        await exited;
+      }
       const cap = await openCapture(out);
       let events = 0;
       let last = 0;
