@@ -21,6 +21,22 @@ export function cli(args: string[], opts: { cwd?: string; timeoutMs?: number } =
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * Run the built CLI expecting success: its output (a JSON analysis runs to megabytes), or an
+ * error naming the command and its stderr.
+ */
+export function cliOk(args: string[]): { stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+    maxBuffer: 512 << 20,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (r.status !== 0) throw new Error(`lifeline ${args.join(' ')} exited ${r.status ?? r.error?.message}: ${r.stderr}`);
+  return { stdout: r.stdout, stderr: r.stderr };
+}
+
 /** The CLI as a child process; `group`: in a process group of its own (kill it and its workload with -pid). */
 export function cliSpawn(args: string[], opts: { group?: boolean } = {}): ChildProcess {
   return spawn(process.execPath, [BIN, ...args], {

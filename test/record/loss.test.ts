@@ -19,7 +19,7 @@ import { openCapture } from '../../src/capture/index.js';
 import type { CaptureMeta } from '../../src/capture/meta.js';
 import { loadAddon } from '../../src/record/addon.js';
 import { decodeTrace } from '../export/perfetto-reader.js';
-import { BIN, ROOT } from '../helpers/cli.js';
+import { BIN, cliOk, ROOT } from '../helpers/cli.js';
 import { skipRecording, skipReason } from '../helpers/root.js';
 
 if (skipRecording) console.warn(`skipping the ring-buffer overflow tests: ${skipReason}`);
@@ -55,18 +55,7 @@ function nonZero(perCpu: readonly number[]): Map<number, number> {
 
 const sum = (xs: Iterable<number>) => [...xs].reduce((a, b) => a + b, 0);
 
-/** The built CLI; its output (a JSON analysis runs to megabytes), or an error naming the command. */
-function run(args: string[]): { stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 120_000,
-    maxBuffer: 512 << 20,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  if (r.status !== 0) throw new Error(`lifeline ${args.join(' ')} exited ${r.status ?? r.error?.message}: ${r.stderr}`);
-  return { stdout: r.stdout, stderr: r.stderr };
-}
+const run = cliOk;
 
 describe.skipIf(skipRecording)('a real ring-buffer overflow: a fork storm while the recorder is stopped', () => {
   let meta: CaptureMeta;

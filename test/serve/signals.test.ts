@@ -23,7 +23,7 @@ import { serve } from '../../src/api.js';
 import { openCapture } from '../../src/capture/index.js';
 import type { CaptureMeta } from '../../src/capture/meta.js';
 import { loadAddon } from '../../src/record/addon.js';
-import { BIN, ROOT } from '../helpers/cli.js';
+import { cliOk } from '../helpers/cli.js';
 import { canRecord, mustRecord, skipReason } from '../helpers/root.js';
 import {
   allStopped,
@@ -44,18 +44,7 @@ const skipBpf = !canRecord && !mustRecord;
 const FORKS = 2000;
 const RESERVATIONS_PER_FORK = 13;
 
-/** The built CLI; its output, or an error naming the command. */
-function lifeline(args: string[]): string {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 120_000,
-    maxBuffer: 512 << 20,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  if (r.status !== 0) throw new Error(`lifeline ${args.join(' ')} exited ${r.status ?? r.error?.message}: ${r.stderr}`);
-  return r.stdout;
-}
+const lifeline = (args: string[]): string => cliOk(args).stdout;
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
