@@ -32,6 +32,7 @@ export const msg = {
   outputIsInput: (what: string, path: string) =>
     `cannot write the ${what} to ${path}: it is the capture being read (choose another -o)`,
   cannotRead: (path: string, why: string) => `cannot read ${path}: ${why}`,
+  notRegularFile: () => 'it is not a regular file (a FIFO, a socket or a device)',
   damageEmpty: () => 'the file is empty',
   damageShort: (have: number, want: number) => `the file has ${have} bytes but its header promises ${want}`,
   damageSqlite: (detail: string) => `SQLite says "${detail}"`,

@@ -3,9 +3,9 @@
  *
  * In-process: the capture path does not exist, so reaching the capture would give
  * CAPTURE_NOT_FOUND; an OPTION_* code proves the options were refused first.
- * Through the CLI: the capture is a FIFO with no writer, so opening it would block
- * forever (the run would hit its timeout); a prompt one-line error proves it was never
- * opened. A control run shows that `info` on the same FIFO does block.
+ * Through the CLI: the capture is a FIFO with no writer, which the capture stage refuses
+ * in a line of its own (opening it would block forever): the option's own one-line error
+ * proves the options were checked before the capture was looked at.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -109,8 +109,12 @@ describe.skipIf(process.platform !== 'linux')('the CLI refuses bad options witho
   const fifo = path.join(dir, 'blocking.db');
   execFileSync('mkfifo', [fifo]);
 
-  it('control: reading the FIFO capture blocks (the run is killed at its timeout)', () => {
-    expect(cli(['info', fifo], { timeoutMs: 1500 }).status).toBeNull();
+  it('control: a FIFO given as capture is refused in one line, without blocking', () => {
+    for (const cmd of ['info', 'analyze', 'report', 'export']) {
+      const r = cli([cmd, fifo], { timeoutMs: 20_000 });
+      expect(r.status, `${cmd}: exited`).not.toBeNull();
+      expect(expectOneLineError(r)).toMatch(/blocking\.db: it is not a regular file/);
+    }
   });
 
   const cases: Array<[string[], RegExp]> = [

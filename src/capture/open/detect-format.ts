@@ -24,6 +24,9 @@ function matches(head: Buffer, magic: Buffer): 'whole' | 'partial' | 'no' {
 }
 
 function readHead(path: string): Buffer {
+  // A FIFO, socket or device is never a capture, and opening a FIFO with no writer blocks forever
+  const st = fs.statSync(path, { throwIfNoEntry: false });
+  if (st !== undefined && !st.isFile() && !st.isDirectory()) throw captureErrors.unreadable(path, msg.notRegularFile());
   let fd: number;
   try {
     fd = fs.openSync(path, 'r');
