@@ -23,6 +23,17 @@ function quietOnClosedPipe(): void {
   });
 }
 
+/** "error: unknown option '--x'\n(Did you mean --y?)" → "unknown option '--x' (did you mean --y?)". */
+function commanderLine(s: string): string {
+  return s
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .map((l, i) => (i > 0 ? l.replace(/^\(D/, '(d') : l))
+    .join(' ');
+}
+
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   quietOnClosedPipe();
@@ -34,7 +45,11 @@ export async function main(argv: string[]): Promise<number> {
     .description('record what the Linux scheduler does, and explain who woke whom')
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      // commander's own errors (unknown option, missing argument) as one `lifeline:` line, like ours
+      outputError: (s, write) => write(`lifeline: ${errorLine(commanderLine(s))}\n`),
+    });
   registerRecord(program, exit);
   registerInfo(program, exit);
   registerAnalyze(program, exit);
