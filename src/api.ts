@@ -71,8 +71,23 @@ function replayOptions(
   filters: AnalyzeOptions,
   onProgress: ProgressCallback | undefined,
 ): AnalyzeOptions {
+  // a window that starts after the capture ends selects nothing: said, not answered with zeros
+  const { startNs, endNs } = cap.meta;
+  if (filters.fromNs !== undefined && endNs > startNs && filters.fromNs > endNs - startNs)
+    throw new LifelineError('OPTION_BAD_WINDOW', msg.windowAfterCapture(filters.fromNs / 1e9, (endNs - startNs) / 1e9));
   const total = cap.meta.events;
   return onProgress === undefined ? filters : { ...filters, onProgress: (done) => onProgress(done, total) };
+}
+
+/** A --pid, --tid or --comm that matched no thread is a mistake to say, not a table of nothing. */
+function requireMatch(analysis: Analysis, filters: AnalyzeOptions): void {
+  const asked = [
+    ...(filters.pid ?? []).map((p) => `--pid ${p}`),
+    ...(filters.tid ?? []).map((t) => `--tid ${t}`),
+    ...(filters.comm ? [`--comm ${sanitize(filters.comm.source)}`] : []),
+  ];
+  if (asked.length > 0 && analysis.result.threads.length === 0)
+    throw new LifelineError('OPTION_NO_MATCH', msg.noThreadMatched(asked.join(' ')));
 }
 
 /** Replay an open capture into every metric (the options are checked first). */
@@ -121,6 +136,7 @@ export async function analyzeCapture(
   const filters = checkFilters(opts);
   return withCapture(path, async (cap) => {
     const analysis = await replay(cap, replayOptions(cap, filters, opts.onProgress));
+    requireMatch(analysis, filters);
     if (opts.json) return JSON.stringify(toJson(analysis, undefined, cap.meta), null, 2) + '\n';
     return formatTable(analysis, { ...table, meta: cap.meta });
   });
@@ -158,6 +174,7 @@ export async function writeReport(
   const path = await reportPath(capturePath, o.out);
   return withCapture(capturePath, async (cap) => {
     const analysis = await replay(cap, replayOptions(cap, { ...o.filters, detail: true }, opts.onProgress));
+    requireMatch(analysis, o.filters);
     const options = { utc: o.utc, top: o.top, tid: o.filters.tid, renderer: o.renderer, budget: o.budget };
     return writeReportFiles(path, { meta: cap.meta, analysis, options }, o.svgDir);
   });

@@ -13,6 +13,9 @@ export const msg = {
   badSeconds: (flag: string, s: string) => `${flag} takes a number of seconds (≥ 0) from the capture start, not "${s}"`,
   badNanoseconds: (name: string, s: string) =>
     `${name} takes a number of nanoseconds (≥ 0) from the capture start, not ${s}`,
+  windowAfterCapture: (fromS: number, durationS: number) =>
+    `the time window starts at ${fromS} s, after the capture's end (${durationS.toFixed(3)} s)`,
+  noThreadMatched: (asked: string) => `no thread of the capture matched ${asked} (lifeline info lists what it holds)`,
   windowReversed: (from: string, to: string) => `the time window is empty: ${from} is after ${to}`,
   badDuration: (s: string) => `--duration takes a positive number of seconds, not "${s}"`,
   badBuffer: (s: string) => `--buffer-mb takes a power of two up to 4096 (e.g. 16, 32, 64), not "${s}"`,

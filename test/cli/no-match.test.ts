@@ -1,0 +1,30 @@
+/** A filter or window that selects nothing of the capture is a mistake said in one line, not a table of zeros. */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, expectOneLineError, ROOT } from '../helpers/cli.js';
+
+const RING = path.join(ROOT, 'fixtures/ring.db');
+
+describe('a selection that matches nothing', () => {
+  it('--tid, --pid and --comm of no thread: analyze (table and JSON) and report say so', () => {
+    for (const args of [
+      ['analyze', RING, '--tid', '99999999'],
+      ['analyze', RING, '--pid', '99999999', '--json'],
+      ['analyze', RING, '--comm', 'no-such-program-xyz'],
+      ['report', RING, '--pid', '99999999', '-o', '/tmp/lifeline-no-match.html'],
+    ])
+      expect(expectOneLineError(cli(args)), args.join(' ')).toMatch(/^lifeline: no thread of the capture matched --/);
+  });
+
+  it('a window that starts after the capture ends', () => {
+    expect(expectOneLineError(cli(['analyze', RING, '--from', '999']))).toMatch(
+      /^lifeline: the time window starts at 999 s, after the capture's end \(0\.\d{3} s\)$/,
+    );
+  });
+
+  it('a filter that matches still answers', () => {
+    const r = cli(['analyze', RING, '--comm', 'ring-']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^ring-0 /m);
+  });
+});
