@@ -15,6 +15,7 @@ export const msg = {
     `${name} takes a number of nanoseconds (≥ 0) from the capture start, not ${s}`,
   windowAfterCapture: (fromS: number, durationS: number) =>
     `the time window starts at ${fromS} s, after the capture's end (${durationS.toFixed(3)} s)`,
+  noSuchProcess: (pid: number) => `no process ${pid} is running (--pid records the threads of a running process)`,
   noThreadMatched: (asked: string) => `no thread of the capture matched ${asked} (lifeline info lists what it holds)`,
   windowReversed: (from: string, to: string) => `the time window is empty: ${from} is after ${to}`,
   badDuration: (s: string) => `--duration takes a positive number of seconds, not "${s}"`,

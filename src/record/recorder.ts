@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
+import fs from 'node:fs';
 import path from 'node:path';
 import {
   createWriter,
@@ -89,6 +90,9 @@ export async function record(opts: RecordOptions = {}): Promise<RecordResult> {
   if (command && !findCommand(command[0]!))
     throw new LifelineError('RECORD_NO_COMMAND', msg.commandNotFound(command[0]!), 127);
 
+  // --pid names a running process, or the recording would hold nothing of it
+  if (opts.tgid !== undefined && opts.tgid > 0 && !fs.existsSync(`/proc/${opts.tgid}`))
+    throw new LifelineError('OPTION_NO_MATCH', msg.noSuchProcess(opts.tgid));
   const output = path.resolve(opts.output ?? defaultOutput(format));
   const facts = hostFacts();
   const meta: CaptureMeta = {

@@ -1,4 +1,5 @@
 /** A filter or window that selects nothing of the capture is a mistake said in one line, not a table of zeros. */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, expectOneLineError, ROOT } from '../helpers/cli.js';
@@ -21,6 +22,17 @@ describe('a selection that matches nothing', () => {
       /^lifeline: the time window starts at 999 s, after the capture's end \(0\.\d{3} s\)$/,
     );
   });
+
+  it.skipIf(process.getuid?.() !== 0 && process.env.CI !== 'true')(
+    'record --pid of no running process, writing nothing',
+    () => {
+      const out = '/tmp/lifeline-no-such-pid.db';
+      expect(expectOneLineError(cli(['record', '--pid', '99999999', '-o', out, '-d', '1']))).toMatch(
+        /^lifeline: no process 99999999 is running/,
+      );
+      expect(existsSync(out)).toBe(false);
+    },
+  );
 
   it('a filter that matches still answers', () => {
     const r = cli(['analyze', RING, '--comm', 'ring-']);
