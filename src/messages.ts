@@ -116,6 +116,7 @@ export const msg = {
   badKeep: (flag: string, s: string) => `${flag} takes a duration such as 30s, 10m or 1h, not "${s}"`,
   keepNeedsCapture: () => '--keep and --segment need --capture DIR',
   captureDirMissing: (dir: string) => `cannot write capture segments: directory ${dir} does not exist`,
+  svgNotDir: (path: string) => `cannot write the charts as SVG into ${path}: it is not a directory (--svg takes one)`,
   captureNotDir: (dir: string) =>
     `cannot write capture segments into ${dir}: it is not a directory (--capture takes one)`,
   niceFailed: (nice: number, why: string) =>

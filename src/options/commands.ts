@@ -148,6 +148,9 @@ export function checkReport(o: ReportInput): ReportChoice {
   }
   const top = positiveInt('--top', o.top);
   if (top !== undefined) budget.maxLanes = top;
+  // --svg takes a directory (made when missing): a file there is refused before the replay
+  if (o.svgDir !== undefined && fs.statSync(o.svgDir, { throwIfNoEntry: false })?.isDirectory() === false)
+    throw new LifelineError('OUTPUT_NOT_DIRECTORY', msg.svgNotDir(o.svgDir));
   return {
     filters: checkFilters(o),
     out: o.out,

@@ -1,5 +1,6 @@
 /** A filter or window that selects nothing of the capture is a mistake said in one line, not a table of zeros. */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, expectOneLineError, ROOT } from '../helpers/cli.js';
@@ -38,5 +39,19 @@ describe('a selection that matches nothing', () => {
     const r = cli(['analyze', RING, '--comm', 'ring-']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^ring-0 /m);
+  });
+
+  it('report -o DIR and --svg FILE: one line, before the replay', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lifeline-report-dir-'));
+    const file = path.join(dir, 'a-file');
+    writeFileSync(file, 'mine');
+    expect(expectOneLineError(cli(['report', RING, '-o', dir]))).toMatch(
+      /^lifeline: cannot write the report: .* is a directory$/,
+    );
+    expect(expectOneLineError(cli(['report', RING, '--svg', file, '-o', path.join(dir, 'r.html')]))).toMatch(
+      /^lifeline: cannot write the charts as SVG into .*a-file: it is not a directory/,
+    );
+    expect(readFileSync(file, 'utf8')).toBe('mine');
+    expect(existsSync(path.join(dir, 'r.html'))).toBe(false);
   });
 });
