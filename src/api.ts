@@ -7,7 +7,7 @@ import { openCapture, summarizeCapture, formatInfo } from './capture/index.js';
 import type { Capture } from './capture/index.js';
 import { analyze as replay, factsOf, formatChain, formatTable, toJson } from './analyze/index.js';
 import { diagnose, terminalLine } from './diagnostics.js';
-import { sanitize } from './sanitize.js';
+import { inertJson, sanitize } from './sanitize.js';
 import type { Analysis, AnalyzeOptions } from './analyze/index.js';
 import { LifelineError } from './errors.js';
 import { msg } from './messages.js';
@@ -137,7 +137,7 @@ export async function analyzeCapture(
   return withCapture(path, async (cap) => {
     const analysis = await replay(cap, replayOptions(cap, filters, opts.onProgress));
     requireMatch(analysis, filters);
-    if (opts.json) return JSON.stringify(toJson(analysis, undefined, cap.meta), null, 2) + '\n';
+    if (opts.json) return inertJson(toJson(analysis, undefined, cap.meta), 2) + '\n';
     return formatTable(analysis, { ...table, meta: cap.meta });
   });
 }

@@ -29,3 +29,19 @@ export function sanitize(s: string): string {
 export function printable(s: string): string {
   return s.replace(UNPRINTABLE, '\ufffd');
 }
+
+/** What JSON.stringify leaves raw that a terminal or an editor would act on: C1 controls, DEL, bidi controls, the line and paragraph separators. */
+const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `value` as JSON text in which every string is inert but faithful: what JSON.stringify leaves
+ * raw (above; it escapes C0 itself) is written as a \uNNNN escape, so the parsed value is the
+ * same and nothing reaches a terminal that it would act on. (Only strings can hold these
+ * characters in JSON text, so the replacement never touches its structure.)
+ */
+export function inertJson(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(
+    JSON_UNSAFE,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}

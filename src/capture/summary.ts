@@ -3,7 +3,7 @@
  * by kind and by wakeup context, size on disk and losses.
  */
 import { diagnose, type DiagnosticFacts } from '../diagnostics.js';
-import { sanitize } from '../sanitize.js';
+import { inertJson, sanitize } from '../sanitize.js';
 import { msg } from '../messages.js';
 import { usableZone, wallTime } from '../wall-time.js';
 import { Ctx, CTX_NAMES, Flag, Kind, KIND_NAMES } from '../format/index.js';
@@ -175,7 +175,7 @@ function wrapped(label: string, entries: Array<[string, number]>, perLine = 5): 
 
 /** The human text block of `lifeline info`, or its JSON with `json: true`. */
 export function formatInfo(s: CaptureSummary, options: { json?: boolean } = {}): string {
-  if (options.json) return JSON.stringify(infoObject(s), null, 2);
+  if (options.json) return inertJson(infoObject(s), 2);
   const m = s.meta;
   const zone = usableZone(m.timezone);
   const local = wallTime(s.startWallMs, zone);
