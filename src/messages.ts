@@ -1,4 +1,5 @@
 /** Every user-facing sentence of lifeline, in one place. */
+import { sanitize } from './sanitize.js';
 export const msg = {
   // options (src/options: checked once, before a capture is read; values quoted as the caller gave them)
   badIdList: (flag: string, s: string) => `${flag} takes comma-separated ids (positive whole numbers), not "${s}"`,
@@ -95,10 +96,11 @@ export const msg = {
   addonClosed: () => 'the recording session is closed',
   addonBusy: (call: string) => `cannot ${call} the recording session while a read is in progress`,
   addonUnknown: (code: string) => `the native recorder failed with an unknown code ${code}`,
-  recordSummaryHeader: (file: string) => `capture written to ${file}`,
+  recordSummaryHeader: (file: string) => `capture written to ${sanitize(file)}`,
   noAddon: (why: string) => `the native recorder is not built (${why}); run: npm run build`,
   // report
-  reportWritten: (path: string, bytes: number) => `report written to ${path} (${(bytes / 1e6).toFixed(1)} MB)`,
+  reportWritten: (path: string, bytes: number) =>
+    `report written to ${sanitize(path)} (${(bytes / 1e6).toFixed(1)} MB)`,
   reportLanesCapped: (shown: number, total: number) =>
     `State timeline: ${shown} of ${total} threads shown, the busiest by run time (choose with --top or --tid).`,
   reportMerged: (chart: string, inputs: number, merged: number, resolution: string, shown: number) =>
@@ -143,7 +145,7 @@ export const msg = {
   exportNoExpirySpans: () =>
     'note: this capture predates lifeline recording hrtimer expiry spans; the trace has no hrtimer_expire_entry/exit events',
   exportWritten: (path: string, bytes: number, events: number) =>
-    `trace written to ${path} (${(bytes / 1e6).toFixed(1)} MB, ${events.toLocaleString('en-US')} events); open it at ui.perfetto.dev ("Open trace file")`,
+    `trace written to ${sanitize(path)} (${(bytes / 1e6).toFixed(1)} MB, ${events.toLocaleString('en-US')} events); open it at ui.perfetto.dev ("Open trace file")`,
   tableCauses: (reattributed: number, onCpu: number, unknown: number) =>
     `reattributed wakeups (run by an interrupt, caused by someone other than the task on the CPU): ${reattributed}; ` +
     `caused by the task on the CPU: ${onCpu}, cause unknown: ${unknown}`,
