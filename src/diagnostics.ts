@@ -6,7 +6,7 @@
  */
 import { msg } from './messages.js';
 
-export type DiagnosticId = 'lost' | 'incomplete' | 'contradictions' | 'late' | 'skipped';
+export type DiagnosticId = 'lost' | 'incomplete' | 'damaged' | 'contradictions' | 'late' | 'skipped';
 export type Severity = 'warning' | 'note';
 
 /** The facts the diagnostics are read from (a capture's meta, and an analysis when there is one). */
@@ -19,6 +19,8 @@ export interface DiagnosticFacts {
   contradictions?: number;
   /** Events later than the reorder window allowed (serve). */
   late?: number;
+  /** The events read from a complete capture, and how many its meta counts (they must agree). */
+  events?: { read: number; expected: number };
 }
 
 export interface DiagnosticDef {
@@ -64,6 +66,14 @@ export const DIAGNOSTICS: readonly DiagnosticDef[] = [
     help: 'The recorder did not finish (killed, crashed, the machine stopped): the capture ends at its last whole batch, and its end facts (lost counts, exit status) are missing.',
     count: (f) => (f.complete ? 0 : 1),
     line: () => msg.captureIncomplete(),
+  },
+  {
+    id: 'damaged',
+    severity: 'warning',
+    title: 'damaged capture',
+    help: 'A complete capture whose events, as read, are not as many as its meta counts: the file was damaged after it was written (a disk error, a copy cut short, an edit). What could be read is shown; the rest is missing.',
+    count: (f) => (f.events === undefined ? 0 : Math.abs(f.events.expected - f.events.read)),
+    line: (f) => msg.diagDamaged(f.events!.read, f.events!.expected),
   },
   {
     id: 'contradictions',

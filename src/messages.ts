@@ -62,6 +62,8 @@ export const msg = {
     `LOST ${n.toLocaleString('en-US')} events${perCpu ? ` (${perCpu})` : ''} in the kernel (ring buffer full): threads marked ! or uncertain have numbers from the consistent parts only; record again with a larger --buffer-mb`,
   diagContradictions: (n: number) =>
     `${n.toLocaleString('en-US')} contradictions of a thread's state (lost events, or events the kernel did not emit; docs/metrics.md, "Lost events"): threads marked ! have numbers from the consistent parts only`,
+  diagDamaged: (read: number, expected: number) =>
+    `DAMAGED: ${read.toLocaleString('en-US')} events could be read where the capture counts ${expected.toLocaleString('en-US')}; what was read is shown`,
   diagLate: (n: number) =>
     `note: ${n.toLocaleString('en-US')} events arrived later than the reorder window allows and were not replayed`,
   diagSkipped: (tps: readonly string[]) => `tracepoints missing on this kernel (not recorded): ${tps.join(', ')}`,

@@ -27,7 +27,16 @@ describe('the diagnostics catalogue', () => {
     expect(one({ contradictions: 3 })).toEqual([['contradictions', 3]]);
     expect(one({ late: 2 })).toEqual([['late', 2]]);
     expect(one({ skippedTracepoints: ['nmi_handler', 'task_rename'] })).toEqual([['skipped', 2]]);
-    expect(DIAGNOSTICS.map((d) => d.id).sort()).toEqual(['contradictions', 'incomplete', 'late', 'lost', 'skipped']);
+    expect(one({ events: { read: 4584, expected: 4584 } })).toEqual([]);
+    expect(one({ events: { read: 1178, expected: 4584 } })).toEqual([['damaged', 3406]]);
+    expect(DIAGNOSTICS.map((d) => d.id).sort()).toEqual([
+      'contradictions',
+      'damaged',
+      'incomplete',
+      'late',
+      'lost',
+      'skipped',
+    ]);
   });
 
   it('says the loss per CPU, summing to the total, in one line', () => {

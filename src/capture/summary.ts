@@ -136,13 +136,18 @@ export function infoObject(s: CaptureSummary): Record<string, unknown> {
     bytesPerEvent: Number(s.bytesPerEvent.toFixed(2)),
     lost: s.lost,
     lostPerCpu: s.meta.lostPerCpu,
-    diagnostics: diagnose(metaFacts(s.meta)).map((d) => ({
+    diagnostics: diagnose(summaryFacts(s)).map((d) => ({
       id: d.id,
       severity: d.severity,
       count: d.count,
       message: d.line,
     })),
   };
+}
+
+/** The facts of a summary: its meta's, and the events read against the count a complete meta gives. */
+function summaryFacts(s: CaptureSummary): DiagnosticFacts {
+  return { ...metaFacts(s.meta), ...(s.meta.complete ? { events: { read: s.events, expected: s.meta.events } } : {}) };
 }
 
 /** What the diagnostics catalogue reads from a capture alone (no analysis: no contradictions). */
@@ -206,7 +211,7 @@ export function formatInfo(s: CaptureSummary, options: { json?: boolean } = {}):
       ]),
     ],
   ];
-  for (const d of diagnose(metaFacts(m))) lines.push([d.severity, sanitize(d.line)]);
+  for (const d of diagnose(summaryFacts(s))) lines.push([d.severity, sanitize(d.line)]);
   const width = Math.max(...lines.map(([k]) => k.length));
   return lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
 }

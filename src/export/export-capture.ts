@@ -53,9 +53,12 @@ export async function exportCapture(capturePath: string, opts: ExportOptions = {
     const res = await writer.write(capture, { ...window, onProgress }, (b) => sinkTo.write(b));
     file.commit();
     // what the trace cannot show (diagnostics of the capture) comes first, then the format's own notes
-    const diagnostics = diagnose(metaFacts(capture.meta)).map((d) =>
-      d.severity === 'note' ? `note: ${d.line}` : d.line,
-    );
+    const meta = capture.meta;
+    const facts = {
+      ...metaFacts(meta),
+      ...(meta.complete ? { events: { read: res.events, expected: meta.events } } : {}),
+    };
+    const diagnostics = diagnose(facts).map((d) => (d.severity === 'note' ? `note: ${d.line}` : d.line));
     return { ...res, format: format.name, path, bytes: file.bytes, notes: [...diagnostics, ...writer.notes(res)] };
   } catch (e) {
     file?.abort();

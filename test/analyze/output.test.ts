@@ -108,7 +108,7 @@ describe('formatTable', () => {
     const text = formatTable(a, {
       by: 'thread',
       sort: 'wakeups',
-      meta: testMeta({ lost: 2, timezone: 'Europe/Paris' }),
+      meta: testMeta({ lost: 2, timezone: 'Europe/Paris', events: rows.length }),
     });
     const lines = text.split('\n');
     expect(lines[0]).toBe('host testhost  kernel 6.1.0-test  2 cpus  sqlite capture');

@@ -12,5 +12,6 @@ export function factsOf(analysis: Analysis, meta: CaptureMeta | undefined): Diag
     complete: meta?.complete ?? true,
     skippedTracepoints: meta?.skippedTracepoints ?? [],
     contradictions: c.contradictions,
+    ...(meta?.complete ? { events: { read: c.events, expected: meta.events } } : {}),
   };
 }
