@@ -135,6 +135,11 @@ export function terminalLine(d: Present): string {
   return d.severity === 'warning' ? `*** ${d.line} ***` : `note: ${d.line}`;
 }
 
+/** A present diagnostic as a note beside an output (export's stderr): a note says it is one. */
+export function noteLine(d: Present): string {
+  return d.severity === 'note' ? `note: ${d.line}` : d.line;
+}
+
 export function diagnostic(id: DiagnosticId): DiagnosticDef {
   return DIAGNOSTICS.find((d) => d.id === id)!;
 }

@@ -136,7 +136,7 @@ export function infoObject(s: CaptureSummary): Record<string, unknown> {
     bytesPerEvent: Number(s.bytesPerEvent.toFixed(2)),
     lost: s.lost,
     lostPerCpu: s.meta.lostPerCpu,
-    diagnostics: diagnose(summaryFacts(s)).map((d) => ({
+    diagnostics: diagnose(metaFacts(s.meta, s.events)).map((d) => ({
       id: d.id,
       severity: d.severity,
       count: d.count,
@@ -145,18 +145,20 @@ export function infoObject(s: CaptureSummary): Record<string, unknown> {
   };
 }
 
-/** The facts of a summary: its meta's, and the events read against the count a complete meta gives. */
-function summaryFacts(s: CaptureSummary): DiagnosticFacts {
-  return { ...metaFacts(s.meta), ...(s.meta.complete ? { events: { read: s.events, expected: s.meta.events } } : {}) };
-}
-
-/** What the diagnostics catalogue reads from a capture alone (no analysis: no contradictions). */
-export function metaFacts(meta: CaptureMeta): DiagnosticFacts {
+/**
+ * What the diagnostics catalogue reads from a capture (no analysis: no contradictions), and, given
+ * the events read from it, that count against the one a complete meta gives (0: a hand-made meta
+ * that counts none, not compared).
+ */
+export function metaFacts(meta: CaptureMeta, eventsRead?: number): DiagnosticFacts {
   return {
     lost: meta.lost,
     lostPerCpu: meta.lostPerCpu,
     complete: meta.complete,
     skippedTracepoints: meta.skippedTracepoints,
+    ...(eventsRead !== undefined && meta.complete && meta.events > 0
+      ? { events: { read: eventsRead, expected: meta.events } }
+      : {}),
   };
 }
 
@@ -211,7 +213,7 @@ export function formatInfo(s: CaptureSummary, options: { json?: boolean } = {}):
       ]),
     ],
   ];
-  for (const d of diagnose(summaryFacts(s))) lines.push([d.severity, sanitize(d.line)]);
+  for (const d of diagnose(metaFacts(s.meta, s.events))) lines.push([d.severity, sanitize(d.line)]);
   const width = Math.max(...lines.map(([k]) => k.length));
   return lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
 }

@@ -6,7 +6,7 @@
 import { basename, extname, join, resolve } from 'node:path';
 import { windowFor } from '../analyze/index.js';
 import { metaFacts, openCapture } from '../capture/index.js';
-import { diagnose } from '../diagnostics.js';
+import { diagnose, noteLine } from '../diagnostics.js';
 import { checkOutputPath } from '../output-path.js';
 import { OutputFile } from './output-file.js';
 import { DEFAULT_EXPORT_FORMAT, exportFormat, type FormatStats } from './formats.js';
@@ -53,12 +53,7 @@ export async function exportCapture(capturePath: string, opts: ExportOptions = {
     const res = await writer.write(capture, { ...window, onProgress }, (b) => sinkTo.write(b));
     file.commit();
     // what the trace cannot show (diagnostics of the capture) comes first, then the format's own notes
-    const meta = capture.meta;
-    const facts = {
-      ...metaFacts(meta),
-      ...(meta.complete ? { events: { read: res.events, expected: meta.events } } : {}),
-    };
-    const diagnostics = diagnose(facts).map((d) => (d.severity === 'note' ? `note: ${d.line}` : d.line));
+    const diagnostics = diagnose(metaFacts(capture.meta, res.events)).map(noteLine);
     return { ...res, format: format.name, path, bytes: file.bytes, notes: [...diagnostics, ...writer.notes(res)] };
   } catch (e) {
     file?.abort();
