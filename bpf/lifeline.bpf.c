@@ -20,6 +20,7 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile bool irq_spans = true;       /* emit irq/softirq/nmi span events */
 const volatile int targ_tgid = 0;           /* 0: whole machine */
 const volatile unsigned long long wakeup_bytes = 1 << 20;
+const volatile bool kernel_stacks = true;   /* STACK ids on sleeps and wakings */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -145,6 +146,8 @@ static __always_inline void fill(struct ll_event *e, __u8 kind, __u8 flags)
 	e->b = 0;
 	e->c = 0;
 	e->addr = 0;
+	e->stack = 0;
+	e->spare = 0;
 }
 
 static __always_inline bool wanted(int tgid1, int tgid2)
@@ -203,6 +206,116 @@ static __always_inline void note_sym(__u64 addr)
 	__builtin_memset(e->name, 0, sizeof(e->name));
 	bpf_snprintf(e->name, sizeof(e->name), "%ps", &addr, sizeof(addr));
 	submit(e, sizeof(*e) + 8);
+}
+
+/* ---- kernel stacks ---- */
+
+/*
+ * Each distinct stack is recorded once, as a STACK record before the first event
+ * that uses it; events carry its id. The table is keyed by the frames themselves
+ * (never by a hash of them, which confuses colliding stacks), so an id always
+ * names exactly the frames it was given for.
+ */
+struct stack_frames {
+	__u64 ip[LL_STACK_DEPTH];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LL_STACK_IDS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct stack_frames);
+	__type(value, __u32);
+} stack_ids SEC(".maps");
+
+/* Where a stack is taken (too large for the BPF stack). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct stack_frames);
+} stack_scratch SEC(".maps");
+
+/* Stacks an event could not be given, per reason (LL_STACK_FAILS), per CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LL_STACK_FAIL_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} stack_fails SEC(".maps");
+
+#define STACK_SKIP 2
+
+/* The interrupt entry code (x86: the asm_* stubs), resolved from kallsyms at load; 0 if absent. */
+extern const void __irqentry_text_start __ksym __weak;
+extern const void __irqentry_text_end __ksym __weak;
+
+/* The last stack id handed out. */
+__u32 last_stack_id = 0;
+
+static __always_inline __u32 stack_fail(__u32 why)
+{
+	__u64 *n = bpf_map_lookup_elem(&stack_fails, &why);
+	if (n)
+		*n += 1;
+	return 0;
+}
+
+/* The id of the current kernel stack (announcing it if new), or 0 when it cannot be had. */
+static __always_inline __u32 take_stack(void *ctx)
+{
+	if (!kernel_stacks)
+		return 0;
+	__u32 zero = 0;
+	struct stack_frames *k = bpf_map_lookup_elem(&stack_scratch, &zero);
+	if (!k)
+		return 0;
+	/* The helper zeroes what it does not fill, so the key has no stale frames. The first
+	 * STACK_SKIP frames are this program and the tracepoint's runner (bpf_trace_run<n>). */
+	long n = bpf_get_stack(ctx, k->ip, sizeof(k->ip), STACK_SKIP & BPF_F_SKIP_FIELD_MASK);
+	if (n <= 0)
+		return stack_fail(LL_STACK_FAIL_UNTAKEN);
+	/* In an interrupt, the stack ends at the interrupt's entry: the interrupted code below
+	 * it is not the waker, and would make a new stack of every interrupted place. */
+	__u64 lo = (__u64)&__irqentry_text_start, hi = (__u64)&__irqentry_text_end;
+	if (lo && hi > lo) {
+		bool cut = false;
+		for (int i = 0; i < LL_STACK_DEPTH; i++) {
+			if (cut) {
+				k->ip[i] = 0;
+			} else if (k->ip[i] >= lo && k->ip[i] < hi) {
+				cut = true;
+				n = (i + 1) * 8;
+			}
+		}
+	}
+	__u32 *found = bpf_map_lookup_elem(&stack_ids, k);
+	if (found)
+		return *found;
+	if (last_stack_id >= LL_STACK_IDS)
+		return stack_fail(LL_STACK_FAIL_FULL);
+	__u32 id = __sync_fetch_and_add(&last_stack_id, 1) + 1;
+	if (id > LL_STACK_IDS)
+		return stack_fail(LL_STACK_FAIL_FULL);
+	if (bpf_map_update_elem(&stack_ids, k, &id, BPF_NOEXIST)) {
+		/* Another CPU recorded the same frames first: its id stands. */
+		found = bpf_map_lookup_elem(&stack_ids, k);
+		if (found)
+			return *found;
+		return stack_fail(LL_STACK_FAIL_FULL);
+	}
+	struct ll_stack_event *e = reserve(sizeof(*e));
+	if (!e) {
+		/* Never an id without its frames: forget it, so that the next use retries. */
+		bpf_map_delete_elem(&stack_ids, k);
+		return stack_fail(LL_STACK_FAIL_LOST);
+	}
+	fill(&e->e, LL_STACK, n >= (long)sizeof(k->ip) ? LL_STACK_F_TRUNCATED : 0);
+	e->e.tid = id;
+	e->e.a = (__u32)n / 8;
+	__builtin_memcpy(e->ip, k->ip, sizeof(e->ip));
+	submit(e, sizeof(*e) + 8);
+	return id;
 }
 
 /* ---- the context stack ---- */
@@ -420,10 +533,15 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 		return 0;
 	note_task(prev);
 	note_task(next);
+	/* Where prev goes to sleep (S or D): prev is still current here. */
+	__u32 stack = 0;
+	if (!preempt && (prev_state & 0x3 /* TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE */))
+		stack = take_stack(ctx);
 	struct ll_event *e = reserve(sizeof(*e));
 	if (!e)
 		return 0;
 	fill(e, LL_SWITCH, preempt ? LL_F_PREEMPT : 0);
+	e->stack = stack;
 	e->tid = BPF_CORE_READ(prev, pid);
 	e->tid2 = BPF_CORE_READ(next, pid);
 	e->a = prev_state;
@@ -442,7 +560,7 @@ static __always_inline bool sched_delayed(struct task_struct *p)
 	return false;
 }
 
-static __always_inline int on_wake(struct task_struct *p, __u8 kind)
+static __always_inline int on_wake(void *ctx, struct task_struct *p, __u8 kind)
 {
 	struct task_struct *cur = (struct task_struct *)bpf_get_current_task_btf();
 	int tgid = BPF_CORE_READ(p, tgid);
@@ -456,6 +574,8 @@ static __always_inline int on_wake(struct task_struct *p, __u8 kind)
 	note_sym(w.addr);
 	if (w.timer_frame >= 0)
 		note_expire(&w, BPF_CORE_READ(cur, pid));
+	/* The waker's stack: the current task's, or the interrupt's it runs in. */
+	__u32 stack = take_stack(ctx);
 	struct ll_event *e = reserve(sizeof(*e));
 	if (!e)
 		return 0;
@@ -475,6 +595,7 @@ static __always_inline int on_wake(struct task_struct *p, __u8 kind)
 	e->a = target_cpu;
 	e->b = w.id;
 	e->addr = w.addr;
+	e->stack = stack;
 	submit(e, sizeof(*e) + 8);
 	return 0;
 }
@@ -482,13 +603,13 @@ static __always_inline int on_wake(struct task_struct *p, __u8 kind)
 SEC("tp_btf/sched_waking")
 int BPF_PROG(sched_waking, struct task_struct *p)
 {
-	return on_wake(p, LL_WAKING);
+	return on_wake(ctx, p, LL_WAKING);
 }
 
 SEC("tp_btf/sched_wakeup_new")
 int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 {
-	return on_wake(p, LL_WAKEUP_NEW);
+	return on_wake(ctx, p, LL_WAKEUP_NEW);
 }
 
 SEC("tp_btf/sched_process_fork")

@@ -15,10 +15,14 @@
 
 #define LL_NAME_LEN 64   /* exec filename, irq handler name, comm (16 used) */
 #define LL_CTX_DEPTH 8   /* nested interrupt / timer-callback frames per CPU */
+#define LL_STACK_DEPTH 40 /* frames kept of a kernel stack (deeper ones are cut, flagged) */
+#define LL_STACK_IDS 65535 /* distinct stacks of one recording: ids 1..65535 (16 bits in a capture) */
 
 /*
- * Recorded event kinds: X(NAME, value, "label", named). `named` is 1 when the
- * record is an ll_name_event (an ll_event followed by a name).
+ * Recorded event kinds: X(NAME, value, "label", record). `record` is the layout
+ * of the kind's record in the ring: 0 an ll_event, 1 an ll_name_event (an
+ * ll_event followed by a name), 2 an ll_stack_event (an ll_event followed by
+ * the stack's frames).
  */
 #define LL_KINDS(X)                                                                           \
 	X(SWITCH, 1, "switch", 0)               /* tid=prev, tid2=next, a=prev_state,           \
@@ -50,7 +54,11 @@
 	X(HRTIMER_EXPIRE_ENTRY, 19, "hrtimer_expire_entry", 0) /* a=timer id, addr=callback,    \
 	                                           tid=current; every hrtimer callback, when    \
 	                                           irq spans are recorded */                    \
-	X(HRTIMER_EXPIRE_EXIT, 20, "hrtimer_expire_exit", 0) /* a=timer id, tid=current */
+	X(HRTIMER_EXPIRE_EXIT, 20, "hrtimer_expire_exit", 0) /* a=timer id, tid=current */ \
+	X(STACK, 21, "stack", 2)                /* a kernel stack, once per recording, before \
+	                                           the first event that uses it: tid=stack id, \
+	                                           a=frames, flags=LL_STACK_F_*; in a capture: \
+	                                           name=the frames as symbols, innermost first */
 
 /* Timer identity (a of HRTIMER_START / TIMER_START / TIMER_EXPIRE): the timer's
  * kernel address folded to 32 bits, low half XOR high half. */
@@ -77,6 +85,19 @@
 	X(SYSVEC, 0x20)    /* waking / irq: id is an x86 system vector (LL_VEC_*) */    \
 	X(UNSURE, 0x40)    /* waking: context not yet known on this cpu */              \
 	X(PREEMPT, 0x80)   /* switch: prev was preempted (still runnable) */
+
+/* Flag bits of STACK records: X(NAME, value). */
+#define LL_STACK_FLAGS(X)                                                           \
+	X(TRUNCATED, 0x01) /* the stack was deeper than LL_STACK_DEPTH frames: cut */
+
+/*
+ * Stacks that could not be given to an event (the event then carries stack id 0),
+ * counted per CPU in the stack_fails map: X(NAME, index, "label").
+ */
+#define LL_STACK_FAILS(X)                                                               \
+	X(UNTAKEN, 0, "untaken") /* the kernel could not walk the stack */              \
+	X(FULL, 1, "full")       /* LL_STACK_IDS distinct stacks already recorded */    \
+	X(LOST, 2, "lost")       /* the stack's record found the ring buffer full */
 
 /* Reasons of COMM events (in flags): X(NAME, value, "label"). */
 #define LL_COMM_REASONS(X)         \
@@ -157,6 +178,14 @@ enum ll_ctx { LL_CTXS(LL_X_ENUM) };
 enum ll_flag { LL_FLAGS(LL_X_ENUM) };
 #undef LL_X_ENUM
 
+#define LL_X_ENUM(name, value, ...) LL_STACK_F_##name = value,
+enum ll_stack_flag { LL_STACK_FLAGS(LL_X_ENUM) };
+#undef LL_X_ENUM
+
+#define LL_X_ENUM(name, value, ...) LL_STACK_FAIL_##name = value,
+enum ll_stack_fail { LL_STACK_FAILS(LL_X_ENUM) LL_STACK_FAIL_COUNT };
+#undef LL_X_ENUM
+
 #define LL_X_ENUM(name, value, ...) LL_COMM_##name = value,
 enum ll_comm_reason { LL_COMM_REASONS(LL_X_ENUM) };
 #undef LL_X_ENUM
@@ -183,11 +212,17 @@ enum ll_softirq { LL_SOFTIRQS(LL_X_ENUM) };
 	X(a, int, 20)                                                                 \
 	X(b, int, 24)                                                                 \
 	X(c, int, 28)                                                                 \
-	X(addr, unsigned long long, 32) /* kernel address of a callback or handler, or 0 */
+	X(addr, unsigned long long, 32) /* kernel address of a callback or handler, or 0 */   \
+	X(stack, unsigned int, 40)      /* STACK id: switch into S or D, the stack it slept  \
+	                                   in; waking, the waker's (or interrupt's) stack;    \
+	                                   0 = none */                                        \
+	X(spare, unsigned int, 44)
 
-#define LL_EVENT_SIZE 40
+#define LL_EVENT_SIZE 48
 #define LL_NAME_OFFSET LL_EVENT_SIZE
 #define LL_NAME_EVENT_SIZE (LL_EVENT_SIZE + LL_NAME_LEN)
+#define LL_STACK_OFFSET LL_EVENT_SIZE
+#define LL_STACK_EVENT_SIZE (LL_EVENT_SIZE + 8 * LL_STACK_DEPTH)
 
 #define LL_X_FIELD(name, type, offset) type name;
 struct ll_event { LL_EVENT_FIELDS(LL_X_FIELD) };
@@ -198,6 +233,11 @@ struct ll_name_event {
 	char name[LL_NAME_LEN];
 };
 
+struct ll_stack_event {
+	struct ll_event e;
+	unsigned long long ip[LL_STACK_DEPTH]; /* innermost first; unused frames 0 */
+};
+
 #ifdef __cplusplus
 #define LL_STATIC_ASSERT static_assert
 #else
@@ -206,6 +246,8 @@ struct ll_name_event {
 LL_STATIC_ASSERT(sizeof(struct ll_event) == LL_EVENT_SIZE, "ll_event layout changed");
 LL_STATIC_ASSERT(sizeof(struct ll_name_event) == LL_NAME_EVENT_SIZE, "ll_name_event layout changed");
 LL_STATIC_ASSERT(__builtin_offsetof(struct ll_name_event, name) == LL_NAME_OFFSET, "name offset changed");
+LL_STATIC_ASSERT(sizeof(struct ll_stack_event) == LL_STACK_EVENT_SIZE, "ll_stack_event layout changed");
+LL_STATIC_ASSERT(__builtin_offsetof(struct ll_stack_event, ip) == LL_STACK_OFFSET, "stack offset changed");
 #define LL_X_CHECK(name, type, offset) \
 	LL_STATIC_ASSERT(__builtin_offsetof(struct ll_event, name) == (offset), "offset of " #name " changed");
 LL_EVENT_FIELDS(LL_X_CHECK)

@@ -159,6 +159,7 @@ class Session : public Napi::ObjectWrap<Session> {
                        {InstanceMethod("read", &Session::Read),
                         InstanceMethod("drain", &Session::Drain),
                         InstanceMethod("lost", &Session::Lost),
+                        InstanceMethod("stackFails", &Session::StackFails),
                         InstanceMethod("unread", &Session::Unread),
                         InstanceMethod("detach", &Session::DetachJs),
                         InstanceMethod("interrupt", &Session::Interrupt),
@@ -172,6 +173,7 @@ class Session : public Napi::ObjectWrap<Session> {
     uint32_t ring_bytes = opts.Has("ringBytes") ? opts.Get("ringBytes").As<Napi::Number>().Uint32Value()
                                                 : 32u << 20;
     bool irq_spans = !opts.Has("irqSpans") || opts.Get("irqSpans").ToBoolean().Value();
+    bool kernel_stacks = !opts.Has("kernelStacks") || opts.Get("kernelStacks").ToBoolean().Value();
     int tgid = opts.Has("tgid") ? opts.Get("tgid").As<Napi::Number>().Int32Value() : 0;
     uint32_t wakeup_bytes = opts.Has("wakeupBytes")
                                 ? opts.Get("wakeupBytes").As<Napi::Number>().Uint32Value()
@@ -180,7 +182,7 @@ class Session : public Napi::ObjectWrap<Session> {
     if (ring_bytes < 4096 || (ring_bytes & (ring_bytes - 1)))
       throw CodedError(env, Fault::BAD_RING_SIZE, 0, std::to_string(ring_bytes));
 
-    if (!Open(ring_bytes, irq_spans, tgid, wakeup_bytes)) {
+    if (!Open(ring_bytes, irq_spans, kernel_stacks, tgid, wakeup_bytes)) {
       Destroy();
       throw CodedError(env, code_, errno_, detail_);
     }
@@ -204,7 +206,7 @@ class Session : public Napi::ObjectWrap<Session> {
     return false;
   }
 
-  bool Open(uint32_t ring_bytes, bool irq_spans, int tgid, uint32_t wakeup_bytes) {
+  bool Open(uint32_t ring_bytes, bool irq_spans, bool kernel_stacks, int tgid, uint32_t wakeup_bytes) {
     struct stat st;
     if (stat("/sys/kernel/btf/vmlinux", &st) != 0) return Fail(Fault::NO_BTF, errno);
     libbpf_set_print(OnLibbpfPrint);
@@ -232,6 +234,7 @@ class Session : public Napi::ObjectWrap<Session> {
     }
     btf__free(vmlinux);
     skel_->rodata->irq_spans = irq_spans;
+    skel_->rodata->kernel_stacks = kernel_stacks;
     skel_->rodata->targ_tgid = tgid;
     skel_->rodata->wakeup_bytes = wakeup_bytes;
     bpf_map__set_max_entries(skel_->maps.events, ring_bytes);
@@ -335,6 +338,22 @@ class Session : public Napi::ObjectWrap<Session> {
     Napi::Array out = Napi::Array::New(info.Env(), values.size());
     if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.lost), &zero, values.data()) == 0)
       for (size_t i = 0; i < values.size(); i++) out.Set(i, Napi::Number::New(info.Env(), (double)values[i]));
+    return out;
+  }
+
+  // stackFails() -> number[]: stacks not given to an event so far, per reason (LL_STACK_FAILS),
+  // summed over the CPUs.
+  Napi::Value StackFails(const Napi::CallbackInfo& info) {
+    if (!skel_) throw CodedError(info.Env(), Fault::CLOSED);
+    int ncpu = libbpf_num_possible_cpus();
+    std::vector<uint64_t> values(ncpu > 0 ? ncpu : 1);
+    Napi::Array out = Napi::Array::New(info.Env(), LL_STACK_FAIL_COUNT);
+    for (uint32_t why = 0; why < LL_STACK_FAIL_COUNT; why++) {
+      double sum = 0;
+      if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.stack_fails), &why, values.data()) == 0)
+        for (uint64_t v : values) sum += (double)v;
+      out.Set(why, Napi::Number::New(info.Env(), sum));
+    }
     return out;
   }
 
@@ -470,17 +489,33 @@ Napi::Value Layout(const Napi::CallbackInfo& info) {
   o.Set("offsets", off);
   o.Set("eventSize", num(sizeof(struct ll_event)));
   o.Set("nameEventSize", num(sizeof(struct ll_name_event)));
+  o.Set("stackEventSize", num(sizeof(struct ll_stack_event)));
+  o.Set("stackDepth", num(LL_STACK_DEPTH));
+  o.Set("stackIds", num(LL_STACK_IDS));
   o.Set("nameLen", num(LL_NAME_LEN));
   o.Set("kindMeta", num(LL_KIND_META));
   Napi::Object kinds = Napi::Object::New(env);
   Napi::Array named = Napi::Array::New(env);
-#define X(name, value, label, is_named) \
-  kinds.Set(#name, num(LL_##name));     \
-  if (is_named) named.Set(named.Length(), num(LL_##name));
+  Napi::Array stacked = Napi::Array::New(env);
+#define X(name, value, label, record)                                \
+  kinds.Set(#name, num(LL_##name));                                  \
+  if ((record) == 1) named.Set(named.Length(), num(LL_##name));      \
+  if ((record) == 2) stacked.Set(stacked.Length(), num(LL_##name));
   LL_KINDS(X)
 #undef X
   o.Set("kinds", kinds);
   o.Set("namedKinds", named);
+  o.Set("stackKinds", stacked);
+  Napi::Object stackFlags = Napi::Object::New(env);
+#define X(name, value) stackFlags.Set(#name, num(LL_STACK_F_##name));
+  LL_STACK_FLAGS(X)
+#undef X
+  o.Set("stackFlags", stackFlags);
+  Napi::Array stackFails = Napi::Array::New(env);
+#define X(name, value, label) stackFails.Set(static_cast<uint32_t>(value), Napi::String::New(env, label));
+  LL_STACK_FAILS(X)
+#undef X
+  o.Set("stackFails", stackFails);
   Napi::Object flags = Napi::Object::New(env);
 #define X(name, value) flags.Set(#name, num(LL_F_##name));
   LL_FLAGS(X)

@@ -9,6 +9,6 @@ if [ ! -s "$out/vmlinux.h" ]; then
   bpftool btf dump file /sys/kernel/btf/vmlinux format c > "$out/vmlinux.h.tmp"
   mv "$out/vmlinux.h.tmp" "$out/vmlinux.h"
 fi
-clang -g -O2 -Wall -target bpf -D__TARGET_ARCH_"$arch" -I"$out" -Ibpf -c bpf/lifeline.bpf.c -o "$out/lifeline.bpf.o"
+clang -g -O2 -Wall -target bpf -mcpu=v3 -D__TARGET_ARCH_"$arch" -I"$out" -Ibpf -c bpf/lifeline.bpf.c -o "$out/lifeline.bpf.o"
 llvm-strip -g "$out/lifeline.bpf.o" 2>/dev/null || true
 bpftool gen skeleton "$out/lifeline.bpf.o" name lifeline_bpf > "$out/lifeline.skel.h"

@@ -18,9 +18,11 @@ const out = path.resolve(process.argv[2] ?? path.join(root, 'src/format/contract
 const probe = `
 #include "lifeline.h"
 #include "addon-errors.h"
-#define E_KIND(name, value, label, named) @kind name value label named;
+#define E_KIND(name, value, label, record) @kind name value label record;
 #define E_CTX(name, value, label) @ctx name value label;
 #define E_FLAG(name, value) @flag name value;
+#define E_STACK_FLAG(name, value) @stackflag name value;
+#define E_STACK_FAIL(name, value, label) @stackfail name value label;
 #define E_REASON(name, value, label) @reason name value label;
 #define E_VEC(name, value, tp, x86) @sysvec name value tp x86;
 #define E_TP(tp, required) @tracepoint tp required;
@@ -30,6 +32,8 @@ const probe = `
 LL_KINDS(E_KIND)
 LL_CTXS(E_CTX)
 LL_FLAGS(E_FLAG)
+LL_STACK_FLAGS(E_STACK_FLAG)
+LL_STACK_FAILS(E_STACK_FAIL)
 LL_COMM_REASONS(E_REASON)
 LL_SYSVECS(E_VEC)
 LL_TRACEPOINTS(E_TP)
@@ -41,6 +45,10 @@ LL_ADDON_ERRORS(E_ERROR)
 @const EVENT_SIZE LL_EVENT_SIZE;
 @const NAME_OFFSET LL_NAME_OFFSET;
 @const NAME_EVENT_SIZE LL_NAME_EVENT_SIZE;
+@const STACK_DEPTH LL_STACK_DEPTH;
+@const STACK_IDS LL_STACK_IDS;
+@const STACK_OFFSET LL_STACK_OFFSET;
+@const STACK_EVENT_SIZE LL_STACK_EVENT_SIZE;
 @const KIND_META LL_KIND_META;
 `;
 
@@ -71,12 +79,15 @@ for (const m of expanded.matchAll(/@(\w+)\s+([^;]*);/g)) {
 }
 const label = (t) => JSON.parse(t);
 const consts = Object.fromEntries((lists.const ?? []).map(([name, ...v]) => [name, num(v.join(' '))]));
-const kinds = lists.kind.map(([name, value, l, named]) => ({
+const kinds = lists.kind.map(([name, value, l, record]) => ({
   name,
   value: num(value),
   label: label(l),
-  named: num(named) !== 0,
+  named: num(record) === 1,
+  stack: num(record) === 2,
 }));
+const stackFlags = lists.stackflag.map(([name, value]) => ({ name, value: num(value) }));
+const stackFails = lists.stackfail.map(([name, value, l]) => ({ name, value: num(value), label: label(l) }));
 const ctxs = lists.ctx.map(([name, value, l]) => ({ name, value: num(value), label: label(l) }));
 const flags = lists.flag.map(([name, value]) => ({ name, value: num(value) }));
 const reasons = lists.reason.map(([name, value, l]) => ({ name, value: num(value), label: label(l) }));
@@ -131,14 +142,25 @@ export const EVENT_SIZE = ${consts.EVENT_SIZE};
 /** sizeof(struct ll_name_event). */
 export const NAME_EVENT_SIZE = ${consts.NAME_EVENT_SIZE};
 
-/** Byte offsets of the fields of struct ll_event (LL_EVENT_FIELDS), and of the appended name. */
-export const OFFSETS = ${obj([...fields.map((f) => [f.name, f.offset]), ['name', consts.NAME_OFFSET]])} as const;
+/** LL_STACK_DEPTH: frames a STACK record holds. */
+export const STACK_DEPTH = ${consts.STACK_DEPTH};
+/** LL_STACK_IDS: distinct stacks one recording can hold (ids 1..STACK_IDS). */
+export const STACK_IDS = ${consts.STACK_IDS};
+/** sizeof(struct ll_stack_event). */
+export const STACK_EVENT_SIZE = ${consts.STACK_EVENT_SIZE};
+
+/** Byte offsets of the fields of struct ll_event (LL_EVENT_FIELDS), of the appended name and of a STACK's frames. */
+export const OFFSETS = ${obj([
+  ...fields.map((f) => [f.name, f.offset]),
+  ['name', consts.NAME_OFFSET],
+  ['frames', consts.STACK_OFFSET],
+])} as const;
 
 /** Recorded event kinds (LL_KINDS). */
 export const Kind = ${obj(kinds.map((k) => [k.name, k.value]))} as const;
 export type KindName = keyof typeof Kind;
 
-/** LL_KINDS as a list: \`named\` kinds are ll_name_event records. */
+/** LL_KINDS as a list: \`named\` kinds are ll_name_event records, \`stack\` kinds ll_stack_event records. */
 export const KINDS = ${arr(kinds.map(rec))} as const;
 
 /** LL_KIND_META: the kind of a capture's own rows (meta trailer), outside the recorded kinds. */
@@ -153,6 +175,15 @@ export const Flag = ${obj(
   flags.map((f) => [f.name, f.value]),
   hex,
 )} as const;
+
+/** Flag bits of STACK records (LL_STACK_FLAGS). */
+export const StackFlag = ${obj(
+  stackFlags.map((f) => [f.name, f.value]),
+  hex,
+)} as const;
+
+/** Why an event got no stack (LL_STACK_FAILS): the recorder counts each, per CPU. */
+export const STACK_FAILS = ${arr(stackFails.map(rec))} as const;
 
 /** Reasons of COMM events (LL_COMM_REASONS), in flags. */
 export const CommReason = ${obj(reasons.map((r) => [r.name, r.value]))} as const;

@@ -21,6 +21,7 @@ export function sliceRows(b: EventBatch, start: number, end: number): EventBatch
     a: b.a.subarray(start, end),
     b: b.b.subarray(start, end),
     c: b.c.subarray(start, end),
+    stack: b.stack.subarray(start, end),
     names,
   };
 }

@@ -16,11 +16,13 @@ export interface EventBatch {
   a: Int32Array;
   b: Int32Array;
   c: Int32Array;
+  /** Id of the row's kernel stack (a STACK row's tid), 0 for none: switches into S or D, wakings. */
+  stack: Uint16Array;
   /** Strings by row index (comm, exec filename, irq or symbol name). */
   names: Map<number, string>;
 }
 
-export const NUMERIC_COLUMNS = ['ts', 'cpu', 'kind', 'flags', 'tid', 'tid2', 'a', 'b', 'c'] as const;
+export const NUMERIC_COLUMNS = ['ts', 'cpu', 'kind', 'flags', 'tid', 'tid2', 'a', 'b', 'c', 'stack'] as const;
 export type NumericColumn = (typeof NUMERIC_COLUMNS)[number];
 
 export function allocBatch(n: number): EventBatch {
@@ -35,6 +37,7 @@ export function allocBatch(n: number): EventBatch {
     a: new Int32Array(n),
     b: new Int32Array(n),
     c: new Int32Array(n),
+    stack: new Uint16Array(n),
     names: new Map(),
   };
 }
@@ -53,6 +56,7 @@ export function trimBatch(b: EventBatch, length: number): EventBatch {
     a: b.a.subarray(0, length),
     b: b.b.subarray(0, length),
     c: b.c.subarray(0, length),
+    stack: b.stack.subarray(0, length),
     names: b.names,
   };
 }
@@ -68,6 +72,8 @@ export interface EventRow {
   a: number;
   b: number;
   c: number;
+  /** The kernel stack id; absent means 0 (no stack). */
+  stack?: number;
   name?: string;
 }
 
@@ -83,6 +89,7 @@ export function rowAt(b: EventBatch, i: number): EventRow {
     b: b.b[i]!,
     c: b.c[i]!,
   };
+  if (b.stack[i]! !== 0) row.stack = b.stack[i]!;
   const name = b.names.get(i);
   if (name !== undefined) row.name = name;
   return row;
@@ -100,6 +107,7 @@ export function batchFromRows(rows: readonly EventRow[]): EventBatch {
     b.a[i] = r.a;
     b.b[i] = r.b;
     b.c[i] = r.c;
+    b.stack[i] = r.stack ?? 0;
     if (r.name !== undefined) b.names.set(i, r.name);
   });
   b.length = rows.length;

@@ -28,6 +28,13 @@ export interface CaptureMeta {
   /** Ring-buffer reservation failures per CPU (events lost in the kernel). */
   lostPerCpu: number[];
   lost: number;
+  /** Kernel stacks on sleeps and wakings ('kernel'), or none; null in captures before stacks. */
+  stacks: 'kernel' | 'none' | null;
+  /**
+   * Events that could not be given their stack, by reason (LL_STACK_FAILS): the kernel could
+   * not walk it (untaken), the stack table was full (full), its record was lost (lost).
+   */
+  stackFails: Record<string, number>;
   /** Optional tracepoints this kernel lacks (not attached). */
   skippedTracepoints: string[];
   /** Exit status of the recorded command, when there was one. */
@@ -39,10 +46,11 @@ export interface CaptureMeta {
 }
 
 /**
+ * 3: events have a `stack` column and STACK rows name the stacks.
  * 2: a capture's own rows (the Arrow meta trailer) have kind KIND_META (255), outside the
  * recorded kinds; 1 wrote them as kind 15, which version 2 may use for a recorded kind.
  */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 /** The kind of the meta rows in a capture of this format version. */
 export function metaRowKind(formatVersion: number): number {
@@ -66,6 +74,8 @@ export function blankMeta(): CaptureMeta {
     filters: { irqSpans: false, tgid: 0 },
     lostPerCpu: [],
     lost: 0,
+    stacks: null,
+    stackFails: {},
     skippedTracepoints: [],
     exitCode: null,
     events: 0,

@@ -13,6 +13,7 @@ interface KindDoc {
   a?: string;
   b?: string;
   c?: string;
+  stack?: string;
   name?: string;
   flags?: string;
 }
@@ -25,6 +26,7 @@ export const KIND_DOCS: Record<KindName, KindDoc> = {
     a: 'prev_state (kernel task state bits; 0 = runnable)',
     b: 'prev prio',
     c: 'next prio',
+    stack: 'into S or D: the stack it slept in',
     flags: '`PREEMPT`',
   },
   WAKING: {
@@ -33,6 +35,7 @@ export const KIND_DOCS: Record<KindName, KindDoc> = {
     a: 'target CPU',
     b: 'context id (below)',
     c: 'callback symbol id, 0 = none',
+    stack: "the waker's stack (the interrupt's, in one)",
     flags: 'context and waking bits',
   },
   WAKEUP_NEW: {
@@ -41,6 +44,7 @@ export const KIND_DOCS: Record<KindName, KindDoc> = {
     a: 'target CPU',
     b: 'context id',
     c: 'callback symbol id',
+    stack: "the waker's stack",
     flags: 'as waking',
   },
   FORK: { tid: 'child tid', tid2: 'parent tid', a: 'child tgid', b: 'parent tgid' },
@@ -78,6 +82,12 @@ export const KIND_DOCS: Record<KindName, KindDoc> = {
   },
   HRTIMER_EXPIRE_ENTRY: { tid: 'thread on this CPU', a: 'timer id', c: 'the callback symbol id' },
   HRTIMER_EXPIRE_EXIT: { tid: 'thread on this CPU', a: 'timer id' },
+  STACK: {
+    tid: 'stack id (what `stack` holds)',
+    a: 'frames',
+    name: 'the frames, innermost first, `;`-separated: `function` or `function [module]`',
+    flags: '`TRUNCATED` (0x01): deeper than the recorder keeps',
+  },
 };
 
 /** On which kinds each flag bit is set, and what it means. */
@@ -101,12 +111,12 @@ export const FLAG_DOCS: Record<keyof typeof Flag, { name?: string; on: string; m
 const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`.replace(/ {2,}\|/g, ' |');
 
 export function kindsTable(): string {
-  const cols = ['tid', 'tid2', 'a', 'b', 'c', 'name', 'flags'] as const;
+  const cols = ['tid', 'tid2', 'a', 'b', 'c', 'stack', 'name', 'flags'] as const;
   return [
     row(['kind', 'name', ...cols]),
     row(['---', '---', ...cols.map(() => '---')]),
     ...KINDS.map((k) => row([String(k.value), k.label, ...cols.map((c) => KIND_DOCS[k.name][c] ?? '')])),
-    row([String(KIND_META), 'meta', '', '', '', '', '', 'JSON CaptureMeta', '']),
+    row([String(KIND_META), 'meta', '', '', '', '', '', '', 'JSON CaptureMeta', '']),
   ].join('\n');
 }
 

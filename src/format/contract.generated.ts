@@ -7,11 +7,18 @@ export const NAME_LEN = 64;
 /** LL_CTX_DEPTH: nested interrupt frames the recorder tracks per CPU. */
 export const CTX_DEPTH = 8;
 /** sizeof(struct ll_event). */
-export const EVENT_SIZE = 40;
+export const EVENT_SIZE = 48;
 /** sizeof(struct ll_name_event). */
-export const NAME_EVENT_SIZE = 104;
+export const NAME_EVENT_SIZE = 112;
 
-/** Byte offsets of the fields of struct ll_event (LL_EVENT_FIELDS), and of the appended name. */
+/** LL_STACK_DEPTH: frames a STACK record holds. */
+export const STACK_DEPTH = 40;
+/** LL_STACK_IDS: distinct stacks one recording can hold (ids 1..STACK_IDS). */
+export const STACK_IDS = 65535;
+/** sizeof(struct ll_stack_event). */
+export const STACK_EVENT_SIZE = 368;
+
+/** Byte offsets of the fields of struct ll_event (LL_EVENT_FIELDS), of the appended name and of a STACK's frames. */
 export const OFFSETS = {
   ts: 0,
   cpu: 8,
@@ -23,7 +30,10 @@ export const OFFSETS = {
   b: 24,
   c: 28,
   addr: 32,
-  name: 40,
+  stack: 40,
+  spare: 44,
+  name: 48,
+  frames: 48,
 } as const;
 
 /** Recorded event kinds (LL_KINDS). */
@@ -48,31 +58,33 @@ export const Kind = {
   TIMER_EXPIRE: 18,
   HRTIMER_EXPIRE_ENTRY: 19,
   HRTIMER_EXPIRE_EXIT: 20,
+  STACK: 21,
 } as const;
 export type KindName = keyof typeof Kind;
 
-/** LL_KINDS as a list: `named` kinds are ll_name_event records. */
+/** LL_KINDS as a list: `named` kinds are ll_name_event records, `stack` kinds ll_stack_event records. */
 export const KINDS = [
-  { name: 'SWITCH', value: 1, label: 'switch', named: false },
-  { name: 'WAKING', value: 2, label: 'waking', named: false },
-  { name: 'WAKEUP_NEW', value: 3, label: 'wakeup_new', named: false },
-  { name: 'FORK', value: 4, label: 'fork', named: false },
-  { name: 'EXEC', value: 5, label: 'exec', named: true },
-  { name: 'EXIT', value: 6, label: 'exit', named: false },
-  { name: 'COMM', value: 7, label: 'comm', named: true },
-  { name: 'IRQ_ENTRY', value: 8, label: 'irq_entry', named: false },
-  { name: 'IRQ_EXIT', value: 9, label: 'irq_exit', named: false },
-  { name: 'SOFTIRQ_ENTRY', value: 10, label: 'softirq_entry', named: false },
-  { name: 'SOFTIRQ_EXIT', value: 11, label: 'softirq_exit', named: false },
-  { name: 'NMI', value: 12, label: 'nmi', named: false },
-  { name: 'IRQ_NAME', value: 13, label: 'irq_name', named: true },
-  { name: 'SYM', value: 14, label: 'sym', named: true },
-  { name: 'SOFTIRQ_RAISE', value: 15, label: 'softirq_raise', named: false },
-  { name: 'HRTIMER_START', value: 16, label: 'hrtimer_start', named: false },
-  { name: 'TIMER_START', value: 17, label: 'timer_start', named: false },
-  { name: 'TIMER_EXPIRE', value: 18, label: 'timer_expire', named: false },
-  { name: 'HRTIMER_EXPIRE_ENTRY', value: 19, label: 'hrtimer_expire_entry', named: false },
-  { name: 'HRTIMER_EXPIRE_EXIT', value: 20, label: 'hrtimer_expire_exit', named: false },
+  { name: 'SWITCH', value: 1, label: 'switch', named: false, stack: false },
+  { name: 'WAKING', value: 2, label: 'waking', named: false, stack: false },
+  { name: 'WAKEUP_NEW', value: 3, label: 'wakeup_new', named: false, stack: false },
+  { name: 'FORK', value: 4, label: 'fork', named: false, stack: false },
+  { name: 'EXEC', value: 5, label: 'exec', named: true, stack: false },
+  { name: 'EXIT', value: 6, label: 'exit', named: false, stack: false },
+  { name: 'COMM', value: 7, label: 'comm', named: true, stack: false },
+  { name: 'IRQ_ENTRY', value: 8, label: 'irq_entry', named: false, stack: false },
+  { name: 'IRQ_EXIT', value: 9, label: 'irq_exit', named: false, stack: false },
+  { name: 'SOFTIRQ_ENTRY', value: 10, label: 'softirq_entry', named: false, stack: false },
+  { name: 'SOFTIRQ_EXIT', value: 11, label: 'softirq_exit', named: false, stack: false },
+  { name: 'NMI', value: 12, label: 'nmi', named: false, stack: false },
+  { name: 'IRQ_NAME', value: 13, label: 'irq_name', named: true, stack: false },
+  { name: 'SYM', value: 14, label: 'sym', named: true, stack: false },
+  { name: 'SOFTIRQ_RAISE', value: 15, label: 'softirq_raise', named: false, stack: false },
+  { name: 'HRTIMER_START', value: 16, label: 'hrtimer_start', named: false, stack: false },
+  { name: 'TIMER_START', value: 17, label: 'timer_start', named: false, stack: false },
+  { name: 'TIMER_EXPIRE', value: 18, label: 'timer_expire', named: false, stack: false },
+  { name: 'HRTIMER_EXPIRE_ENTRY', value: 19, label: 'hrtimer_expire_entry', named: false, stack: false },
+  { name: 'HRTIMER_EXPIRE_EXIT', value: 20, label: 'hrtimer_expire_exit', named: false, stack: false },
+  { name: 'STACK', value: 21, label: 'stack', named: false, stack: true },
 ] as const;
 
 /** LL_KIND_META: the kind of a capture's own rows (meta trailer), outside the recorded kinds. */
@@ -102,6 +114,18 @@ export const Flag = {
   UNSURE: 0x40,
   PREEMPT: 0x80,
 } as const;
+
+/** Flag bits of STACK records (LL_STACK_FLAGS). */
+export const StackFlag = {
+  TRUNCATED: 0x01,
+} as const;
+
+/** Why an event got no stack (LL_STACK_FAILS): the recorder counts each, per CPU. */
+export const STACK_FAILS = [
+  { name: 'UNTAKEN', value: 0, label: 'untaken' },
+  { name: 'FULL', value: 1, label: 'full' },
+  { name: 'LOST', value: 2, label: 'lost' },
+] as const;
 
 /** Reasons of COMM events (LL_COMM_REASONS), in flags. */
 export const CommReason = {

@@ -4,7 +4,7 @@
  * that every stage builds from them. Nothing here is written by hand twice
  * (docs/architecture.md, "The contract").
  */
-import { CTXS, KINDS, NAME_EVENT_SIZE, EVENT_SIZE, SOFTIRQS, SYSVECS } from './contract.generated.js';
+import { CTXS, KINDS, NAME_EVENT_SIZE, EVENT_SIZE, SOFTIRQS, STACK_EVENT_SIZE, SYSVECS } from './contract.generated.js';
 
 export * from './contract.generated.js';
 
@@ -26,9 +26,13 @@ export const SYSVEC_NAMES: Readonly<Record<number, string>> = Object.fromEntries
 /** Softirq vector value -> its kernel name ('TIMER', 'NET_RX', …); vectors are numbered 0..n-1. */
 export const SOFTIRQ_NAMES: readonly string[] = denseLabels(SOFTIRQS.map((v) => [v.value, v.name] as const));
 
+/** Kinds whose record carries a stack's frames (ll_stack_event). */
+export const STACK_KINDS: ReadonlySet<number> = new Set(KINDS.filter((k) => k.stack).map((k) => k.value));
+
 /** Bytes of one record of this kind in the recorder's stream. */
 export function recordSize(kind: number): number {
-  return NAMED_KINDS.has(kind) ? NAME_EVENT_SIZE : EVENT_SIZE;
+  if (NAMED_KINDS.has(kind)) return NAME_EVENT_SIZE;
+  return STACK_KINDS.has(kind) ? STACK_EVENT_SIZE : EVENT_SIZE;
 }
 
 function denseLabels<T>(pairs: readonly (readonly [number, T])[]): T[] {

@@ -11,6 +11,8 @@ import { ADDON_ERRORS, type AddonError } from '../format/index.js';
 export interface SessionOptions {
   ringBytes?: number;
   irqSpans?: boolean;
+  /** Kernel stacks on sleeps and wakings (default true). */
+  kernelStacks?: boolean;
   tgid?: number;
   wakeupBytes?: number;
   /** Largest batch one read() returns (the rest waits in the ring for the next); default 4 MiB. */
@@ -23,6 +25,8 @@ export interface NativeSession {
   read(timeoutMs: number): Promise<Buffer | null>;
   drain(): Buffer | null;
   lost(): number[];
+  /** Stacks not given to an event, per reason of STACK_FAILS, summed over the CPUs. */
+  stackFails(): number[];
   /** Bytes written to the ring buffer and not yet read. */
   unread(): number;
   detach(): void;
@@ -35,6 +39,12 @@ export interface NativeLayout {
   offsets: Record<string, number>;
   eventSize: number;
   nameEventSize: number;
+  stackEventSize: number;
+  stackDepth: number;
+  stackIds: number;
+  stackKinds: number[];
+  stackFlags: Record<string, number>;
+  stackFails: string[];
   nameLen: number;
   kindMeta: number;
   kinds: Record<string, number>;
@@ -147,6 +157,9 @@ class CheckedSession implements NativeSession {
   }
   lost(): number[] {
     return guard(() => this.s.lost());
+  }
+  stackFails(): number[] {
+    return guard(() => this.s.stackFails());
   }
   unread(): number {
     return guard(() => this.s.unread());

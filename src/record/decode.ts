@@ -2,10 +2,13 @@
  * Raw ring-buffer records (bpf/lifeline.h) to EventBatch columns. Kernel function
  * addresses (timer callbacks, NMI handlers) become small symbol ids: the kernel names
  * each address once in a SYM record, which the capture keeps as a SYM row (c = id,
- * name = symbol); later rows carry the id in c.
+ * name = symbol); later rows carry the id in c. A STACK record (once per distinct
+ * kernel stack) becomes a STACK row whose name is its frames, symbolized here from
+ * kallsyms; rows that use it carry its id in `stack`.
  */
 import { allocBatch, trimBatch, type EventBatch } from '../capture/index.js';
-import { EVENT_SIZE, Kind, NAME_LEN, OFFSETS, recordSize } from '../format/index.js';
+import { EVENT_SIZE, Kind, NAME_LEN, OFFSETS, recordSize, STACK_DEPTH } from '../format/index.js';
+import { kernelSymbols, type KernelSymbols } from './kallsyms.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
@@ -18,6 +21,23 @@ function cString(buf: Buffer, start: number, max: number): string {
 
 export class RecordDecoder {
   private readonly symIds = new Map<bigint, number>();
+  private symbols: KernelSymbols | null = null;
+
+  /** kallsyms: the machine's own unless a test gives a table. */
+  constructor(private readonly loadSymbols: () => KernelSymbols = kernelSymbols) {}
+
+  /** A STACK record as a STACK row at row n: its frames named, innermost first. */
+  private stackRow(out: EventBatch, n: number, view: DataView, pos: number): void {
+    const frames = Math.max(0, Math.min(view.getInt32(pos + OFFSETS.a, true), STACK_DEPTH));
+    this.symbols ??= this.loadSymbols();
+    const names = new Array<string>(frames);
+    for (let i = 0; i < frames; i++) {
+      const at = pos + OFFSETS.frames + 8 * i;
+      names[i] = this.symbols.name(view.getBigUint64(at, true));
+    }
+    out.names.set(n, names.join(';'));
+  }
+
   /** Records per kind (a kind is one byte). */
   readonly counts = new Float64Array(256);
 
@@ -78,7 +98,9 @@ export class RecordDecoder {
       out.a[n] = view.getInt32(pos + OFFSETS.a, true);
       out.b[n] = view.getInt32(pos + OFFSETS.b, true);
       out.c[n] = c;
-      if (size > EVENT_SIZE) out.names.set(n, cString(buf, pos + OFFSETS.name, NAME_LEN));
+      out.stack[n] = view.getUint32(pos + OFFSETS.stack, true);
+      if (kind === Kind.STACK) this.stackRow(out, n, view, pos);
+      else if (size > EVENT_SIZE) out.names.set(n, cString(buf, pos + OFFSETS.name, NAME_LEN));
       this.counts[kind]!++;
       n++;
       pos += size;

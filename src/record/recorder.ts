@@ -20,7 +20,7 @@ import { msg } from '../messages.js';
 import { loadAddon, openSession, type NativeSession } from './addon.js';
 import { RecordDecoder } from './decode.js';
 import { drainSession } from './drain.js';
-import { KIND_NAMES } from '../format/index.js';
+import { KIND_NAMES, STACK_FAILS } from '../format/index.js';
 import { findCommand } from './find-command.js';
 import { clockOffsetMs, hostFacts, monotonicNs } from './host-facts.js';
 import { VERSION } from '../version.js';
@@ -42,6 +42,8 @@ export interface RecordOptions {
   irqSpans?: boolean;
   /** Only events involving this process (kernel-side filter). */
   tgid?: number;
+  /** Kernel stacks on sleeps and wakings ('kernel', the default) or none. */
+  stacks?: 'kernel' | 'none';
   force?: boolean;
   /** Also write the same recording to a second capture (e.g. the other format). */
   mirror?: { output: string; format: CaptureFormat };
@@ -104,6 +106,7 @@ export async function record(opts: RecordOptions = {}): Promise<RecordResult> {
     timezone: facts.timezone,
     command,
     filters: { irqSpans: opts.irqSpans ?? true, tgid: opts.tgid ?? 0 },
+    stacks: opts.stacks ?? 'kernel',
   };
 
   let session: NativeSession | null = null;
@@ -112,6 +115,7 @@ export async function record(opts: RecordOptions = {}): Promise<RecordResult> {
     session = openSession({
       ringBytes: bufferMb << 20,
       irqSpans: meta.filters.irqSpans,
+      kernelStacks: meta.stacks === 'kernel',
       tgid: meta.filters.tgid,
     });
     meta.cpus = session.cpus;
@@ -217,6 +221,7 @@ async function run(
     await flush();
     meta.lostPerCpu = session.lost();
     meta.lost = meta.lostPerCpu.reduce((x, y) => x + y, 0);
+    meta.stackFails = stackFailsOf(session);
     meta.exitCode = exitCode ?? (exitSignal ? 128 + signalNumber(exitSignal) : null);
     meta.events = events;
     meta.complete = true;
@@ -247,6 +252,12 @@ async function run(
     exitSignal,
     skippedTracepoints: meta.skippedTracepoints,
   };
+}
+
+/** The recorder's stack failure counters by reason (LL_STACK_FAILS). */
+export function stackFailsOf(session: NativeSession): Record<string, number> {
+  const counts = session.stackFails();
+  return Object.fromEntries(STACK_FAILS.map((f) => [f.label, counts[f.value] ?? 0]));
 }
 
 function signalNumber(sig: NodeJS.Signals): number {

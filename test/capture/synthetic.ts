@@ -190,6 +190,8 @@ export function testMeta(overrides: Partial<CaptureMeta> = {}): CaptureMeta {
     filters: { irqSpans: true, tgid: 0 },
     lostPerCpu: [0, 0],
     lost: 0,
+    stacks: null,
+    stackFails: {},
     skippedTracepoints: [],
     exitCode: null,
     events: 0,

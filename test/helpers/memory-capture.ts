@@ -19,6 +19,8 @@ export function testMeta(over: Partial<CaptureMeta> = {}): CaptureMeta {
     filters: { irqSpans: true, tgid: 0 },
     lostPerCpu: [0, 0],
     lost: 0,
+    stacks: null,
+    stackFails: {},
     skippedTracepoints: [],
     exitCode: null,
     events: 0,

@@ -81,6 +81,8 @@ export function syntheticMeta(overrides: Partial<CaptureMeta> = {}): CaptureMeta
     filters: { irqSpans: true, tgid: 0 },
     lostPerCpu: [0, 0],
     lost: 0,
+    stacks: null,
+    stackFails: {},
     skippedTracepoints: [],
     exitCode: 0,
     events: 0,

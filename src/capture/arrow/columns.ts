@@ -42,12 +42,14 @@ export function captureSchema(metaJson: string): Schema {
       new Field('a', new Int32(), false),
       new Field('b', new Int32(), false),
       new Field('c', new Int16(), false),
+      new Field('stack', new Uint16(), false),
       new Field('name', new Utf8(), true),
     ],
     new Map([[ARROW_META_KEY, metaJson]]),
   );
 }
 
+/** The columns every capture has; format 2 captures lack `stack` (read as 0). */
 export const ARROW_COLUMNS = ['ts', 'cpu', 'kind', 'flags', 'tid', 'tid2', 'a', 'b', 'c', 'name'] as const;
 
 /** ts as int64 little-endian words, written half by half. */
@@ -124,6 +126,7 @@ export function toRecordBatch(schema: Schema, b: EventBatch): RecordBatch {
     makeData({ type: new Int32(), length: n, data: b.a.subarray(0, n) }),
     makeData({ type: new Int32(), length: n, data: b.b.subarray(0, n) }),
     makeData({ type: new Int16(), length: n, data: int16FromInt32(b.c, n) }),
+    makeData({ type: new Uint16(), length: n, data: b.stack.subarray(0, n) }),
     nameData(b.names, n),
   ];
   const struct = makeData({ type: new Struct(schema.fields), length: n, nullCount: 0, children });
@@ -156,6 +159,7 @@ export function fromRecordBatch(batch: RecordBatch<TypeMap>): EventBatch {
   out.a = values(column<Int32>(batch, 'a'), n) as Int32Array;
   out.b = values(column<Int32>(batch, 'b'), n) as Int32Array;
   out.c = Int32Array.from(values(column<Int16>(batch, 'c'), n) as Int16Array);
+  out.stack = batch.getChild('stack') ? (values(column<Uint16>(batch, 'stack'), n) as Uint16Array) : new Uint16Array(n);
   readNames(column<Utf8>(batch, 'name'), n, out.names);
   return out;
 }

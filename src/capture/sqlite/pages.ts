@@ -21,9 +21,17 @@ export const SQLITE_PAGE_ROWS = 32768;
  * columns stay aligned row for row. Names are few: json_group_array keeps
  * the NULLs that align them.
  */
-const PAGE_SQL = `SELECT count(*), count(name),
+function pageSql(hasStack: boolean): string {
+  return `SELECT count(*), count(name),
   ${NUMERIC_COLUMNS.map((c) => `group_concat(${c})`).join(', ')}, json_group_array(name)
-  FROM (SELECT rowid, * FROM events WHERE rowid BETWEEN ? AND ? AND kind <> ${KIND_META} ORDER BY rowid)`;
+  FROM (SELECT rowid, *${hasStack ? '' : ', 0 AS stack'} FROM events
+    WHERE rowid BETWEEN ? AND ? AND kind <> ${KIND_META} ORDER BY rowid)`;
+}
+
+/** Format 2 captures have no stack column: their rows read with stack 0. */
+function hasStackColumn(db: Database.Database): boolean {
+  return db.prepare("SELECT count(*) FROM pragma_table_info('events') WHERE name = 'stack'").pluck().get() === 1;
+}
 
 type PageRow = [number, number, ...Array<string | null>];
 
@@ -72,7 +80,7 @@ export class SqlitePages implements PageSource {
     private readonly cpus: number,
   ) {
     this.pages = layout.starts.length;
-    this.stmt = db.prepare(PAGE_SQL).raw(true);
+    this.stmt = db.prepare(pageSql(hasStackColumn(db))).raw(true);
   }
 
   read(page: number): EventBatch {

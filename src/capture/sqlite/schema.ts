@@ -5,11 +5,11 @@
  */
 import { CTX_NAMES, Flag, Kind, KIND_NAMES, SOFTIRQ_NAMES, stateLetterSql, SYSVEC_NAMES } from '../../format/index.js';
 
-export const EVENT_COLUMNS = ['ts', 'cpu', 'kind', 'flags', 'tid', 'tid2', 'a', 'b', 'c', 'name'] as const;
+export const EVENT_COLUMNS = ['ts', 'cpu', 'kind', 'flags', 'tid', 'tid2', 'a', 'b', 'c', 'name', 'stack'] as const;
 
 const TABLES = `
 CREATE TABLE events(ts INTEGER, cpu INTEGER, kind INTEGER, flags INTEGER, tid INTEGER,
-  tid2 INTEGER, a INTEGER, b INTEGER, c INTEGER, name TEXT);
+  tid2 INTEGER, a INTEGER, b INTEGER, c INTEGER, name TEXT, stack INTEGER);
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE kind_names(kind INTEGER PRIMARY KEY, name TEXT);
 CREATE TABLE ctx_names(ctx INTEGER PRIMARY KEY, name TEXT);

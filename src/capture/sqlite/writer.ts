@@ -77,7 +77,7 @@ export class SqliteCaptureWriter implements CaptureWriter {
   }
 
   private insertRows(batch: EventBatch): void {
-    const { ts, cpu, kind, flags, tid, tid2, a, b, c, names } = batch;
+    const { ts, cpu, kind, flags, tid, tid2, a, b, c, stack, names } = batch;
     const n = batch.length;
     const hasNames = names.size > 0;
     const p = this.params;
@@ -95,6 +95,7 @@ export class SqliteCaptureWriter implements CaptureWriter {
         p[q++] = b[r]!;
         p[q++] = c[r]!;
         p[q++] = hasNames ? (names.get(r) ?? null) : null;
+        p[q++] = stack[r]!;
       }
       this.insertMany.run(p);
     }
@@ -110,6 +111,7 @@ export class SqliteCaptureWriter implements CaptureWriter {
       row[7] = b[i]!;
       row[8] = c[i]!;
       row[9] = hasNames ? (names.get(i) ?? null) : null;
+      row[10] = stack[i]!;
       this.insertOne.run(row);
     }
   }
