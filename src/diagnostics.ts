@@ -6,7 +6,7 @@
  */
 import { msg } from './messages.js';
 
-export type DiagnosticId = 'lost' | 'incomplete' | 'damaged' | 'contradictions' | 'late' | 'skipped';
+export type DiagnosticId = 'lost' | 'incomplete' | 'damaged' | 'contradictions' | 'late' | 'skipped' | 'stacks';
 export type Severity = 'warning' | 'note';
 
 /** The facts the diagnostics are read from (a capture's meta, and an analysis when there is one). */
@@ -19,6 +19,8 @@ export interface DiagnosticFacts {
   contradictions?: number;
   /** Events later than the reorder window allowed (serve). */
   late?: number;
+  /** Events that could not be given their kernel stack, by reason (the recorder's counters). */
+  stackFails?: Readonly<Record<string, number>>;
   /** The events read from a complete capture, and how many its meta counts (they must agree). */
   events?: { read: number; expected: number };
 }
@@ -108,6 +110,14 @@ export const DIAGNOSTICS: readonly DiagnosticDef[] = [
     help: 'Optional tracepoints this kernel lacks: what they record (interrupt spans, renames, timer expiries) is missing, and attribution falls back to what the rest shows.',
     count: (f) => f.skippedTracepoints.length,
     line: (f) => msg.diagSkipped(f.skippedTracepoints),
+  },
+  {
+    id: 'stacks',
+    severity: 'note',
+    title: 'missing stacks',
+    help: "Sleeps and wakeups recorded without their kernel stack: the kernel could not walk it (untaken), the recording's table of distinct stacks was full (full), or the stack's record found the ring buffer full (lost). Their sleep reasons read as unknown; everything else is whole. Record shorter, or with a larger --buffer-mb for lost ones.",
+    count: (f) => Object.values(f.stackFails ?? {}).reduce((x, y) => x + y, 0),
+    line: (f) => msg.diagStacks(f.stackFails ?? {}),
   },
 ];
 

@@ -66,6 +66,13 @@ export const msg = {
     `DAMAGED: ${read.toLocaleString('en-US')} events could be read where the capture counts ${expected.toLocaleString('en-US')}; what was read is shown`,
   diagLate: (n: number) =>
     `note: ${n.toLocaleString('en-US')} events arrived later than the reorder window allows and were not replayed`,
+  diagStacks: (fails: Readonly<Record<string, number>>) =>
+    `${Object.values(fails)
+      .reduce((x, y) => x + y, 0)
+      .toLocaleString('en-US')} sleeps or wakeups have no kernel stack (${Object.entries(fails)
+      .filter(([, n]) => n > 0)
+      .map(([why, n]) => `${why} ${n.toLocaleString('en-US')}`)
+      .join(', ')}); their sleep reasons are unknown`,
   diagSkipped: (tps: readonly string[]) => `tracepoints missing on this kernel (not recorded): ${tps.join(', ')}`,
   captureIncomplete: () => 'incomplete: the recorder did not finish; events up to its last whole batch are kept',
   wholeMachine: () => 'whole machine',

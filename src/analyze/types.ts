@@ -41,6 +41,23 @@ export interface WakerCount {
   count: number;
 }
 
+/** Sleeps grouped by where they began: the first frame below the scheduler's own (docs/metrics.md). */
+export interface SleepReason {
+  /** e.g. do_nanosleep, pipe_read, futex_wait_queue; "(no stack)" when none was recorded. */
+  reason: string;
+  count: number;
+  /** Time asleep over these sleeps. */
+  ns: number;
+  sleepsS: number;
+  sleepsD: number;
+  sleepSNs: number;
+  sleepDNs: number;
+  /** The whole stacks behind the reason, frames innermost first, most time first. */
+  stacks: { frames: string[]; count: number; ns: number }[];
+  /** Who woke these sleeps and from where (the waker's first frame outside the wakeup machinery), most time first. */
+  wakers: { source: WakeSource; frame: string; frames: string[]; count: number; ns: number }[];
+}
+
 export interface ThreadMetrics {
   tid: number;
   tgid: number;
@@ -66,6 +83,8 @@ export interface ThreadMetrics {
   /** Wakeups caused through a softirq that several different causes raised before it ran (the last one named). */
   severalRaisers?: number;
   wakers: WakerCount[];
+  /** Where its sleeps began and who woke them from where, most time first; empty without stacks. */
+  sleepReasons: SleepReason[];
   /** True when lost events left this thread's state inconsistent for part of the run (its numbers skip that part). */
   uncertain: boolean;
   /** Run-queue delay after preemptions (switch-out in R) to the next switch-in; runqDelayNs is after wakeups. */

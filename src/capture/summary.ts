@@ -156,6 +156,7 @@ export function metaFacts(meta: CaptureMeta, eventsRead?: number): DiagnosticFac
     lostPerCpu: meta.lostPerCpu,
     complete: meta.complete,
     skippedTracepoints: meta.skippedTracepoints,
+    stackFails: meta.stackFails,
     ...(eventsRead !== undefined && meta.complete && meta.events > 0
       ? { events: { read: eventsRead, expected: meta.events } }
       : {}),

@@ -12,6 +12,7 @@ export function registerRecord(program: Command, exit: (code: number) => void): 
     .option('--buffer-mb <mib>', 'ring buffer size in MiB, a power of two (default: 8 per CPU, at least 32)')
     .option('--no-irq-spans', 'do not record irq/softirq spans (wakeup context is still tracked)')
     .option('--pid <tgid>', 'only events involving this process (kernel-side filter)')
+    .option('--stacks <which>', 'kernel stacks of each sleep and wakeup: kernel or none', 'kernel')
     .option('--force', 'overwrite an existing capture file')
     .option('--mirror <file>', 'also write the same recording to FILE (.arrow: Arrow, else SQLite)')
     .argument('[command...]', 'command to run and record (after --)')
@@ -33,6 +34,7 @@ export function registerRecord(program: Command, exit: (code: number) => void): 
           bufferMb: str(o, 'bufferMb'),
           irqSpans: o.irqSpans !== false,
           tgid: str(o, 'pid'),
+          stacks: str(o, 'stacks'),
           force: o.force === true,
           mirror: str(o, 'mirror'),
           signal: ac.signal,

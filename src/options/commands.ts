@@ -174,6 +174,8 @@ export interface RecordInput {
   irqSpans?: boolean;
   /** Only events involving this process. */
   tgid?: Typed;
+  /** Kernel stacks on sleeps and wakings: kernel (default) or none. */
+  stacks?: string;
   force?: boolean;
   /** A second capture of the same recording: a path (.arrow: Arrow, else SQLite) or path and format. */
   mirror?: string | { output: string; format?: string };
@@ -187,9 +189,14 @@ export interface RecordChoice {
   bufferMb: number;
   irqSpans: boolean;
   tgid?: number;
+  stacks: StackMode;
   force: boolean;
   mirror?: { output: string; format: CaptureFormat };
 }
+
+/** What --stacks takes: kernel stacks of sleepers and wakers, or none. */
+export const STACK_MODES = ['kernel', 'none'] as const;
+export type StackMode = (typeof STACK_MODES)[number];
 
 export function checkRecord(o: RecordInput): RecordChoice {
   const format = choice('--format', o.format, CAPTURE_FORMATS, 'OPTION_BAD_FORMAT') ?? 'sqlite';
@@ -212,6 +219,7 @@ export function checkRecord(o: RecordInput): RecordChoice {
     bufferMb,
     irqSpans: o.irqSpans !== false,
     tgid,
+    stacks: choice('--stacks', o.stacks, STACK_MODES, 'OPTION_BAD_STACKS') ?? 'kernel',
     force: o.force === true,
     mirror,
   };

@@ -70,7 +70,7 @@ export function choice<T extends string>(
   flag: string,
   v: string | undefined,
   choices: readonly T[],
-  code: 'OPTION_BAD_SORT' | 'OPTION_BAD_GROUP' | 'OPTION_BAD_RENDERER' | 'OPTION_BAD_FORMAT',
+  code: 'OPTION_BAD_SORT' | 'OPTION_BAD_GROUP' | 'OPTION_BAD_RENDERER' | 'OPTION_BAD_FORMAT' | 'OPTION_BAD_STACKS',
 ): T | undefined {
   if (v === undefined) return undefined;
   const found = choices.find((c) => c === v);

@@ -20,7 +20,7 @@ import { msg } from '../messages.js';
 import { loadAddon, openSession, type NativeSession } from './addon.js';
 import { RecordDecoder } from './decode.js';
 import { drainSession } from './drain.js';
-import { KIND_NAMES, STACK_FAILS } from '../format/index.js';
+import { Kind, KIND_NAMES, STACK_FAILS } from '../format/index.js';
 import { findCommand } from './find-command.js';
 import { clockOffsetMs, hostFacts, monotonicNs } from './host-facts.js';
 import { VERSION } from '../version.js';
@@ -70,6 +70,10 @@ export interface RecordResult {
   byKind: Record<string, number>;
   lost: number;
   lostPerCpu: number[];
+  /** Kernel stacks: 'kernel' or 'none'; distinct stacks recorded; events left without one, by reason. */
+  stacks: 'kernel' | 'none';
+  distinctStacks: number;
+  stackFails: Record<string, number>;
   bytes: number;
   bytesPerEvent: number;
   exitCode: number | null;
@@ -246,6 +250,9 @@ async function run(
     byKind,
     lost: meta.lost,
     lostPerCpu: meta.lostPerCpu,
+    stacks: meta.stacks ?? 'none',
+    distinctStacks: decoder.counts[Kind.STACK]!,
+    stackFails: meta.stackFails,
     bytes,
     bytesPerEvent: events > 0 ? bytes / events : 0,
     exitCode,

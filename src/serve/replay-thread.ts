@@ -43,6 +43,8 @@ async function main(): Promise<void> {
   const session: NativeSession = openSession({
     ringBytes: setup.bufferMb << 20,
     irqSpans: true,
+    // serve's flight-recorder segments do not carry stacks yet: off until serve uses them
+    kernelStacks: false,
     tgid: 0,
     batchBytes: BATCH_BYTES,
   });

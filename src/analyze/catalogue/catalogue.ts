@@ -10,7 +10,7 @@
  *
  * This is data read once per output row, never by the replay's hot loop.
  */
-import type { DelayStats, DurationStats, ProcessMetrics, ThreadMetrics, WakerCount } from '../types.js';
+import type { DelayStats, DurationStats, ProcessMetrics, SleepReason, ThreadMetrics, WakerCount } from '../types.js';
 
 /** Where a field can be shown. */
 export type Output = 'json' | 'table' | 'html' | 'docs' | 'prom';
@@ -117,7 +117,13 @@ export interface SourcesMetric extends Common {
   read: (m: MetricRow) => readonly WakerCount[];
 }
 
-export type MetricDef = NumberMetric | DistributionMetric | FlagMetric | SourcesMetric;
+/** Where the row's sleeps began (sleep reasons), most time first. */
+export interface ReasonsMetric extends Common {
+  kind: 'reasons';
+  read: (m: MetricRow) => readonly SleepReason[];
+}
+
+export type MetricDef = NumberMetric | DistributionMetric | FlagMetric | SourcesMetric | ReasonsMetric;
 export type MetricKind = MetricDef['kind'];
 export type Catalogue = readonly MetricDef[];
 
@@ -479,6 +485,20 @@ export const CATALOGUE: Catalogue = [
     read: (m) => m.wakers,
   },
   {
+    key: 'sleepReasons',
+    kind: 'reasons',
+    unit: 'ns',
+    title: 'sleep reasons',
+    help: 'where its sleeps began (the first kernel function below the scheduler), share of sleep time',
+    definition:
+      "The complete sleeps grouped by their **sleep reason**: the first frame of the sleeper's kernel stack below the scheduler's own functions (`schedule*`, `io_schedule*`, …), e.g. `do_nanosleep`, `pipe_read`, `futex_wait_queue`, `ep_poll`, with count, time asleep (`ns`) and its S / D split, the whole stacks, and the wakers: the source with its first frame outside the wakeup machinery (`try_to_wake_up`, `__wake_up*`, …), e.g. `pipe_write` or `hrtimer_wakeup`. Empty when the capture has no stacks (`record --stacks none`, or older captures); `(no stack)` for sleeps whose stack could not be recorded.",
+    scopes: BOTH,
+    outputs: ['json', 'table', 'html', 'docs'],
+    table: [{ title: 'SLEEP REASONS' }],
+    html: [{ title: 'sleeps in' }],
+    read: (m) => m.sleepReasons ?? [],
+  },
+  {
     key: 'asleepNs',
     kind: 'duration',
     unit: 'ns',
@@ -615,6 +635,7 @@ export function zeroValue(e: MetricDef): unknown {
     case 'flag':
       return false;
     case 'sources':
+    case 'reasons':
       return [];
     default:
       return 0;

@@ -95,6 +95,8 @@ export class Engine {
     flags: 0,
     sleptNs: -1,
     sleepKind: 0,
+    sleepStack: 0,
+    wakerStack: 0,
   };
 
   constructor(
@@ -252,6 +254,11 @@ export class Engine {
           if (name !== undefined) this.names.sym.set(c[i]!, name);
           break;
         }
+        case Kind.STACK: {
+          const name = names.get(i);
+          if (name !== undefined) this.names.stack.set(tid[i]!, name);
+          break;
+        }
         default:
           break;
       }
@@ -363,6 +370,7 @@ export class Engine {
       }
       if (r.st === St.RUNNING && r.cpu === cpu) this.endRun(th, r, cpu, ts);
       else this.markUncertain(th, r);
+      r.sleepStack = bt.stack[i]!;
       this.afterSwitchOut(th, r, ts, stateAfterSwitchOut(prevState, (flags & Flag.PREEMPT) !== 0));
     } else if (cur >= 0) {
       this.markUncertain(cur, recs[cur]!);
@@ -513,6 +521,8 @@ export class Engine {
     f.flags = flags;
     f.sleptNs = sleptNs;
     f.sleepKind = sleepKind;
+    f.sleepStack = sleptNs >= 0 ? r.sleepStack : 0;
+    f.wakerStack = bt.stack[i]!;
     const sinks = this.wakeupSinks;
     for (let i = 0; i < sinks.length; i++) sinks[i]!.wakeup!(f);
   }

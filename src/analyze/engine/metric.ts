@@ -45,6 +45,10 @@ export interface WakeFact {
   sleptNs: number;
   /** Kind of that sleep, 0 when not measured. */
   sleepKind: 0 | SleepKind;
+  /** Kernel stack (Names.stack id) where that sleep began, 0 when none or not measured. */
+  sleepStack: number;
+  /** Kernel stack of the waker (or of the interrupt that ran the wakeup), 0 when none. */
+  wakerStack: number;
 }
 
 /** Context given to modules when they build their part of the result. */

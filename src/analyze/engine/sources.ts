@@ -43,6 +43,8 @@ export function sourceKey(flags: number, b: number, c: number, waker: number): n
 export class Names {
   readonly irq = new Map<number, string>();
   readonly sym = new Map<number, string>();
+  /** Kernel stacks by id (STACK rows): frames innermost first, ';'-separated. */
+  readonly stack = new Map<number, string>();
 
   /** "local_timer", "irq 24 virtio0-input.0", "TIMER", "nmi", with "/callback" when known. */
   interruptName(kind: IrqKind, id: number, sysvec: boolean, sym: number): string {

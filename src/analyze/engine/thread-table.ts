@@ -31,6 +31,8 @@ export class ThreadRec {
   wokeWhileRunning = false;
   burst: BurstPhase = Burst.NONE;
   burstSlices = 0;
+  /** Stack id of the last switch-out (where the current sleep began), 0 when none. */
+  sleepStack = 0;
 
   constructor(
     public tid: number,
@@ -96,6 +98,7 @@ export class ThreadTable {
     r.wokeWhileRunning = from.wokeWhileRunning;
     r.burst = from.burst;
     r.burstSlices = from.burstSlices;
+    r.sleepStack = from.sleepStack;
     this.since[th] = since;
     this.burstStart[th] = burstStart;
     this.burstRun[th] = burstRun;

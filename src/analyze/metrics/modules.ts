@@ -8,6 +8,7 @@ import { Bursts } from './bursts.js';
 import { Lifecycle } from './lifecycle.js';
 import type { Metric } from '../engine/metric.js';
 import { RunqDelay } from './runq-delay.js';
+import { SleepReasons } from './sleep-reasons.js';
 import { Sleeps } from './sleeps.js';
 import { Slices } from './slices.js';
 import type { Names } from '../engine/sources.js';
@@ -19,6 +20,7 @@ export interface MetricModules {
   slices: Slices;
   sleeps: Sleeps;
   wakers: Wakers;
+  sleepReasons: SleepReasons;
   /** Live only (null offline). */
   stateTime: StateTime | null;
   /** Every module, in feed order. */
@@ -29,8 +31,9 @@ export function metricModules(threads: ThreadTable, names: Names, live: boolean)
   const slices = new Slices();
   const sleeps = new Sleeps();
   const wakers = new Wakers(threads, names);
+  const sleepReasons = new SleepReasons(threads, names);
   const stateTime = live ? new StateTime(threads) : null;
-  const all: Metric[] = [slices, sleeps, new RunqDelay(), new Bursts(), wakers];
+  const all: Metric[] = [slices, sleeps, new RunqDelay(), new Bursts(), wakers, sleepReasons];
   if (live) all.push(new Lifecycle(), stateTime!);
-  return { slices, sleeps, wakers, stateTime, all };
+  return { slices, sleeps, wakers, sleepReasons, stateTime, all };
 }

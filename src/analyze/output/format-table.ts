@@ -19,6 +19,7 @@ import {
   type Unit,
 } from '../catalogue/catalogue.js';
 import { wakerLabel } from '../engine/sources.js';
+import { reasonsText } from '../metrics/sleep-reasons.js';
 import { ms, padEnd, padStart, sanitize } from './text.js';
 import type { Analysis, ProcessMetrics, ThreadMetrics, WakerCount } from '../types.js';
 
@@ -80,6 +81,7 @@ function columns(by: GroupBy, catalogue: Catalogue): Column[] {
 
 function column(e: MetricDef, spec: ColumnSpec): Column {
   if (e.kind === 'sources') return { title: spec.title, left: true, cell: (r) => topWakers(e.read(r)) };
+  if (e.kind === 'reasons') return { title: spec.title, left: true, cell: (r) => sanitize(reasonsText(e.read(r))) };
   if (e.kind === 'flag') return { title: spec.title, cell: (r) => (e.read(r) ? 'yes' : '') };
   const parts = e.split?.parts;
   return {

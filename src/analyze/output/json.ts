@@ -21,7 +21,20 @@ export interface JsonSource {
 }
 
 /** A field of a row: its value as the catalogue reads it. */
-export type JsonField = number | string | boolean | Partial<Record<Stat, number>> | JsonWaker[];
+export type JsonField = number | string | boolean | Partial<Record<Stat, number>> | JsonWaker[] | JsonSleepReason[];
+
+/** A sleep reason (types.ts SleepReason) with its wakers' sources in the JSON form. */
+export interface JsonSleepReason {
+  reason: string;
+  count: number;
+  ns: number;
+  sleepsS: number;
+  sleepsD: number;
+  sleepSNs: number;
+  sleepDNs: number;
+  stacks: { frames: string[]; count: number; ns: number }[];
+  wakers: { source: JsonSource; frame: string; frames: string[]; count: number; ns: number }[];
+}
 
 /** A waker: what ran the wakeups, what caused them when not the source itself, how many. */
 export interface JsonWaker {
@@ -111,6 +124,8 @@ function value(e: MetricDef, m: MetricRow): JsonField {
             ? { source: source(w.source), cause: source(w.cause), count: w.count }
             : { source: source(w.source), count: w.count },
         );
+    case 'reasons':
+      return e.read(m).map((r) => ({ ...r, wakers: r.wakers.map((w) => ({ ...w, source: source(w.source) })) }));
     default:
       return e.read(m);
   }

@@ -8,6 +8,7 @@ import {
   emptyMetrics,
   entriesFor,
   wakerLabel,
+  reasonShares,
   type Catalogue,
   type ColumnSpec,
   type MetricDef,
@@ -42,6 +43,18 @@ function column(entry: MetricDef, spec: ColumnSpec): Column {
       hint,
       value: (m) => (read(m)[0] ? wakerLabel(read(m)[0]!) : ''),
       cell: (m) => wakersCell(read(m)),
+    };
+  }
+  if (entry.kind === 'reasons') {
+    const read = entry.read;
+    return {
+      title: spec.title,
+      hint,
+      value: (m) => read(m)[0]?.reason ?? '',
+      cell: (m) =>
+        reasonShares(read(m), 3)
+          .map((r) => `<span class="reason">${e(r.reason)} <b>${Math.round(r.share * 100)}%</b></span>`)
+          .join(' '),
     };
   }
   if (entry.kind === 'flag') {
