@@ -5,7 +5,7 @@
  */
 import { openCapture, summarizeCapture, formatInfo } from './capture/index.js';
 import type { Capture } from './capture/index.js';
-import { analyze as replay, factsOf, formatChain, formatTable, toJson } from './analyze/index.js';
+import { analyze as replay, factsOf, formatChain, formatFolded, formatTable, toJson } from './analyze/index.js';
 import { diagnose, terminalLine } from './diagnostics.js';
 import { inertJson, sanitize } from './sanitize.js';
 import type { Analysis, AnalyzeOptions } from './analyze/index.js';
@@ -139,6 +139,17 @@ export async function analyzeCapture(
     requireMatch(analysis, filters);
     if (opts.json) return inertJson(toJson(analysis, undefined, cap.meta), 2) + '\n';
     return formatTable(analysis, { ...table, meta: cap.meta });
+  });
+}
+
+/** `lifeline stacks`: the off-CPU stacks of the selected threads as folded text (with `waker`, the wakers' too). */
+export async function stacks(path: string, opts: AnalyzeInput & { waker?: boolean } = {}): Promise<string> {
+  const filters = checkFilters(opts);
+  return withCapture(path, async (cap) => {
+    if (cap.meta.stacks !== 'kernel') throw new LifelineError('CAPTURE_NO_STACKS', msg.noStacks(cap.path));
+    const analysis = await replay(cap, { ...replayOptions(cap, filters, opts.onProgress), offCpu: true });
+    requireMatch(analysis, filters);
+    return formatFolded(analysis, { waker: opts.waker === true });
   });
 }
 

@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'CAPTURE_FOREIGN',
   'CAPTURE_DAMAGED',
   'CAPTURE_NEWER_FORMAT',
+  'CAPTURE_NO_STACKS',
   // recording (the native addon's codes follow: RECORD_<ADDON_ERRORS>)
   'RECORD_NO_ADDON',
   'RECORD_NO_COMMAND',

@@ -81,6 +81,8 @@ export const msg = {
   progress: (sec: number, rate: number, events: number, lost: number) =>
     `recording ${sec.toFixed(0)} s  ${Math.round(rate).toLocaleString('en-US')} events/s  ${events.toLocaleString('en-US')} events  lost ${lost}`,
   chainNeedsTarget: () => 'lifeline chain needs --tid N or --pid N',
+  noStacks: (file: string) =>
+    `${sanitize(file)} has no kernel stacks (recorded with --stacks none, or by a lifeline before stacks)`,
   noSuchThread: (what: string) => `the capture has no wakeups of ${what} (after filters)`,
   lostEvents: (n: number) => `warning: ${n} events were lost (ring buffer full); enlarge it with --buffer-mb`,
   // record: failures the native addon reports as a code (native/addon-errors.h)

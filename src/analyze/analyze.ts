@@ -30,7 +30,7 @@ export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Prom
   // 2. modules
   const threads = new ThreadTable();
   const names = new Names();
-  const { slices, sleeps, wakers, all: metrics } = metricModules(threads, names, false);
+  const { slices, sleeps, wakers, sleepReasons, all: metrics } = metricModules(threads, names, false);
   const budget = resolveBudget(opts.detail);
   const detailMetrics: Metric[] =
     budget === null
@@ -77,8 +77,9 @@ export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Prom
   };
   const selected = selectThreads(input);
   const result = buildResult(input, selected);
-  if (budget === null) return { result };
+  const offCpu = opts.offCpu ? { offCpu: sleepReasons.offCpu(selected) } : {};
+  if (budget === null) return { result, ...offCpu };
   const detail: AnalysisDetail = { intervals: [], cpuSpans: [], wakeups: [], reduced: [] };
   for (const m of detailMetrics) m.fillDetail?.(filter, { startNs }, detail);
-  return { result, detail };
+  return { result, detail, ...offCpu };
 }

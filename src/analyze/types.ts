@@ -247,9 +247,27 @@ export interface AnalyzeOptions {
   detail?: boolean | DetailBudget;
   /** Called now and then with the number of events replayed so far. */
   onProgress?: (eventsDone: number) => void;
+  /** Also give the off-CPU stacks of the selected threads (Analysis.offCpu). */
+  offCpu?: boolean;
+}
+
+/** The complete sleeps of one thread that began in one stack and were woken from one (source, stack). */
+export interface OffCpuStack {
+  tid: number;
+  tgid: number;
+  comm: string;
+  /** The sleeper's kernel stack, innermost first (empty: not recorded). */
+  frames: string[];
+  source: WakeSource;
+  /** The waker's (or the interrupt's) kernel stack, innermost first. */
+  wakerFrames: string[];
+  count: number;
+  /** Time asleep. */
+  ns: number;
 }
 
 export interface Analysis {
   result: AnalysisResult;
   detail?: AnalysisDetail;
+  offCpu?: OffCpuStack[];
 }

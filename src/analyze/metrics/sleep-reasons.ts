@@ -10,7 +10,7 @@ import { Sleep } from '../engine/codes.js';
 import type { Metric, WakeFact } from '../engine/metric.js';
 import type { Names } from '../engine/sources.js';
 import type { ThreadTable } from '../engine/thread-table.js';
-import type { ProcessMetrics, SleepReason, ThreadMetrics, WakeSource } from '../types.js';
+import type { OffCpuStack, ProcessMetrics, SleepReason, ThreadMetrics, WakeSource } from '../types.js';
 
 /** The reason of a sleep whose stack was not recorded. */
 export const NO_STACK = '(no stack)';
@@ -112,6 +112,26 @@ export class SleepReasons implements Metric {
             count: a.s + a.d,
             ns: a.sNs + a.dNs,
           });
+    return out;
+  }
+
+  /** The off-CPU stacks of these threads, with names and frames resolved. */
+  offCpu(ths: readonly number[]): OffCpuStack[] {
+    const out: OffCpuStack[] = [];
+    for (const th of ths) {
+      const rec = this.threads.recs[th]!;
+      for (const s of this.sleepsOf([th]))
+        out.push({
+          tid: rec.tid,
+          tgid: this.threads.tgidOf(th),
+          comm: this.threads.commOf(th),
+          frames: this.framesOf(s.sleepStack),
+          source: this.names.describe(s.source, this.threads),
+          wakerFrames: this.framesOf(s.wakerStack),
+          count: s.count,
+          ns: s.ns,
+        });
+    }
     return out;
   }
 
