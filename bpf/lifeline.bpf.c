@@ -21,6 +21,7 @@ const volatile bool irq_spans = true;       /* emit irq/softirq/nmi span events 
 const volatile int targ_tgid = 0;           /* 0: whole machine */
 const volatile unsigned long long wakeup_bytes = 1 << 20;
 const volatile bool kernel_stacks = true;   /* STACK ids on sleeps and wakings */
+const volatile __u32 max_stacks = LL_STACK_IDS; /* distinct stacks kept (tests lower it) */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -292,10 +293,10 @@ static __always_inline __u32 take_stack(void *ctx)
 	__u32 *found = bpf_map_lookup_elem(&stack_ids, k);
 	if (found)
 		return *found;
-	if (last_stack_id >= LL_STACK_IDS)
+	if (last_stack_id >= max_stacks)
 		return stack_fail(LL_STACK_FAIL_FULL);
 	__u32 id = __sync_fetch_and_add(&last_stack_id, 1) + 1;
-	if (id > LL_STACK_IDS)
+	if (id > max_stacks)
 		return stack_fail(LL_STACK_FAIL_FULL);
 	if (bpf_map_update_elem(&stack_ids, k, &id, BPF_NOEXIST)) {
 		/* Another CPU recorded the same frames first: its id stands. */

@@ -174,6 +174,8 @@ class Session : public Napi::ObjectWrap<Session> {
                                                 : 32u << 20;
     bool irq_spans = !opts.Has("irqSpans") || opts.Get("irqSpans").ToBoolean().Value();
     bool kernel_stacks = !opts.Has("kernelStacks") || opts.Get("kernelStacks").ToBoolean().Value();
+    uint32_t max_stacks = opts.Has("maxStacks") ? opts.Get("maxStacks").As<Napi::Number>().Uint32Value() : LL_STACK_IDS;
+    if (max_stacks == 0 || max_stacks > LL_STACK_IDS) max_stacks = LL_STACK_IDS;
     int tgid = opts.Has("tgid") ? opts.Get("tgid").As<Napi::Number>().Int32Value() : 0;
     uint32_t wakeup_bytes = opts.Has("wakeupBytes")
                                 ? opts.Get("wakeupBytes").As<Napi::Number>().Uint32Value()
@@ -182,7 +184,7 @@ class Session : public Napi::ObjectWrap<Session> {
     if (ring_bytes < 4096 || (ring_bytes & (ring_bytes - 1)))
       throw CodedError(env, Fault::BAD_RING_SIZE, 0, std::to_string(ring_bytes));
 
-    if (!Open(ring_bytes, irq_spans, kernel_stacks, tgid, wakeup_bytes)) {
+    if (!Open(ring_bytes, irq_spans, kernel_stacks, max_stacks, tgid, wakeup_bytes)) {
       Destroy();
       throw CodedError(env, code_, errno_, detail_);
     }
@@ -206,7 +208,8 @@ class Session : public Napi::ObjectWrap<Session> {
     return false;
   }
 
-  bool Open(uint32_t ring_bytes, bool irq_spans, bool kernel_stacks, int tgid, uint32_t wakeup_bytes) {
+  bool Open(uint32_t ring_bytes, bool irq_spans, bool kernel_stacks, uint32_t max_stacks, int tgid,
+            uint32_t wakeup_bytes) {
     struct stat st;
     if (stat("/sys/kernel/btf/vmlinux", &st) != 0) return Fail(Fault::NO_BTF, errno);
     libbpf_set_print(OnLibbpfPrint);
@@ -235,6 +238,7 @@ class Session : public Napi::ObjectWrap<Session> {
     btf__free(vmlinux);
     skel_->rodata->irq_spans = irq_spans;
     skel_->rodata->kernel_stacks = kernel_stacks;
+    skel_->rodata->max_stacks = max_stacks;
     skel_->rodata->targ_tgid = tgid;
     skel_->rodata->wakeup_bytes = wakeup_bytes;
     bpf_map__set_max_entries(skel_->maps.events, ring_bytes);

@@ -51,6 +51,7 @@ export function gatherRows(
   gatherI32(out.a, b.a, order, from, n);
   gatherI32(out.b, b.b, order, from, n);
   gatherI32(out.c, b.c, order, from, n);
+  gatherU16(out.stack, b.stack, order, from, n);
   if (b.names.size > 0) {
     if (!inverse) throw new Error('gatherRows: inverse order required for named rows');
     for (const [row, name] of b.names) {
@@ -152,6 +153,7 @@ function permuteRun(b: EventBatch, order: ArrayLike<number>, from: number, to: n
   permuteI32(b.a, order, from, len);
   permuteI32(b.b, order, from, len);
   permuteI32(b.c, order, from, len);
+  permuteNarrow(b.stack, order, from, len);
 }
 
 function permuteF64(col: Float64Array, order: ArrayLike<number>, from: number, len: number): void {

@@ -13,6 +13,8 @@ export interface SessionOptions {
   irqSpans?: boolean;
   /** Kernel stacks on sleeps and wakings (default true). */
   kernelStacks?: boolean;
+  /** At most this many distinct stacks (default and maximum STACK_IDS); tests lower it to fill the table. */
+  maxStacks?: number;
   tgid?: number;
   wakeupBytes?: number;
   /** Largest batch one read() returns (the rest waits in the ring for the next); default 4 MiB. */

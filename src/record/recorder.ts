@@ -44,6 +44,8 @@ export interface RecordOptions {
   tgid?: number;
   /** Kernel stacks on sleeps and wakings ('kernel', the default) or none. */
   stacks?: 'kernel' | 'none';
+  /** At most this many distinct stacks (default and maximum STACK_IDS): the API's knob, for tests. */
+  maxStacks?: number;
   force?: boolean;
   /** Also write the same recording to a second capture (e.g. the other format). */
   mirror?: { output: string; format: CaptureFormat };
@@ -120,6 +122,7 @@ export async function record(opts: RecordOptions = {}): Promise<RecordResult> {
       ringBytes: bufferMb << 20,
       irqSpans: meta.filters.irqSpans,
       kernelStacks: meta.stacks === 'kernel',
+      maxStacks: opts.maxStacks,
       tgid: meta.filters.tgid,
     });
     meta.cpus = session.cpus;
