@@ -174,7 +174,9 @@ class Session : public Napi::ObjectWrap<Session> {
                                                 : 32u << 20;
     bool irq_spans = !opts.Has("irqSpans") || opts.Get("irqSpans").ToBoolean().Value();
     bool kernel_stacks = !opts.Has("kernelStacks") || opts.Get("kernelStacks").ToBoolean().Value();
-    uint32_t max_stacks = opts.Has("maxStacks") ? opts.Get("maxStacks").As<Napi::Number>().Uint32Value() : LL_STACK_IDS;
+    uint32_t max_stacks = opts.Has("maxStacks") && opts.Get("maxStacks").IsNumber()
+                              ? opts.Get("maxStacks").As<Napi::Number>().Uint32Value()
+                              : LL_STACK_IDS;
     if (max_stacks == 0 || max_stacks > LL_STACK_IDS) max_stacks = LL_STACK_IDS;
     int tgid = opts.Has("tgid") ? opts.Get("tgid").As<Napi::Number>().Int32Value() : 0;
     uint32_t wakeup_bytes = opts.Has("wakeupBytes")

@@ -122,7 +122,7 @@ export async function record(opts: RecordOptions = {}): Promise<RecordResult> {
       ringBytes: bufferMb << 20,
       irqSpans: meta.filters.irqSpans,
       kernelStacks: meta.stacks === 'kernel',
-      maxStacks: opts.maxStacks,
+      ...(opts.maxStacks !== undefined ? { maxStacks: opts.maxStacks } : {}),
       tgid: meta.filters.tgid,
     });
     meta.cpus = session.cpus;

@@ -1,0 +1,217 @@
+/**
+ * Sleep reasons on real recordings whose kernel paths are known in advance (ground truth): a
+ * nanosleep loop, a pipe ping-pong, a futex token ring, a System V semaphore ping-pong and an
+ * fsync loop; the folded output of the same captures, which must add up to the threads' time
+ * asleep.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { analyze, formatFolded } from '../../src/analyze/index.js';
+import { openCapture } from '../../src/capture/index.js';
+import { record } from '../../src/record/recorder.js';
+import type { Analysis, SleepReason, ThreadMetrics } from '../../src/analyze/types.js';
+import { skipReason, skipRecording } from '../helpers/root.js';
+
+const ROOT = path.resolve(__dirname, '../..');
+const wl = (n: string): string => path.join(ROOT, 'build/workloads', n);
+
+async function recordAndAnalyze(name: string, shell: string): Promise<{ a: Analysis; ids: number[] }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `lifeline-reasons-${name}-`));
+  const ids = path.join(dir, 'ids');
+  const out = path.join(dir, `${name}.db`);
+  const res = await record({ output: out, command: ['sh', '-c', `IDS=${ids}; export IDS; ${shell}`], stdio: 'ignore' });
+  expect(res.stacks).toBe('kernel');
+  expect(res.distinctStacks).toBeGreaterThan(0);
+  const cap = await openCapture(out);
+  try {
+    const a = await analyze(cap, { offCpu: true });
+    return { a, ids: readFileSync(ids, 'utf8').trim().split(/\s+/).map(Number) };
+  } finally {
+    cap.close();
+  }
+}
+
+function thread(a: Analysis, tid: number): ThreadMetrics {
+  const t = a.result.threads.find((x) => x.tid === tid);
+  if (t === undefined) throw new Error(`thread ${tid} not in the analysis`);
+  return t;
+}
+
+const share = (t: ThreadMetrics, pred: (r: SleepReason) => boolean): number =>
+  t.sleepReasons.filter(pred).reduce((n, r) => n + r.count, 0) / t.sleeps;
+const show = (t: ThreadMetrics): string =>
+  JSON.stringify(
+    t.sleepReasons.slice(0, 4).map((r) => ({
+      reason: r.reason,
+      count: r.count,
+      wakers: r.wakers.slice(0, 3).map((w) => [w.source.kind, w.source.tid ?? w.source.name, w.frame, w.count]),
+    })),
+  );
+
+/** The wakeups of reasons matching `pred`, from wakers matching `waker`, over all of them. */
+function wakerShare(
+  t: ThreadMetrics,
+  pred: (r: SleepReason) => boolean,
+  waker: (w: SleepReason['wakers'][number]) => boolean,
+): number {
+  const ws = t.sleepReasons.filter(pred).flatMap((r) => r.wakers);
+  const all = ws.reduce((n, w) => n + w.count, 0);
+  return all === 0 ? 0 : ws.filter(waker).reduce((n, w) => n + w.count, 0) / all;
+}
+
+/** Folded lines of one comm: their values add up to `ns`. */
+function foldedSum(a: Analysis, comm: string, waker: boolean): number {
+  let sum = 0;
+  for (const l of formatFolded(a, { waker }).split('\n')) {
+    if (l === '') continue;
+    const m = /^(.*) (\d+)$/.exec(l);
+    expect(m, `not a folded line: ${l}`).not.toBeNull();
+    if (m![1]!.split(';')[0] === comm) sum += Number(m![2]);
+  }
+  return sum;
+}
+
+describe.skipIf(skipRecording)(`sleep reasons on real recordings (${skipRecording ? skipReason : 'root'})`, () => {
+  describe('a nanosleep loop', () => {
+    let a: Analysis;
+    let pid: number;
+    beforeAll(async () => {
+      const r = await recordAndAnalyze('sleeper', `${wl('ll-sleeper')} 200 2 > "$IDS"`);
+      a = r.a;
+      pid = r.ids[0]!;
+    }, 60_000);
+
+    it('sleeps in the kernel nanosleep path, ≥ 95% of its sleeps', () => {
+      const t = thread(a, pid);
+      expect(t.sleeps).toBeGreaterThanOrEqual(190);
+      expect(share(t, (r) => /^(do_nanosleep|hrtimer_nanosleep)$/.test(r.reason)), show(t)).toBeGreaterThanOrEqual(0.95);
+      const top = t.sleepReasons[0]!;
+      expect(top.sleepsD).toBe(0);
+      expect(top.stacks[0]!.frames).toContain('hrtimer_nanosleep');
+    });
+
+    it('is woken by an hrtimer interrupt whose frames show the timer interrupt path', () => {
+      const t = thread(a, pid);
+      const nano = (r: SleepReason) => r.reason === 'do_nanosleep' || r.reason === 'hrtimer_nanosleep';
+      const byTimer = (w: SleepReason['wakers'][number]) =>
+        w.source.kind === 'hardirq' && w.frame === 'hrtimer_wakeup' && w.frames.includes('hrtimer_interrupt');
+      expect(wakerShare(t, nano, byTimer), show(t)).toBeGreaterThanOrEqual(0.95);
+    });
+
+    it('folded: one line per stack, values adding up to its time asleep', () => {
+      const t = thread(a, pid);
+      const asleep = t.sleepSNs + t.sleepDNs;
+      expect(asleep).toBeGreaterThan(0);
+      expect(foldedSum(a, t.comm, false)).toBe(asleep);
+      expect(foldedSum(a, t.comm, true)).toBe(asleep);
+      const lines = formatFolded(a, { waker: true }).split('\n');
+      const mine = lines.filter((l) => l.startsWith(`${t.comm};`));
+      // outermost frame first, the sleep's own function last before the waker's
+      expect(mine[0]).toMatch(/^ll-sleeper;entry_SYSCALL_64[^;]*;.*;do_nanosleep;.*--;.*hrtimer_wakeup;.*;hardirq local_timer/);
+    });
+  });
+
+  describe('a pipe ping-pong between two processes', () => {
+    let a: Analysis;
+    let ping: number;
+    let pong: number;
+    beforeAll(async () => {
+      const r = await recordAndAnalyze('pingpong', `${wl('ll-pingpong')} 800 > "$IDS"`);
+      a = r.a;
+      [ping, pong] = r.ids as [number, number];
+    }, 60_000);
+
+    it('each side sleeps in the pipe read path, woken by its partner from the pipe write path', () => {
+      for (const [me, partner] of [
+        [ping, pong],
+        [pong, ping],
+      ] as const) {
+        const t = thread(a, me);
+        expect(t.sleeps).toBeGreaterThanOrEqual(100);
+        const pipe = (r: SleepReason) => /pipe_read$/.test(r.reason);
+        expect(share(t, pipe), show(t)).toBeGreaterThanOrEqual(0.95);
+        const fromPartner = (w: SleepReason['wakers'][number]) =>
+          w.source.kind === 'task' && w.source.tid === partner && /pipe_write$/.test(w.frame);
+        expect(wakerShare(t, pipe, fromPartner), show(t)).toBeGreaterThanOrEqual(0.95);
+      }
+    });
+  });
+
+  describe('a futex token ring of three threads', () => {
+    let a: Analysis;
+    let tids: number[];
+    beforeAll(async () => {
+      const r = await recordAndAnalyze('ring', `${wl('ll-ring')} 3 400 > "$IDS"`);
+      a = r.a;
+      tids = r.ids;
+    }, 60_000);
+
+    it('each thread waits in the futex wait path and is woken by its predecessor from futex_wake', () => {
+      expect(tids.length).toBe(3);
+      tids.forEach((tid, i) => {
+        const t = thread(a, tid);
+        const pred = tids[(i + tids.length - 1) % tids.length]!;
+        expect(t.sleeps).toBeGreaterThanOrEqual(100);
+        const futex = (r: SleepReason) => /^(futex_wait_queue|futex_do_wait|futex_wait)/.test(r.reason);
+        expect(share(t, futex), show(t)).toBeGreaterThanOrEqual(0.95);
+        const byPred = (w: SleepReason['wakers'][number]) => w.source.tid === pred && /^futex_wake/.test(w.frame);
+        // the ring's first pass starts from the main thread
+        expect(wakerShare(t, futex, byPred), show(t)).toBeGreaterThanOrEqual(0.95);
+      });
+    });
+  });
+
+  describe('a System V semaphore ping-pong', () => {
+    let a: Analysis;
+    let child: number;
+    let parent: number;
+    beforeAll(async () => {
+      const r = await recordAndAnalyze('sem', `${wl('ll-sem')} 500 > "$IDS"`);
+      a = r.a;
+      [parent, child] = r.ids as [number, number];
+    }, 60_000);
+
+    it('the semaphore path, woken by the partner from its own semop', () => {
+      const t = thread(a, child);
+      expect(t.sleeps).toBeGreaterThanOrEqual(400);
+      const sem = (r: SleepReason) => /do_semtimedop$/.test(r.reason);
+      expect(share(t, sem), show(t)).toBeGreaterThanOrEqual(0.95);
+      const byParent = (w: SleepReason['wakers'][number]) =>
+        w.source.tid === parent && /do_semtimedop$/.test(w.frame) && w.frames.some((f) => /^wake_up_q/.test(f));
+      expect(wakerShare(t, sem, byParent), show(t)).toBeGreaterThanOrEqual(0.95);
+    });
+  });
+
+  describe('an fsync loop', () => {
+    let a: Analysis;
+    let pid: number;
+    beforeAll(async () => {
+      const r = await recordAndAnalyze('fsync', `${wl('ll-fsync')} /var/tmp/lifeline-reasons-fsync-$$ 30 > "$IDS"`);
+      a = r.a;
+      pid = r.ids[0]!;
+    }, 60_000);
+
+    it('D sleeps in the block-I/O wait path, woken by the block softirq or an interrupt (or the writeback worker)', () => {
+      const t = thread(a, pid);
+      const d = t.sleepReasons.filter((r) => r.sleepsD > 0);
+      const dCount = d.reduce((n, r) => n + r.sleepsD, 0);
+      expect(dCount, show(t)).toBeGreaterThanOrEqual(20);
+      const ioPath = (r: SleepReason) =>
+        r.stacks.every((s) =>
+          s.frames.some((f) => /^(io_schedule|folio_wait|wait_on_page|submit_bio_wait|blkdev_issue_flush|jbd2_)/.test(f)),
+        );
+      const inIo = d.filter(ioPath).reduce((n, r) => n + r.sleepsD, 0);
+      expect(inIo / dCount, show(t)).toBeGreaterThanOrEqual(0.9);
+      const wakers = d.filter(ioPath).flatMap((r) => r.wakers);
+      const viaDevice = wakers
+        .filter((w) => w.source.kind === 'softirq' || w.source.kind === 'hardirq')
+        .reduce((n, w) => n + w.count, 0);
+      expect(viaDevice, show(t)).toBeGreaterThanOrEqual(10);
+      // a device completion's stack is the interrupt's or the softirq's, never the task's syscall path
+      for (const w of wakers.filter((x) => x.source.kind !== 'task'))
+        expect(w.frames.some((f) => f.startsWith('entry_SYSCALL')), JSON.stringify(w)).toBe(false);
+    });
+  });
+});
