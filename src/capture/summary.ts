@@ -128,6 +128,7 @@ export function infoObject(s: CaptureSummary): Record<string, unknown> {
     command: s.meta.command,
     exitCode: s.meta.exitCode,
     filters: s.meta.filters,
+    stacks: { mode: s.meta.stacks, distinct: s.kinds.stack ?? 0, missing: s.meta.stackFails },
     skippedTracepoints: s.meta.skippedTracepoints,
     events: s.events,
     kinds: s.kinds,
@@ -200,6 +201,14 @@ export function formatInfo(s: CaptureSummary, options: { json?: boolean } = {}):
     ['host', `${sanitize(m.hostname)}, Linux ${sanitize(m.kernel)}, ${m.cpus} CPUs`],
     ['command', command],
     ['filters', `irq spans ${m.filters.irqSpans ? 'on' : 'off'}, tgid ${m.filters.tgid > 0 ? m.filters.tgid : 'all'}`],
+    [
+      'stacks',
+      m.stacks === 'kernel'
+        ? `kernel, ${int(s.kinds.stack ?? 0)} distinct`
+        : m.stacks === 'none'
+          ? 'none (recorded with --stacks none)'
+          : 'none (recorded before stacks)',
+    ],
     ['events', `${int(s.events)}   lost ${int(s.lost)}`],
     ['size', `${megabytes(s.bytes)}, ${s.bytesPerEvent.toFixed(1)} bytes/event`],
     ...wrapped('kinds', Object.entries(s.kinds)),
