@@ -534,7 +534,9 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 		return 0;
 	note_task(prev);
 	note_task(next);
-	/* Where prev goes to sleep (S or D): prev is still current here. */
+	/* Where prev goes to sleep (S or D): prev is still current here. The switch's time is
+	 * taken first: walking the stack must not lengthen prev's slice. */
+	__u64 ts = bpf_ktime_get_ns();
 	__u32 stack = 0;
 	if (!preempt && (prev_state & 0x3 /* TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE */))
 		stack = take_stack(ctx);
@@ -542,6 +544,7 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev,
 	if (!e)
 		return 0;
 	fill(e, LL_SWITCH, preempt ? LL_F_PREEMPT : 0);
+	e->ts = ts;
 	e->stack = stack;
 	e->tid = BPF_CORE_READ(prev, pid);
 	e->tid2 = BPF_CORE_READ(next, pid);
@@ -575,7 +578,9 @@ static __always_inline int on_wake(void *ctx, struct task_struct *p, __u8 kind)
 	note_sym(w.addr);
 	if (w.timer_frame >= 0)
 		note_expire(&w, BPF_CORE_READ(cur, pid));
-	/* The waker's stack: the current task's, or the interrupt's it runs in. */
+	/* The waker's stack: the current task's, or the interrupt's it runs in (the waking's
+	 * time taken before it). */
+	__u64 ts = bpf_ktime_get_ns();
 	__u32 stack = take_stack(ctx);
 	struct ll_event *e = reserve(sizeof(*e));
 	if (!e)
@@ -596,6 +601,7 @@ static __always_inline int on_wake(void *ctx, struct task_struct *p, __u8 kind)
 	e->a = target_cpu;
 	e->b = w.id;
 	e->addr = w.addr;
+	e->ts = ts;
 	e->stack = stack;
 	submit(e, sizeof(*e) + 8);
 	return 0;

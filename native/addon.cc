@@ -492,6 +492,7 @@ Napi::Value Layout(const Napi::CallbackInfo& info) {
   LL_EVENT_FIELDS(X)
 #undef X
   off.Set("name", num(offsetof(struct ll_name_event, name)));
+  off.Set("frames", num(offsetof(struct ll_stack_event, ip)));
   o.Set("offsets", off);
   o.Set("eventSize", num(sizeof(struct ll_event)));
   o.Set("nameEventSize", num(sizeof(struct ll_name_event)));

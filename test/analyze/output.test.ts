@@ -66,6 +66,7 @@ describe('toJson', () => {
       'unknownCause',
       'severalRaisers',
       'wakers',
+      'sleepReasons',
       'uncertain',
     ];
     for (const t of json.threads) expect(Object.keys(t)).toEqual(['tid', 'tgid', 'comm', 'generation', ...metricKeys]);

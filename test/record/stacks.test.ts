@@ -55,7 +55,10 @@ describe.skipIf(skipRecording)(`kernel stacks in captures (${skipRecording ? ski
       // frames named from kallsyms: function names, as many as the record says
       const frames = r.name!.split(';');
       expect(frames.length).toBe(r.a);
-      expect(frames.every((f) => /^[\w.$]+( \[\w+\])?$|^0x[0-9a-f]+$/.test(f)), r.name).toBe(true);
+      expect(
+        frames.every((f) => /^[\w.$]+( \[\w+\])?$|^0x[0-9a-f]+$/.test(f)),
+        r.name,
+      ).toBe(true);
     }
     // sleeps take the sleeper's stack, preemptions none
     const switches = db.rows.filter((r) => r.kind === Kind.SWITCH);
@@ -78,9 +81,9 @@ describe.skipIf(skipRecording)(`kernel stacks in captures (${skipRecording ? ski
     expect(line).toMatch(/has no kernel stacks/);
     const json = JSON.parse(cliOk(['analyze', '--json', out]).stdout) as { threads: { sleepReasons: unknown[] }[] };
     expect(json.threads.every((t) => t.sleepReasons.length === 0)).toBe(true);
-    expect(expectOneLineError(cli(['record', '--stacks', 'user', '-o', path.join(tmp, 'bad.db'), '--', 'true']))).toMatch(
-      /--stacks/,
-    );
+    expect(
+      expectOneLineError(cli(['record', '--stacks', 'user', '-o', path.join(tmp, 'bad.db'), '--', 'true'])),
+    ).toMatch(/--stacks/);
   });
 
   it('counts and says the stacks a full table could not keep', async () => {

@@ -23,7 +23,8 @@ export const SQLITE_PAGE_ROWS = 32768;
  */
 function pageSql(hasStack: boolean): string {
   return `SELECT count(*), count(name),
-  ${NUMERIC_COLUMNS.map((c) => `group_concat(${c})`).join(', ')}, json_group_array(name)
+  ${NUMERIC_COLUMNS.map((c) => (c === 'stack' ? 'group_concat(ifnull(stack, 0))' : `group_concat(${c})`)).join(', ')},
+  json_group_array(name)
   FROM (SELECT rowid, *${hasStack ? '' : ', 0 AS stack'} FROM events
     WHERE rowid BETWEEN ? AND ? AND kind <> ${KIND_META} ORDER BY rowid)`;
 }

@@ -3,7 +3,16 @@
  * small lookup tables, and views that spell the events out for people using
  * `sqlite3` (docs/capture-format.md).
  */
-import { CTX_NAMES, Flag, Kind, KIND_NAMES, SOFTIRQ_NAMES, stateLetterSql, SYSVEC_NAMES } from '../../format/index.js';
+import {
+  CTX_NAMES,
+  Flag,
+  Kind,
+  KIND_NAMES,
+  SOFTIRQ_NAMES,
+  StackFlag,
+  stateLetterSql,
+  SYSVEC_NAMES,
+} from '../../format/index.js';
 
 export const EVENT_COLUMNS = ['ts', 'cpu', 'kind', 'flags', 'tid', 'tid2', 'a', 'b', 'c', 'name', 'stack'] as const;
 
@@ -26,6 +35,10 @@ const bit = (flag: number) => `((e.flags & ${flag}) != 0)`;
 const VIEWS = `
 CREATE VIEW symbols AS
   SELECT c AS id, name FROM events WHERE kind = ${Kind.SYM};
+
+CREATE VIEW stacks AS
+  SELECT tid AS id, a AS depth, (flags & ${StackFlag.TRUNCATED}) != 0 AS truncated, name AS frames
+  FROM events WHERE kind = ${Kind.STACK};
 
 CREATE VIEW irq_names AS
   SELECT a AS irq, max(name) AS name FROM events WHERE kind = ${Kind.IRQ_NAME} GROUP BY a;
