@@ -89,6 +89,7 @@ describe('lifeline export --to perfetto', () => {
       taskNewtask: 235,
       taskRename: 236,
       schedProcessExec: 237,
+      schedProcessExit: 238,
       schedProcessFree: 240,
       hrtimerExpireEntry: 553,
       hrtimerExpireExit: 554,
@@ -170,7 +171,7 @@ describe('lifeline export --to perfetto', () => {
         expect(count('sched_wakeup_new')).toBe(summary.kinds.wakeup_new ?? 0);
         expect(count('task_newtask')).toBe(summary.kinds.fork ?? 0);
         expect(count('sched_process_exec')).toBe(summary.kinds.exec ?? 0);
-        expect(count('sched_process_free')).toBe(summary.kinds.exit ?? 0);
+        expect(count('sched_process_exit')).toBe(summary.kinds.exit ?? 0);
         expect(count('irq_handler_entry') + count('local_timer_entry')).toBe(summary.kinds.irq_entry ?? 0);
         expect(count('irq_handler_exit') + count('local_timer_exit')).toBe(summary.kinds.irq_exit ?? 0);
         expect(count('softirq_entry')).toBe(summary.kinds.softirq_entry ?? 0);
