@@ -10,9 +10,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildReport } from '../../src/report/index.js';
+import { escapeHtml, jsonForScript } from '../../src/report/html/escape.js';
+import { buildReport, renderSvg } from '../../src/report/index.js';
 import { sanitize } from '../../src/sanitize.js';
-import { browserUnavailable, launch, visit } from './browser.js';
+import { browserUnavailable, groupBox, launch, visit } from './browser.js';
 import { syntheticAnalysis, syntheticMeta } from './synthetic.js';
 
 /**
@@ -69,6 +70,8 @@ function hostileReport(renderer: 'canvas' | 'svg' = 'svg') {
   });
 }
 
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** Every string inside a JSON-like value. */
 function strings(value: unknown, out: string[] = []): string[] {
   if (typeof value === 'string') out.push(value);
@@ -97,6 +100,24 @@ describe('the one definition of hostile characters (src/sanitize.ts)', () => {
           : `\\u${cp.toString(16).padStart(4, '0')}`;
       expect(sanitize(ch), `U+${cp.toString(16)}`).toBe(expected);
     }
+  });
+});
+
+describe('the page’s escaping', () => {
+  it('writes a control or bidi character that reached it raw in the visible notation, and escapes HTML as before', () => {
+    expect(escapeHtml('<b a="1">\x1b[0m\u009b\u202e & \'x\'</b>')).toBe(
+      '&lt;b a=&quot;1&quot;&gt;\\x1b[0m\\x9b\\u202e &amp; &#39;x&#39;&lt;/b&gt;',
+    );
+    // text that went through sanitize() already is left as it is (no second escaping)
+    expect(escapeHtml(sanitize('a\x1b\\b'))).toBe('a\\x1b\\\\b');
+  });
+
+  it('embeds JSON with no raw control, bidi or separator character, parsed back unchanged', () => {
+    const value = { names: NAMES.map((n) => n.raw), more: ['\u0085\u2029\u200f\u061c', '</SCRIPT><!--'] };
+    const text = jsonForScript(value);
+    expect(rawHostile(text)).toEqual([]);
+    expect(text).not.toMatch(/[<>&\n]/);
+    expect(JSON.parse(text)).toEqual(value);
   });
 });
 
@@ -160,6 +181,24 @@ describe('hostile names in the report page', () => {
     expect(strings(built.specs).some((s) => s.includes(NAMES[0]!.shown))).toBe(true);
   });
 
+  it('draws the visible forms in the standalone SVG charts, with no raw character or element from a name', async () => {
+    for (const id of ['state-timeline', 'wakeup-matrix']) {
+      const svg = await renderSvg(built.specs[id]!);
+      expect(rawHostile(svg), id).toEqual([]);
+      // the elements and attribute names of the document (a name's `<`, `>` and `"` are &lt; &gt; &quot;)
+      const tags = [...svg.matchAll(/<[^>]*>/g)].map((m) => m[0].replace(/"[^"]*"/g, '""'));
+      expect(tags.length, id).toBeGreaterThan(100);
+      expect(
+        tags.filter((t) => /^<\/?(script|img|foreignObject)\b|\son\w+\s*=/i.test(t)),
+        id,
+      ).toEqual([]);
+      for (const { shown } of NAMES.slice(0, 3)) expect(svg, id).toContain(`${shown} 31`);
+      // the lane labels (headless, vega measures text roughly and may shorten a label's tail)
+      if (id === 'state-timeline')
+        for (const { shown } of NAMES.slice(0, 3)) expect(svg, id).toMatch(new RegExp(`>${escapeRegExp(shown)} 31`));
+    }
+  });
+
   it('shows ordinary non-ASCII names exactly as they are', () => {
     const names = ['café-wörker', '日本語スレッド', 'emoji🚀', 'a&b<c>'];
     const plain = buildReport({
@@ -215,6 +254,25 @@ describe.skipIf(skip !== null)(
         for (const [i, { shown }] of NAMES.entries()) expect(drawn(`${shown} ${3100 + i}`), shown).toBe(true);
         expect(labels).toContain(`${NAMES[0]!.shown} 3100`);
         // innerText separates table cells with tabs: the page's own, not a name's
+        // hovering the first name's lane: the tooltip names it in its visible form, as text
+        const lane = `${NAMES[0]!.shown} 3100`;
+        const detail = await groupBox(v.page, 'chart-state-timeline', 'concat_1_group');
+        const at = await v.page.evaluate((label) => {
+          const view = (
+            window as unknown as {
+              __lifeline: {
+                views: Record<string, { scale(n: string): ((v: unknown) => number) & { bandwidth(): number } }>;
+              };
+            }
+          ).__lifeline.views['chart-state-timeline']!;
+          const y = view.scale('concat_1_y');
+          return { x: view.scale('concat_1_x')(200), y: y(label) + y.bandwidth() / 2 };
+        }, lane);
+        await v.page.mouse.move(detail.x + at.x, detail.y + at.y);
+        const tooltip = v.page.locator('#vg-tooltip-element');
+        await tooltip.waitFor({ state: 'visible' });
+        expect(await tooltip.innerText()).toContain(lane);
+        expect(rawHostile((await tooltip.innerText()).replace(/\t/g, ' '))).toEqual([]);
         const everything = await v.page.evaluate(() => document.title + document.body.innerText);
         expect(rawHostile(everything.replace(/\t/g, ' '))).toEqual([]);
         await v.page.screenshot({ path: join(ARTIFACTS, 'report-hostile-names.png'), fullPage: false });
