@@ -11,6 +11,7 @@ import { inertJson, sanitize } from './sanitize.js';
 import type { Analysis, AnalyzeOptions } from './analyze/index.js';
 import { LifelineError } from './errors.js';
 import { msg } from './messages.js';
+import { checkOutputPath } from './output-path.js';
 import {
   checkChain,
   checkFilters,
@@ -172,6 +173,8 @@ export async function writeReport(
   const o = checkReport(opts);
   const { reportPath, writeReportFiles } = await import('./report/index.js');
   const path = await reportPath(capturePath, o.out);
+  // an existing report is replaced only when asked (--force), as record's capture is
+  checkOutputPath(path, 'report', { overwrite: o.force, inputs: [capturePath] });
   return withCapture(capturePath, async (cap) => {
     const analysis = await replay(cap, replayOptions(cap, { ...o.filters, detail: true }, opts.onProgress));
     requireMatch(analysis, o.filters);
@@ -186,7 +189,13 @@ export async function exportCapture(
   opts: ExportInput & { onProgress?: ProgressCallback } = {},
 ): Promise<ExportResult> {
   const o = checkExport(opts);
-  const { exportCapture: run } = await import('./export/index.js');
+  const { exportCapture: run, defaultExportPath } = await import('./export/index.js');
+  // an existing output is replaced only when asked (--force), as record's capture is
+  checkOutputPath(o.out ?? defaultExportPath(capturePath, o.format), 'export', {
+    createDir: o.out === undefined,
+    overwrite: o.force,
+    inputs: [capturePath],
+  });
   return run(capturePath, {
     format: o.format,
     out: o.out,

@@ -34,6 +34,11 @@ export const msg = {
   outputExists: (path: string) => `${path} already exists (use --force to overwrite it)`,
   outputIsDirectory: (what: string, path: string) => `cannot write the ${what}: ${path} is a directory`,
   outputWriteFailed: (path: string, why: string) => `cannot write ${path}: ${why}`,
+  diskFull: () => 'the disk is full',
+  mirrorIsCapture: (path: string) =>
+    `cannot write the mirror to ${path}: it is the capture itself (choose another --mirror)`,
+  captureWriteFailed: (path: string, why: string, events: number) =>
+    `cannot write ${path}: ${why}; recording stopped, the capture up to then is readable (${events.toLocaleString('en-US')} events)`,
   outputIsInput: (what: string, path: string) =>
     `cannot write the ${what} to ${path}: it is the capture being read (choose another -o)`,
   cannotRead: (path: string, why: string) => `cannot read ${path}: ${why}`,

@@ -342,13 +342,14 @@ describe('lifeline export: bad input', () => {
       writeFileSync(out, 'precious');
       const foreign = path.join(dir, 'notes.txt');
       writeFileSync(foreign, 'hello, not a capture\n');
-      expect(expectOneLineError(cli(['export', foreign, '--to', 'perfetto', '-o', out]))).toMatch(
+      // with --force, so that what is refused is the capture, not the existing output
+      expect(expectOneLineError(cli(['export', foreign, '--to', 'perfetto', '-o', out, '--force']))).toMatch(
         /not a lifeline capture/,
       );
       const cut = path.join(dir, 'cut.db');
       copyFileSync(path.join(fixtures, 'sleeper-stress.db'), cut);
       truncateSync(cut, Math.floor(statSync(cut).size / 2));
-      expect(expectOneLineError(cli(['export', cut, '-o', out]))).toMatch(/damaged|truncated/);
+      expect(expectOneLineError(cli(['export', cut, '-o', out, '--force']))).toMatch(/damaged|truncated/);
       expect(readFileSync(out, 'utf8')).toBe('precious');
 
       const fixture = path.join(fixtures, 'pingpong.db');
@@ -370,7 +371,7 @@ describe('lifeline export: bad input', () => {
       expect(readFileSync(out, 'utf8')).toBe('precious');
 
       // a capture recorded before the clock offset and the hrtimer expiry spans: a note for each
-      const ok = cli(['export', path.join(fixtures, 'format1/sleeper-stress.arrow'), '-o', out]);
+      const ok = cli(['export', path.join(fixtures, 'format1/sleeper-stress.arrow'), '-o', out, '--force']);
       expect(ok.status).toBe(0);
       expect(ok.stdout).toMatch(/trace written to .*keep\.pftrace/);
       expect(ok.stderr.trim().split('\n')).toEqual([
