@@ -1,8 +1,9 @@
 /**
  * The one sanitizer for strings that come from a capture or the kernel (comms, command
- * lines, filenames, symbols, hostnames) on their way to a terminal: info, analyze, chain
- * and the `lifeline:` error line all print through it. HTML output escapes for HTML on
- * top of it (src/report/html/escape.ts).
+ * lines, filenames, symbols, hostnames) on their way to a terminal or a page: info, analyze,
+ * chain and the `lifeline:` error line print through it, and the report shows names in the
+ * same notation (src/report/model/labels.ts), escaped for HTML on top of it
+ * (src/report/html/escape.ts, which also writes any such character still raw as inertText does).
  *
  * C0 and C1 control characters (ESC, BEL, CSI, newline, …), DEL, the Unicode line and
  * paragraph separators, bidi controls and lone surrogates become \xNN or \uNNNN escapes,
