@@ -159,6 +159,7 @@ export function metaFacts(meta: CaptureMeta, eventsRead?: number): DiagnosticFac
     ...(eventsRead !== undefined && meta.complete && meta.events > 0
       ? { events: { read: eventsRead, expected: meta.events } }
       : {}),
+    ...(meta.damage ? { damage: meta.damage } : {}),
   };
 }
 
