@@ -150,6 +150,8 @@ export interface DecodedTrace {
   packetKinds: string[];
   /** TracePacket.sequence_flags of each packet (0 when absent), in file order. */
   packetFlags: number[];
+  /** Kernel symbols each packet interns (InternedData), in file order. */
+  packetInterned: number[];
   sequenceIds: Set<number>;
   systemInfo: {
     sysname?: string;
@@ -256,6 +258,7 @@ export function decodeTrace(file: Uint8Array): DecodedTrace {
   const t: DecodedTrace = {
     packetKinds: [],
     packetFlags: [],
+    packetInterned: [],
     sequenceIds: new Set(),
     systemInfo: null,
     clocks: new Map(),
@@ -279,12 +282,14 @@ export function decodeTrace(file: Uint8Array): DecodedTrace {
     const ts = num(p, 8);
     const flags = num(p, 13) ?? 0;
     t.packetFlags.push(flags);
+    t.packetInterned.push(0);
     if (flags & 1) stateValid = true;
     if (flags & 2 && !stateValid) throw new Error('a packet needs incremental state before any packet cleared it');
     if (p.has(12)) {
       if (!stateValid) throw new Error('interned data before any packet cleared the incremental state');
       // interned before the packet's events are read, as trace_processor does
       const interned = parse(msgs(p, 12)[0]!, 'InternedData');
+      t.packetInterned[t.packetInterned.length - 1] = msgs(interned, 26).length;
       for (const b of msgs(interned, 26)) {
         const s = parse(b, 'InternedString');
         const iid = num(s, 1)!;
