@@ -65,6 +65,21 @@ describe.skipIf(!canRecord && !mustRecord)(`record -- a program whose name is no
     expect(info.exitCode).toBe(0);
   }, 60_000);
 
+  it('a raw name without a slash is found on PATH by its bytes', () => {
+    copyFileSync('/bin/cat', rawPath('-pathcat'));
+    chmodSync(rawPath('-pathcat'), 0o755);
+    const out = path.join(dir, 'pathcat.db');
+    const script = `PATH="$3:$PATH" exec "$0" "$1" record -o "$2" -- "$(printf '\\377\\376-pathcat')" /proc/self/comm`;
+    const r = spawnSync('/bin/sh', ['-c', script, process.execPath, BIN, out, dir], {
+      cwd: ROOT,
+      timeout: 60_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    expect(r.status, r.stderr.toString()).toBe(0);
+    // comm is at most 15 bytes: "\xff\xfe-pathcat" is 10
+    expect(r.stdout.equals(Buffer.concat([RAW, Buffer.from('-pathcat\n')])), r.stdout.toString('latin1')).toBe(true);
+  }, 60_000);
+
   it('a raw name that names no file is still "command not found", in one line, writing nothing', () => {
     const out = path.join(dir, 'missing.db');
     const r = recordRaw(out, '-missing', []);
