@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import type { EventRow } from '../../src/capture/event-batch.js';
 import { exportCapture } from '../../src/api.js';
 import { exportPerfetto } from '../../src/export/perfetto/export-perfetto.js';
-import { CommReason, Flag, Kind, TaskState } from '../../src/format/index.js';
+import { CommReason, Ctx, Flag, Kind, TaskState } from '../../src/format/index.js';
 import { readRows } from '../helpers/capture-rows.js';
 import { memoryCapture } from '../helpers/memory-capture.js';
 import { skipRecording } from '../helpers/root.js';
@@ -184,6 +184,28 @@ describe('Perfetto export: threads as trace_processor imports them', () => {
     });
     expect(seen.filter(([, interned, names]) => names && interned === 0).length).toBeGreaterThan(0);
     expect(seen.filter(([, interned]) => interned > 0).length).toBe(2); // CPU 0's first bundle and CPU 1's
+  });
+});
+
+describe('Perfetto export: interrupt wakings written whole', () => {
+  it("carry their context in the FtraceEvent's common_flags, as compact ones do in waking_common_flags", async () => {
+    // before a CPU's first switch trace_processor has no current thread to take a compact waking's
+    // waker from, so the export writes the waking whole, with the interrupted thread as its pid
+    const rows: EventRow[] = [
+      { ts: T0, cpu: 0, kind: Kind.WAKING, flags: Ctx.HARDIRQ | Flag.SYSVEC, tid: 11, tid2: 10, a: 1, b: 1, c: 0 },
+      { ts: T0 + 10, cpu: 0, kind: Kind.WAKING, flags: Ctx.SOFTIRQ, tid: 12, tid2: 10, a: 1, b: 1, c: 0 },
+      { ts: T0 + 20, cpu: 0, kind: Kind.WAKING, flags: Ctx.TASK, tid: 13, tid2: 10, a: 1, b: 0, c: 0 },
+      sw(30, 0, 10, 11),
+      { ts: T0 + 40, cpu: 0, kind: Kind.WAKING, flags: Ctx.HARDIRQ, tid: 12, tid2: 11, a: 1, b: 1, c: 0 },
+    ];
+    const t = await exportRows(rows);
+    const wakings = t.events.filter((e) => e.name === 'sched_waking');
+    expect(wakings.map((e) => [e.ts - T0, e.form, e.pid, e.fields.pid, e.commonFlags])).toEqual([
+      [0, 'full', 10, 11, 0x08],
+      [10, 'full', 10, 12, 0x10],
+      [20, 'full', 10, 13, 0],
+      [40, 'compact', undefined, 12, 0x08],
+    ]);
   });
 });
 
