@@ -11,7 +11,9 @@ import { inertJson, sanitize } from './sanitize.js';
 import type { Analysis, AnalyzeOptions } from './analyze/index.js';
 import { LifelineError } from './errors.js';
 import { msg } from './messages.js';
-import { checkOutputPath } from './output-path.js';
+import { renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { checkOutputPath, writeFailure } from './output-path.js';
 import {
   checkChain,
   checkFilters,
@@ -179,7 +181,20 @@ export async function writeReport(
     const analysis = await replay(cap, replayOptions(cap, { ...o.filters, detail: true }, opts.onProgress));
     requireMatch(analysis, o.filters);
     const options = { utc: o.utc, top: o.top, tid: o.filters.tid, renderer: o.renderer, budget: o.budget };
-    return writeReportFiles(path, { meta: cap.meta, analysis, options }, o.svgDir);
+    // written beside its name and renamed into place once whole: a failed write (the disk full)
+    // leaves no half page, and the report it was to replace (--force) stays as it was
+    const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+    try {
+      const res = await writeReportFiles(tmp, { meta: cap.meta, analysis, options }, o.svgDir);
+      renameSync(tmp, path);
+      return { ...res, path };
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      const code = (e as NodeJS.ErrnoException).code;
+      if (typeof code === 'string' && /^E[A-Z]+$/.test(code))
+        throw new LifelineError('OUTPUT_WRITE_FAILED', msg.outputWriteFailed(path, writeFailure(e)));
+      throw e;
+    }
   });
 }
 

@@ -2,11 +2,13 @@
  * report and export keep an existing output unless --force is given (as record keeps a capture):
  * refused in one line with the file untouched; with --force replaced, but never by the input.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli, expectOneLineError, ROOT } from '../helpers/cli.js';
+import { canRecord } from '../helpers/root.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'lifeline-force-'));
 const ring = path.join(ROOT, 'fixtures/ring.db');
@@ -64,6 +66,28 @@ describe('an existing output of report and export', () => {
       );
       expect(readFileSync(cap).equals(before)).toBe(true);
     }, 60_000);
+
+    // a 16 KiB tmpfs (mounting needs root): the output (55 KB or more) does not fit
+    it.skipIf(!canRecord)(
+      `${cmd} --force onto a full disk: one line, the file it was to replace kept`,
+      () => {
+        const full = path.join(tmp, `full-${cmd}`);
+        mkdirSync(full);
+        execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', full]);
+        try {
+          const out = path.join(full, file);
+          writeFileSync(out, 'precious');
+          expect(expectOneLineError(cli([cmd, ring, ...args, '-o', out, '--force']))).toBe(
+            `lifeline: cannot write ${out}: no space left on the device`,
+          );
+          expect(readFileSync(out, 'utf8')).toBe('precious');
+          expect(readdirSync(full)).toEqual([file]);
+        } finally {
+          execFileSync('umount', [full]);
+        }
+      },
+      60_000,
+    );
 
     it(`${cmd} --help mentions --force`, () => {
       const r = cli([cmd, '--help']);
