@@ -34,7 +34,9 @@ export class SqliteCaptureWriter implements CaptureWriter {
   private events = 0;
   private closed = false;
   /** The meta written when the capture was created, for the count kept after a failed write. */
-  private lastMeta!: CaptureMeta;
+  private readonly startMeta: CaptureMeta;
+  /** finish() wrote the final meta (complete, with every count). */
+  private finalMeta = false;
 
   /** Creates the database at `path`, which must not exist or be empty. */
   constructor(
@@ -50,7 +52,7 @@ export class SqliteCaptureWriter implements CaptureWriter {
       this.writeMetaTx = this.db.transaction((m: CaptureMeta) => {
         for (const [key, value] of metaToRows(m)) upsertMeta.run(key, value);
       });
-      this.lastMeta = meta;
+      this.startMeta = meta;
       this.writeMetaTx({ ...meta, complete: false, events: 0 });
       this.insertMany = this.db.prepare(insertSql(ROWS_PER_INSERT));
       this.insertOne = this.db.prepare(insertSql(1));
@@ -98,6 +100,7 @@ export class SqliteCaptureWriter implements CaptureWriter {
     if (this.closed) return;
     try {
       this.writeMetaTx({ ...meta, events: this.events, complete: true });
+      this.finalMeta = true;
       // Fold the WAL back so the finished capture is one self-contained file.
       this.db.pragma('wal_checkpoint(TRUNCATE)');
       this.db.pragma('journal_mode = DELETE');
@@ -116,11 +119,14 @@ export class SqliteCaptureWriter implements CaptureWriter {
   private failed(e: unknown): unknown {
     if (!isWriteFailure(e)) return e;
     this.closed = true;
-    try {
-      // the count of events kept, if there is room for it; the capture stays incomplete
-      this.writeMetaTx({ ...this.lastMeta, events: this.events, complete: false });
-    } catch {
-      // no room: the reader counts the rows itself
+    // the count of events kept, if there is room for it; the capture stays incomplete (unless
+    // the final meta is written already: then only folding the -wal back failed)
+    if (!this.finalMeta) {
+      try {
+        this.writeMetaTx({ ...this.startMeta, events: this.events, complete: false });
+      } catch {
+        // no room: the reader counts the rows itself
+      }
     }
     try {
       this.db.close();
