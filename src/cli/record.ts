@@ -13,7 +13,7 @@ export function registerRecord(program: Command, exit: (code: number) => void): 
     .option('--buffer-mb <mib>', 'ring buffer size in MiB, a power of two (default: 8 per CPU, at least 32)')
     .option('--no-irq-spans', 'do not record irq/softirq spans (wakeup context is still tracked)')
     .option('--pid <tgid>', 'only events involving this process (kernel-side filter)')
-    .option('--force', 'overwrite an existing capture file')
+    .option('--force', 'overwrite an existing capture file (and --mirror file)')
     .option('--mirror <file>', 'also write the same recording to FILE (.arrow: Arrow, else SQLite)')
     .argument('[command...]', 'command to run and record (after --)')
     .action(async (command: string[], o: Typed) => {
