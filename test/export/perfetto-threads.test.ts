@@ -269,10 +269,13 @@ describe.skipIf(skipRecording)('Perfetto export of a real recording: threads as 
         expect(freeOf(worker)!.ts).toBeGreaterThanOrEqual(workerLast.ts + (meta.bootOffsetNs ?? 0));
         expect(freeOf(leader)!.ts).toBeGreaterThanOrEqual(freeOf(worker)!.ts);
         if (hasPerf) {
-          // perf's children fork as "perf" and rename themselves: each is one thread, with its last name
-          const renamed = rows.filter((r) => r.kind === Kind.COMM && r.flags === CommReason.RENAME);
-          expect(renamed.length).toBeGreaterThan(10);
-          for (const r of renamed) expect(by.get(r.tid)!.length, `threads of ${r.tid}`).toBe(1);
+          // perf bench forks 40 processes per group (2 groups): each is one thread of its own process
+          const forked = rows.filter((r) => r.kind === Kind.FORK && r.tid === r.a);
+          expect(forked.length).toBeGreaterThanOrEqual(80);
+          for (const r of forked) {
+            expect(by.get(r.tid)!.length, `threads of ${r.tid}`).toBe(1);
+            expect(m.processes[by.get(r.tid)![0]!.upid!]!.pid).toBe(r.tid);
+          }
         }
       } finally {
         rmSync(dir, { recursive: true, force: true });

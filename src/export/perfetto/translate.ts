@@ -347,6 +347,7 @@ export class PerfettoTranslator {
   private writeFork({ b, i, cs, inWindow, bt }: Row): void {
     const child = b.tid[i]!;
     const parent = b.tid2[i]!;
+    this.exiting.delete(child); // a tid handed out again: a new thread (its previous life's last switch was lost)
     this.tasks.forked(bt, child, b.a[i]!, parent, b.b[i]!);
     this.takeTree(cs, inWindow);
     if (!inWindow) return;
