@@ -72,6 +72,28 @@ describe.skipIf(!canRecord && !mustRecord)(`record onto a disk that fills up (${
     }, 90_000);
   }
 
+  it('a --mirror on the full disk: the line names the mirror; the capture beside it is finished, complete', () => {
+    const out = path.join(os.tmpdir(), `lifeline-full-main-${process.pid}.db`);
+    const mirror = path.join(dir, 'mirror.arrow');
+    try {
+      const r = cli(['record', '-o', out, '--mirror', mirror, '--', PINGPONG, '1000000000'], { timeoutMs: 60_000 });
+      expect(r.status, r.stderr).toBe(1);
+      expect(expectOneLineError(r)).toMatch(
+        new RegExp(`^lifeline: cannot write ${mirror}: the disk is full; recording stopped, the capture up to then`),
+      );
+      for (const pid of r.stdout.trim().split(/\s+/).map(Number)) expect(alive(pid)).toBe(false);
+      const main = JSON.parse(cli(['info', '--json', out]).stdout) as { complete: boolean; events: number };
+      const part = JSON.parse(cli(['info', '--json', mirror]).stdout) as { complete: boolean; events: number };
+      expect(main.complete).toBe(true);
+      expect(part.complete).toBe(false);
+      // the capture holds everything the mirror kept, and the batch the mirror could not take
+      expect(main.events).toBeGreaterThan(part.events);
+    } finally {
+      for (const f of readdirSync(dir)) rmSync(path.join(dir, f));
+      rmSync(out, { force: true });
+    }
+  }, 90_000);
+
   it('a capture that cannot even start on a full disk: one line, nothing left behind', () => {
     const filler = path.join(dir, 'filler');
     try {
