@@ -114,19 +114,26 @@ export function checkTrace(meta: CaptureMeta, rows: readonly EventRow[], t: Deco
     let current = -1;
     want.forEach((r, i) => {
       const e = got[i]!;
-      if (e.commonFlags & (HARDIRQ | SOFTIRQ)) flagged++;
-      let waker: number | undefined;
-      if (e.form === 'full') waker = e.pid;
-      else {
-        // trace_processor takes a compact waking's waker from the switches before it on this CPU
-        compact++;
-        while (timeline[at] !== e) {
-          if (timeline[at]!.name === 'sched_switch') current = timeline[at]!.fields.next_pid as number;
-          at++;
-        }
-        waker = current;
+      const irq = (e.commonFlags & (HARDIRQ | SOFTIRQ)) !== 0;
+      if (irq) flagged++;
+      // trace_processor takes a compact waking's waker from the switches before it on this CPU
+      while (timeline[at] !== e) {
+        if (timeline[at]!.name === 'sched_switch') current = timeline[at]!.fields.next_pid as number;
+        at++;
       }
-      wakingWant.push([cpu, r.ts + offset, r.tid, r.a, expectedCommonFlags(r.flags), r.tid2]);
+      let waker: number | undefined;
+      let wantWaker = r.tid2;
+      if (e.form === 'full') {
+        waker = e.pid;
+        // it reads the irq context only from compact wakings: whole only before the CPU's first switch
+        if (irq) expect(current, `interrupt waking at ${e.ts} written whole after a switch`).toBe(-1);
+      } else {
+        compact++;
+        waker = current;
+        // an interrupt waking is compact once the CPU has a thread, the interrupted one as trace_processor sees it
+        if (irq && r.tid2 !== current) wantWaker = current;
+      }
+      wakingWant.push([cpu, r.ts + offset, r.tid, r.a, expectedCommonFlags(r.flags), wantWaker]);
       wakingGot.push([cpu, e.ts, e.fields.pid, e.fields.target_cpu, e.commonFlags, waker]);
       nWakings++;
     });

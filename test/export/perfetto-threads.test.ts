@@ -187,8 +187,8 @@ describe('Perfetto export: threads as trace_processor imports them', () => {
   });
 });
 
-describe('Perfetto export: interrupt wakings written whole', () => {
-  it("carry their context in the FtraceEvent's common_flags, as compact ones do in waking_common_flags", async () => {
+describe('Perfetto export: interrupt wakings', () => {
+  it("carry their context in the FtraceEvent's common_flags; once the CPU has a current thread they are compact (trace_processor reads the context only there)", async () => {
     // before a CPU's first switch trace_processor has no current thread to take a compact waking's
     // waker from, so the export writes the waking whole, with the interrupted thread as its pid
     const rows: EventRow[] = [
@@ -197,6 +197,10 @@ describe('Perfetto export: interrupt wakings written whole', () => {
       { ts: T0 + 20, cpu: 0, kind: Kind.WAKING, flags: Ctx.TASK, tid: 13, tid2: 10, a: 1, b: 0, c: 0 },
       sw(30, 0, 10, 11),
       { ts: T0 + 40, cpu: 0, kind: Kind.WAKING, flags: Ctx.HARDIRQ, tid: 12, tid2: 11, a: 1, b: 1, c: 0 },
+      // the capture names another thread than the last switch put on the CPU: a task waking stays
+      // whole (its waker is that thread); an interrupt waking is compact, or its context is lost
+      { ts: T0 + 50, cpu: 0, kind: Kind.WAKING, flags: Ctx.TASK, tid: 13, tid2: 14, a: 1, b: 0, c: 0 },
+      { ts: T0 + 60, cpu: 0, kind: Kind.WAKING, flags: Ctx.SOFTIRQ, tid: 13, tid2: 14, a: 1, b: 1, c: 0 },
     ];
     const t = await exportRows(rows);
     const wakings = t.events.filter((e) => e.name === 'sched_waking');
@@ -204,7 +208,9 @@ describe('Perfetto export: interrupt wakings written whole', () => {
       [0, 'full', 10, 11, 0x08],
       [10, 'full', 10, 12, 0x10],
       [20, 'full', 10, 13, 0],
+      [50, 'full', 14, 13, 0],
       [40, 'compact', undefined, 12, 0x08],
+      [60, 'compact', undefined, 13, 0x10],
     ]);
   });
 });

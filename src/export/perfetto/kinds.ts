@@ -9,7 +9,8 @@ import { Kind, type KindName } from '../../format/index.js';
 /** Kind name -> what it becomes in the trace. */
 export const EXPORTED_KINDS: Partial<Record<KindName, string>> = {
   SWITCH: "sched_switch (CompactSched, or a whole event when the CPU's previous thread is not known)",
-  WAKING: "sched_waking (CompactSched with waking_common_flags; a whole event before the CPU's first switch)",
+  WAKING:
+    "sched_waking (CompactSched with waking_common_flags; a whole event with common_flags before the CPU's first switch, or for a task waking whose thread on the CPU is not the last switch's)",
   WAKEUP_NEW: 'sched_wakeup_new with common_flags',
   FORK: 'task_newtask (clone_flags CLONE_THREAD for a thread) and ProcessTree entries at its time',
   EXEC: 'sched_process_exec and the process cmdline in the ProcessTree',

@@ -326,7 +326,10 @@ export class PerfettoTranslator {
     if (common !== 0) this.stats.irqContextWakings++;
     const comm = this.tasks.comm(target, bundle.cpu);
     const prio = this.tasks.prio(target);
-    if (k === Kind.WAKING && cs.current === onCpu) {
+    // trace_processor reads a waking's irq context only from CompactSched (waking_common_flags; a
+    // whole sched_waking's common_flags are not imported): an interrupt waking is compact as soon as
+    // the CPU has a current thread, even one the capture does not name as interrupted
+    if (k === Kind.WAKING && (cs.current === onCpu || (common !== 0 && cs.current !== UNKNOWN))) {
       bundle.compactWaking(bt, target, b.a[i]!, prio, comm, common);
       this.stats.compactWakings++;
       return;
