@@ -64,6 +64,7 @@ export const msg = {
   arrowCut: () => 'an Arrow message runs past the end of the file',
   arrowBytesAfterEnd: (n: number) => `${n} bytes follow the Arrow end-of-stream marker`,
   arrowBadFooter: (why: string) => `its Arrow file footer is unreadable: ${why}`,
+  statusDamaged: (offset: number) => `, DAMAGED at byte ${offset.toLocaleString('en-US')}`,
   damageAtStart: (offset: number, why: string) =>
     `its first record batch (at byte ${offset}) cannot be read, so no event can: ${why}`,
   damageRow: (where: string, row: number, what: string) => `${where}, row ${row}: ${what}`,

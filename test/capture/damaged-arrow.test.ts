@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Message, RecordBatchFileWriter, RecordBatchReader, Table } from 'apache-arrow';
-import { metaFacts, openCapture } from '../../src/capture/index.js';
+import { formatInfo, metaFacts, openCapture, summarizeCapture } from '../../src/capture/index.js';
 import { checkLifelineBatch, checkMessage, IpcDamage } from '../../src/capture/arrow/ipc-check.js';
 import { diagnose } from '../../src/diagnostics.js';
 import type { LifelineError } from '../../src/errors.js';
@@ -77,6 +77,9 @@ describe('damaged Arrow captures', async () => {
     expect(ids).toContain('damaged');
     expect(ids).not.toContain('incomplete');
     const line = r.diagnostics.find((d) => d.id === 'damaged')!.line;
+    const text = formatInfo(await summarizeCapture(await openCapture(path.join(dir, 'b2.arrow'))));
+    expect(text).toMatch(new RegExp(`^status +complete, DAMAGED at byte ${b2!.start.toLocaleString('en-US')}$`, 'm'));
+    expect(text).toContain(line);
     expect(line).toContain(`DAMAGED at byte ${b2!.start.toLocaleString('en-US')} (record batch 2): `);
     expect(line).toContain(
       `${PER_BATCH.toLocaleString('en-US')} events could be read, before it, where the capture counts ${ROWS.toLocaleString('en-US')}`,

@@ -274,6 +274,8 @@ function checkBatch(f: Flat, batch: Table, bodyLength: number): CheckedBatch {
     buffers.push({ offset, length });
   }
   batch.vector(4, 8);
+  // every row of a column takes at least one bit of the body: no more rows than that (what readers allocate for)
+  if (nodes.length > 0 && rows > bodyLength * 8) f.fail(`${rows} rows in a body of ${bodyLength} bytes`);
   return { rows, nodes, buffers };
 }
 
