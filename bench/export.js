@@ -34,7 +34,7 @@ try {
     ]) {
       const out = path.join(tmp, `cap-${l}-${format}.pftrace`);
       const read = measure([process.execPath, bin, 'info', cap], runs);
-      const exp = measure([process.execPath, bin, 'export', cap, '--to', 'perfetto', '-o', out], runs);
+      const exp = measure([process.execPath, bin, 'export', cap, '--to', 'perfetto', '-o', out, '--force'], runs);
       rows.push({
         loops: l,
         format,

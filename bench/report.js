@@ -69,12 +69,12 @@ try {
     ]) {
       const analyze = measure([process.execPath, bin, 'analyze', '--json', cap], runs);
       const out = path.join(tmp, `report-${l}-${format}.html`);
-      const report = measure([process.execPath, bin, 'report', cap, '-o', out], runs);
+      const report = measure([process.execPath, bin, 'report', cap, '-o', out, '--force'], runs);
       builds.push({ loops: l, format, events, analyze, report, bytes: statSync(out).size });
     }
     for (const renderer of ['canvas', 'svg']) {
       const out = path.join(tmp, `report-${l}-${renderer}.html`);
-      sh([process.execPath, bin, 'report', arrow, '-o', out, '--renderer', renderer]);
+      sh([process.execPath, bin, 'report', arrow, '-o', out, '--force', '--renderer', renderer]);
       renders.push({ loops: l, renderer, events, bytes: statSync(out).size, ...(await render(browser, out)) });
     }
   }

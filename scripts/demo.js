@@ -30,6 +30,8 @@ try {
   );
   const rep = await api.writeReport(capture, {
     out: path.join(root, 'reports/demo.html'),
+    // the demo reruns to the same report: replace the last one
+    force: true,
     comm: '^(node-timers|node-ipc|stress|sh)$',
   });
   console.log(`\nreport: ${rep.path}`);

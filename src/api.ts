@@ -11,6 +11,9 @@ import { inertJson, sanitize } from './sanitize.js';
 import type { Analysis, AnalyzeOptions } from './analyze/index.js';
 import { LifelineError } from './errors.js';
 import { msg } from './messages.js';
+import { renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { checkOutputPath, writeFailure } from './output-path.js';
 import {
   checkChain,
   checkFilters,
@@ -183,11 +186,26 @@ export async function writeReport(
   const o = checkReport(opts);
   const { reportPath, writeReportFiles } = await import('./report/index.js');
   const path = await reportPath(capturePath, o.out);
+  // an existing report is replaced only when asked (--force), as record's capture is
+  checkOutputPath(path, 'report', { overwrite: o.force, inputs: [capturePath] });
   return withCapture(capturePath, async (cap) => {
     const analysis = await replay(cap, replayOptions(cap, { ...o.filters, detail: true }, opts.onProgress));
     requireMatch(analysis, o.filters);
     const options = { utc: o.utc, top: o.top, tid: o.filters.tid, renderer: o.renderer, budget: o.budget };
-    return writeReportFiles(path, { meta: cap.meta, analysis, options }, o.svgDir);
+    // written beside its name and renamed into place once whole: a failed write (the disk full)
+    // leaves no half page, and the report it was to replace (--force) stays as it was
+    const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+    try {
+      const res = await writeReportFiles(tmp, { meta: cap.meta, analysis, options }, o.svgDir);
+      renameSync(tmp, path);
+      return { ...res, path };
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      const code = (e as NodeJS.ErrnoException).code;
+      if (typeof code === 'string' && /^E[A-Z]+$/.test(code))
+        throw new LifelineError('OUTPUT_WRITE_FAILED', msg.outputWriteFailed(path, writeFailure(e)));
+      throw e;
+    }
   });
 }
 
@@ -197,7 +215,13 @@ export async function exportCapture(
   opts: ExportInput & { onProgress?: ProgressCallback } = {},
 ): Promise<ExportResult> {
   const o = checkExport(opts);
-  const { exportCapture: run } = await import('./export/index.js');
+  const { exportCapture: run, defaultExportPath } = await import('./export/index.js');
+  // an existing output is replaced only when asked (--force), as record's capture is
+  checkOutputPath(o.out ?? defaultExportPath(capturePath, o.format), 'export', {
+    createDir: o.out === undefined,
+    overwrite: o.force,
+    inputs: [capturePath],
+  });
   return run(capturePath, {
     format: o.format,
     out: o.out,

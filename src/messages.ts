@@ -34,6 +34,11 @@ export const msg = {
   outputExists: (path: string) => `${path} already exists (use --force to overwrite it)`,
   outputIsDirectory: (what: string, path: string) => `cannot write the ${what}: ${path} is a directory`,
   outputWriteFailed: (path: string, why: string) => `cannot write ${path}: ${why}`,
+  diskFull: () => 'the disk is full',
+  mirrorIsCapture: (path: string) =>
+    `cannot write the mirror to ${path}: it is the capture itself (choose another --mirror)`,
+  captureWriteFailed: (path: string, why: string, events: number) =>
+    `cannot write ${path}: ${why}; recording stopped, the capture up to then is readable (${events.toLocaleString('en-US')} events)`,
   outputIsInput: (what: string, path: string) =>
     `cannot write the ${what} to ${path}: it is the capture being read (choose another -o)`,
   cannotRead: (path: string, why: string) => `cannot read ${path}: ${why}`,
@@ -48,20 +53,48 @@ export const msg = {
   arrowShort: () => 'the file is shorter than its Arrow framing says',
   arrowEmptyBatch: () => 'a record batch message holds no batch',
   arrowNoColumn: (name: string) => `column ${name} is missing`,
+  arrowBadMetadata: (what: string) => `its Arrow message metadata is malformed (${what})`,
+  arrowBadLength: (length: number) => `an Arrow message claims ${length} bytes of metadata`,
+  arrowBodyPastEnd: (body: number, max: number) =>
+    `an Arrow message claims a body of ${body} bytes where the file holds ${max}`,
+  arrowBufferPastBody: (k: number, offset: number, length: number, body: number) =>
+    `buffer ${k} of an Arrow record batch (${length} bytes at ${offset}) lies outside its ${body}-byte body`,
+  arrowBlockPastEnd: (k: number, offset: number, end: number) =>
+    `block ${k} of the Arrow footer (at byte ${offset}) lies outside the file's ${end} bytes of data`,
+  arrowCut: () => 'an Arrow message runs past the end of the file',
+  arrowBytesAfterEnd: (n: number) => `${n} bytes follow the Arrow end-of-stream marker`,
+  arrowBadFooter: (why: string) => `its Arrow file footer is unreadable: ${why}`,
+  statusDamaged: (offset: number) => `, DAMAGED at byte ${offset.toLocaleString('en-US')}`,
+  damageAtStart: (offset: number, why: string) =>
+    `its first record batch (at byte ${offset}) cannot be read, so no event can: ${why}`,
   damageRow: (where: string, row: number, what: string) => `${where}, row ${row}: ${what}`,
   damageKind: (kind: number) => `kind ${kind} is not an event kind`,
   damageCpu: (column: string, cpu: number, cpus: number) =>
     cpus > 0 ? `${column} ${cpu} is beyond the capture's ${cpus} CPUs` : `${column} ${cpu} is not a CPU number`,
   damageTs: (ts: number) => `timestamp ${ts} is not a time`,
   damageId: (column: string, value: number, max: number) => `${column} ${value} is outside 0..${max}`,
+  damageRange: (column: string, value: number, min: number, max: number) =>
+    `${column} ${value} is outside ${min}..${max}`,
+  damageCtxId: (id: number, ctx: string) => `context id (b) ${id} is not the id of a ${ctx} context`,
   damageWhereSqlite: (first: number, last: number) => `events with rowids ${first}..${last}`,
-  damageWhereArrow: (batch: number, batches?: number) =>
-    batches === undefined ? `record batch ${batch}` : `record batch ${batch} of ${batches}`,
+  damageWhereArrow: (batch: number, batches?: number, offset?: number) =>
+    `record batch ${batch}${batches === undefined ? '' : ` of ${batches}`}${offset === undefined ? '' : ` at byte ${offset}`}`,
   cannotWriteOutput: (why: string) => `cannot write the output: ${why}`,
   diagLost: (n: number, perCpu: string) =>
     `LOST ${n.toLocaleString('en-US')} events${perCpu ? ` (${perCpu})` : ''} in the kernel (ring buffer full): threads marked ! or uncertain have numbers from the consistent parts only; record again with a larger --buffer-mb`,
   diagContradictions: (n: number) =>
     `${n.toLocaleString('en-US')} contradictions of a thread's state (lost events, or events the kernel did not emit; docs/metrics.md, "Lost events"): threads marked ! have numbers from the consistent parts only`,
+  diagDamagedAt: (
+    offset: number,
+    batch: number | undefined,
+    why: string,
+    events?: { read: number; expected: number },
+  ) =>
+    `DAMAGED at byte ${offset.toLocaleString('en-US')}${batch === undefined ? '' : ` (record batch ${batch})`}: ${why}; ${
+      events === undefined
+        ? 'the events before it are shown, none after it'
+        : `${events.read.toLocaleString('en-US')} events could be read, before it, where the capture counts ${events.expected.toLocaleString('en-US')}`
+    }`,
   diagDamaged: (read: number, expected: number) =>
     `DAMAGED: ${read.toLocaleString('en-US')} events could be read where the capture counts ${expected.toLocaleString('en-US')}; what was read is shown`,
   diagLate: (n: number) =>

@@ -9,12 +9,12 @@ import { LifelineError } from './errors.js';
 import { msg } from './messages.js';
 
 /** What is written, as the messages name it. */
-export type OutputWhat = 'capture' | 'report' | 'export';
+export type OutputWhat = 'capture' | 'mirror' | 'report' | 'export';
 
 export interface OutputCheck {
   /** Make the directory when missing (an output's default directory, reports/). */
   createDir?: boolean;
-  /** An existing file may be replaced (report, export); a capture needs --force. */
+  /** An existing file may be replaced (record, report and export with --force). */
   overwrite?: boolean;
   /** The files this command reads: never written over, whatever `overwrite` says. */
   inputs?: readonly string[];
@@ -47,7 +47,11 @@ export function checkOutputPath(path: string, what: OutputWhat, opts: OutputChec
     }
   }
   if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory())
-    throw new LifelineError('OUTPUT_DIR_MISSING', msg.outputDirMissing(what, dir));
+    // a second capture is named by its path: the message must not read as the first one's
+    throw new LifelineError(
+      'OUTPUT_DIR_MISSING',
+      msg.outputDirMissing(what === 'mirror' ? `mirror ${path}` : what, dir),
+    );
   const st = statSync(path, { throwIfNoEntry: false });
   for (const input of opts.inputs ?? [])
     if (sameFile(path, input)) throw new LifelineError('OUTPUT_IS_INPUT', msg.outputIsInput(what, path));

@@ -1,24 +1,45 @@
 /**
  * The one sanitizer for strings that come from a capture or the kernel (comms, command
- * lines, filenames, symbols, hostnames) on their way to a terminal: info, analyze, chain
- * and the `lifeline:` error line all print through it. HTML output escapes for HTML on
- * top of it (src/report/html/escape.ts).
+ * lines, filenames, symbols, hostnames) on their way to a terminal or a page: info, analyze,
+ * chain and the `lifeline:` error line print through it, and the report shows names in the
+ * same notation (src/report/model/labels.ts), escaped for HTML on top of it
+ * (src/report/html/escape.ts, which also writes any such character still raw as inertText does).
  *
  * C0 and C1 control characters (ESC, BEL, CSI, newline, …), DEL, the Unicode line and
  * paragraph separators, bidi controls and lone surrogates become \xNN or \uNNNN escapes,
  * and a backslash is doubled so that an escape in the output is never ambiguous. Bytes
  * that were not UTF-8 reach here as U+FFFD (the readers decode them so) and print as such.
  */
-const UNPRINTABLE =
-  /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/*
+ * The one definition of the characters a terminal, an editor or a page would act on rather than
+ * show. OTHER_CONTROLS is what JSON.stringify leaves raw (it escapes C0 and lone surrogates
+ * itself): DEL, C1, the line and paragraph separators, and the bidi controls (Unicode's
+ * Bidi_Control: U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069).
+ */
+const C0 = '\\u0000-\\u001f';
+const OTHER_CONTROLS = '\\u007f-\\u009f\\u2028\\u2029\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
+const LONE_SURROGATE = '[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
+const UNPRINTABLE = new RegExp(`[${C0}${OTHER_CONTROLS}]|${LONE_SURROGATE}`, 'g');
 const UNSAFE = new RegExp(`\\\\|${UNPRINTABLE.source}`, 'g');
 
+/** The notation of one escaped character: \xNN up to U+00FF, \uNNNN above. */
+function escaped(ch: string): string {
+  const code = ch.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * `s` with each character sanitize() escapes written in its notation, backslashes left alone: the
+ * last guard of an output whose untrusted strings were sanitize()d already (it changes nothing in
+ * them), so that a string that was not still reaches the output inert.
+ */
+export function inertText(s: string): string {
+  return s.replace(UNPRINTABLE, escaped);
+}
+
 export function sanitize(s: string): string {
-  return s.replace(UNSAFE, (ch) => {
-    if (ch === '\\') return '\\\\';
-    const code = ch.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
+  return s.replace(UNSAFE, (ch) => (ch === '\\' ? '\\\\' : escaped(ch)));
 }
 
 /**
@@ -31,7 +52,7 @@ export function printable(s: string): string {
 }
 
 /** What JSON.stringify leaves raw that a terminal or an editor would act on: C1 controls, DEL, bidi controls, the line and paragraph separators. */
-const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const JSON_UNSAFE = new RegExp(`[${OTHER_CONTROLS}]`, 'g');
 
 /**
  * `value` as JSON text in which every string is inert but faithful: what JSON.stringify leaves

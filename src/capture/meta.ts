@@ -43,6 +43,20 @@ export interface CaptureMeta {
   events: number;
   /** True once the recorder finished cleanly; false for a recorder killed mid-run. */
   complete: boolean;
+  /**
+   * Never stored: set by a reader that met damage where the file should go on (a message that does
+   * not decode); what comes before it is read, what comes after is not.
+   */
+  damage?: CaptureDamage;
+}
+
+/** Where a capture's readable part ends in damage, and what is wrong there. */
+export interface CaptureDamage {
+  /** File offset of the damaged part. */
+  offset: number;
+  /** The record batch (1-based) that starts there, for an Arrow capture. */
+  batch?: number;
+  why: string;
 }
 
 /**

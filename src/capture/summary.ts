@@ -161,6 +161,7 @@ export function metaFacts(meta: CaptureMeta, eventsRead?: number): DiagnosticFac
     ...(eventsRead !== undefined && meta.complete && meta.events > 0
       ? { events: { read: eventsRead, expected: meta.events } }
       : {}),
+    ...(meta.damage ? { damage: meta.damage } : {}),
   };
 }
 
@@ -194,7 +195,7 @@ export function formatInfo(s: CaptureSummary, options: { json?: boolean } = {}):
     : msg.wholeMachine();
   const lines: Array<[string, string]> = [
     ['capture', `${sanitize(s.path)} (${s.format}, format ${m.formatVersion}${m.tool ? `, ${sanitize(m.tool)}` : ''})`],
-    ['status', m.complete ? 'complete' : 'incomplete'],
+    ['status', `${m.complete ? 'complete' : 'incomplete'}${m.damage ? msg.statusDamaged(m.damage.offset) : ''}`],
     ['start', `${local.text} ${zone} (${local.offset})`],
     ['', `${utc.text} UTC`],
     ['duration', `${(s.durationNs / 1e9).toFixed(3)} s`],

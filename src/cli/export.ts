@@ -19,6 +19,7 @@ export function registerExport(program: Command, _exit: (code: number) => void):
       [] as string[],
     )
     .option('-o, --output <file>', `the file to write (default: reports/<capture name>${defaults})`)
+    .option('--force', 'overwrite an existing output file')
     .option('--from <seconds>', 'start of the window, seconds from the capture start')
     .option('--until <seconds>', 'end of the window, seconds from the capture start (the same as --to SECONDS)')
     .action(async (file: string, o: Typed & { to?: string[] }) => {
@@ -28,6 +29,7 @@ export function registerExport(program: Command, _exit: (code: number) => void):
         const res = await exportCapture(file, {
           to: o.to ?? [],
           out: str(o, 'output'),
+          force: o.force === true,
           from: str(o, 'from'),
           until: str(o, 'until'),
           onProgress: progressLine('exporting'),

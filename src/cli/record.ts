@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { msg } from '../messages.js';
 import { str, type Typed } from './filters.js';
@@ -13,7 +14,7 @@ export function registerRecord(program: Command, exit: (code: number) => void): 
     .option('--no-irq-spans', 'do not record irq/softirq spans (wakeup context is still tracked)')
     .option('--pid <tgid>', 'only events involving this process (kernel-side filter)')
     .option('--stacks <which>', 'kernel stacks of each sleep and wakeup: kernel or none', 'kernel')
-    .option('--force', 'overwrite an existing capture file')
+    .option('--force', 'overwrite an existing capture file (and --mirror file)')
     .option('--mirror <file>', 'also write the same recording to FILE (.arrow: Arrow, else SQLite)')
     .argument('[command...]', 'command to run and record (after --)')
     .action(async (command: string[], o: Typed) => {
@@ -30,7 +31,7 @@ export function registerRecord(program: Command, exit: (code: number) => void): 
           output: str(o, 'output'),
           format: str(o, 'format'),
           durationSec: str(o, 'duration'),
-          command,
+          command: rawCommand(command),
           bufferMb: str(o, 'bufferMb'),
           irqSpans: o.irqSpans !== false,
           tgid: str(o, 'pid'),
@@ -51,4 +52,30 @@ export function registerRecord(program: Command, exit: (code: number) => void): 
         process.off('SIGTERM', onSignal);
       }
     });
+}
+
+/** Runs of U+FFFD as one: Node's argv and Buffer#toString may replace bad bytes differently. */
+const loose = (s: string) => s.replace(/\uFFFD+/g, '\uFFFD');
+
+/**
+ * The command as the kernel gave it. Node decodes argv as UTF-8, so bytes that are not (a program
+ * named "\xff\xfe-sleep") reach process.argv as U+FFFD and name no file; those elements are
+ * taken raw from /proc/self/cmdline, where the command is the tail of the arguments.
+ */
+function rawCommand(command: string[]): Array<string | Buffer> {
+  if (!command.some((c) => c.includes('\uFFFD'))) return command;
+  let raw: Buffer[];
+  try {
+    const all = readFileSync('/proc/self/cmdline');
+    raw = [];
+    for (let start = 0, end = all.indexOf(0); end >= 0; start = end + 1, end = all.indexOf(0, start))
+      raw.push(all.subarray(start, end));
+  } catch {
+    return command;
+  }
+  for (let j = raw.length - command.length; j >= 0; j--) {
+    if (!command.every((c, i) => loose(raw[j + i]!.toString('utf8')) === loose(c))) continue;
+    return command.map((c, i) => (c.includes('\uFFFD') ? raw[j + i]! : c));
+  }
+  return command;
 }

@@ -12,6 +12,7 @@ export function registerReport(program: Command, _exit: (code: number) => void):
       )
       .argument('<capture>', 'a capture file (SQLite or Arrow)')
       .option('-o, --output <file>', 'the HTML file (default: reports/<capture name>.html)')
+      .option('--force', 'overwrite an existing report file')
       .option('--svg <dir>', 'also write each chart as a standalone SVG file into DIR')
       .option('--top <n>', 'at most N thread lanes')
       .option('--utc', 'show times in UTC instead of the recording machine’s time zone')
@@ -22,6 +23,7 @@ export function registerReport(program: Command, _exit: (code: number) => void):
       const res = await writeReport(file, {
         ...filtersOf(o),
         out: str(o, 'output'),
+        force: o.force === true,
         svgDir: str(o, 'svg'),
         top: str(o, 'top'),
         utc: o.utc === true,

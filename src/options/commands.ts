@@ -128,6 +128,8 @@ export interface ReportInput extends FilterInput {
   utc?: boolean;
   renderer?: string;
   budget?: Partial<Record<keyof ReportBudget, Typed>>;
+  /** Replace an existing file at the report's path (never an input). */
+  force?: boolean;
 }
 
 export interface ReportChoice {
@@ -138,6 +140,7 @@ export interface ReportChoice {
   renderer: (typeof RENDERERS)[number];
   budget: ReportBudget;
   top?: number;
+  force: boolean;
 }
 
 export function checkReport(o: ReportInput): ReportChoice {
@@ -159,6 +162,7 @@ export function checkReport(o: ReportInput): ReportChoice {
     renderer: choice('--renderer', o.renderer, RENDERERS, 'OPTION_BAD_RENDERER') ?? 'canvas',
     budget,
     top,
+    force: o.force === true,
   };
 }
 
@@ -168,7 +172,8 @@ export interface RecordInput {
   format?: string;
   /** Stop after this many seconds. */
   durationSec?: Typed;
-  command?: string[];
+  /** The command to run; an element whose name is not UTF-8 as its raw bytes. */
+  command?: Array<string | Buffer>;
   /** Ring buffer size in MiB, a power of two. */
   bufferMb?: Typed;
   irqSpans?: boolean;
@@ -185,7 +190,7 @@ export interface RecordChoice {
   output?: string;
   format: CaptureFormat;
   durationSec?: number;
-  command?: string[];
+  command?: Array<string | Buffer>;
   bufferMb: number;
   irqSpans: boolean;
   tgid?: number;
@@ -254,6 +259,8 @@ export interface ExportInput {
   until?: Typed;
   fromNs?: number;
   toNs?: number;
+  /** Replace an existing file at the output path (never the capture read). */
+  force?: boolean;
 }
 
 export interface ExportChoice {
@@ -261,6 +268,7 @@ export interface ExportChoice {
   out?: string;
   fromNs?: number;
   toNs?: number;
+  force: boolean;
 }
 
 export function checkExport(o: ExportInput): ExportChoice {
@@ -282,6 +290,7 @@ export function checkExport(o: ExportInput): ExportChoice {
     format: formats[0] ?? DEFAULT_EXPORT_FORMAT,
     ...(o.out !== undefined && { out: o.out }),
     ...window(from, until),
+    force: o.force === true,
   };
 }
 

@@ -17,16 +17,19 @@ import {
 import type { CaptureWriter } from '../capture/index.js';
 import { LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
+import { checkOutputPath } from '../output-path.js';
 import { loadAddon, openSession, type NativeSession } from './addon.js';
 import { RecordDecoder } from './decode.js';
 import { drainSession } from './drain.js';
 import { Kind, KIND_NAMES, STACK_FAILS } from '../format/index.js';
-import { findCommand } from './find-command.js';
+import { commandText, findCommand, spawnArgs, type CommandArg } from './find-command.js';
 import { clockOffsetMs, hostFacts, monotonicNs } from './host-facts.js';
 import { VERSION } from '../version.js';
 
 const FLUSH_ROWS = 65536;
 const FLUSH_MS = 1000;
+/** How long a workload gets to end on SIGTERM when the recording fails, before SIGKILL. */
+const STOP_GRACE_MS = 3000;
 
 export interface RecordOptions {
   /** Capture file; default lifeline-YYYYMMDD-HHMMSS.db (or .arrow) in the current directory. */
@@ -34,8 +37,8 @@ export interface RecordOptions {
   format?: CaptureFormat;
   /** Stop after this many seconds (without a command: default until SIGINT/SIGTERM). */
   durationSec?: number;
-  /** Run this command and record until it exits. */
-  command?: string[];
+  /** Run this command and record until it exits (an element not UTF-8 as its raw bytes). */
+  command?: CommandArg[];
   /** Ring buffer size in MiB (a power of two). */
   bufferMb?: number;
   /** Record irq/softirq/nmi spans (context tracking is always on). */
@@ -96,12 +99,20 @@ export async function record(opts: RecordOptions = {}): Promise<RecordResult> {
   const bufferMb = opts.bufferMb ?? 32;
   const command = opts.command && opts.command.length > 0 ? opts.command : null;
   if (command && !findCommand(command[0]!))
-    throw new LifelineError('RECORD_NO_COMMAND', msg.commandNotFound(command[0]!), 127);
+    throw new LifelineError('RECORD_NO_COMMAND', msg.commandNotFound(commandText(command[0]!)), 127);
 
   // --pid names a running process, or the recording would hold nothing of it
   if (opts.tgid !== undefined && opts.tgid > 0 && !fs.existsSync(`/proc/${opts.tgid}`))
     throw new LifelineError('OPTION_NO_MATCH', msg.noSuchProcess(opts.tgid));
   const output = path.resolve(opts.output ?? defaultOutput(format));
+  // Every output is checked before any is created, or before the BPF programs load: a mirror
+  // that cannot be written must not leave the capture behind, half made.
+  const mirrorPath = opts.mirror ? path.resolve(opts.mirror.output) : undefined;
+  checkOutputPath(output, 'capture', { overwrite: opts.force });
+  if (mirrorPath !== undefined) {
+    if (mirrorPath === output) throw new LifelineError('OUTPUT_IS_INPUT', msg.mirrorIsCapture(mirrorPath));
+    checkOutputPath(mirrorPath, 'mirror', { overwrite: opts.force });
+  }
   const facts = hostFacts();
   const meta: CaptureMeta = {
     ...blankMeta(),
@@ -110,7 +121,7 @@ export async function record(opts: RecordOptions = {}): Promise<RecordResult> {
     hostname: facts.hostname,
     clockOffsetMs: clockOffsetMs(),
     timezone: facts.timezone,
-    command,
+    command: command && command.map(commandText),
     filters: { irqSpans: opts.irqSpans ?? true, tgid: opts.tgid ?? 0 },
     stacks: opts.stacks ?? 'kernel',
   };
@@ -131,12 +142,12 @@ export async function record(opts: RecordOptions = {}): Promise<RecordResult> {
     meta.startNs = monotonicNs();
     // A writer refuses an existing file or a missing directory, and writes nothing then.
     writers.push(await createWriter(output, format, meta, { force: opts.force }));
-    if (opts.mirror)
-      writers.push(
-        await createWriter(path.resolve(opts.mirror.output), opts.mirror.format, meta, { force: opts.force }),
-      );
+    if (opts.mirror && mirrorPath !== undefined)
+      writers.push(await createWriter(mirrorPath, opts.mirror.format, meta, { force: opts.force }));
   } catch (e) {
     session?.close();
+    // the capture made before its mirror failed goes: nothing half made is left behind
+    for (const w of writers) await discard(w);
     throw e;
   }
   return run(session, writers, meta, { ...opts, command });
@@ -146,7 +157,7 @@ async function run(
   session: NativeSession,
   writers: CaptureWriter[],
   meta: CaptureMeta,
-  opts: Omit<RecordOptions, 'command'> & { command: string[] | null },
+  opts: Omit<RecordOptions, 'command'> & { command: CommandArg[] | null },
 ): Promise<RecordResult> {
   const decoder = new RecordDecoder();
   let events = 0;
@@ -190,8 +201,8 @@ async function run(
 
   try {
     if (opts.command) {
-      const [cmd, ...args] = opts.command;
-      child = spawn(cmd!, args, { stdio: opts.stdio ?? 'inherit' });
+      const { file, args } = spawnArgs(opts.command);
+      child = spawn(file, args, { stdio: opts.stdio ?? 'inherit' });
       child.on('error', stop);
       child.on('exit', (code, sig) => {
         exitCode = code;
@@ -233,6 +244,24 @@ async function run(
     meta.events = events;
     meta.complete = true;
     for (const w of writers) await w.finish(meta);
+  } catch (e) {
+    // Recording stops here (a capture could not be written: the disk full). The workload does
+    // not outlive it, and the captures still writable get what was recorded up to now.
+    stopping = true;
+    await stopWorkload(child);
+    if (meta.endNs === 0) meta.endNs = monotonicNs();
+    meta.lostPerCpu = session.lost();
+    meta.lost = meta.lostPerCpu.reduce((x, y) => x + y, 0);
+    meta.exitCode = exitCode ?? (exitSignal ? 128 + signalNumber(exitSignal) : null);
+    meta.events = events;
+    for (const w of writers) {
+      try {
+        await w.finish(meta); // a writer that failed is closed already: nothing happens
+      } catch {
+        // this one failed too; the error already names the first
+      }
+    }
+    throw e;
   } finally {
     if (timer) clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onAbort);
@@ -268,6 +297,89 @@ async function run(
 export function stackFailsOf(session: NativeSession): Record<string, number> {
   const counts = session.stackFails();
   return Object.fromEntries(STACK_FAILS.map((f) => [f.label, counts[f.value] ?? 0]));
+}
+
+/** Closes a capture this run created and removes it (and SQLite's side files). */
+async function discard(w: CaptureWriter): Promise<void> {
+  try {
+    await w.finish(blankMeta());
+  } catch {
+    // removed below all the same
+  }
+  for (const f of [w.path, `${w.path}-wal`, `${w.path}-shm`, `${w.path}-journal`]) fs.rmSync(f, { force: true });
+}
+
+/** The processes below `pid` (children, theirs, …), from /proc: a workload's whole tree. */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  let entries: string[] = [];
+  try {
+    entries = fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return [];
+  }
+  for (const e of entries) {
+    try {
+      const stat = fs.readFileSync(`/proc/${e}/stat`, 'latin1');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(e));
+      children.set(ppid, list);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out: number[] = [];
+  for (let todo = [pid]; todo.length > 0;) {
+    const next = todo.flatMap((p) => children.get(p) ?? []);
+    out.push(...next);
+    todo = next;
+  }
+  return out;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function signal(pids: readonly number[], sig: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      // exited already
+    }
+  }
+}
+
+/**
+ * Ends the recorded command and every process it started, if still running: SIGTERM, then
+ * SIGKILL after a grace period. A recording that failed must not leave its workload behind.
+ */
+async function stopWorkload(child: ChildProcess | null): Promise<void> {
+  if (!child || child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const tree = [child.pid, ...descendants(child.pid)];
+  const others = tree.slice(1);
+  const gone = async (ms: number): Promise<boolean> => {
+    const until = Date.now() + ms;
+    let childDone = false;
+    void exited.then(() => (childDone = true));
+    while (Date.now() < until) {
+      if (childDone && !others.some(alive)) return true;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return false;
+  };
+  signal(tree, 'SIGTERM');
+  if (await gone(STOP_GRACE_MS)) return;
+  signal(tree, 'SIGKILL');
+  await gone(STOP_GRACE_MS);
 }
 
 function signalNumber(sig: NodeJS.Signals): number {

@@ -8,7 +8,7 @@ import { pageHtml, type PageChart, type PageSection, type SignalLink } from './h
 import { summaryHtml } from './html/summary.js';
 import { cpuRows, OTHER_PROCESSES } from './model/cpu-rows.js';
 import { distributions, type DistributionId } from './model/histograms.js';
-import { ThreadDirectory } from './model/labels.js';
+import { shownCapture, ThreadDirectory } from './model/labels.js';
 import { selectLanes } from './model/lanes.js';
 import { lifelineRows, pickLifelineThread } from './model/lifeline-rows.js';
 import { matrixRows } from './model/matrix-rows.js';
@@ -125,6 +125,7 @@ function reportModel({ meta, analysis, options }: ReportInput) {
 
   return {
     meta,
+    shown: shownCapture(meta),
     result,
     start,
     durationNs,
@@ -198,8 +199,20 @@ function reportSpecs(m: ReportModel): Record<string, VegaLiteSpec> {
 
 /** The page: summary, notes, the sections with their charts, the tables. */
 function reportPage(m: ReportModel, specs: Record<string, VegaLiteSpec>): string {
-  const { meta, result, start, durationNs, reduced, budget, coloredProcesses, dists, life, threadRows, processRows } =
-    m;
+  const {
+    meta,
+    shown,
+    result,
+    start,
+    durationNs,
+    reduced,
+    budget,
+    coloredProcesses,
+    dists,
+    life,
+    threadRows,
+    processRows,
+  } = m;
   const chartDiv = (id: string): string => `<div class="chart" id="chart-${id}"></div>`;
   const sections: PageSection[] = [
     {
@@ -255,9 +268,9 @@ function reportPage(m: ReportModel, specs: Record<string, VegaLiteSpec>): string
     links: links[id] ?? [],
   }));
   const html = pageHtml({
-    title: `lifeline — ${meta.hostname}${meta.command ? ` — ${meta.command.join(' ')}` : ''}`,
-    subtitle: `${start.shown} · ${formatDuration(durationNs)} · ${meta.cpus} CPUs · kernel ${meta.kernel}`,
-    summary: summaryHtml({ meta, result, start }),
+    title: `lifeline — ${shown.host}${shown.command ? ` — ${shown.command.join(' ')}` : ''}`,
+    subtitle: `${start.shown} · ${formatDuration(durationNs)} · ${meta.cpus} CPUs · kernel ${shown.kernel}`,
+    summary: summaryHtml({ meta, shown, result, start }),
     reduced,
     sections,
     charts,

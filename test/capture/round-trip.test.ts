@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { batchFromRows, trimBatch, allocBatch, type EventRow } from '../../src/capture/event-batch.js';
-import { Kind, KIND_META } from '../../src/format/index.js';
+import { Ctx, Flag, Kind, KIND_META } from '../../src/format/index.js';
 import { PID_MAX } from '../../src/capture/open/check-rows.js';
 import type { LifelineError } from '../../src/errors.js';
 import { errorOf, EXT, readRows, tempDir, writeCapture } from './helpers.js';
@@ -117,23 +117,24 @@ describe('capture round trip', () => {
       const err = await errorOf(() => readRows(file));
       expect((err as LifelineError).code).toBe('CAPTURE_DAMAGED');
       expect(err.message).toMatch(
-        / is damaged: (events with rowids 1\.\.2|record batch 1 of \d+), row 1: kind 200 is not an event kind$/,
+        / is damaged: (events with rowids 1\.\.2|record batch 1 of \d+ at byte \d+), row 1: kind 200 is not an event kind$/,
       );
     }
   });
 
   it("keeps int64 timestamps beyond 2^32 and up to 2^53 exact, and the columns' widest values in range", async () => {
     const ts = [2 ** 32 - 1, 2 ** 32, 2 ** 40 + 12345, 2 ** 53 - 1];
-    const input = ts.map((t) => ({
+    // an nmi row: its b (a duration in ns) and c take any value of their columns
+    const input = ts.map((t, i) => ({
       ts: t,
       cpu: 1,
-      kind: Kind.SWITCH,
+      kind: Kind.NMI,
       flags: 255,
       tid: PID_MAX,
       tid2: 0,
       a: -(2 ** 31),
       b: 2 ** 31 - 1,
-      c: 139,
+      c: i % 2 === 0 ? 32767 : -32768,
     }));
     for (const format of FORMATS) {
       const { rows: read } = await readRows(
@@ -152,6 +153,28 @@ describe('capture round trip', () => {
       [{ kind: Kind.WAKING, a: 5 }, /row 1: target cpu \(a\) 5 is beyond the capture's 2 CPUs$/],
       [{ kind: Kind.COMM, a: -1 }, /row 1: tgid \(a\) -1 is outside 0\.\.4194304$/],
       [{ kind: 0 }, /row 1: kind 0 is not an event kind$/],
+      // priorities: -1 (deadline) .. 139
+      [{ b: 1342177400 }, /row 1: prev prio \(b\) 1342177400 is outside -1\.\.139$/],
+      [{ c: 140 }, /row 1: next prio \(c\) 140 is outside -1\.\.139$/],
+      [{ kind: Kind.EXIT, a: 1, b: -2 }, /row 1: prio \(b\) -2 is outside -1\.\.139$/],
+      // a waker's context id (b): 16 bits, a softirq vector, a system vector of the contract
+      [
+        { kind: Kind.WAKING, flags: Ctx.HARDIRQ, b: -22242 },
+        /row 1: context id \(b\) -22242 is not the id of a hardirq context$/,
+      ],
+      [
+        { kind: Kind.WAKING, flags: Ctx.SOFTIRQ, b: 10 },
+        /row 1: context id \(b\) 10 is not the id of a softirq context$/,
+      ],
+      [
+        { kind: Kind.SOFTIRQ_RAISE, flags: Ctx.HARDIRQ | Flag.SYSVEC, b: 12, a: 1 },
+        /row 1: context id \(b\) 12 is not the id of a hardirq context$/,
+      ],
+      [
+        { kind: Kind.TIMER_EXPIRE, flags: Ctx.TASK, b: 65536 },
+        /row 1: context id \(b\) 65536 is not the id of a task context$/,
+      ],
+      [{ kind: Kind.SOFTIRQ_ENTRY, a: 10 }, /row 1: softirq vector \(a\) 10 is outside 0\.\.9$/],
     ];
     // tid2 is a thread only for switch … exec: an hrtimer_start row keeps the timer's expiry there (µs).
     const timer = { ...ok, ts: 6, kind: Kind.HRTIMER_START, tid2: 30_000_000, a: 77 };

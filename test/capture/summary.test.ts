@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { batchFromRows, type EventRow } from '../../src/capture/event-batch.js';
 import { formatInfo, infoObject, openCapture, summarizeCapture } from '../../src/capture/index.js';
-import { Ctx, Flag, Kind } from '../../src/format/index.js';
+import { Ctx, Flag, Kind, SysVec } from '../../src/format/index.js';
 import { EXT, tempDir, writeCapture } from './helpers.js';
 
 const dir = tempDir();
@@ -17,7 +17,7 @@ const rows: EventRow[] = [
   ev(2, Kind.SWITCH),
   ev(3, Kind.SWITCH),
   ev(4, Kind.WAKING, Ctx.TASK),
-  ev(5, Kind.WAKING, Ctx.HARDIRQ | Flag.SYSVEC | Flag.IDLE),
+  ev(5, Kind.WAKING, Ctx.HARDIRQ | Flag.SYSVEC | Flag.IDLE, { b: SysVec.RESCHEDULE }),
   ev(6, Kind.WAKING, Ctx.SOFTIRQ | Flag.REMOTE),
   ev(7, Kind.WAKEUP_NEW, Ctx.TASK | Flag.REMOTE | Flag.ON_RQ),
   ev(8, Kind.WAKING, Ctx.NMI | Flag.UNSURE),

@@ -7,6 +7,7 @@ import type { EventRow } from '../../src/capture/event-batch.js';
 import type { CaptureMeta } from '../../src/capture/meta.js';
 import { CommReason, Ctx, Flag, Kind } from '../../src/format/index.js';
 import type { DecodedTrace, TraceEvent } from './perfetto-reader.js';
+import { ImporterModel } from './importer-model.js';
 
 const HARDIRQ = 0x08;
 const SOFTIRQ = 0x10;
@@ -113,19 +114,26 @@ export function checkTrace(meta: CaptureMeta, rows: readonly EventRow[], t: Deco
     let current = -1;
     want.forEach((r, i) => {
       const e = got[i]!;
-      if (e.commonFlags & (HARDIRQ | SOFTIRQ)) flagged++;
-      let waker: number | undefined;
-      if (e.form === 'full') waker = e.pid;
-      else {
-        // trace_processor takes a compact waking's waker from the switches before it on this CPU
-        compact++;
-        while (timeline[at] !== e) {
-          if (timeline[at]!.name === 'sched_switch') current = timeline[at]!.fields.next_pid as number;
-          at++;
-        }
-        waker = current;
+      const irq = (e.commonFlags & (HARDIRQ | SOFTIRQ)) !== 0;
+      if (irq) flagged++;
+      // trace_processor takes a compact waking's waker from the switches before it on this CPU
+      while (timeline[at] !== e) {
+        if (timeline[at]!.name === 'sched_switch') current = timeline[at]!.fields.next_pid as number;
+        at++;
       }
-      wakingWant.push([cpu, r.ts + offset, r.tid, r.a, expectedCommonFlags(r.flags), r.tid2]);
+      let waker: number | undefined;
+      let wantWaker = r.tid2;
+      if (e.form === 'full') {
+        waker = e.pid;
+        // it reads the irq context only from compact wakings: whole only before the CPU's first switch
+        if (irq) expect(current, `interrupt waking at ${e.ts} written whole after a switch`).toBe(-1);
+      } else {
+        compact++;
+        waker = current;
+        // an interrupt waking is compact once the CPU has a thread, the interrupted one as trace_processor sees it
+        if (irq && r.tid2 !== current) wantWaker = current;
+      }
+      wakingWant.push([cpu, r.ts + offset, r.tid, r.a, expectedCommonFlags(r.flags), wantWaker]);
       wakingGot.push([cpu, e.ts, e.fields.pid, e.fields.target_cpu, e.commonFlags, waker]);
       nWakings++;
     });
@@ -160,21 +168,123 @@ export function checkTrace(meta: CaptureMeta, rows: readonly EventRow[], t: Deco
   expect(gotRenames.sort(byTs)).toEqual(renames.sort(byTs));
 
   // Process tree: every thread of the capture with its process; its last name is the capture's last comm.
-  const tgidOf = new Map<number, number>();
+  const tgidOf = new Map<number, number>(); // the last known tgid of each tid
   for (const r of rows) {
     if (r.kind === Kind.COMM && r.a > 0) tgidOf.set(r.tid, r.a);
     if (r.kind === Kind.FORK) tgidOf.set(r.tid, r.a);
   }
+  // Every thread has an entry naming its process and, last in time, its last name (main threads too).
   const treeThreads = new Map<number, { tgid?: number; name?: string }>();
-  for (const th of t.threads) treeThreads.set(th.tid, th);
-  const treeProcesses = new Set(t.processes.map((p) => p.pid));
+  for (const th of [...t.threads].sort((x, y) => x.ts - y.ts)) treeThreads.set(th.tid, th);
   for (const [tid, tgid] of tgidOf) {
-    if (tid === tgid) expect(treeProcesses.has(tid), `process ${tid}`).toBe(true);
-    else {
-      expect(treeThreads.get(tid)?.tgid, `thread ${tid}`).toBe(tgid);
-      if (lastComm.has(tid)) expect(treeThreads.get(tid)?.name).toBe(lastComm.get(tid));
-    }
+    expect(treeThreads.get(tid)?.tgid, `thread ${tid}`).toBe(tgid);
+    if (lastComm.has(tid)) expect(treeThreads.get(tid)?.name).toBe(lastComm.get(tid));
   }
-  for (const p of t.processes) if (p.cmdlineIsComm && lastComm.has(p.pid)) expect(p.cmdline.length).toBe(1);
+  for (const p of t.processes) {
+    expect(p.cmdline.length, `process ${p.pid} has a cmdline`).toBe(1);
+    if (p.cmdlineIsComm && lastComm.has(p.pid)) expect(t.threads.some((th) => th.tid === p.pid)).toBe(true);
+  }
+
+  // Exits: one sched_process_exit per EXIT row; each sched_process_free after its thread's last switch.
+  const exits = rows.filter((r) => r.kind === Kind.EXIT);
+  const gotExits = t.events.filter((e) => e.name === 'sched_process_exit');
+  expect(gotExits.map((e) => [e.ts, e.fields.pid, e.fields.tgid]).sort()).toEqual(
+    exits.map((r) => [r.ts + offset, r.tid, r.a]).sort(),
+  );
+  checkFrees(rows, t, offset);
+
+  checkThreadModel(rows, t);
   return { switches: nSwitches, wakings: nWakings, irqFlagged: flagged, compactWakings: compact };
+}
+
+/**
+ * sched_process_free: only for a thread whose exit the capture has, after every switch that names
+ * it (trace_processor forgets the tid at the free); a group leader's after each of its threads'.
+ */
+function checkFrees(rows: readonly EventRow[], t: DecodedTrace, offset: number): void {
+  const exited = new Set(rows.filter((r) => r.kind === Kind.EXIT).map((r) => r.tid));
+  const lastSwitch = new Map<number, number>();
+  for (const r of rows)
+    if (r.kind === Kind.SWITCH) {
+      lastSwitch.set(r.tid, r.ts + offset);
+      lastSwitch.set(r.tid2, r.ts + offset);
+    }
+  const tgid = new Map<number, number>();
+  for (const r of rows)
+    if ((r.kind === Kind.FORK || r.kind === Kind.EXIT || r.kind === Kind.COMM) && r.a > 0) tgid.set(r.tid, r.a);
+  const frees = t.events.filter((e) => e.name === 'sched_process_free');
+  const freedAt = new Map<number, number>();
+  for (const e of frees) {
+    const tid = e.fields.pid as number;
+    expect(exited.has(tid), `free of ${tid} without an exit`).toBe(true);
+    expect(e.ts, `free of ${tid} before its last switch`).toBeGreaterThanOrEqual(lastSwitch.get(tid) ?? Infinity);
+    expect(freedAt.has(tid), `tid ${tid} freed twice`).toBe(false);
+    freedAt.set(tid, e.ts);
+  }
+  for (const [tid, ts] of freedAt) {
+    const leader = tgid.get(tid);
+    if (leader !== undefined && leader !== tid && freedAt.has(leader))
+      expect(freedAt.get(leader)!, `leader ${leader} freed before its thread ${tid}`).toBeGreaterThanOrEqual(ts);
+  }
+}
+
+/**
+ * The threads trace_processor makes of the trace (ImporterModel): a tid has one thread per life
+ * the capture shows (one, and one more per fork of the tid after the first), each in the process
+ * the capture says, named last by the capture's last name for it; every process appears.
+ */
+export function checkThreadModel(rows: readonly EventRow[], t: DecodedTrace): ImporterModel {
+  const m = ImporterModel.of(t);
+  const tgids = new Map<number, Set<number>>();
+  const lastComm = new Map<number, string>();
+  const lives = new Map<number, number>();
+  const seen = new Set<number>();
+  const see = (tid: number) => {
+    if (tid > 0 && !seen.has(tid)) {
+      seen.add(tid);
+      lives.set(tid, 1);
+    }
+  };
+  for (const r of rows) {
+    if (r.kind === Kind.FORK) {
+      lives.set(r.tid, seen.has(r.tid) ? (lives.get(r.tid) ?? 0) + 1 : 1);
+      seen.add(r.tid);
+      see(r.tid2);
+    } else if (r.kind === Kind.SWITCH || r.kind === Kind.WAKING || r.kind === Kind.WAKEUP_NEW) {
+      see(r.tid);
+      see(r.tid2);
+    } else if (r.kind === Kind.COMM || r.kind === Kind.EXEC || r.kind === Kind.EXIT) see(r.tid);
+    if ((r.kind === Kind.FORK || r.kind === Kind.COMM || r.kind === Kind.EXEC || r.kind === Kind.EXIT) && r.a > 0) {
+      const s = tgids.get(r.tid) ?? new Set();
+      s.add(r.a);
+      tgids.set(r.tid, s);
+    }
+    if (r.kind === Kind.COMM) lastComm.set(r.tid, r.name ?? '');
+  }
+  const byTid = m.threadsByTid();
+  const extra: unknown[] = [];
+  const homeless: unknown[] = [];
+  const misnamed: unknown[] = [];
+  for (const [tid, threads] of byTid) {
+    if (threads.length > (lives.get(tid) ?? 1)) extra.push([tid, threads.length, lives.get(tid) ?? 1]);
+    const want = tgids.get(tid);
+    if (want !== undefined)
+      for (const th of threads) {
+        const pid = th.upid === undefined ? undefined : m.processes[th.upid]!.pid;
+        if (pid === undefined || !want.has(pid)) homeless.push([tid, th.utid, pid, [...want]]);
+      }
+    const name = threads.at(-1)!.name ?? '';
+    if (lastComm.has(tid) && name !== lastComm.get(tid)) misnamed.push([tid, name, lastComm.get(tid)]);
+  }
+  expect(extra, 'tids that trace_processor makes more threads of than the capture has lives').toEqual([]);
+  expect(homeless, 'threads without their process').toEqual([]);
+  expect(misnamed, 'threads whose name is not their last').toEqual([]);
+  const pids = new Set(m.processes.map((p) => p.pid));
+  const leaders = [...tgids.values()].flatMap((s) => [...s]);
+  expect(
+    leaders.filter((p) => !pids.has(p)),
+    'processes missing',
+  ).toEqual([]);
+  expect(m.errors).toBe(0);
+  return m;
 }

@@ -38,6 +38,7 @@ const SHAPES: Record<string, Record<number, 'v' | 'b'>> = {
     235: 'b',
     236: 'b',
     237: 'b',
+    238: 'b',
     240: 'b',
     553: 'b',
     554: 'b',
@@ -76,6 +77,7 @@ const EVENTS: Record<number, [string, Record<number, [string, 's' | 'i']>]> = {
   235: ['task_newtask', { 1: ['pid', 'i'], 2: ['comm', 's'], 3: ['clone_flags', 'i'] }],
   236: ['task_rename', { 1: ['pid', 'i'], 2: ['oldcomm', 's'], 3: ['newcomm', 's'] }],
   237: ['sched_process_exec', { 1: ['filename', 's'], 2: ['pid', 'i'], 3: ['old_pid', 'i'] }],
+  238: ['sched_process_exit', { 1: ['comm', 's'], 2: ['pid', 'i'], 3: ['tgid', 'i'], 4: ['prio', 'i'] }],
   240: ['sched_process_free', { 1: ['comm', 's'], 2: ['pid', 'i'], 3: ['prio', 'i'] }],
   553: ['hrtimer_expire_entry', { 1: ['hrtimer', 'i'], 2: ['now', 'i'], 3: ['function', 'i'] }],
   554: ['hrtimer_expire_exit', { 1: ['hrtimer', 'i'] }],
@@ -138,14 +140,35 @@ export interface TraceEvent {
   fields: Record<string, number | string>;
 }
 
+export interface TreePacket {
+  ts: number;
+  processes: Array<{ pid: number; ppid?: number; cmdline: string[]; cmdlineIsComm: boolean }>;
+  threads: Array<{ tid: number; tgid?: number; name?: string }>;
+}
+
 export interface DecodedTrace {
   packetKinds: string[];
+  /** TracePacket.sequence_flags of each packet (0 when absent), in file order. */
+  packetFlags: number[];
+  /** Kernel symbols each packet interns (InternedData), in file order. */
+  packetInterned: number[];
   sequenceIds: Set<number>;
-  systemInfo: { sysname?: string; release?: string; numCpus?: number; timezoneOffMins?: number } | null;
+  systemInfo: {
+    sysname?: string;
+    version?: string;
+    release?: string;
+    machine?: string;
+    numCpus?: number;
+    timezoneOffMins?: number;
+  } | null;
   clocks: Map<number, bigint>;
   clockSnapshotTs: number | undefined;
   processes: Array<{ pid: number; ppid?: number; cmdline: string[]; cmdlineIsComm: boolean; ts: number }>;
   threads: Array<{ tid: number; tgid?: number; name?: string; ts: number }>;
+  /** Each ProcessTree packet, in file order. */
+  trees: TreePacket[];
+  /** ProcessTree packets and ftrace bundles in file order (what trace_processor pushes to its sorter). */
+  order: Array<{ kind: 'tree'; tree: TreePacket } | { kind: 'bundle'; bundle: DecodedTrace['bundles'][number] }>;
   /** Events in file order; per CPU, bundles in order, each bundle's whole events then its compact ones. */
   events: TraceEvent[];
   bundles: Array<{ cpu: number; lostEvents: boolean; events: TraceEvent[] }>;
@@ -234,24 +257,39 @@ export function decodeTrace(file: Uint8Array): DecodedTrace {
   const trace = parse(file, 'Trace');
   const t: DecodedTrace = {
     packetKinds: [],
+    packetFlags: [],
+    packetInterned: [],
     sequenceIds: new Set(),
     systemInfo: null,
     clocks: new Map(),
     clockSnapshotTs: undefined,
     processes: [],
     threads: [],
+    trees: [],
+    order: [],
     events: [],
     bundles: [],
     kernelSymbols: new Map(),
   };
+  // trace_processor (proto_trace_reader.cc): SEQ_INCREMENTAL_STATE_CLEARED makes the sequence's
+  // incremental state valid; before that, interned data is dropped and a packet that says
+  // SEQ_NEEDS_INCREMENTAL_STATE is skipped. Here both are errors.
+  let stateValid = false;
   for (const pb of msgs(trace, 1)) {
     const p = parse(pb, 'TracePacket');
     const seq = num(p, 10);
     if (seq !== undefined) t.sequenceIds.add(seq);
     const ts = num(p, 8);
+    const flags = num(p, 13) ?? 0;
+    t.packetFlags.push(flags);
+    t.packetInterned.push(0);
+    if (flags & 1) stateValid = true;
+    if (flags & 2 && !stateValid) throw new Error('a packet needs incremental state before any packet cleared it');
     if (p.has(12)) {
+      if (!stateValid) throw new Error('interned data before any packet cleared the incremental state');
       // interned before the packet's events are read, as trace_processor does
       const interned = parse(msgs(p, 12)[0]!, 'InternedData');
+      t.packetInterned[t.packetInterned.length - 1] = msgs(interned, 26).length;
       for (const b of msgs(interned, 26)) {
         const s = parse(b, 'InternedString');
         const iid = num(s, 1)!;
@@ -268,7 +306,9 @@ export function decodeTrace(file: Uint8Array): DecodedTrace {
       const u = si.has(1) ? parse(msgs(si, 1)[0]!, 'Utsname') : new Map();
       t.systemInfo = {
         sysname: str(u, 1),
+        version: str(u, 2),
         release: str(u, 3),
+        machine: str(u, 4),
         numCpus: num(si, 8),
         timezoneOffMins: si.has(7) ? signed32(num(si, 7)!) : undefined,
       };
@@ -283,20 +323,24 @@ export function decodeTrace(file: Uint8Array): DecodedTrace {
     } else if (p.has(2)) {
       t.packetKinds.push('process_tree');
       const tree = parse(msgs(p, 2)[0]!, 'ProcessTree');
+      const packet: TreePacket = { ts: ts!, processes: [], threads: [] };
       for (const b of msgs(tree, 1)) {
         const pr = parse(b, 'Process');
-        t.processes.push({
+        packet.processes.push({
           pid: num(pr, 1)!,
           ppid: num(pr, 2),
           cmdline: msgs(pr, 3).map((x) => utf8.decode(x)),
           cmdlineIsComm: num(pr, 9) === 1,
-          ts: ts!,
         });
       }
       for (const b of msgs(tree, 2)) {
         const th = parse(b, 'Thread');
-        t.threads.push({ tid: num(th, 1)!, tgid: num(th, 3), name: str(th, 2), ts: ts! });
+        packet.threads.push({ tid: num(th, 1)!, tgid: num(th, 3), name: str(th, 2) });
       }
+      t.processes.push(...packet.processes.map((x) => ({ ...x, ts: ts! })));
+      t.threads.push(...packet.threads.map((x) => ({ ...x, ts: ts! })));
+      t.trees.push(packet);
+      t.order.push({ kind: 'tree', tree: packet });
     } else if (p.has(1)) {
       t.packetKinds.push('ftrace_events');
       const bundle = parse(msgs(p, 1)[0]!, 'FtraceEventBundle');
@@ -308,7 +352,9 @@ export function decodeTrace(file: Uint8Array): DecodedTrace {
           throw new Error(`hrtimer_expire_entry names kernel symbol ${fn} before any packet interned it`);
       }
       if (bundle.has(4)) events.push(...decodeCompact(cpu, msgs(bundle, 4)[0]!));
-      t.bundles.push({ cpu, lostEvents: num(bundle, 3) === 1, events });
+      const decoded = { cpu, lostEvents: num(bundle, 3) === 1, events };
+      t.bundles.push(decoded);
+      t.order.push({ kind: 'bundle', bundle: decoded });
       t.events.push(...events);
     } else {
       throw new Error('a packet with no payload lifeline writes');

@@ -89,6 +89,7 @@ describe('lifeline export --to perfetto', () => {
       taskNewtask: 235,
       taskRename: 236,
       schedProcessExec: 237,
+      schedProcessExit: 238,
       schedProcessFree: 240,
       hrtimerExpireEntry: 553,
       hrtimerExpireExit: 554,
@@ -170,7 +171,7 @@ describe('lifeline export --to perfetto', () => {
         expect(count('sched_wakeup_new')).toBe(summary.kinds.wakeup_new ?? 0);
         expect(count('task_newtask')).toBe(summary.kinds.fork ?? 0);
         expect(count('sched_process_exec')).toBe(summary.kinds.exec ?? 0);
-        expect(count('sched_process_free')).toBe(summary.kinds.exit ?? 0);
+        expect(count('sched_process_exit')).toBe(summary.kinds.exit ?? 0);
         expect(count('irq_handler_entry') + count('local_timer_entry')).toBe(summary.kinds.irq_entry ?? 0);
         expect(count('irq_handler_exit') + count('local_timer_exit')).toBe(summary.kinds.irq_exit ?? 0);
         expect(count('softirq_entry')).toBe(summary.kinds.softirq_entry ?? 0);
@@ -341,13 +342,14 @@ describe('lifeline export: bad input', () => {
       writeFileSync(out, 'precious');
       const foreign = path.join(dir, 'notes.txt');
       writeFileSync(foreign, 'hello, not a capture\n');
-      expect(expectOneLineError(cli(['export', foreign, '--to', 'perfetto', '-o', out]))).toMatch(
+      // with --force, so that what is refused is the capture, not the existing output
+      expect(expectOneLineError(cli(['export', foreign, '--to', 'perfetto', '-o', out, '--force']))).toMatch(
         /not a lifeline capture/,
       );
       const cut = path.join(dir, 'cut.db');
       copyFileSync(path.join(fixtures, 'sleeper-stress.db'), cut);
       truncateSync(cut, Math.floor(statSync(cut).size / 2));
-      expect(expectOneLineError(cli(['export', cut, '-o', out]))).toMatch(/damaged|truncated/);
+      expect(expectOneLineError(cli(['export', cut, '-o', out, '--force']))).toMatch(/damaged|truncated/);
       expect(readFileSync(out, 'utf8')).toBe('precious');
 
       const fixture = path.join(fixtures, 'pingpong.db');
@@ -369,7 +371,7 @@ describe('lifeline export: bad input', () => {
       expect(readFileSync(out, 'utf8')).toBe('precious');
 
       // a capture recorded before the clock offset and the hrtimer expiry spans: a note for each
-      const ok = cli(['export', path.join(fixtures, 'format1/sleeper-stress.arrow'), '-o', out]);
+      const ok = cli(['export', path.join(fixtures, 'format1/sleeper-stress.arrow'), '-o', out, '--force']);
       expect(ok.status).toBe(0);
       expect(ok.stdout).toMatch(/trace written to .*keep\.pftrace/);
       expect(ok.stderr.trim().split('\n')).toEqual([

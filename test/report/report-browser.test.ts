@@ -192,7 +192,7 @@ describe.skipIf(skip !== null)(`report in chromium${skip ? ` (skipped: ${skip})`
       for (const name of fixtures) {
         const capture = join(FIXTURES, name);
         const out = join(ARTIFACTS, `report-fixture-${name.replace(/\W/g, '-')}.html`);
-        await writeReport(capture, { out, renderer: 'svg' });
+        await writeReport(capture, { out, renderer: 'svg', force: true });
         const expected = await chartIds(capture, { renderer: 'svg' });
         // The charts every report has are among them (the list is not empty by accident).
         expect(expected, name).toEqual(expect.arrayContaining(ALWAYS_CHARTS));

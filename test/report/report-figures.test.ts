@@ -286,7 +286,7 @@ describe.skipIf(skip !== null)(
       expect(json.capture.events, name).toBeGreaterThan(0);
       expect(json.threads.length, name).toBeGreaterThan(0);
       const out = join(ARTIFACTS, `report-figures-${name.replace(/\W/g, '-')}.html`);
-      await writeReport(capture, { out, renderer: 'svg' });
+      await writeReport(capture, { out, renderer: 'svg', force: true });
       const v = await visit(browser, out);
       try {
         expect(v.chartErrors, name).toEqual([]);

@@ -33,6 +33,8 @@ export interface SyntheticOptions {
   /** Extra short-lived worker threads woken by the main thread. */
   workers?: number;
   hostile?: boolean;
+  /** Extra worker threads of one process (tids 3100, 3101, …; the first is the main thread, so its name is the process's). */
+  names?: readonly string[];
   seed?: number;
 }
 
@@ -123,6 +125,7 @@ export function syntheticAnalysis(o: SyntheticOptions = {}): Analysis {
   for (let i = 0; i < (o.hogs ?? 2); i++) add(2001 + i, 2000, 'stress', 'hog');
   add(45, 45, 'kworker/0:1', 'kworker');
   if (o.hostile) HOSTILE_NAMES.forEach((name, i) => add(3000 + i, 3000, name, 'worker'));
+  (o.names ?? []).forEach((name, i) => add(3100 + i, 3100, name, 'worker'));
   const byTid = new Map(threads.map((t) => [t.tid, t]));
 
   const intervals: StateInterval[] = [];

@@ -1,17 +1,93 @@
 /**
  * An Arrow file ("ARROW1" magic, footer with the schema and batch offsets)
  * as an ArrowSource, read with random access through its footer (Arrow JS
- * writes the schema only there). A file cut short has no footer and is
- * reported as damaged.
+ * writes the schema only there). The footer and every batch's metadata are
+ * checked (ipc-check.ts) before apache-arrow reads them; a batch that does
+ * not decode stops the reading there (the source's `stop`), the batches
+ * before it are read. A file cut short has no footer and is reported as
+ * damaged.
  */
 import { msg } from '../../messages.js';
 import fs from 'node:fs';
 import { RecordBatchReader, type AsyncRecordBatchFileReader, type RecordBatch, type TypeMap } from './lib.js';
 import type { ArrowSource } from './source.js';
+import type { ArrowStop } from './scan.js';
+import { ARROW_COLUMNS } from './columns.js';
+import { captureErrors } from '../capture-errors.js';
+import {
+  checkFooter,
+  checkLifelineBatch,
+  checkMessage,
+  HeaderType,
+  IpcDamage,
+  MAX_METADATA_BYTES,
+  type FileBlock,
+} from './ipc-check.js';
 
 interface OpenFile {
   reader: AsyncRecordBatchFileReader<TypeMap>;
   close(): Promise<void>;
+}
+
+const MAGIC = Buffer.from('ARROW1', 'latin1');
+/** The footer's length (int32) and the closing magic. */
+const TRAILER_BYTES = 4 + MAGIC.length;
+/** The opening magic and its padding. */
+const HEAD_BYTES = 8;
+
+function readAt(fd: number, offset: number, length: number): Buffer {
+  const buf = Buffer.alloc(length);
+  let got = 0;
+  while (got < length) {
+    const n = fs.readSync(fd, buf, got, length - got, offset + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return buf.subarray(0, got);
+}
+
+/** The footer's record batch blocks, each checked against the file; throws a damaged-file error. */
+function footerBlocks(path: string): { blocks: FileBlock[]; fd: number } {
+  const fd = fs.openSync(path, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size < HEAD_BYTES + TRAILER_BYTES) throw captureErrors.damaged(path, msg.arrowNoFooter());
+    const end = readAt(fd, size - TRAILER_BYTES, TRAILER_BYTES);
+    if (!end.subarray(4).equals(MAGIC)) throw captureErrors.damaged(path, msg.arrowNoFooter());
+    const length = end.readInt32LE(0);
+    const dataEnd = size - TRAILER_BYTES - length;
+    if (length <= 0 || length > MAX_METADATA_BYTES || dataEnd < HEAD_BYTES)
+      throw captureErrors.damaged(path, msg.arrowBadFooter(msg.arrowBadLength(length)));
+    try {
+      return { blocks: checkFooter(readAt(fd, dataEnd, length), dataEnd).batches, fd };
+    } catch (err) {
+      if (err instanceof IpcDamage) throw captureErrors.damaged(path, msg.arrowBadFooter(err.message));
+      throw err;
+    }
+  } catch (err) {
+    fs.closeSync(fd);
+    throw err;
+  }
+}
+
+/** The rows of the batch in `block`, or why it cannot be read. */
+function checkBlock(fd: number, block: FileBlock, lifeline: boolean): number | string {
+  const head = readAt(fd, block.offset, 8);
+  if (head.length < 8) return msg.arrowCut();
+  const continued = head.readInt32LE(0) === -1;
+  const length = continued ? head.readInt32LE(4) : head.readInt32LE(0);
+  const prefix = continued ? 8 : 4;
+  if (length <= 0 || length > block.metaDataLength) return msg.arrowBadLength(length);
+  try {
+    const m = checkMessage(readAt(fd, block.offset + prefix, length), block.bodyLength);
+    if (m.headerType !== HeaderType.RecordBatch || !m.batch)
+      return msg.arrowBadMetadata(`header type ${m.headerType} for a record batch`);
+    if (lifeline) checkLifelineBatch(m.batch);
+    return m.batch.rows;
+  } catch (err) {
+    if (err instanceof IpcDamage) return err.message;
+    throw err;
+  }
 }
 
 async function openFile(path: string): Promise<OpenFile> {
@@ -35,36 +111,62 @@ async function openFile(path: string): Promise<OpenFile> {
   }
 }
 
-async function* fileBatches(path: string): AsyncGenerator<RecordBatch<TypeMap>> {
+async function* fileBatches(path: string, count: number): AsyncGenerator<RecordBatch<TypeMap>> {
   const file = await openFile(path);
   try {
-    yield* file.reader;
+    for (let i = 0; i < count; i++) {
+      const batch = await file.reader.readRecordBatch(i);
+      if (batch === null) throw new Error(msg.arrowEmptyBatch());
+      yield batch;
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+async function batchAt(path: string, index: number): Promise<RecordBatch<TypeMap> | null> {
+  if (index < 0) return null;
+  const file = await openFile(path);
+  try {
+    return await file.reader.readRecordBatch(index);
   } finally {
     await file.close();
   }
 }
 
 export async function openArrowFileSource(path: string): Promise<ArrowSource> {
-  const probe = await openFile(path);
-  const schema = probe.reader.schema;
-  const count = probe.reader.numRecordBatches;
-  await probe.close();
+  const { blocks, fd } = footerBlocks(path);
+  let count = blocks.length;
+  let rows = 0;
+  let stop: ArrowStop | undefined;
+  let tail = -1;
+  let schema;
+  try {
+    const probe = await openFile(path);
+    schema = probe.reader.schema;
+    await probe.close();
+    const lifeline =
+      schema.fields.length === ARROW_COLUMNS.length && schema.fields.every((f, i) => f.name === ARROW_COLUMNS[i]);
+    for (let i = 0; i < blocks.length; i++) {
+      const checked = checkBlock(fd, blocks[i]!, lifeline);
+      if (typeof checked === 'number') {
+        rows += checked;
+        continue;
+      }
+      count = i;
+      stop = { offset: blocks[i]!.offset, batch: i + 1, why: checked, cut: false };
+      const last = blocks.length - 1;
+      if (last > i && checkBlock(fd, blocks[last]!, lifeline) === 1) tail = last;
+      break;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
   return {
     schema,
-    async lastBatch(): Promise<RecordBatch<TypeMap> | null> {
-      if (count === 0) return null;
-      const file = await openFile(path);
-      try {
-        return await file.reader.readRecordBatch(count - 1);
-      } finally {
-        await file.close();
-      }
-    },
-    async rows(): Promise<number> {
-      let rows = 0;
-      for await (const batch of fileBatches(path)) rows += batch.numRows;
-      return rows;
-    },
-    read: { batches: () => fileBatches(path) },
+    lastBatch: () => batchAt(path, count - 1),
+    rows: async () => rows,
+    ...(stop ? { stop, tailBatch: () => batchAt(path, tail) } : {}),
+    read: { batches: () => fileBatches(path, count) },
   };
 }

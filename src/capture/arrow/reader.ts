@@ -13,6 +13,7 @@ import { ArrowPages, openArrowStreamSource, type ArrowSource } from './source.js
 import { readPages } from '../pages/parallel-pages.js';
 import { captureErrors, firstLine } from '../capture-errors.js';
 import type { EventBatch } from '../event-batch.js';
+import type { RecordBatch } from './lib.js';
 import { metaRowKind, type CaptureMeta } from '../meta.js';
 import { metaFromJson } from '../meta-codec.js';
 import { reorderBatches } from '../open/reorder.js';
@@ -24,13 +25,21 @@ import type { Capture, ReadOptions } from '../types.js';
  */
 const DEFAULT_WORKERS = 0;
 
-/** The META trailer's JSON, when the last batch is that one-row trailer. */
-async function trailerJson(source: ArrowSource, metaKind: number): Promise<string | null> {
-  const last = await source.lastBatch();
+/** The META trailer's JSON, when `last` is that one-row trailer. */
+function trailerJson(last: RecordBatch | null, metaKind: number): string | null {
   if (!last || last.numRows !== 1) return null;
   const kind: unknown = last.getChild('kind')?.get(0);
   const name: unknown = last.getChild('name')?.get(0);
   return kind === metaKind && typeof name === 'string' ? name : null;
+}
+
+/** The tail batch, or null when it cannot be decoded (it was found past damage: it may be damaged too). */
+async function tailOf(source: ArrowSource): Promise<RecordBatch | null> {
+  try {
+    return (await source.tailBatch?.()) ?? null;
+  } catch {
+    return null;
+  }
 }
 
 async function readMeta(path: string, source: ArrowSource): Promise<CaptureMeta> {
@@ -38,12 +47,28 @@ async function readMeta(path: string, source: ArrowSource): Promise<CaptureMeta>
   const names = new Set(source.schema.fields.map((f) => f.name));
   if (initial === undefined || ARROW_COLUMNS.some((c) => !names.has(c))) throw captureErrors.foreignArrow(path);
   const meta = metaFromJson(path, initial);
-  const trailer = await trailerJson(source, metaRowKind(meta.formatVersion));
-  if (trailer !== null) return metaFromJson(path, trailer);
-  // No trailer: the recorder did not finish. Count the whole batches there are.
-  meta.complete = false;
-  meta.events = await source.rows();
-  return meta;
+  const metaKind = metaRowKind(meta.formatVersion);
+  const stop = source.stop;
+  let trailer = trailerJson(await source.lastBatch(), metaKind);
+  // Past a stop, the file may still end with the trailer of a finished capture: then the stop is damage.
+  let trailerPastStop = false;
+  if (trailer === null && stop !== undefined) {
+    trailer = trailerJson(await tailOf(source), metaKind);
+    trailerPastStop = trailer !== null;
+  }
+  const final = trailer !== null ? metaFromJson(path, trailer) : meta;
+  if (trailer === null) {
+    // No trailer: the recorder did not finish. Count the whole batches there are.
+    final.complete = false;
+    final.events = await source.rows();
+  }
+  // A message cut by the end of the file is what a killed recorder leaves; anything else is damage.
+  if (stop !== undefined && (!stop.cut || trailerPastStop)) {
+    // Damage before the first record batch: nothing of the capture can be read.
+    if (stop.batch === 1) throw captureErrors.damaged(path, msg.damageAtStart(stop.offset, stop.why));
+    final.damage = { offset: stop.offset, batch: stop.batch, why: stop.why };
+  }
+  return final;
 }
 
 function asCaptureError(path: string, err: unknown): Error {

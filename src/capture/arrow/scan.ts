@@ -2,15 +2,22 @@
  * Walks the message framing of an Arrow IPC stream (or the stream inside an
  * Arrow file) without reading batch bodies: where the schema is, where each
  * whole record batch starts and ends, and where the readable part stops.
- * A recorder killed mid-write leaves a partial last message; the scan stops
- * before it so readers never see it.
+ * Every message's metadata is checked (ipc-check.ts) before anything trusts
+ * its counts. A recorder killed mid-write leaves a partial last message: the
+ * scan stops before it. A message that is whole but does not decode is
+ * damage: the scan stops there too, says where, and looks at the file's end
+ * for the META trailer a finished recorder wrote, so that the reader can tell
+ * a damaged capture from an unfinished one.
  */
 import fs from 'node:fs';
 import { Message, MessageHeader, type Schema } from './lib.js';
 import { msg } from '../../messages.js';
 import { captureErrors, firstLine } from '../capture-errors.js';
+import { checkLifelineBatch, checkMessage, HeaderType, IpcDamage, MAX_METADATA_BYTES } from './ipc-check.js';
 
 const CONTINUATION = -1;
+/** How far back from the end the trailer is looked for when the scan stops early. */
+const TRAILER_SEARCH_BYTES = 8 << 20;
 
 export interface ArrowMessageSpan {
   /** File offset of the message's framing (continuation marker or length). */
@@ -20,6 +27,17 @@ export interface ArrowMessageSpan {
   headerType: MessageHeader;
   /** Rows, for record batches. */
   rows: number;
+}
+
+/** Where the scan stopped before the end of the file, and why. */
+export interface ArrowStop {
+  /** File offset of the message that could not be read. */
+  offset: number;
+  /** Its number among the record batches (1-based). */
+  batch: number;
+  why: string;
+  /** True for a message that runs past the end of the file (a recorder killed mid-write, or a damaged length). */
+  cut: boolean;
 }
 
 export interface ArrowLayout {
@@ -32,6 +50,10 @@ export interface ArrowLayout {
   end: number;
   /** True when an end-of-stream marker was found. */
   endOfStream: boolean;
+  /** Set when the scan stopped before the end of the file. */
+  stop?: ArrowStop;
+  /** A one-row record batch that ends the file past `stop`: the META trailer of a finished capture, perhaps. */
+  tail?: ArrowMessageSpan;
 }
 
 class FileBytes {
@@ -51,41 +73,94 @@ class FileBytes {
   }
 }
 
-/** Reads one message's framing at `pos`: null at end of data, a partial message, or end-of-stream. */
-function readFrame(file: FileBytes, pos: number): { message: Message; span: ArrowMessageSpan } | 'eos' | null {
-  if (pos + 4 > file.size) return null;
+type Frame =
+  | { kind: 'message'; span: ArrowMessageSpan; metadata: Buffer }
+  | { kind: 'eos' }
+  /** The end of the file, exactly. */
+  | { kind: 'end' }
+  | { kind: 'cut'; why: string }
+  | { kind: 'damaged'; why: string };
+
+/** Reads and checks one message's framing and metadata at `pos` (never its body). */
+function readFrame(file: FileBytes, pos: number, lifeline: boolean): Frame {
+  if (pos === file.size) return { kind: 'end' };
+  if (pos + 4 > file.size) return { kind: 'cut', why: msg.arrowCut() };
   const first = file.read(pos, 4).readInt32LE(0);
   let prefix = 4;
   let length = first;
   if (first === CONTINUATION) {
-    if (pos + 8 > file.size) return null;
+    if (pos + 8 > file.size) return { kind: 'cut', why: msg.arrowCut() };
     length = file.read(pos + 4, 4).readInt32LE(0);
     prefix = 8;
   }
-  if (length === 0) return 'eos';
-  if (length < 0 || pos + prefix + length > file.size) return null;
-  const message = Message.decode(file.read(pos + prefix, length));
-  const end = pos + prefix + length + message.bodyLength;
-  if (end > file.size) return null;
-  const rows = message.isRecordBatch() ? message.header().length : 0;
-  return { message, span: { start: pos, end, headerType: message.headerType, rows } };
+  if (length === 0) return { kind: 'eos' };
+  if (length < 0 || length > MAX_METADATA_BYTES) return { kind: 'damaged', why: msg.arrowBadLength(length) };
+  if (pos + prefix + length > file.size) return { kind: 'cut', why: msg.arrowCut() };
+  const metadata = file.read(pos + prefix, length);
+  try {
+    const m = checkMessage(metadata, Number.MAX_SAFE_INTEGER);
+    const end = pos + prefix + length + m.bodyLength;
+    if (m.batch && lifeline) checkLifelineBatch(m.batch);
+    if (end > file.size) return { kind: 'cut', why: msg.arrowCut() };
+    return { kind: 'message', metadata, span: { start: pos, end, headerType: m.headerType, rows: m.batch?.rows ?? 0 } };
+  } catch (err) {
+    if (err instanceof IpcDamage) return { kind: 'damaged', why: err.message };
+    throw err;
+  }
 }
 
-/** Scans the stream in `path` from offset `start`; throws a damaged-file error when not even the schema is whole. */
-export function scanArrow(path: string, fd: number, start: number): ArrowLayout {
-  const file = new FileBytes(fd);
-  let first: ReturnType<typeof readFrame>;
+/** The schema of a checked schema message. */
+function decodeSchema(path: string, metadata: Buffer): Schema {
   try {
-    first = readFrame(file, start);
+    return Message.decode(metadata).header() as Schema;
   } catch (err) {
     throw captureErrors.damaged(path, msg.damageArrowMessage(firstLine(err)));
   }
-  if (first === null || first === 'eos' || !first.message.isSchema()) {
-    throw captureErrors.damaged(path, msg.damageArrowHeader());
+}
+
+/** True when the schema is lifeline's columns (ten, named as ours), whose batches are checked closely. */
+function isLifelineSchema(schema: Schema, columns: readonly string[]): boolean {
+  return schema.fields.length === columns.length && schema.fields.every((f, i) => f.name === columns[i]);
+}
+
+/**
+ * A whole one-row record batch that ends the file (before its end-of-stream marker, if any),
+ * starting after `from`: looked for backwards, message starts being 8-byte aligned from `start`.
+ */
+function findTail(file: FileBytes, start: number, from: number): ArrowMessageSpan | undefined {
+  const eos = file.size >= 8 && file.read(file.size - 8, 8).equals(EOS_MARKER);
+  const ends = eos ? [file.size - 8, file.size] : [file.size];
+  const lo = Math.max(from + 1, file.size - TRAILER_SEARCH_BYTES);
+  const base = lo + ((8 - ((lo - start) % 8)) % 8);
+  if (base + 8 > file.size) return undefined;
+  const tail = file.read(base, file.size - base);
+  for (let p = Math.floor((file.size - 8 - base) / 8) * 8; p >= 0; p -= 8) {
+    if (tail.readInt32LE(p) !== CONTINUATION) continue;
+    const frame = readFrame(file, base + p, true);
+    if (frame.kind !== 'message') continue;
+    const { span } = frame;
+    if (span.headerType === MessageHeader.RecordBatch && span.rows === 1 && ends.includes(span.end)) return span;
   }
+  return undefined;
+}
+
+const EOS_MARKER = Buffer.from([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
+
+/**
+ * Scans the stream in `path` from offset `start`; throws a damaged-file error when not even the
+ * schema is whole. `columns` are lifeline's: batches of a schema with them are checked against it.
+ */
+export function scanArrow(path: string, fd: number, start: number, columns: readonly string[]): ArrowLayout {
+  const file = new FileBytes(fd);
+  const first = readFrame(file, start, false);
+  if (first.kind === 'damaged') throw captureErrors.damaged(path, first.why);
+  if (first.kind !== 'message') throw captureErrors.damaged(path, msg.damageArrowHeader());
+  if (first.span.headerType !== HeaderType.Schema) throw captureErrors.damaged(path, msg.damageArrowHeader());
+  const schema = decodeSchema(path, first.metadata);
+  const lifeline = isLifelineSchema(schema, columns);
   const layout: ArrowLayout = {
     start,
-    schema: first.message.header(),
+    schema,
     schemaSpan: first.span,
     batches: [],
     end: first.span.end,
@@ -93,20 +168,34 @@ export function scanArrow(path: string, fd: number, start: number): ArrowLayout 
   };
   let pos = first.span.end;
   for (;;) {
-    let frame: ReturnType<typeof readFrame>;
-    try {
-      frame = readFrame(file, pos);
-    } catch {
-      break; // undecodable tail: keep what came before it
-    }
-    if (frame === 'eos') {
+    const frame = readFrame(file, pos, lifeline);
+    const batch = layout.batches.length + 1;
+    if (frame.kind === 'end') break;
+    if (frame.kind === 'eos') {
       layout.endOfStream = true;
+      if (pos + 8 < file.size)
+        layout.stop = { offset: pos, batch, why: msg.arrowBytesAfterEnd(file.size - pos - 8), cut: false };
       break;
     }
-    if (frame === null) break;
-    if (frame.span.headerType === MessageHeader.RecordBatch) layout.batches.push(frame.span);
+    if (frame.kind === 'cut' || frame.kind === 'damaged') {
+      layout.stop = { offset: pos, batch, why: frame.why, cut: frame.kind === 'cut' };
+      break;
+    }
+    const type = frame.span.headerType;
+    if (type === MessageHeader.RecordBatch) layout.batches.push(frame.span);
+    else if (lifeline) {
+      // a lifeline stream is one schema, then record batches
+      layout.stop = {
+        offset: pos,
+        batch,
+        why: msg.arrowBadMetadata(`header type ${type} after the schema`),
+        cut: false,
+      };
+      break;
+    }
     pos = frame.span.end;
     layout.end = pos;
   }
+  if (layout.stop) layout.tail = findTail(file, start, layout.stop.offset);
   return layout;
 }

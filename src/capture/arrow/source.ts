@@ -9,9 +9,9 @@
 import fs from 'node:fs';
 import { LifelineError } from '../../errors.js';
 import { msg } from '../../messages.js';
-import { eventsOf } from './columns.js';
+import { ARROW_COLUMNS, eventsOf } from './columns.js';
 import { tableFromIPC, type RecordBatch, type Schema } from './lib.js';
-import { scanArrow } from './scan.js';
+import { scanArrow, type ArrowStop } from './scan.js';
 import { captureErrors, firstLine } from '../capture-errors.js';
 import { checkRows } from '../open/check-rows.js';
 import type { EventBatch } from '../event-batch.js';
@@ -24,6 +24,10 @@ export interface ArrowSource {
   rows(): Promise<number>;
   /** The last whole record batch, or null when there is none. */
   lastBatch(): Promise<RecordBatch | null>;
+  /** Where the readable part stopped before the end of the file (damage, or a recorder killed mid-write). */
+  stop?: ArrowStop;
+  /** The one-row batch that ends the file past `stop` (a finished capture's trailer, perhaps), or null. */
+  tailBatch?(): Promise<RecordBatch | null>;
   /** How the events are read: as pages (a stream), or batch after batch (a file, through its footer). */
   read:
     | { pages: Omit<Extract<PageSpec, { format: 'arrow' }>, 'metaKind' | 'cpus'> }
@@ -77,7 +81,9 @@ export class ArrowPages implements PageSource {
       if (this.fd < 0) this.fd = fs.openSync(this.path, 'r');
       this.schemaBytes ??= readSpan(this.fd, this.schema);
       const events = eventsOf(decodeBatch(this.fd, this.schemaBytes, this.spans[page]!), this.metaKind);
-      checkRows(this.path, events, this.cpus, () => msg.damageWhereArrow(page + 1, this.pages));
+      checkRows(this.path, events, this.cpus, () =>
+        msg.damageWhereArrow(page + 1, this.pages, this.spans[page]!.start),
+      );
       return events;
     } catch (err) {
       if (err instanceof LifelineError) throw err;
@@ -96,26 +102,28 @@ export function openArrowStreamSource(path: string): ArrowSource {
   let layout;
   let schemaBytes: Uint8Array;
   try {
-    layout = scanArrow(path, fd, 0);
+    layout = scanArrow(path, fd, 0, ARROW_COLUMNS);
     schemaBytes = readSpan(fd, layout.schemaSpan);
   } finally {
     fs.closeSync(fd);
   }
   const spans = layout.batches;
   const rows = spans.reduce((sum, s) => sum + s.rows, 0);
+  const batchAt = (span: Span | undefined): RecordBatch | null => {
+    if (span === undefined) return null;
+    const batchFd = fs.openSync(path, 'r');
+    try {
+      return decodeBatch(batchFd, schemaBytes, span);
+    } finally {
+      fs.closeSync(batchFd);
+    }
+  };
+  const { stop, tail } = layout;
   return {
     schema: layout.schema,
     rows: async () => rows,
-    async lastBatch(): Promise<RecordBatch | null> {
-      const last = spans[spans.length - 1];
-      if (last === undefined) return null;
-      const batchFd = fs.openSync(path, 'r');
-      try {
-        return decodeBatch(batchFd, schemaBytes, last);
-      } finally {
-        fs.closeSync(batchFd);
-      }
-    },
+    lastBatch: async () => batchAt(spans[spans.length - 1]),
+    ...(stop ? { stop, tailBatch: async () => batchAt(tail) } : {}),
     read: {
       pages: {
         format: 'arrow',

@@ -10,6 +10,8 @@ import type { CaptureMeta } from '../meta.js';
 import { metaToRows } from '../meta-codec.js';
 import { captureDdl, EVENT_COLUMNS } from './schema.js';
 import type { CaptureWriter } from '../types.js';
+import { sliceRows } from '../batch-rows.js';
+import { captureWriteError, isDiskFull, isWriteFailure, MIN_FIT_ROWS } from '../write/write-failure.js';
 
 /** Rows per multi-row INSERT: fewer statement steps, same per-value binding. */
 const ROWS_PER_INSERT = 64;
@@ -31,6 +33,10 @@ export class SqliteCaptureWriter implements CaptureWriter {
   private readonly writeMetaTx: (meta: CaptureMeta) => void;
   private events = 0;
   private closed = false;
+  /** The meta written when the capture was created, for the count kept after a failed write. */
+  private readonly startMeta: CaptureMeta;
+  /** finish() wrote the final meta (complete, with every count). */
+  private finalMeta = false;
 
   /** Creates the database at `path`, which must not exist or be empty. */
   constructor(
@@ -46,6 +52,7 @@ export class SqliteCaptureWriter implements CaptureWriter {
       this.writeMetaTx = this.db.transaction((m: CaptureMeta) => {
         for (const [key, value] of metaToRows(m)) upsertMeta.run(key, value);
       });
+      this.startMeta = meta;
       this.writeMetaTx({ ...meta, complete: false, events: 0 });
       this.insertMany = this.db.prepare(insertSql(ROWS_PER_INSERT));
       this.insertOne = this.db.prepare(insertSql(1));
@@ -57,19 +64,76 @@ export class SqliteCaptureWriter implements CaptureWriter {
   }
 
   append(batch: EventBatch): void {
-    if (batch.length === 0) return;
-    this.appendTx(batch);
+    if (batch.length === 0 || this.closed) return;
+    try {
+      this.appendTx(batch);
+    } catch (e) {
+      if (!isDiskFull(e)) throw this.failed(e);
+      this.appendWhatFits(batch, e);
+      return;
+    }
     this.events += batch.length;
+  }
+
+  /**
+   * The disk is full: the batch's transaction was rolled back. Keep as many of its rows as
+   * still fit, in order, in smaller transactions; then stop (unless, smaller, all of it fit).
+   */
+  private appendWhatFits(batch: EventBatch, cause: unknown): void {
+    let start = 0;
+    for (let size = batch.length >> 1; size >= MIN_FIT_ROWS && start < batch.length;) {
+      const end = Math.min(batch.length, start + size);
+      try {
+        this.appendTx(sliceRows(batch, start, end));
+      } catch (e) {
+        if (!isDiskFull(e)) throw this.failed(e);
+        size >>= 1;
+        continue;
+      }
+      this.events += end - start;
+      start = end;
+    }
+    if (start < batch.length) throw this.failed(cause);
   }
 
   async finish(meta: CaptureMeta): Promise<void> {
     if (this.closed) return;
-    this.writeMetaTx({ ...meta, events: this.events, complete: true });
-    // Fold the WAL back so the finished capture is one self-contained file.
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
-    this.db.pragma('journal_mode = DELETE');
+    try {
+      this.writeMetaTx({ ...meta, events: this.events, complete: true });
+      this.finalMeta = true;
+      // Fold the WAL back so the finished capture is one self-contained file.
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.db.pragma('journal_mode = DELETE');
+    } catch (e) {
+      throw this.failed(e);
+    }
     this.db.close();
     this.closed = true;
+  }
+
+  /**
+   * A write the file system refused (the disk full): the failed transaction was rolled back,
+   * so every batch appended before it stays in the database (or its -wal, which readers
+   * recover). Close what can be closed and say so; the writer takes nothing more.
+   */
+  private failed(e: unknown): unknown {
+    if (!isWriteFailure(e)) return e;
+    this.closed = true;
+    // the count of events kept, if there is room for it; the capture stays incomplete (unless
+    // the final meta is written already: then only folding the -wal back failed)
+    if (!this.finalMeta) {
+      try {
+        this.writeMetaTx({ ...this.startMeta, events: this.events, complete: false });
+      } catch {
+        // no room: the reader counts the rows itself
+      }
+    }
+    try {
+      this.db.close();
+    } catch {
+      // closing cannot fold the -wal back: it stays beside the file, and readers recover it
+    }
+    return captureWriteError(this.path, this.events, e);
   }
 
   bytes(): number {

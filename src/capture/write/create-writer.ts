@@ -4,6 +4,10 @@ import { checkOutputPath } from '../../output-path.js';
 import { captureErrors } from '../capture-errors.js';
 import type { CaptureFormat, CaptureMeta } from '../meta.js';
 import type { CaptureWriter } from '../types.js';
+import { LifelineError } from '../../errors.js';
+import { msg } from '../../messages.js';
+import { writeFailure } from '../../output-path.js';
+import { isDiskFull, isWriteFailure } from './write-failure.js';
 
 export interface CreateWriterOptions {
   /** Replace an existing capture file at `path`. */
@@ -19,8 +23,20 @@ export function isCaptureFormat(s: string): s is CaptureFormat {
 /** Files SQLite keeps beside a database; stale ones would corrupt a new database of the same name. */
 const SQLITE_SIDE_FILES = ['-wal', '-shm', '-journal'];
 
-function checkTarget(path: string, force: boolean): void {
-  checkOutputPath(path, 'capture', { overwrite: force });
+/**
+ * Whether a capture can be created at `path` (the directory there, no file unless `force`, no
+ * stale SQLite -wal), checked without creating anything: the recorder checks every output
+ * (the capture and its mirror) before it creates any. `what` names it in the messages.
+ */
+export function checkCaptureTarget(
+  path: string,
+  format: CaptureFormat,
+  force: boolean,
+  what: 'capture' | 'mirror' = 'capture',
+): void {
+  checkOutputPath(path, what, { overwrite: force });
+  // A -wal left beside a deleted database would be replayed into the new one.
+  if (format === 'sqlite' && !force && fs.existsSync(`${path}-wal`)) throw captureErrors.outputExists(`${path}-wal`);
 }
 
 /** Creates `path` exclusively (or truncates it when forced); returns its descriptor. */
@@ -29,8 +45,19 @@ function claim(path: string, force: boolean): number {
     return fs.openSync(path, force ? 'w' : 'wx');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw captureErrors.outputExists(path);
-    throw err;
+    throw cannotCreate(path, err);
   }
+}
+
+/** A capture the file system would not let us start (the disk full): one line, not a stack. */
+function cannotCreate(path: string, err: unknown): unknown {
+  if (!isWriteFailure(err)) return err;
+  const e = new LifelineError(
+    'OUTPUT_WRITE_FAILED',
+    msg.outputWriteFailed(path, isDiskFull(err) ? msg.diskFull() : writeFailure(err)),
+  );
+  e.detail = err instanceof Error ? err.stack : String(err);
+  return e;
 }
 
 /**
@@ -46,12 +73,18 @@ export async function createWriter(
 ): Promise<CaptureWriter> {
   if (!isCaptureFormat(format)) throw captureErrors.badFormat(format);
   const force = options.force === true;
-  checkTarget(path, force);
-  // A -wal left beside a deleted database would be replayed into the new one.
-  if (format === 'sqlite' && !force && fs.existsSync(`${path}-wal`)) throw captureErrors.outputExists(`${path}-wal`);
+  checkCaptureTarget(path, format, force);
   if (format === 'arrow') {
     const { ArrowCaptureWriter } = await import('../arrow/writer.js');
-    return new ArrowCaptureWriter(path, claim(path, force), meta);
+    const fd = claim(path, force);
+    try {
+      return new ArrowCaptureWriter(path, fd, meta);
+    } catch (err) {
+      // not even the schema fits: the file this call created goes, nothing else
+      fs.closeSync(fd);
+      fs.rmSync(path, { force: true });
+      throw cannotCreate(path, err);
+    }
   }
   const { SqliteCaptureWriter } = await import('../sqlite/writer.js');
   if (force) for (const side of SQLITE_SIDE_FILES) fs.rmSync(`${path}${side}`, { force: true });
@@ -64,6 +97,6 @@ export async function createWriter(
     for (const f of [path, ...SQLITE_SIDE_FILES.filter((s) => !sideFilesBefore.has(s)).map((s) => `${path}${s}`)]) {
       fs.rmSync(f, { force: true });
     }
-    throw err;
+    throw cannotCreate(path, err);
   }
 }

@@ -54,6 +54,8 @@ export class CpuBundle {
   lostEvents = false;
   /** Kernel symbols (iid -> name) this bundle's events use that no earlier packet interned. */
   private readonly symbols = new Map<number, string>();
+  /** An event of the bundle names an interned kernel symbol (its packet needs the sequence's incremental state). */
+  private namesSymbols = false;
 
   constructor(readonly cpu: number) {}
 
@@ -115,10 +117,29 @@ export class CpuBundle {
     this.symbols.set(iid, name);
   }
 
-  /** Writes the bundle as one TracePacket into `out` and empties it; returns the iids of the kernel symbols it interned. */
-  writePacket(out: BinaryWriter, sequenceId: number): number[] {
+  /** An event of the bundle names the kernel symbol `iid` (interned by this packet or an earlier one). */
+  useSymbol(): void {
+    this.namesSymbols = true;
+  }
+
+  /** The packet carries interned data. */
+  get interns(): boolean {
+    return this.symbols.size > 0;
+  }
+
+  /** The packet carries or refers to interned data. */
+  get needsInterned(): boolean {
+    return this.namesSymbols || this.symbols.size > 0;
+  }
+
+  /**
+   * Writes the bundle as one TracePacket into `out` and empties it, with `sequenceFlags`
+   * (TracePacket.SequenceFlags, 0 for none); returns the iids of the kernel symbols it interned.
+   */
+  writePacket(out: BinaryWriter, sequenceId: number, sequenceFlags: number): number[] {
     out.tag(TraceField.packet, WireType.LengthDelimited).fork();
     out.tag(PacketField.trustedPacketSequenceId, WireType.Varint).uint32(sequenceId);
+    if (sequenceFlags !== 0) out.tag(PacketField.sequenceFlags, WireType.Varint).uint32(sequenceFlags);
     const interned = [...this.symbols.keys()];
     if (interned.length > 0) {
       out.tag(PacketField.internedData, WireType.LengthDelimited).fork();
@@ -164,6 +185,7 @@ export class CpuBundle {
   }
 
   private reset(): void {
+    this.namesSymbols = false;
     this.fullCount = 0;
     this.size = 0;
     this.intern.clear();

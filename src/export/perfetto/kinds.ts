@@ -9,11 +9,12 @@ import { Kind, type KindName } from '../../format/index.js';
 /** Kind name -> what it becomes in the trace. */
 export const EXPORTED_KINDS: Partial<Record<KindName, string>> = {
   SWITCH: "sched_switch (CompactSched, or a whole event when the CPU's previous thread is not known)",
-  WAKING: "sched_waking (CompactSched with waking_common_flags; a whole event before the CPU's first switch)",
+  WAKING:
+    "sched_waking (CompactSched with waking_common_flags; a whole event with common_flags before the CPU's first switch, or for a task waking whose thread on the CPU is not the last switch's)",
   WAKEUP_NEW: 'sched_wakeup_new with common_flags',
-  FORK: 'task_newtask (clone_flags CLONE_THREAD for a thread) and ProcessTree entries',
+  FORK: 'task_newtask (clone_flags CLONE_THREAD for a thread) and ProcessTree entries at its time',
   EXEC: 'sched_process_exec and the process cmdline in the ProcessTree',
-  EXIT: 'sched_process_free',
+  EXIT: "sched_process_exit; sched_process_free after the thread's last switch-out (a group leader's after its last thread's)",
   COMM: 'task_rename (renames and execs) and ProcessTree entries',
   IRQ_ENTRY: 'irq_handler_entry, or local_timer_entry for the local timer vector',
   IRQ_EXIT: 'irq_handler_exit, or local_timer_exit',

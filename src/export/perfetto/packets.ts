@@ -7,7 +7,6 @@ import {
   PacketField,
   ProcessField,
   ProcessTreeField,
-  SEQ_INCREMENTAL_STATE_CLEARED,
   SystemInfoField,
   ThreadField,
   TraceField,
@@ -28,7 +27,11 @@ function beginPacket(out: BinaryWriter, sequenceId: number, ts?: number): void {
   out.tag(PacketField.trustedPacketSequenceId, VARINT).uint32(sequenceId);
 }
 
-/** SystemInfo: the kernel release (trace_processor decodes prev_state by it) and the CPU count. */
+/**
+ * SystemInfo: the kernel release (trace_processor decodes prev_state by it), the CPU count
+ * and the time zone: what a capture's meta holds. It holds neither the machine
+ * (utsname.machine, the architecture) nor the kernel's version string, so they are not written.
+ */
 export function writeSystemInfo(
   out: BinaryWriter,
   sequenceId: number,
@@ -37,7 +40,6 @@ export function writeSystemInfo(
   timezoneOffMins: number | null,
 ): void {
   beginPacket(out, sequenceId);
-  out.tag(PacketField.sequenceFlags, VARINT).uint32(SEQ_INCREMENTAL_STATE_CLEARED);
   out.tag(PacketField.systemInfo, LD).fork();
   out.tag(SystemInfoField.utsname, LD).fork();
   out.tag(UtsnameField.sysname, LD).string('Linux');
@@ -76,7 +78,7 @@ export function writeClockSnapshot(
   out.join().join();
 }
 
-/** ProcessTree with the processes and threads learnt since the last one. */
+/** ProcessTree with what was learnt of processes and threads at one time (d.ts). */
 export function writeProcessTree(out: BinaryWriter, sequenceId: number, d: ProcessTreeDelta): void {
   beginPacket(out, sequenceId, d.ts);
   out.tag(PacketField.processTree, LD).fork();
@@ -84,10 +86,8 @@ export function writeProcessTree(out: BinaryWriter, sequenceId: number, d: Proce
     out.tag(ProcessTreeField.processes, LD).fork();
     out.tag(ProcessField.pid, VARINT).int32(p.pid);
     if (p.ppid !== null) out.tag(ProcessField.ppid, VARINT).int32(p.ppid);
-    if (p.cmdline !== null) {
-      out.tag(ProcessField.cmdline, LD).string(p.cmdline);
-      if (p.cmdlineIsComm) out.tag(ProcessField.cmdlineIsComm, VARINT).bool(true);
-    }
+    out.tag(ProcessField.cmdline, LD).string(p.cmdline);
+    if (p.cmdlineIsComm) out.tag(ProcessField.cmdlineIsComm, VARINT).bool(true);
     out.join();
   }
   for (const t of d.threads) {

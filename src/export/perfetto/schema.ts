@@ -23,8 +23,12 @@ export const PacketField = {
   systemInfo: 45,
 } as const;
 
-/** TracePacket.SequenceFlags. */
+/**
+ * TracePacket.SequenceFlags: the first packet of the sequence that carries interned data
+ * clears the incremental state; every later packet that carries or uses interned data needs it.
+ */
 export const SEQ_INCREMENTAL_STATE_CLEARED = 1;
+export const SEQ_NEEDS_INCREMENTAL_STATE = 2;
 
 /** common/system_info.proto: `SystemInfo` and `Utsname`. */
 export const SystemInfoField = { utsname: 1, numCpus: 8, timezoneOffMins: 7 } as const;
@@ -71,6 +75,7 @@ export const EventId = {
   taskNewtask: 235,
   taskRename: 236,
   schedProcessExec: 237,
+  schedProcessExit: 238,
   schedProcessFree: 240,
   hrtimerExpireEntry: 553,
   hrtimerExpireExit: 554,
@@ -91,6 +96,7 @@ export const SchedSwitchField = {
 /** SchedWakingFtraceEvent and SchedWakeupNewFtraceEvent share these numbers. */
 export const SchedWakingField = { comm: 1, pid: 2, prio: 3, success: 4, targetCpu: 5 } as const;
 export const SchedProcessExecField = { filename: 1, pid: 2, oldPid: 3 } as const;
+export const SchedProcessExitField = { comm: 1, pid: 2, tgid: 3, prio: 4 } as const;
 export const SchedProcessFreeField = { comm: 1, pid: 2, prio: 3 } as const;
 /** ftrace/irq.proto. */
 export const IrqHandlerEntryField = { irq: 1, name: 2 } as const;

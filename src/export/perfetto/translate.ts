@@ -16,7 +16,7 @@ import {
   TASK_REPORT,
   TaskState,
 } from '../../format/index.js';
-import { CpuBundle } from './cpu-bundle.js';
+import { BUNDLE_EVENTS, CpuBundle } from './cpu-bundle.js';
 import { KIND_BY_NUMBER } from './kinds.js';
 import { writeProcessTree } from './packets.js';
 import {
@@ -29,16 +29,19 @@ import {
   LocalTimerField,
   ReportState,
   SchedProcessExecField,
+  SchedProcessExitField,
   SchedProcessFreeField,
   SchedSwitchField,
   SchedWakingField,
+  SEQ_INCREMENTAL_STATE_CLEARED,
+  SEQ_NEEDS_INCREMENTAL_STATE,
   SoftirqField,
   TaskNewtaskField,
   TaskRenameField,
   TraceFlag,
   X86_VECTORS,
 } from './schema.js';
-import { Tasks } from './tasks.js';
+import { Tasks, type ProcessTreeDelta } from './tasks.js';
 import { writeU64 } from './varint.js';
 
 const LD = WireType.LengthDelimited;
@@ -78,6 +81,8 @@ export interface TranslateStats {
   otherEvents: number;
   /** Wakings and wakeup_new written with a hardirq/softirq/NMI context flag. */
   irqContextWakings: number;
+  /** sched_process_free events written, each after its thread's last switch-out. */
+  frees: number;
   /** Interrupt and softirq span events read (window or not). */
   irqSpanEvents: number;
   /** hrtimer_expire_entry events read (window or not): 0 with irq spans means a capture made before they were recorded. */
@@ -103,6 +108,12 @@ interface CpuState {
   /** The thread the last written switch put on this CPU (what trace_processor assumes is running). */
   current: number;
   currentPrio: number;
+  /**
+   * ProcessTree facts learnt from this CPU's events in the window, each at its event's time:
+   * written right after the bundle, so that trace_processor (which sorts by time, ties in file
+   * order) reads a thread's entry after the task_newtask that made it.
+   */
+  tree: ProcessTreeDelta[];
 }
 
 /** One row of a batch as the kind writers see it. */
@@ -125,6 +136,10 @@ export class PerfettoTranslator {
   private readonly symbols = new Map<number, string>();
   /** Symbol ids interned by a packet already written. */
   private readonly interned = new Set<number>();
+  /** A packet with SEQ_INCREMENTAL_STATE_CLEARED (the first that interns) is written. */
+  private stateCleared = false;
+  /** Threads past sched_process_exit that have not yet switched out for the last time. */
+  private readonly exiting = new Set<number>();
   private readonly out = new BinaryWriter();
   readonly stats: TranslateStats = {
     events: 0,
@@ -134,6 +149,7 @@ export class PerfettoTranslator {
     fullWakings: 0,
     otherEvents: 0,
     irqContextWakings: 0,
+    frees: 0,
     irqSpanEvents: 0,
     hrtimerExpiries: 0,
     skipped: {},
@@ -151,7 +167,7 @@ export class PerfettoTranslator {
       for (let i = this.cpus.length; i <= cpu; i++) {
         const bundle = new CpuBundle(i);
         bundle.lostEvents = (this.opts.lostPerCpu[i] ?? 0) > 0;
-        this.cpus[i] = { bundle, current: UNKNOWN, currentPrio: 0 };
+        this.cpus[i] = { bundle, current: UNKNOWN, currentPrio: 0, tree: [] };
       }
       s = this.cpus[cpu]!;
     }
@@ -217,7 +233,7 @@ export class PerfettoTranslator {
           // NMI, timer arming, and any kind this export does not know (kinds.ts says why)
           this.skip(k);
       }
-      if (cs.bundle.full) this.flush(cs.bundle);
+      if (cs.bundle.full || cs.tree.length >= BUNDLE_EVENTS) this.flush(cs);
     }
     this.stats.events += b.length;
   }
@@ -230,8 +246,13 @@ export class PerfettoTranslator {
     const tasks = this.tasks;
     tasks.setPrio(prev, prevPrio);
     tasks.setPrio(next, nextPrio);
+    const lastRun = this.exiting.has(prev) && (b.a[i]! & TaskState.DEAD) !== 0;
     if (!inWindow) {
       cs.current = UNKNOWN;
+      if (lastRun) {
+        this.exiting.delete(prev);
+        tasks.died(prev);
+      }
       return;
     }
     const bundle = cs.bundle;
@@ -256,6 +277,44 @@ export class PerfettoTranslator {
     }
     cs.current = next;
     cs.currentPrio = nextPrio;
+    if (lastRun) {
+      this.exiting.delete(prev);
+      for (const tid of tasks.died(prev)) this.writeFree(cs, bt, tid, next);
+    }
+  }
+
+  /**
+   * sched_process_free after the thread's last switch-out (the kernel frees a task later
+   * still, from an RCU callback): trace_processor ends the thread there (EndThread), and a
+   * later event naming the tid would make a new thread. Written in the same bundle as the
+   * switch, at its time: the bundle's whole events are read after its compact ones.
+   */
+  private writeFree(cs: CpuState, bt: number, tid: number, onCpu: number): void {
+    const bundle = cs.bundle;
+    const w = bundle.beginEvent(bt, onCpu);
+    w.tag(EventId.schedProcessFree, LD).fork();
+    w.tag(SchedProcessFreeField.comm, LD).string(this.tasks.comm(tid, bundle.cpu));
+    w.tag(SchedProcessFreeField.pid, VARINT).int32(tid);
+    w.tag(SchedProcessFreeField.prio, VARINT).int32(this.tasks.prio(tid));
+    w.join();
+    this.endOther(bundle);
+    this.stats.frees++;
+  }
+
+  /** The ProcessTree facts the row taught: after its CPU's bundle when the row is written, else now. */
+  private takeTree(cs: CpuState, inWindow: boolean): void {
+    const d = this.tasks.takeDelta();
+    if (d === null) return;
+    if (!inWindow) {
+      writeProcessTree(this.out, this.opts.sequenceId, d);
+      this.opts.sink(this.out.finish());
+      return;
+    }
+    const last = cs.tree.at(-1);
+    if (last !== undefined && last.ts === d.ts) {
+      last.processes.push(...d.processes);
+      last.threads.push(...d.threads);
+    } else cs.tree.push(d);
   }
 
   private writeWaking({ b, i, cs, inWindow, bt }: Row, k: number): void {
@@ -267,7 +326,10 @@ export class PerfettoTranslator {
     if (common !== 0) this.stats.irqContextWakings++;
     const comm = this.tasks.comm(target, bundle.cpu);
     const prio = this.tasks.prio(target);
-    if (k === Kind.WAKING && cs.current === onCpu) {
+    // trace_processor reads a waking's irq context only from CompactSched (waking_common_flags; a
+    // whole sched_waking's common_flags are not imported): an interrupt waking is compact as soon as
+    // the CPU has a current thread, even one the capture does not name as interrupted
+    if (k === Kind.WAKING && (cs.current === onCpu || (common !== 0 && cs.current !== UNKNOWN))) {
       bundle.compactWaking(bt, target, b.a[i]!, prio, comm, common);
       this.stats.compactWakings++;
       return;
@@ -288,7 +350,9 @@ export class PerfettoTranslator {
   private writeFork({ b, i, cs, inWindow, bt }: Row): void {
     const child = b.tid[i]!;
     const parent = b.tid2[i]!;
+    this.exiting.delete(child); // a tid handed out again: a new thread (its previous life's last switch was lost)
     this.tasks.forked(bt, child, b.a[i]!, parent, b.b[i]!);
+    this.takeTree(cs, inWindow);
     if (!inWindow) return;
     const w = cs.bundle.beginEvent(bt, parent);
     w.tag(EventId.taskNewtask, LD).fork();
@@ -302,6 +366,7 @@ export class PerfettoTranslator {
   private writeExec({ b, i, cs, inWindow, bt }: Row): void {
     const filename = b.names.get(i) ?? '';
     this.tasks.execed(bt, b.tid[i]!, b.a[i]!, filename);
+    this.takeTree(cs, inWindow);
     if (!inWindow) return;
     const w = cs.bundle.beginEvent(bt, b.tid[i]!);
     w.tag(EventId.schedProcessExec, LD).fork();
@@ -312,13 +377,18 @@ export class PerfettoTranslator {
     this.endOther(cs.bundle);
   }
 
+  /** sched_process_exit, as the kernel traces it in do_exit(): the thread may still run (and switch) after it. */
   private writeExit({ b, i, cs, inWindow, bt }: Row): void {
+    const tid = b.tid[i]!;
+    this.tasks.exited(tid, b.a[i]!);
+    this.exiting.add(tid);
     if (!inWindow) return;
-    const w = cs.bundle.beginEvent(bt, b.tid[i]!);
-    w.tag(EventId.schedProcessFree, LD).fork();
-    w.tag(SchedProcessFreeField.comm, LD).string(this.tasks.comm(b.tid[i]!, cs.bundle.cpu));
-    w.tag(SchedProcessFreeField.pid, VARINT).int32(b.tid[i]!);
-    w.tag(SchedProcessFreeField.prio, VARINT).int32(b.b[i]!);
+    const w = cs.bundle.beginEvent(bt, tid);
+    w.tag(EventId.schedProcessExit, LD).fork();
+    w.tag(SchedProcessExitField.comm, LD).string(this.tasks.comm(tid, cs.bundle.cpu));
+    w.tag(SchedProcessExitField.pid, VARINT).int32(tid);
+    w.tag(SchedProcessExitField.tgid, VARINT).int32(b.a[i]!);
+    w.tag(SchedProcessExitField.prio, VARINT).int32(b.b[i]!);
     w.join();
     this.endOther(cs.bundle);
   }
@@ -326,6 +396,7 @@ export class PerfettoTranslator {
   private writeComm({ b, i, cs, inWindow, bt }: Row): void {
     const name = b.names.get(i) ?? '';
     const old = this.tasks.named(bt, b.tid[i]!, b.a[i]!, name);
+    this.takeTree(cs, inWindow);
     const reason = b.flags[i]!;
     if (!inWindow || (reason !== CommReason.RENAME && reason !== CommReason.EXEC)) return;
     const w = cs.bundle.beginEvent(bt, b.tid[i]!);
@@ -393,6 +464,7 @@ export class PerfettoTranslator {
         // function: an iid of InternedData.kernel_symbols, as traced_probes writes it
         w.tag(HrtimerExpireEntryField.function, VARINT).uint32(sym);
         if (!this.interned.has(sym)) bundle.internSymbol(sym, this.symbols.get(sym) ?? `symbol ${sym}`);
+        bundle.useSymbol();
       }
     } else {
       w.tag(EventId.hrtimerExpireExit, LD).fork();
@@ -417,22 +489,29 @@ export class PerfettoTranslator {
     this.stats.otherEvents++;
   }
 
-  /** Writes the pending ProcessTree facts, then the bundle. */
-  private flush(bundle: CpuBundle): void {
-    const delta = this.tasks.takeDelta();
-    if (delta !== null) writeProcessTree(this.out, this.opts.sequenceId, delta);
-    for (const iid of bundle.writePacket(this.out, this.opts.sequenceId)) this.interned.add(iid);
+  /**
+   * Writes the CPU's bundle, then the ProcessTree facts of its events. The first packet that
+   * interns clears the sequence's incremental state; later ones that carry or name interned
+   * data need it (TracePacket.SequenceFlags).
+   */
+  private flush(cs: CpuState): void {
+    const bundle = cs.bundle;
+    if (bundle.size > 0 || bundle.lostEvents) {
+      let flags = 0;
+      if (bundle.interns && !this.stateCleared) {
+        flags = SEQ_INCREMENTAL_STATE_CLEARED;
+        this.stateCleared = true;
+      } else if (bundle.needsInterned) flags = SEQ_NEEDS_INCREMENTAL_STATE;
+      for (const iid of bundle.writePacket(this.out, this.opts.sequenceId, flags)) this.interned.add(iid);
+    }
+    for (const d of cs.tree) writeProcessTree(this.out, this.opts.sequenceId, d);
+    cs.tree.length = 0;
     this.opts.sink(this.out.finish());
   }
 
   /** Writes everything still pending. */
   finish(): TranslateStats {
-    for (const s of this.cpus) if (s.bundle.size > 0 || s.bundle.lostEvents) this.flush(s.bundle);
-    const delta = this.tasks.takeDelta();
-    if (delta !== null) {
-      writeProcessTree(this.out, this.opts.sequenceId, delta);
-      this.opts.sink(this.out.finish());
-    }
+    for (const s of this.cpus) if (s.bundle.size > 0 || s.bundle.lostEvents || s.tree.length > 0) this.flush(s);
     return this.stats;
   }
 }

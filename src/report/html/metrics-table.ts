@@ -87,7 +87,7 @@ function wakersCell(wakers: readonly WakerCount[]): string {
   const top = [...wakers].sort((a, b) => b.count - a.count);
   const shown = top
     .slice(0, 3)
-    .map((w) => `<span class="waker k-${w.source.kind}">${e(wakerLabel(w))} <b>×${formatCount(w.count)}</b></span>`);
+    .map((w) => `<span class="waker k-${e(w.source.kind)}">${e(wakerLabel(w))} <b>×${formatCount(w.count)}</b></span>`);
   if (top.length > 3) shown.push(`<span class="muted">+${top.length - 3} more</span>`);
   return shown.join(' ');
 }
@@ -98,7 +98,7 @@ const nameCell = (m: Metrics): string =>
 function identityColumns(kind: 'threads' | 'processes'): Column[] {
   if (kind === 'threads') {
     return [
-      { title: 'thread', hint: 'comm', value: (m) => m.comm, cell: nameCell },
+      { title: 'thread', hint: 'comm', value: (m) => shownName(m.comm), cell: nameCell },
       {
         title: 'tid',
         hint: 'thread id',
@@ -109,7 +109,7 @@ function identityColumns(kind: 'threads' | 'processes'): Column[] {
     ];
   }
   return [
-    { title: 'process', hint: 'comm of the main thread', value: (m) => m.comm, cell: nameCell },
+    { title: 'process', hint: 'comm of the main thread', value: (m) => shownName(m.comm), cell: nameCell },
     { title: 'pid', hint: 'process id (tgid)', value: (m) => m.tgid, cell: (m) => String(m.tgid) },
     {
       title: 'threads',

@@ -1,5 +1,6 @@
 import { sanitize } from '../../analyze/index.js';
 import type { AnalysisResult } from '../../analyze/index.js';
+import type { CaptureMeta } from '../../capture/index.js';
 
 /*
  * Names come from the traced machine and are untrusted: control, bidi and line-separator
@@ -9,6 +10,22 @@ import type { AnalysisResult } from '../../analyze/index.js';
 /** A name as shown: control and bidi characters escaped. */
 export function shownName(name: string): string {
   return sanitize(name);
+}
+
+/** The capture's own strings as the page shows them, escaped once like every name. */
+export interface ShownCapture {
+  host: string;
+  kernel: string;
+  /** The command's words (null for a whole-machine capture). */
+  command: string[] | null;
+}
+
+export function shownCapture(meta: CaptureMeta): ShownCapture {
+  return {
+    host: sanitize(meta.hostname),
+    kernel: sanitize(meta.kernel),
+    command: meta.command ? meta.command.map(sanitize) : null,
+  };
 }
 
 /** The lane label of a thread, "comm tid". */
