@@ -219,6 +219,10 @@ export interface WakeupRecord {
   /** When the cause is a task: the id of that task's own latest wakeup before this one (the chain link). */
   wakerWakeup: number | null;
   flags: { remote: boolean; idle: boolean; spurious: boolean; unsure: boolean };
+  /** Where the sleep began (its sleep reason, docs/metrics.md), when the capture has stacks. */
+  sleptIn?: string;
+  /** Where the waker woke it (its first frame outside the wakeup machinery), when the capture has stacks. */
+  wokeFrom?: string;
 }
 
 export interface AnalysisDetail {

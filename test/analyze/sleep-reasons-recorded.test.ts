@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyze, formatFolded } from '../../src/analyze/index.js';
+import { analyze, describeWakeup, formatFolded } from '../../src/analyze/index.js';
 import { openCapture } from '../../src/capture/index.js';
 import { record } from '../../src/record/recorder.js';
 import type { Analysis, SleepReason, ThreadMetrics } from '../../src/analyze/types.js';
@@ -26,7 +26,7 @@ async function recordAndAnalyze(name: string, shell: string): Promise<{ a: Analy
   expect(res.distinctStacks).toBeGreaterThan(0);
   const cap = await openCapture(out);
   try {
-    const a = await analyze(cap, { offCpu: true });
+    const a = await analyze(cap, { offCpu: true, detail: { maxWakeups: 200_000 } });
     return { a, ids: readFileSync(ids, 'utf8').trim().split(/\s+/).map(Number) };
   } finally {
     cap.close();
@@ -141,6 +141,17 @@ describe.skipIf(skipRecording)(`sleep reasons on real recordings (${skipRecordin
           w.source.kind === 'task' && w.source.tid === partner && /pipe_write$/.test(w.frame);
         expect(wakerShare(t, pipe, fromPartner), show(t)).toBeGreaterThanOrEqual(0.95);
       }
+    });
+
+    it('chain says where each sleep began and where the waker woke it', () => {
+      const lines = a
+        .detail!.wakeups.filter((w) => w.tid === pong && w.sleptNs !== null && w.source.tid === ping)
+        .map((w) => describeWakeup(w));
+      expect(lines.length).toBeGreaterThanOrEqual(100);
+      const said = lines.filter((l) =>
+        /slept [\d.]+ ms \(S\) in \w*pipe_read {2}woken by task \S+ \d+ from \w*pipe_write/.test(l),
+      );
+      expect(said.length / lines.length, lines.slice(0, 3).join('\n')).toBeGreaterThanOrEqual(0.95);
     });
   });
 

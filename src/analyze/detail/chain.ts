@@ -68,7 +68,10 @@ export function describeWakeup(w: WakeupRecord, withTs = true): string {
   const parts: string[] = [];
   if (withTs) parts.push(atMs(w.ts));
   if (w.flags.spurious) parts.push('already runnable (spurious)');
-  else if (w.sleptNs !== null) parts.push(`slept ${ms(w.sleptNs)} ms (${w.sleepState ?? '?'})`);
+  else if (w.sleptNs !== null)
+    parts.push(
+      `slept ${ms(w.sleptNs)} ms (${w.sleepState ?? '?'})${w.sleptIn !== undefined ? ` in ${sanitize(w.sleptIn)}` : ''}`,
+    );
   else parts.push('slept ? (start not seen)');
   parts.push(wokenBy(w));
   if (!w.flags.spurious) {
@@ -91,7 +94,10 @@ export function causeOf(w: WakeupRecord): WakeSource {
  * with the task on the CPU when an interrupt ran the wakeup.
  */
 export function wokenBy(w: WakeupRecord): string {
-  let by = `woken by ${wakerLabel(w)}`;
+  const label = wakerLabel(w);
+  let by = `woken by ${label}`;
+  // where the waker woke it, unless the label names it already (a timer callback)
+  if (w.wokeFrom !== undefined && !label.endsWith(`/${w.wokeFrom}`)) by += ` from ${sanitize(w.wokeFrom)}`;
   if (w.severalRaisers === true) by += ' (the last of several raisers)';
   if (w.source.kind !== 'task')
     by += w.onCpu !== null ? ` (on cpu: ${sanitize(w.onCpu.comm)} ${w.onCpu.tid})` : ' (on cpu: idle)';

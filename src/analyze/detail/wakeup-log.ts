@@ -8,6 +8,7 @@ import { Rq, Sleep, type RqCause } from '../engine/codes.js';
 import { atMs, busiestThreads, COLLECT_FACTOR } from './detail-budget.js';
 import type { Metric, ResultContext, WakeFact } from '../engine/metric.js';
 import type { Names } from '../engine/sources.js';
+import { sleepReasonOf, stackFrames, wakeFrameOf } from '../metrics/sleep-reasons.js';
 import type { ThreadTable } from '../engine/thread-table.js';
 import type { AnalysisDetail, WakeupRecord } from '../types.js';
 
@@ -30,6 +31,10 @@ export class WakeupLog implements Metric {
   private readonly burstRun: number[] = [];
   private readonly burstSlices: number[] = [];
   private readonly link: number[] = [];
+  private readonly sleepStack: number[] = [];
+  private readonly wakerStack: number[] = [];
+  private readonly reasons = new Map<number, string>();
+  private readonly wakeFrames = new Map<number, string>();
   /** Per thread: its latest effective wakeup, and the one whose burst is still open. */
   private readonly last: number[] = [];
   private readonly pending: number[] = [];
@@ -73,6 +78,8 @@ export class WakeupLog implements Metric {
     this.burstRun.push(-1);
     this.burstSlices.push(-1);
     this.link.push(f.causeTask >= 0 ? this.last[f.causeTask]! : -1);
+    this.sleepStack.push(f.sleepStack);
+    this.wakerStack.push(f.wakerStack);
     if (!f.spurious) {
       this.last[f.target] = id;
       this.pending[f.target] = id;
@@ -176,6 +183,24 @@ export class WakeupLog implements Metric {
         spurious: this.spurious[i]!,
         unsure: (flags & Flag.UNSURE) !== 0,
       },
+      ...this.stackFacts(i, slept >= 0),
     };
+  }
+
+  /** sleptIn / wokeFrom, when the capture has stacks. */
+  private stackFacts(i: number, slept: boolean): Pick<WakeupRecord, 'sleptIn' | 'wokeFrom'> {
+    if (this.names.stack.size === 0) return {};
+    const out: Pick<WakeupRecord, 'sleptIn' | 'wokeFrom'> = {};
+    const s = this.sleepStack[i]!;
+    if (slept) {
+      let r = this.reasons.get(s);
+      if (r === undefined) this.reasons.set(s, (r = sleepReasonOf(stackFrames(this.names, s))));
+      out.sleptIn = r;
+    }
+    const w = this.wakerStack[i]!;
+    let f = this.wakeFrames.get(w);
+    if (f === undefined) this.wakeFrames.set(w, (f = wakeFrameOf(stackFrames(this.names, w))));
+    out.wokeFrom = f;
+    return out;
   }
 }
