@@ -283,16 +283,21 @@ function checkBatch(f: Flat, batch: Table, bodyLength: number): CheckedBatch {
  * The lifeline schema's columns, in order, as bytes per row of their value buffer (0 for the
  * Utf8 name, which has offsets and data): a record batch of a lifeline capture must match them.
  */
-const COLUMN_WIDTHS: readonly number[] = [8, 2, 1, 1, 4, 4, 4, 4, 2, 0];
+const COLUMN_WIDTHS_V2: readonly number[] = [8, 2, 1, 1, 4, 4, 4, 4, 2, 0];
+/** Format 3: the 16-bit stack column before the name. */
+const COLUMN_WIDTHS_V3: readonly number[] = [8, 2, 1, 1, 4, 4, 4, 4, 2, 2, 0];
 
 /** Checks a record batch against the lifeline schema: one node per column, buffers that hold every row. */
 export function checkLifelineBatch(b: CheckedBatch): void {
   const fail = (what: string): never => {
     throw new IpcDamage(msg.arrowBadMetadata(what));
   };
-  if (b.nodes.length !== COLUMN_WIDTHS.length) fail(`${b.nodes.length} columns where the capture has 10`);
+  const COLUMN_WIDTHS = b.nodes.length === COLUMN_WIDTHS_V2.length ? COLUMN_WIDTHS_V2 : COLUMN_WIDTHS_V3;
+  if (b.nodes.length !== COLUMN_WIDTHS.length)
+    fail(`${b.nodes.length} columns where the capture has ${COLUMN_WIDTHS.length}`);
   const wantBuffers = COLUMN_WIDTHS.reduce((n, w) => n + (w === 0 ? 3 : 2), 0);
-  if (b.buffers.length !== wantBuffers) fail(`${b.buffers.length} buffers where the capture's columns have 21`);
+  if (b.buffers.length !== wantBuffers)
+    fail(`${b.buffers.length} buffers where the capture's columns have ${wantBuffers}`);
   let k = 0;
   COLUMN_WIDTHS.forEach((width, col) => {
     const node = b.nodes[col]!;
