@@ -53,7 +53,7 @@ export interface SleepReason {
   sleepSNs: number;
   sleepDNs: number;
   /** The whole stacks behind the reason, frames innermost first, most time first. */
-  stacks: { frames: string[]; count: number; ns: number }[];
+  stacks: { frames: string[]; count: number; ns: number; sleepSNs: number; sleepDNs: number }[];
   /** Who woke these sleeps and from where (the waker's first frame outside the wakeup machinery), most time first. */
   wakers: { source: WakeSource; frame: string; frames: string[]; count: number; ns: number }[];
 }

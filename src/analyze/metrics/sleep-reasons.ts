@@ -189,12 +189,14 @@ export class SleepReasons implements Metric {
           g.sleepDNs += a.dNs;
           let st = g.stackIdx.get(a.sleepStack);
           if (st === undefined) {
-            st = { frames, count: 0, ns: 0 };
+            st = { frames, count: 0, ns: 0, sleepSNs: 0, sleepDNs: 0 };
             g.stackIdx.set(a.sleepStack, st);
             g.stacks.push(st);
           }
           st.count += count;
           st.ns += ns;
+          st.sleepSNs += a.sNs;
+          st.sleepDNs += a.dNs;
           let source = sources.get(a.source);
           if (source === undefined) sources.set(a.source, (source = this.names.describe(a.source, this.threads)));
           const wakerFrames = this.framesOf(a.wakerStack);
@@ -231,6 +233,8 @@ function mergeSame(stacks: SleepReason['stacks']): SleepReason['stacks'] {
     else {
       had.count += s.count;
       had.ns += s.ns;
+      had.sleepSNs += s.sleepSNs;
+      had.sleepDNs += s.sleepDNs;
     }
   }
   return [...by.values()];

@@ -32,7 +32,7 @@ export interface JsonSleepReason {
   sleepsD: number;
   sleepSNs: number;
   sleepDNs: number;
-  stacks: { frames: string[]; count: number; ns: number }[];
+  stacks: { frames: string[]; count: number; ns: number; sleepSNs: number; sleepDNs: number }[];
   wakers: { source: JsonSource; frame: string; frames: string[]; count: number; ns: number }[];
 }
 
