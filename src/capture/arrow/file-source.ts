@@ -3,8 +3,7 @@
  * as an ArrowSource, read with random access through its footer (Arrow JS
  * writes the schema only there). The footer and every batch's metadata are
  * checked (ipc-check.ts) before apache-arrow reads them; a batch that does
- * not decode stops the reading there (the source's `stop`), the batches
- * before it are read. A file cut short has no footer and is reported as
+ * not decode is skipped and said (the source's `stop`), the others are read. A file cut short has no footer and is reported as
  * damaged.
  */
 import { msg } from '../../messages.js';
@@ -111,10 +110,10 @@ async function openFile(path: string): Promise<OpenFile> {
   }
 }
 
-async function* fileBatches(path: string, count: number): AsyncGenerator<RecordBatch<TypeMap>> {
+async function* fileBatches(path: string, indices: readonly number[]): AsyncGenerator<RecordBatch<TypeMap>> {
   const file = await openFile(path);
   try {
-    for (let i = 0; i < count; i++) {
+    for (const i of indices) {
       const batch = await file.reader.readRecordBatch(i);
       if (batch === null) throw new Error(msg.arrowEmptyBatch());
       yield batch;
@@ -136,10 +135,10 @@ async function batchAt(path: string, index: number): Promise<RecordBatch<TypeMap
 
 export async function openArrowFileSource(path: string): Promise<ArrowSource> {
   const { blocks, fd } = footerBlocks(path);
-  let count = blocks.length;
+  /** The blocks whose batches are read: all but the damaged ones. */
+  const readable: number[] = [];
   let rows = 0;
   let stop: ArrowStop | undefined;
-  let tail = -1;
   let schema;
   try {
     const probe = await openFile(path);
@@ -151,22 +150,20 @@ export async function openArrowFileSource(path: string): Promise<ArrowSource> {
       const checked = checkBlock(fd, blocks[i]!, lifeline);
       if (typeof checked === 'number') {
         rows += checked;
+        readable.push(i);
         continue;
       }
-      count = i;
-      stop = { offset: blocks[i]!.offset, batch: i + 1, why: checked, cut: false };
-      const last = blocks.length - 1;
-      if (last > i && checkBlock(fd, blocks[last]!, lifeline) === 1) tail = last;
-      break;
+      stop ??= { offset: blocks[i]!.offset, batch: i + 1, why: checked, cut: false, places: 0 };
+      stop.places++;
     }
   } finally {
     fs.closeSync(fd);
   }
   return {
     schema,
-    lastBatch: () => batchAt(path, count - 1),
+    lastBatch: () => batchAt(path, readable[readable.length - 1] ?? -1),
     rows: async () => rows,
-    ...(stop ? { stop, tailBatch: () => batchAt(path, tail) } : {}),
-    read: { batches: () => fileBatches(path, count) },
+    ...(stop ? { stop } : {}),
+    read: { batches: () => fileBatches(path, readable) },
   };
 }
