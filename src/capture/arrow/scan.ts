@@ -23,6 +23,11 @@ const TRAILER_SEARCH_BYTES = 8 << 20;
 /** How far past damage the next whole record batch is looked for (a batch is at most a few MB). */
 const RESYNC_BYTES = 256 << 20;
 const RESYNC_CHUNK = 1 << 20;
+/**
+ * Largest metadata of a record batch looked for past damage (lifeline's take under 1 kB): a
+ * candidate claiming more is not read, so that column values that look like framing cost little.
+ */
+const CANDIDATE_METADATA_BYTES = 1 << 16;
 
 export interface ArrowMessageSpan {
   /** File offset of the message's framing (continuation marker or length). */
@@ -89,7 +94,7 @@ type Frame =
   | { kind: 'damaged'; why: string };
 
 /** Reads and checks one message's framing and metadata at `pos` (never its body). */
-function readFrame(file: FileBytes, pos: number, lifeline: boolean): Frame {
+function readFrame(file: FileBytes, pos: number, lifeline: boolean, maxMetadata = MAX_METADATA_BYTES): Frame {
   if (pos === file.size) return { kind: 'end' };
   if (pos + 4 > file.size) return { kind: 'cut', why: msg.arrowCut() };
   const first = file.read(pos, 4).readInt32LE(0);
@@ -101,7 +106,7 @@ function readFrame(file: FileBytes, pos: number, lifeline: boolean): Frame {
     prefix = 8;
   }
   if (length === 0) return { kind: 'eos' };
-  if (length < 0 || length > MAX_METADATA_BYTES) return { kind: 'damaged', why: msg.arrowBadLength(length) };
+  if (length < 0 || length > maxMetadata) return { kind: 'damaged', why: msg.arrowBadLength(length) };
   if (pos + prefix + length > file.size) return { kind: 'cut', why: msg.arrowCut() };
   const metadata = file.read(pos + prefix, length);
   try {
@@ -143,7 +148,7 @@ function findTail(file: FileBytes, start: number, from: number): ArrowMessageSpa
   const tail = file.read(base, file.size - base);
   for (let p = Math.floor((file.size - 8 - base) / 8) * 8; p >= 0; p -= 8) {
     if (tail.readInt32LE(p) !== CONTINUATION) continue;
-    const frame = readFrame(file, base + p, true);
+    const frame = readFrame(file, base + p, true, CANDIDATE_METADATA_BYTES);
     if (frame.kind !== 'message') continue;
     const { span } = frame;
     if (span.headerType === MessageHeader.RecordBatch && span.rows === 1 && ends.includes(span.end)) return span;
@@ -161,7 +166,7 @@ function resync(file: FileBytes, start: number, from: number): number {
     const chunk = file.read(p, Math.min(RESYNC_CHUNK, file.size - p));
     for (let q = 0; q + 8 <= chunk.length; q += 8) {
       if (chunk.readInt32LE(q) !== CONTINUATION) continue;
-      const frame = readFrame(file, p + q, true);
+      const frame = readFrame(file, p + q, true, CANDIDATE_METADATA_BYTES);
       if (frame.kind === 'message' && frame.span.headerType === MessageHeader.RecordBatch) return p + q;
     }
     p += RESYNC_CHUNK;
