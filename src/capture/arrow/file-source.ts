@@ -58,7 +58,13 @@ function footerBlocks(path: string): { blocks: FileBlock[]; fd: number } {
     if (length <= 0 || length > MAX_METADATA_BYTES || dataEnd < HEAD_BYTES)
       throw captureErrors.damaged(path, msg.arrowBadFooter(msg.arrowBadLength(length)));
     try {
-      return { blocks: checkFooter(readAt(fd, dataEnd, length), dataEnd).batches, fd };
+      const { batches, dictionaries } = checkFooter(readAt(fd, dataEnd, length), dataEnd);
+      // apache-arrow reads every dictionary when it opens the file: each must be whole
+      for (const block of dictionaries) {
+        const checked = checkBlock(fd, block, false, HeaderType.DictionaryBatch);
+        if (typeof checked === 'string') throw captureErrors.damaged(path, msg.arrowBadFooter(checked));
+      }
+      return { blocks: batches, fd };
     } catch (err) {
       if (err instanceof IpcDamage) throw captureErrors.damaged(path, msg.arrowBadFooter(err.message));
       throw err;
@@ -69,8 +75,13 @@ function footerBlocks(path: string): { blocks: FileBlock[]; fd: number } {
   }
 }
 
-/** The rows of the batch in `block`, or why it cannot be read. */
-function checkBlock(fd: number, block: FileBlock, lifeline: boolean): number | string {
+/** The rows of the batch in `block` (a record batch, or a dictionary batch's 0), or why it cannot be read. */
+function checkBlock(
+  fd: number,
+  block: FileBlock,
+  lifeline: boolean,
+  type: number = HeaderType.RecordBatch,
+): number | string {
   const head = readAt(fd, block.offset, 8);
   if (head.length < 8) return msg.arrowCut();
   const continued = head.readInt32LE(0) === -1;
@@ -79,8 +90,8 @@ function checkBlock(fd: number, block: FileBlock, lifeline: boolean): number | s
   if (length <= 0 || length > block.metaDataLength) return msg.arrowBadLength(length);
   try {
     const m = checkMessage(readAt(fd, block.offset + prefix, length), block.bodyLength);
-    if (m.headerType !== HeaderType.RecordBatch || !m.batch)
-      return msg.arrowBadMetadata(`header type ${m.headerType} for a record batch`);
+    if (m.headerType !== type) return msg.arrowBadMetadata(`header type ${m.headerType} where ${type} belongs`);
+    if (!m.batch) return 0;
     if (lifeline) checkLifelineBatch(m.batch);
     return m.batch.rows;
   } catch (err) {
