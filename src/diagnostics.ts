@@ -24,7 +24,7 @@ export interface DiagnosticFacts {
   /** The events read from a complete capture, and how many its meta counts (they must agree). */
   events?: { read: number; expected: number };
   /** Where the capture's readable part ends in damage (a reader stopped there), and why. */
-  damage?: { offset: number; batch?: number; why: string };
+  damage?: { offset: number; batch?: number; why: string; places?: number };
 }
 
 export interface DiagnosticDef {
@@ -75,12 +75,10 @@ export const DIAGNOSTICS: readonly DiagnosticDef[] = [
     id: 'damaged',
     severity: 'warning',
     title: 'damaged capture',
-    help: 'A capture whose data stops decoding at some byte (said with the record batch there), or a complete capture whose events, as read, are not as many as its meta counts: the file was damaged after it was written (a disk error, a copy cut short, an edit). What could be read before the damage is shown; the rest is missing.',
+    help: 'A capture with data that does not decode (said with its byte offset and record batch), or a complete capture whose events, as read, are not as many as its meta counts: the file was damaged after it was written (a disk error, a copy cut short, an edit). What could be read around the damage is shown; the rest is missing.',
     count: (f) => Math.max(f.damage ? 1 : 0, f.events === undefined ? 0 : Math.abs(f.events.expected - f.events.read)),
     line: (f) =>
-      f.damage
-        ? msg.diagDamagedAt(f.damage.offset, f.damage.batch, f.damage.why, f.events)
-        : msg.diagDamaged(f.events!.read, f.events!.expected),
+      f.damage ? msg.diagDamagedAt(f.damage, f.events) : msg.diagDamaged(f.events!.read, f.events!.expected),
   },
   {
     id: 'contradictions',

@@ -65,8 +65,8 @@ export const msg = {
   arrowBytesAfterEnd: (n: number) => `${n} bytes follow the Arrow end-of-stream marker`,
   arrowBadFooter: (why: string) => `its Arrow file footer is unreadable: ${why}`,
   statusDamaged: (offset: number) => `, DAMAGED at byte ${offset.toLocaleString('en-US')}`,
-  damageAtStart: (offset: number, why: string) =>
-    `its first record batch (at byte ${offset}) cannot be read, so no event can: ${why}`,
+  damageNothingRead: (offset: number, why: string) =>
+    `no event of it can be read; it is damaged from byte ${offset}: ${why}`,
   damageRow: (where: string, row: number, what: string) => `${where}, row ${row}: ${what}`,
   damageKind: (kind: number) => `kind ${kind} is not an event kind`,
   damageCpu: (column: string, cpu: number, cpus: number) =>
@@ -85,15 +85,19 @@ export const msg = {
   diagContradictions: (n: number) =>
     `${n.toLocaleString('en-US')} contradictions of a thread's state (lost events, or events the kernel did not emit; docs/metrics.md, "Lost events"): threads marked ! have numbers from the consistent parts only`,
   diagDamagedAt: (
-    offset: number,
-    batch: number | undefined,
-    why: string,
+    at: { offset: number; batch?: number; why: string; places?: number },
     events?: { read: number; expected: number },
   ) =>
-    `DAMAGED at byte ${offset.toLocaleString('en-US')}${batch === undefined ? '' : ` (record batch ${batch})`}: ${why}; ${
+    `DAMAGED at byte ${at.offset.toLocaleString('en-US')}${at.batch === undefined ? '' : ` (record batch ${at.batch})`}: ${at.why}${
+      (at.places ?? 1) > 2
+        ? `, and in ${((at.places ?? 1) - 1).toLocaleString('en-US')} more places after it`
+        : at.places === 2
+          ? ', and in one more place after it'
+          : ''
+    }; ${
       events === undefined
-        ? 'the events before it are shown, none after it'
-        : `${events.read.toLocaleString('en-US')} events could be read, before it, where the capture counts ${events.expected.toLocaleString('en-US')}`
+        ? 'the events that could be read around it are shown'
+        : `${events.read.toLocaleString('en-US')} events could be read where the capture counts ${events.expected.toLocaleString('en-US')}; they are shown`
     }`,
   diagDamaged: (read: number, expected: number) =>
     `DAMAGED: ${read.toLocaleString('en-US')} events could be read where the capture counts ${expected.toLocaleString('en-US')}; what was read is shown`,

@@ -45,7 +45,7 @@ export interface CaptureMeta {
   complete: boolean;
   /**
    * Never stored: set by a reader that met damage where the file should go on (a message that does
-   * not decode); what comes before it is read, what comes after is not.
+   * not decode); what could be read around it is read.
    */
   damage?: CaptureDamage;
 }
@@ -57,6 +57,8 @@ export interface CaptureDamage {
   /** The record batch (1-based) that starts there, for an Arrow capture. */
   batch?: number;
   why: string;
+  /** Damaged places in all (this one is the first); what lies between them is read. */
+  places?: number;
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
- * A damaged Arrow capture is read up to its damage and said damaged there (byte offset and
- * record batch), not incomplete; a recorder killed mid-write stays incomplete; damage before
- * any event is one CAPTURE_DAMAGED line. The metadata checks (ipc-check.ts) never let a count
+ * A damaged Arrow capture is read around its damage (the next whole batch after it is found)
+ * and said damaged there (byte offset and record batch), not incomplete; a recorder killed
+ * mid-write stays incomplete; damage that leaves no event is one CAPTURE_DAMAGED line. The metadata checks (ipc-check.ts) never let a count
  * read from the file size an allocation or a loop.
  */
 import fs from 'node:fs';
@@ -66,10 +66,10 @@ describe('damaged Arrow captures', async () => {
     return file;
   };
 
-  it('a batch whose header does not decode: the batches before it are read, and said DAMAGED at its byte and number', async () => {
+  it('a batch whose header does not decode: the batches around it are read, and said DAMAGED at its byte and number', async () => {
     expect(trailer).toBeDefined();
     const r = await readAll(write('b2.arrow', garble(bytes, b2!)));
-    expect(r.events).toBe(PER_BATCH);
+    expect(r.events).toBe(2 * PER_BATCH);
     expect(r.meta.complete).toBe(true);
     expect(r.meta.events).toBe(ROWS);
     expect(r.meta.damage).toMatchObject({ offset: b2!.start, batch: 2 });
@@ -82,8 +82,9 @@ describe('damaged Arrow captures', async () => {
     expect(text).toContain(line);
     expect(line).toContain(`DAMAGED at byte ${b2!.start.toLocaleString('en-US')} (record batch 2): `);
     expect(line).toContain(
-      `${PER_BATCH.toLocaleString('en-US')} events could be read, before it, where the capture counts ${ROWS.toLocaleString('en-US')}`,
+      `${(2 * PER_BATCH).toLocaleString('en-US')} events could be read where the capture counts ${ROWS.toLocaleString('en-US')}`,
     );
+    expect(line).not.toContain('more place');
   });
 
   it('a length prefix that runs past the end, with the trailer intact at the end: damaged, not incomplete', async () => {
@@ -117,24 +118,32 @@ describe('damaged Arrow captures', async () => {
     expect(r.diagnostics.map((d) => d.id)).toEqual(['incomplete', 'damaged']);
   });
 
-  it('the first batch damaged: no event can be read, one CAPTURE_DAMAGED line saying where', async () => {
-    const file = write('b1.arrow', garble(bytes, b1!));
+  it('the first and the third batch damaged: the others read, both places counted', async () => {
+    const r = await readAll(write('b1b3.arrow', garble(garble(bytes, b1!), b3!)));
+    expect(r.events).toBe(PER_BATCH);
+    expect(r.meta.complete).toBe(true);
+    expect(r.meta.damage).toMatchObject({ offset: b1!.start, batch: 1, places: 2 });
+    expect(r.diagnostics.find((d) => d.id === 'damaged')!.line).toContain(', and in one more place after it;');
+  });
+
+  it('every batch damaged: no event can be read, one CAPTURE_DAMAGED line saying where', async () => {
+    const file = write('all.arrow', garble(garble(garble(bytes, b1!), b2!), b3!));
     const err = (await errorOf(() => readAll(file))) as LifelineError;
     expect(err.code).toBe('CAPTURE_DAMAGED');
     expect(err.message).toMatch(
-      new RegExp(`b1\\.arrow is damaged: its first record batch \\(at byte ${b1!.start}\\) cannot be read`),
+      new RegExp(`all\\.arrow is damaged: no event of it can be read; it is damaged from byte ${b1!.start}: `),
     );
     expect(err.message).not.toContain('\n');
   });
 
-  it('an Arrow file (ARROW1) with a damaged batch: read through its footer up to it, said damaged there', async () => {
+  it('an Arrow file (ARROW1) with a damaged batch: the others read through its footer, said damaged there', async () => {
     const table = new Table(RecordBatchReader.from(bytes).readAll());
     const file = Buffer.from(RecordBatchFileWriter.writeAll(table).toUint8Array(true));
     const footer = file.length - 10 - file.readInt32LE(file.length - 10);
     const batches = frames(file, 8, footer);
     expect(batches).toHaveLength(4);
     const r = await readAll(write('file-b2.arrow', garble(file, batches[1]!)));
-    expect(r.events).toBe(PER_BATCH);
+    expect(r.events).toBe(2 * PER_BATCH);
     expect(r.meta.complete).toBe(true);
     expect(r.meta.damage).toMatchObject({ offset: batches[1]!.start, batch: 2 });
   });

@@ -3,8 +3,7 @@
  * as an ArrowSource, read with random access through its footer (Arrow JS
  * writes the schema only there). The footer and every batch's metadata are
  * checked (ipc-check.ts) before apache-arrow reads them; a batch that does
- * not decode stops the reading there (the source's `stop`), the batches
- * before it are read. A file cut short has no footer and is reported as
+ * not decode is skipped and said (the source's `stop`), the others are read. A file cut short has no footer and is reported as
  * damaged.
  */
 import { msg } from '../../messages.js';
@@ -59,7 +58,13 @@ function footerBlocks(path: string): { blocks: FileBlock[]; fd: number } {
     if (length <= 0 || length > MAX_METADATA_BYTES || dataEnd < HEAD_BYTES)
       throw captureErrors.damaged(path, msg.arrowBadFooter(msg.arrowBadLength(length)));
     try {
-      return { blocks: checkFooter(readAt(fd, dataEnd, length), dataEnd).batches, fd };
+      const { batches, dictionaries } = checkFooter(readAt(fd, dataEnd, length), dataEnd);
+      // apache-arrow reads every dictionary when it opens the file: each must be whole
+      for (const block of dictionaries) {
+        const checked = checkBlock(fd, block, false, HeaderType.DictionaryBatch);
+        if (typeof checked === 'string') throw captureErrors.damaged(path, msg.arrowBadFooter(checked));
+      }
+      return { blocks: batches, fd };
     } catch (err) {
       if (err instanceof IpcDamage) throw captureErrors.damaged(path, msg.arrowBadFooter(err.message));
       throw err;
@@ -70,8 +75,13 @@ function footerBlocks(path: string): { blocks: FileBlock[]; fd: number } {
   }
 }
 
-/** The rows of the batch in `block`, or why it cannot be read. */
-function checkBlock(fd: number, block: FileBlock, lifeline: boolean): number | string {
+/** The rows of the batch in `block` (a record batch, or a dictionary batch's 0), or why it cannot be read. */
+function checkBlock(
+  fd: number,
+  block: FileBlock,
+  lifeline: boolean,
+  type: number = HeaderType.RecordBatch,
+): number | string {
   const head = readAt(fd, block.offset, 8);
   if (head.length < 8) return msg.arrowCut();
   const continued = head.readInt32LE(0) === -1;
@@ -80,8 +90,8 @@ function checkBlock(fd: number, block: FileBlock, lifeline: boolean): number | s
   if (length <= 0 || length > block.metaDataLength) return msg.arrowBadLength(length);
   try {
     const m = checkMessage(readAt(fd, block.offset + prefix, length), block.bodyLength);
-    if (m.headerType !== HeaderType.RecordBatch || !m.batch)
-      return msg.arrowBadMetadata(`header type ${m.headerType} for a record batch`);
+    if (m.headerType !== type) return msg.arrowBadMetadata(`header type ${m.headerType} where ${type} belongs`);
+    if (!m.batch) return 0;
     if (lifeline) checkLifelineBatch(m.batch);
     return m.batch.rows;
   } catch (err) {
@@ -111,10 +121,10 @@ async function openFile(path: string): Promise<OpenFile> {
   }
 }
 
-async function* fileBatches(path: string, count: number): AsyncGenerator<RecordBatch<TypeMap>> {
+async function* fileBatches(path: string, indices: readonly number[]): AsyncGenerator<RecordBatch<TypeMap>> {
   const file = await openFile(path);
   try {
-    for (let i = 0; i < count; i++) {
+    for (const i of indices) {
       const batch = await file.reader.readRecordBatch(i);
       if (batch === null) throw new Error(msg.arrowEmptyBatch());
       yield batch;
@@ -136,10 +146,10 @@ async function batchAt(path: string, index: number): Promise<RecordBatch<TypeMap
 
 export async function openArrowFileSource(path: string): Promise<ArrowSource> {
   const { blocks, fd } = footerBlocks(path);
-  let count = blocks.length;
+  /** The blocks whose batches are read: all but the damaged ones. */
+  const readable: number[] = [];
   let rows = 0;
   let stop: ArrowStop | undefined;
-  let tail = -1;
   let schema;
   try {
     const probe = await openFile(path);
@@ -151,22 +161,20 @@ export async function openArrowFileSource(path: string): Promise<ArrowSource> {
       const checked = checkBlock(fd, blocks[i]!, lifeline);
       if (typeof checked === 'number') {
         rows += checked;
+        readable.push(i);
         continue;
       }
-      count = i;
-      stop = { offset: blocks[i]!.offset, batch: i + 1, why: checked, cut: false };
-      const last = blocks.length - 1;
-      if (last > i && checkBlock(fd, blocks[last]!, lifeline) === 1) tail = last;
-      break;
+      stop ??= { offset: blocks[i]!.offset, batch: i + 1, why: checked, cut: false, places: 0 };
+      stop.places++;
     }
   } finally {
     fs.closeSync(fd);
   }
   return {
     schema,
-    lastBatch: () => batchAt(path, count - 1),
+    lastBatch: () => batchAt(path, readable[readable.length - 1] ?? -1),
     rows: async () => rows,
-    ...(stop ? { stop, tailBatch: () => batchAt(path, tail) } : {}),
-    read: { batches: () => fileBatches(path, count) },
+    ...(stop ? { stop } : {}),
+    read: { batches: () => fileBatches(path, readable) },
   };
 }

@@ -312,7 +312,7 @@ export function checkLifelineBatch(b: CheckedBatch): void {
 }
 
 /** The record batch blocks of an Arrow file footer, each checked against the file's size. */
-export function checkFooter(footer: Uint8Array, dataEnd: number): { batches: FileBlock[] } {
+export function checkFooter(footer: Uint8Array, dataEnd: number): { batches: FileBlock[]; dictionaries: FileBlock[] } {
   const f = new Flat(footer);
   const t = root(f);
   const schema = t.sub(1);
@@ -332,7 +332,7 @@ export function checkFooter(footer: Uint8Array, dataEnd: number): { batches: Fil
     }
     return out;
   };
-  blocks(2);
+  const dictionaries = blocks(2);
   keyValues(t, 4);
-  return { batches: blocks(3) };
+  return { batches: blocks(3), dictionaries };
 }

@@ -50,7 +50,8 @@ async function readMeta(path: string, source: ArrowSource): Promise<CaptureMeta>
   const metaKind = metaRowKind(meta.formatVersion);
   const stop = source.stop;
   let trailer = trailerJson(await source.lastBatch(), metaKind);
-  // Past a stop, the file may still end with the trailer of a finished capture: then the stop is damage.
+  const eventRows = (await source.rows()) - (trailer === null ? 0 : 1);
+  // Past the damage where a scan ended, the file may still end with the trailer of a finished capture.
   let trailerPastStop = false;
   if (trailer === null && stop !== undefined) {
     trailer = trailerJson(await tailOf(source), metaKind);
@@ -64,9 +65,10 @@ async function readMeta(path: string, source: ArrowSource): Promise<CaptureMeta>
   }
   // A message cut by the end of the file is what a killed recorder leaves; anything else is damage.
   if (stop !== undefined && (!stop.cut || trailerPastStop)) {
-    // Damage before the first record batch: nothing of the capture can be read.
-    if (stop.batch === 1) throw captureErrors.damaged(path, msg.damageAtStart(stop.offset, stop.why));
-    final.damage = { offset: stop.offset, batch: stop.batch, why: stop.why };
+    // Damage, and not one event around it: nothing of the capture can be read.
+    if (eventRows === 0 && !(final.complete && final.events === 0))
+      throw captureErrors.damaged(path, msg.damageNothingRead(stop.offset, stop.why));
+    final.damage = { offset: stop.offset, batch: stop.batch, why: stop.why, places: stop.places };
   }
   return final;
 }
