@@ -52,6 +52,17 @@ export function captureSchema(metaJson: string): Schema {
 /** The columns every capture has; format 2 captures lack `stack` (read as 0). */
 export const ARROW_COLUMNS = ['ts', 'cpu', 'kind', 'flags', 'tid', 'tid2', 'a', 'b', 'c', 'name'] as const;
 
+/** The column lists of lifeline's schemas, in order: format 2, and format 3 with the stack column. */
+export const LIFELINE_SCHEMAS: readonly (readonly string[])[] = [
+  ARROW_COLUMNS,
+  ['ts', 'cpu', 'kind', 'flags', 'tid', 'tid2', 'a', 'b', 'c', 'stack', 'name'],
+];
+
+/** True when these field names are one of lifeline's schemas, in order. */
+export function isLifelineColumns(names: readonly string[]): boolean {
+  return LIFELINE_SCHEMAS.some((cols) => names.length === cols.length && names.every((n, i) => n === cols[i]));
+}
+
 /** ts as int64 little-endian words, written half by half. */
 function int64FromDoubles(src: Float64Array, n: number): BigInt64Array {
   const out = new BigInt64Array(n);

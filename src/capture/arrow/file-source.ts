@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import { RecordBatchReader, type AsyncRecordBatchFileReader, type RecordBatch, type TypeMap } from './lib.js';
 import type { ArrowSource } from './source.js';
 import type { ArrowStop } from './scan.js';
-import { ARROW_COLUMNS } from './columns.js';
+import { isLifelineColumns } from './columns.js';
 import { captureErrors } from '../capture-errors.js';
 import {
   checkFooter,
@@ -155,8 +155,7 @@ export async function openArrowFileSource(path: string): Promise<ArrowSource> {
     const probe = await openFile(path);
     schema = probe.reader.schema;
     await probe.close();
-    const lifeline =
-      schema.fields.length === ARROW_COLUMNS.length && schema.fields.every((f, i) => f.name === ARROW_COLUMNS[i]);
+    const lifeline = isLifelineColumns(schema.fields.map((f) => f.name));
     for (let i = 0; i < blocks.length; i++) {
       const checked = checkBlock(fd, blocks[i]!, lifeline);
       if (typeof checked === 'number') {

@@ -16,6 +16,7 @@ import { Message, MessageHeader, type Schema } from './lib.js';
 import { msg } from '../../messages.js';
 import { captureErrors, firstLine } from '../capture-errors.js';
 import { checkLifelineBatch, checkMessage, HeaderType, IpcDamage, MAX_METADATA_BYTES } from './ipc-check.js';
+import { isLifelineColumns } from './columns.js';
 
 const CONTINUATION = -1;
 /** How far back from the end the trailer is looked for when the scan stops early. */
@@ -130,11 +131,6 @@ function decodeSchema(path: string, metadata: Buffer): Schema {
   }
 }
 
-/** True when the schema is lifeline's columns (ten, named as ours), whose batches are checked closely. */
-function isLifelineSchema(schema: Schema, columns: readonly string[]): boolean {
-  return schema.fields.length === columns.length && schema.fields.every((f, i) => f.name === columns[i]);
-}
-
 /**
  * A whole one-row record batch that ends the file (before its end-of-stream marker, if any),
  * starting after `from`: looked for backwards, message starts being 8-byte aligned from `start`.
@@ -176,16 +172,16 @@ function resync(file: FileBytes, start: number, from: number): number {
 
 /**
  * Scans the stream in `path` from offset `start`; throws a damaged-file error when not even the
- * schema is whole. `columns` are lifeline's: batches of a schema with them are checked against it.
+ * schema is whole. Batches of one of lifeline's schemas (columns.ts) are checked against it.
  */
-export function scanArrow(path: string, fd: number, start: number, columns: readonly string[]): ArrowLayout {
+export function scanArrow(path: string, fd: number, start: number): ArrowLayout {
   const file = new FileBytes(fd);
   const first = readFrame(file, start, false);
   if (first.kind === 'damaged') throw captureErrors.damaged(path, first.why);
   if (first.kind !== 'message') throw captureErrors.damaged(path, msg.damageArrowHeader());
   if (first.span.headerType !== HeaderType.Schema) throw captureErrors.damaged(path, msg.damageArrowHeader());
   const schema = decodeSchema(path, first.metadata);
-  const lifeline = isLifelineSchema(schema, columns);
+  const lifeline = isLifelineColumns(schema.fields.map((f) => f.name));
   const layout: ArrowLayout = {
     start,
     schema,

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import { LifelineError } from '../../errors.js';
 import { msg } from '../../messages.js';
-import { ARROW_COLUMNS, eventsOf } from './columns.js';
+import { eventsOf } from './columns.js';
 import { tableFromIPC, type RecordBatch, type Schema } from './lib.js';
 import { scanArrow, type ArrowStop } from './scan.js';
 import { captureErrors, firstLine } from '../capture-errors.js';
@@ -102,7 +102,7 @@ export function openArrowStreamSource(path: string): ArrowSource {
   let layout;
   let schemaBytes: Uint8Array;
   try {
-    layout = scanArrow(path, fd, 0, ARROW_COLUMNS);
+    layout = scanArrow(path, fd, 0);
     schemaBytes = readSpan(fd, layout.schemaSpan);
   } finally {
     fs.closeSync(fd);
