@@ -7,6 +7,9 @@ export interface CaptureMeta {
   /** lifeline version that wrote it. */
   tool: string;
   kernel: string;
+  /** uname -v and uname -m of the recording machine ('' in captures before lifeline stored them). */
+  kernelVersion?: string;
+  machine?: string;
   hostname: string;
   cpus: number;
   /** Wall clock in ms since the epoch = monotonic ns / 1e6 + clockOffsetMs. */
@@ -79,6 +82,8 @@ export function blankMeta(): CaptureMeta {
     formatVersion: FORMAT_VERSION,
     tool: '',
     kernel: '',
+    kernelVersion: '',
+    machine: '',
     hostname: '',
     cpus: 0,
     clockOffsetMs: 0,

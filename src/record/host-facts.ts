@@ -22,9 +22,17 @@ export function clockOffsetMs(): number {
   return offset;
 }
 
-export function hostFacts(): { kernel: string; hostname: string; timezone: string } {
+export function hostFacts(): {
+  kernel: string;
+  kernelVersion: string;
+  machine: string;
+  hostname: string;
+  timezone: string;
+} {
   return {
     kernel: os.release(),
+    kernelVersion: os.version(),
+    machine: os.machine(),
     hostname: os.hostname(),
     timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
   };

@@ -118,6 +118,8 @@ export async function record(opts: RecordOptions = {}): Promise<RecordResult> {
     ...blankMeta(),
     tool: `lifeline ${VERSION}`,
     kernel: facts.kernel,
+    kernelVersion: facts.kernelVersion,
+    machine: facts.machine,
     hostname: facts.hostname,
     clockOffsetMs: clockOffsetMs(),
     timezone: facts.timezone,
