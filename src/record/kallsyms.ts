@@ -1,8 +1,9 @@
 /**
- * Kernel addresses to function names, from /proc/kallsyms: read once, on the first
- * stack that needs it, and kept as one sorted table of the text symbols. A frame is
- * named `function` (core kernel) or `function [module]`; an address outside every
- * symbol keeps its hex form, so a frame is never named wrongly.
+ * Kernel addresses to function names, from /proc/kallsyms: read once, on the first stack that
+ * needs it, in one read, and kept as the file's bytes plus a sorted index of its text symbols
+ * (two 32-bit halves per address); a name is decoded only when an address needs it. A frame is
+ * named `function` (core kernel) or `function [module]`; an address outside every symbol keeps
+ * its hex form, so a frame is never named wrongly.
  */
 import fs from 'node:fs';
 
@@ -11,62 +12,153 @@ export interface KernelSymbols {
   name(addr: bigint): string;
 }
 
-/** Text symbols (t, T, w, W) in address order. */
-class SymbolTable implements KernelSymbols {
-  constructor(
-    private readonly addrs: BigUint64Array,
-    private readonly names: string[],
-  ) {}
+/** A return address farther than this past its symbol's start is not guessed to be in it. */
+const MAX_FUNCTION_BYTES = 0x100000;
 
-  name(addr: bigint): string {
-    const a = this.addrs;
-    let lo = 0;
-    let hi = a.length - 1;
-    if (hi < 0 || addr < a[0]!) return hexAddr(addr);
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (a[mid]! <= addr) lo = mid;
-      else hi = mid - 1;
-    }
-    // A return address past the last text symbol (or into a gap the table cannot see) is
-    // not guessed beyond 1 MiB of its symbol.
-    return addr - a[lo]! < 0x100000n ? this.names[lo]! : hexAddr(addr);
-  }
-}
+const TWO_32 = 4294967296;
 
 function hexAddr(addr: bigint): string {
   return `0x${addr.toString(16)}`;
 }
 
-/** Parses kallsyms text (`addr type name [module]`), keeping the text symbols. */
-export function parseKallsyms(text: string): KernelSymbols {
-  const entries: Array<[bigint, string]> = [];
-  let pos = 0;
-  while (pos < text.length) {
-    let end = text.indexOf('\n', pos);
-    if (end < 0) end = text.length;
-    const line = text.slice(pos, end);
-    pos = end + 1;
-    const s1 = line.indexOf(' ');
-    const type = line.charCodeAt(s1 + 1);
-    // t T (text) and w W (weak, e.g. __x64_sys_* aliases)
-    if (s1 <= 0 || !(type === 116 || type === 84 || type === 119 || type === 87)) continue;
-    const rest = line.slice(s1 + 3);
-    const tab = rest.indexOf('\t');
-    const sym = tab < 0 ? rest : rest.slice(0, tab);
-    const mod = tab < 0 ? '' : rest.slice(tab + 1).trim();
-    const addr = BigInt(`0x${line.slice(0, s1)}`);
-    if (addr === 0n) continue; // addresses hidden from this reader (kptr_restrict)
-    entries.push([addr, mod ? `${sym} ${mod}` : sym]);
+/** The value of a hex digit byte, or -1. */
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+class SymbolTable implements KernelSymbols {
+  private readonly names = new Map<number, string>();
+
+  constructor(
+    private readonly text: Buffer,
+    /** Per symbol, in address order: the address halves and where its name and module are. */
+    private readonly hi: Uint32Array,
+    private readonly lo: Uint32Array,
+    private readonly at: Int32Array,
+  ) {}
+
+  name(addr: bigint): string {
+    const n = this.hi.length;
+    const qh = Number(addr >> 32n);
+    const ql = Number(addr & 0xffffffffn);
+    // the last symbol at or below addr
+    let lo = 0;
+    let hi = n - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const h = this.hi[mid]!;
+      if (h < qh || (h === qh && this.lo[mid]! <= ql)) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (found < 0) return hexAddr(addr);
+    const distance = (qh - this.hi[found]!) * TWO_32 + (ql - this.lo[found]!);
+    if (distance >= MAX_FUNCTION_BYTES) return hexAddr(addr);
+    return this.symbolName(found);
   }
-  entries.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
-  const addrs = new BigUint64Array(entries.length);
-  const names = new Array<string>(entries.length);
-  entries.forEach(([a, n], i) => {
-    addrs[i] = a;
-    names[i] = n;
-  });
-  return new SymbolTable(addrs, names);
+
+  /** `name` or `name [module]`, decoded from the file's bytes once. */
+  private symbolName(i: number): string {
+    let s = this.names.get(i);
+    if (s !== undefined) return s;
+    const t = this.text;
+    const start = this.at[i]!;
+    let end = start;
+    while (end < t.length && t[end] !== 10 && t[end] !== 9) end++;
+    s = t.toString('latin1', start, end);
+    if (t[end] === 9) {
+      let mEnd = end + 1;
+      while (mEnd < t.length && t[mEnd] !== 10) mEnd++;
+      const mod = t.toString('latin1', end + 1, mEnd).trim();
+      if (mod !== '') s = `${s} ${mod}`;
+    }
+    this.names.set(i, s);
+    return s;
+  }
+}
+
+/** Indexes kallsyms text (`addr type name[\t[module]]` lines), keeping the text symbols. */
+export function parseKallsyms(text: Buffer): KernelSymbols {
+  let his: number[] = [];
+  let los: number[] = [];
+  let ats: number[] = [];
+  let sorted = true;
+  let lastHi = 0;
+  let lastLo = 0;
+  let pos = 0;
+  const n = text.length;
+  while (pos < n) {
+    let h = 0;
+    let l = 0;
+    let digits = 0;
+    let c = hexDigit(text[pos]!);
+    while (c >= 0) {
+      // the first 8 of 16 digits are the high half
+      if (digits < 8) h = h * 16 + c;
+      else l = l * 16 + c;
+      digits++;
+      c = hexDigit(text[pos + digits]!);
+    }
+    pos += digits;
+    let eol = text.indexOf(10, pos);
+    if (eol < 0) eol = n;
+    // digits (16 on 64-bit kernels, 8 on 32-bit: all in the low half then)
+    if (digits === 8) {
+      l = h;
+      h = 0;
+    }
+    const type = text[pos + 1];
+    // t T (text) and w W (weak, e.g. __x64_sys_* aliases); a zero address is hidden from this reader
+    if (
+      digits > 0 &&
+      text[pos] === 32 &&
+      (type === 116 || type === 84 || type === 119 || type === 87) &&
+      (h !== 0 || l !== 0)
+    ) {
+      if (h < lastHi || (h === lastHi && l < lastLo)) sorted = false;
+      lastHi = h;
+      lastLo = l;
+      his.push(h);
+      los.push(l);
+      ats.push(pos + 3);
+    }
+    pos = eol + 1;
+  }
+  if (!sorted) {
+    const order = his.map((_, i) => i);
+    order.sort((x, y) => his[x]! - his[y]! || los[x]! - los[y]!);
+    his = order.map((i) => his[i]!);
+    los = order.map((i) => los[i]!);
+    ats = order.map((i) => ats[i]!);
+  }
+  return new SymbolTable(text, Uint32Array.from(his), Uint32Array.from(los), Int32Array.from(ats));
+}
+
+/** A file of procfs (its size reads as 0) in as few reads as its length allows. */
+function readProcFile(file: string): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    let buf = Buffer.allocUnsafe(8 << 20);
+    let len = 0;
+    for (;;) {
+      if (len === buf.length) {
+        const grown = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(grown, 0, 0, len);
+        buf = grown;
+      }
+      const got = fs.readSync(fd, buf, len, buf.length - len, null);
+      if (got === 0) break;
+      len += got;
+    }
+    return buf.subarray(0, len);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 let loaded: KernelSymbols | null = null;
@@ -74,11 +166,11 @@ let loaded: KernelSymbols | null = null;
 /** This machine's kernel symbols (read once); an unreadable file names every frame by address. */
 export function kernelSymbols(file = '/proc/kallsyms'): KernelSymbols {
   if (loaded) return loaded;
-  let text = '';
+  let text: Buffer;
   try {
-    text = fs.readFileSync(file, 'latin1');
+    text = readProcFile(file);
   } catch {
-    text = '';
+    text = Buffer.alloc(0);
   }
   loaded = parseKallsyms(text);
   return loaded;

@@ -1,0 +1,38 @@
+/** Kernel symbols from kallsyms text: the last text symbol at or below an address, never a guess beyond it. */
+import { describe, expect, it } from 'vitest';
+import { parseKallsyms } from '../../src/record/kallsyms.js';
+
+const TEXT = Buffer.from(
+  [
+    'ffffffff81000000 T _stext',
+    'ffffffff81000100 t do_nanosleep',
+    'ffffffff81000200 D some_data',
+    'ffffffff81000300 W __x64_sys_alias',
+    'ffffffffc0a00000 t ext4_sync_file\t[ext4]',
+    // out of order, as module symbols may be
+    'ffffffff81000180 T hrtimer_nanosleep',
+    '0000000000000000 t hidden_from_this_reader',
+    'ffffffffc0a00400 t jbd2_wait\t[jbd2]',
+    '',
+  ].join('\n'),
+  'latin1',
+);
+
+describe('parseKallsyms', () => {
+  const syms = parseKallsyms(TEXT);
+
+  it('names an address by the last text symbol at or below it, with its module', () => {
+    expect(syms.name(0xffffffff81000105n)).toBe('do_nanosleep');
+    expect(syms.name(0xffffffff81000180n)).toBe('hrtimer_nanosleep');
+    expect(syms.name(0xffffffff81000250n)).toBe('hrtimer_nanosleep'); // data symbols are not functions
+    expect(syms.name(0xffffffff81000310n)).toBe('__x64_sys_alias');
+    expect(syms.name(0xffffffffc0a00010n)).toBe('ext4_sync_file [ext4]');
+    expect(syms.name(0xffffffffc0a00410n)).toBe('jbd2_wait [jbd2]');
+  });
+
+  it('keeps the hex form below every symbol and far past the last one', () => {
+    expect(syms.name(0xffffffff80000000n)).toBe('0xffffffff80000000');
+    expect(syms.name(0xffffffffc0b00400n)).toBe('0xffffffffc0b00400');
+    expect(parseKallsyms(Buffer.alloc(0)).name(0xffffffff81000105n)).toBe('0xffffffff81000105');
+  });
+});
