@@ -54,6 +54,19 @@ export interface ModelProcess {
   endTs?: number;
 }
 
+/**
+ * A thread_state row of a switch-out that is not runnable (thread_state_tracker.cc: IsBlocked
+ * is neither "R" nor "Running"), with what sched_blocked_reason gave it.
+ */
+export interface ModelBlockedRow {
+  utid: number;
+  ts: number;
+  prevState: number;
+  /** The caller's interned kernel symbol (InternedStringId of kernel_symbols), when one names it. */
+  blockedFunction?: string;
+  ioWait?: number;
+}
+
 /** What one item read in time order does to the model. */
 type Item =
   { ts: number; kind: 'tree'; t: DecodedTrace['trees'][number] } | { ts: number; kind: 'event'; e: TraceEvent };
@@ -68,9 +81,13 @@ export class ImporterModel {
   private readonly lastUtid = new Map<number, number>();
   /** Each switch's next thread as read: [ts, cpu, utid]. */
   readonly switchIns: Array<[number, number, number]> = [];
+  /** Switch-outs into a blocked state, in the order read. */
+  readonly blockedRows: ModelBlockedRow[] = [];
+  /** Per utid, its last blocked row (ThreadStateTracker's last_blocked_row), until it runs again. */
+  private readonly lastBlocked = new Map<number, ModelBlockedRow>();
   errors = 0;
 
-  constructor() {
+  constructor(private readonly kernelSymbols: ReadonlyMap<number, string> = new Map()) {
     // the swapper: utid 0, upid 0 (ProcessTracker's constructor)
     this.processes.push({ upid: 0, pid: 0, namePrio: 0 });
     this.threads.push({ utid: 0, tid: 0, upid: 0, namePrio: 0 });
@@ -231,10 +248,21 @@ export class ImporterModel {
     if (e.name === 'sched_switch') {
       const next = this.getOrCreateThread(f.next_pid as number);
       this.updateThreadName(next, f.next_comm as string, K_FTRACE);
+      let prev = this.lastUtid.get(e.cpu);
       if (e.form === 'full') {
-        const prev = this.getOrCreateThread(f.prev_pid as number);
+        prev = this.getOrCreateThread(f.prev_pid as number);
         this.updateThreadName(prev, f.prev_comm as string, K_FTRACE);
       }
+      // thread_state: prev's new row (blocked unless runnable, prev_state 0 "R"), next's Running row
+      if (prev !== undefined && prev !== 0) {
+        const prevState = f.prev_state as number;
+        if (prevState !== 0) {
+          const row: ModelBlockedRow = { utid: prev, ts: e.ts, prevState };
+          this.blockedRows.push(row);
+          this.lastBlocked.set(prev, row);
+        }
+      }
+      this.lastBlocked.delete(next);
       this.lastUtid.set(e.cpu, next);
       this.switchIns.push([e.ts, e.cpu, next]);
       return;
@@ -254,6 +282,15 @@ export class ImporterModel {
       case 'sched_process_free':
         this.endThread(e.ts, f.pid as number);
         break;
+      case 'sched_blocked_reason': {
+        // ParseSchedBlockedReason -> PushBlockedReason: the sleeper's last blocked row, if any
+        const row = this.lastBlocked.get(this.getOrCreateThread(f.pid as number));
+        if (row === undefined) break;
+        row.ioWait = f.io_wait as number;
+        const name = this.kernelSymbols.get(f.caller as number);
+        if (name !== undefined) row.blockedFunction = name;
+        break;
+      }
       case 'task_newtask': {
         const child = f.pid as number;
         if (child === 0) break;
@@ -298,7 +335,7 @@ export class ImporterModel {
       }
     }
     items.sort((a, b) => a.ts - b.ts || a.seq - b.seq);
-    const m = new ImporterModel();
+    const m = new ImporterModel(trace.kernelSymbols);
     for (const it of items) {
       if (it.kind === 'tree') m.tree(it.t);
       else m.event(it.e);

@@ -28,6 +28,7 @@ const SHAPES: Record<string, Record<number, 'v' | 'b'>> = {
     2: 'v',
     5: 'v',
     4: 'b',
+    18: 'b',
     20: 'b',
     24: 'b',
     25: 'b',
@@ -61,6 +62,7 @@ const EVENTS: Record<number, [string, Record<number, [string, 's' | 'i']>]> = {
       7: ['next_prio', 'i'],
     },
   ],
+  18: ['sched_blocked_reason', { 1: ['pid', 'i'], 2: ['caller', 'i'], 3: ['io_wait', 'i'] }],
   20: [
     'sched_waking',
     { 1: ['comm', 's'], 2: ['pid', 'i'], 3: ['prio', 'i'], 4: ['success', 'i'], 5: ['target_cpu', 'i'] },
@@ -347,9 +349,14 @@ export function decodeTrace(file: Uint8Array): DecodedTrace {
       const cpu = num(bundle, 1)!;
       const events = msgs(bundle, 2).map((e) => decodeFtraceEvent(cpu, e));
       for (const e of events) {
-        const fn = e.name === 'hrtimer_expire_entry' ? e.fields.function : undefined;
+        const fn =
+          e.name === 'hrtimer_expire_entry'
+            ? e.fields.function
+            : e.name === 'sched_blocked_reason'
+              ? e.fields.caller
+              : undefined;
         if (fn !== undefined && !t.kernelSymbols.has(fn as number))
-          throw new Error(`hrtimer_expire_entry names kernel symbol ${fn} before any packet interned it`);
+          throw new Error(`${e.name} names kernel symbol ${fn} before any packet interned it`);
       }
       if (bundle.has(4)) events.push(...decodeCompact(cpu, msgs(bundle, 4)[0]!));
       const decoded = { cpu, lostEvents: num(bundle, 3) === 1, events };

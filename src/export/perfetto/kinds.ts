@@ -26,6 +26,8 @@ export const EXPORTED_KINDS: Partial<Record<KindName, string>> = {
     'hrtimer_expire_entry, its function an iid of the interned kernel_symbols (trace_processor ≥ v51 draws an "Hrtimer Cpu N" slice named by it)',
   HRTIMER_EXPIRE_EXIT: 'hrtimer_expire_exit',
   SYM: 'the interned kernel_symbols (InternedData) that name hrtimer_expire_entry callbacks',
+  STACK:
+    "the sched_blocked_reason of each D sleep ended by a waking, at the waking (as the kernel emits it): the sleeper's reason frame as an interned kernel symbol (the trace's blocked_function), io_wait when its stack passes through io_schedule",
 };
 
 /** Kind name -> why it is not written. */

@@ -65,6 +65,7 @@ export const CompactSchedField = {
 export const FtraceEventField = { timestamp: 1, pid: 2, commonFlags: 5 } as const;
 export const EventId = {
   schedSwitch: 4,
+  schedBlockedReason: 18,
   schedWaking: 20,
   softirqEntry: 24,
   softirqExit: 25,
@@ -95,6 +96,8 @@ export const SchedSwitchField = {
 } as const;
 /** SchedWakingFtraceEvent and SchedWakeupNewFtraceEvent share these numbers. */
 export const SchedWakingField = { comm: 1, pid: 2, prio: 3, success: 4, targetCpu: 5 } as const;
+/** SchedBlockedReasonFtraceEvent: the sleeper, the function it blocked in (an iid of the interned kernel_symbols), in I/O wait. */
+export const SchedBlockedReasonField = { pid: 1, caller: 2, ioWait: 3 } as const;
 export const SchedProcessExecField = { filename: 1, pid: 2, oldPid: 3 } as const;
 export const SchedProcessExitField = { comm: 1, pid: 2, tgid: 3, prio: 4 } as const;
 export const SchedProcessFreeField = { comm: 1, pid: 2, prio: 3 } as const;

@@ -4,6 +4,7 @@
  * long the capture is.
  */
 import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
+import { sleepReasonOf } from '../../analyze/index.js';
 import type { EventBatch } from '../../capture/index.js';
 import {
   CommReason,
@@ -28,6 +29,7 @@ import {
   IrqHandlerExitField,
   LocalTimerField,
   ReportState,
+  SchedBlockedReasonField,
   SchedProcessExecField,
   SchedProcessExitField,
   SchedProcessFreeField,
@@ -47,6 +49,22 @@ import { writeU64 } from './varint.js';
 const LD = WireType.LengthDelimited;
 const VARINT = WireType.Varint;
 const UNKNOWN = -1;
+
+/**
+ * The first iid of the kernel symbols that name sleep reasons: above every SYM id (the capture
+ * numbers its symbols from 1), below 2^31 (trace_processor reads `caller` as a uint32).
+ */
+export const REASON_IID_BASE = 0x40000000;
+/** A frame of io_schedule(), io_schedule_timeout(), …: the kernel's in_iowait sleeps. */
+const IO_SCHEDULE = /^io_schedule/;
+
+/** What a sleep stack becomes in sched_blocked_reason. */
+interface BlockedReason {
+  /** The reason frame's iid among the interned kernel_symbols. */
+  iid: number;
+  name: string;
+  ioWait: number;
+}
 
 /** Raw kernel task state bits (SWITCH.a) -> sched_switch prev_state as kernels ≥ 4.14 report it. */
 export function reportedPrevState(raw: number, preempted: boolean): number {
@@ -87,6 +105,8 @@ export interface TranslateStats {
   irqSpanEvents: number;
   /** hrtimer_expire_entry events read (window or not): 0 with irq spans means a capture made before they were recorded. */
   hrtimerExpiries: number;
+  /** sched_blocked_reason events written: D sleeps with a stack ended by a waking in the window. */
+  blockedReasons: number;
   /** Kinds the export does not write, by contract name (or number), with counts. */
   skipped: Record<string, number>;
 }
@@ -138,6 +158,14 @@ export class PerfettoTranslator {
   private readonly interned = new Set<number>();
   /** A packet with SEQ_INCREMENTAL_STATE_CLEARED (the first that interns) is written. */
   private stateCleared = false;
+  /** Stacks of the capture (STACK rows): id -> frames, innermost first, ';'-separated. */
+  private readonly stacks = new Map<number, string>();
+  /** Stack id -> its sched_blocked_reason fields, each stack's read once. */
+  private readonly reasons = new Map<number, BlockedReason>();
+  /** Reason frame -> its iid (REASON_IID_BASE + n). */
+  private readonly reasonIids = new Map<string, number>();
+  /** Threads switched out into D with a stack in the window, not yet woken: tid -> stack id. */
+  private readonly blocked = new Map<number, number>();
   /** Threads past sched_process_exit that have not yet switched out for the last time. */
   private readonly exiting = new Set<number>();
   private readonly out = new BinaryWriter();
@@ -152,6 +180,7 @@ export class PerfettoTranslator {
     frees: 0,
     irqSpanEvents: 0,
     hrtimerExpiries: 0,
+    blockedReasons: 0,
     skipped: {},
   };
 
@@ -229,6 +258,9 @@ export class PerfettoTranslator {
         case Kind.IRQ_NAME:
           this.irqNames.set(b.a[i]!, b.names.get(i) ?? '');
           break;
+        case Kind.STACK:
+          this.stacks.set(b.tid[i]!, b.names.get(i) ?? '');
+          break;
         default:
           // NMI, timer arming, and any kind this export does not know (kinds.ts says why)
           this.skip(k);
@@ -247,6 +279,12 @@ export class PerfettoTranslator {
     tasks.setPrio(prev, prevPrio);
     tasks.setPrio(next, nextPrio);
     const lastRun = this.exiting.has(prev) && (b.a[i]! & TaskState.DEAD) !== 0;
+    const blocked = this.blocked;
+    if (blocked.size > 0) {
+      // a sleep not ended by a waking (lost, or outside the window) gets no reason
+      blocked.delete(prev);
+      blocked.delete(next);
+    }
     if (!inWindow) {
       cs.current = UNKNOWN;
       if (lastRun) {
@@ -257,6 +295,8 @@ export class PerfettoTranslator {
     }
     const bundle = cs.bundle;
     const state = reportedPrevState(b.a[i]!, (b.flags[i]! & Flag.PREEMPT) !== 0);
+    // D (not I, not preempted, not dead) as the trace shows it, with the sleeper's stack
+    if ((state & TaskState.UNINTERRUPTIBLE) !== 0 && b.stack[i]! !== 0) blocked.set(prev, b.stack[i]!);
     const nextComm = tasks.comm(next, bundle.cpu);
     if (cs.current === prev && cs.currentPrio === prevPrio) {
       bundle.compactSwitch(bt, state, next, nextPrio, nextComm);
@@ -322,6 +362,7 @@ export class PerfettoTranslator {
     const bundle = cs.bundle;
     const target = b.tid[i]!;
     const onCpu = b.tid2[i]!;
+    if (k === Kind.WAKING && this.blocked.size > 0) this.writeBlockedReason(bundle, bt, target, onCpu);
     const common = commonFlagsOf(b.flags[i]!);
     if (common !== 0) this.stats.irqContextWakings++;
     const comm = this.tasks.comm(target, bundle.cpu);
@@ -345,6 +386,48 @@ export class PerfettoTranslator {
     bundle.endEvent();
     if (k === Kind.WAKING) this.stats.fullWakings++;
     else this.stats.otherEvents++;
+  }
+
+  /**
+   * sched_blocked_reason for a thread woken from a D sleep, as the kernel emits it when it
+   * enqueues the sleeper (pid the sleeper, on the waker's CPU, at the waking): trace_processor
+   * gives the sleeper's last blocked thread_state row its blocked_function (the caller, an iid
+   * of the interned kernel_symbols) and io_wait. Written before the waking, at its time.
+   */
+  private writeBlockedReason(bundle: CpuBundle, bt: number, target: number, onCpu: number): void {
+    const stack = this.blocked.get(target);
+    if (stack === undefined) return;
+    this.blocked.delete(target);
+    const r = this.reasonOf(stack);
+    if (r === null) return;
+    const w = bundle.beginEvent(bt, onCpu);
+    w.tag(EventId.schedBlockedReason, LD).fork();
+    w.tag(SchedBlockedReasonField.pid, VARINT).int32(target);
+    w.tag(SchedBlockedReasonField.caller, VARINT).uint32(r.iid);
+    w.tag(SchedBlockedReasonField.ioWait, VARINT).uint32(r.ioWait);
+    w.join();
+    if (!this.interned.has(r.iid)) bundle.internSymbol(r.iid, r.name);
+    bundle.useSymbol();
+    this.endOther(bundle);
+    this.stats.blockedReasons++;
+  }
+
+  /** The sched_blocked_reason fields of a sleep stack, or null when no STACK row named it. */
+  private reasonOf(stack: number): BlockedReason | null {
+    let r = this.reasons.get(stack);
+    if (r !== undefined) return r;
+    const text = this.stacks.get(stack);
+    if (text === undefined || text === '') return null;
+    const frames = text.split(';');
+    const name = sleepReasonOf(frames);
+    let iid = this.reasonIids.get(name);
+    if (iid === undefined) {
+      iid = REASON_IID_BASE + this.reasonIids.size;
+      this.reasonIids.set(name, iid);
+    }
+    r = { iid, name, ioWait: frames.some((f) => IO_SCHEDULE.test(f)) ? 1 : 0 };
+    this.reasons.set(stack, r);
+    return r;
   }
 
   private writeFork({ b, i, cs, inWindow, bt }: Row): void {
