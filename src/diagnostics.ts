@@ -119,6 +119,11 @@ export const DIAGNOSTICS: readonly DiagnosticDef[] = [
     severity: 'note',
     title: 'missing stacks',
     help: "Sleeps and wakeups recorded without their kernel stack: the kernel could not walk it (untaken), the recording's table of distinct stacks was full (full), or the stack's record found the ring buffer full (lost). Their sleep reasons read as unknown; everything else is whole. Record shorter, or with a larger --buffer-mb for lost ones.",
+    prom: {
+      name: 'lifeline_stacks_missing_total',
+      labels: ['reason'],
+      help: 'Sleeps and wakeups recorded without their kernel stack, by reason: untaken (the kernel could not walk it), full (the table of distinct stacks was full), lost (ring buffer full).',
+    },
     count: (f) => Object.values(f.stackFails ?? {}).reduce((x, y) => x + y, 0),
     line: (f) => msg.diagStacks(f.stackFails ?? {}),
   },

@@ -10,7 +10,12 @@
  * - who-wakes-whom: at most MAX_PAIRS (waker, wakee) pairs, admitted by
  *   their wakeups since the last collection while a place is free and kept;
  *   further pairs add to waker="other", wakee="other";
- * - per thread only for --watch targets, at most MAX_WATCHED_THREADS threads.
+ * - per thread only for --watch targets, at most MAX_WATCHED_THREADS threads;
+ * - a family with an open label (sleep reasons): per entity (comm label, or
+ *   watched thread) at most `open.top` values of it, admitted by their time
+ *   since the last collection while a place is free, kept until idle for
+ *   `retireMs`; the other values add to reason="other". So a process name has
+ *   at most top + 1 series of it, whatever its code sleeps in.
  *
  * Counters are fed deltas: each process's totals of the current epoch are
  * remembered and the difference since the last collection is added to the
@@ -60,6 +65,7 @@ export class Exporter {
   readonly replayHeap: Family;
   readonly late: Family;
   readonly contradictions: Family;
+  readonly stacksMissing: Family;
   /** Admitted comm → last collection (ms) it was active. */
   private readonly admitted = new Map<string, number>();
   /** Per process of the current epoch: its totals at the last collection, by family index and series. */
@@ -67,6 +73,9 @@ export class Exporter {
   private prevPairs = new Map<string, number>();
   private prevThreads = new Map<string, Float64Array>();
   private readonly threadSeen = new Map<string, number>();
+  /** Open families, by their index in processSpecs / threadSpecs: admitted values per entity. */
+  private readonly processOpen = new Map<number, OpenState>();
+  private readonly threadOpen = new Map<number, OpenState>();
   private epoch = -1;
   private readonly retireMs: number;
 
@@ -108,6 +117,7 @@ export class Exporter {
     );
     this.late = e.add(diagnosticFamily('late'));
     this.contradictions = e.add(diagnosticFamily('contradictions'));
+    this.stacksMissing = e.add(diagnosticFamily('stacks'));
     this.folded = e.add(
       new Family(
         'lifeline_folded_comms',
@@ -120,6 +130,12 @@ export class Exporter {
     e.add(new Family('lifeline_build_info', 'lifeline version.', 'gauge', ['version'])).set([opts.version], 1);
     this.late.add([], 0);
     this.contradictions.add([], 0);
+    const openStates = (specs: EntityFamily[], into: Map<number, OpenState>) =>
+      specs.forEach((f, fi) => {
+        if (f.open) into.set(fi, { top: f.open.top, admitted: new Map(), prev: new Map() });
+      });
+    openStates(this.processSpecs, this.processOpen);
+    openStates(this.threadSpecs, this.threadOpen);
   }
 
   /** Machine-wide histograms, read from the live analysis at each scrape. */
@@ -165,6 +181,7 @@ export class Exporter {
       this.prev = new Map();
       this.prevPairs = new Map();
       this.prevThreads = new Map();
+      for (const o of [...this.processOpen.values(), ...this.threadOpen.values()]) o.prev = new Map();
     }
     const procs = live.processes();
     const totals = procs.map((p) => this.flatten(this.processSpecs, p.metrics));
@@ -185,6 +202,13 @@ export class Exporter {
       this.apply(this.processSpecs, this.processFamilies, [label], p.metrics, d);
     });
     this.folded.set([], folded.size);
+    this.collectOpen(
+      this.processSpecs,
+      this.processFamilies,
+      this.processOpen,
+      procs.map((p) => ({ key: String(p.tgid), entity: [this.labelOf(p.metrics.comm)], m: p.metrics })),
+      nowMs,
+    );
     this.collectPairs(procs.map((p) => p.metrics));
     this.collectThreads(live, nowMs);
     this.retire(nowMs);
@@ -193,7 +217,7 @@ export class Exporter {
 
   /** Every family's values of one entity, flattened in family order. */
   private flatten(specs: EntityFamily[], m: Metrics): Float64Array {
-    const values = specs.flatMap((f) => f.read(m));
+    const values = specs.flatMap((f) => (f.open ? [] : f.read(m)));
     return Float64Array.from(values, (v) => v.value);
   }
 
@@ -215,6 +239,7 @@ export class Exporter {
   ): void {
     let k = 0;
     specs.forEach((f, fi) => {
+      if (f.open) return;
       for (const v of f.read(m)) families[fi]!.add([...entity, ...v.labels], d[k++]!, v.suffix);
     });
   }
@@ -232,6 +257,80 @@ export class Exporter {
     for (const [comm] of ranked) {
       if (this.admitted.size >= this.opts.top) break;
       this.admitted.set(comm, nowMs);
+    }
+  }
+
+  /**
+   * The open families (sleep reasons) of these rows: each row's totals since the last collection,
+   * added under its entity's labels to the value's series when the value is admitted for that
+   * entity (the entity's busiest new values take the free places), else to "other".
+   */
+  private collectOpen(
+    specs: EntityFamily[],
+    families: Family[],
+    states: Map<number, OpenState>,
+    rows: { key: string; entity: readonly string[]; m: Metrics }[],
+    nowMs: number,
+  ): void {
+    for (const [fi, o] of states) {
+      const byEntity = new Map<string, { entity: readonly string[]; adds: { labels: string[]; d: number }[] }>();
+      for (const r of rows) {
+        for (const v of specs[fi]!.read(r.m)) {
+          const labels = [commLabel(v.labels[0]!), ...v.labels.slice(1)];
+          const k = `${r.key}\u0002${Family.key(labels, v.suffix)}`;
+          const d = v.value - (o.prev.get(k) ?? 0);
+          o.prev.set(k, v.value);
+          if (!(d > 0)) continue;
+          const ek = Family.key(r.entity);
+          const g = byEntity.get(ek);
+          if (g === undefined) byEntity.set(ek, { entity: r.entity, adds: [{ labels, d }] });
+          else g.adds.push({ labels, d });
+        }
+      }
+      for (const [ek, { entity, adds }] of byEntity) {
+        let admitted = o.admitted.get(ek);
+        if (admitted === undefined) o.admitted.set(ek, (admitted = new Map()));
+        const fresh = new Map<string, number>();
+        for (const a of adds) {
+          const v = a.labels[0]!;
+          if (v !== OTHER && !admitted.has(v)) fresh.set(v, (fresh.get(v) ?? 0) + a.d);
+        }
+        const ranked = [...fresh].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+        for (const [v] of ranked) {
+          if (admitted.size >= o.top) break;
+          admitted.set(v, nowMs);
+        }
+        for (const a of adds) {
+          const v = a.labels[0]!;
+          const own = admitted.has(v);
+          if (own) admitted.set(v, nowMs);
+          families[fi]!.add([...entity, own ? v : OTHER, ...a.labels.slice(1)], a.d);
+        }
+      }
+    }
+  }
+
+  /** Frees the places of open values idle for retireMs (their series go). */
+  private retireOpen(
+    specs: EntityFamily[],
+    families: Family[],
+    states: Map<number, OpenState>,
+    entityLabels: readonly string[],
+    nowMs: number,
+  ): void {
+    for (const [fi, o] of states) {
+      const label = specs[fi]!.labels[0]!;
+      for (const [ek, admitted] of o.admitted) {
+        const entity = ek.slice(0, ek.lastIndexOf('\u0001')).split('\u0000');
+        for (const [v, last] of admitted) {
+          if (nowMs - last < this.retireMs) continue;
+          admitted.delete(v);
+          const want: Record<string, string> = { [label]: v };
+          entityLabels.forEach((n, i) => (want[n] = entity[i]!));
+          families[fi]!.removeMatching(want);
+        }
+        if (admitted.size === 0) o.admitted.delete(ek);
+      }
     }
   }
 
@@ -280,7 +379,9 @@ export class Exporter {
       const d = this.delta(this.prevThreads, key, this.flatten(this.threadSpecs, t));
       if (!d.some((x) => x > 0)) continue;
       this.threadSeen.set(key, nowMs);
-      this.apply(this.threadSpecs, this.threadFamilies, [commLabel(t.comm), String(t.tgid), String(t.tid)], t, d);
+      const entity = [commLabel(t.comm), String(t.tgid), String(t.tid)];
+      this.apply(this.threadSpecs, this.threadFamilies, entity, t, d);
+      this.collectOpen(this.threadSpecs, this.threadFamilies, this.threadOpen, [{ key, entity, m: t }], nowMs);
     }
   }
 
@@ -290,14 +391,27 @@ export class Exporter {
       if (nowMs - last < this.retireMs) continue;
       this.admitted.delete(comm);
       for (const f of this.processFamilies) f.removeWhere('comm', comm);
+      for (const o of this.processOpen.values()) o.admitted.delete(Family.key([comm]));
     }
+    this.retireOpen(this.processSpecs, this.processFamilies, this.processOpen, ['comm'], nowMs);
+    this.retireOpen(this.threadSpecs, this.threadFamilies, this.threadOpen, ['comm', 'pid', 'tid'], nowMs);
     for (const [key, last] of this.threadSeen) {
       if (nowMs - last < this.retireMs) continue;
       this.threadSeen.delete(key);
       const tid = key.slice(key.indexOf('/') + 1);
       for (const f of this.threadFamilies) f.removeWhere('tid', tid);
+      for (const o of this.threadOpen.values())
+        for (const ek of o.admitted.keys()) if (ek.endsWith(`\u0000${tid}\u0001`)) o.admitted.delete(ek);
     }
   }
+}
+
+/** An open family's places: per entity (its label values' key), admitted value → last collection (ms) active. */
+interface OpenState {
+  top: number;
+  admitted: Map<string, Map<string, number>>;
+  /** Each row's series totals at the last collection (current epoch). */
+  prev: Map<string, number>;
 }
 
 /** serve's counter of a diagnostic, as the diagnostics catalogue (src/diagnostics.ts) names it. */

@@ -7,6 +7,10 @@
  *
  * - counter: one series, or one per part of its split (label from the split);
  *   a 'sources' entry (who woke it) is one series per source kind;
+ * - reasons (sleep reasons): a counter with an open label (`reason`), no state
+ *   label (a reason is nearly always one state: asleep_seconds_total has the
+ *   split); the exporter bounds it (`open.top` values per entity, the rest as
+ *   reason="other");
  * - summary: `_sum` (the distribution's total, or its sumKey field) and
  *   `_count` (its countKey field), or one such pair per label value
  *   (`parts`). Quantiles are not exported: they cannot be added across the
@@ -31,9 +35,17 @@ export interface EntityFamily {
   help: string;
   /** Labels besides the entity's own. */
   labels: readonly string[];
-  /** Every series of one entity, in a fixed order, values in base units. */
+  /** Every series of one entity, in a fixed order, values in base units (for an open family: any number). */
   read(m: Metrics): SeriesValue[];
+  /**
+   * The first label takes values from the data (untrusted, any number): at most `top` of them per
+   * entity get series of their own, the exporter folds the others into "other".
+   */
+  open?: { top: number };
 }
+
+/** Reasons of each entity with series of their own when the catalogue does not say. */
+export const DEFAULT_OPEN_TOP = 5;
 
 export { SOURCE_KINDS };
 
@@ -54,6 +66,16 @@ function familyOf(e: MetricDef): EntityFamily | null {
         for (const w of e.read(m)) counts.set(w.source.kind, (counts.get(w.source.kind) ?? 0) + w.count);
         return SOURCE_KINDS.map((k) => ({ suffix: '', labels: [k], value: counts.get(k)! }));
       },
+    };
+  }
+  if (e.kind === 'reasons' && prom.type === 'counter') {
+    return {
+      name: prom.name,
+      type: 'counter',
+      help,
+      labels: ['reason'],
+      open: { top: prom.top ?? DEFAULT_OPEN_TOP },
+      read: (m) => e.read(m).map((r) => ({ suffix: '', labels: [r.reason], value: r.ns * scale })),
     };
   }
   if (prom.type === 'summary' && e.kind === 'distribution' && prom.parts !== undefined) {

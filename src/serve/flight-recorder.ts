@@ -2,8 +2,10 @@
  * Flight recorder: the ordered event stream also written as rolling capture
  * segments in a directory (one per `segmentMs`, the oldest deleted once older
  * than `keepMs`). Each segment is a normal capture: it starts with the names
- * known so far (a COMM row per live thread, IRQ and symbol names) so that
- * `lifeline analyze` can read it alone.
+ * known so far (a COMM row per live thread, IRQ and symbol names, and the
+ * kernel stacks: the recorder sends each distinct stack once per session, so
+ * a later segment would otherwise have sleep reasons without their frames) so
+ * that `lifeline analyze` can read it alone.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -37,12 +39,15 @@ export class FlightRecorder {
    * ended, so that consecutive segments add up to every loss since the first.
    */
   private lostAtStart: number[] | null = null;
+  /** The session's stack failure counts when the open segment started (by reason), as lostAtStart. */
+  private stackFailsAtStart: Record<string, number> | null = null;
   private events = 0;
 
   constructor(
     private readonly opts: FlightRecorderOptions,
     private readonly baseMeta: CaptureMeta,
     private readonly lost: () => number[],
+    private readonly stackFails: () => Record<string, number> = () => ({}),
   ) {}
 
   /** Paths of the segments on disk, oldest first (the open one last). */
@@ -68,11 +73,17 @@ export class FlightRecorder {
     const lostNow = this.lost();
     const lostPerCpu = lostNow.map((n, cpu) => n - (this.lostAtStart?.[cpu] ?? 0));
     this.lostAtStart = lostNow;
+    const failsNow = this.stackFails();
+    const stackFails = Object.fromEntries(
+      Object.entries(failsNow).map(([k, n]) => [k, n - (this.stackFailsAtStart?.[k] ?? 0)]),
+    );
+    this.stackFailsAtStart = failsNow;
     await this.writer.finish({
       ...this.meta,
       endNs: endTs,
       lostPerCpu,
       lost: lostPerCpu.reduce((x, y) => x + y, 0),
+      stackFails,
       events: this.events,
       complete: true,
     });
@@ -97,6 +108,7 @@ export class FlightRecorder {
     this.meta = { ...this.baseMeta, startNs: startTs, endNs: 0 };
     this.writer = await createWriter(file, this.opts.format, this.meta);
     this.lostAtStart ??= this.lost();
+    this.stackFailsAtStart ??= this.stackFails();
     this.events = 0;
     this.segmentEndTs = startTs + this.opts.segmentMs * 1e6;
     const seed = seedRows(startTs, live);
@@ -104,10 +116,10 @@ export class FlightRecorder {
   }
 }
 
-/** Names known so far, as rows at `ts`: COMM per live thread, IRQ_NAME, SYM. */
-function seedRows(ts: number, live: LiveAnalysis): EventBatch {
+/** Names known so far, as rows at `ts`: COMM per live thread, IRQ_NAME, SYM, STACK. */
+export function seedRows(ts: number, live: LiveAnalysis): EventBatch {
   const threads = live.threads;
-  const n = threads.size + live.names.irq.size + live.names.sym.size;
+  const n = threads.size + live.names.irq.size + live.names.sym.size + live.names.stack.size;
   const out = allocBatch(n);
   let i = 0;
   const row = (kind: number, tid: number, a: number, c: number, flags: number, name: string) => {
@@ -127,5 +139,7 @@ function seedRows(ts: number, live: LiveAnalysis): EventBatch {
   }
   for (const [irq, name] of live.names.irq) row(Kind.IRQ_NAME, 0, irq, 0, 0, name);
   for (const [id, name] of live.names.sym) row(Kind.SYM, 0, 0, id, 0, name);
+  // a STACK row: tid = the stack id, a = its frames (the TRUNCATED flag is not kept by the replay)
+  for (const [id, frames] of live.names.stack) row(Kind.STACK, id, frames.split(';').length, 0, 0, frames);
   return trimBatch(out, i);
 }

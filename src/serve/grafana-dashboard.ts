@@ -21,6 +21,9 @@ const SEL = 'instance=~"$instance",comm=~"$comm"';
 const perComm = (family: string, extra = '') =>
   `sum by (comm) (rate(lifeline_process_${family}{${SEL}${extra}}[${W}]))`;
 
+/** Seconds asleep per second of a process name, by sleep reason (S and D summed). */
+const sleepByReason = () => `sum by (comm, reason) (rate(lifeline_process_sleep_reason_seconds_total{${SEL}}[${W}]))`;
+
 /** The state a process name spent most of the interval in: 1 running, 2 runnable, 3 sleeping, 4 blocked. */
 function dominantState(): string {
   const rate = (state?: string) =>
@@ -178,9 +181,28 @@ export function dashboardPanels(): Panel[] {
     ),
     panel(
       'timeseries',
+      'Sleep time by reason',
+      'Where each process name sleeps: seconds asleep per second (its threads asleep, on average) by sleep reason, the first kernel function below the scheduler where the sleep began (do_nanosleep, pipe_read, futex_wait_queue, ep_poll, …), S and D together; stacked, one panel per process name. Counted as the sleeps end. Bounded: the 5 reasons with the most time of each process name, the rest as "other"; "(no stack)" for sleeps whose kernel stack was not recorded.',
+      { x: 0, y: 17, w: 8, h: 9 },
+      [{ expr: sleepByReason(), legend: '{{reason}}' }],
+      {
+        repeat: 'comm',
+        repeatDirection: 'h',
+        maxPerRow: 3,
+        fieldConfig: {
+          defaults: {
+            unit: 's',
+            custom: { stacking: { mode: 'normal', group: 'A' }, fillOpacity: 60, lineWidth: 1 },
+          },
+          overrides: [],
+        },
+      },
+    ),
+    panel(
+      'timeseries',
       'Run per wakeup',
       'Mean run time of a burst: from the first switch-in after a wakeup to the next sleep.',
-      { x: 0, y: 17, w: 8, h: 8 },
+      { x: 0, y: 26, w: 8, h: 8 },
       [{ expr: `${perComm('burst_run_seconds_total')} / ${perComm('bursts_total')}`, legend: '{{comm}}' }],
       { fieldConfig: unit('s') },
     ),
@@ -188,7 +210,7 @@ export function dashboardPanels(): Panel[] {
       'timeseries',
       'Slices per wakeup',
       'Mean slices per burst: 1 means the work done after a wakeup fitted in one slice.',
-      { x: 8, y: 17, w: 8, h: 8 },
+      { x: 8, y: 26, w: 8, h: 8 },
       [{ expr: `${perComm('burst_slices_total')} / ${perComm('bursts_total')}`, legend: '{{comm}}' }],
       { fieldConfig: unit('none') },
     ),
@@ -196,7 +218,7 @@ export function dashboardPanels(): Panel[] {
       'timeseries',
       'Mean slice',
       'CPU time per slice (continuous stay on a CPU).',
-      { x: 16, y: 17, w: 8, h: 8 },
+      { x: 16, y: 26, w: 8, h: 8 },
       [{ expr: `${perComm('run_seconds_total')} / ${perComm('slices_total')}`, legend: '{{comm}}' }],
       { fieldConfig: unit('s') },
     ),
@@ -204,7 +226,7 @@ export function dashboardPanels(): Panel[] {
       'heatmap',
       'Run-queue delay (every thread)',
       'How long woken threads waited for a CPU, machine-wide: log2 buckets from 1 µs.',
-      { x: 0, y: 25, w: 12, h: 9 },
+      { x: 0, y: 34, w: 12, h: 9 },
       [
         {
           expr: `sum by (le) (rate(lifeline_runqueue_delay_seconds_bucket{instance=~"$instance",cause="wakeup"}[${W}]))`,
@@ -218,7 +240,7 @@ export function dashboardPanels(): Panel[] {
       'timeseries',
       'Wakeups by source kind',
       'Wakeups per second by what really woke the thread: a task, a hard interrupt, a softirq, an NMI, or unknown.',
-      { x: 12, y: 25, w: 12, h: 9 },
+      { x: 12, y: 34, w: 12, h: 9 },
       [
         {
           expr: `sum by (source_kind) (rate(lifeline_process_wakeups_by_source_total{${SEL}}[${W}]))`,
@@ -231,7 +253,7 @@ export function dashboardPanels(): Panel[] {
       'timeseries',
       'Wakeups a naive tool misattributes',
       'Interrupt wakeups that perf sched, BCC wakeuptime or Perfetto would blame on the task that happened to be on the CPU.',
-      { x: 0, y: 34, w: 12, h: 8 },
+      { x: 0, y: 43, w: 12, h: 8 },
       [{ expr: perComm('reattributed_wakeups_total'), legend: '{{comm}}' }],
       { fieldConfig: unit('ops') },
     ),
@@ -239,7 +261,7 @@ export function dashboardPanels(): Panel[] {
       'timeseries',
       'Who wakes whom',
       'The busiest waker → wakee pairs (waker: a process name or an interrupt kind).',
-      { x: 12, y: 34, w: 12, h: 8 },
+      { x: 12, y: 43, w: 12, h: 8 },
       [
         {
           expr: `topk(10, sum by (waker, wakee) (rate(lifeline_wakeup_pairs_total{instance=~"$instance"}[${W}])))`,
@@ -252,7 +274,7 @@ export function dashboardPanels(): Panel[] {
       'timeseries',
       'Lost events',
       'Events the kernel could not hand to lifeline (ring buffer full), and contradictions of a thread state (lost events, or events the kernel never emitted): numbers of the affected threads are incomplete.',
-      { x: 0, y: 42, w: 8, h: 6 },
+      { x: 0, y: 51, w: 8, h: 6 },
       [
         {
           expr: `sum by (instance) (rate(lifeline_lost_events_total{instance=~"$instance"}[${W}]))`,
@@ -269,7 +291,7 @@ export function dashboardPanels(): Panel[] {
       'timeseries',
       'Replay lag',
       'Is lifeline keeping up? How far behind real time the replay is: about 0.15 s when it keeps up (the reorder window and the read interval). When it rises, see the README ("When serve falls behind").',
-      { x: 8, y: 42, w: 8, h: 6 },
+      { x: 8, y: 51, w: 8, h: 6 },
       [{ expr: `max by (instance) (lifeline_replay_lag_seconds{instance=~"$instance"})`, legend: '{{instance}}' }],
       { fieldConfig: unit('s') },
     ),
@@ -277,7 +299,7 @@ export function dashboardPanels(): Panel[] {
       'timeseries',
       'Ring buffer fill',
       'Share of the ring buffer between the kernel and lifeline waiting to be read: events are lost at 100 %. When it rises, see the README ("When serve falls behind").',
-      { x: 16, y: 42, w: 8, h: 6 },
+      { x: 16, y: 51, w: 8, h: 6 },
       [{ expr: `max by (instance) (lifeline_ring_buffer_fill_ratio{instance=~"$instance"})`, legend: '{{instance}}' }],
       { fieldConfig: unit('percentunit') },
     ),

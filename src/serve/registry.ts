@@ -54,6 +54,12 @@ export class Family {
     for (const [k, s] of this.series) if (s.labels[name] === value) this.series.delete(k);
   }
 
+  /** Removes the series whose labels have every given value. */
+  removeMatching(want: Readonly<Labels>): void {
+    const pairs = Object.entries(want);
+    for (const [k, s] of this.series) if (pairs.every(([n, v]) => s.labels[n] === v)) this.series.delete(k);
+  }
+
   get() {
     return {
       name: this.name,

@@ -16,7 +16,9 @@ import { LiveAnalysis } from '../analyze/index.js';
 import { LifelineError } from '../errors.js';
 import { loadAddon, openSession, type NativeSession } from '../record/addon.js';
 import { RecordDecoder } from '../record/decode.js';
+import { kernelSymbols } from '../record/kallsyms.js';
 import { drainSession } from '../record/drain.js';
+import { stackFailsOf } from '../record/recorder.js';
 import type { EventBatch } from '../capture/index.js';
 import { KIND_NAMES } from '../format/index.js';
 import { clockOffsetMs, hostFacts, monotonicNs } from '../record/host-facts.js';
@@ -43,11 +45,14 @@ async function main(): Promise<void> {
   const session: NativeSession = openSession({
     ringBytes: setup.bufferMb << 20,
     irqSpans: true,
-    // serve's flight-recorder segments do not carry stacks yet: off until serve uses them
-    kernelStacks: false,
+    // sleep reasons; each flight-recorder segment repeats the stacks known so far (flight-recorder.ts)
+    kernelStacks: true,
     tgid: 0,
     batchBytes: BATCH_BYTES,
   });
+  // kallsyms (a quarter of a second to read and parse here) before `ready`, not at the first STACK
+  // row: a replay thread busy with it lets the first scrapes go unanswered
+  kernelSymbols();
   const live = new LiveAnalysis(monotonicNs(), session.cpus);
   exporter.histograms(live);
   const reorder = new ReorderWindow();
@@ -65,8 +70,10 @@ async function main(): Promise<void> {
           timezone: facts.timezone,
           filters: { irqSpans: true, tgid: 0 },
           skippedTracepoints: session.skipped,
+          stacks: 'kernel',
         },
         () => session.lost(),
+        () => stackFailsOf(session),
       )
     : null;
   progress[Progress.RING_BYTES] = setup.bufferMb * 2 ** 20;
@@ -74,6 +81,7 @@ async function main(): Promise<void> {
   // self-metrics kept as running totals, brought up to date at each scrape
   const counted = new Float64Array(256); // by kind, a byte
   const lostCounted: number[] = [];
+  const stackFailsCounted = new Map<string, number>();
   let lateCounted = 0;
   let contradictionsCounted = 0;
   const refreshSelf = () => {
@@ -91,6 +99,11 @@ async function main(): Promise<void> {
     if (live.contradictions > contradictionsCounted) {
       exporter.contradictions.add([], live.contradictions - contradictionsCounted);
       contradictionsCounted = live.contradictions;
+    }
+    for (const [reason, n] of Object.entries(stackFailsOf(session))) {
+      const before = stackFailsCounted.get(reason);
+      if (before === undefined || n > before) exporter.stacksMissing.add([reason], n - (before ?? 0));
+      stackFailsCounted.set(reason, Math.max(n, before ?? 0));
     }
     if (reorder.lateRows > lateCounted) {
       exporter.late.add([], reorder.lateRows - lateCounted);

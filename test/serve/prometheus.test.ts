@@ -298,6 +298,37 @@ while time.time() < end:
     expect(mean).toBeLessThan(PERIOD_MS * 1e6 * 1.5);
   });
 
+  it('the sleep time by reason panel: the sleeper in nanosleep, the ping-pong partners in pipe_read', async () => {
+    const panel = dashboardPanels().find((p) => p.title === 'Sleep time by reason')!;
+    const expr = (comm: string) =>
+      String(panel.targets![0]!.expr)
+        .replaceAll('$__rate_interval', '4s')
+        .replaceAll('$instance', '.*')
+        .replaceAll('$comm', comm);
+    /** Seconds asleep per second by reason, averaged over the run. */
+    const byReason = async (comm: string) => {
+      const out = new Map<string, number>();
+      for (const s of await prom.queryRange(expr(comm), Math.floor(t0 + 4), Math.floor(t1), 1)) {
+        const vs = s.values.map(([, v]) => Number(v));
+        out.set(s.metric.reason!, vs.reduce((x, y) => x + y, 0) / vs.length);
+      }
+      return out;
+    };
+    const sleeperReasons = await byReason(SLEEPER);
+    const all = [...sleeperReasons.values()].reduce((x, y) => x + y, 0);
+    const nano = (sleeperReasons.get('do_nanosleep') ?? 0) + (sleeperReasons.get('hrtimer_nanosleep') ?? 0);
+    expect(nano / all, JSON.stringify([...sleeperReasons])).toBeGreaterThan(0.9);
+    // one thread asleep most of the time in its loop: at most one second asleep per second
+    expect(nano).toBeGreaterThan(0.3);
+    expect(all).toBeLessThanOrEqual(1.05);
+    for (const comm of ['ll-ping', 'll-pong']) {
+      const r = await byReason(comm);
+      const sum = [...r.values()].reduce((x, y) => x + y, 0);
+      const pipe = [...r].filter(([k]) => /pipe_read$/.test(k)).reduce((n, [, v]) => n + v, 0);
+      expect(pipe / sum, `${comm}: ${JSON.stringify([...r])}`).toBeGreaterThan(0.8);
+    }
+  });
+
   it('the ping-pong partners wake each other', async () => {
     const [ab] = await prom.query('sum(lifeline_wakeup_pairs_total{waker="ll-ping",wakee="ll-pong"})');
     const [ba] = await prom.query('sum(lifeline_wakeup_pairs_total{waker="ll-pong",wakee="ll-ping"})');

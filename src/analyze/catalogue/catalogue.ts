@@ -67,6 +67,11 @@ export interface PromSpec {
   parts?: { label: string; values: readonly { value: string; sumKey: MetricKey; countKey: MetricKey }[] };
   /** HELP text when it differs from the entry's help (a family with parts covers more). */
   help?: string;
+  /**
+   * For a 'reasons' counter (one series per reason): at most this many reasons of each
+   * process name (or watched thread) have series of their own, the rest add to reason="other".
+   */
+  top?: number;
 }
 
 /** A field of a thread's or a process's row: what a catalogue key names. */
@@ -493,9 +498,15 @@ export const CATALOGUE: Catalogue = [
     definition:
       "The complete sleeps grouped by their **sleep reason**: the first frame of the sleeper's kernel stack below the scheduler's own functions (`schedule*`, `io_schedule*`, …), e.g. `do_nanosleep`, `pipe_read`, `futex_wait_queue`, `ep_poll`, with count, time asleep (`ns`) and its S / D split, the whole stacks, and the wakers: the source with its first frame outside the wakeup machinery (`try_to_wake_up`, `__wake_up*`, …), e.g. `pipe_write` or `hrtimer_wakeup`. Empty when the capture has no stacks (`record --stacks none`, or older captures); `(no stack)` for sleeps whose stack could not be recorded.",
     scopes: BOTH,
-    outputs: ['json', 'table', 'html', 'docs'],
+    outputs: ['json', 'table', 'html', 'docs', 'prom'],
     table: [{ title: 'SLEEP REASONS' }],
     html: [{ title: 'sleeps in' }],
+    prom: {
+      name: 'sleep_reason_seconds_total',
+      type: 'counter',
+      top: 5,
+      help: 'time asleep over the complete sleeps by sleep reason (the first kernel function below the scheduler, "(no stack)" when it was not recorded); bounded: the 5 reasons with the most time of each process name have series of their own (taken while a place is free, given back after 5 idle minutes), every other reason adds to reason="other"',
+    },
     read: (m) => m.sleepReasons ?? [],
   },
   {
