@@ -10,6 +10,10 @@ export const DEFAULT_REPORT_BUDGET: ReportBudget = {
   maxMatrixTargets: 30,
   maxTableRows: 300,
   maxColoredProcesses: 8,
+  maxOffCpuThreads: 3,
+  maxIcicleNodes: 400,
+  maxWakerRows: 12,
+  maxReasonRows: 300,
 };
 
 /** The budget the options ask for (positive whole numbers, checked at the API boundary: src/options). */

@@ -4,6 +4,7 @@ import { resolveBudget } from './budget.js';
 import { escapeHtml as e } from './html/escape.js';
 import { formatDuration, formatWall } from './html/format.js';
 import { metricsTableHtml } from './html/metrics-table.js';
+import { reasonTableHtml, wakersTableHtml } from './html/offcpu.js';
 import { pageHtml, type PageChart, type PageSection, type SignalLink } from './html/page.js';
 import { summaryHtml } from './html/summary.js';
 import { cpuRows, OTHER_PROCESSES } from './model/cpu-rows.js';
@@ -12,6 +13,7 @@ import { shownCapture, ThreadDirectory } from './model/labels.js';
 import { selectLanes } from './model/lanes.js';
 import { lifelineRows, pickLifelineThread } from './model/lifeline-rows.js';
 import { matrixRows } from './model/matrix-rows.js';
+import { icicleRows, offCpuThreads, reasonRows } from './model/offcpu.js';
 import { stateRows } from './model/state-rows.js';
 import { WakeIndex } from './model/wake-index.js';
 import { wakeRows } from './model/wake-rows.js';
@@ -19,6 +21,7 @@ import { OTHER_COLOR, PROCESS_COLORS } from './specs/common.js';
 import { cpuTimelineSpec } from './specs/cpu-timeline.js';
 import { distributionSpec } from './specs/distribution.js';
 import { lifelineSpec } from './specs/lifeline.js';
+import { icicleSpec } from './specs/offcpu.js';
 import { STATE_TIMELINE_LINKS, stateTimelineSpec } from './specs/state-timeline.js';
 import { wakeupMatrixSpec } from './specs/wakeup-matrix.js';
 import type { BuiltReport, ReportInput, VegaLiteSpec } from './types.js';
@@ -27,6 +30,8 @@ import type { BuiltReport, ReportInput, VegaLiteSpec } from './types.js';
 const TIMELINE_WIDTH = 880;
 const CPU_WIDTH = 1000;
 const HALF = 480;
+/** The off-CPU flame chart; its waker table takes the rest of the row. */
+const ICICLE_WIDTH = 600;
 /** The overview track is merged much harder than the detail: it is a few pixels per lane. */
 const OVERVIEW_SHARE = 6;
 
@@ -123,6 +128,27 @@ function reportModel({ meta, analysis, options }: ReportInput) {
   if (processRows.length > budget.maxTableRows)
     reduced.push(msg.reportTableCapped('Processes table', budget.maxTableRows, processRows.length));
 
+  // 4. Why threads slept: only a capture with stacks knows (format 3, recorded with --stacks kernel).
+  const hasStacks = meta.stacks === 'kernel';
+  const offCpu = hasStacks ? offCpuThreads(result, budget, options.tid) : null;
+  const reasons = hasStacks ? reasonRows(result, budget.maxReasonRows) : null;
+  if (offCpu) {
+    if (offCpu.threads.length < offCpu.total)
+      reduced.push(OFFCPU_TEXT.threadsCapped(offCpu.threads.length, offCpu.total));
+    for (const t of offCpu.threads)
+      if (t.icicle.nodes.length < t.icicle.total)
+        reduced.push(
+          OFFCPU_TEXT.framesCapped(
+            t.label,
+            t.icicle.nodes.length,
+            t.icicle.total,
+            formatDuration(t.icicle.droppedMaxNs),
+          ),
+        );
+  }
+  if (reasons && reasons.rows.length < reasons.total)
+    reduced.push(OFFCPU_TEXT.reasonsCapped(reasons.rows.length, reasons.total));
+
   return {
     meta,
     shown: shownCapture(meta),
@@ -143,9 +169,29 @@ function reportModel({ meta, analysis, options }: ReportInput) {
     life,
     threadRows,
     processRows,
+    offCpu,
+    reasons,
     renderer: options.renderer ?? 'canvas',
   };
 }
+
+/** The off-CPU section's sentences (its notes join the page's list of what was reduced). */
+const OFFCPU_TEXT = {
+  lead:
+    'Where the threads that slept longest went to sleep in the kernel, and who woke them from where. ' +
+    'The flame chart is an icicle: the outermost frame at the top, each frame as wide as the time asleep under it, blue for sleeps in S (interruptible) shading to red for D (uninterruptible); hover a frame for its time, share and sleeps. Pick threads with --tid.',
+  noStacksNone:
+    'This capture was recorded with --stacks none: it has no kernel stacks, so no off-CPU flame chart or sleep reasons.',
+  noStacksOld:
+    'This capture was recorded before lifeline took kernel stacks (capture format 2 or older): no off-CPU flame chart or sleep reasons.',
+  noSleeps: 'No sleep of the threads shown ended within the capture: no off-CPU stacks to draw.',
+  threadsCapped: (shown: number, total: number) =>
+    `Off-CPU flame charts: ${shown} of ${total} sleeping threads, those longest asleep (choose with --tid).`,
+  framesCapped: (label: string, shown: number, total: number, widest: string) =>
+    `Off-CPU flame chart of ${label}: ${shown} of ${total} frames drawn, the widest (none left out is wider than ${widest}).`,
+  reasonsCapped: (shown: number, total: number) =>
+    `Sleep reasons table: ${shown} of ${total} rows shown, threads by time asleep.`,
+};
 
 type ReportModel = ReturnType<typeof reportModel>;
 
@@ -184,6 +230,16 @@ function reportSpecs(m: ReportModel): Record<string, VegaLiteSpec> {
     }),
     'wakeup-matrix': wakeupMatrixSpec(matrix),
   };
+  m.offCpu?.threads.forEach((t, i) => {
+    specs[`offcpu-${i}`] = icicleSpec({
+      name: `offcpu_${i}`,
+      rows: icicleRows(t.icicle, ICICLE_WIDTH),
+      depth: t.icicle.depth,
+      title: `Off-CPU flame chart of ${t.label}`,
+      subtitle: `${formatDuration(t.asleepNs)} asleep over ${t.sleeps.toLocaleString('en-US')} sleeps · outermost frame at the top`,
+      width: ICICLE_WIDTH,
+    });
+  });
   for (const dist of dists) {
     specs[`dist-${dist.id}`] = distributionSpec({
       distribution: dist,
@@ -236,6 +292,7 @@ function reportPage(m: ReportModel, specs: Record<string, VegaLiteSpec>): string
       lead: 'Wakeup counts from each source (rows) to each woken thread (columns). Interrupt sources are their own rows, listed first: a wakeup inside an interrupt is never blamed on the task it interrupted.',
       body: chartDiv('wakeup-matrix'),
     },
+    offCpuSection(m, chartDiv),
     {
       id: 'distributions',
       title: 'Distributions',
@@ -277,6 +334,29 @@ function reportPage(m: ReportModel, specs: Record<string, VegaLiteSpec>): string
     renderer: m.renderer,
   });
   return html;
+}
+
+/** Why it slept: per chosen thread its flame chart with its wakers beside it, then the sleep-reason table; one line without stacks. */
+function offCpuSection(m: ReportModel, chartDiv: (id: string) => string): PageSection {
+  const section = { id: 'offcpu', title: 'Why it slept (off-CPU stacks)' };
+  if (m.offCpu === null || m.reasons === null)
+    return {
+      ...section,
+      lead: m.meta.stacks === 'none' ? OFFCPU_TEXT.noStacksNone : OFFCPU_TEXT.noStacksOld,
+      body: '',
+    };
+  if (m.offCpu.threads.length === 0) return { ...section, lead: OFFCPU_TEXT.noSleeps, body: '' };
+  const charts = m.offCpu.threads
+    .map(
+      (t, i) =>
+        `<div class="offcpu">${chartDiv(`offcpu-${i}`)}<div><h3>Who woke ${e(t.label)}, from where</h3>${wakersTableHtml(t.wakers.rows, t.wakers.total)}</div></div>`,
+    )
+    .join('');
+  return {
+    ...section,
+    lead: OFFCPU_TEXT.lead,
+    body: `${charts}<h3>Sleep reasons</h3>${reasonTableHtml(m.reasons.rows)}`,
+  };
 }
 
 /** First and last time (ns since the capture start) the detail covers; [0, duration] when it is empty. */

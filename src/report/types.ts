@@ -27,6 +27,14 @@ export interface ReportBudget {
   maxTableRows: number;
   /** Processes told apart by color in distributions and the CPU timeline. */
   maxColoredProcesses: number;
+  /** Threads given an off-CPU flame chart (the longest asleep, or those of --tid). */
+  maxOffCpuThreads: number;
+  /** Frames drawn in each off-CPU flame chart; the thinnest are left out beyond this. */
+  maxIcicleNodes: number;
+  /** Rows of each flame chart's waker table. */
+  maxWakerRows: number;
+  /** Rows of the sleep-reason table. */
+  maxReasonRows: number;
 }
 
 export interface ReportOptions {

@@ -19,6 +19,7 @@ import {
   type Scope,
 } from '../../src/analyze/index.js';
 import type { JsonWaker } from '../../src/analyze/output/json.js';
+import type { SleepReason } from '../../src/analyze/types.js';
 import { DEFAULT_REPORT_BUDGET } from '../../src/report/budget.js';
 import { canRecord, mustRecord, skipReason } from '../helpers/root.js';
 import { scenarioCapture } from '../helpers/scenario.js';
@@ -58,6 +59,7 @@ describe('the figure checks', () => {
 });
 
 type JsonRow = JsonThread | JsonProcess;
+type JsonReason = Pick<SleepReason, 'reason' | 'count' | 'ns'>;
 
 /** What a column must show for a row of the JSON, or why it does not (null: it does). */
 type ColumnCheck = (cell: ShownCell, row: JsonRow) => string | null;
@@ -87,6 +89,7 @@ function catalogueColumns(scope: Scope): Map<string, Column> {
       };
       let check: ColumnCheck;
       if (entry.kind === 'sources') check = (cell, row) => wakersMismatch(cell, row[entry.key] as JsonWaker[]);
+      else if (entry.kind === 'reasons') check = (cell, row) => reasonsMismatch(cell, row[entry.key] as JsonReason[]);
       else if (entry.kind === 'flag')
         check = (cell, row) => (cell.text === (field(row) ? 'yes' : '') ? null : cell.text);
       else {
@@ -113,6 +116,17 @@ function catalogueColumns(scope: Scope): Map<string, Column> {
     }
   }
   return out;
+}
+
+/** The "sleeps in" cell: the three reasons with most time asleep, each with its share in whole percent (empty without stacks). */
+function reasonsMismatch(cell: ShownCell, reasons: JsonReason[]): string | null {
+  const total = reasons.reduce((sum, r) => sum + r.ns, 0);
+  const want = [...reasons]
+    .sort((a, b) => b.ns - a.ns || b.count - a.count)
+    .slice(0, 3)
+    .map((r) => `${sanitize(r.reason)} ${Math.round((r.ns / total) * 100)}%`)
+    .join(' ');
+  return cell.text === want ? null : `shows ${JSON.stringify(cell.text)}, the analysis has ${JSON.stringify(want)}`;
 }
 
 /** The "woken by" cell: the three most frequent wakers, labelled and counted as in the JSON, and how many more. */
