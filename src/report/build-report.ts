@@ -31,7 +31,7 @@ const TIMELINE_WIDTH = 880;
 const CPU_WIDTH = 1000;
 const HALF = 480;
 /** The off-CPU flame chart; its waker table takes the rest of the row. */
-const ICICLE_WIDTH = 600;
+const ICICLE_WIDTH = 540;
 /** The overview track is merged much harder than the detail: it is a few pixels per lane. */
 const OVERVIEW_SHARE = 6;
 

@@ -335,6 +335,20 @@ describe.skipIf(skipRecording)(`on a recording with stacks (${skipRecording ? sk
     expect(ic.nodes.filter((n) => n.frame === '__schedule').every((n) => n.depth > 2)).toBe(true);
   });
 
+  it('report --comm: the flame chart of the threads the filter keeps', async () => {
+    const out = join(dir, 'offcpu-comm.html');
+    await writeReport(file, { comm: '^ll-sleeper$', out });
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('id="chart-offcpu-0"');
+    expect(html).not.toContain('id="chart-offcpu-1"');
+    expect(html).toContain(`<h3>Who woke ll-sleeper ${sleeper}, from where</h3>`);
+    const tids = [...html.matchAll(/<table class="metrics sortable" data-table="reasons">.*?<\/table>/gs)]
+      .flatMap((m) => [...m[0].matchAll(/<tr><td data-v="[^"]*" class="t">[^<]*<\/td><td data-v="(\d+)">/g)])
+      .map((m) => Number(m[1]));
+    expect(tids.length).toBeGreaterThan(0);
+    expect(new Set(tids)).toEqual(new Set([sleeper]));
+  }, 60_000);
+
   it.skipIf(skipBrowser !== null)(
     'report --tid: the icicles drawn in chromium, the reason table as analyze --json says',
     { timeout: 120_000 },

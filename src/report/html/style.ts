@@ -45,7 +45,7 @@ table.metrics tbody tr:hover { background: #f9fafb; }
 .waker.k-softirq { color: #7b2cbf; }
 .waker.k-nmi { color: #c2255c; }
 .uncertain { font-size: 11px; color: var(--bad); border: 1px solid var(--bad); border-radius: 3px; padding: 0 3px; }
-.offcpu { display: grid; grid-template-columns: minmax(0, 640px) minmax(320px, 1fr); gap: 14px 20px; align-items: start; margin-bottom: 16px; }
+.offcpu { display: grid; grid-template-columns: minmax(0, 580px) minmax(320px, 1fr); gap: 14px 20px; align-items: start; margin-bottom: 16px; }
 .offcpu .table-wrap { max-height: 420px; }
 table.metrics td.t, table.metrics th.t { text-align: left; }
 h3 { font-size: 14px; margin: 14px 0 6px; }
