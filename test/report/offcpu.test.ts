@@ -17,6 +17,7 @@ import { DEFAULT_REPORT_BUDGET } from '../../src/report/budget.js';
 import { buildReport } from '../../src/report/index.js';
 import { fitLabel, icicleOf, icicleRows, offCpuThreads, reasonRows } from '../../src/report/model/offcpu.js';
 import { skipReason, skipRecording } from '../helpers/root.js';
+import { countMismatch, durationMismatch } from './shown.js';
 import { compileQuietly, encodedFields, missingFields } from './spec-check.js';
 import { browserUnavailable, launch, visit, type Visit } from './browser.js';
 import { syntheticAnalysis, syntheticMeta } from './synthetic.js';
@@ -400,6 +401,12 @@ describe.skipIf(skipRecording)(`on a recording with stacks (${skipRecording ? sk
             expect(Number(row[7])).toBe(r.sleepSNs);
             const text = texts[rows.indexOf(row)]!;
             expect(text[6]).toBe(`${r.sleepsS.toLocaleString('en-US')} / ${r.sleepsD.toLocaleString('en-US')}`);
+            // the text as a reader sees it: the same figures at the page's precision
+            expect(countMismatch(text[3]!, r.count)).toBeNull();
+            expect(durationMismatch(text[4]!, r.ns)).toBeNull();
+            const [shownS, shownD] = text[7]!.split(' / ');
+            expect(durationMismatch(shownS!, r.sleepSNs)).toBeNull();
+            expect(durationMismatch(shownD!, r.sleepDNs)).toBeNull();
             checked++;
           });
         }
