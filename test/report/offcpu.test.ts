@@ -2,8 +2,9 @@
  * The report's off-CPU section ("Why it slept"): the icicle's layout (merged prefixes, widths in
  * time asleep, the node budget), the waker and sleep-reason tables, hostile names and frames
  * made inert, a capture without stacks said in one line, and on a real recording with stacks (a
- * nanosleep loop beside a pipe ping-pong) the sleeper's icicle adds up to its time asleep, sits
- * under do_nanosleep, is drawn in chromium, and the reason table says what `analyze --json` says.
+ * nanosleep loop beside a pipe ping-pong and an fsync loop) the sleeper's icicle adds up to its
+ * time asleep, sits under do_nanosleep, is drawn in chromium (the fsync's block-I/O waits red for
+ * D, the nanosleeps blue for S), and the reason table says what `analyze --json` says.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,7 +16,7 @@ import type { CaptureMeta } from '../../src/capture/meta.js';
 import { record } from '../../src/record/recorder.js';
 import { DEFAULT_REPORT_BUDGET } from '../../src/report/budget.js';
 import { buildReport } from '../../src/report/index.js';
-import { fitLabel, icicleOf, icicleRows, offCpuThreads, reasonRows } from '../../src/report/model/offcpu.js';
+import { fitLabel, icicleOf, icicleRows, offCpuThreads, reasonRows, wakerRows } from '../../src/report/model/offcpu.js';
 import { skipReason, skipRecording } from '../helpers/root.js';
 import { countMismatch, durationMismatch } from './shown.js';
 import { compileQuietly, encodedFields, missingFields } from './spec-check.js';
@@ -173,6 +174,30 @@ describe('the icicle model', () => {
     ]);
     expect(table.rows[2]!.topWaker).toBe('hardirq irq 24 virtio1-req.0 from blk_mq_end_request');
     expect(reasonRows(a.result, 2)).toMatchObject({ total: 3, rows: { length: 2 } });
+    // two waker stacks that differ below the same frame: one row of the waker table
+    const irq = { kind: 'hardirq' as const, name: 'irq 24 virtio1-req.0' };
+    const waker = (frames: string[], ns: number) => ({ source: irq, frame: frames[0]!, frames, count: 1, ns });
+    const w = wakerRows(
+      [
+        reason(
+          'folio_wait_bit',
+          [stack(FSYNC, 300, 3, 300)],
+          [waker(['blk_mq_end_request', 'a'], 100), waker(['blk_mq_end_request', 'b'], 150), waker(['other'], 50)],
+        ),
+      ],
+      1,
+    );
+    expect(w.total).toBe(2);
+    expect(w.rows).toEqual([
+      {
+        reason: 'folio_wait_bit',
+        source: 'hardirq irq 24 virtio1-req.0',
+        kind: 'hardirq',
+        frame: 'blk_mq_end_request',
+        count: 2,
+        ns: 250,
+      },
+    ]);
   });
 });
 
@@ -294,7 +319,7 @@ describe.skipIf(skipRecording)(`on a recording with stacks (${skipRecording ? sk
   let dir: string;
   let sleeper: number;
   let ping: number;
-  let pong: number;
+  let fsync: number;
   let a: Analysis;
   let meta: CaptureMeta;
 
@@ -303,12 +328,19 @@ describe.skipIf(skipRecording)(`on a recording with stacks (${skipRecording ? sk
     file = join(dir, 'offcpu.arrow');
     const res = await record({
       output: file,
-      command: ['sh', '-c', `${wl('ll-pingpong')} 400 > ${dir}/pp & ${wl('ll-sleeper')} 200 2 > ${dir}/sl; wait`],
+      command: [
+        'sh',
+        '-c',
+        // the fsync's file on /var/tmp: a disk, where /tmp may be memory (an fsync there never waits)
+        `F=/var/tmp/lifeline-report-offcpu-$$; ${wl('ll-fsync')} $F 30 > ${dir}/fs & ` +
+          `${wl('ll-pingpong')} 400 > ${dir}/pp & ${wl('ll-sleeper')} 200 2 > ${dir}/sl; wait; rm -f $F`,
+      ],
       stdio: 'ignore',
     });
     expect(res.stacks).toBe('kernel');
     sleeper = Number(readFileSync(join(dir, 'sl'), 'utf8').trim());
-    [ping, pong] = readFileSync(join(dir, 'pp'), 'utf8').trim().split(/\s+/).map(Number) as [number, number];
+    fsync = Number(readFileSync(join(dir, 'fs'), 'utf8').trim());
+    ping = Number(readFileSync(join(dir, 'pp'), 'utf8').trim().split(/\s+/)[0]);
     const cap = await openCapture(file);
     try {
       meta = cap.meta;
@@ -354,7 +386,7 @@ describe.skipIf(skipRecording)(`on a recording with stacks (${skipRecording ? sk
     'report --tid: the icicles drawn in chromium, the reason table as analyze --json says',
     { timeout: 120_000 },
     async () => {
-      const tid = `${sleeper},${ping},${pong}`;
+      const tid = `${sleeper},${ping},${fsync}`;
       const out = join(dir, 'offcpu.html');
       const written = await writeReport(file, { tid, out });
       expect(written.bytes).toBeLessThan(6 * 1024 * 1024);
@@ -372,6 +404,42 @@ describe.skipIf(skipRecording)(`on a recording with stacks (${skipRecording ? sk
         for (const id of ['chart-offcpu-0', 'chart-offcpu-1', 'chart-offcpu-2'])
           expect(await rectMarks(v, id), id).toBeGreaterThan(0);
         expect(await v.page.locator('#offcpu h3').first().innerText()).toContain(`ll-sleeper ${sleeper}`);
+        // colour: the fsync's frames that slept only in D are drawn red, the nanosleep's (only S) blue
+        const fills = async (id: string): Promise<Array<{ f: string; dShare: number; rgb: number[] }>> =>
+          v.page.evaluate((chart) => {
+            interface Item {
+              items?: Item[];
+              marktype?: string;
+              fill?: string;
+              datum?: { f: string; dShare: number };
+            }
+            const view = (
+              window as unknown as { __lifeline: { views: Record<string, { scenegraph(): { root: Item } }> } }
+            ).__lifeline.views[chart]!;
+            const out: Array<{ f: string; dShare: number; rgb: number[] }> = [];
+            const probe = document.createElement('canvas').getContext('2d')!;
+            const walk = (node: Item): void => {
+              for (const child of node.items ?? []) {
+                if (child.marktype === 'rect')
+                  for (const it of child.items ?? []) {
+                    probe.fillStyle = it.fill ?? '';
+                    const hex = probe.fillStyle; // normalized to #rrggbb
+                    const rgb = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+                    if (it.datum) out.push({ f: it.datum.f, dShare: it.datum.dShare, rgb });
+                  }
+                walk(child);
+              }
+            };
+            walk(view.scenegraph().root);
+            return out;
+          }, id);
+        const fsyncRects = await fills('chart-offcpu-2');
+        const dOnly = fsyncRects.filter((r) => r.dShare === 1);
+        expect(dOnly.length, JSON.stringify(fsyncRects.slice(0, 12))).toBeGreaterThan(0);
+        for (const r of dOnly) expect(r.rgb[0]! - r.rgb[2]!, r.f).toBeGreaterThan(100);
+        const sleeperRects = await fills('chart-offcpu-0');
+        expect(sleeperRects.length).toBeGreaterThan(0);
+        for (const r of sleeperRects) expect(r.rgb[2]! - r.rgb[0]!, r.f).toBeGreaterThan(80);
         const rows = await v.page
           .locator('table[data-table="reasons"] tbody tr')
           .evaluateAll((trs) =>
@@ -385,7 +453,7 @@ describe.skipIf(skipRecording)(`on a recording with stacks (${skipRecording ? sk
           );
         let checked = 0;
         for (const t of json.threads) {
-          if (![sleeper, ping, pong].includes(t.tid)) continue;
+          if (![sleeper, ping, fsync].includes(t.tid)) continue;
           const mine = rows.filter((r) => Number(r[1]) === t.tid);
           expect(
             mine.map((r) => r[2]),

@@ -153,20 +153,31 @@ export interface WakerRow {
   ns: number;
 }
 
-/** The wakers of a thread's reasons, most time first, at most `max` (and how many there were). */
+/**
+ * The wakers of a thread's reasons, most time first, at most `max` (and how many there were): one
+ * row per reason, source and waker frame (waker stacks that differ below that frame are merged).
+ */
 export function wakerRows(reasons: readonly SleepReason[], max: number): { rows: WakerRow[]; total: number } {
-  const rows: WakerRow[] = [];
+  const by = new Map<string, WakerRow>();
   for (const r of reasons)
-    for (const w of r.wakers)
-      rows.push({
-        reason: shownName(r.reason),
-        source: sourceLabel(w.source),
-        kind: w.source.kind,
-        frame: shownName(w.frame),
-        count: w.count,
-        ns: w.ns,
-      });
-  rows.sort((a, b) => b.ns - a.ns || b.count - a.count);
+    for (const w of r.wakers) {
+      const source = sourceLabel(w.source);
+      const key = JSON.stringify([r.reason, w.source.kind, source, w.frame]);
+      const row = by.get(key);
+      if (row !== undefined) {
+        row.count += w.count;
+        row.ns += w.ns;
+      } else
+        by.set(key, {
+          reason: shownName(r.reason),
+          source,
+          kind: w.source.kind,
+          frame: shownName(w.frame),
+          count: w.count,
+          ns: w.ns,
+        });
+    }
+  const rows = [...by.values()].sort((a, b) => b.ns - a.ns || b.count - a.count);
   return { rows: rows.slice(0, max), total: rows.length };
 }
 
