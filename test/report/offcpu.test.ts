@@ -137,6 +137,56 @@ describe('the icicle model', () => {
     expect(missingFields(spec)).toEqual([]);
   });
 
+  it('stays within its budget however many stacks: frames, threads, waker and reason rows; the page stays small', () => {
+    const a = syntheticAnalysis({ durationMs: 200 });
+    let seed = 1;
+    const rand = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    for (const t of a.result.threads) {
+      const reasons = Array.from({ length: 60 }, (_, r) =>
+        reason(
+          `reason_${r}`,
+          Array.from({ length: 10 }, () =>
+            stack(
+              Array.from({ length: 40 }, (_, d) => `fn_${d}_${rand(6)}`),
+              1 + rand(1e6),
+              1 + rand(9),
+              rand(2) * 1000,
+            ),
+          ),
+          Array.from({ length: 20 }, (_, i) => ({
+            source: { kind: 'task' as const, tid: 9000 + i, tgid: 9000, comm: 'waker' },
+            frame: `wake_${i}`,
+            frames: [`wake_${i}`],
+            count: 1,
+            ns: 1 + rand(1000),
+          })),
+        ),
+      );
+      withReasons(a, t.tid, reasons);
+    }
+    const plain = buildReport({ meta: syntheticMeta(), analysis: a, options: {} });
+    const built = buildReport({ meta: syntheticMeta({ stacks: 'kernel' }), analysis: a, options: {} });
+    const icicles = Object.keys(built.specs).filter((k) => k.startsWith('offcpu'));
+    expect(icicles).toHaveLength(DEFAULT_REPORT_BUDGET.maxOffCpuThreads);
+    for (const id of icicles) {
+      const data = (built.specs[id] as { datasets: Record<string, unknown[]> }).datasets;
+      expect(Object.values(data)[0]!.length).toBe(DEFAULT_REPORT_BUDGET.maxIcicleNodes);
+    }
+    const section = /<section id="offcpu".*?<\/section>/s.exec(built.html)![0];
+    expect(section.match(/<tr>/g)!.length).toBe(
+      1 + DEFAULT_REPORT_BUDGET.maxReasonRows + icicles.length * (1 + DEFAULT_REPORT_BUDGET.maxWakerRows),
+    );
+    expect(built.html).toMatch(/Off-CPU flame charts: 3 of \d+ sleeping threads/);
+    expect(built.html).toMatch(/Sleep reasons table: 300 of \d+ rows shown/);
+    expect(built.html).toMatch(/waker sources shown, most time first/);
+    expect(built.html.match(/Off-CPU flame chart of .*?: 400 of \d+ frames drawn/g)).toHaveLength(3);
+    // the section and its charts' data add well under a megabyte to the page
+    const added = Buffer.byteLength(built.html) - Buffer.byteLength(plain.html);
+    console.log(`off-CPU section at its budget: ${(added / 1024).toFixed(0)} KiB added to the page`);
+    expect(added).toBeGreaterThan(0);
+    expect(added).toBeLessThan(600 * 1024);
+  });
+
   it('cuts labels to the frame width', () => {
     expect(fitLabel('do_nanosleep', 600)).toBe('do_nanosleep');
     expect(fitLabel('do_nanosleep', 50)).toMatch(/^do_n.*…$/);
