@@ -1,12 +1,16 @@
 // npm run bench:record — lifeline record vs perf sched record, side by side in one run.
-// For each workload: alone, under `perf sched record`, under `lifeline record` (sqlite, arrow).
+// For each workload: alone, under `perf sched record`, `perf sched record -g` (call graphs),
+// libbpf-tools' `offcputime` (beside the workload, for its duration), and `lifeline record`
+// (sqlite with stacks, its default; sqlite with --stacks none; arrow).
 // Prints wall time, the workload's own time, machine CPU seconds, events, bytes/event, lost,
-// and ratios against the workload alone and against perf.
+// ratios against the workload alone and against perf, then what stacks cost: lifeline with
+// stacks against lifeline without and against perf sched record -g.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HZ, busyTicks, findTool, runBeside } from './lib/tracer.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin/lifeline.js');
@@ -18,12 +22,8 @@ const workloads = [
   { name: 'idle (true)', cmd: ['true'] },
 ];
 
-/** Busy CPU ticks of the whole machine (includes kernel BPF work and the recorder). */
-const HZ = 100;
-function busyTicks() {
-  const v = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  return v[0] + v[1] + v[2] + v[5] + v[6];
-}
+/** libbpf-tools' offcputime (Debian package libbpf-tools), or null when it is not installed. */
+const offcputime = findTool(['/usr/sbin/offcputime', 'offcputime', '/usr/sbin/libbpf-offcputime']);
 
 function run(argv) {
   const t0 = process.hrtime.bigint();
@@ -33,8 +33,13 @@ function run(argv) {
   const cpu = (busyTicks() - c0) / HZ;
   if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
   const out = `${r.stdout}\n${r.stderr}`;
+  return { wall, cpu, own: ownTime(out), out };
+}
+
+/** The workload's own time (perf bench's "Total time"), or null. */
+function ownTime(out) {
   const m = out.match(/Total time:\s*([\d.]+)/);
-  return { wall, cpu, own: m ? Number(m[1]) : null, out };
+  return m ? Number(m[1]) : null;
 }
 
 /** Samples and lost samples in perf.data, from perf's own statistics. */
@@ -58,18 +63,36 @@ const median = (xs) => {
   return s.length ? s[Math.floor(s.length / 2)] : null;
 };
 
+const PERF = 'perf sched record';
+const PERF_G = 'perf sched record -g';
+const OFFCPU = 'offcputime';
+const STACKS = 'lifeline (sqlite)';
+const NO_STACKS = 'lifeline --stacks none';
 const modes = [
   { name: 'alone', argv: (cmd) => cmd, file: null },
   {
-    name: 'perf sched record',
+    name: PERF,
     argv: (cmd, f) => ['perf', 'sched', 'record', '-q', '-o', f, '--', ...cmd],
     file: 'perf.data',
     count: perfEvents,
   },
   {
-    name: 'lifeline (sqlite)',
+    name: PERF_G,
+    argv: (cmd, f) => ['perf', 'sched', 'record', '-g', '-q', '-o', f, '--', ...cmd],
+    file: 'perf-g.data',
+    count: perfEvents,
+  },
+  ...(offcputime === null ? [] : [{ name: OFFCPU, beside: [offcputime], file: null }]),
+  {
+    name: STACKS,
     argv: (cmd, f) => [process.execPath, bin, 'record', '-f', 'sqlite', '-o', f, '--', ...cmd],
     file: 'cap.db',
+    count: lifelineEvents,
+  },
+  {
+    name: NO_STACKS,
+    argv: (cmd, f) => [process.execPath, bin, 'record', '-f', 'sqlite', '--stacks', 'none', '-o', f, '--', ...cmd],
+    file: 'nostacks.db',
     count: lifelineEvents,
   },
   {
@@ -83,7 +106,8 @@ const modes = [
 const pad = (s, n) => String(s).padEnd(n);
 const num = (x, d = 3) => (x === null || x === undefined ? '-' : x.toFixed(d));
 console.log(
-  `lifeline record benchmark: ${os.cpus().length} CPUs, kernel ${os.release()}, ${runs} runs each (medians)\n`,
+  `lifeline record benchmark: ${os.cpus().length} CPUs, kernel ${os.release()}, ${runs} runs each (medians)` +
+    `\nlifeline (sqlite) and (arrow) record kernel stacks (the default); offcputime: ${offcputime ?? 'not installed (Debian package libbpf-tools), row left out'}\n`,
 );
 for (const w of workloads) {
   const results = {};
@@ -91,7 +115,8 @@ for (const w of workloads) {
     for (const m of modes) {
       const file = m.file ? path.join(tmp, `${i}-${m.file}`) : null;
       if (file) rmSync(file, { force: true });
-      const r = run(m.argv(w.cmd, file));
+      const r = m.beside ? await runBeside(m.beside, w.cmd) : run(m.argv(w.cmd, file));
+      if (m.beside) r.own = ownTime(r.out);
       const c = m.count ? m.count(file, r.out) : { events: null, bytes: null, lost: null };
       (results[m.name] ??= []).push({ ...r, ...c });
       if (file) rmSync(file, { force: true });
@@ -111,15 +136,16 @@ for (const w of workloads) {
     ]),
   );
   const alone = agg.alone;
-  const perf = agg['perf sched record'];
+  const perf = agg[PERF];
   console.log(`## ${w.name}: ${w.cmd.join(' ')}`);
   console.log(
     [
-      pad('mode', 20),
+      pad('mode', 24),
       pad('wall s', 8),
       pad('x alone', 8),
       pad('x perf', 8),
       pad('own s', 7),
+      pad('own x', 7),
       pad('cpu s', 7),
       pad('x perf', 7),
       pad('events', 9),
@@ -131,11 +157,12 @@ for (const w of workloads) {
   for (const [k, a] of Object.entries(agg)) {
     console.log(
       [
-        pad(k, 20),
+        pad(k, 24),
         pad(num(a.wall), 8),
         pad(num(a.wall / alone.wall, 2), 8),
         pad(k === 'alone' ? '-' : num(a.wall / perf.wall, 2), 8),
         pad(num(a.own), 7),
+        pad(a.own !== null && a.own !== undefined && alone.own ? num(a.own / alone.own, 2) : '-', 7),
         pad(num(a.cpu, 2), 7),
         pad(k === 'alone' ? '-' : num(a.cpu / perf.cpu, 2), 7),
         pad(a.events ?? '-', 9),
@@ -148,8 +175,44 @@ for (const w of workloads) {
   const fixed = w.cmd[0] === 'true';
   if (fixed)
     console.log(
-      `\nfixed cost: lifeline ${num(agg['lifeline (sqlite)'].wall - alone.wall)} s vs perf ${num(perf.wall - alone.wall)} s (ratio ${num((agg['lifeline (sqlite)'].wall - alone.wall) / (perf.wall - alone.wall), 2)}; target <= 0.33)`,
+      `\nfixed cost: lifeline ${num(agg[STACKS].wall - alone.wall)} s vs perf ${num(perf.wall - alone.wall)} s (ratio ${num((agg[STACKS].wall - alone.wall) / (perf.wall - alone.wall), 2)}; target <= 0.33)`,
     );
+  console.log(stackRatios(agg, fixed));
   console.log('');
 }
 rmSync(tmp, { recursive: true, force: true });
+
+/**
+ * What stacks cost, as ratios of the medians: lifeline with stacks over lifeline without, over
+ * perf sched record -g and over offcputime, by the workload's own time (its slowdown), machine CPU
+ * seconds, and for the fixed cost (`true`) the wall time added to the command; bytes per event
+ * with stacks against without.
+ */
+function stackRatios(agg, fixed) {
+  const s = agg[STACKS];
+  const ratio = (x, y) => (x === null || y === null || y === undefined || y === 0 ? null : x / y);
+  const lines = ['stacks:'];
+  const against = (o, label, target) => {
+    if (o === undefined) return;
+    if (fixed) {
+      const added = ratio(s.wall - agg.alone.wall, o.wall - agg.alone.wall);
+      lines.push(
+        `  lifeline+stacks / ${label}: fixed cost ${num(s.wall - agg.alone.wall)} s vs ${num(o.wall - agg.alone.wall)} s, ${num(added, 2)}x; machine CPU ${num(ratio(s.cpu, o.cpu), 2)}x (target ${target})`,
+      );
+    } else
+      lines.push(
+        `  lifeline+stacks / ${label}: workload time ${num(ratio(s.own, o.own), 2)}x, machine CPU ${num(ratio(s.cpu, o.cpu), 2)}x, wall ${num(ratio(s.wall, o.wall), 2)}x (target ${target})`,
+      );
+  };
+  against(agg[NO_STACKS], 'lifeline-no-stacks', '<= 1.25x');
+  against(agg[PERF_G], PERF_G, '< 1');
+  against(agg[OFFCPU], OFFCPU, 'none: offcputime keeps sums, not events');
+  const n = agg[NO_STACKS];
+  if (s.bpe !== null && n?.bpe) {
+    const d = (s.bpe / n.bpe - 1) * 100;
+    lines.push(
+      `  bytes per event, stacks vs none: ${num(s.bpe, 1)} vs ${num(n.bpe, 1)} (${d >= 0 ? '+' : ''}${num(d, 1)}%; target within ±10%)`,
+    );
+  }
+  return lines.join('\n');
+}
