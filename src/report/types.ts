@@ -42,7 +42,7 @@ export interface ReportOptions {
   utc?: boolean;
   /** Number of thread lanes (overrides budget.maxLanes). */
   top?: number;
-  /** Threads to put first; the first one is the lifeline thread. */
+  /** Threads to put first; the first one is the lifeline thread; each gets an off-CPU flame chart (up to budget.maxOffCpuThreads). */
   tid?: number[];
   /** Renderer used in the browser; canvas is faster for big captures, svg is inspectable. */
   renderer?: 'canvas' | 'svg';
