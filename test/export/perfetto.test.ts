@@ -10,7 +10,7 @@ import {
   existsSync,
   mkdirSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { exportCapture } from '../../src/api.js';
@@ -545,6 +545,9 @@ describe.skipIf(skipRecording)('lifeline export of a real recording (BPF)', () =
       const t = decodeTrace(readFileSync(out));
       checkTrace(meta, rows, t);
       const model = checkThreadModel(rows, t);
+      // the recording machine's uname, as the meta recorded it
+      expect(t.systemInfo).toMatchObject({ sysname: 'Linux', release: os.release(), machine: os.machine() });
+      expect(t.systemInfo?.version).toBe(os.version());
 
       // From the capture's rows, in time order: a switch-out into D (as sched_switch reports it)
       // with the sleeper's stack, then the thread's next row is a waking of it.

@@ -45,7 +45,13 @@ export async function exportPerfetto(
   // 1-2. header packets
   const out = new BinaryWriter();
   const startWallMs = meta.startNs / 1e6 + meta.clockOffsetMs;
-  writeSystemInfo(out, SEQUENCE_ID, meta.kernel, meta.cpus, zoneOffsetMinutes(startWallMs, meta.timezone));
+  writeSystemInfo(
+    out,
+    SEQUENCE_ID,
+    { release: meta.kernel, version: meta.kernelVersion, machine: meta.machine },
+    meta.cpus,
+    zoneOffsetMinutes(startWallMs, meta.timezone),
+  );
   const realtimeNs = BigInt(Math.round(meta.startNs)) + BigInt(Math.round(meta.clockOffsetMs * 1e6));
   writeClockSnapshot(out, SEQUENCE_ID, meta.startNs + bootOffsetNs, meta.startNs, realtimeNs);
   sink(out.finish());

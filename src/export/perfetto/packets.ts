@@ -28,14 +28,14 @@ function beginPacket(out: BinaryWriter, sequenceId: number, ts?: number): void {
 }
 
 /**
- * SystemInfo: the kernel release (trace_processor decodes prev_state by it), the CPU count
- * and the time zone: what a capture's meta holds. It holds neither the machine
- * (utsname.machine, the architecture) nor the kernel's version string, so they are not written.
+ * SystemInfo: the kernel's uname (release — trace_processor decodes prev_state by it —, version
+ * and machine, the architecture, when the capture's meta has them: captures before lifeline
+ * stored them do not), the CPU count and the time zone.
  */
 export function writeSystemInfo(
   out: BinaryWriter,
   sequenceId: number,
-  kernel: string,
+  uname: { release: string; version?: string; machine?: string },
   cpus: number,
   timezoneOffMins: number | null,
 ): void {
@@ -43,7 +43,9 @@ export function writeSystemInfo(
   out.tag(PacketField.systemInfo, LD).fork();
   out.tag(SystemInfoField.utsname, LD).fork();
   out.tag(UtsnameField.sysname, LD).string('Linux');
-  out.tag(UtsnameField.release, LD).string(kernel);
+  if (uname.version) out.tag(UtsnameField.version, LD).string(uname.version);
+  out.tag(UtsnameField.release, LD).string(uname.release);
+  if (uname.machine) out.tag(UtsnameField.machine, LD).string(uname.machine);
   out.join();
   if (cpus > 0) out.tag(SystemInfoField.numCpus, VARINT).uint32(cpus);
   if (timezoneOffMins !== null) out.tag(SystemInfoField.timezoneOffMins, VARINT).int32(timezoneOffMins);
