@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 say() { printf 'setup: %s\n' "$*" >&2; }
 
 # --- system packages -------------------------------------------------------
-DEB_PKGS=(clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool pkg-config make g++ python3 stress linux-perf chromium sqlite3 protobuf-compiler prometheus prometheus-node-exporter)
+DEB_PKGS=(clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool pkg-config make g++ python3 stress linux-perf libbpf-tools chromium sqlite3 protobuf-compiler prometheus prometheus-node-exporter)
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for p in "${DEB_PKGS[@]}"; do
