@@ -159,6 +159,17 @@ export const msg = {
     `Wakeup matrix: the ${sources} busiest of ${totalSources} sources and the ${targets} most woken of ${totalTargets} threads.`,
   reportTableCapped: (table: string, shown: number, total: number) =>
     `${table}: ${shown} of ${total} rows shown, by run time.`,
+  reportNoStacks: () =>
+    'This capture was recorded with --stacks none: it has no kernel stacks, so no off-CPU flame chart or sleep reasons.',
+  reportStacksBefore: () =>
+    'This capture was recorded before lifeline took kernel stacks (capture format 2 or older): no off-CPU flame chart or sleep reasons.',
+  reportNoOffCpuSleeps: () => 'No sleep of the threads shown ended within the capture: no off-CPU stacks to draw.',
+  reportOffCpuThreadsCapped: (shown: number, total: number) =>
+    `Off-CPU flame charts: ${shown} of ${total} sleeping threads, those longest asleep (choose with --tid).`,
+  reportOffCpuFramesCapped: (label: string, shown: number, total: number, widest: string) =>
+    `Off-CPU flame chart of ${label}: ${shown} of ${total} frames drawn, the widest (none left out is wider than ${widest}).`,
+  reportReasonsCapped: (shown: number, total: number) =>
+    `Sleep reasons table: ${shown} of ${total} rows shown, threads by time asleep.`,
   reportNoDetail: () => 'The analysis carried no per-interval detail, so the timelines and distributions are empty.',
   reportNoLifeline: () => 'No thread was woken within the capture, so there is no lifeline to draw.',
   // serve

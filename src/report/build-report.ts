@@ -134,11 +134,11 @@ function reportModel({ meta, analysis, options }: ReportInput) {
   const reasons = hasStacks ? reasonRows(result, budget.maxReasonRows) : null;
   if (offCpu) {
     if (offCpu.threads.length < offCpu.total)
-      reduced.push(OFFCPU_TEXT.threadsCapped(offCpu.threads.length, offCpu.total));
+      reduced.push(msg.reportOffCpuThreadsCapped(offCpu.threads.length, offCpu.total));
     for (const t of offCpu.threads)
       if (t.icicle.nodes.length < t.icicle.total)
         reduced.push(
-          OFFCPU_TEXT.framesCapped(
+          msg.reportOffCpuFramesCapped(
             t.label,
             t.icicle.nodes.length,
             t.icicle.total,
@@ -147,7 +147,7 @@ function reportModel({ meta, analysis, options }: ReportInput) {
         );
   }
   if (reasons && reasons.rows.length < reasons.total)
-    reduced.push(OFFCPU_TEXT.reasonsCapped(reasons.rows.length, reasons.total));
+    reduced.push(msg.reportReasonsCapped(reasons.rows.length, reasons.total));
 
   return {
     meta,
@@ -180,17 +180,6 @@ const OFFCPU_TEXT = {
   lead:
     'Where the threads that slept longest went to sleep in the kernel, and who woke them from where. ' +
     'The flame chart is an icicle: the outermost frame at the top, each frame as wide as the time asleep under it, blue for sleeps in S (interruptible) shading to red for D (uninterruptible); hover a frame for its time, share and sleeps. Pick threads with --tid.',
-  noStacksNone:
-    'This capture was recorded with --stacks none: it has no kernel stacks, so no off-CPU flame chart or sleep reasons.',
-  noStacksOld:
-    'This capture was recorded before lifeline took kernel stacks (capture format 2 or older): no off-CPU flame chart or sleep reasons.',
-  noSleeps: 'No sleep of the threads shown ended within the capture: no off-CPU stacks to draw.',
-  threadsCapped: (shown: number, total: number) =>
-    `Off-CPU flame charts: ${shown} of ${total} sleeping threads, those longest asleep (choose with --tid).`,
-  framesCapped: (label: string, shown: number, total: number, widest: string) =>
-    `Off-CPU flame chart of ${label}: ${shown} of ${total} frames drawn, the widest (none left out is wider than ${widest}).`,
-  reasonsCapped: (shown: number, total: number) =>
-    `Sleep reasons table: ${shown} of ${total} rows shown, threads by time asleep.`,
 };
 
 type ReportModel = ReturnType<typeof reportModel>;
@@ -342,10 +331,10 @@ function offCpuSection(m: ReportModel, chartDiv: (id: string) => string): PageSe
   if (m.offCpu === null || m.reasons === null)
     return {
       ...section,
-      lead: m.meta.stacks === 'none' ? OFFCPU_TEXT.noStacksNone : OFFCPU_TEXT.noStacksOld,
+      lead: m.meta.stacks === 'none' ? msg.reportNoStacks() : msg.reportStacksBefore(),
       body: '',
     };
-  if (m.offCpu.threads.length === 0) return { ...section, lead: OFFCPU_TEXT.noSleeps, body: '' };
+  if (m.offCpu.threads.length === 0) return { ...section, lead: msg.reportNoOffCpuSleeps(), body: '' };
   const charts = m.offCpu.threads
     .map(
       (t, i) =>
