@@ -1,7 +1,7 @@
 /** Open a report in headless Debian chromium and collect what the page did. */
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -121,4 +121,24 @@ export async function groupBox(
     },
     [chartId, group],
   );
+}
+
+/** Moves the mouse onto a thread's lane of the state timeline (its detail view) and returns the tooltip, once shown. */
+export async function hoverLane(page: Page, lane: string): Promise<Locator> {
+  const detail = await groupBox(page, 'chart-state-timeline', 'concat_1_group');
+  const at = await page.evaluate((label) => {
+    const view = (
+      window as unknown as {
+        __lifeline: {
+          views: Record<string, { scale(n: string): ((v: unknown) => number) & { bandwidth(): number } }>;
+        };
+      }
+    ).__lifeline.views['chart-state-timeline']!;
+    const y = view.scale('concat_1_y');
+    return { x: view.scale('concat_1_x')(200), y: y(label) + y.bandwidth() / 2 };
+  }, lane);
+  await page.mouse.move(detail.x + at.x, detail.y + at.y);
+  const tooltip = page.locator('#vg-tooltip-element');
+  await tooltip.waitFor({ state: 'visible' });
+  return tooltip;
 }

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeHtml, jsonForScript } from '../../src/report/html/escape.js';
 import { buildReport, renderSvg } from '../../src/report/index.js';
 import { sanitize } from '../../src/sanitize.js';
-import { browserUnavailable, groupBox, launch, visit } from './browser.js';
+import { browserUnavailable, hoverLane, launch, visit } from './browser.js';
 import { syntheticAnalysis, syntheticMeta } from './synthetic.js';
 
 /**
@@ -256,21 +256,7 @@ describe.skipIf(skip !== null)(
         // innerText separates table cells with tabs: the page's own, not a name's
         // hovering the first name's lane: the tooltip names it in its visible form, as text
         const lane = `${NAMES[0]!.shown} 3100`;
-        const detail = await groupBox(v.page, 'chart-state-timeline', 'concat_1_group');
-        const at = await v.page.evaluate((label) => {
-          const view = (
-            window as unknown as {
-              __lifeline: {
-                views: Record<string, { scale(n: string): ((v: unknown) => number) & { bandwidth(): number } }>;
-              };
-            }
-          ).__lifeline.views['chart-state-timeline']!;
-          const y = view.scale('concat_1_y');
-          return { x: view.scale('concat_1_x')(200), y: y(label) + y.bandwidth() / 2 };
-        }, lane);
-        await v.page.mouse.move(detail.x + at.x, detail.y + at.y);
-        const tooltip = v.page.locator('#vg-tooltip-element');
-        await tooltip.waitFor({ state: 'visible' });
+        const tooltip = await hoverLane(v.page, lane);
         expect(await tooltip.innerText()).toContain(lane);
         expect(rawHostile((await tooltip.innerText()).replace(/\t/g, ' '))).toEqual([]);
         const everything = await v.page.evaluate(() => document.title + document.body.innerText);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze, openCapture, writeReport } from '../../src/api.js';
 import { buildReport } from '../../src/report/index.js';
 import type { ReportOptions } from '../../src/report/types.js';
-import { browserUnavailable, groupBox, launch, visit } from './browser.js';
+import { browserUnavailable, groupBox, hoverLane, launch, visit } from './browser.js';
 import { HOSTILE_NAMES, syntheticAnalysis, syntheticMeta } from './synthetic.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
@@ -160,21 +160,7 @@ describe.skipIf(skip !== null)(`report in chromium${skip ? ` (skipped: ${skip})`
       expect(labels.some((t) => t.includes('<img src=x onerror='))).toBe(true);
       // Hovering a hostile lane shows its name in the tooltip, still as text.
       const lane = `${HOSTILE_NAMES[0]} 3000`;
-      const detail = await groupBox(v.page, 'chart-state-timeline', 'concat_1_group');
-      const at = await v.page.evaluate((label) => {
-        const view = (
-          window as unknown as {
-            __lifeline: {
-              views: Record<string, { scale(n: string): ((v: unknown) => number) & { bandwidth(): number } }>;
-            };
-          }
-        ).__lifeline.views['chart-state-timeline']!;
-        const y = view.scale('concat_1_y');
-        return { x: view.scale('concat_1_x')(200), y: y(label) + y.bandwidth() / 2 };
-      }, lane);
-      await v.page.mouse.move(detail.x + at.x, detail.y + at.y);
-      const tooltip = v.page.locator('#vg-tooltip-element');
-      await tooltip.waitFor({ state: 'visible' });
+      const tooltip = await hoverLane(v.page, lane);
       expect(await tooltip.innerText()).toContain(lane);
       expect(await tooltip.locator('img, svg, script').count()).toBe(0);
       await v.page.screenshot({ path: join(ARTIFACTS, 'report-hostile.png'), fullPage: false });
