@@ -128,6 +128,12 @@ async function main(): Promise<void> {
       void exporter.exposition.text().then((body) => post({ t: 'text', id: m.id, body }));
     }
   });
+  // A first exposition before `ready` (every family, nothing counted yet): it compiles the
+  // collection's code while nothing waits, and a scrape that comes while the first replayed batch
+  // keeps this thread busy gets it (its age said) rather than no replay figures at all.
+  exporter.collect(live);
+  refreshSelf();
+  post({ t: 'text', id: 0, body: await exporter.exposition.text() });
   post({ t: 'ready', cpus: session.cpus });
 
   let lastRotate = Date.now();
