@@ -29,6 +29,8 @@ describe('the diagnostics catalogue', () => {
     expect(one({ skippedTracepoints: ['nmi_handler', 'task_rename'] })).toEqual([['skipped', 2]]);
     expect(one({ events: { read: 4584, expected: 4584 } })).toEqual([]);
     expect(one({ events: { read: 1178, expected: 4584 } })).toEqual([['damaged', 3406]]);
+    expect(one({ stackFails: { untaken: 0, full: 0, lost: 0 } })).toEqual([]);
+    expect(one({ stackFails: { untaken: 2, full: 40, lost: 1 } })).toEqual([['stacks', 43]]);
     expect(DIAGNOSTICS.map((d) => d.id).sort()).toEqual([
       'contradictions',
       'damaged',
@@ -36,6 +38,7 @@ describe('the diagnostics catalogue', () => {
       'late',
       'lost',
       'skipped',
+      'stacks',
     ]);
   });
 
