@@ -31,7 +31,7 @@ export function metricModules(threads: ThreadTable, names: Names, live: boolean)
   const slices = new Slices();
   const sleeps = new Sleeps();
   const wakers = new Wakers(threads, names);
-  const sleepReasons = new SleepReasons(threads, names);
+  const sleepReasons = new SleepReasons(threads, names, live);
   const stateTime = live ? new StateTime(threads) : null;
   const all: Metric[] = [slices, sleeps, new RunqDelay(), new Bursts(), wakers, sleepReasons];
   if (live) all.push(new Lifecycle(), stateTime!);

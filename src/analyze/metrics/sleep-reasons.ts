@@ -71,10 +71,13 @@ export class SleepReasons implements Metric {
   /** Per thread: stack pair (sleeper · 65536 + waker) → source key → sleeps. */
   private readonly perThread: Array<Map<number, Map<number, Acc>> | undefined> = [];
   private readonly frames = new Map<number, string[]>();
+  private readonly reasonOf = new Map<number, string>();
 
   constructor(
     private readonly threads: ThreadTable,
     private readonly names: Names,
+    /** Live (serve): only the totals per reason, at every scrape; no stacks or wakers. */
+    private readonly totalsOnly = false,
   ) {}
 
   wakeup(f: WakeFact): void {
@@ -153,15 +156,16 @@ export class SleepReasons implements Metric {
   private reasons(ths: readonly number[]): SleepReason[] {
     type Group = SleepReason & {
       stackIdx: Map<number, SleepReason['stacks'][number]>;
-      wakerIdx: Map<string, SleepReason['wakers'][number]>;
+      wakerIdx: Map<number, SleepReason['wakers'][number]>;
     };
     const groups = new Map<string, Group>();
     const sources = new Map<number, WakeSource>();
     for (const th of ths) {
       for (const bySource of this.perThread[th]?.values() ?? []) {
         for (const a of bySource.values()) {
-          const frames = this.framesOf(a.sleepStack);
-          const reason = sleepReasonOf(frames);
+          let reason = this.reasonOf.get(a.sleepStack);
+          if (reason === undefined)
+            this.reasonOf.set(a.sleepStack, (reason = sleepReasonOf(this.framesOf(a.sleepStack))));
           let g = groups.get(reason);
           if (g === undefined) {
             g = {
@@ -187,9 +191,10 @@ export class SleepReasons implements Metric {
           g.sleepsD += a.d;
           g.sleepSNs += a.sNs;
           g.sleepDNs += a.dNs;
+          if (this.totalsOnly) continue;
           let st = g.stackIdx.get(a.sleepStack);
           if (st === undefined) {
-            st = { frames, count: 0, ns: 0, sleepSNs: 0, sleepDNs: 0 };
+            st = { frames: this.framesOf(a.sleepStack), count: 0, ns: 0, sleepSNs: 0, sleepDNs: 0 };
             g.stackIdx.set(a.sleepStack, st);
             g.stacks.push(st);
           }
@@ -199,12 +204,12 @@ export class SleepReasons implements Metric {
           st.sleepDNs += a.dNs;
           let source = sources.get(a.source);
           if (source === undefined) sources.set(a.source, (source = this.names.describe(a.source, this.threads)));
-          const wakerFrames = this.framesOf(a.wakerStack);
-          const frame = wakeFrameOf(wakerFrames);
-          const wkey = `${a.source}\u0000${wakerFrames.join(';')}`;
+          // source keys stay below 2^37, stack ids below 2^16: one exact number
+          const wkey = a.source * 65536 + a.wakerStack;
           let w = g.wakerIdx.get(wkey);
           if (w === undefined) {
-            w = { source, frame, frames: wakerFrames, count: 0, ns: 0 };
+            const wakerFrames = this.framesOf(a.wakerStack);
+            w = { source, frame: wakeFrameOf(wakerFrames), frames: wakerFrames, count: 0, ns: 0 };
             g.wakerIdx.set(wkey, w);
             g.wakers.push(w);
           }
@@ -217,10 +222,29 @@ export class SleepReasons implements Metric {
       .map(({ stackIdx: _s, wakerIdx: _w, ...r }) => ({
         ...r,
         stacks: mergeSame(r.stacks).sort(byNs),
-        wakers: r.wakers.sort(byNs),
+        wakers: mergeSameWakers(r.wakers).sort(byNs),
       }))
       .sort(byNs);
   }
+}
+
+/** Wakers of one source whose stacks name the same frames, as one. */
+function mergeSameWakers(wakers: SleepReason['wakers']): SleepReason['wakers'] {
+  const by = new Map<string, SleepReason['wakers'][number]>();
+  for (const w of wakers) {
+    const key = `${sourceKeyText(w.source)}\u0000${w.frames.join(';')}`;
+    const had = by.get(key);
+    if (had === undefined) by.set(key, { ...w });
+    else {
+      had.count += w.count;
+      had.ns += w.ns;
+    }
+  }
+  return [...by.values()];
+}
+
+function sourceKeyText(s: WakeSource): string {
+  return `${s.kind}\u0000${s.tid ?? ''}\u0000${s.tgid ?? ''}\u0000${s.name ?? ''}`;
 }
 
 /** Two stack ids can name the same frames (return addresses differ within a function). */
