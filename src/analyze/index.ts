@@ -16,7 +16,7 @@ export { emptyMetrics, type MetricFields } from './output/result.js';
 export * from './catalogue/catalogue.js';
 export { fieldTable, withFieldTable } from './catalogue/catalogue-doc.js';
 export { sourceLabel, wakerLabel } from './engine/sources.js';
-export { reasonShares, reasonsText, sleepReasonOf, NO_STACK } from './metrics/sleep-reasons.js';
+export { reasonShares, reasonsText, sleepReasonOf, wakeFrameOf, NO_STACK } from './metrics/sleep-reasons.js';
 export { sanitize } from './output/text.js';
 export { factsOf } from './output/facts.js';
 export type * from './types.js';

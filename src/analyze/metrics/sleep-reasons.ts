@@ -20,7 +20,7 @@ const SCHEDULER_FRAME =
   /^(__traceiter_|__schedule$|schedule$|schedule_|__schedule_|preempt_schedule|io_schedule|__cond_resched|bit_wait)/;
 /** The wakeup machinery's frames, above the function that decided to wake. */
 const WAKEUP_FRAME =
-  /^(__traceiter_|try_to_wake_up$|ttwu|wake_up_|__wake_up|autoremove_wake_function$|default_wake_function$|woken_wake_function$|wake_bit_function$|wake_page_function$|var_wake_function$|swake_up|complete$|complete_all$|pollwake$|receiver_wake_function$|wake_q)/;
+  /^(__traceiter_|try_to_wake_up$|ttwu|wake_up_|__wake_up|\w*_wake_function$|wake_bit_function$|wake_page_function$|swake_up|complete$|complete_all$|pollwake$|wake_q)/;
 
 /** A stack's frames, innermost first, without the tracepoint's own frames. */
 export function stackFrames(names: Names, id: number): string[] {
