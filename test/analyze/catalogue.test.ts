@@ -147,9 +147,25 @@ describe('the catalogue', () => {
   });
 
   it('gives the terminal table one column per table column of the catalogue, in order', () => {
-    const titles = (scope: Scope): string[] => entriesFor('table', scope).flatMap((e) => e.table!.map((c) => c.title));
-    expect(tableHeader(formatTable(analysis, { by: 'thread' }))).toEqual(['COMM', 'TID', ...titles('thread')]);
-    expect(tableHeader(formatTable(analysis, { by: 'process' }))).toEqual(['COMM', 'PID', 'THR', ...titles('process')]);
+    const titles = (scope: Scope, withReasons: boolean): string[] =>
+      entriesFor('table', scope)
+        .filter((e) => withReasons || e.kind !== 'reasons')
+        .flatMap((e) => e.table!.map((c) => c.title));
+    // no stacks in this capture: the sleep-reasons column is left out
+    expect(tableHeader(formatTable(analysis, { by: 'thread' }))).toEqual(['COMM', 'TID', ...titles('thread', false)]);
+    expect(tableHeader(formatTable(analysis, { by: 'process' }))).toEqual([
+      'COMM',
+      'PID',
+      'THR',
+      ...titles('process', false),
+    ]);
+    // one row with a sleep reason: the column is there, in the catalogue's order
+    const reason = { reason: 'do_nanosleep', count: 1, ns: 5e6, sleepsS: 1, sleepsD: 0, sleepSNs: 5e6, sleepDNs: 0 };
+    const withReason = structuredClone(analysis);
+    withReason.result.threads[0]!.sleepReasons = [{ ...reason, stacks: [], wakers: [] }];
+    const header = tableHeader(formatTable(withReason, { by: 'thread' }));
+    expect(header).toEqual(['COMM', 'TID', ...titles('thread', true)]);
+    expect(formatTable(withReason, { by: 'thread' })).toContain('do_nanosleep 100%');
   });
 
   it('gives the HTML tables one column per html column of the catalogue, in order, with its help', () => {

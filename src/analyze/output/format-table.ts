@@ -60,6 +60,8 @@ interface Column {
   title: string;
   left?: boolean;
   cell: (r: Row) => string;
+  /** Shown only when a row has something in it (sleep reasons: captures without stacks have none). */
+  shownIf?: (r: Row) => boolean;
 }
 
 /** The identity columns, then one column per table column of the catalogue's entries. */
@@ -81,7 +83,13 @@ function columns(by: GroupBy, catalogue: Catalogue): Column[] {
 
 function column(e: MetricDef, spec: ColumnSpec): Column {
   if (e.kind === 'sources') return { title: spec.title, left: true, cell: (r) => topWakers(e.read(r)) };
-  if (e.kind === 'reasons') return { title: spec.title, left: true, cell: (r) => sanitize(reasonsText(e.read(r))) };
+  if (e.kind === 'reasons')
+    return {
+      title: spec.title,
+      left: true,
+      cell: (r) => sanitize(reasonsText(e.read(r))),
+      shownIf: (r) => e.read(r).length > 0,
+    };
   if (e.kind === 'flag') return { title: spec.title, cell: (r) => (e.read(r) ? 'yes' : '') };
   const parts = e.split?.parts;
   return {
@@ -122,7 +130,7 @@ export function formatTable(analysis: Analysis, opts: TableOptions = {}, catalog
     lines.push(msg.tableNoThreads());
     return lines.join('\n');
   }
-  const cols = columns(by, catalogue);
+  const cols = columns(by, catalogue).filter((c) => c.shownIf === undefined || shown.some(c.shownIf));
   const cells = shown.map((r) => cols.map((c) => c.cell(r)));
   const widths = cols.map((c, i) => Math.max(c.title.length, ...cells.map((row) => [...row[i]!].length)));
   const fmt = (row: readonly string[]): string =>
