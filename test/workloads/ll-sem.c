@@ -1,7 +1,8 @@
 /* Ground-truth workload: two processes pass a token back and forth ROUNDS times
- * through a System V semaphore set of two (semop): the parent posts sem 1 and waits
- * on sem 0, the child ("ll-sem-b") waits on sem 1 and posts sem 0. Prints
- * "parent-pid child-pid". */
+ * through a System V semaphore set of two (semop): the parent sleeps 200 us, posts
+ * sem 1 and waits on sem 0; the child ("ll-sem-b") waits on sem 1 and posts sem 0.
+ * The parent's pause lets the child reach its wait first, so that it sleeps in semop
+ * each round, however the two are placed on the CPUs. Prints "parent-pid child-pid". */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/ipc.h>
@@ -35,6 +36,7 @@ int main(int argc, char **argv)
 	printf("%d %d\n", getpid(), child);
 	fflush(stdout);
 	for (int i = 0; i < rounds; i++) {
+		usleep(200);
 		op(id, 1, 1);
 		op(id, 0, -1);
 	}
