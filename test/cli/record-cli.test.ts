@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { analyze } from '../../src/analyze/index.js';
 import { openCapture } from '../../src/capture/index.js';
+import { eventsIn } from '../helpers/capture-rows.js';
 import { cli, cliSpawn, expectOneLineError } from '../helpers/cli.js';
 import { skipRecording, skipReason } from '../helpers/root.js';
 
@@ -16,22 +17,6 @@ async function until(cond: () => boolean, what: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out waiting for ${what}`);
-}
-
-/** Events in a capture being written (0 while it cannot be read yet). */
-async function eventsIn(file: string): Promise<number> {
-  try {
-    const cap = await openCapture(file);
-    let n = 0;
-    try {
-      for await (const b of cap.batches()) n += b.length;
-    } finally {
-      cap.close();
-    }
-    return n;
-  } catch {
-    return 0;
-  }
 }
 
 /** The recorder has created its capture and written its first batch. */

@@ -84,3 +84,19 @@ export function rawSleeps(
   }
   return { ends, preempted, unwoken, broken };
 }
+
+/** Events in a capture being written (0 while it cannot be read yet). */
+export async function eventsIn(file: string): Promise<number> {
+  try {
+    const cap = await openCapture(file);
+    let n = 0;
+    try {
+      for await (const b of cap.batches()) n += b.length;
+    } finally {
+      cap.close();
+    }
+    return n;
+  } catch {
+    return 0;
+  }
+}

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { record } from '../../src/record/recorder.js';
 import { Kind } from '../../src/format/index.js';
-import { readRows, type CaptureRows } from '../helpers/capture-rows.js';
+import { eventsIn, readRows, type CaptureRows } from '../helpers/capture-rows.js';
 import { cli, cliOk, cliSpawn, expectOneLineError } from '../helpers/cli.js';
 import { skipReason, skipRecording } from '../helpers/root.js';
 import { rmSync } from 'node:fs';
@@ -113,8 +113,13 @@ describe.skipIf(skipRecording)(`kernel stacks in captures (${skipRecording ? ski
     });
     const exited = new Promise((r) => child.on('exit', r));
     try {
-      // batches are appended every second: wait for three
-      await new Promise((r) => setTimeout(r, 3500));
+      // batches are appended every second: wait until the capture, read as it is written, holds
+      // a few thousand events, and one more second
+      for (let t = 0; (await eventsIn(out)) < 3000; t++) {
+        if (t >= 100) throw new Error(`${out}: no events appended within 20 s`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      await new Promise((r) => setTimeout(r, 1000));
     } finally {
       process.kill(-child.pid!, 'SIGKILL');
       await exited;
