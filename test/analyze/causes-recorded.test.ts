@@ -4,45 +4,16 @@
  * by one thread and read by another, an fsync loop, and Debian's prometheus
  * scraping prometheus-node-exporter over loopback.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyze } from '../../src/analyze/index.js';
-import { openCapture } from '../../src/capture/index.js';
-import { record } from '../../src/record/recorder.js';
 import type { Analysis, ThreadMetrics, WakeSource, WakerCount } from '../../src/analyze/types.js';
 import { skipReason, skipRecording } from '../helpers/root.js';
 import { rawSleeps, readRows } from '../helpers/capture-rows.js';
 import { Ctx } from '../../src/format/index.js';
-
-const ROOT = path.resolve(__dirname, '../..');
-const wl = (n: string): string => path.join(ROOT, 'build/workloads', n);
-
-/** Records `shell` (which writes its ids to $IDS) and analyzes the capture with detail. */
-async function recordAndAnalyze(
-  name: string,
-  shell: string,
-): Promise<{ a: Analysis; ids: number[]; dir: string; capture: string }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), `lifeline-cause-${name}-`));
-  const ids = path.join(dir, 'ids');
-  const out = path.join(dir, `${name}.db`);
-  await record({ output: out, command: ['sh', '-c', `IDS=${ids}; export IDS; ${shell}`], stdio: 'ignore' });
-  const cap = await openCapture(out);
-  try {
-    const a = await analyze(cap, { detail: { maxWakeups: 200_000 } });
-    return { a, ids: readFileSync(ids, 'utf8').trim().split(/\s+/).map(Number), dir, capture: out };
-  } finally {
-    cap.close();
-  }
-}
-
-function thread(a: Analysis, tid: number): ThreadMetrics {
-  const t = a.result.threads.find((x) => x.tid === tid);
-  if (t === undefined) throw new Error(`thread ${tid} not in the analysis`);
-  return t;
-}
+import { recordAndAnalyze, ROOT, thread, wl } from '../helpers/recorded.js';
 
 const causeOf = (w: WakerCount): WakeSource => w.cause ?? w.source;
 const sum = (ws: readonly WakerCount[], pred: (w: WakerCount) => boolean): number =>

@@ -4,39 +4,18 @@
  * fsync loop; the folded output of the same captures, which must add up to the threads' time
  * asleep.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyze, describeWakeup, formatFolded } from '../../src/analyze/index.js';
-import { openCapture } from '../../src/capture/index.js';
-import { record } from '../../src/record/recorder.js';
+import { describeWakeup, formatFolded } from '../../src/analyze/index.js';
 import type { Analysis, SleepReason, ThreadMetrics } from '../../src/analyze/types.js';
+import { recordAndAnalyze, thread, wl } from '../helpers/recorded.js';
 import { skipReason, skipRecording } from '../helpers/root.js';
 
-const ROOT = path.resolve(__dirname, '../..');
-const wl = (n: string): string => path.join(ROOT, 'build/workloads', n);
-
-async function recordAndAnalyze(name: string, shell: string): Promise<{ a: Analysis; ids: number[] }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), `lifeline-reasons-${name}-`));
-  const ids = path.join(dir, 'ids');
-  const out = path.join(dir, `${name}.db`);
-  const res = await record({ output: out, command: ['sh', '-c', `IDS=${ids}; export IDS; ${shell}`], stdio: 'ignore' });
-  expect(res.stacks).toBe('kernel');
-  expect(res.distinctStacks).toBeGreaterThan(0);
-  const cap = await openCapture(out);
-  try {
-    const a = await analyze(cap, { offCpu: true, detail: { maxWakeups: 200_000 } });
-    return { a, ids: readFileSync(ids, 'utf8').trim().split(/\s+/).map(Number) };
-  } finally {
-    cap.close();
-  }
-}
-
-function thread(a: Analysis, tid: number): ThreadMetrics {
-  const t = a.result.threads.find((x) => x.tid === tid);
-  if (t === undefined) throw new Error(`thread ${tid} not in the analysis`);
-  return t;
+/** Records with stacks (the default) and analyzes with the off-CPU stacks and every wakeup's detail. */
+async function recordWithStacks(name: string, shell: string): Promise<{ a: Analysis; ids: number[] }> {
+  const r = await recordAndAnalyze(name, shell, { offCpu: true });
+  expect(r.recorded.stacks).toBe('kernel');
+  expect(r.recorded.distinctStacks).toBeGreaterThan(0);
+  return r;
 }
 
 const share = (t: ThreadMetrics, pred: (r: SleepReason) => boolean): number =>
@@ -78,7 +57,7 @@ describe.skipIf(skipRecording)(`sleep reasons on real recordings (${skipRecordin
     let a: Analysis;
     let pid: number;
     beforeAll(async () => {
-      const r = await recordAndAnalyze('sleeper', `${wl('ll-sleeper')} 200 2 > "$IDS"`);
+      const r = await recordWithStacks('sleeper', `${wl('ll-sleeper')} 200 2 > "$IDS"`);
       a = r.a;
       pid = r.ids[0]!;
     }, 60_000);
@@ -123,7 +102,7 @@ describe.skipIf(skipRecording)(`sleep reasons on real recordings (${skipRecordin
     let ping: number;
     let pong: number;
     beforeAll(async () => {
-      const r = await recordAndAnalyze('pingpong', `${wl('ll-pingpong')} 800 > "$IDS"`);
+      const r = await recordWithStacks('pingpong', `${wl('ll-pingpong')} 800 > "$IDS"`);
       a = r.a;
       [ping, pong] = r.ids as [number, number];
     }, 60_000);
@@ -159,7 +138,7 @@ describe.skipIf(skipRecording)(`sleep reasons on real recordings (${skipRecordin
     let a: Analysis;
     let tids: number[];
     beforeAll(async () => {
-      const r = await recordAndAnalyze('ring', `${wl('ll-ring')} 3 400 > "$IDS"`);
+      const r = await recordWithStacks('ring', `${wl('ll-ring')} 3 400 > "$IDS"`);
       a = r.a;
       tids = r.ids;
     }, 60_000);
@@ -184,7 +163,7 @@ describe.skipIf(skipRecording)(`sleep reasons on real recordings (${skipRecordin
     let child: number;
     let parent: number;
     beforeAll(async () => {
-      const r = await recordAndAnalyze('sem', `${wl('ll-sem')} 500 > "$IDS"`);
+      const r = await recordWithStacks('sem', `${wl('ll-sem')} 500 > "$IDS"`);
       a = r.a;
       [parent, child] = r.ids as [number, number];
     }, 60_000);
@@ -206,7 +185,7 @@ describe.skipIf(skipRecording)(`sleep reasons on real recordings (${skipRecordin
     let a: Analysis;
     let pid: number;
     beforeAll(async () => {
-      const r = await recordAndAnalyze('fsync', `${wl('ll-fsync')} /var/tmp/lifeline-reasons-fsync-$$ 30 > "$IDS"`);
+      const r = await recordWithStacks('fsync', `${wl('ll-fsync')} /var/tmp/lifeline-reasons-fsync-$$ 30 > "$IDS"`);
       a = r.a;
       pid = r.ids[0]!;
     }, 60_000);

@@ -20,23 +20,22 @@ function frame(s: string): string {
   return sanitize(s).replace(/;/g, '\\x3b');
 }
 
-function line(s: OffCpuStack, opts: FoldedOptions): string {
+/** The frames of a folded line (without its value). */
+function stackKey(s: OffCpuStack, opts: FoldedOptions): string {
   const frames = s.frames.length > 0 ? [...s.frames].reverse() : [NO_STACK];
   const parts = [frame(s.comm), ...frames.map(frame)];
   if (opts.waker) {
     parts.push('--', ...(s.wakerFrames.length > 0 ? s.wakerFrames : [NO_STACK]).map(frame));
     parts.push(sourceLabel(s.source).replace(/;/g, '\\x3b')); // already terminal-safe
   }
-  return `${parts.join(';')} ${s.ns}`;
+  return parts.join(';');
 }
 
 /** The folded lines, identical stacks merged, heaviest first. */
 export function formatFolded(analysis: Analysis, opts: FoldedOptions = {}): string {
   const sums = new Map<string, number>();
   for (const s of analysis.offCpu ?? []) {
-    const l = line(s, opts);
-    const cut = l.lastIndexOf(' ');
-    const key = l.slice(0, cut);
+    const key = stackKey(s, opts);
     sums.set(key, (sums.get(key) ?? 0) + s.ns);
   }
   return [...sums.entries()]

@@ -10,7 +10,7 @@ import {
   type MetricRow,
   type Stat,
 } from '../catalogue/catalogue.js';
-import type { Analysis, Edge, WakeSource } from '../types.js';
+import type { Analysis, Edge, SleepReason, WakeSource } from '../types.js';
 
 export interface JsonSource {
   kind: WakeSource['kind'];
@@ -24,17 +24,9 @@ export interface JsonSource {
 export type JsonField = number | string | boolean | Partial<Record<Stat, number>> | JsonWaker[] | JsonSleepReason[];
 
 /** A sleep reason (types.ts SleepReason) with its wakers' sources in the JSON form. */
-export interface JsonSleepReason {
-  reason: string;
-  count: number;
-  ns: number;
-  sleepsS: number;
-  sleepsD: number;
-  sleepSNs: number;
-  sleepDNs: number;
-  stacks: { frames: string[]; count: number; ns: number; sleepSNs: number; sleepDNs: number }[];
-  wakers: { source: JsonSource; frame: string; frames: string[]; count: number; ns: number }[];
-}
+export type JsonSleepReason = Omit<SleepReason, 'wakers'> & {
+  wakers: (Omit<SleepReason['wakers'][number], 'source'> & { source: JsonSource })[];
+};
 
 /** A waker: what ran the wakeups, what caused them when not the source itself, how many. */
 export interface JsonWaker {

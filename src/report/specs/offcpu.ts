@@ -33,6 +33,14 @@ export function icicleSpec(d: IcicleData): VegaLiteSpec {
     scale: { domain: [0, depth], reverse: true, nice: false, zero: true },
     axis: null,
   };
+  // the frame, whether hovered on its rect or on its label
+  const tooltip = [
+    { field: 'f', title: 'frame' },
+    { field: 't', title: 'time asleep' },
+    { field: 'share', title: 'share', format: '.1%' },
+    { field: 'n', title: 'sleeps', format: ',d' },
+    { field: 'dShare', title: 'in D', format: '.0%' },
+  ];
   return {
     $schema: SCHEMA,
     config: CONFIG,
@@ -60,13 +68,7 @@ export function icicleSpec(d: IcicleData): VegaLiteSpec {
             scale: { domain: [0, 1], range: [S_COLOR, D_COLOR] },
             legend: { format: '%', gradientLength: 160 },
           },
-          tooltip: [
-            { field: 'f', title: 'frame' },
-            { field: 't', title: 'time asleep' },
-            { field: 'share', title: 'share', format: '.1%' },
-            { field: 'n', title: 'sleeps', format: ',d' },
-            { field: 'dShare', title: 'in D', format: '.0%' },
-          ],
+          tooltip,
         },
       },
       {
@@ -76,13 +78,7 @@ export function icicleSpec(d: IcicleData): VegaLiteSpec {
           x,
           y: { ...y, field: 'dm' },
           text: { field: 'label' },
-          tooltip: [
-            { field: 'f', title: 'frame' },
-            { field: 't', title: 'time asleep' },
-            { field: 'share', title: 'share', format: '.1%' },
-            { field: 'n', title: 'sleeps', format: ',d' },
-            { field: 'dShare', title: 'in D', format: '.0%' },
-          ],
+          tooltip,
         },
       },
     ],
