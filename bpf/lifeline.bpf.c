@@ -49,15 +49,17 @@ struct frame {
 /* A timer frame whose LL_TIMER_EXPIRE was already emitted. */
 #define F_EXPIRE_SENT 0x80
 
-/* The timer identity of lifeline.h: the kernel address in the program's first
- * argument, folded to 32 bits. (The verifier forbids arithmetic on the typed
+/* The timer and work identity of lifeline.h: the kernel address in the program's
+ * argument n, folded to 32 bits. (The verifier forbids arithmetic on the typed
  * pointer itself, so the raw argument is read as a number.) */
-static __always_inline __u32 timer_id(unsigned long long *ctx)
+static __always_inline __u32 arg_id(unsigned long long *ctx, int n)
 {
 	__u64 p = 0;
-	bpf_probe_read_kernel(&p, sizeof(p), ctx);
+	bpf_probe_read_kernel(&p, sizeof(p), &ctx[n]);
 	return (__u32)p ^ (__u32)(p >> 32);
 }
+
+#define timer_id(ctx) arg_id(ctx, 0)
 
 struct cpu_ctx {
 	__u32 depth;
@@ -446,20 +448,29 @@ static __always_inline void note_expire(struct wctx *w, int cur_tid)
 }
 
 /* The context running now, as the raiser or armer of an LL_SOFTIRQ_RAISE or
- * LL_*TIMER_START: the current task when in task context. */
-static __always_inline struct ll_event *cause_event(__u8 kind, __u64 addr)
+ * LL_*TIMER_START, or the queuer of an LL_WORK_QUEUE: the current task when in task
+ * context. `via_timer`: inside a timer callback, name the timer first (its
+ * LL_TIMER_EXPIRE, once per callback), so that user space follows the callback to
+ * the timer's armer. */
+static __always_inline struct ll_event *cause_event(__u8 kind, __u64 addr, bool via_timer)
 {
 	struct wctx w;
 	wake_context(&w);
 	struct task_struct *cur = (struct task_struct *)bpf_get_current_task_btf();
+	int cur_tid = BPF_CORE_READ(cur, pid);
 	if ((w.flags & LL_F_CTX_MASK) == LL_CTX_TASK)
 		note_task(cur);
 	note_sym(addr);
+	__u8 flags = w.flags & (LL_F_CTX_MASK | LL_F_SYSVEC | LL_F_UNSURE);
+	if (via_timer && w.timer_frame >= 0) {
+		note_sym(w.addr);
+		note_expire(&w, cur_tid);
+	}
 	struct ll_event *e = reserve(sizeof(*e));
 	if (!e)
 		return 0;
-	fill(e, kind, w.flags & (LL_F_CTX_MASK | LL_F_SYSVEC | LL_F_UNSURE));
-	e->tid = BPF_CORE_READ(cur, pid);
+	fill(e, kind, flags);
+	e->tid = cur_tid;
 	e->b = w.id;
 	e->addr = addr;
 	return e;
@@ -479,7 +490,7 @@ static __always_inline int delay_us(__s64 ns)
 SEC("tp_btf/softirq_raise")
 int BPF_PROG(softirq_raise, unsigned int vec)
 {
-	struct ll_event *e = cause_event(LL_SOFTIRQ_RAISE, 0);
+	struct ll_event *e = cause_event(LL_SOFTIRQ_RAISE, 0, false);
 	if (!e)
 		return 0;
 	e->a = vec;
@@ -493,7 +504,7 @@ int BPF_PROG(hrtimer_start, struct hrtimer *timer)
 	__u64 fn = (__u64)BPF_CORE_READ(timer, function);
 	/* expiry in the timer's clock; its base's offset brings it to CLOCK_MONOTONIC */
 	__s64 expires = BPF_CORE_READ(timer, node.expires) - BPF_CORE_READ(timer, base, offset);
-	struct ll_event *e = cause_event(LL_HRTIMER_START, fn);
+	struct ll_event *e = cause_event(LL_HRTIMER_START, fn, false);
 	if (!e)
 		return 0;
 	e->a = timer_id(ctx);
@@ -510,12 +521,61 @@ int BPF_PROG(timer_start, struct timer_list *timer)
 	__u64 fn = (__u64)BPF_CORE_READ(timer, function);
 	__s64 jiffies = (__s64)(BPF_CORE_READ(timer, expires) - bpf_jiffies64());
 	int hz = CONFIG_HZ > 0 ? CONFIG_HZ : 250;
-	struct ll_event *e = cause_event(LL_TIMER_START, fn);
+	struct ll_event *e = cause_event(LL_TIMER_START, fn, false);
 	if (!e)
 		return 0;
 	e->a = timer_id(ctx);
 	e->tid2 = delay_us(jiffies * (__s64)(1000000000U / (unsigned int)hz));
 	submit(e, sizeof(*e) + 8);
+	return 0;
+}
+
+/* ---- workqueues: who queued the item a worker runs ---- */
+
+SEC("tp_btf/workqueue_queue_work")
+int BPF_PROG(workqueue_queue_work, int req_cpu, struct pool_workqueue *pwq, struct work_struct *work)
+{
+	struct ll_event *e = cause_event(LL_WORK_QUEUE, (__u64)BPF_CORE_READ(work, func), true);
+	if (!e)
+		return 0;
+	e->a = arg_id(ctx, 2);
+	e->tid2 = BPF_CORE_READ(pwq, pool, cpu);
+	submit(e, sizeof(*e) + 8);
+	return 0;
+}
+
+/* A worker starting or ending an item: the worker is the current task, or, for a BH
+ * workqueue, the softirq it runs in. */
+static __always_inline void work_event(unsigned long long *ctx, __u8 kind, __u64 fn)
+{
+	struct wctx w;
+	wake_context(&w);
+	struct task_struct *cur = (struct task_struct *)bpf_get_current_task_btf();
+	if ((w.flags & LL_F_CTX_MASK) == LL_CTX_TASK)
+		note_task(cur);
+	note_sym(fn);
+	struct ll_event *e = reserve(sizeof(*e));
+	if (!e)
+		return;
+	fill(e, kind, w.flags & (LL_F_CTX_MASK | LL_F_SYSVEC | LL_F_UNSURE));
+	e->tid = BPF_CORE_READ(cur, pid);
+	e->a = arg_id(ctx, 0);
+	e->b = w.id;
+	e->addr = fn;
+	submit(e, sizeof(*e) + 8);
+}
+
+SEC("tp_btf/workqueue_execute_start")
+int BPF_PROG(workqueue_execute_start, struct work_struct *work)
+{
+	work_event(ctx, LL_WORK_START, (__u64)BPF_CORE_READ(work, func));
+	return 0;
+}
+
+SEC("tp_btf/workqueue_execute_end")
+int BPF_PROG(workqueue_execute_end, struct work_struct *work, work_func_t function)
+{
+	work_event(ctx, LL_WORK_END, 0);
 	return 0;
 }
 

@@ -58,10 +58,19 @@
 	X(STACK, 21, "stack", 2)                /* a kernel stack, once per recording, before \
 	                                           the first event that uses it: tid=stack id, \
 	                                           a=frames, flags=LL_STACK_F_*; in a capture: \
-	                                           name=the frames as symbols, innermost first */
+	                                           name=the frames as symbols, innermost first */ \
+	X(WORK_QUEUE, 22, "work_queue", 0)      /* a=work id, tid2=target cpu (-1: unbound),     \
+	                                           addr=work function; the queuer as             \
+	                                           SOFTIRQ_RAISE (a timer callback that queues   \
+	                                           is named first by its TIMER_EXPIRE) */ \
+	X(WORK_START, 23, "work_start", 0)      /* a=work id, addr=work function, tid=current    \
+	                                           (the worker), flags=ctx, b=ctx id (a BH       \
+	                                           workqueue runs its items in a softirq) */     \
+	X(WORK_END, 24, "work_end", 0)          /* a=work id, tid=current, flags=ctx, b=ctx id */
 
-/* Timer identity (a of HRTIMER_START / TIMER_START / TIMER_EXPIRE): the timer's
- * kernel address folded to 32 bits, low half XOR high half. */
+/* Timer identity (a of HRTIMER_START / TIMER_START / TIMER_EXPIRE) and work identity
+ * (a of WORK_QUEUE / WORK_START / WORK_END): the timer's or work item's kernel address
+ * folded to 32 bits, low half XOR high half. */
 
 /*
  * Not a recorded kind: the kind of a capture's own rows (the Arrow trailer that
@@ -151,7 +160,10 @@
 	X(hrtimer_expire_exit, 0)       \
 	X(timer_expire_entry, 0)        \
 	X(timer_expire_exit, 0)         \
-	X(nmi_handler, 0)
+	X(nmi_handler, 0)               \
+	X(workqueue_queue_work, 0)      \
+	X(workqueue_execute_start, 0)   \
+	X(workqueue_execute_end, 0)
 
 /* Linux softirq vectors (include/linux/interrupt.h): X(NAME, value). */
 #define LL_SOFTIRQS(X)      \

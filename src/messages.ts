@@ -206,6 +206,6 @@ export const msg = {
   exportWritten: (path: string, bytes: number, events: number) =>
     `trace written to ${sanitize(path)} (${(bytes / 1e6).toFixed(1)} MB, ${events.toLocaleString('en-US')} events); open it at ui.perfetto.dev ("Open trace file")`,
   tableCauses: (reattributed: number, onCpu: number, unknown: number) =>
-    `reattributed wakeups (run by an interrupt, caused by someone other than the task on the CPU): ${reattributed}; ` +
+    `reattributed wakeups (run by an interrupt or a kworker, caused by someone other than the task on the CPU): ${reattributed}; ` +
     `caused by the task on the CPU: ${onCpu}, cause unknown: ${unknown}`,
 } as const;

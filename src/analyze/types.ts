@@ -10,13 +10,18 @@ export const SOURCE_KINDS: readonly SourceKind[] = [...CTX_NAMES, 'unknown'];
 export type InterruptKind = Exclude<CtxName, 'task'>;
 export const INTERRUPT_KINDS: readonly InterruptKind[] = CTX_NAMES.filter((c): c is InterruptKind => c !== 'task');
 
-/** Who woke a thread. For interrupts, `name` is e.g. "local_timer/hrtimer_wakeup", "TIMER/process_timeout", "irq 11 virtio0". */
+/**
+ * Who woke a thread. For interrupts, `name` is e.g. "local_timer/hrtimer_wakeup", "TIMER/process_timeout",
+ * "irq 11 virtio0"; for a kworker running a work item, `work` is the item's function.
+ */
 export interface WakeSource {
   kind: SourceKind;
   tid?: number;
   tgid?: number;
   comm?: string;
   name?: string;
+  /** A task running a workqueue item: the item's function (e.g. "flush_to_ldisc"). */
+  work?: string;
 }
 
 export interface DurationStats {
@@ -74,11 +79,11 @@ export interface ThreadMetrics {
   bursts: number;
   meanBurstRunNs: number;
   meanSlicesPerBurst: number;
-  /** Wakeups run by an interrupt while a task was on the CPU, caused by someone else: a naive tool names the wrong waker. */
+  /** Wakeups run by an interrupt while a task was on the CPU, or by a kworker's work item, caused by someone else: a naive tool names the wrong waker. */
   reattributed: number;
   /** Wakeups run by an interrupt while a task was on the CPU, caused by that task: a naive tool is right. */
   onCpuCause?: number;
-  /** Wakeups whose cause is unknown (raise or timer arming not seen, context unsure). */
+  /** Wakeups whose cause is unknown (raise, timer arming or work queueing not seen, context unsure). */
   unknownCause?: number;
   /** Wakeups caused through a softirq that several different causes raised before it ran (the last one named). */
   severalRaisers?: number;

@@ -88,21 +88,37 @@ export const KIND_DOCS: Record<KindName, KindDoc> = {
     name: 'the frames, innermost first, `;`-separated: `function` or `function [module]`',
     flags: '`TRUNCATED` (0x01): deeper than the recorder keeps',
   },
+  WORK_QUEUE: {
+    tid: 'thread on this CPU',
+    tid2: 'the CPU the item is queued on (−1: an unbound workqueue)',
+    a: 'work id (the work item\'s address, folded like a timer id)',
+    b: "queuer's context id",
+    c: "the item's function symbol id",
+    flags: "queuer's context, `SYSVEC`, `UNSURE` (a timer callback that queues is named first by its `timer_expire`)",
+  },
+  WORK_START: {
+    tid: 'the worker (thread on this CPU)',
+    a: 'work id',
+    b: 'context id',
+    c: "the item's function symbol id",
+    flags: 'context (task for a kworker, softirq for a BH workqueue), `UNSURE`',
+  },
+  WORK_END: { tid: 'the worker', a: 'work id', b: 'context id', flags: 'as work_start' },
 };
 
 /** On which kinds each flag bit is set, and what it means. */
 export const FLAG_DOCS: Record<keyof typeof Flag, { name?: string; on: string; meaning: string }> = {
   CTX_MASK: {
     name: 'context mask',
-    on: 'waking, wakeup_new, softirq_raise, *timer_start, timer_expire',
+    on: 'waking, wakeup_new, softirq_raise, *timer_start, timer_expire, work_*',
     meaning: CTXS.map((c) => `${c.value} ${c.label}`).join(', '),
   },
   REMOTE: { on: 'waking', meaning: 'target CPU differs from this CPU' },
   IDLE: { on: 'waking', meaning: 'the idle task was on this CPU' },
   ON_RQ: { on: 'waking', meaning: 'target was still on a run queue: a spurious wakeup' },
-  SYSVEC: { on: 'waking, irq, kinds 15–18', meaning: 'the id is an x86 system vector, not an irq number' },
+  SYSVEC: { on: 'waking, irq, kinds 15–18, 22–24', meaning: 'the id is an x86 system vector, not an irq number' },
   UNSURE: {
-    on: 'waking, kinds 15–18',
+    on: 'waking, kinds 15–18, 22–24',
     meaning: 'the context was not yet known on this CPU (recording had just begun)',
   },
   PREEMPT: { on: 'switch', meaning: 'the previous thread was preempted and is still runnable' },

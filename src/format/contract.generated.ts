@@ -59,6 +59,9 @@ export const Kind = {
   HRTIMER_EXPIRE_ENTRY: 19,
   HRTIMER_EXPIRE_EXIT: 20,
   STACK: 21,
+  WORK_QUEUE: 22,
+  WORK_START: 23,
+  WORK_END: 24,
 } as const;
 export type KindName = keyof typeof Kind;
 
@@ -85,6 +88,9 @@ export const KINDS = [
   { name: 'HRTIMER_EXPIRE_ENTRY', value: 19, label: 'hrtimer_expire_entry', named: false, stack: false },
   { name: 'HRTIMER_EXPIRE_EXIT', value: 20, label: 'hrtimer_expire_exit', named: false, stack: false },
   { name: 'STACK', value: 21, label: 'stack', named: false, stack: true },
+  { name: 'WORK_QUEUE', value: 22, label: 'work_queue', named: false, stack: false },
+  { name: 'WORK_START', value: 23, label: 'work_start', named: false, stack: false },
+  { name: 'WORK_END', value: 24, label: 'work_end', named: false, stack: false },
 ] as const;
 
 /** LL_KIND_META: the kind of a capture's own rows (meta trailer), outside the recorded kinds. */
@@ -193,6 +199,9 @@ export const TRACEPOINTS = [
   { name: 'timer_expire_entry', required: false },
   { name: 'timer_expire_exit', required: false },
   { name: 'nmi_handler', required: false },
+  { name: 'workqueue_queue_work', required: false },
+  { name: 'workqueue_execute_start', required: false },
+  { name: 'workqueue_execute_end', required: false },
 ] as const;
 
 /** Linux softirq vectors (LL_SOFTIRQS). */

@@ -123,7 +123,7 @@ describe('formatTable', () => {
     expect(body[0]).toMatch(/^sleeper\s+200 /);
     expect(body[0]).toContain('task sleeper 200 via hardirq local_timer/hrtimer_wakeup ×1');
     expect(text).toContain(
-      'reattributed wakeups (run by an interrupt, caused by someone other than the task on the CPU): 1',
+      'reattributed wakeups (run by an interrupt or a kworker, caused by someone other than the task on the CPU): 1',
     );
     expect(text).toContain('caused by the task on the CPU: 0, cause unknown: 0');
   });

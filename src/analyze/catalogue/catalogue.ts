@@ -423,9 +423,9 @@ export const CATALOGUE: Catalogue = [
     kind: 'count',
     unit: 'count',
     title: 're-attributed',
-    help: 'wakeups run by an interrupt while another task was on the CPU and caused by someone else: a naive tool names the wrong waker',
+    help: 'wakeups run by an interrupt while another task was on the CPU, or by a kworker running a work item, and caused by someone else: a naive tool names the wrong waker',
     definition:
-      'Wakeups run in an interrupt (hardirq, softirq, NMI) while a task (not the idle task) was on the waking CPU, whose **cause** is known and is not that task: exactly the wakeups that `perf sched timehist -w`, BCC `wakeuptime` or Perfetto blame on the wrong task. A loopback `send` that raised NET_RX and ran it itself is not one (see `onCpuCause`); a wakeup whose cause is unknown is not one either (see `unknownCause`).',
+      'Wakeups run in an interrupt (hardirq, softirq, NMI) while a task (not the idle task) was on the waking CPU, or run by a worker (`kworker`) executing a workqueue item, whose **cause** is known and is not that task: exactly the wakeups that `perf sched timehist -w`, BCC `wakeuptime` or Perfetto blame on the wrong task (a pty write woken through `flush_to_ldisc` is blamed on the kworker, not the writer). A loopback `send` that raised NET_RX and ran it itself is not one (see `onCpuCause`); a wakeup whose cause is unknown is not one either (see `unknownCause`).',
     scopes: BOTH,
     outputs: EVERYWHERE,
     table: [{ title: 'REATTR' }],
@@ -439,7 +439,7 @@ export const CATALOGUE: Catalogue = [
     kind: 'count',
     unit: 'count',
     title: 'caused by the task on the CPU',
-    help: 'wakeups run by an interrupt whose cause was the task on the CPU: a naive tool names the right waker',
+    help: 'wakeups run by an interrupt (or a work item) whose cause was the task on the CPU: a naive tool names the right waker',
     definition:
       'Wakeups run in an interrupt while a task was on the waking CPU, whose cause is that very task (it raised the softirq, e.g. NET_RX at bh-enable after a loopback `send`, or armed the timer): the naive view is right for these.',
     scopes: BOTH,
@@ -456,7 +456,7 @@ export const CATALOGUE: Catalogue = [
     title: 'unknown cause',
     help: 'wakeups whose cause is unknown: the softirq raise or timer arming was not seen, or the context was unsure',
     definition:
-      'Wakeups whose cause is `unknown`: the raise of the softirq that ran them was not seen since its previous run on that CPU (lost, before the capture, or irq spans not recorded), the arming or expiry of the timer whose callback ran them was not seen, or the context itself was unsure. Counted, never guessed.',
+      'Wakeups whose cause is `unknown`: the raise of the softirq that ran them was not seen since its previous run on that CPU (lost, before the capture, or irq spans not recorded), the arming or expiry of the timer whose callback ran them was not seen, the queueing of the work item a kworker ran them in was not seen, or the context itself was unsure. Counted, never guessed.',
     scopes: BOTH,
     outputs: ['json', 'docs', 'prom'],
     prom: { name: 'unknown_cause_wakeups_total', type: 'counter' },

@@ -17,13 +17,13 @@
  * - A fact that contradicts the state (lost events) marks the thread
  *   uncertain, drops what was being measured, and resynchronises on it.
  */
-import { CommReason, Flag, Kind } from '../../format/index.js';
+import { CommReason, Ctx, Flag, Kind } from '../../format/index.js';
 import { allocBatch, type EventBatch } from '../../capture/index.js';
-import { causeKnown, Causes } from './causes.js';
+import { causeKnown, Causes, remapKey } from './causes.js';
 import { Irq, Rq, Sleep, St, type IrqKind, type StCode } from './codes.js';
 import type { Metric, WakeFact } from './metric.js';
 import { stateAfterSwitchOut } from './prev-state.js';
-import { IDLE_KEY, sourceKey, type Names } from './sources.js';
+import { IDLE_KEY, sourceKey, taskKey, type Names } from './sources.js';
 import { Burst, type ThreadRec, type ThreadTable } from './thread-table.js';
 import type { Window } from './window.js';
 
@@ -166,6 +166,10 @@ export class Engine {
       if (cur >= 0) this.cpuCur[c] = map[cur]! >= 0 ? map[cur]! : CPU_LOST;
     }
     this.causes.remap(map);
+    for (let th = 0; th < threads.size; th++) {
+      const r = threads.recs[th]!;
+      if (r.work >= 0) r.workCause = remapKey(map, r.workCause);
+    }
     this.threadTable = threads;
     return map;
   }
@@ -230,7 +234,14 @@ export class Engine {
           this.causes.arm(a[i]!, this.contextCause(i));
           break;
         case Kind.TIMER_EXPIRE:
-          this.causes.expire(cpu[i]!, a[i]!, c[i]!);
+          this.causes.expire(cpu[i]!, a[i]!, c[i]!, flags[i]!, b[i]!);
+          break;
+        case Kind.WORK_QUEUE:
+          this.causes.queue(a[i]!, this.queueCause(i));
+          break;
+        case Kind.WORK_START:
+        case Kind.WORK_END:
+          this.onWork(i, kind[i] === Kind.WORK_START);
           break;
         case Kind.FORK:
           this.onFork(ts[i]!, tid[i]!, tid2[i]!, a[i]!, b[i]!);
@@ -501,11 +512,19 @@ export class Engine {
     }
     if (!inWindow || this.wakeupSinks.length === 0) return;
     const f = this.fact;
-    const source = sourceKey(flags, b, c, waker);
-    const cause = this.causes.contextCause(bt.cpu[i]!, flags, b, c, source < 0 ? source : IDLE_KEY);
-    // run by an interrupt (or a softirq) while a task was on the CPU: was that task the cause?
-    const naiveCandidate = tid2 !== 0 && (flags & Flag.UNSURE) === 0 && (flags & Flag.CTX_MASK) !== 0;
-    const onCpuKey = -(waker + 1);
+    let source = sourceKey(flags, b, c, waker);
+    let cause: number;
+    // run by an interrupt (or a softirq) while a task was on the CPU, or by a worker running a
+    // work item: was that task the cause?
+    let naiveCandidate = tid2 !== 0 && (flags & Flag.UNSURE) === 0 && (flags & Flag.CTX_MASK) !== 0;
+    if (source < 0 && recs[waker]!.work >= 0) {
+      const w = recs[waker]!;
+      source = taskKey(waker, w.work);
+      cause = w.workCause;
+      this.causes.several = false;
+      naiveCandidate = true;
+    } else cause = this.causes.contextCause(bt.cpu[i]!, flags, b, c, source < 0 ? source : IDLE_KEY);
+    const onCpuKey = taskKey(waker);
     f.ts = ts;
     f.target = th;
     f.source = source;
@@ -530,9 +549,42 @@ export class Engine {
   /** Cause of the context of row i (a raise or a timer arming): flags, b = context id, tid = current. */
   private contextCause(i: number): number {
     const bt = this.batch;
+    return this.causes.contextCause(bt.cpu[i]!, bt.flags[i]!, bt.b[i]!, 0, this.currentCause(i));
+  }
+
+  /** Cause of the current task of row i in task context: the task, or whoever queued the work item it runs. */
+  private currentCause(i: number): number {
+    const bt = this.batch;
     const tid = bt.tid[i]!;
-    const task = tid !== 0 ? -(this.thread(tid, bt.ts[i]!) + 1) : IDLE_KEY;
-    return this.causes.contextCause(bt.cpu[i]!, bt.flags[i]!, bt.b[i]!, 0, task);
+    if (tid === 0) return IDLE_KEY;
+    const th = this.thread(tid, bt.ts[i]!);
+    const r = this.threads.recs[th]!;
+    return r.work >= 0 ? r.workCause : taskKey(th);
+  }
+
+  /** Cause of a WORK_QUEUE (row i): its queuer's, through a worker's item or a timer callback. */
+  private queueCause(i: number): number {
+    const bt = this.batch;
+    const flags = bt.flags[i]!;
+    if ((flags & Flag.UNSURE) === 0 && (flags & Flag.CTX_MASK) === Ctx.TASK) return this.currentCause(i);
+    return this.causes.queueCause(bt.cpu[i]!, flags, bt.b[i]!);
+  }
+
+  /** WORK_START / WORK_END (row i): a kworker, or a softirq for a BH workqueue, runs an item. */
+  private onWork(i: number, start: boolean): void {
+    const bt = this.batch;
+    const flags = bt.flags[i]!;
+    if ((flags & Flag.CTX_MASK) !== Ctx.TASK) {
+      this.causes.bhWork(bt.cpu[i]!, start ? this.causes.take(bt.a[i]!) : NaN);
+      return;
+    }
+    const tid = bt.tid[i]!;
+    if (tid === 0) return;
+    const r = this.threads.recs[this.thread(tid, bt.ts[i]!)]!;
+    if (start) {
+      r.work = bt.c[i]! > 0 ? bt.c[i]! : 0;
+      r.workCause = this.causes.take(bt.a[i]!);
+    } else r.work = -1;
   }
 
   private emitRun(th: number, start: number, end: number): void {

@@ -33,6 +33,10 @@ export class ThreadRec {
   burstSlices = 0;
   /** Stack id of the last switch-out (where the current sleep began), 0 when none. */
   sleepStack = 0;
+  /** A worker running a workqueue item: the item's function (symbol id, 0 if unnamed); -1 when none. */
+  work = -1;
+  /** Cause key of that item: whoever queued it. */
+  workCause = 0;
 
   constructor(
     public tid: number,
@@ -99,6 +103,8 @@ export class ThreadTable {
     r.burst = from.burst;
     r.burstSlices = from.burstSlices;
     r.sleepStack = from.sleepStack;
+    r.work = from.work;
+    r.workCause = from.workCause;
     this.since[th] = since;
     this.burstStart[th] = burstStart;
     this.burstRun[th] = burstRun;

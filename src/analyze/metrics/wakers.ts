@@ -2,8 +2,8 @@
  * Wakeups and who caused them: per thread, a count per (source, cause) pair
  * (what ran the wakeup, and the task or interrupt behind it), the spurious
  * (ON_RQ) wakings apart, how many wakeups a naive tool gets wrong
- * (reattributed: run by an interrupt, caused by someone other than the task
- * on the CPU) and right (the task on the CPU was the cause), and how many
+ * (reattributed: run by an interrupt or a kworker's work item, caused by
+ * someone other than the task on the CPU) and right (the task on the CPU was the cause), and how many
  * have an unknown cause. Process-level wakers merge task sources and causes
  * by process.
  */
@@ -237,13 +237,18 @@ export class Wakers implements Metric {
   processSource(key: number): WakeSource {
     const s = this.names.describe(key, this.threads);
     if (s.kind !== 'task' || s.tgid === undefined) return s;
-    return { kind: 'task', tgid: s.tgid, comm: this.threads.processComm(s.tgid) ?? s.comm ?? '' };
+    const p: WakeSource = { kind: 'task', tgid: s.tgid, comm: this.threads.processComm(s.tgid) ?? s.comm ?? '' };
+    if (s.work !== undefined) p.work = s.work;
+    return p;
   }
 }
 
 /** A stable identity string of a source, for merging. */
 export function sourceId(s: WakeSource): string {
-  if (s.kind === 'task') return s.tid !== undefined ? `t${s.tid}/${s.tgid ?? ''}/${s.comm ?? ''}` : `p${s.tgid ?? ''}`;
+  if (s.kind === 'task') {
+    const id = s.tid !== undefined ? `t${s.tid}/${s.tgid ?? ''}/${s.comm ?? ''}` : `p${s.tgid ?? ''}`;
+    return s.work !== undefined ? `${id}/${s.work}` : id;
+  }
   return `${s.kind}:${s.name ?? ''}`;
 }
 

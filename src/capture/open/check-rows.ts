@@ -32,6 +32,9 @@ for (const k of [
   Kind.HRTIMER_START,
   Kind.TIMER_START,
   Kind.TIMER_EXPIRE,
+  Kind.WORK_QUEUE,
+  Kind.WORK_START,
+  Kind.WORK_END,
 ])
   HAS_CTX_ID[k] = 1;
 
