@@ -174,6 +174,7 @@ class Session : public Napi::ObjectWrap<Session> {
                                                 : 32u << 20;
     bool irq_spans = !opts.Has("irqSpans") || opts.Get("irqSpans").ToBoolean().Value();
     bool kernel_stacks = !opts.Has("kernelStacks") || opts.Get("kernelStacks").ToBoolean().Value();
+    bool workqueues = !opts.Has("workqueues") || opts.Get("workqueues").ToBoolean().Value();
     uint32_t max_stacks = opts.Has("maxStacks") && opts.Get("maxStacks").IsNumber()
                               ? opts.Get("maxStacks").As<Napi::Number>().Uint32Value()
                               : LL_STACK_IDS;
@@ -186,7 +187,7 @@ class Session : public Napi::ObjectWrap<Session> {
     if (ring_bytes < 4096 || (ring_bytes & (ring_bytes - 1)))
       throw CodedError(env, Fault::BAD_RING_SIZE, 0, std::to_string(ring_bytes));
 
-    if (!Open(ring_bytes, irq_spans, kernel_stacks, max_stacks, tgid, wakeup_bytes)) {
+    if (!Open(ring_bytes, irq_spans, workqueues, kernel_stacks, max_stacks, tgid, wakeup_bytes)) {
       Destroy();
       throw CodedError(env, code_, errno_, detail_);
     }
@@ -210,7 +211,7 @@ class Session : public Napi::ObjectWrap<Session> {
     return false;
   }
 
-  bool Open(uint32_t ring_bytes, bool irq_spans, bool kernel_stacks, uint32_t max_stacks, int tgid,
+  bool Open(uint32_t ring_bytes, bool irq_spans, bool workqueues, bool kernel_stacks, uint32_t max_stacks, int tgid,
             uint32_t wakeup_bytes) {
     struct stat st;
     if (stat("/sys/kernel/btf/vmlinux", &st) != 0) return Fail(Fault::NO_BTF, errno);
@@ -235,6 +236,8 @@ class Session : public Napi::ObjectWrap<Session> {
       if (!IsRequired(i) && !HasTracepoint(vmlinux, o.tracepoint)) {
         bpf_program__set_autoload(o.prog(skel_), false);
         skipped_.push_back(o.tracepoint);
+      } else if (!workqueues && strncmp(o.tracepoint, "workqueue_", 10) == 0) {
+        bpf_program__set_autoload(o.prog(skel_), false);  // asked not to: not "missing"
       }
     }
     btf__free(vmlinux);

@@ -27,7 +27,12 @@ export interface CaptureMeta {
   /** The recorded command, or null for a whole-machine recording by duration. */
   command: string[] | null;
   /** Kernel-side filters in force. */
-  filters: { irqSpans: boolean; tgid: number };
+  filters: {
+    irqSpans: boolean;
+    tgid: number;
+    /** Workqueue items recorded (kinds 22–24); absent in captures before them. */
+    workqueues?: boolean;
+  };
   /** Ring-buffer reservation failures per CPU (events lost in the kernel). */
   lostPerCpu: number[];
   lost: number;

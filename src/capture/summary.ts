@@ -201,7 +201,12 @@ export function formatInfo(s: CaptureSummary, options: { json?: boolean } = {}):
     ['duration', `${(s.durationNs / 1e9).toFixed(3)} s`],
     ['host', `${sanitize(m.hostname)}, Linux ${sanitize(m.kernel)}, ${m.cpus} CPUs`],
     ['command', command],
-    ['filters', `irq spans ${m.filters.irqSpans ? 'on' : 'off'}, tgid ${m.filters.tgid > 0 ? m.filters.tgid : 'all'}`],
+    [
+      'filters',
+      `irq spans ${m.filters.irqSpans ? 'on' : 'off'}` +
+        (m.filters.workqueues !== undefined ? `, workqueues ${m.filters.workqueues ? 'on' : 'off'}` : '') +
+        `, tgid ${m.filters.tgid > 0 ? m.filters.tgid : 'all'}`,
+    ],
     [
       'stacks',
       m.stacks === 'kernel'

@@ -12,6 +12,7 @@ export function registerRecord(program: Command, exit: (code: number) => void): 
     .option('-d, --duration <seconds>', 'stop after this many seconds')
     .option('--buffer-mb <mib>', 'ring buffer size in MiB, a power of two (default: 8 per CPU, at least 32)')
     .option('--no-irq-spans', 'do not record irq/softirq spans (wakeup context is still tracked)')
+    .option('--no-workqueues', "do not record workqueue items (a kworker's wakeups then have no cause)")
     .option('--pid <tgid>', 'only events involving this process (kernel-side filter)')
     .option('--stacks <which>', 'kernel stacks of each sleep and wakeup: kernel or none', 'kernel')
     .option('--force', 'overwrite an existing capture file (and --mirror file)')
@@ -34,6 +35,7 @@ export function registerRecord(program: Command, exit: (code: number) => void): 
           command: rawCommand(command),
           bufferMb: str(o, 'bufferMb'),
           irqSpans: o.irqSpans !== false,
+          workqueues: o.workqueues !== false,
           tgid: str(o, 'pid'),
           stacks: str(o, 'stacks'),
           force: o.force === true,

@@ -177,6 +177,8 @@ export interface RecordInput {
   /** Ring buffer size in MiB, a power of two. */
   bufferMb?: Typed;
   irqSpans?: boolean;
+  /** Record workqueue items (queueing, start, end) so kworker wakeups get their cause (default true). */
+  workqueues?: boolean;
   /** Only events involving this process. */
   tgid?: Typed;
   /** Kernel stacks on sleeps and wakings: kernel (default) or none. */
@@ -193,6 +195,7 @@ export interface RecordChoice {
   command?: Array<string | Buffer>;
   bufferMb: number;
   irqSpans: boolean;
+  workqueues: boolean;
   tgid?: number;
   stacks: StackMode;
   force: boolean;
@@ -223,6 +226,7 @@ export function checkRecord(o: RecordInput): RecordChoice {
     command: o.command,
     bufferMb,
     irqSpans: o.irqSpans !== false,
+    workqueues: o.workqueues !== false,
     tgid,
     stacks: choice('--stacks', o.stacks, STACK_MODES, 'OPTION_BAD_STACKS') ?? 'kernel',
     force: o.force === true,

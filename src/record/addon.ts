@@ -11,6 +11,8 @@ import { ADDON_ERRORS, type AddonError } from '../format/index.js';
 export interface SessionOptions {
   ringBytes?: number;
   irqSpans?: boolean;
+  /** Attach the workqueue programs (default true). */
+  workqueues?: boolean;
   /** Kernel stacks on sleeps and wakings (default true). */
   kernelStacks?: boolean;
   /** At most this many distinct stacks (default and maximum STACK_IDS); tests lower it to fill the table. */

@@ -43,6 +43,8 @@ export interface RecordOptions {
   bufferMb?: number;
   /** Record irq/softirq/nmi spans (context tracking is always on). */
   irqSpans?: boolean;
+  /** Record workqueue items, so that a kworker's wakeups get their cause (default true). */
+  workqueues?: boolean;
   /** Only events involving this process (kernel-side filter). */
   tgid?: number;
   /** Kernel stacks on sleeps and wakings ('kernel', the default) or none. */
@@ -124,7 +126,7 @@ export async function record(opts: RecordOptions = {}): Promise<RecordResult> {
     clockOffsetMs: clockOffsetMs(),
     timezone: facts.timezone,
     command: command && command.map(commandText),
-    filters: { irqSpans: opts.irqSpans ?? true, tgid: opts.tgid ?? 0 },
+    filters: { irqSpans: opts.irqSpans ?? true, tgid: opts.tgid ?? 0, workqueues: opts.workqueues ?? true },
     stacks: opts.stacks ?? 'kernel',
   };
 
@@ -134,6 +136,7 @@ export async function record(opts: RecordOptions = {}): Promise<RecordResult> {
     session = openSession({
       ringBytes: bufferMb << 20,
       irqSpans: meta.filters.irqSpans,
+      workqueues: meta.filters.workqueues !== false,
       kernelStacks: meta.stacks === 'kernel',
       ...(opts.maxStacks !== undefined ? { maxStacks: opts.maxStacks } : {}),
       tgid: meta.filters.tgid,

@@ -68,7 +68,7 @@ async function main(): Promise<void> {
           cpus: session.cpus,
           clockOffsetMs: clockOffsetMs(),
           timezone: facts.timezone,
-          filters: { irqSpans: true, tgid: 0 },
+          filters: { irqSpans: true, tgid: 0, workqueues: true },
           skippedTracepoints: session.skipped,
           stacks: 'kernel',
         },
