@@ -16,6 +16,7 @@ export { emptyMetrics, type MetricFields } from './output/result.js';
 export * from './catalogue/catalogue.js';
 export { fieldTable, withFieldTable } from './catalogue/catalogue-doc.js';
 export { sourceLabel, wakerLabel } from './engine/sources.js';
+export { sourceId } from './metrics/wakers.js';
 export { reasonShares, reasonsText, sleepReasonOf, wakeFrameOf, NO_STACK } from './metrics/sleep-reasons.js';
 export { sanitize } from './output/text.js';
 export { factsOf } from './output/facts.js';

@@ -23,7 +23,7 @@
  * start again from zero, as the epoch's numbers do.
  */
 import { diagnostic, type DiagnosticId } from '../diagnostics.js';
-import type { LiveAnalysis, Log2Histogram, ProcessMetrics } from '../analyze/index.js';
+import { sourceId, type LiveAnalysis, type Log2Histogram, type ProcessMetrics } from '../analyze/index.js';
 import { printable } from '../sanitize.js';
 import { entityFamilies, type EntityFamily, type Metrics } from './families.js';
 import { Exposition, Family, HistogramFamily, nsAsSeconds } from './registry.js';
@@ -105,7 +105,7 @@ export class Exporter {
     this.pairs = e.add(
       new Family(
         'lifeline_wakeup_pairs_total',
-        'Who wakes whom: wakeups of processes (wakee comm) by their source (waker comm for a task, else the interrupt kind).',
+        "Who wakes whom: wakeups of processes (wakee comm) by their cause (waker comm for a task: the one that ran the wakeup, raised its softirq, armed its timer or queued the kworker's work item; else the interrupt kind; what ran the wakeup when its cause is unknown).",
         'counter',
         ['waker', 'wakee'],
       ),
@@ -339,8 +339,9 @@ export class Exporter {
     for (const m of metrics) {
       const wakee = this.labelOf(m.comm);
       for (const w of m.wakers) {
-        const waker = w.source.kind === 'task' ? this.labelOf(w.source.comm ?? '') : w.source.kind;
-        const id = `${m.tgid}\u0000${w.source.kind}\u0000${w.source.tgid ?? ''}\u0000${w.source.name ?? ''}`;
+        const from = w.cause !== undefined && w.cause.kind !== 'unknown' ? w.cause : w.source;
+        const waker = from.kind === 'task' ? this.labelOf(from.comm ?? '') : from.kind;
+        const id = `${m.tgid}\u0000${sourceId(w.source)}\u0000${w.cause !== undefined ? sourceId(w.cause) : ''}`;
         const before = this.prevPairs.get(id) ?? 0;
         this.prevPairs.set(id, w.count);
         const d = w.count - before;

@@ -151,3 +151,53 @@ export function expire(t: number, cpu: number, timer: number, sym: number, curre
     flags: Ctx.HARDIRQ | Flag.SYSVEC,
   });
 }
+
+/** WORK_QUEUE of item `work` (function symbol `sym`) by `current` in context `o`, on `targetCpu` (-1 unbound). */
+export function queueWork(
+  t: number,
+  cpu: number,
+  work: number,
+  current: number,
+  sym: number,
+  o: CauseCtx = {},
+  targetCpu = -1,
+): EventRow {
+  return row({
+    ts: us(t),
+    cpu,
+    kind: Kind.WORK_QUEUE,
+    a: work,
+    tid: current,
+    tid2: targetCpu,
+    b: o.id ?? 0,
+    c: sym,
+    flags: causeFlags(o),
+  });
+}
+
+/** WORK_START / WORK_END of item `work` by worker `current` (task context), or in a softirq (`o`). */
+export function runWork(
+  t0: number,
+  t1: number,
+  cpu: number,
+  work: number,
+  current: number,
+  sym: number,
+  o: CauseCtx = {},
+): EventRow[] {
+  const flags = causeFlags(o);
+  return [
+    row({ ts: us(t0), cpu, kind: Kind.WORK_START, a: work, tid: current, b: o.id ?? 0, c: sym, flags }),
+    row({ ts: us(t1), cpu, kind: Kind.WORK_END, a: work, tid: current, b: o.id ?? 0, flags }),
+  ];
+}
+
+/** TIMER_START of a timer_list timer (callback symbol `sym`) by `current` in context `o`. */
+export function armTimer(t: number, cpu: number, timer: number, current: number, sym: number, o: CauseCtx = {}): EventRow {
+  return { ...armHrtimer(t, cpu, timer, current, sym, 4000, o), kind: Kind.TIMER_START };
+}
+
+/** TIMER_EXPIRE of a timer_list timer's callback in the TIMER softirq on cpu. */
+export function expireInSoftirq(t: number, cpu: number, timer: number, sym: number, current = 0): EventRow {
+  return row({ ts: us(t), cpu, kind: Kind.TIMER_EXPIRE, a: timer, c: sym, tid: current, b: 1, flags: Ctx.SOFTIRQ });
+}
