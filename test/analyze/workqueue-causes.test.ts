@@ -161,6 +161,23 @@ describe('the cause of a wakeup run by a kworker', () => {
     ]);
   });
 
+  it('of a flush barrier (inserted without a queueing event) is the cause of the item it ran behind', async () => {
+    const BARRIER = 11;
+    const a = await run([
+      sym(BARRIER, 'wq_barrier_func'),
+      ...readerSleeps(5), // the reader sleeps in flush_work, waiting for the writer's item
+      sw(10, 0, 0, WRITER),
+      queueWork(12, 0, W1, WRITER, FLUSH),
+      sw(15, 0, WRITER, KWORKER),
+      ...runWork(16, 20, 0, W1, KWORKER, FLUSH),
+      ...runWork(21, 25, 0, W2, KWORKER, BARRIER),
+      wake(23, 0, READER, KWORKER, { targetCpu: 1 }),
+    ]);
+    expect(thread(a, READER).wakers).toEqual([
+      { source: kworker('wq_barrier_func'), cause: task(WRITER, 'writer'), count: 1 },
+    ]);
+  });
+
   it('is unknown when the queueing was not seen (before the capture, or lost)', async () => {
     const a = await run([
       ...readerSleeps(5),

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { analyze } from '../../src/analyze/index.js';
 import { openCapture } from '../../src/capture/index.js';
-import { record, type RecordResult } from '../../src/record/recorder.js';
+import { record, type RecordOptions, type RecordResult } from '../../src/record/recorder.js';
 import type { Analysis, AnalyzeOptions, ThreadMetrics } from '../../src/analyze/types.js';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -13,12 +13,13 @@ export const wl = (n: string): string => path.join(ROOT, 'build/workloads', n);
 
 /**
  * Records `shell` (which writes its ids to $IDS) and analyzes the capture (with the detail of
- * every wakeup unless `opts` say otherwise).
+ * every wakeup unless `opts` say otherwise); `recordOpts` are the recorder's (e.g. workqueues off).
  */
 export async function recordAndAnalyze(
   name: string,
   shell: string,
   opts: AnalyzeOptions = {},
+  recordOpts: Partial<RecordOptions> = {},
 ): Promise<{ a: Analysis; ids: number[]; dir: string; capture: string; recorded: RecordResult }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `lifeline-recorded-${name}-`));
   const ids = path.join(dir, 'ids');
@@ -27,6 +28,7 @@ export async function recordAndAnalyze(
     output: out,
     command: ['sh', '-c', `IDS=${ids}; export IDS; ${shell}`],
     stdio: 'ignore',
+    ...recordOpts,
   });
   const cap = await openCapture(out);
   try {

@@ -23,9 +23,12 @@ import { causeKnown, Causes, remapKey } from './causes.js';
 import { Irq, Rq, Sleep, St, type IrqKind, type StCode } from './codes.js';
 import type { Metric, WakeFact } from './metric.js';
 import { stateAfterSwitchOut } from './prev-state.js';
-import { IDLE_KEY, sourceKey, taskKey, type Names } from './sources.js';
+import { IDLE_KEY, sourceKey, taskKey, WORK_UNSEEN_KEY, type Names } from './sources.js';
 import { Burst, type ThreadRec, type ThreadTable } from './thread-table.js';
 import type { Window } from './window.js';
+
+/** The function of a workqueue flush barrier (kernel/workqueue.c). */
+const BARRIER_FN = 'wq_barrier_func';
 
 /** cpuCur values besides a thread index. */
 const CPU_IDLE = -1;
@@ -169,6 +172,7 @@ export class Engine {
     for (let th = 0; th < threads.size; th++) {
       const r = threads.recs[th]!;
       if (r.work >= 0) r.workCause = remapKey(map, r.workCause);
+      if (r.lastWorkCause === r.lastWorkCause) r.lastWorkCause = remapKey(map, r.lastWorkCause);
     }
     this.threadTable = threads;
     return map;
@@ -581,10 +585,19 @@ export class Engine {
     const tid = bt.tid[i]!;
     if (tid === 0) return;
     const r = this.threads.recs[this.thread(tid, bt.ts[i]!)]!;
-    if (start) {
-      r.work = bt.c[i]! > 0 ? bt.c[i]! : 0;
-      r.workCause = this.causes.take(bt.a[i]!);
-    } else r.work = -1;
+    if (!start) {
+      if (r.work >= 0) r.lastWorkCause = r.workCause;
+      r.work = -1;
+      return;
+    }
+    const sym = bt.c[i]! > 0 ? bt.c[i]! : 0;
+    let cause = this.causes.take(bt.a[i]!);
+    // A flush barrier is inserted without a queueing event, linked behind the item it flushes, and
+    // runs right after it in the same worker: whoever waits on it waits for that item.
+    if (cause === WORK_UNSEEN_KEY && r.lastWorkCause === r.lastWorkCause && this.names.sym.get(sym) === BARRIER_FN)
+      cause = r.lastWorkCause;
+    r.work = sym;
+    r.workCause = cause;
   }
 
   private emitRun(th: number, start: number, end: number): void {

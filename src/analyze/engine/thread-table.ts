@@ -37,6 +37,8 @@ export class ThreadRec {
   work = -1;
   /** Cause key of that item: whoever queued it. */
   workCause = 0;
+  /** Cause key of the last item this worker finished, NaN when none. */
+  lastWorkCause = NaN;
 
   constructor(
     public tid: number,
@@ -105,6 +107,7 @@ export class ThreadTable {
     r.sleepStack = from.sleepStack;
     r.work = from.work;
     r.workCause = from.workCause;
+    r.lastWorkCause = from.lastWorkCause;
     this.since[th] = since;
     this.burstStart[th] = burstStart;
     this.burstRun[th] = burstRun;

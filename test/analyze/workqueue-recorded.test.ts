@@ -1,0 +1,110 @@
+/**
+ * Workqueue causes on real recordings whose causation is known in advance: two processes passing
+ * a byte over a pty pair (every wakeup of each is run by a kworker's flush_to_ldisc and caused by
+ * the other process), the same recorded without the workqueue programs (the two are not linked:
+ * the control), and an fsync loop on this machine's ext4, which defers the end of its writes to a
+ * kworker (ext4_end_io_rsv_work) queued by the disk's interrupt.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Analysis, ThreadMetrics, WakerCount } from '../../src/analyze/types.js';
+import { formatChain } from '../../src/analyze/detail/chain.js';
+import { Kind } from '../../src/format/index.js';
+import { readRows } from '../helpers/capture-rows.js';
+import { skipReason, skipRecording } from '../helpers/root.js';
+import { recordAndAnalyze, thread, wl } from '../helpers/recorded.js';
+
+const sum = (ws: readonly WakerCount[], pred: (w: WakerCount) => boolean): number =>
+  ws.filter(pred).reduce((n, w) => n + w.count, 0);
+const byKworker = (w: WakerCount): boolean => w.source.kind === 'task' && (w.source.comm ?? '').startsWith('kworker/');
+const causedBy = (tid: number) => (w: WakerCount) => w.cause?.kind === 'task' && w.cause.tid === tid;
+const brief = (t: ThreadMetrics): string => JSON.stringify(t.wakers.slice(0, 4));
+
+describe.skipIf(skipRecording)(`workqueue causes on real recordings (${skipRecording ? skipReason : 'root'})`, () => {
+  const ROUNDS = 300;
+
+  describe('a pty ping-pong: two processes over a pty pair', () => {
+    let a: Analysis;
+    let master: number;
+    let slave: number;
+    let capture: string;
+    beforeAll(async () => {
+      const r = await recordAndAnalyze('pty', `${wl('ll-pty')} ${ROUNDS} > "$IDS"`);
+      a = r.a;
+      capture = r.capture;
+      [master, slave] = r.ids as [number, number];
+    }, 60_000);
+
+    it('records each write queueing flush_to_ldisc, by the writing process, and a kworker running it', async () => {
+      const { rows, sym } = await readRows(capture);
+      const flush = [...sym].filter(([, n]) => n === 'flush_to_ldisc').map(([id]) => id);
+      expect(flush.length).toBeGreaterThan(0);
+      for (const writer of [master, slave]) {
+        const queued = rows.filter((r) => r.kind === Kind.WORK_QUEUE && r.tid === writer && flush.includes(r.c));
+        expect(queued.length, `flush_to_ldisc queued by ${writer}`).toBeGreaterThanOrEqual(ROUNDS * 0.9);
+      }
+      const started = rows.filter((r) => r.kind === Kind.WORK_START && flush.includes(r.c));
+      expect(started.length).toBeGreaterThanOrEqual(ROUNDS * 2 * 0.9);
+      const ended = new Set(rows.filter((r) => r.kind === Kind.WORK_END).map((r) => `${r.tid}/${r.a}`));
+      expect(started.filter((r) => ended.has(`${r.tid}/${r.a}`)).length).toBe(started.length);
+    });
+
+    it('≥ 90% of each side’s wakeups are caused by the other process, through a kworker running flush_to_ldisc, and reattributed', () => {
+      for (const [self, partner] of [
+        [master, slave],
+        [slave, master],
+      ] as const) {
+        const t = thread(a, self);
+        expect(t.wakeups).toBeGreaterThanOrEqual(ROUNDS * 0.8);
+        const through = sum(t.wakers, (w) => byKworker(w) && w.source.work === 'flush_to_ldisc' && causedBy(partner)(w));
+        expect(through, brief(t)).toBeGreaterThanOrEqual(t.wakeups * 0.9);
+        expect(t.reattributed).toBeGreaterThanOrEqual(through);
+        expect(t.unknownCause ?? 0).toBeLessThanOrEqual(t.wakeups * 0.02);
+      }
+    });
+
+    it('links the two in the graph and in the chain', () => {
+      // one edge per kworker that ran the item
+      const edges = a.result.edges.filter((e) => e.from.tid === slave && e.to.tid === master);
+      expect(edges.length).toBeGreaterThan(0);
+      for (const e of edges) expect(e.via?.comm).toMatch(/^kworker\//);
+      const flushes = edges.filter((e) => e.via?.work === 'flush_to_ldisc').reduce((n, e) => n + e.count, 0);
+      expect(flushes).toBeGreaterThanOrEqual(ROUNDS * 0.8);
+      expect(a.result.processEdges.some((e) => e.from.tgid === master && e.to.tgid === slave)).toBe(true);
+      // a wakeup of the master leads back to the slave's own wakeup, caused by the master
+      const chain = formatChain(a.detail, master, { depth: 2, limit: 5 });
+      expect(chain).toMatch(new RegExp(`woken by task ll-ptys ${slave} via task kworker/\\S+ \\d+ running flush_to_ldisc`));
+      expect(chain).toMatch(new RegExp(`← .*ll-ptys ${slave} .*woken by task ll-ptym ${master} via task kworker`));
+    });
+  });
+
+  describe('the same pty ping-pong recorded with --no-workqueues (the control)', () => {
+    it('names the kworker and never the other process: the hop is what links them', async () => {
+      const r = await recordAndAnalyze('pty-nowq', `${wl('ll-pty')} ${ROUNDS} > "$IDS"`, {}, { workqueues: false });
+      const [master, slave] = r.ids as [number, number];
+      expect(r.recorded.byKind.work_queue ?? 0).toBe(0);
+      for (const [self, partner] of [
+        [master, slave],
+        [slave, master],
+      ] as const) {
+        const t = thread(r.a, self);
+        expect(sum(t.wakers, byKworker), brief(t)).toBeGreaterThanOrEqual(t.wakeups * 0.9);
+        expect(sum(t.wakers, causedBy(partner))).toBe(0);
+        expect(t.reattributed).toBe(0);
+      }
+    }, 60_000);
+  });
+
+  describe('an fsync loop on ext4', () => {
+    it('the wakeups a kworker runs for it are caused by a hardware interrupt (the disk), never the kworker', async () => {
+      const r = await recordAndAnalyze('fsync-wq', `${wl('ll-fsync')} /var/tmp/lifeline-fsync-wq-$$ 100 > "$IDS"`);
+      const t = thread(r.a, r.ids[0]!);
+      const viaKworker = t.wakers.filter((w) => byKworker(w) && w.source.work !== undefined);
+      // ext4 converts the written extents in a kworker (ext4_end_io_rsv_work) queued by the bio's completion
+      expect(sum(viaKworker, () => true), brief(t)).toBeGreaterThanOrEqual(1);
+      for (const w of viaKworker) {
+        expect(w.cause?.kind, JSON.stringify(w)).toBe('hardirq');
+        expect(w.cause?.name ?? '').toMatch(/^irq \d+/);
+      }
+    }, 60_000);
+  });
+});
