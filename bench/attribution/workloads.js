@@ -112,6 +112,22 @@ export const WORKLOADS = [
     right: (a, tid, t, tgidOf) => a.kind === 'task' && tgidOf(a.tid) === (tgidOf(tid) === t.cli ? t.srv : t.cli),
   },
   {
+    name: 'pty ping-pong',
+    about: 'll-pty: two processes, 500 round trips of one byte over a pseudo-terminal pair (raw mode)',
+    known: "the partner process: its write queued the pty's flush_to_ldisc, whose kworker woke the reader",
+    bins: ['ll-pty'],
+    shell: (IDS, _DIR, scale) => `${wl('ll-pty')} ${n(500, scale)} > ${IDS}`,
+    parse: (s) => {
+      const [master, slave] = ids(s);
+      return { master, slave };
+    },
+    pids: (t) => [t.master, t.slave],
+    // per round trip one process at least blocks in read(), both at most; the parent's waitpid()
+    sleeps: (_t, scale) => ({ min: n(500, scale), max: 2 * n(500, scale) + 1 }),
+    right: (a, tid, t, tgidOf) =>
+      a.kind === 'task' && tgidOf(a.tid) === (tgidOf(tid) === t.master ? t.slave : t.master),
+  },
+  {
     name: 'fsync on disk',
     about: 'll-fsync: 200 times 64 KiB written and fsync()ed to a file under build/ (the disk)',
     known: "the disk holding the file: its IRQ, or that disk's writeback or journal thread",

@@ -18,6 +18,8 @@ export interface JsonSource {
   tgid?: number;
   comm?: string;
   name?: string;
+  /** A task running a workqueue item: the item's function. */
+  work?: string;
 }
 
 /** A field of a row: its value as the catalogue reads it. */
@@ -136,5 +138,6 @@ function source(s: WakeSource): JsonSource {
   if (s.tgid !== undefined) out.tgid = s.tgid;
   if (s.comm !== undefined) out.comm = s.comm;
   if (s.name !== undefined) out.name = s.name;
+  if (s.work !== undefined) out.work = s.work;
   return out;
 }
