@@ -1,10 +1,12 @@
 // npm run bench:record — lifeline record vs perf sched record, side by side in one run.
 // For each workload: alone, under `perf sched record`, `perf sched record -g` (call graphs),
 // libbpf-tools' `offcputime` (beside the workload, for its duration), and `lifeline record`
-// (sqlite with stacks, its default; sqlite with --stacks none; arrow).
+// (sqlite with stacks, its default; sqlite with --stacks none; sqlite with --no-workqueues; arrow).
 // Prints wall time, the workload's own time, machine CPU seconds, events, bytes/event, lost,
-// ratios against the workload alone and against perf, then what stacks cost: lifeline with
-// stacks against lifeline without and against perf sched record -g.
+// ratios against the workload alone and against perf, then what stacks cost (lifeline with
+// stacks against lifeline without and against perf sched record -g) and what the workqueue
+// events cost (lifeline against lifeline --no-workqueues; the pty ping-pong is their worst case:
+// every byte is a work item queued, started and ended).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -20,6 +22,7 @@ const runs = Number(process.env.BENCH_RUNS ?? 3);
 const workloads = [
   { name: 'messaging', cmd: ['perf', 'bench', 'sched', 'messaging'] },
   { name: 'idle (true)', cmd: ['true'] },
+  { name: 'pty ping-pong', cmd: [path.join(root, 'build/workloads/ll-pty'), '10000'] },
 ];
 
 /** libbpf-tools' offcputime (Debian package libbpf-tools), or null when it is not installed. */
@@ -68,6 +71,7 @@ const PERF_G = 'perf sched record -g';
 const OFFCPU = 'offcputime';
 const STACKS = 'lifeline (sqlite)';
 const NO_STACKS = 'lifeline --stacks none';
+const NO_WQ = 'lifeline --no-workqueues';
 const modes = [
   { name: 'alone', argv: (cmd) => cmd, file: null },
   {
@@ -93,6 +97,12 @@ const modes = [
     name: NO_STACKS,
     argv: (cmd, f) => [process.execPath, bin, 'record', '-f', 'sqlite', '--stacks', 'none', '-o', f, '--', ...cmd],
     file: 'nostacks.db',
+    count: lifelineEvents,
+  },
+  {
+    name: NO_WQ,
+    argv: (cmd, f) => [process.execPath, bin, 'record', '-f', 'sqlite', '--no-workqueues', '-o', f, '--', ...cmd],
+    file: 'nowq.db',
     count: lifelineEvents,
   },
   {
@@ -178,6 +188,7 @@ for (const w of workloads) {
       `\nfixed cost: lifeline ${num(agg[STACKS].wall - alone.wall)} s vs perf ${num(perf.wall - alone.wall)} s (ratio ${num((agg[STACKS].wall - alone.wall) / (perf.wall - alone.wall), 2)}; target <= 0.33)`,
     );
   console.log(stackRatios(agg, fixed));
+  console.log(workqueueRatios(agg));
   console.log('');
 }
 rmSync(tmp, { recursive: true, force: true });
@@ -215,4 +226,22 @@ function stackRatios(agg, fixed) {
     );
   }
   return lines.join('\n');
+}
+
+/**
+ * What recording workqueue items costs: lifeline (the default, with them) over lifeline
+ * --no-workqueues, by wall time, the workload's own time, machine CPU seconds, and the events and
+ * bytes they add.
+ */
+function workqueueRatios(agg) {
+  const s = agg[STACKS];
+  const n = agg[NO_WQ];
+  if (n === undefined) return '';
+  const ratio = (x, y) => (x === null || y === null || y === undefined || y === 0 ? null : x / y);
+  const added = s.events !== null && n.events !== null ? s.events - n.events : null;
+  return (
+    `workqueues: lifeline / ${NO_WQ}: wall ${num(ratio(s.wall, n.wall), 2)}x, workload time ${num(ratio(s.own, n.own), 2)}x, ` +
+    `machine CPU ${num(ratio(s.cpu, n.cpu), 2)}x; events ${added === null ? '-' : `${added >= 0 ? '+' : ''}${added}`} ` +
+    `(${added === null || !n.events ? '-' : num((added / n.events) * 100, 1)}%), bytes/event ${num(s.bpe, 1)} vs ${num(n.bpe, 1)}`
+  );
 }
