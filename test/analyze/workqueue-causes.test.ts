@@ -100,7 +100,7 @@ describe('the cause of a wakeup run by a kworker', () => {
       count: 1,
     });
     // the process graph links writer to reader too
-    expect(a.result.processEdges.some((e) => e.from.tgid === WRITER && e.to.tgid === READER)).toBe(true);
+    expect((a.result.processEdges ?? []).some((e) => e.from.tgid === WRITER && e.to.tgid === READER)).toBe(true);
     expect(formatChain(a.detail, READER)).toContain('woken by task writer 40 via task kworker/u8:1 70 running flush_to_ldisc');
     // the worker itself was woken by the writer, in task context: no cause of another kind
     expect(thread(a, KWORKER).wakers).toEqual([{ source: task(WRITER, 'writer'), count: 1 }]);

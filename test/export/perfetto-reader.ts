@@ -30,6 +30,8 @@ const SHAPES: Record<string, Record<number, 'v' | 'b'>> = {
     4: 'b',
     18: 'b',
     20: 'b',
+    57: 'b',
+    58: 'b',
     24: 'b',
     25: 'b',
     26: 'b',
@@ -81,6 +83,8 @@ const EVENTS: Record<number, [string, Record<number, [string, 's' | 'i']>]> = {
   237: ['sched_process_exec', { 1: ['filename', 's'], 2: ['pid', 'i'], 3: ['old_pid', 'i'] }],
   238: ['sched_process_exit', { 1: ['comm', 's'], 2: ['pid', 'i'], 3: ['tgid', 'i'], 4: ['prio', 'i'] }],
   240: ['sched_process_free', { 1: ['comm', 's'], 2: ['pid', 'i'], 3: ['prio', 'i'] }],
+  57: ['workqueue_execute_end', { 1: ['work', 'i'], 2: ['function', 'i'] }],
+  58: ['workqueue_execute_start', { 1: ['work', 'i'], 2: ['function', 'i'] }],
   553: ['hrtimer_expire_entry', { 1: ['hrtimer', 'i'], 2: ['now', 'i'], 3: ['function', 'i'] }],
   554: ['hrtimer_expire_exit', { 1: ['hrtimer', 'i'] }],
   559: ['local_timer_entry', { 1: ['vector', 'i'] }],
@@ -350,7 +354,7 @@ export function decodeTrace(file: Uint8Array): DecodedTrace {
       const events = msgs(bundle, 2).map((e) => decodeFtraceEvent(cpu, e));
       for (const e of events) {
         const fn =
-          e.name === 'hrtimer_expire_entry'
+          e.name === 'hrtimer_expire_entry' || e.name === 'workqueue_execute_start'
             ? e.fields.function
             : e.name === 'sched_blocked_reason'
               ? e.fields.caller

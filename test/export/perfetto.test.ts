@@ -81,6 +81,8 @@ describe('lifeline export --to perfetto', () => {
     });
     expect(schema.EventId).toEqual({
       schedSwitch: 4,
+      workqueueExecuteEnd: 57,
+      workqueueExecuteStart: 58,
       schedBlockedReason: 18,
       schedWaking: 20,
       softirqEntry: 24,
@@ -515,6 +517,49 @@ describe.skipIf(skipRecording)('lifeline export of a real recording (BPF)', () =
       }
       expect(unmatched).toBeLessThanOrEqual(1);
       expect(deepest).toBeLessThanOrEqual(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('every workqueue item is a workqueue_execute_start/end pair on its worker, named by an interned kernel symbol: the pty’s flush_to_ldisc', async () => {
+    const dir = tmp();
+    const ROUNDS = 40;
+    try {
+      const capPath = path.join(dir, 'pty.db');
+      await record({
+        output: capPath,
+        command: [path.join(ROOT, 'build/workloads/ll-pty'), String(ROUNDS)],
+        stdio: 'ignore',
+      });
+      const { meta, rows } = await readRows(capPath);
+      const out = path.join(dir, 'pty.pftrace');
+      const res = await exportCapture(capPath, { out });
+      expect(res.notes).toEqual(skippedNote(meta));
+      const t = decodeTrace(readFileSync(out));
+      checkTrace(meta, rows, t);
+      const symName = new Map(rows.filter((r) => r.kind === Kind.SYM).map((r) => [r.c, r.name]));
+      const byCpu = <T extends { cpu: number }>(xs: T[]) => [...xs].sort((x, y) => x.cpu - y.cpu);
+      for (const [kind, name] of [
+        [Kind.WORK_START, 'workqueue_execute_start'],
+        [Kind.WORK_END, 'workqueue_execute_end'],
+      ] as const) {
+        const want = rows.filter((r) => r.kind === kind);
+        const got = t.events.filter((e) => e.name === name);
+        expect(want.length).toBeGreaterThanOrEqual(2 * ROUNDS);
+        expect(byCpu(got).map((e) => [e.cpu, e.ts, e.pid, e.fields.work, e.commonFlags ?? 0])).toEqual(
+          byCpu(want).map((r) => [r.cpu, r.ts + meta.bootOffsetNs!, r.tid, r.a, expectedCommonFlags(r.flags)]),
+        );
+      }
+      // the function: the interned kernel symbol is the capture's SYM name; the pty's items are flush_to_ldisc
+      const starts = t.events.filter((e) => e.name === 'workqueue_execute_start');
+      for (const e of starts) expect(t.kernelSymbols.get(e.fields.function as number)).toBe(symName.get(e.fields.function as number));
+      expect(starts.filter((e) => t.kernelSymbols.get(e.fields.function as number) === 'flush_to_ldisc').length).toBeGreaterThanOrEqual(
+        2 * ROUNDS * 0.9,
+      );
+      // the queueing is not exported (raw only in trace_processor), and says so
+      expect(t.events.some((e) => e.name === 'workqueue_queue_work')).toBe(false);
+      expect(NOT_EXPORTED_KINDS.WORK_QUEUE).toMatch(/raw table/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

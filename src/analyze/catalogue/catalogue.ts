@@ -454,7 +454,7 @@ export const CATALOGUE: Catalogue = [
     kind: 'count',
     unit: 'count',
     title: 'unknown cause',
-    help: 'wakeups whose cause is unknown: the softirq raise or timer arming was not seen, or the context was unsure',
+    help: 'wakeups whose cause is unknown: the softirq raise, timer arming or work queueing was not seen, or the context was unsure',
     definition:
       'Wakeups whose cause is `unknown`: the raise of the softirq that ran them was not seen since its previous run on that CPU (lost, before the capture, or irq spans not recorded), the arming or expiry of the timer whose callback ran them was not seen, the queueing of the work item a kworker ran them in was not seen, or the context itself was unsure. Counted, never guessed.',
     scopes: BOTH,

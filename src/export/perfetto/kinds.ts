@@ -25,7 +25,10 @@ export const EXPORTED_KINDS: Partial<Record<KindName, string>> = {
   HRTIMER_EXPIRE_ENTRY:
     'hrtimer_expire_entry, its function an iid of the interned kernel_symbols (trace_processor ≥ v51 draws an "Hrtimer Cpu N" slice named by it)',
   HRTIMER_EXPIRE_EXIT: 'hrtimer_expire_exit',
-  SYM: 'the interned kernel_symbols (InternedData) that name hrtimer_expire_entry callbacks',
+  SYM: 'the interned kernel_symbols (InternedData) that name hrtimer_expire_entry callbacks and workqueue items',
+  WORK_START:
+    'workqueue_execute_start, its function an iid of the interned kernel_symbols (trace_processor draws a "workqueue" slice named by it on the worker\'s track)',
+  WORK_END: 'workqueue_execute_end (ends that slice)',
   STACK:
     "the sched_blocked_reason of each D sleep ended by a waking, at the waking (as the kernel emits it): the sleeper's reason frame as an interned kernel symbol (the trace's blocked_function), io_wait when its stack passes through io_schedule",
 };
@@ -36,6 +39,8 @@ export const NOT_EXPORTED_KINDS: Partial<Record<KindName, string>> = {
   HRTIMER_START:
     'trace_processor keeps hrtimer_start only in its raw table, and wants the kernel addresses the capture folds into ids',
   TIMER_START: 'as HRTIMER_START, for timer_list timers',
+  WORK_QUEUE:
+    'trace_processor keeps workqueue_queue_work only in its raw table, and wants the kernel address the capture folds into an id; the queuer is the cause lifeline names (analyze, chain)',
   TIMER_EXPIRE:
     'marks the first waking of a timer callback, for attribution; the hrtimer_expire_entry/exit rows carry the spans',
 };

@@ -65,6 +65,8 @@ export const CompactSchedField = {
 export const FtraceEventField = { timestamp: 1, pid: 2, commonFlags: 5 } as const;
 export const EventId = {
   schedSwitch: 4,
+  workqueueExecuteEnd: 57,
+  workqueueExecuteStart: 58,
   schedBlockedReason: 18,
   schedWaking: 20,
   softirqEntry: 24,
@@ -111,6 +113,8 @@ export const LocalTimerField = { vector: 1 } as const;
 /** ftrace/timer.proto: `HrtimerExpireEntryFtraceEvent` (function: an iid of the interned kernel_symbols), `…ExitFtraceEvent`. */
 export const HrtimerExpireEntryField = { hrtimer: 1, now: 2, function: 3 } as const;
 export const HrtimerExpireExitField = { hrtimer: 1 } as const;
+/** ftrace/workqueue.proto: `WorkqueueExecuteStart/EndFtraceEvent` (function: an iid of the interned kernel_symbols). */
+export const WorkqueueExecuteField = { work: 1, function: 2 } as const;
 
 /** interned_data/interned_data.proto: `InternedData`; profiling/profile_common.proto: `InternedString`. */
 export const InternedDataField = { kernelSymbols: 26 } as const;

@@ -25,6 +25,7 @@ import {
   EventId,
   HrtimerExpireEntryField,
   HrtimerExpireExitField,
+  WorkqueueExecuteField,
   IrqHandlerEntryField,
   IrqHandlerExitField,
   LocalTimerField,
@@ -251,6 +252,10 @@ export class PerfettoTranslator {
         case Kind.HRTIMER_EXPIRE_ENTRY:
         case Kind.HRTIMER_EXPIRE_EXIT:
           this.writeHrtimerExpire(row, k === Kind.HRTIMER_EXPIRE_ENTRY);
+          break;
+        case Kind.WORK_START:
+        case Kind.WORK_END:
+          this.writeWork(row, k === Kind.WORK_START);
           break;
         case Kind.SYM:
           this.symbols.set(b.c[i]!, b.names.get(i) ?? '');
@@ -552,6 +557,23 @@ export class PerfettoTranslator {
     } else {
       w.tag(EventId.hrtimerExpireExit, LD).fork();
       w.tag(HrtimerExpireExitField.hrtimer, VARINT).uint32(timer);
+    }
+    w.join();
+    this.endOther(bundle);
+  }
+
+  /** A worker running a workqueue item: trace_processor draws a "workqueue" slice named by its function on the worker's track. */
+  private writeWork({ b, i, cs, inWindow, bt }: Row, start: boolean): void {
+    if (!inWindow) return;
+    const bundle = cs.bundle;
+    const w = bundle.beginEvent(bt, b.tid[i]!, commonFlagsOf(b.flags[i]!));
+    w.tag(start ? EventId.workqueueExecuteStart : EventId.workqueueExecuteEnd, LD).fork();
+    w.tag(WorkqueueExecuteField.work, VARINT).uint32(b.a[i]! >>> 0); // the capture's work id
+    const sym = b.c[i]!;
+    if (start && sym > 0) {
+      w.tag(WorkqueueExecuteField.function, VARINT).uint32(sym);
+      if (!this.interned.has(sym)) bundle.internSymbol(sym, this.symbols.get(sym) ?? `symbol ${sym}`);
+      bundle.useSymbol();
     }
     w.join();
     this.endOther(bundle);
