@@ -7,7 +7,7 @@ import { batchFromRows } from '../../src/capture/event-batch.js';
 import { LiveAnalysis } from '../../src/analyze/live.js';
 import { Exporter } from '../../src/serve/exporter.js';
 import { nsAsSeconds } from '../../src/serve/registry.js';
-import { comm, sw, T0, wake } from '../helpers/sched-events.js';
+import { comm, queueWork, runWork, sw, sym, T0, wake } from '../helpers/sched-events.js';
 
 /** Label values as the text format writes them: backslash, quote and newline escaped, once. */
 const NASTY = 'q"b\\\n<x>';
@@ -78,6 +78,41 @@ describe("serve's exposition", () => {
     expect(at('0.000008')).toBe(2);
     const sum = samples(text, 'lifeline_runqueue_delay_seconds_sum').find((s) => s.labels.includes('wakeup'))!;
     expect(sum.value).toBeCloseTo(8e-6, 12);
+  });
+
+  it('names the cause as the waker of a pair: the queuer of a kworker item, not the kworker', async () => {
+    const live = new LiveAnalysis(T0, 2);
+    const round = (t: number) => [
+      sw(t, 1, 0, 60),
+      sw(t + 5, 1, 60, 0), // the reader sleeps
+      sw(t + 10, 0, 0, 40),
+      queueWork(t + 12, 0, 0x77, 40, 7), // the writer queues flush_to_ldisc
+      sw(t + 15, 0, 40, 70),
+      ...runWork(t + 16, t + 30, 0, 0x77, 70, 7),
+      wake(t + 20, 0, 60, 70, { targetCpu: 1 }), // the kworker, in the item, wakes the reader
+      sw(t + 31, 0, 70, 0),
+    ];
+    live.feed(
+      batchFromRows([
+        comm(40, 40, 'writer'),
+        comm(60, 60, 'reader'),
+        comm(70, 70, 'kworker/u8:1'),
+        sym(7, 'flush_to_ldisc'),
+        // in time order, as a capture holds them
+        ...[...round(100), ...round(200), ...round(300)].sort((x, y) => x.ts - y.ts),
+      ]),
+    );
+    const exporter = new Exporter({ top: 40, watch: [], version: 'test' });
+    exporter.collect(live);
+    const text = await exporter.exposition.text();
+    const pairs = samples(text, 'lifeline_wakeup_pairs_total');
+    expect(pairs).toContainEqual({ labels: '{waker="writer",wakee="reader"}', value: 3 });
+    expect(pairs.some((p) => p.labels.includes('waker="kworker/u8:1",wakee="reader"'))).toBe(false);
+    // and as the reattributed wakeups of the reader's process
+    expect(samples(text, 'lifeline_process_reattributed_wakeups_total')).toContainEqual({
+      labels: '{comm="reader"}',
+      value: 3,
+    });
   });
 
   it('prints whole nanoseconds as exact seconds', () => {
