@@ -6,9 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze/index.js';
 import { formatChain } from '../../src/analyze/detail/chain.js';
-import type { Analysis, ThreadMetrics } from '../../src/analyze/types.js';
+import type { Analysis } from '../../src/analyze/types.js';
 import { Ctx } from '../../src/format/index.js';
 import { memoryCapture } from '../helpers/memory-capture.js';
+import { thread } from '../helpers/thread-of.js';
 import {
   armHrtimer,
   comm,
@@ -42,11 +43,6 @@ async function run(rows: Parameters<typeof memoryCapture>[0]): Promise<Analysis>
   return analyze(memoryCapture([...names, ...rows]), { detail: true });
 }
 
-function thread(a: Analysis, tid: number): ThreadMetrics {
-  const t = a.result.threads.find((x) => x.tid === tid);
-  if (t === undefined) throw new Error(`no thread ${tid}`);
-  return t;
-}
 
 describe('the cause of a softirq wakeup', () => {
   it('is the task that raised NET_RX and ran it itself: not reattributed, counted as the naive view being right', async () => {

@@ -7,10 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import { analyze, LiveAnalysis, wakerLabel } from '../../src/analyze/index.js';
 import { formatChain } from '../../src/analyze/detail/chain.js';
-import type { Analysis, ThreadMetrics } from '../../src/analyze/types.js';
+import type { Analysis } from '../../src/analyze/types.js';
 import { batchFromRows } from '../../src/capture/event-batch.js';
 import { Ctx } from '../../src/format/index.js';
 import { memoryCapture } from '../helpers/memory-capture.js';
+import { thread } from '../helpers/thread-of.js';
 import {
   armTimer,
   comm,
@@ -58,11 +59,6 @@ async function run(rows: Parameters<typeof memoryCapture>[0]): Promise<Analysis>
   return analyze(memoryCapture([...names, ...rows]), { detail: true });
 }
 
-function thread(a: Analysis, tid: number): ThreadMetrics {
-  const t = a.result.threads.find((x) => x.tid === tid);
-  if (t === undefined) throw new Error(`no thread ${tid}`);
-  return t;
-}
 
 /** The reader sleeps on cpu 1 at t0 (running from t0 - 5). */
 const readerSleeps = (t0: number) => [sw(t0 - 5, 1, 0, READER), sw(t0, 1, READER, 0)];

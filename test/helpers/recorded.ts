@@ -5,7 +5,7 @@ import path from 'node:path';
 import { analyze } from '../../src/analyze/index.js';
 import { openCapture } from '../../src/capture/index.js';
 import { record, type RecordOptions, type RecordResult } from '../../src/record/recorder.js';
-import type { Analysis, AnalyzeOptions, ThreadMetrics } from '../../src/analyze/types.js';
+import type { Analysis, AnalyzeOptions } from '../../src/analyze/types.js';
 
 export const ROOT = path.resolve(__dirname, '../..');
 /** A ground-truth workload built by scripts/setup.sh. */
@@ -39,8 +39,4 @@ export async function recordAndAnalyze(
   }
 }
 
-export function thread(a: Analysis, tid: number): ThreadMetrics {
-  const t = a.result.threads.find((x) => x.tid === tid);
-  if (t === undefined) throw new Error(`thread ${tid} not in the analysis`);
-  return t;
-}
+export { thread } from './thread-of.js';
