@@ -91,7 +91,7 @@ export const KIND_DOCS: Record<KindName, KindDoc> = {
   WORK_QUEUE: {
     tid: 'thread on this CPU',
     tid2: 'the CPU the item is queued on (−1: an unbound workqueue)',
-    a: 'work id (the work item\'s address, folded like a timer id)',
+    a: "work id (the work item's address, folded like a timer id)",
     b: "queuer's context id",
     c: "the item's function symbol id",
     flags: "queuer's context, `SYSVEC`, `UNSURE` (a timer callback that queues is named first by its `timer_expire`)",

@@ -43,7 +43,6 @@ async function run(rows: Parameters<typeof memoryCapture>[0]): Promise<Analysis>
   return analyze(memoryCapture([...names, ...rows]), { detail: true });
 }
 
-
 describe('the cause of a softirq wakeup', () => {
   it('is the task that raised NET_RX and ran it itself: not reattributed, counted as the naive view being right', async () => {
     const a = await run([

@@ -59,7 +59,6 @@ async function run(rows: Parameters<typeof memoryCapture>[0]): Promise<Analysis>
   return analyze(memoryCapture([...names, ...rows]), { detail: true });
 }
 
-
 /** The reader sleeps on cpu 1 at t0 (running from t0 - 5). */
 const readerSleeps = (t0: number) => [sw(t0 - 5, 1, 0, READER), sw(t0, 1, READER, 0)];
 
@@ -97,7 +96,9 @@ describe('the cause of a wakeup run by a kworker', () => {
     });
     // the process graph links writer to reader too
     expect((a.result.processEdges ?? []).some((e) => e.from.tgid === WRITER && e.to.tgid === READER)).toBe(true);
-    expect(formatChain(a.detail, READER)).toContain('woken by task writer 40 via task kworker/u8:1 70 running flush_to_ldisc');
+    expect(formatChain(a.detail, READER)).toContain(
+      'woken by task writer 40 via task kworker/u8:1 70 running flush_to_ldisc',
+    );
     // the worker itself was woken by the writer, in task context: no cause of another kind
     expect(thread(a, KWORKER).wakers).toEqual([{ source: task(WRITER, 'writer'), count: 1 }]);
   });
@@ -116,7 +117,9 @@ describe('the cause of a wakeup run by a kworker', () => {
     expect(r.wakers).toEqual([
       { source: kworker('vmstat_update'), cause: { kind: 'hardirq', name: 'irq 24 nvme0q1' }, count: 1 },
     ]);
-    expect(wakerLabel(r.wakers[0]!)).toBe('task kworker/u8:1 70 running vmstat_update queued by hardirq irq 24 nvme0q1');
+    expect(wakerLabel(r.wakers[0]!)).toBe(
+      'task kworker/u8:1 70 running vmstat_update queued by hardirq irq 24 nvme0q1',
+    );
     expect(r.reattributed).toBe(1);
   });
 

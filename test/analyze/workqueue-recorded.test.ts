@@ -55,7 +55,10 @@ describe.skipIf(skipRecording)(`workqueue causes on real recordings (${skipRecor
       ] as const) {
         const t = thread(a, self);
         expect(t.wakeups).toBeGreaterThanOrEqual(ROUNDS * 0.8);
-        const through = sum(t.wakers, (w) => byKworker(w) && w.source.work === 'flush_to_ldisc' && causedBy(partner)(w));
+        const through = sum(
+          t.wakers,
+          (w) => byKworker(w) && w.source.work === 'flush_to_ldisc' && causedBy(partner)(w),
+        );
         expect(through, brief(t)).toBeGreaterThanOrEqual(t.wakeups * 0.9);
         expect(t.reattributed).toBeGreaterThanOrEqual(through);
         expect(t.unknownCause ?? 0).toBeLessThanOrEqual(t.wakeups * 0.02);
@@ -72,7 +75,9 @@ describe.skipIf(skipRecording)(`workqueue causes on real recordings (${skipRecor
       expect((a.result.processEdges ?? []).some((e) => e.from.tgid === master && e.to.tgid === slave)).toBe(true);
       // a wakeup of the master leads back to the slave's own wakeup, caused by the master
       const chain = formatChain(a.detail, master, { depth: 2, limit: 5 });
-      expect(chain).toMatch(new RegExp(`woken by task ll-ptys ${slave} via task kworker/\\S+ \\d+ running flush_to_ldisc`));
+      expect(chain).toMatch(
+        new RegExp(`woken by task ll-ptys ${slave} via task kworker/\\S+ \\d+ running flush_to_ldisc`),
+      );
       expect(chain).toMatch(new RegExp(`← .*ll-ptys ${slave} .*woken by task ll-ptym ${master} via task kworker`));
     });
   });
@@ -100,7 +105,10 @@ describe.skipIf(skipRecording)(`workqueue causes on real recordings (${skipRecor
       const t = thread(r.a, r.ids[0]!);
       const viaKworker = t.wakers.filter((w) => byKworker(w) && w.source.work !== undefined);
       // ext4 converts the written extents in a kworker (ext4_end_io_rsv_work) queued by the bio's completion
-      expect(sum(viaKworker, () => true), brief(t)).toBeGreaterThanOrEqual(1);
+      expect(
+        sum(viaKworker, () => true),
+        brief(t),
+      ).toBeGreaterThanOrEqual(1);
       for (const w of viaKworker) {
         expect(w.cause?.kind, JSON.stringify(w)).toBe('hardirq');
         expect(w.cause?.name ?? '').toMatch(/^irq \d+/);

@@ -553,10 +553,11 @@ describe.skipIf(skipRecording)('lifeline export of a real recording (BPF)', () =
       }
       // the function: the interned kernel symbol is the capture's SYM name; the pty's items are flush_to_ldisc
       const starts = t.events.filter((e) => e.name === 'workqueue_execute_start');
-      for (const e of starts) expect(t.kernelSymbols.get(e.fields.function as number)).toBe(symName.get(e.fields.function as number));
-      expect(starts.filter((e) => t.kernelSymbols.get(e.fields.function as number) === 'flush_to_ldisc').length).toBeGreaterThanOrEqual(
-        2 * ROUNDS * 0.9,
-      );
+      for (const e of starts)
+        expect(t.kernelSymbols.get(e.fields.function as number)).toBe(symName.get(e.fields.function as number));
+      expect(
+        starts.filter((e) => t.kernelSymbols.get(e.fields.function as number) === 'flush_to_ldisc').length,
+      ).toBeGreaterThanOrEqual(2 * ROUNDS * 0.9);
       // the queueing is not exported (raw only in trace_processor), and says so
       expect(t.events.some((e) => e.name === 'workqueue_queue_work')).toBe(false);
       expect(NOT_EXPORTED_KINDS.WORK_QUEUE).toMatch(/raw table/);

@@ -193,7 +193,14 @@ export function runWork(
 }
 
 /** TIMER_START of a timer_list timer (callback symbol `sym`) by `current` in context `o`. */
-export function armTimer(t: number, cpu: number, timer: number, current: number, sym: number, o: CauseCtx = {}): EventRow {
+export function armTimer(
+  t: number,
+  cpu: number,
+  timer: number,
+  current: number,
+  sym: number,
+  o: CauseCtx = {},
+): EventRow {
   return { ...armHrtimer(t, cpu, timer, current, sym, 4000, o), kind: Kind.TIMER_START };
 }
 

@@ -83,7 +83,12 @@ export class Names {
   describe(key: number, threads: ThreadTable): WakeSource {
     if (key < 0) {
       const th = taskOfKey(key);
-      const s: WakeSource = { kind: 'task', tid: threads.recs[th]!.tid, tgid: threads.tgidOf(th), comm: threads.commOf(th) };
+      const s: WakeSource = {
+        kind: 'task',
+        tid: threads.recs[th]!.tid,
+        tgid: threads.tgidOf(th),
+        comm: threads.commOf(th),
+      };
       const work = workOfKey(key);
       if (work > 0) s.work = this.sym.get(work) ?? `sym#${work}`;
       return s;
