@@ -278,7 +278,7 @@ function reportPage(m: ReportModel, specs: Record<string, VegaLiteSpec>): string
     {
       id: 'wakers',
       title: 'Who wakes whom',
-      lead: 'Wakeup counts from each source (rows) to each woken thread (columns). Interrupt sources are their own rows, listed first: a wakeup inside an interrupt is never blamed on the task it interrupted.',
+      lead: "Wakeup counts from each cause (rows) to each woken thread (columns). Interrupts are their own rows, listed first: a wakeup inside an interrupt is never blamed on the task it interrupted, and one run by a kworker's work item is credited to whoever queued the item.",
       body: chartDiv('wakeup-matrix'),
     },
     offCpuSection(m, chartDiv),
