@@ -20,6 +20,7 @@ import { ThreadTable } from './engine/thread-table.js';
 import { Timeline } from './detail/timeline.js';
 import type { Analysis, AnalysisDetail, AnalyzeOptions } from './types.js';
 import { WakeupLog } from './detail/wakeup-log.js';
+import { ThreadHistograms } from './detail/thread-histograms.js';
 import { windowFor } from './engine/window.js';
 
 export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Promise<Analysis> {
@@ -40,6 +41,8 @@ export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Prom
           new CpuSpans(threads, names, budget.maxCpuSpans),
           new WakeupLog(threads, names, budget.maxWakeups),
         ];
+  const histograms = opts.histograms === true ? new ThreadHistograms(threads) : null;
+  if (histograms !== null) detailMetrics.push(histograms);
   const engine = new Engine(threads, names, [...metrics, ...detailMetrics], {
     startNs: meta.startNs,
     cpus: meta.cpus,
@@ -78,8 +81,9 @@ export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Prom
   const selected = selectThreads(input);
   const result = buildResult(input, selected);
   const offCpu = opts.offCpu ? { offCpu: sleepReasons.offCpu(selected) } : {};
-  if (budget === null) return { result, ...offCpu };
+  const log2 = histograms !== null ? { histograms: histograms.read(selected) } : {};
+  if (budget === null) return { result, ...offCpu, ...log2 };
   const detail: AnalysisDetail = { intervals: [], cpuSpans: [], wakeups: [], reduced: [] };
   for (const m of detailMetrics) m.fillDetail?.(filter, { startNs }, detail);
-  return { result, detail, ...offCpu };
+  return { result, detail, ...offCpu, ...log2 };
 }
