@@ -207,7 +207,7 @@ export const msg = {
     `Parquet dataset written to ${sanitize(dir)} (${files} files, ${(bytes / 1e6).toFixed(1)} MB, ${events.toLocaleString('en-US')} events); query it with DuckDB, polars or Spark (docs/fleet.md)`,
   datasetNotDir: (path: string) => `cannot write the Parquet dataset to ${path}: it is a file, not a directory`,
   exportOnlyDataset: (flag: string, format: string) => `${flag} is for a dataset export (--to parquet), not ${format}`,
-  badHost: (host: string) => `--host takes a host name of 1 to 255 characters without "/", not "${host}"`,
+  badHost: (host: string) => `--host takes a host name of 1 to 255 characters, not "${host}"`,
   exportWritten: (path: string, bytes: number, events: number) =>
     `trace written to ${sanitize(path)} (${(bytes / 1e6).toFixed(1)} MB, ${events.toLocaleString('en-US')} events); open it at ui.perfetto.dev ("Open trace file")`,
   tableCauses: (reattributed: number, onCpu: number, unknown: number) =>

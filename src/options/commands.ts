@@ -301,7 +301,7 @@ export function checkExport(o: ExportInput): ExportChoice {
   if (!dataset && o.host !== undefined) throw new LifelineError('OPTION_BAD_FORMAT', msg.exportOnlyDataset('--host', format));
   if (!dataset && o.partition === true)
     throw new LifelineError('OPTION_BAD_FORMAT', msg.exportOnlyDataset('--partition', format));
-  if (o.host !== undefined && (o.host.length === 0 || o.host.length > 255 || o.host.includes('/')))
+  if (o.host !== undefined && (o.host.length === 0 || o.host.length > 255))
     throw new LifelineError('OPTION_BAD_HOST', msg.badHost(o.host));
   return {
     format,
