@@ -193,6 +193,22 @@ describe('two hosts, one dataset', () => {
     const bound = Number(fromBuckets!.p95_upper_bound_ns);
     expect(bound).toBeGreaterThanOrEqual(Number(exact!.q));
     expect(bound / 2).toBeLessThanOrEqual(Math.max(Number(exact!.q), 1000));
+
+    // polars reads the same dataset (the docs' JavaScript example), with the same sums as DuckDB
+    const pl = (await import('nodejs-polars')).default;
+    const byHost = pl
+      .scanParquet(path.join(fleet, 'processes', '**', '*.parquet'))
+      .groupBy('host')
+      .agg(pl.col('runq_wait_ns').sum(), pl.col('runq_waits').sum())
+      .sort('host')
+      .collectSync()
+      .toRecords();
+    const duckByHost = await duck(
+      `select host, sum(runq_wait_ns) runq_wait_ns, sum(runq_waits) runq_waits from ${glob('processes')} group by host order by host`,
+    );
+    expect(byHost.map((r) => [r.host, Number(r.runq_wait_ns), Number(r.runq_waits)])).toEqual(
+      duckByHost.map((r) => [r.host, Number(r.runq_wait_ns), Number(r.runq_waits)]),
+    );
   });
 });
 
