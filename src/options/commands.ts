@@ -298,7 +298,8 @@ export function checkExport(o: ExportInput): ExportChoice {
     ends.length > 0 ? windowEnd('--to', ends[0], 'toNs', o.toNs) : windowEnd('--until', o.until, 'toNs', o.toNs);
   const format = formats[0] ?? DEFAULT_EXPORT_FORMAT;
   const dataset = EXPORT_FORMATS.find((f) => f.name === format)?.output === 'dataset';
-  if (!dataset && o.host !== undefined) throw new LifelineError('OPTION_BAD_FORMAT', msg.exportOnlyDataset('--host', format));
+  if (!dataset && o.host !== undefined)
+    throw new LifelineError('OPTION_BAD_FORMAT', msg.exportOnlyDataset('--host', format));
   if (!dataset && o.partition === true)
     throw new LifelineError('OPTION_BAD_FORMAT', msg.exportOnlyDataset('--partition', format));
   if (o.host !== undefined && (o.host.length === 0 || o.host.length > 255))

@@ -2,7 +2,16 @@
  * `lifeline export --to parquet`: DuckDB, an independent reader, reads every table of an export of
  * every fixture, and what it counts equals what lifeline's own analysis says (analyze --json, info).
  */
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -71,7 +80,7 @@ describe('export --to parquet: every fixture, read by DuckDB', () => {
 
     // threads: sleeps, run time and wakeups of each thread
     const threads = await duck(`select tid, generation, comm, sleeps, run_ns, wakeups from ${t('threads')}`);
-    const byId = (x: { tid: unknown; generation: unknown }) => `${String(x.tid)}/${String(x.generation)}`;
+    const byId = (x: object) => `${String((x as JsonThread).tid)}/${String((x as JsonThread).generation)}`;
     expect(new Map(threads.map((r) => [byId(r), [r.comm, r.sleeps, r.run_ns, r.wakeups]]))).toEqual(
       new Map(json.threads.map((r) => [byId(r), [r.comm, r.sleeps, r.runNs, r.wakeups]])),
     );
@@ -133,7 +142,9 @@ describe('the catalogue drives the threads and processes columns', () => {
     const out = path.join(work, 'catalogue');
     await exportCapture(path.join(fixtures, 'pingpong.db'), { to: 'parquet', out });
     for (const scope of ['thread', 'process'] as const) {
-      const described = await duck(`describe select * from ${lit(path.join(out, `${scope === 'thread' ? 'threads' : 'processes'}.parquet`))}`);
+      const described = await duck(
+        `describe select * from ${lit(path.join(out, `${scope === 'thread' ? 'threads' : 'processes'}.parquet`))}`,
+      );
       const names = new Set(described.map((d) => d.column_name));
       for (const e of CATALOGUE.filter((x) => x.scopes.includes(scope))) {
         const base = columnName(e.key, e.unit);
@@ -155,18 +166,41 @@ describe('the catalogue drives the threads and processes columns', () => {
 describe('two hosts, one dataset', () => {
   it('partitioned exports of two captures under two hosts query as one; the docs/fleet.md queries run on it', async () => {
     const fleet = path.join(work, 'fleet');
-    const a = cli(['export', path.join(fixtures, 'pingpong.db'), '--to', 'parquet', '--partition', '--host', 'web-1', '-o', fleet]);
+    const a = cli([
+      'export',
+      path.join(fixtures, 'pingpong.db'),
+      '--to',
+      'parquet',
+      '--partition',
+      '--host',
+      'web-1',
+      '-o',
+      fleet,
+    ]);
     expect(a.status, a.stderr).toBe(0);
     expect(a.stdout).toMatch(/Parquet dataset written to .*fleet/);
-    const b = cli(['export', path.join(fixtures, 'sleeper-stress.arrow'), '--to', 'parquet', '--partition', '--host', 'db/2', '-o', fleet]);
+    const b = cli([
+      'export',
+      path.join(fixtures, 'sleeper-stress.arrow'),
+      '--to',
+      'parquet',
+      '--partition',
+      '--host',
+      'db/2',
+      '-o',
+      fleet,
+    ]);
     expect(b.status, b.stderr).toBe(0);
     // hive-style folders, the host escaped in the path and exact in the column
     expect(existsSync(path.join(fleet, 'threads', 'host=web-1'))).toBe(true);
     expect(existsSync(path.join(fleet, 'threads', 'host=db%2F2'))).toBe(true);
-    const glob = (table: string) => `read_parquet(${lit(path.join(fleet, table, '**', '*.parquet'))}, hive_partitioning = false)`;
+    const glob = (table: string) =>
+      `read_parquet(${lit(path.join(fleet, table, '**', '*.parquet'))}, hive_partitioning = false)`;
     const hosts = await duck(`select host, capture, count(*) n from ${glob('threads')} group by all order by host`);
     const jsonA = JSON.parse(await analyzeCapture(path.join(fixtures, 'pingpong.db'), { json: true })) as JsonAnalysis;
-    const jsonB = JSON.parse(await analyzeCapture(path.join(fixtures, 'sleeper-stress.arrow'), { json: true })) as JsonAnalysis;
+    const jsonB = JSON.parse(
+      await analyzeCapture(path.join(fixtures, 'sleeper-stress.arrow'), { json: true }),
+    ) as JsonAnalysis;
     expect(hosts).toEqual([
       { host: 'db/2', capture: 'sleeper-stress', n: jsonB.threads.length },
       { host: 'web-1', capture: 'pingpong', n: jsonA.threads.length },
@@ -174,7 +208,9 @@ describe('two hosts, one dataset', () => {
     const [events] = await duck(`select count(*) n from ${glob('events')}`);
     expect(events!.n).toBe(jsonA.capture.events + jsonB.capture.events);
     // the date partition is the capture's start (UTC)
-    const dates = await duck(`select distinct date from read_parquet(${lit(path.join(fleet, 'events', '**', '*.parquet'))}, hive_partitioning = true)`);
+    const dates = await duck(
+      `select distinct date from read_parquet(${lit(path.join(fleet, 'events', '**', '*.parquet'))}, hive_partitioning = true)`,
+    );
     expect(dates.map((d) => String(d.date))).toEqual([expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/)]);
 
     // the documented queries, on this dataset
@@ -189,7 +225,9 @@ describe('two hosts, one dataset', () => {
     const p95 = doc.match(/```sql\n(-- fleet-wide p95[\s\S]*?)```/);
     expect(p95).not.toBeNull();
     const [fromBuckets] = await duck(p95![1]!.replaceAll("'fleet/", `'${fleet}/`));
-    const [exact] = await duck(`select quantile_disc(runq_delay_ns, 0.95) q from ${glob('wakeups')} where runq_delay_ns is not null`);
+    const [exact] = await duck(
+      `select quantile_disc(runq_delay_ns, 0.95) q from ${glob('wakeups')} where runq_delay_ns is not null`,
+    );
     const bound = Number(fromBuckets!.p95_upper_bound_ns);
     expect(bound).toBeGreaterThanOrEqual(Number(exact!.q));
     expect(bound / 2).toBeLessThanOrEqual(Math.max(Number(exact!.q), 1000));
@@ -222,37 +260,44 @@ describe('names survive byte for byte', () => {
     '\x9b2J',
   ];
 
-  it.each(['sqlite', 'arrow'] as const)('comms with controls, bidi, quotes and UTF-8 in a %s capture', async (format) => {
-    const dir = mkdtempSync(path.join(work, 'hostile-'));
-    const file = path.join(dir, `hostile.${format === 'sqlite' ? 'db' : 'arrow'}`);
-    const tids = HOSTILE.map((_, i) => 100 + i);
-    const rows = [
-      ...HOSTILE.map((name, i) => comm(tids[i]!, tids[i]!, name)),
-      ...tids.flatMap((tid, i) => [sw(10 + i * 10, 0, 0, tid, R), sw(12 + i * 10, 0, tid, 0, S), wake(15 + i * 10, 1, tid, 0)]),
-      sw(200, 0, 0, tids[0]!, R),
-    ];
-    const meta = testMeta({ hostname: 'host\x1b[31m\r', startNs: 1_000_000 });
-    const writer = await createWriter(file, format, meta);
-    await writer.append(batchFromRows(rows));
-    await writer.finish({ ...meta, endNs: 2_000_000, events: rows.length, exitCode: 0 });
-    const out = path.join(dir, 'out');
-    await exportCapture(file, { to: 'parquet', out });
-    const hex = (s: string) => Buffer.from(s, 'utf8').toString('hex').toUpperCase();
-    for (const [table, col] of [
-      ['tasks', 'comm'],
-      ['events', 'comm'],
-      ['threads', 'comm'],
-      ['processes', 'comm'],
-      ['wakeups', 'comm'],
-    ] as const) {
-      const got = await duck(
-        `select distinct hex(encode(${col})) h from ${lit(path.join(out, `${table}.parquet`))} where ${table === 'processes' ? 'tgid' : 'tid'} between 100 and 199`,
-      );
-      expect(new Set(got.map((g) => g.h)), table).toEqual(new Set(HOSTILE.map(hex)));
-    }
-    const [host] = await duck(`select distinct hex(encode(host)) h from ${lit(path.join(out, 'events.parquet'))}`);
-    expect(host!.h).toBe(hex('host\x1b[31m\r'));
-  });
+  it.each(['sqlite', 'arrow'] as const)(
+    'comms with controls, bidi, quotes and UTF-8 in a %s capture',
+    async (format) => {
+      const dir = mkdtempSync(path.join(work, 'hostile-'));
+      const file = path.join(dir, `hostile.${format === 'sqlite' ? 'db' : 'arrow'}`);
+      const tids = HOSTILE.map((_, i) => 100 + i);
+      const rows = [
+        ...HOSTILE.map((name, i) => comm(tids[i]!, tids[i]!, name)),
+        ...tids.flatMap((tid, i) => [
+          sw(10 + i * 10, 0, 0, tid, R),
+          sw(12 + i * 10, 0, tid, 0, S),
+          wake(15 + i * 10, 1, tid, 0),
+        ]),
+        sw(200, 0, 0, tids[0]!, R),
+      ];
+      const meta = testMeta({ hostname: 'host\x1b[31m\r', startNs: 1_000_000 });
+      const writer = await createWriter(file, format, meta);
+      await writer.append(batchFromRows(rows));
+      await writer.finish({ ...meta, endNs: 2_000_000, events: rows.length, exitCode: 0 });
+      const out = path.join(dir, 'out');
+      await exportCapture(file, { to: 'parquet', out });
+      const hex = (s: string) => Buffer.from(s, 'utf8').toString('hex').toUpperCase();
+      for (const [table, col] of [
+        ['tasks', 'comm'],
+        ['events', 'comm'],
+        ['threads', 'comm'],
+        ['processes', 'comm'],
+        ['wakeups', 'comm'],
+      ] as const) {
+        const got = await duck(
+          `select distinct hex(encode(${col})) h from ${lit(path.join(out, `${table}.parquet`))} where ${table === 'processes' ? 'tgid' : 'tid'} between 100 and 199`,
+        );
+        expect(new Set(got.map((g) => g.h)), table).toEqual(new Set(HOSTILE.map(hex)));
+      }
+      const [host] = await duck(`select distinct hex(encode(host)) h from ${lit(path.join(out, 'events.parquet'))}`);
+      expect(host!.h).toBe(hex('host\x1b[31m\r'));
+    },
+  );
 });
 
 describe('bad input', () => {
@@ -268,7 +313,9 @@ describe('bad input', () => {
 
     const foreign = path.join(dir, 'notes.txt');
     copyFileSync(path.join(fixtures, 'pingpong.json'), foreign);
-    expect(expectOneLineError(cli(['export', foreign, '--to', 'parquet', '-o', out]))).toMatch(/not a lifeline capture/);
+    expect(expectOneLineError(cli(['export', foreign, '--to', 'parquet', '-o', out]))).toMatch(
+      /not a lifeline capture/,
+    );
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
   });
 
@@ -278,7 +325,9 @@ describe('bad input', () => {
     const out = path.join(dir, 'ds');
     expect(cli(['export', fixture, '--to', 'parquet', '-o', out]).status).toBe(0);
     const before = readFileSync(path.join(out, 'events.parquet'));
-    expect(expectOneLineError(cli(['export', fixture, '--to', 'parquet', '-o', out]))).toMatch(/already exists .*--force/);
+    expect(expectOneLineError(cli(['export', fixture, '--to', 'parquet', '-o', out]))).toMatch(
+      /already exists .*--force/,
+    );
     expect(readFileSync(path.join(out, 'events.parquet')).equals(before)).toBe(true);
     expect(cli(['export', fixture, '--to', 'parquet', '-o', out, '--force']).status).toBe(0);
     expect(readdirSync(out).sort()).toEqual(PARQUET_TABLES.map((t) => `${t}.parquet`).sort());
@@ -297,6 +346,8 @@ describe('bad input', () => {
     expect(expectOneLineError(cli(['export', fixture, '--host', 'a', '-o', path.join(dir, 'x.pftrace')]))).toMatch(
       /--host is for a dataset export/,
     );
-    expect(expectOneLineError(cli(['export', fixture, '--to', 'parquet', '--host', '', '-o', out]))).toMatch(/--host takes/);
+    expect(expectOneLineError(cli(['export', fixture, '--to', 'parquet', '--host', '', '-o', out]))).toMatch(
+      /--host takes/,
+    );
   });
 });

@@ -72,7 +72,8 @@ export function metricColumns(scope: Scope, catalogue: readonly MetricDef[] = CA
           spec: { name: `${name}_json`, type: 'string', nullable: true },
           unit: 'json',
           help: `${e.help} (JSON: [{source, cause, count}], sources as in the wakeups table)`,
-          read: (m) => JSON.stringify(e.read(m).map((w) => ({ source: w.source, cause: w.cause ?? w.source, count: w.count }))),
+          read: (m) =>
+            JSON.stringify(e.read(m).map((w) => ({ source: w.source, cause: w.cause ?? w.source, count: w.count }))),
         });
         break;
       case 'reasons':
@@ -234,5 +235,14 @@ export function writeWakeups(t: TableFile, a: Analysis, o: Origin): void {
 
 export function writeEdges(t: TableFile, a: Analysis, o: Origin): void {
   for (const e of a.result.edges)
-    t.add([o.host, o.capture, ...sourceValues(e.from), ...sourceValues(e.via), e.to.tid, e.to.tgid, e.to.comm, e.count]);
+    t.add([
+      o.host,
+      o.capture,
+      ...sourceValues(e.from),
+      ...sourceValues(e.via),
+      e.to.tid,
+      e.to.tgid,
+      e.to.comm,
+      e.count,
+    ]);
 }

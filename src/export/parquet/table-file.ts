@@ -15,15 +15,7 @@ import { OutputFile } from '../output-file.js';
  * epoch as a Parquet TIMESTAMP(NANOS, UTC); int64_list / string_list: a list a row.
  */
 export type ColumnType =
-  | 'int64'
-  | 'int32'
-  | 'uint16'
-  | 'double'
-  | 'bool'
-  | 'string'
-  | 'timestamp'
-  | 'int64_list'
-  | 'string_list';
+  'int64' | 'int32' | 'uint16' | 'double' | 'bool' | 'string' | 'timestamp' | 'int64_list' | 'string_list';
 
 export interface ColumnSpec {
   name: string;
@@ -59,9 +51,7 @@ function leaf(c: ColumnSpec): SchemaElement[] {
     case 'string':
       return [{ ...base, type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' } }];
     case 'timestamp':
-      return [
-        { ...base, type: 'INT64', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'NANOS' } },
-      ];
+      return [{ ...base, type: 'INT64', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'NANOS' } }];
     case 'int64_list':
     case 'string_list': {
       const element: SchemaElement =
