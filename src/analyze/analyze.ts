@@ -21,6 +21,7 @@ import { Timeline } from './detail/timeline.js';
 import type { Analysis, AnalysisDetail, AnalyzeOptions } from './types.js';
 import { WakeupLog } from './detail/wakeup-log.js';
 import { ThreadHistograms } from './detail/thread-histograms.js';
+import { WakeupStream } from './detail/wakeup-stream.js';
 import { windowFor } from './engine/window.js';
 
 export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Promise<Analysis> {
@@ -43,6 +44,9 @@ export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Prom
         ];
   const histograms = opts.histograms === true ? new ThreadHistograms(threads) : null;
   if (histograms !== null) detailMetrics.push(histograms);
+  const startOf = (): number => (meta.startNs > 0 ? meta.startNs : Number.isNaN(engine.firstTs) ? 0 : engine.firstTs);
+  const stream = opts.onWakeup !== undefined ? new WakeupStream(threads, names, startOf, opts.onWakeup) : null;
+  if (stream !== null) detailMetrics.push(stream);
   const engine = new Engine(threads, names, [...metrics, ...detailMetrics], {
     startNs: meta.startNs,
     cpus: meta.cpus,
@@ -60,6 +64,7 @@ export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Prom
   const lastTs = Number.isNaN(engine.lastTs) ? startNs : engine.lastTs;
   const endNs = Math.max(meta.endNs, lastTs);
   engine.finish(endNs);
+  stream?.finish();
 
   // 5. result and detail
   const filter = threadFilter(opts, threads);

@@ -260,6 +260,11 @@ export interface AnalyzeOptions {
   offCpu?: boolean;
   /** Also give per-thread and per-process log2 histograms of the distributions (Analysis.histograms). */
   histograms?: boolean;
+  /**
+   * Hand out every wakeup (in the window, every thread) as soon as what followed it is known,
+   * none kept in memory (detail/wakeup-stream.ts): ids in waking order, records in completion order.
+   */
+  onWakeup?: (w: WakeupRecord) => void;
 }
 
 /** The complete sleeps of one thread that began in one stack and were woken from one (source, stack). */

@@ -15,6 +15,7 @@ import {
   type MetricRow,
   type Scope,
   type WakeSource,
+  type WakeupRecord,
 } from '../../analyze/index.js';
 import type { ColumnSpec, TableFile } from './table-file.js';
 
@@ -115,13 +116,18 @@ export const PROCESS_IDENTITY: readonly ColumnSpec[] = [
 /** The columns of a WakeSource under a prefix: kind, name (a task's comm, an interrupt's name), tid, tgid, comm, work. */
 function sourceColumns(p: string): ColumnSpec[] {
   return [
-    { name: `${p}_kind`, type: 'string', nullable: true },
-    { name: p, type: 'string', nullable: true },
+    { name: `${p}_kind`, ...NAME },
+    { name: p, ...NAME },
     { name: `${p}_tid`, type: 'int32', nullable: true },
-    { name: `${p}_tgid`, type: 'int32', nullable: true },
-    { name: `${p}_work`, type: 'string', nullable: true },
+    { name: `${p}_tgid`, type: 'int32', nullable: true, statistics: false },
+    { name: `${p}_work`, ...NAME },
   ];
 }
+
+/** A name with few distinct values: always a dictionary, no statistics. */
+const NAME = { type: 'string', nullable: true, encoding: 'dict', statistics: false } as const;
+const FLAG = { type: 'bool', statistics: false } as const;
+const NS = { type: 'int64', nullable: true, statistics: false } as const;
 
 function sourceValues(s: WakeSource | undefined | null): unknown[] {
   if (s === undefined || s === null) return [null, null, null, null, null];
@@ -130,32 +136,33 @@ function sourceValues(s: WakeSource | undefined | null): unknown[] {
 }
 
 export const WAKEUP_COLUMNS: readonly ColumnSpec[] = [
-  ...ORIGIN,
-  { name: 'id', type: 'int64' },
-  { name: 'ts_ns', type: 'int64' },
-  { name: 'since_start_ns', type: 'int64' },
+  { name: 'host', ...NAME, nullable: false },
+  { name: 'capture', ...NAME, nullable: false },
+  { name: 'id', type: 'int64', encoding: 'delta' },
+  { name: 'ts_ns', type: 'int64', encoding: 'delta' },
+  { name: 'since_start_ns', type: 'int64', encoding: 'delta' },
   { name: 'tid', type: 'int32' },
-  { name: 'tgid', type: 'int32', nullable: true },
-  { name: 'comm', type: 'string', nullable: true },
+  { name: 'tgid', type: 'int32', nullable: true, statistics: false },
+  { name: 'comm', ...NAME },
   ...sourceColumns('source'),
   ...sourceColumns('cause'),
-  { name: 'cause_is_source', type: 'bool' },
-  { name: 'on_cpu_tid', type: 'int32', nullable: true },
-  { name: 'on_cpu_comm', type: 'string', nullable: true },
-  { name: 'reattributed', type: 'bool' },
-  { name: 'several_raisers', type: 'bool' },
-  { name: 'slept_ns', type: 'int64', nullable: true },
-  { name: 'sleep_state', type: 'string', nullable: true },
-  { name: 'runq_delay_ns', type: 'int64', nullable: true },
-  { name: 'run_ns', type: 'int64', nullable: true },
-  { name: 'slices', type: 'int64', nullable: true },
-  { name: 'waker_wakeup_id', type: 'int64', nullable: true },
-  { name: 'remote', type: 'bool' },
-  { name: 'idle', type: 'bool' },
-  { name: 'spurious', type: 'bool' },
-  { name: 'unsure', type: 'bool' },
-  { name: 'slept_in', type: 'string', nullable: true },
-  { name: 'woke_from', type: 'string', nullable: true },
+  { name: 'cause_is_source', ...FLAG },
+  { name: 'on_cpu_tid', type: 'int32', nullable: true, statistics: false },
+  { name: 'on_cpu_comm', ...NAME },
+  { name: 'reattributed', ...FLAG },
+  { name: 'several_raisers', ...FLAG },
+  { name: 'slept_ns', ...NS },
+  { name: 'sleep_state', ...NAME },
+  { name: 'runq_delay_ns', ...NS },
+  { name: 'run_ns', ...NS },
+  { name: 'slices', ...NS },
+  { name: 'waker_wakeup_id', ...NS },
+  { name: 'remote', ...FLAG },
+  { name: 'idle', ...FLAG },
+  { name: 'spurious', ...FLAG },
+  { name: 'unsure', ...FLAG },
+  { name: 'slept_in', ...NAME },
+  { name: 'woke_from', ...NAME },
 ];
 
 export const EDGE_COLUMNS: readonly ColumnSpec[] = [
@@ -191,46 +198,37 @@ export function writeProcesses(t: TableFile, cols: readonly MetricColumn[], a: A
     t.add([o.host, o.capture, m.tgid, m.comm, m.threads, ...cols.map((c) => c.read(m, hist.get(m.tgid)))]);
 }
 
-export function writeWakeups(t: TableFile, a: Analysis, o: Origin): void {
-  // the woken thread's process and name: its last generation's
-  const who = new Map<number, { tgid: number; comm: string; generation: number }>();
-  for (const m of a.result.threads) {
-    const had = who.get(m.tid);
-    if (had === undefined || m.generation > had.generation)
-      who.set(m.tid, { tgid: m.tgid, comm: m.comm, generation: m.generation });
-  }
-  for (const w of a.detail?.wakeups ?? []) {
-    const target = who.get(w.tid);
-    t.add([
-      o.host,
-      o.capture,
-      w.id,
-      w.ts + o.startNs,
-      w.ts,
-      w.tid,
-      target?.tgid ?? null,
-      target?.comm ?? null,
-      ...sourceValues(w.source),
-      ...sourceValues(w.cause ?? w.source),
-      w.cause === undefined,
-      w.onCpu?.tid ?? null,
-      w.onCpu?.comm ?? null,
-      w.reattributed,
-      w.severalRaisers === true,
-      w.sleptNs,
-      w.sleepState,
-      w.waitNs,
-      w.runNs,
-      w.slices,
-      w.wakerWakeup,
-      w.flags.remote,
-      w.flags.idle,
-      w.flags.spurious,
-      w.flags.unsure,
-      w.sleptIn ?? null,
-      w.wokeFrom ?? null,
-    ]);
-  }
+/** One wakeup's row; `target` is the woken thread's process and name as known when it is written. */
+export function wakeupRow(w: WakeupRecord, o: Origin, target: { tgid: number | null; comm: string | null }): unknown[] {
+  return [
+    o.host,
+    o.capture,
+    w.id,
+    w.ts + o.startNs,
+    w.ts,
+    w.tid,
+    target.tgid,
+    target.comm,
+    ...sourceValues(w.source),
+    ...sourceValues(w.cause ?? w.source),
+    w.cause === undefined,
+    w.onCpu?.tid ?? null,
+    w.onCpu?.comm ?? null,
+    w.reattributed,
+    w.severalRaisers === true,
+    w.sleptNs,
+    w.sleepState,
+    w.waitNs,
+    w.runNs,
+    w.slices,
+    w.wakerWakeup,
+    w.flags.remote,
+    w.flags.idle,
+    w.flags.spurious,
+    w.flags.unsure,
+    w.sleptIn ?? null,
+    w.wokeFrom ?? null,
+  ];
 }
 
 export function writeEdges(t: TableFile, a: Analysis, o: Origin): void {

@@ -18,29 +18,34 @@ import {
 import type { EventBatch } from '../../capture/index.js';
 import { ROW_GROUP_ROWS, type ColumnSpec, type TableFile } from './table-file.js';
 
+/** A name with few distinct values: always a dictionary, no statistics. */
+const NAME = { type: 'string', encoding: 'dict', statistics: false } as const;
+const OPT_NAME = { ...NAME, nullable: true } as const;
+const NUMBER = { type: 'int32', statistics: false } as const;
+
 export const EVENT_COLUMNS: readonly ColumnSpec[] = [
-  { name: 'host', type: 'string' },
-  { name: 'capture', type: 'string' },
-  { name: 'ts_ns', type: 'int64' },
-  { name: 'time', type: 'timestamp' },
+  { name: 'host', ...NAME },
+  { name: 'capture', ...NAME },
+  { name: 'ts_ns', type: 'int64', encoding: 'delta' },
+  { name: 'time', type: 'timestamp', encoding: 'delta' },
   { name: 'cpu', type: 'int32' },
-  { name: 'kind', type: 'string' },
-  { name: 'context', type: 'string', nullable: true },
-  { name: 'flags', type: 'string', nullable: true },
+  { name: 'kind', ...NAME },
+  { name: 'context', ...OPT_NAME },
+  { name: 'flags', ...OPT_NAME },
   { name: 'tid', type: 'int32' },
-  { name: 'tgid', type: 'int32', nullable: true },
-  { name: 'comm', type: 'string', nullable: true },
-  { name: 'tid2', type: 'int32' },
-  { name: 'comm2', type: 'string', nullable: true },
-  { name: 'a', type: 'int32' },
-  { name: 'b', type: 'int32' },
-  { name: 'c', type: 'int32' },
-  { name: 'prev_state', type: 'string', nullable: true },
-  { name: 'vector', type: 'string', nullable: true },
-  { name: 'source', type: 'string', nullable: true },
-  { name: 'symbol', type: 'string', nullable: true },
-  { name: 'name', type: 'string', nullable: true },
-  { name: 'stack', type: 'int32' },
+  { name: 'tgid', ...NUMBER, nullable: true },
+  { name: 'comm', ...OPT_NAME },
+  { name: 'tid2', ...NUMBER },
+  { name: 'comm2', ...OPT_NAME },
+  { name: 'a', ...NUMBER },
+  { name: 'b', ...NUMBER },
+  { name: 'c', ...NUMBER },
+  { name: 'prev_state', ...OPT_NAME },
+  { name: 'vector', ...OPT_NAME },
+  { name: 'source', ...OPT_NAME },
+  { name: 'symbol', ...OPT_NAME },
+  { name: 'name', type: 'string', nullable: true, statistics: false },
+  { name: 'stack', ...NUMBER },
 ];
 
 export const TASK_COLUMNS: readonly ColumnSpec[] = [
@@ -140,6 +145,9 @@ export class EventsTable {
   private n = 0;
   /** Events written. */
   written = 0;
+  /** The first event's ts (0 before any). */
+  firstTs = 0;
+  private started = false;
   /** Events written by kind name. */
   readonly perKind = new Map<string, number>();
 
@@ -170,6 +178,11 @@ export class EventsTable {
     private readonly taskTable: TableFile,
     private readonly o: EventsTableOptions,
   ) {}
+
+  /** A thread's process and name as known now. */
+  task(tid: number): { tgid: number | null; comm: string | null } {
+    return { tgid: this.tgids.get(tid) ?? null, comm: this.comms.get(tid) ?? null };
+  }
 
   private commOf(tid: number, cpu: number): string | null {
     if (tid === 0) return `swapper/${cpu}`;
@@ -230,6 +243,10 @@ export class EventsTable {
 
   feed(batch: EventBatch): void {
     const { from, to } = this.o;
+    if (!this.started && batch.length > 0) {
+      this.started = true;
+      this.firstTs = batch.ts[0]!;
+    }
     for (let i = 0; i < batch.length; i++) {
       const ts = batch.ts[i]!;
       const kind = batch.kind[i]!;

@@ -21,7 +21,7 @@ import {
   writeEdges,
   writeProcesses,
   writeThreads,
-  writeWakeups,
+  wakeupRow,
   type MetricColumn,
 } from './analysis-tables.js';
 import { EVENT_COLUMNS, EventsTable, TASK_COLUMNS } from './events-table.js';
@@ -125,23 +125,28 @@ export async function exportParquet(capture: Capture, opts: DatasetRunOptions): 
       },
       close: () => undefined,
     };
+    const origin = { host: opts.host, capture: opts.capture, startNs: meta.startNs };
+    const wakeups = file('wakeups');
     const window = {
       ...(opts.from > meta.startNs ? { fromNs: opts.from - meta.startNs } : {}),
       ...(Number.isFinite(opts.to) ? { toNs: opts.to - meta.startNs } : {}),
     };
     const analysis: Analysis = await analyze(teed, {
       ...window,
-      detail: { maxWakeups: Infinity, maxIntervals: 0, maxCpuSpans: 0 },
       histograms: true,
+      // each wakeup is written once complete, none kept
+      // (times relative to the capture's start, or to its first event when it has none, as analyze's)
+      onWakeup: (w) =>
+        wakeups.add(
+          wakeupRow(w, { ...origin, startNs: meta.startNs > 0 ? meta.startNs : events.firstTs }, events.task(w.tid)),
+        ),
       onProgress: opts.onProgress,
     });
     events.finish();
 
     // 3. the analysis
-    const origin = { host: opts.host, capture: opts.capture, startNs: meta.startNs };
     writeThreads(file('threads'), threadCols, analysis, origin);
     writeProcesses(file('processes'), processCols, analysis, origin);
-    writeWakeups(file('wakeups'), analysis, origin);
     writeEdges(file('edges'), analysis, origin);
 
     // 4. whole files, then into place

@@ -22,13 +22,22 @@ export interface ColumnSpec {
   type: ColumnType;
   /** May hold null (default false). */
   nullable?: boolean;
+  /**
+   * dict: a dictionary always (few distinct values: names, kinds); delta: DELTA_BINARY_PACKED
+   * (times, ascending); plain: neither. Default: the writer decides from a sample.
+   */
+  encoding?: 'dict' | 'delta' | 'plain';
+  /** Min/max statistics for readers that skip row groups (default true; off for long free text). */
+  statistics?: boolean;
 }
+
+const ENCODINGS = { dict: 'RLE_DICTIONARY', delta: 'DELTA_BINARY_PACKED', plain: 'PLAIN' } as const;
 
 /** A row group's values of one column: a typed array or a plain array (null where nullable). */
 export type ColumnValues = ArrayLike<unknown>;
 
 /** Rows per row group. */
-export const ROW_GROUP_ROWS = 128 * 1024;
+export const ROW_GROUP_ROWS = 32 * 1024;
 /** Bytes gathered in memory before they go to the file. */
 const FLUSH_BYTES = 1 << 20;
 
@@ -158,8 +167,8 @@ export class TableFile {
     const columnData: ColumnSource[] = this.columns.map((c, i) => ({
       name: c.name,
       data: values[i] as ColumnSource['data'],
-      // statistics of long strings cost time and say little; the numbers keep theirs
-      statistics: c.type !== 'string_list',
+      statistics: c.statistics ?? true,
+      ...(c.encoding !== undefined && { encoding: ENCODINGS[c.encoding] }),
     }));
     void this.writer.write({ columnData, rowGroupSize: n });
     this.rows += n;
