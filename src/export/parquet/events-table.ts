@@ -61,7 +61,7 @@ export const TASK_COLUMNS: readonly ColumnSpec[] = [
 ];
 
 /** Kinds whose `tid` is a thread (the others use it for the thread on the CPU too, or not at all). */
-const TID_IS_THREAD = new Set<number>([
+const TID_IS_THREAD_KINDS = [
   Kind.SWITCH,
   Kind.WAKING,
   Kind.WAKEUP_NEW,
@@ -78,11 +78,11 @@ const TID_IS_THREAD = new Set<number>([
   Kind.WORK_QUEUE,
   Kind.WORK_START,
   Kind.WORK_END,
-]);
+];
 /** Kinds whose `tid2` is a thread. */
-const TID2_IS_THREAD = new Set<number>([Kind.SWITCH, Kind.WAKING, Kind.WAKEUP_NEW, Kind.FORK, Kind.EXEC]);
+const TID2_IS_THREAD_KINDS = [Kind.SWITCH, Kind.WAKING, Kind.WAKEUP_NEW, Kind.FORK, Kind.EXEC];
 /** Kinds with a context in flags and a context id in `b`. */
-const HAS_CONTEXT = new Set<number>([
+const HAS_CONTEXT_KINDS = [
   Kind.WAKING,
   Kind.WAKEUP_NEW,
   Kind.SOFTIRQ_RAISE,
@@ -92,9 +92,9 @@ const HAS_CONTEXT = new Set<number>([
   Kind.WORK_QUEUE,
   Kind.WORK_START,
   Kind.WORK_END,
-]);
+];
 /** Kinds whose `c` is a kernel symbol id. */
-const C_IS_SYMBOL = new Set<number>([
+const C_IS_SYMBOL_KINDS = [
   Kind.WAKING,
   Kind.WAKEUP_NEW,
   Kind.NMI,
@@ -104,7 +104,37 @@ const C_IS_SYMBOL = new Set<number>([
   Kind.HRTIMER_EXPIRE_ENTRY,
   Kind.WORK_QUEUE,
   Kind.WORK_START,
-]);
+];
+const TID_IS_THREAD = 1;
+const TID2_IS_THREAD = 2;
+const HAS_CONTEXT = 4;
+const C_IS_SYMBOL = 8;
+/** What the columns of each kind are (the bits above), by kind value. */
+const KIND_BITS = new Uint8Array(256);
+for (const [kinds, bit] of [
+  [TID_IS_THREAD_KINDS, TID_IS_THREAD],
+  [TID2_IS_THREAD_KINDS, TID2_IS_THREAD],
+  [HAS_CONTEXT_KINDS, HAS_CONTEXT],
+  [C_IS_SYMBOL_KINDS, C_IS_SYMBOL],
+] as const)
+  for (const k of kinds) KIND_BITS[k]! |= bit;
+const KIND_LABELS: readonly string[] = Array.from({ length: 256 }, (_, k) => KIND_NAMES[k] ?? `kind ${k}`);
+
+/** Writes an integral ns value (|v| < 2^53) into an int64 slot as two 32-bit words, with no BigInt. */
+function setInt64(words: Int32Array, i: number, v: number): void {
+  const hi = Math.floor(v / 4294967296);
+  words[2 * i] = (v - hi * 4294967296) | 0;
+  words[2 * i + 1] = hi | 0;
+}
+
+/** words[i] + (offHi·2^32 + offLo) into out[i], in 32-bit halves with the carry. */
+function addInt64(words: Int32Array, out: Int32Array, i: number, offHi: number, offLo: number): void {
+  const lo = (words[2 * i]! >>> 0) + offLo;
+  const carry = lo >= 4294967296 ? 1 : 0;
+  out[2 * i] = (lo - carry * 4294967296) | 0;
+  out[2 * i + 1] = (words[2 * i + 1]! + offHi + carry) | 0;
+}
+
 /** The flag bits by name, for kinds whose flags are LL_FLAGS (the context aside). */
 const FLAG_BITS: readonly [number, string][] = [
   [Flag.REMOTE, 'remote'],
@@ -141,19 +171,21 @@ export class EventsTable {
   private readonly symbols = new Map<number, string>();
   private readonly irqNames = new Map<number, string>();
   private readonly flagNames = new Map<number, string | null>();
-  private readonly kindNames = new Map<number, string>();
   private n = 0;
   /** Events written. */
   written = 0;
   /** The first event's ts (0 before any). */
   firstTs = 0;
   private started = false;
-  /** Events written by kind name. */
-  readonly perKind = new Map<string, number>();
+  private readonly kindCounts = new Float64Array(256);
 
   // the row group being filled
-  private ts = new BigInt64Array(ROW_GROUP_ROWS);
-  private time = new BigInt64Array(ROW_GROUP_ROWS);
+  private readonly ts = new BigInt64Array(ROW_GROUP_ROWS);
+  private readonly time = new BigInt64Array(ROW_GROUP_ROWS);
+  private readonly tsWords = new Int32Array(this.ts.buffer);
+  private readonly timeWords = new Int32Array(this.time.buffer);
+  private readonly offHi: number;
+  private readonly offLo: number;
   private cpu = new Int32Array(ROW_GROUP_ROWS);
   private kind: string[] = [];
   private context: (string | null)[] = [];
@@ -177,7 +209,19 @@ export class EventsTable {
     private readonly events: TableFile,
     private readonly taskTable: TableFile,
     private readonly o: EventsTableOptions,
-  ) {}
+  ) {
+    this.offHi = Number(BigInt.asIntN(32, o.wallOffsetNs >> 32n));
+    this.offLo = Number(BigInt.asUintN(32, o.wallOffsetNs));
+  }
+
+  /** Events written by kind name. */
+  get perKind(): Map<string, number> {
+    const out = new Map<string, number>();
+    this.kindCounts.forEach((n, k) => {
+      if (n > 0) out.set(KIND_LABELS[k]!, n);
+    });
+    return out;
+  }
 
   /** A thread's process and name as known now. */
   task(tid: number): { tgid: number | null; comm: string | null } {
@@ -235,12 +279,6 @@ export class EventsTable {
     return s;
   }
 
-  private kindOf(kind: number): string {
-    let s = this.kindNames.get(kind);
-    if (s === undefined) this.kindNames.set(kind, (s = KIND_NAMES[kind] ?? `kind ${kind}`));
-    return s;
-  }
-
   feed(batch: EventBatch): void {
     const { from, to } = this.o;
     if (!this.started && batch.length > 0) {
@@ -279,11 +317,10 @@ export class EventsTable {
           break;
       }
       if (ts < from || ts > to) continue;
-      const tidThread = TID_IS_THREAD.has(kind);
-      const tid2Thread = TID2_IS_THREAD.has(kind);
-      if (tidThread) this.seen(tid, ts);
-      if (tid2Thread) this.seen(tid2, ts);
-      this.row(batch, i, kind, name ?? null, tidThread, tid2Thread);
+      const bits = KIND_BITS[kind]!;
+      if ((bits & TID_IS_THREAD) !== 0) this.seen(tid, ts);
+      if ((bits & TID2_IS_THREAD) !== 0) this.seen(tid2, ts);
+      this.row(batch, i, kind, name ?? null, bits);
     }
   }
 
@@ -292,9 +329,10 @@ export class EventsTable {
     i: number,
     kind: number,
     name: string | null,
-    tidThread: boolean,
-    tid2Thread: boolean,
+    bits: number,
   ): void {
+    const tidThread = (bits & TID_IS_THREAD) !== 0;
+    const tid2Thread = (bits & TID2_IS_THREAD) !== 0;
     const n = this.n;
     const ts = batch.ts[i]!;
     const cpu = batch.cpu[i]!;
@@ -304,14 +342,12 @@ export class EventsTable {
     const a = batch.a[i]!;
     const b = batch.b[i]!;
     const c = batch.c[i]!;
-    const tsBig = BigInt(Math.round(ts));
-    this.ts[n] = tsBig;
-    this.time[n] = tsBig + this.o.wallOffsetNs;
+    setInt64(this.tsWords, n, Math.round(ts));
+    addInt64(this.tsWords, this.timeWords, n, this.offHi, this.offLo);
     this.cpu[n] = cpu;
-    const kindName = this.kindOf(kind);
-    this.kind[n] = kindName;
-    this.perKind.set(kindName, (this.perKind.get(kindName) ?? 0) + 1);
-    const hasCtx = HAS_CONTEXT.has(kind);
+    this.kind[n] = KIND_LABELS[kind]!;
+    this.kindCounts[kind]!++;
+    const hasCtx = (bits & HAS_CONTEXT) !== 0;
     const ctx = flags & Flag.CTX_MASK;
     this.context[n] = hasCtx ? (CTX_NAMES[ctx] ?? null) : null;
     this.flags[n] = this.flagsOf(kind, flags);
@@ -332,7 +368,7 @@ export class EventsTable {
           ? (SOFTIRQ_NAMES[a] ?? `softirq ${a}`)
           : null;
     this.source[n] = hasCtx ? this.sourceOf(ctx, b, sysvec) : null;
-    this.symbol[n] = C_IS_SYMBOL.has(kind) && c > 0 ? (this.symbols.get(c) ?? null) : null;
+    this.symbol[n] = (bits & C_IS_SYMBOL) !== 0 && c > 0 ? (this.symbols.get(c) ?? null) : null;
     this.name[n] = name;
     this.stack[n] = batch.stack[i]!;
     this.n++;
