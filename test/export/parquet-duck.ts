@@ -14,7 +14,8 @@ export async function duck(sql: string): Promise<Record<string, unknown>[]> {
   const r = await c.runAndReadAll(sql);
   return r.getRowObjectsJson().map((row) => {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(row)) out[k] = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
+    for (const [k, v] of Object.entries(row))
+      out[k] = typeof v === 'string' && /^-?\d+$/.test(v) && Number.isSafeInteger(Number(v)) ? Number(v) : v;
     return out;
   });
 }

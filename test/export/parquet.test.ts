@@ -77,6 +77,12 @@ describe('export --to parquet: every fixture, read by DuckDB', () => {
     const kinds = await duck(`select kind, count(*) n from ${t('events')} group by kind`);
     expect(Object.fromEntries(kinds.map((k) => [k.kind, k.n]))).toEqual(summary.kinds);
     expect(kinds.reduce((s, k) => s + (k.n as number), 0)).toBe(json.capture.events);
+    // wall time = monotonic ns + the capture's clock offset (DuckDB reads a UTC timestamp to the µs)
+    const off =
+      BigInt(Math.trunc(summary.meta.clockOffsetMs)) * 1_000_000n +
+      BigInt(Math.round((summary.meta.clockOffsetMs - Math.trunc(summary.meta.clockOffsetMs)) * 1e6));
+    const wall = await duck(`select distinct epoch_us(time) - (ts_ns + ${off}) // 1000 d from ${t('events')}`);
+    expect(wall).toEqual([{ d: 0 }]);
 
     // threads: sleeps, run time and wakeups of each thread
     const threads = await duck(`select tid, generation, comm, sleeps, run_ns, wakeups from ${t('threads')}`);
