@@ -45,7 +45,7 @@ export function registerExport(program: Command, _exit: (code: number) => void):
         for (const note of res.notes) process.stderr.write(`lifeline: ${errorLine(note)}\n`);
         const line =
           res.files !== undefined
-            ? msg.datasetWritten(res.path, res.files, res.bytes, res.events)
+            ? msg.datasetWritten(res.path, res.files, res.bytes, res.written ?? res.events)
             : msg.exportWritten(res.path, res.bytes, res.events);
         process.stdout.write(line + '\n');
       } finally {

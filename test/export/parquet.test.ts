@@ -306,6 +306,49 @@ describe('names survive byte for byte', () => {
   );
 });
 
+describe('a window, a cut capture', () => {
+  it('--from/--to: the events of the window, no diagnostic about the rest', async () => {
+    const fixture = path.join(fixtures, 'pingpong.db');
+    const whole = path.join(work, 'whole');
+    const part = path.join(work, 'part');
+    await exportCapture(fixture, { to: 'parquet', out: whole });
+    const r = cli(['export', fixture, '--to', 'parquet', '--from', '0.1', '--to', '0.2', '-o', part]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/DAMAGED/);
+    const cap = await openCapture(fixture);
+    const start = cap.meta.startNs;
+    cap.close();
+    const [inWindow] = await duck(
+      `select count(*) n from ${lit(path.join(whole, 'events.parquet'))} where ts_ns between ${start + 1e8} and ${start + 2e8}`,
+    );
+    const [got] = await duck(
+      `select count(*) n, min(ts_ns) lo, max(ts_ns) hi from ${lit(path.join(part, 'events.parquet'))}`,
+    );
+    expect(got!.n).toBe(inWindow!.n);
+    expect(got!.n).toBeGreaterThan(0);
+    expect(r.stdout).toContain(`${(got!.n as number).toLocaleString('en-US')} events`);
+    const [w] = await duck(
+      `select min(since_start_ns) lo, max(since_start_ns) hi from ${lit(path.join(part, 'wakeups.parquet'))}`,
+    );
+    expect(w!.lo as number).toBeGreaterThanOrEqual(1e8);
+    expect(w!.hi as number).toBeLessThanOrEqual(2e8);
+  });
+
+  it('an Arrow capture cut short: what could be read, and said on stderr', async () => {
+    const cut = path.join(work, 'cut.arrow');
+    copyFileSync(path.join(fixtures, 'sleeper-stress.arrow'), cut);
+    truncateSync(cut, Math.floor(statSync(cut).size * 0.6));
+    const out = path.join(work, 'cut-out');
+    const r = cli(['export', cut, '--to', 'parquet', '-o', out]);
+    expect(r.stderr).toMatch(/^lifeline: (incomplete|DAMAGED)/m);
+    const cap = await openCapture(cut);
+    const readable = (await summarizeCapture(cap)).events;
+    cap.close();
+    const [n] = await duck(`select count(*) n from ${lit(path.join(out, 'events.parquet'))}`);
+    expect(n!.n).toBe(readable);
+  });
+});
+
 describe('bad input', () => {
   it('a damaged capture: one line, non-zero exit, nothing written', () => {
     const dir = mkdtempSync(path.join(work, 'bad-'));

@@ -172,8 +172,10 @@ export class EventsTable {
   private readonly irqNames = new Map<number, string>();
   private readonly flagNames = new Map<number, string | null>();
   private n = 0;
-  /** Events written. */
+  /** Events written (those in the window). */
   written = 0;
+  /** Events read, in the window or not. */
+  read = 0;
   /** The first event's ts (0 before any). */
   firstTs = 0;
   private started = false;
@@ -281,6 +283,7 @@ export class EventsTable {
 
   feed(batch: EventBatch): void {
     const { from, to } = this.o;
+    this.read += batch.length;
     if (!this.started && batch.length > 0) {
       this.started = true;
       this.firstTs = batch.ts[0]!;
@@ -324,13 +327,7 @@ export class EventsTable {
     }
   }
 
-  private row(
-    batch: EventBatch,
-    i: number,
-    kind: number,
-    name: string | null,
-    bits: number,
-  ): void {
+  private row(batch: EventBatch, i: number, kind: number, name: string | null, bits: number): void {
     const tidThread = (bits & TID_IS_THREAD) !== 0;
     const tid2Thread = (bits & TID2_IS_THREAD) !== 0;
     const n = this.n;

@@ -29,8 +29,10 @@ import { PARQUET_TABLES, type ParquetTable } from './layout.js';
 import { TableFile, type ColumnSpec } from './table-file.js';
 
 export interface ParquetExportResult {
-  /** Events written to the events table. */
+  /** Events read from the capture (the diagnostics compare it with the capture's count). */
   events: number;
+  /** Events written to the events table (those in the window). */
+  written: number;
   /** Rows per table. */
   rows: Record<ParquetTable, number>;
   /** The files written, and their bytes in all. */
@@ -155,7 +157,8 @@ export async function exportParquet(capture: Capture, opts: DatasetRunOptions): 
     const rows = Object.fromEntries([...files].map(([t, f]) => [t, f.rows])) as Record<ParquetTable, number>;
     const all = [...files.values()];
     return {
-      events: events.written,
+      events: events.read,
+      written: events.written,
       rows,
       files: all.length,
       paths: all.map((f) => f.path),
