@@ -304,6 +304,29 @@ describe('names survive byte for byte', () => {
       expect(host!.h).toBe(hex('host\x1b[31m\r'));
     },
   );
+
+  it('a comm whose bytes are not UTF-8 (written into an SQLite capture by hand): the text every reader of the capture gets', async () => {
+    const dir = mkdtempSync(path.join(work, 'invalid-'));
+    const file = path.join(dir, 'invalid.db');
+    const rows = [comm(100, 100, 'placeholder'), sw(10, 0, 0, 100, R), sw(20, 0, 100, 0, S), wake(30, 1, 100, 0)];
+    const meta = testMeta({ startNs: 1_000_000 });
+    const writer = await createWriter(file, 'sqlite', meta);
+    await writer.append(batchFromRows(rows));
+    await writer.finish({ ...meta, endNs: 2_000_000, events: rows.length, exitCode: 0 });
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(file);
+    db.prepare(`UPDATE events SET name = CAST(X'6261fffe1b5b326a' AS TEXT) WHERE kind = 7 AND tid = 100`).run();
+    db.close();
+    const cap = await openCapture(file);
+    let name: string | undefined;
+    for await (const b of cap.batches()) for (const [, n] of b.names) name = n;
+    cap.close();
+    expect(name).toContain('\ufffd');
+    const out = path.join(dir, 'out');
+    await exportCapture(file, { to: 'parquet', out });
+    const [t] = await duck(`select hex(encode(comm)) h from ${lit(path.join(out, 'tasks.parquet'))} where tid = 100`);
+    expect(t!.h).toBe(Buffer.from(name!, 'utf8').toString('hex').toUpperCase());
+  });
 });
 
 describe('a window, a cut capture', () => {
