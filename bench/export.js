@@ -1,9 +1,13 @@
-// npm run bench:export — lifeline export --to perfetto: speed (events/s) and the trace's size per
-// event beside the capture's (SQLite and Arrow of the same run), with `lifeline info` (one plain
-// read of the capture) as the baseline the export's time is compared to, and peak memory at two
-// capture sizes (the second 10x the first: -l 6000 gives over a million events) to show it stays flat.
-// Targets (issue 9): ≥ 2 M events/s, trace ≤ 2x the Arrow capture. Medians of BENCH_RUNS (3) runs.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+// npm run bench:export — lifeline export --to perfetto and --to parquet: speed (events/s) and the
+// output's size per event beside the capture's (SQLite and Arrow of the same run), with `lifeline
+// info` (one plain read of the capture) as the baseline the export's time is compared to, and peak
+// memory at two capture sizes (the second 10x the first: -l 6000 gives over a million events) to
+// show it stays flat; then the Parquet export of a capture of ≥ 10 M events (the largest recorded
+// one, repeated in time) for its memory.
+// Targets: Perfetto (issue 9) ≥ 2 M events/s, trace ≤ 2x the Arrow capture; Parquet (issue 22)
+// ≥ 2 M events/s from Arrow, ≤ 0.3x the Arrow capture's bytes, RSS ≤ 250 MiB at ≥ 10 M events.
+// Medians of BENCH_RUNS (3) runs; BENCH_BIG_EVENTS (10 M) sizes the big capture, 0 skips it.
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +24,47 @@ const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
 console.log(
   `lifeline export benchmark: ${os.cpus().length} CPUs, kernel ${os.release()}, load average ${os.loadavg()[0].toFixed(1)}, medians of ${runs} runs\n`,
 );
+const bigEvents = Number(process.env.BENCH_BIG_EVENTS ?? 10_000_000);
+
+/** Bytes of every file under `dir`, and of the events table alone. */
+function datasetBytes(dir) {
+  let all = 0;
+  let events = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile()) continue;
+    const size = statSync(path.join(e.parentPath ?? e.path, e.name)).size;
+    all += size;
+    if (e.name === 'events.parquet') events += size;
+  }
+  return { all, events };
+}
+
+/**
+ * An Arrow capture of at least `want` events: `src` again and again, each copy later by the
+ * capture's length (threads keep their ids, as a machine's long-lived threads do).
+ */
+async function repeatCapture(src, dest, want) {
+  const { openCapture, createWriter } = await import('../dist/api.js');
+  const cap = await openCapture(src);
+  const span = Math.max(1, cap.meta.endNs - cap.meta.startNs) + 1e6;
+  const copies = Math.ceil(want / cap.meta.events);
+  const writer = await createWriter(dest, 'arrow', cap.meta);
+  let events = 0;
+  for (let k = 0; k < copies; k++) {
+    for await (const b of cap.batches()) {
+      const ts = new Float64Array(b.length);
+      for (let i = 0; i < b.length; i++) ts[i] = b.ts[i] + k * span;
+      await writer.append({ ...b, ts });
+      events += b.length;
+    }
+  }
+  await writer.finish({ ...cap.meta, endNs: cap.meta.startNs + copies * span, events, complete: true });
+  cap.close();
+  return events;
+}
+
 const rows = [];
+let bigRun = null;
 try {
   for (const l of loops) {
     const db = path.join(tmp, `cap-${l}.db`);
@@ -35,6 +79,8 @@ try {
       const out = path.join(tmp, `cap-${l}-${format}.pftrace`);
       const read = measure([process.execPath, bin, 'info', cap], runs);
       const exp = measure([process.execPath, bin, 'export', cap, '--to', 'perfetto', '-o', out, '--force'], runs);
+      const pqDir = path.join(tmp, `cap-${l}-${format}-parquet`);
+      const pq = measure([process.execPath, bin, 'export', cap, '--to', 'parquet', '-o', pqDir, '--force'], runs);
       rows.push({
         loops: l,
         format,
@@ -44,9 +90,20 @@ try {
         traceBytes: statSync(out).size,
         read,
         exp,
+        pq,
+        pqBytes: datasetBytes(pqDir),
       });
     }
     console.log(`messaging -l ${l}: ${events} events; sqlite ${mb(sizes.sqlite)}, arrow ${mb(sizes.arrow)}`);
+  }
+  if (bigEvents > 0) {
+    const largest = path.join(tmp, `cap-${Math.max(...loops)}.arrow`);
+    const bigCap = path.join(tmp, 'big.arrow');
+    const events = await repeatCapture(largest, bigCap, bigEvents);
+    const pqDir = path.join(tmp, 'big-parquet');
+    const pq = measure([process.execPath, bin, 'export', bigCap, '--to', 'parquet', '-o', pqDir, '--force'], 1);
+    bigRun = { events, arrowBytes: statSync(bigCap).size, pq, pqBytes: datasetBytes(pqDir) };
+    console.log(`repeated capture: ${events} events, arrow ${mb(bigRun.arrowBytes)}`);
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
@@ -99,3 +156,60 @@ for (const r of big) {
   );
 }
 if (big.length === 0) console.log('\nno capture reached 1 M events: raise BENCH_LOOPS');
+
+console.log('\n--to parquet (the whole dataset: events, tasks, threads, processes, wakeups, edges)');
+console.log(
+  'x arrow:  bytes over the Arrow capture bytes of the same run (target ≤ 0.3), of the events table and of all\n',
+);
+console.log(
+  [
+    pad('loops', 6),
+    pad('from', 7),
+    pad('events', 9),
+    pad('wall s', 7),
+    pad('cpu s', 6),
+    pad('Mev/s', 6),
+    pad('x read', 7),
+    pad('B/ev events', 11),
+    pad('B/ev all', 9),
+    pad('x arrow ev', 10),
+    pad('x arrow all', 11),
+    pad('RSS MiB', 8),
+  ].join(' '),
+);
+const pqLine = (r, from) =>
+  [
+    pad(r.loops ?? '-', 6),
+    pad(from, 7),
+    pad(r.events, 9),
+    pad(r.pq.wall.toFixed(2), 7),
+    pad(r.pq.cpu.toFixed(2), 6),
+    pad((r.events / r.pq.wall / 1e6).toFixed(2), 6),
+    pad(r.read ? (r.pq.wall / r.read.wall).toFixed(2) : '-', 7),
+    pad((r.pqBytes.events / r.events).toFixed(1), 11),
+    pad((r.pqBytes.all / r.events).toFixed(1), 9),
+    pad((r.pqBytes.events / r.arrowBytes).toFixed(2), 10),
+    pad((r.pqBytes.all / r.arrowBytes).toFixed(2), 11),
+    pad(r.pq.rssMb.toFixed(0), 8),
+  ].join(' ');
+for (const r of rows) console.log(pqLine(r, r.format));
+if (bigRun) console.log(pqLine(bigRun, 'arrow'));
+const met = (ok) => (ok ? 'met' : 'NOT met');
+for (const r of rows.filter((x) => x.events >= 1e6 && x.format === 'arrow')) {
+  const rate = r.events / r.pq.wall;
+  console.log(
+    `\nparquet from arrow, ${r.events} events: ${(rate / 1e6).toFixed(2)} M events/s of wall time (target ≥ 2: ${met(rate >= 2e6)}), ` +
+      `${(r.events / r.pq.cpu / 1e6).toFixed(2)} M events per CPU second; ` +
+      `events table ${(r.pqBytes.events / r.arrowBytes).toFixed(2)}x the Arrow capture (target ≤ 0.3: ${met(r.pqBytes.events / r.arrowBytes <= 0.3)}), ` +
+      `whole dataset ${(r.pqBytes.all / r.arrowBytes).toFixed(2)}x (${met(r.pqBytes.all / r.arrowBytes <= 0.3)}); RSS ${r.pq.rssMb.toFixed(0)} MiB`,
+  );
+}
+if (bigRun) {
+  const base = rows.filter((r) => r.format === 'arrow').sort((a, b) => b.events - a.events)[0];
+  const ok = bigRun.events >= 10e6 && bigRun.pq.rssMb <= 250;
+  console.log(
+    `parquet RSS at ${bigRun.events} events: ${bigRun.pq.rssMb.toFixed(0)} MiB (target ≤ 250 MiB at ≥ 10 M events: ${met(ok)}); ` +
+      `at ${base.events} events ${base.pq.rssMb.toFixed(0)} MiB (${(bigRun.events / base.events).toFixed(1)}x the events, ${(bigRun.pq.rssMb / base.pq.rssMb).toFixed(2)}x the memory); ` +
+      `${(bigRun.events / bigRun.pq.wall / 1e6).toFixed(2)} M events/s`,
+  );
+}

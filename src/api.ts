@@ -215,19 +215,24 @@ export async function exportCapture(
   opts: ExportInput & { onProgress?: ProgressCallback } = {},
 ): Promise<ExportResult> {
   const o = checkExport(opts);
-  const { exportCapture: run, defaultExportPath } = await import('./export/index.js');
-  // an existing output is replaced only when asked (--force), as record's capture is
-  checkOutputPath(o.out ?? defaultExportPath(capturePath, o.format), 'export', {
-    createDir: o.out === undefined,
-    overwrite: o.force,
-    inputs: [capturePath],
-  });
+  const { exportCapture: run, defaultExportPath, isDatasetFormat } = await import('./export/index.js');
+  // an existing output is replaced only when asked (--force), as record's capture is; a dataset's
+  // files are checked one by one once its host and date are known (src/export/export-capture.ts)
+  if (!isDatasetFormat(o.format))
+    checkOutputPath(o.out ?? defaultExportPath(capturePath, o.format), 'export', {
+      createDir: o.out === undefined,
+      overwrite: o.force,
+      inputs: [capturePath],
+    });
   return run(capturePath, {
     format: o.format,
     out: o.out,
     fromNs: o.fromNs,
     toNs: o.toNs,
     onProgress: opts.onProgress,
+    force: o.force,
+    host: o.host,
+    partition: o.partition,
   });
 }
 

@@ -25,6 +25,7 @@ export const ERROR_CODES = [
   'RECORD_NATIVE_UNKNOWN',
   // options the caller gave
   'OPTION_BAD_FORMAT',
+  'OPTION_BAD_HOST',
   'OPTION_BAD_STACKS',
   'OPTION_BAD_NUMBER',
   'OPTION_BAD_ID',

@@ -203,6 +203,11 @@ export const msg = {
     'note: this capture predates lifeline storing CLOCK_BOOTTIME − CLOCK_MONOTONIC; timestamps assume the machine never suspended (offset 0)',
   exportNoExpirySpans: () =>
     'note: this capture predates lifeline recording hrtimer expiry spans; the trace has no hrtimer_expire_entry/exit events',
+  datasetWritten: (dir: string, files: number, bytes: number, events: number) =>
+    `Parquet dataset written to ${sanitize(dir)} (${files} files, ${(bytes / 1e6).toFixed(1)} MB, ${events.toLocaleString('en-US')} events); query it with DuckDB, polars or Spark (docs/fleet.md)`,
+  datasetNotDir: (path: string) => `cannot write the Parquet dataset to ${path}: it is a file, not a directory`,
+  exportOnlyDataset: (flag: string, format: string) => `${flag} is for a dataset export (--to parquet), not ${format}`,
+  badHost: (host: string) => `--host takes a host name of 1 to 255 characters, not "${host}"`,
   exportWritten: (path: string, bytes: number, events: number) =>
     `trace written to ${sanitize(path)} (${(bytes / 1e6).toFixed(1)} MB, ${events.toLocaleString('en-US')} events); open it at ui.perfetto.dev ("Open trace file")`,
   tableCauses: (reattributed: number, onCpu: number, unknown: number) =>

@@ -20,6 +20,8 @@ import { ThreadTable } from './engine/thread-table.js';
 import { Timeline } from './detail/timeline.js';
 import type { Analysis, AnalysisDetail, AnalyzeOptions } from './types.js';
 import { WakeupLog } from './detail/wakeup-log.js';
+import { ThreadHistograms } from './detail/thread-histograms.js';
+import { WakeupStream } from './detail/wakeup-stream.js';
 import { windowFor } from './engine/window.js';
 
 export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Promise<Analysis> {
@@ -40,6 +42,11 @@ export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Prom
           new CpuSpans(threads, names, budget.maxCpuSpans),
           new WakeupLog(threads, names, budget.maxWakeups),
         ];
+  const histograms = opts.histograms === true ? new ThreadHistograms(threads) : null;
+  if (histograms !== null) detailMetrics.push(histograms);
+  const startOf = (): number => (meta.startNs > 0 ? meta.startNs : Number.isNaN(engine.firstTs) ? 0 : engine.firstTs);
+  const stream = opts.onWakeup !== undefined ? new WakeupStream(threads, names, startOf, opts.onWakeup) : null;
+  if (stream !== null) detailMetrics.push(stream);
   const engine = new Engine(threads, names, [...metrics, ...detailMetrics], {
     startNs: meta.startNs,
     cpus: meta.cpus,
@@ -57,6 +64,7 @@ export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Prom
   const lastTs = Number.isNaN(engine.lastTs) ? startNs : engine.lastTs;
   const endNs = Math.max(meta.endNs, lastTs);
   engine.finish(endNs);
+  stream?.finish();
 
   // 5. result and detail
   const filter = threadFilter(opts, threads);
@@ -78,8 +86,9 @@ export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Prom
   const selected = selectThreads(input);
   const result = buildResult(input, selected);
   const offCpu = opts.offCpu ? { offCpu: sleepReasons.offCpu(selected) } : {};
-  if (budget === null) return { result, ...offCpu };
+  const log2 = histograms !== null ? { histograms: histograms.read(selected) } : {};
+  if (budget === null) return { result, ...offCpu, ...log2 };
   const detail: AnalysisDetail = { intervals: [], cpuSpans: [], wakeups: [], reduced: [] };
   for (const m of detailMetrics) m.fillDetail?.(filter, { startNs }, detail);
-  return { result, detail, ...offCpu };
+  return { result, detail, ...offCpu, ...log2 };
 }

@@ -258,6 +258,13 @@ export interface AnalyzeOptions {
   onProgress?: (eventsDone: number) => void;
   /** Also give the off-CPU stacks of the selected threads (Analysis.offCpu). */
   offCpu?: boolean;
+  /** Also give per-thread and per-process log2 histograms of the distributions (Analysis.histograms). */
+  histograms?: boolean;
+  /**
+   * Hand out every wakeup (in the window, every thread) as soon as what followed it is known,
+   * none kept in memory (detail/wakeup-stream.ts): ids in waking order, records in completion order.
+   */
+  onWakeup?: (w: WakeupRecord) => void;
 }
 
 /** The complete sleeps of one thread that began in one stack and were woken from one (source, stack). */
@@ -279,4 +286,33 @@ export interface Analysis {
   result: AnalysisResult;
   detail?: AnalysisDetail;
   offCpu?: OffCpuStack[];
+  /** With AnalyzeOptions.histograms: log2 bucket counts of the distributions, per thread and process. */
+  histograms?: Histograms;
+}
+
+/** The distributions of the catalogue that have log2 buckets (AnalyzeOptions.histograms), in this order. */
+export const HISTOGRAM_KEYS = ['sleepNs', 'runqDelayNs', 'preemptDelayNs'] as const;
+export type HistogramKey = (typeof HISTOGRAM_KEYS)[number];
+
+/** Bucket counts per distribution: each array has one entry per bound and a last one beyond every bound. */
+export type BucketCounts = Record<HistogramKey, number[]>;
+
+export interface ThreadHistogram {
+  tid: number;
+  generation: number;
+  tgid: number;
+  buckets: BucketCounts;
+}
+
+export interface ProcessHistogram {
+  tgid: number;
+  buckets: BucketCounts;
+}
+
+/** Log2 histograms (detail/thread-histograms.ts); the sum of a histogram's buckets is its distribution's count. */
+export interface Histograms {
+  /** Upper bounds of the buckets in ns (bucket i: values in (bounds[i-1], bounds[i]]); the last bucket has none. */
+  boundsNs: readonly number[];
+  threads: ThreadHistogram[];
+  processes: ProcessHistogram[];
 }

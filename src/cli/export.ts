@@ -18,8 +18,13 @@ export function registerExport(program: Command, _exit: (code: number) => void):
       (v: string, prev: string[]) => [...prev, v],
       [] as string[],
     )
-    .option('-o, --output <file>', `the file to write (default: reports/<capture name>${defaults})`)
-    .option('--force', 'overwrite an existing output file')
+    .option(
+      '-o, --output <path>',
+      `the file to write, or the directory of a dataset (default: reports/<capture name>${defaults})`,
+    )
+    .option('--force', 'overwrite an existing output file (of a dataset: its files that exist)')
+    .option('--host <name>', "a dataset's host column (default: the capture's hostname)")
+    .option('--partition', 'a dataset in hive-style folders: <table>/host=…/date=…/<capture>.parquet')
     .option('--from <seconds>', 'start of the window, seconds from the capture start')
     .option('--until <seconds>', 'end of the window, seconds from the capture start (the same as --to SECONDS)')
     .action(async (file: string, o: Typed & { to?: string[] }) => {
@@ -32,11 +37,17 @@ export function registerExport(program: Command, _exit: (code: number) => void):
           force: o.force === true,
           from: str(o, 'from'),
           until: str(o, 'until'),
+          host: str(o, 'host'),
+          partition: o.partition === true,
           onProgress: progressLine('exporting'),
         });
         clearProgress();
         for (const note of res.notes) process.stderr.write(`lifeline: ${errorLine(note)}\n`);
-        process.stdout.write(msg.exportWritten(res.path, res.bytes, res.events) + '\n');
+        const line =
+          res.files !== undefined
+            ? msg.datasetWritten(res.path, res.files, res.bytes, res.written ?? res.events)
+            : msg.exportWritten(res.path, res.bytes, res.events);
+        process.stdout.write(line + '\n');
       } finally {
         clearProgress();
       }

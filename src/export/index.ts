@@ -6,6 +6,14 @@ export {
   EXPORT_FORMATS,
   EXPORT_FORMAT_NAMES,
   exportFormat,
+  isDatasetFormat,
   type ExportFormatName,
 } from './formats.js';
-export type { ExportFormat, FormatWriter, FormatRunOptions } from './format.js';
+export type {
+  ExportFormat,
+  FormatWriter,
+  FormatRunOptions,
+  DatasetFormat,
+  DatasetWriter,
+  DatasetRunOptions,
+} from './format.js';

@@ -265,6 +265,10 @@ export interface ExportInput {
   toNs?: number;
   /** Replace an existing file at the output path (never the capture read). */
   force?: boolean;
+  /** A dataset format (parquet): the `host` column's value (default: the capture's hostname). */
+  host?: string;
+  /** A dataset format: write hive-style host=…/date=… folders. */
+  partition?: boolean;
 }
 
 export interface ExportChoice {
@@ -273,6 +277,8 @@ export interface ExportChoice {
   fromNs?: number;
   toNs?: number;
   force: boolean;
+  host?: string;
+  partition: boolean;
 }
 
 export function checkExport(o: ExportInput): ExportChoice {
@@ -290,11 +296,21 @@ export function checkExport(o: ExportInput): ExportChoice {
   const from = windowEnd('--from', o.from, 'fromNs', o.fromNs);
   const until =
     ends.length > 0 ? windowEnd('--to', ends[0], 'toNs', o.toNs) : windowEnd('--until', o.until, 'toNs', o.toNs);
+  const format = formats[0] ?? DEFAULT_EXPORT_FORMAT;
+  const dataset = EXPORT_FORMATS.find((f) => f.name === format)?.output === 'dataset';
+  if (!dataset && o.host !== undefined)
+    throw new LifelineError('OPTION_BAD_FORMAT', msg.exportOnlyDataset('--host', format));
+  if (!dataset && o.partition === true)
+    throw new LifelineError('OPTION_BAD_FORMAT', msg.exportOnlyDataset('--partition', format));
+  if (o.host !== undefined && (o.host.length === 0 || o.host.length > 255))
+    throw new LifelineError('OPTION_BAD_HOST', msg.badHost(o.host));
   return {
-    format: formats[0] ?? DEFAULT_EXPORT_FORMAT,
+    format,
     ...(o.out !== undefined && { out: o.out }),
     ...window(from, until),
     force: o.force === true,
+    ...(o.host !== undefined && { host: o.host }),
+    partition: o.partition === true,
   };
 }
 

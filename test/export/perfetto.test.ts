@@ -369,7 +369,7 @@ describe('lifeline export: bad input', () => {
       );
       expect(expectOneLineError(cli(['export', fixture, '-o', '/proc/lifeline.pftrace']))).toMatch(/cannot write/);
       expect(expectOneLineError(cli(['export', fixture, '--to', 'chrome', '-o', out]))).toMatch(
-        /--to takes an export format \(perfetto\) or the window's end in seconds, not "chrome"/,
+        /--to takes an export format \(perfetto, parquet\) or the window's end in seconds, not "chrome"/,
       );
       expect(expectOneLineError(cli(['export', fixture, '--to', '1', '--until', '2', '-o', out]))).toMatch(
         /the window's end once, not --to 1 and --until 2/,

@@ -1,0 +1,122 @@
+/**
+ * Every wakeup as a WakeupRecord handed out as soon as what followed it is known
+ * (`analyze(cap, { onWakeup })`), instead of kept for the detail: the run-queue wait and the
+ * burst that followed, or the next wakeup of the same thread, lost events, or the capture's end.
+ * Memory holds the open wakeups (at most one per thread), whatever the capture's length: what an
+ * export of every wakeup needs (the Parquet `wakeups` table). The record is the one WakeupLog
+ * builds (ids in waking order, chain links by id); the names are resolved when the wakeup happens.
+ */
+import { Flag } from '../../format/index.js';
+import { Rq, Sleep, type RqCause } from '../engine/codes.js';
+import type { Metric, WakeFact } from '../engine/metric.js';
+import type { Names } from '../engine/sources.js';
+import { sleepReasonOf, stackFrames, wakeFrameOf } from '../metrics/sleep-reasons.js';
+import type { ThreadTable } from '../engine/thread-table.js';
+import type { WakeupRecord } from '../types.js';
+
+export class WakeupStream implements Metric {
+  private next = 0;
+  /** Per thread: its latest effective wakeup's id, and its open record. */
+  private readonly last: number[] = [];
+  private readonly open: (WakeupRecord | null)[] = [];
+  private readonly reasons = new Map<number, string>();
+  private readonly wakeFrames = new Map<number, string>();
+
+  constructor(
+    private readonly threads: ThreadTable,
+    private readonly names: Names,
+    /** Monotonic ns the records' times are relative to. */
+    private readonly startNs: () => number,
+    private readonly emit: (w: WakeupRecord) => void,
+  ) {}
+
+  addThread(): void {
+    this.last.push(-1);
+    this.open.push(null);
+  }
+
+  private close(th: number): void {
+    const w = this.open[th];
+    if (w === null || w === undefined) return;
+    this.open[th] = null;
+    this.emit(w);
+  }
+
+  wakeup(f: WakeFact): void {
+    const id = this.next++;
+    const recs = this.threads.recs;
+    const source = this.names.describe(f.source, this.threads);
+    let cause: WakeupRecord['cause'];
+    if (f.cause !== f.source) cause = this.names.describe(f.cause, this.threads);
+    const kind = f.sleepKind;
+    const w: WakeupRecord = {
+      id,
+      ts: f.ts - this.startNs(),
+      tid: recs[f.target]!.tid,
+      source,
+      ...(cause !== undefined ? { cause } : {}),
+      ...(f.several ? { severalRaisers: true } : {}),
+      onCpu: f.onCpu >= 0 ? { tid: recs[f.onCpu]!.tid, comm: this.threads.commOf(f.onCpu) } : null,
+      reattributed: f.reattributed,
+      sleptNs: f.sleptNs >= 0 ? f.sleptNs : null,
+      sleepState: kind === Sleep.S ? 'S' : kind === Sleep.D ? 'D' : null,
+      waitNs: null,
+      runNs: null,
+      slices: null,
+      wakerWakeup: f.causeTask >= 0 && this.last[f.causeTask]! >= 0 ? this.last[f.causeTask]! : null,
+      flags: {
+        remote: (f.flags & Flag.REMOTE) !== 0,
+        idle: (f.flags & Flag.IDLE) !== 0,
+        spurious: f.spurious,
+        unsure: (f.flags & Flag.UNSURE) !== 0,
+      },
+      ...this.stackFacts(f),
+    };
+    if (f.spurious) {
+      // it ends no sleep and starts no burst: complete now
+      this.emit(w);
+      return;
+    }
+    this.close(f.target);
+    this.last[f.target] = id;
+    this.open[f.target] = w;
+  }
+
+  runqDelay(th: number, cause: RqCause, start: number, end: number): void {
+    const w = this.open[th];
+    if (cause === Rq.WAKEUP && w !== null && w !== undefined && w.waitNs === null) w.waitNs = end - start;
+  }
+
+  burst(th: number, start: number, _end: number, runNs: number, slices: number): void {
+    const w = this.open[th];
+    // A waking that raced ahead of the switch-out belongs to the next burst.
+    if (w === null || w === undefined || w.ts + this.startNs() > start) return;
+    w.runNs = runNs;
+    w.slices = slices;
+    this.close(th);
+  }
+
+  uncertain(th: number): void {
+    this.close(th);
+  }
+
+  /** The capture ended: the wakeups still open are handed out as they are. */
+  finish(): void {
+    for (let th = 0; th < this.open.length; th++) this.close(th);
+  }
+
+  /** sleptIn / wokeFrom, when the capture has stacks. */
+  private stackFacts(f: WakeFact): Pick<WakeupRecord, 'sleptIn' | 'wokeFrom'> {
+    if (this.names.stack.size === 0) return {};
+    const out: Pick<WakeupRecord, 'sleptIn' | 'wokeFrom'> = {};
+    if (f.sleptNs >= 0) {
+      let r = this.reasons.get(f.sleepStack);
+      if (r === undefined) this.reasons.set(f.sleepStack, (r = sleepReasonOf(stackFrames(this.names, f.sleepStack))));
+      out.sleptIn = r;
+    }
+    let fr = this.wakeFrames.get(f.wakerStack);
+    if (fr === undefined) this.wakeFrames.set(f.wakerStack, (fr = wakeFrameOf(stackFrames(this.names, f.wakerStack))));
+    out.wokeFrom = fr;
+    return out;
+  }
+}
