@@ -5,7 +5,7 @@
  */
 import { openCapture, summarizeCapture, formatInfo } from './capture/index.js';
 import type { Capture } from './capture/index.js';
-import { analyze as replay, factsOf, formatChain, formatFolded, formatTable, toJson } from './analyze/index.js';
+import { analyze as replay, factsOf, formatChain, formatFolded, formatPaths, formatTable, toJson } from './analyze/index.js';
 import { diagnose, terminalLine } from './diagnostics.js';
 import { inertJson, sanitize } from './sanitize.js';
 import type { Analysis, AnalyzeOptions } from './analyze/index.js';
@@ -17,12 +17,14 @@ import { checkOutputPath, writeFailure } from './output-path.js';
 import {
   checkChain,
   checkFilters,
+  checkPath,
   checkRecord,
   checkReport,
   checkServe,
   checkTable,
   type ChainInput,
   type FilterInput,
+  type PathInput,
   type RecordInput,
   type ReportInput,
   type ServeInput,
@@ -48,7 +50,7 @@ export { DIAGNOSTICS, diagnose, type DiagnosticFacts } from './diagnostics.js';
 export type { WrittenReport } from './report/index.js';
 export type { ExportInput } from './options/commands.js';
 export type { ExportResult } from './export/index.js';
-export type { ChainInput, FilterInput, RecordInput, ReportInput, ServeInput, TableInput } from './options/commands.js';
+export type { ChainInput, FilterInput, PathInput, RecordInput, ReportInput, ServeInput, TableInput } from './options/commands.js';
 export type { ServeHooks, ServeResult } from './serve/serve.js';
 
 /** Called now and then during a replay: events replayed so far, of `total` in the capture. */
@@ -176,6 +178,23 @@ export async function chain(path: string, opts: ChainInput & { onProgress?: Prog
   // what to distrust first (the diagnostics catalogue), as analyze's table says it
   const warnings = diagnose(factsOf(analysis, meta)).map((d) => sanitize(terminalLine(d)));
   return [...warnings, ...parts].join('\n');
+}
+
+/** `lifeline path`: the critical path of a thread's interval or bursts, as text or (`json`) JSON. */
+export async function path(
+  file: string,
+  opts: PathInput & { json?: boolean; onProgress?: ProgressCallback },
+): Promise<string> {
+  const { query } = checkPath(opts);
+  return withCapture(file, async (cap) => {
+    // the whole capture is replayed (no window): the bursts and the states before the interval are needed
+    const analysis = await replay(cap, replayOptions(cap, { path: query }, opts.onProgress));
+    const paths = analysis.path ?? [];
+    const diagnostics = diagnose(factsOf(analysis, cap.meta));
+    if (opts.json) return inertJson({ diagnostics, paths }, 2) + '\n';
+    const warnings = diagnostics.map((d) => sanitize(terminalLine(d)));
+    return [...warnings, formatPaths(paths)].join('\n');
+  });
 }
 
 /** `lifeline report`: the self-contained HTML report (vega is loaded only here). */

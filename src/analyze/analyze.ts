@@ -20,6 +20,8 @@ import { ThreadTable } from './engine/thread-table.js';
 import { Timeline } from './detail/timeline.js';
 import type { Analysis, AnalysisDetail, AnalyzeOptions } from './types.js';
 import { WakeupLog } from './detail/wakeup-log.js';
+import { PathRecorder } from './path/path-recorder.js';
+import { PathWalker, pathsFor } from './path/critical-path.js';
 import { windowFor } from './engine/window.js';
 
 export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Promise<Analysis> {
@@ -40,7 +42,9 @@ export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Prom
           new CpuSpans(threads, names, budget.maxCpuSpans),
           new WakeupLog(threads, names, budget.maxWakeups),
         ];
-  const engine = new Engine(threads, names, [...metrics, ...detailMetrics], {
+  // the critical path's facts are collected only when a path is asked for
+  const pathRec = opts.path !== undefined ? new PathRecorder() : null;
+  const engine = new Engine(threads, names, [...metrics, ...detailMetrics, ...(pathRec ? [pathRec] : [])], {
     startNs: meta.startNs,
     cpus: meta.cpus,
     window,
@@ -78,8 +82,13 @@ export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Prom
   const selected = selectThreads(input);
   const result = buildResult(input, selected);
   const offCpu = opts.offCpu ? { offCpu: sleepReasons.offCpu(selected) } : {};
-  if (budget === null) return { result, ...offCpu };
+  let path = {};
+  if (pathRec !== null && opts.path !== undefined) {
+    pathRec.index(threads.recs.length);
+    path = { path: pathsFor(new PathWalker(pathRec, threads, names, startNs, opts.path.maxDepth), opts.path, startNs) };
+  }
+  if (budget === null) return { result, ...offCpu, ...path };
   const detail: AnalysisDetail = { intervals: [], cpuSpans: [], wakeups: [], reduced: [] };
   for (const m of detailMetrics) m.fillDetail?.(filter, { startNs }, detail);
-  return { result, detail, ...offCpu };
+  return { result, detail, ...offCpu, ...path };
 }

@@ -1,6 +1,7 @@
 /** The analysis result: what `lifeline analyze --json` prints (its fields listed in catalogue.ts) and what report/export consume. */
 
 import { CTX_NAMES, type CtxName } from '../format/index.js';
+import type { CriticalPath, PathQuery } from './path/types.js';
 
 /** What ran or caused a wakeup: a context of the contract (LL_CTXS), or unknown. */
 export type SourceKind = CtxName | 'unknown';
@@ -253,6 +254,8 @@ export interface AnalyzeOptions {
   onProgress?: (eventsDone: number) => void;
   /** Also give the off-CPU stacks of the selected threads (Analysis.offCpu). */
   offCpu?: boolean;
+  /** Also walk the critical paths of these intervals (Analysis.path); collected only when asked. */
+  path?: PathQuery;
 }
 
 /** The complete sleeps of one thread that began in one stack and were woken from one (source, stack). */
@@ -274,4 +277,6 @@ export interface Analysis {
   result: AnalysisResult;
   detail?: AnalysisDetail;
   offCpu?: OffCpuStack[];
+  /** The critical paths asked for by AnalyzeOptions.path (docs/metrics.md, "Where the time went"). */
+  path?: CriticalPath[];
 }

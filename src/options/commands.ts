@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import type { AnalyzeOptions } from '../analyze/index.js';
+import type { AnalyzeOptions, PathQuery } from '../analyze/index.js';
 import { SORT_KEYS, type GroupBy, type SortKey } from '../analyze/index.js';
 import { CAPTURE_FORMATS } from '../capture/index.js';
 import { DEFAULT_EXPORT_FORMAT, EXPORT_FORMATS, EXPORT_FORMAT_NAMES } from '../export/formats.js';
@@ -114,6 +114,42 @@ export function checkChain(o: ChainInput): ChainChoice {
 
 function missingTarget(): LifelineError {
   return new LifelineError('OPTION_MISSING_TARGET', msg.chainNeedsTarget());
+}
+
+export interface PathInput extends Omit<FilterInput, 'pid' | 'tid'> {
+  /** The thread whose interval to account for (absent: the busiest thread that has bursts). */
+  tid?: Typed;
+  /** Its n-th burst (1-based), with the wait before it … */
+  burst?: Typed;
+  /** … or its longest burst(s): true for one, a number for that many. */
+  longest?: Typed | boolean;
+  /** Follow causes at most this many wakeups back. */
+  depth?: Typed;
+}
+
+export interface PathChoice {
+  query: PathQuery;
+}
+
+/** lifeline path: an explicit interval (--from and --to), the n-th burst, or the longest (the default). */
+export function checkPath(o: PathInput): PathChoice {
+  const tid = id('--tid', o.tid);
+  const burst = positiveInt('--burst', o.burst);
+  const longest = o.longest === true ? 1 : o.longest === false ? undefined : positiveInt('--longest', o.longest);
+  const depth = wholeNumber('--depth', o.depth);
+  const { fromNs, toNs } = checkFilters({ from: o.from, to: o.to, fromNs: o.fromNs, toNs: o.toNs });
+  if (burst !== undefined && longest !== undefined)
+    throw new LifelineError('OPTION_MISSING_TARGET', msg.pathTwoChoices());
+  const explicit = burst === undefined && longest === undefined && fromNs !== undefined && toNs !== undefined;
+  if (explicit && toNs! <= fromNs!) throw new LifelineError('OPTION_BAD_WINDOW', msg.pathEmptyInterval());
+  const query: PathQuery = {};
+  if (tid !== undefined) query.tid = tid;
+  if (fromNs !== undefined) query.fromNs = fromNs;
+  if (toNs !== undefined) query.toNs = toNs;
+  if (burst !== undefined) query.burst = burst;
+  else if (!explicit) query.longest = longest ?? 1;
+  if (depth !== undefined) query.maxDepth = depth;
+  return { query };
 }
 
 export const RENDERERS = ['canvas', 'svg'] as const;
