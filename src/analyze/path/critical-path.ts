@@ -54,6 +54,8 @@ interface Raw {
   /** sleeping: the thread the path continues in (pending), or the stack id of the sleep. */
   causeTh: number;
   stack: number;
+  /** interrupt: the wakeup source it ran (names the timer callback), 0 for none. */
+  named: number;
 }
 
 interface Span {
@@ -229,6 +231,7 @@ export class PathWalker {
       cause: 0,
       causeTh: -1,
       stack: 0,
+      named: 0,
       ...more,
     });
   }
@@ -435,7 +438,7 @@ export class PathWalker {
       if (handler >= 0) {
         const a = Math.max(s, this.rec.qStart.a[handler]!);
         if (a < u) {
-          this.raw(th, 'interrupt', a, u, depth, { cpu: this.rec.qCpu.a[handler]!, ref: handler });
+          this.raw(th, 'interrupt', a, u, depth, { cpu: this.rec.qCpu.a[handler]!, ref: handler, named: source });
           u = a;
         }
       }
@@ -551,8 +554,15 @@ export class PathWalker {
         break;
       }
       case 'interrupt':
-        seg.interrupt = this.irqName(r.ref);
-        seg.label = `${this.irqLabel(r.ref)} on CPU ${r.cpu}`;
+        if (r.named > 0) {
+          // the interrupt that ran the wakeup: named as its source, with the timer callback
+          const src = this.names.describe(r.named, this.threads);
+          seg.interrupt = src.name ?? src.kind;
+          seg.label = `${sourceLabel(src)} on CPU ${r.cpu}`;
+        } else {
+          seg.interrupt = this.irqName(r.ref);
+          seg.label = `${this.irqLabel(r.ref)} on CPU ${r.cpu}`;
+        }
         break;
       case 'sleeping': {
         seg.sleep = r.sleep === 2 ? 'D' : 'S';
@@ -648,6 +658,15 @@ export function pathsFor(walker: PathWalker, q: PathQuery, startNs: number): Cri
   const hi = q.toNs !== undefined ? startNs + q.toNs : Infinity;
   const what = q.tid !== undefined ? `thread ${q.tid}` : 'no thread of the capture';
   if (q.tid !== undefined && walker.identities(q.tid).length === 0) return fail(msg.pathNoThread(q.tid));
+  if (q.intervals !== undefined) {
+    const out: CriticalPath[] = [];
+    for (const iv of q.intervals) {
+      const [a, b] = [startNs + iv.fromNs, startNs + iv.toNs];
+      const th = q.tid !== undefined ? walker.identityIn(q.tid, a, b) : walker.busiest();
+      if (th >= 0 && b > a) out.push(walker.path(th, a, b, { kind: 'interval' }));
+    }
+    return out;
+  }
   const explicit = q.burst === undefined && q.longest === undefined && q.fromNs !== undefined && q.toNs !== undefined;
   if (explicit) {
     const th = q.tid !== undefined ? walker.identityIn(q.tid, lo, hi) : walker.busiest();

@@ -86,6 +86,8 @@ export interface PathQuery {
   /** An explicit interval [fromNs, toNs]; with `burst` or `longest`, a window the bursts must lie in. */
   fromNs?: number;
   toNs?: number;
+  /** Several explicit intervals of the thread at once (ns from the capture start), instead of fromNs / toNs. */
+  intervals?: ReadonlyArray<{ fromNs: number; toNs: number }>;
   /** The n-th burst (1-based) of the thread, with the sleep before it. */
   burst?: number;
   /** The k longest bursts (with their sleeps before). */
