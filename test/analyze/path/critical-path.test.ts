@@ -1,0 +1,182 @@
+/**
+ * The critical path's walk: exact segments on a hand-built sequence whose scheduling is known to the
+ * microsecond, and the one property every path has — its segments tile the interval — on every
+ * fixture capture at its longest bursts and at random intervals.
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../../src/analyze/index.js';
+import type { CriticalPath, PathQuery } from '../../../src/analyze/index.js';
+import { openCapture } from '../../../src/capture/index.js';
+import { memoryCapture } from '../../helpers/memory-capture.js';
+import { comm, R, S, sw, wake } from '../../helpers/sched-events.js';
+import { ROOT } from '../../helpers/recorded.js';
+
+const A = 100;
+const B = 200;
+const C = 300;
+const US = 1000;
+
+/**
+ * A (cpu 0) wakes B at 10 µs and sleeps at 12; B waits on cpu 1 behind C (a hog running since 1)
+ * until C is preempted at 30, runs until it wakes A at 50, sleeps at 52; A waits for cpu 0 (idle)
+ * until 55, runs until 60 and sleeps.
+ */
+function rows() {
+  return [
+    comm(A, A, 'client'),
+    comm(B, B, 'server'),
+    comm(C, C, 'hog'),
+    sw(1, 1, B, C, S),
+    sw(2, 0, 0, A),
+    wake(10, 0, B, A, { targetCpu: 1 }),
+    sw(12, 0, A, 0, S),
+    sw(30, 1, C, B, R, true),
+    wake(50, 1, A, B, { targetCpu: 0 }),
+    sw(52, 1, B, C, S),
+    sw(55, 0, 0, A),
+    sw(60, 0, A, 0, S),
+    sw(70, 1, C, 0, R, true),
+  ];
+}
+
+async function pathsOf(q: PathQuery): Promise<CriticalPath[]> {
+  return (await analyze(memoryCapture(rows()), { path: q })).path ?? [];
+}
+
+const brief = (p: CriticalPath) =>
+  p.segments.map((s) => ({
+    from: s.start / US,
+    to: s.end / US,
+    tid: s.thread.tid,
+    state: s.state,
+    ...(s.holder ? { holder: s.holder.comm } : {}),
+    ...(s.preempted !== undefined ? { preempted: s.preempted } : {}),
+    depth: s.depth,
+  }));
+
+describe('the path of a hand-built request', () => {
+  it('goes from the client’s sleep into the server that woke it, charging the server’s wait to the hog', async () => {
+    const [p] = await pathsOf({ tid: A, longest: 1 });
+    expect(p!.chosen).toEqual({ kind: 'burst', burst: 1, bursts: 1 });
+    expect([p!.startNs / US, p!.endNs / US]).toEqual([12, 60]);
+    expect(brief(p!)).toEqual([
+      { from: 12, to: 30, tid: B, state: 'runnable', holder: 'hog', preempted: false, depth: 1 },
+      { from: 30, to: 50, tid: B, state: 'running', depth: 1 },
+      { from: 50, to: 55, tid: A, state: 'runnable', preempted: false, depth: 0 },
+      { from: 55, to: 60, tid: A, state: 'running', depth: 0 },
+    ]);
+    expect(p!.segments[0]!.label).toBe('waiting for CPU 1 behind task hog 300 (woken)');
+    expect(p!.segments[2]!.label).toBe('waiting for CPU 0, no task on it (woken)');
+    expect(p!.summary).toEqual([
+      { label: 'server 200 running', ns: 20 * US },
+      { label: 'server 200 waiting for CPU behind hog 300', ns: 18 * US },
+      // equal times keep their order on the path
+      { label: 'client 100 waiting for CPU with no task on it', ns: 5 * US },
+      { label: 'client 100 running', ns: 5 * US },
+    ]);
+    expect(p!.byThread.map((t) => [t.thread.tid, t.ns, t.byState.running, t.byState.runnable])).toEqual([
+      [B, 38 * US, 20 * US, 18 * US],
+      [A, 10 * US, 5 * US, 5 * US],
+    ]);
+  });
+
+  it('stops at the depth limit with the rest of the sleep as one segment naming its cause', async () => {
+    const [p] = await pathsOf({ tid: A, longest: 1, maxDepth: 0 });
+    expect(p!.truncated).toBe(true);
+    expect(brief(p!)[0]).toEqual({ from: 12, to: 50, tid: A, state: 'sleeping', depth: 0 });
+    expect(p!.segments[0]!.wait).toBe('depth');
+    expect(p!.segments[0]!.label).toBe('woken by task server 200, not followed (depth limit)');
+  });
+
+  it('says where a thread’s state is not known instead of guessing, and an explicit interval is tiled too', async () => {
+    const [p] = await pathsOf({ tid: A, fromNs: 0, toNs: 60 * US });
+    expect(p!.chosen).toEqual({ kind: 'interval' });
+    // A was first seen switching in at 2 µs: before that, unknown; then it ran until it slept at 12
+    expect(brief(p!).slice(0, 2)).toEqual([
+      { from: 0, to: 2, tid: A, state: 'unknown', depth: 0 },
+      { from: 2, to: 12, tid: A, state: 'running', depth: 0 },
+    ]);
+    expect(p!.segments.reduce((n, s) => n + s.end - s.start, 0)).toBe(60 * US);
+  });
+
+  it('preemption is told apart from a wakeup', async () => {
+    // C's wait after its preemption at 30, behind B
+    const [p] = await pathsOf({ tid: C, fromNs: 30 * US, toNs: 52 * US });
+    expect(brief(p!)).toEqual([
+      { from: 30, to: 52, tid: C, state: 'runnable', holder: 'server', preempted: true, depth: 0 },
+    ]);
+  });
+});
+
+/** A small deterministic generator (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function expectTiles(p: CriticalPath, why: string): void {
+  expect(p.segments.length, why).toBeGreaterThan(0);
+  expect(p.segments[0]!.start, why).toBe(p.startNs);
+  expect(p.segments[p.segments.length - 1]!.end, why).toBe(p.endNs);
+  for (let i = 1; i < p.segments.length; i++) expect(p.segments[i]!.start, why).toBe(p.segments[i - 1]!.end);
+  for (const s of p.segments) expect(s.end, why).toBeGreaterThan(s.start);
+  expect(
+    p.segments.reduce((n, s) => n + (s.end - s.start), 0),
+    why,
+  ).toBe(p.endNs - p.startNs);
+  expect(
+    p.byThread.reduce((n, t) => n + t.ns, 0),
+    why,
+  ).toBe(p.endNs - p.startNs);
+}
+
+const FIXTURES = readdirSync(path.join(ROOT, 'fixtures'))
+  .filter((f) => f.endsWith('.db') || f.endsWith('.arrow'))
+  .map((f) => path.join(ROOT, 'fixtures', f));
+
+describe('every path tiles its interval (property)', () => {
+  it('there are fixtures to check', () => {
+    expect(FIXTURES.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it.each(FIXTURES.map((f) => [path.basename(f), f]))(
+    '%s: the longest bursts of the busiest thread and random intervals of random threads',
+    async (_name, file) => {
+      const cap = await openCapture(file);
+      try {
+        const busiest = await analyze(cap, { path: { longest: 20, quiet: true } });
+        expect(busiest.path!.length).toBeGreaterThan(0);
+        for (const p of busiest.path!) expectTiles(p, `${file} busiest burst ${JSON.stringify(p.chosen)}`);
+        const duration = busiest.result.capture.durationNs;
+        const tids = busiest.result.threads.map((t) => t.tid);
+        const next = rng(tids.length * 7919 + duration);
+        for (let k = 0; k < 6; k++) {
+          const tid = tids[Math.floor(next() * tids.length)]!;
+          const intervals = Array.from({ length: 8 }, () => {
+            const x = Math.floor(next() * duration);
+            const y = Math.floor(next() * duration);
+            return { fromNs: Math.min(x, y), toNs: Math.max(x, y) + 1 };
+          });
+          intervals.push({ fromNs: 0, toNs: duration });
+          const a = await analyze(cap, { path: { tid, intervals } });
+          expect(a.path!.length).toBe(intervals.length);
+          for (const [i, p] of a.path!.entries()) {
+            expect([p.startNs, p.endNs]).toEqual([intervals[i]!.fromNs, intervals[i]!.toNs]);
+            expectTiles(p, `${file} tid ${tid} ${JSON.stringify(intervals[i])}`);
+          }
+        }
+      } finally {
+        cap.close();
+      }
+    },
+    60_000,
+  );
+});
