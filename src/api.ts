@@ -5,7 +5,15 @@
  */
 import { openCapture, summarizeCapture, formatInfo } from './capture/index.js';
 import type { Capture } from './capture/index.js';
-import { analyze as replay, factsOf, formatChain, formatFolded, formatPaths, formatTable, toJson } from './analyze/index.js';
+import {
+  analyze as replay,
+  factsOf,
+  formatChain,
+  formatFolded,
+  formatPaths,
+  formatTable,
+  toJson,
+} from './analyze/index.js';
 import { diagnose, terminalLine } from './diagnostics.js';
 import { inertJson, sanitize } from './sanitize.js';
 import type { Analysis, AnalyzeOptions } from './analyze/index.js';
@@ -50,7 +58,15 @@ export { DIAGNOSTICS, diagnose, type DiagnosticFacts } from './diagnostics.js';
 export type { WrittenReport } from './report/index.js';
 export type { ExportInput } from './options/commands.js';
 export type { ExportResult } from './export/index.js';
-export type { ChainInput, FilterInput, PathInput, RecordInput, ReportInput, ServeInput, TableInput } from './options/commands.js';
+export type {
+  ChainInput,
+  FilterInput,
+  PathInput,
+  RecordInput,
+  ReportInput,
+  ServeInput,
+  TableInput,
+} from './options/commands.js';
 export type { ServeHooks, ServeResult } from './serve/serve.js';
 
 /** Called now and then during a replay: events replayed so far, of `total` in the capture. */
