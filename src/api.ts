@@ -224,7 +224,12 @@ export async function writeReport(
   // an existing report is replaced only when asked (--force), as record's capture is
   checkOutputPath(path, 'report', { overwrite: o.force, inputs: [capturePath] });
   return withCapture(capturePath, async (cap) => {
-    const analysis = await replay(cap, replayOptions(cap, { ...o.filters, detail: true }, opts.onProgress));
+    // the critical paths of the selected (or busiest) thread's longest bursts
+    const paths = { tid: o.filters.tid?.[0], longest: o.budget.maxPaths, quiet: true };
+    const analysis = await replay(
+      cap,
+      replayOptions(cap, { ...o.filters, detail: true, path: paths }, opts.onProgress),
+    );
     requireMatch(analysis, o.filters);
     const options = { utc: o.utc, top: o.top, tid: o.filters.tid, renderer: o.renderer, budget: o.budget };
     // written beside its name and renamed into place once whole: a failed write (the disk full)

@@ -170,6 +170,10 @@ export const msg = {
     `Off-CPU flame chart of ${label}: ${shown} of ${total} frames drawn, the widest (none left out is wider than ${widest}).`,
   reportReasonsCapped: (shown: number, total: number) =>
     `Sleep reasons table: ${shown} of ${total} rows shown, threads by time asleep.`,
+  reportPathSegmentsCapped: (path: string, shown: number, total: number) =>
+    `Critical path of ${path}: the ${shown} longest of ${total} segments drawn (the table counts them all).`,
+  reportNoPath: () =>
+    'No thread shown had a complete burst (a wakeup, its run and its next sleep) with a known wait before it: no critical path to draw.',
   reportNoDetail: () => 'The analysis carried no per-interval detail, so the timelines and distributions are empty.',
   reportNoLifeline: () => 'No thread was woken within the capture, so there is no lifeline to draw.',
   // serve

@@ -20,12 +20,10 @@ export { reasonShares, reasonsText, sleepReasonOf, wakeFrameOf, NO_STACK } from 
 export { sanitize } from './output/text.js';
 export { factsOf } from './output/facts.js';
 export type * from './types.js';
-export { SOURCE_KINDS, INTERRUPT_KINDS } from './types.js';
+export { SOURCE_KINDS, INTERRUPT_KINDS, PATH_STATES } from './types.js';
 export { LiveAnalysis, type LiveProcess } from './live.js';
 export { windowFor } from './engine/window.js';
 export { St, timelineState } from './engine/codes.js';
 export type { Log2Histogram } from './metrics/log2-histograms.js';
 export { formatPath, formatPaths } from './path/path-text.js';
 export { PATH_MAX_DEPTH } from './path/critical-path.js';
-export { PATH_STATES } from './path/types.js';
-export type * from './path/types.js';

@@ -14,6 +14,8 @@ export const DEFAULT_REPORT_BUDGET: ReportBudget = {
   maxIcicleNodes: 400,
   maxWakerRows: 12,
   maxReasonRows: 300,
+  maxPaths: 3,
+  maxPathSegments: 3_000,
 };
 
 /** The budget the options ask for (positive whole numbers, checked at the API boundary: src/options). */

@@ -18,17 +18,17 @@ import { IDLE_KEY, sourceLabel, type Names } from '../engine/sources.js';
 import type { ThreadTable } from '../engine/thread-table.js';
 import { sanitize } from '../output/text.js';
 import { sleepReasonOf, stackFrames } from '../metrics/sleep-reasons.js';
-import type { WakeSource } from '../types.js';
 import type { PathRecorder } from './path-recorder.js';
 import {
   PATH_STATES,
+  type WakeSource,
   type CriticalPath,
   type PathQuery,
   type PathSegment,
   type PathState,
   type PathThread,
   type PathWait,
-} from './types.js';
+} from '../types.js';
 
 /** How many wakeups back the walk follows causes. */
 export const PATH_MAX_DEPTH = 32;

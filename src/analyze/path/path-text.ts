@@ -1,6 +1,6 @@
 /** The `lifeline path` text: the segments in time order, then the time by kind and by thread. */
 import { ms, padEnd, padStart, sanitize } from '../output/text.js';
-import { PATH_STATES, type CriticalPath, type PathSegment } from './types.js';
+import { PATH_STATES, type CriticalPath, type PathSegment } from '../types.js';
 
 function who(t: { tid: number; comm: string }): string {
   return `${sanitize(t.comm)} ${t.tid}`;
