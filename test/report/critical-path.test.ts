@@ -4,16 +4,19 @@
  * and reading only fields its rows have) and its time-by-kind table; the segment budget; hostile
  * names escaped; a report without paths says so in one line.
  */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyze as replay } from '../../src/analyze/index.js';
-import { analyze, openCapture } from '../../src/api.js';
+import { analyze, openCapture, writeReport } from '../../src/api.js';
 import type { Analysis } from '../../src/analyze/types.js';
 import type { CaptureMeta } from '../../src/capture/meta.js';
 import { buildReport } from '../../src/report/index.js';
 import { pathCharts } from '../../src/report/model/path-rows.js';
 import { memoryCapture, testMeta } from '../helpers/memory-capture.js';
 import { comm, S, sw, wake } from '../helpers/sched-events.js';
+import { browserUnavailable, launch, visit } from './browser.js';
 import { compileQuietly, missingFields } from './spec-check.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -98,4 +101,25 @@ describe('hostile names on the path', () => {
     const lanes = spec.datasets['path_0']!.map((r) => String(r.lane));
     expect(lanes.some((l) => l.includes('\\x1b[31m'))).toBe(true);
   });
+});
+
+describe.skipIf(browserUnavailable() !== null)('the critical-path charts in chromium', () => {
+  it('draws a bar per segment of each path, without errors', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lifeline-path-report-'));
+    const out = path.join(dir, 'pingpong.html');
+    await writeReport(path.join(ROOT, 'fixtures/pingpong.db'), { out });
+    const cap = await openCapture(path.join(ROOT, 'fixtures/pingpong.db'));
+    const paths = (await replay(cap, { path: { longest: 3, quiet: true } })).path!;
+    cap.close();
+    const browser = await launch();
+    try {
+      const v = await visit(browser, out);
+      expect(v.consoleErrors).toEqual([]);
+      expect(v.chartErrors).toEqual([]);
+      paths.forEach((p, i) => expect(v.marks[`chart-path-${i}`]).toBeGreaterThanOrEqual(p.segments.length));
+      await v.page.locator('#chart-path-0').screenshot({ path: path.join(dir, 'path-0.png') });
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 });
