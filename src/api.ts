@@ -267,6 +267,7 @@ export async function exportCapture(
     out: o.out,
     fromNs: o.fromNs,
     toNs: o.toNs,
+    ...(o.path !== undefined && { path: o.path }),
     onProgress: opts.onProgress,
   });
 }

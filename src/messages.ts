@@ -197,8 +197,8 @@ export const msg = {
   noWakeupId: (id: number) => `no wakeup with id ${id} in this analysis`,
   chainNoDetail: () => 'the analysis was run without detail; run it with detail to follow wakeup chains',
   chainNoWakeups: (tid: number) => `thread ${tid} was not woken within the capture (or the window)`,
-  pathTwoChoices: () => 'give --burst N or --longest, not both',
-  pathEmptyInterval: () => 'the interval is empty: --to must be after --from',
+  pathTwoChoices: (burst: string, longest: string) => `give ${burst} N or ${longest}, not both`,
+  pathEmptyInterval: (from: string, to: string) => `the interval is empty: ${to} must be after ${from}`,
   pathNoThread: (tid: number) => `the capture has no thread ${tid} (lifeline info lists what it holds)`,
   pathNoBurst: (what: string) =>
     `${what} has no complete burst (a wakeup, its run, its next sleep) in the capture or the window; give --from and --to for an interval`,

@@ -131,17 +131,24 @@ export interface PathChoice {
   query: PathQuery;
 }
 
-/** lifeline path: an explicit interval (--from and --to), the n-th burst, or the longest (the default). */
-export function checkPath(o: PathInput): PathChoice {
-  const tid = id('--tid', o.tid);
-  const burst = positiveInt('--burst', o.burst);
-  const longest = o.longest === true ? 1 : o.longest === false ? undefined : positiveInt('--longest', o.longest);
-  const depth = wholeNumber('--depth', o.depth);
-  const { fromNs, toNs } = checkFilters({ from: o.from, to: o.to, fromNs: o.fromNs, toNs: o.toNs });
+/**
+ * lifeline path: an explicit interval (--from and --to), the n-th burst, or the longest (the default).
+ * `prefix` names the flags in messages as another command takes them (export's --path-tid …).
+ */
+export function checkPath(o: PathInput, prefix = ''): PathChoice {
+  const flag = (name: string): string => `--${prefix}${name}`;
+  const tid = id(flag('tid'), o.tid);
+  const burst = positiveInt(flag('burst'), o.burst);
+  const longest = o.longest === true ? 1 : o.longest === false ? undefined : positiveInt(flag('longest'), o.longest);
+  const depth = wholeNumber(flag('depth'), o.depth);
+  const from = windowEnd(flag('from'), o.from, 'fromNs', o.fromNs);
+  const to = windowEnd(flag('to'), o.to, 'toNs', o.toNs);
+  const { fromNs, toNs } = window(from, to);
   if (burst !== undefined && longest !== undefined)
-    throw new LifelineError('OPTION_MISSING_TARGET', msg.pathTwoChoices());
+    throw new LifelineError('OPTION_MISSING_TARGET', msg.pathTwoChoices(flag('burst'), flag('longest')));
   const explicit = burst === undefined && longest === undefined && fromNs !== undefined && toNs !== undefined;
-  if (explicit && toNs! <= fromNs!) throw new LifelineError('OPTION_BAD_WINDOW', msg.pathEmptyInterval());
+  if (explicit && toNs! <= fromNs!)
+    throw new LifelineError('OPTION_BAD_WINDOW', msg.pathEmptyInterval(flag('from'), flag('to')));
   const query: PathQuery = {};
   if (tid !== undefined) query.tid = tid;
   if (fromNs !== undefined) query.fromNs = fromNs;
@@ -297,6 +304,8 @@ export interface ExportInput {
   toNs?: number;
   /** Replace an existing file at the output path (never the capture read). */
   force?: boolean;
+  /** Also write the critical path of these intervals as a track (--path-tid, --path-burst …). */
+  path?: PathInput;
 }
 
 export interface ExportChoice {
@@ -305,6 +314,8 @@ export interface ExportChoice {
   fromNs?: number;
   toNs?: number;
   force: boolean;
+  /** The critical paths to write as tracks beside the scheduler's. */
+  path?: PathQuery;
 }
 
 export function checkExport(o: ExportInput): ExportChoice {
@@ -327,6 +338,7 @@ export function checkExport(o: ExportInput): ExportChoice {
     ...(o.out !== undefined && { out: o.out }),
     ...window(from, until),
     force: o.force === true,
+    ...(o.path !== undefined && { path: checkPath(o.path, 'path-').query }),
   };
 }
 
