@@ -199,6 +199,7 @@ export const msg = {
   chainNoWakeups: (tid: number) => `thread ${tid} was not woken within the capture (or the window)`,
   pathTwoChoices: (burst: string, longest: string) => `give ${burst} N or ${longest}, not both`,
   pathEmptyInterval: (from: string, to: string) => `the interval is empty: ${to} must be after ${from}`,
+  pathBurstNeedsTid: () => '--burst N needs --tid: it counts the bursts of one thread',
   pathNoThread: (tid: number) => `the capture has no thread ${tid} (lifeline info lists what it holds)`,
   pathNoBurst: (what: string) =>
     `${what} has no complete burst (a wakeup, its run, its next sleep) in the capture or the window; give --from and --to for an interval`,

@@ -362,8 +362,10 @@ export interface CriticalPath {
 
 /** Which intervals to walk (checked at the API boundary). Times absolute-free: ns from the capture start. */
 export interface PathQuery {
-  /** The thread (its identity alive in the interval; the latest one otherwise). Absent: the busiest thread with bursts. */
+  /** The thread (its identity alive in the interval; the latest one otherwise). Absent: the busiest thread with bursts, or any thread (`anyThread`). */
   tid?: number;
+  /** Without `tid`: the bursts of every thread (the longest of the capture), not the busiest thread's. */
+  anyThread?: boolean;
   /** An explicit interval [fromNs, toNs]; with `burst` or `longest`, a window the bursts must lie in. */
   fromNs?: number;
   toNs?: number;

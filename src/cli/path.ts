@@ -9,7 +9,7 @@ export function registerPath(program: Command, _exit: (code: number) => void): v
       "where the time went: the critical path of a thread's interval, through who held its CPU and what woke it, back in time",
     )
     .argument('<capture>', 'a capture file (SQLite or Arrow)')
-    .option('--tid <tid>', 'the thread (default: the busiest thread that has bursts)')
+    .option('--tid <tid>', 'the thread (default: the longest bursts of any thread)')
     .option('--from <seconds>', 'start of the interval (with --to), or of the window the bursts lie in')
     .option('--to <seconds>', 'end of the interval (with --from), or of the window the bursts lie in')
     .option('--burst <n>', "the thread's n-th burst, with the wait before it")

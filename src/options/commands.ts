@@ -151,6 +151,8 @@ export function checkPath(o: PathInput, prefix = ''): PathChoice {
     throw new LifelineError('OPTION_BAD_WINDOW', msg.pathEmptyInterval(flag('from'), flag('to')));
   const query: PathQuery = {};
   if (tid !== undefined) query.tid = tid;
+  // without a thread: the longest bursts of the capture, whichever thread's
+  else query.anyThread = true;
   if (fromNs !== undefined) query.fromNs = fromNs;
   if (toNs !== undefined) query.toNs = toNs;
   if (burst !== undefined) query.burst = burst;

@@ -125,6 +125,15 @@ export class PathWalker {
     return ids.length > 0 ? ids[ids.length - 1]! : -1;
   }
 
+  /** The threads that have a complete burst. */
+  threadsWithBursts(): number[] {
+    const { offset } = this.rec.burstsByThread!;
+    const out: number[] = [];
+    for (let th = 0; th < this.threads.recs.length; th++)
+      if (offset[th + 1]! > offset[th]! && this.threads.recs[th]!.tid !== 0) out.push(th);
+    return out;
+  }
+
   /** The thread with the most run time among those with a complete burst (-1 when none). */
   busiest(): number {
     const run = new Float64Array(this.threads.recs.length);
@@ -673,6 +682,20 @@ export function pathsFor(walker: PathWalker, q: PathQuery, startNs: number): Cri
     if (th < 0) return fail(msg.pathNoBurst(what));
     if (hi <= lo) return [];
     return [walker.path(th, lo, hi, { kind: 'interval' })];
+  }
+  if (q.tid === undefined && q.anyThread === true) {
+    // the longest bursts of the capture, whichever thread's
+    const all: Array<{ th: number; start: number; end: number; n: number; of: number }> = [];
+    for (const th of walker.threadsWithBursts()) {
+      const bs = walker.burstIntervals(th, lo, hi);
+      bs.forEach((b, i) => all.push({ th, ...b, n: i + 1, of: bs.length }));
+    }
+    if (all.length === 0) return fail(msg.pathNoBurst(what));
+    if (q.burst !== undefined) return fail(msg.pathBurstNeedsTid());
+    return all
+      .sort((x, y) => y.end - y.start - (x.end - x.start) || x.start - y.start)
+      .slice(0, q.longest ?? 1)
+      .map((b) => walker.path(b.th, b.start, b.end, { kind: 'burst', burst: b.n, bursts: b.of }));
   }
   let th = -1;
   if (q.tid !== undefined) {
