@@ -352,7 +352,10 @@ export interface CriticalPath {
   endNs: number;
   /** How it was chosen: an explicit interval, or burst number n (1-based) of the thread. */
   chosen: { kind: 'interval' } | { kind: 'burst'; burst: number; bursts: number };
+  /** In time order; empty when only the summary was asked for (PathQuery.summaryOnly). */
   segments: PathSegment[];
+  /** How many segments the path has (listed in `segments` unless only the summary was asked for). */
+  segmentCount: number;
   /** Most time first. */
   summary: PathSummaryLine[];
   byThread: PathThreadSummary[];
@@ -377,6 +380,8 @@ export interface PathQuery {
   longest?: number;
   /** Recursion depth limit (default PATH_MAX_DEPTH). */
   maxDepth?: number;
+  /** Sum the segments into the summaries without listing them (long intervals have many). */
+  summaryOnly?: boolean;
   /** Give no path rather than an error when the thread or its bursts are not there (the report). */
   quiet?: boolean;
 }

@@ -15,6 +15,7 @@ export function registerPath(program: Command, _exit: (code: number) => void): v
     .option('--burst <n>', "the thread's n-th burst, with the wait before it")
     .option('--longest [n]', 'the longest burst(s), with the wait before each (the default: 1)')
     .option('--depth <n>', 'follow causes at most N wakeups back (default 32)')
+    .option('--summary', 'only the time by kind and by thread, not each segment')
     .option('--json', 'the segments and summaries as JSON')
     .action(async (file: string, o: Typed) => {
       const { path } = await import('../api.js');
@@ -26,6 +27,7 @@ export function registerPath(program: Command, _exit: (code: number) => void): v
           burst: str(o, 'burst'),
           longest: o.longest === true ? true : str(o, 'longest'),
           depth: str(o, 'depth'),
+          summary: o.summary === true,
           json: o.json === true,
           onProgress: progressLine('replaying'),
         });

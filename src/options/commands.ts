@@ -125,6 +125,8 @@ export interface PathInput extends Omit<FilterInput, 'pid' | 'tid'> {
   longest?: Typed | boolean;
   /** Follow causes at most this many wakeups back. */
   depth?: Typed;
+  /** Only the summaries, not each segment. */
+  summary?: boolean;
 }
 
 export interface PathChoice {
@@ -158,6 +160,7 @@ export function checkPath(o: PathInput, prefix = ''): PathChoice {
   if (burst !== undefined) query.burst = burst;
   else if (!explicit) query.longest = longest ?? 1;
   if (depth !== undefined) query.maxDepth = depth;
+  if (o.summary === true) query.summaryOnly = true;
   return { query };
 }
 

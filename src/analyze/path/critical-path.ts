@@ -35,27 +35,94 @@ export const PATH_MAX_DEPTH = 32;
 /** At most this many segments per path (the rest of a cut-off sleep is one segment, marked). */
 export const PATH_MAX_SEGMENTS = 200_000;
 
-/** One segment before it is described (absolute times, thread indices, source keys). */
-interface Raw {
-  th: number;
-  state: PathState;
-  start: number;
-  end: number;
-  cpu: number;
-  depth: number;
-  /** runnable: holder thread (-1 none); interrupt: irq span row. */
-  ref: number;
-  preempted: boolean;
-  /** sleeping */
-  sleep: 0 | 1 | 2;
-  wait: PathWait | null;
-  source: number;
-  cause: number;
-  /** sleeping: the thread the path continues in (pending), or the stack id of the sleep. */
-  causeTh: number;
-  stack: number;
+/** The waits of sleeping segments, by code (the Segs column `wait`). */
+const WAITS: readonly PathWait[] = [
+  'own timer',
+  'device',
+  'interrupt',
+  'pending',
+  'unknown',
+  'not woken',
+  'depth',
+  'idle',
+];
+const W = {
+  OWN: 0,
+  DEVICE: 1,
+  INTERRUPT: 2,
+  PENDING: 3,
+  UNKNOWN: 4,
+  NOT_WOKEN: 5,
+  DEPTH: 6,
+  IDLE: 7,
+  NONE: 255,
+} as const;
+/** Segment states by code: PATH_STATES' order. */
+const S = { RUNNING: 0, RUNNABLE: 1, INTERRUPT: 2, SLEEPING: 3, UNKNOWN: 4 } as const;
+
+/** The segments of the path being walked, in flat columns (absolute times, thread indices, rows). */
+class Segs {
+  n = 0;
+  th = new Int32Array(256);
+  state = new Uint8Array(256);
+  start = new Float64Array(256);
+  end = new Float64Array(256);
+  depth = new Int32Array(256);
+  cpu = new Int32Array(256);
+  /** runnable: the holder thread (-1 none); interrupt: the irq span row. */
+  ref = new Int32Array(256);
+  preempted = new Uint8Array(256);
+  /** sleeping: the wait code, the wakeup row that ended the sleep (-1 none), the thread handed on to. */
+  wait = new Uint8Array(256);
+  wake = new Int32Array(256);
+  causeTh = new Int32Array(256);
+  sleep = new Uint8Array(256);
   /** interrupt: the wakeup source it ran (names the timer callback), 0 for none. */
-  named: number;
+  named = new Float64Array(256);
+
+  reset(): void {
+    this.n = 0;
+  }
+
+  private grow(): void {
+    const g = <T extends Int32Array | Uint8Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.th = g(this.th);
+    this.state = g(this.state);
+    this.start = g(this.start);
+    this.end = g(this.end);
+    this.depth = g(this.depth);
+    this.cpu = g(this.cpu);
+    this.ref = g(this.ref);
+    this.preempted = g(this.preempted);
+    this.wait = g(this.wait);
+    this.wake = g(this.wake);
+    this.causeTh = g(this.causeTh);
+    this.sleep = g(this.sleep);
+    this.named = g(this.named);
+  }
+
+  push(th: number, state: number, start: number, end: number, depth: number, cpu: number, ref: number): number {
+    if (this.n === this.th.length) this.grow();
+    const i = this.n++;
+    this.th[i] = th;
+    this.state[i] = state;
+    this.start[i] = start;
+    this.end[i] = end;
+    this.depth[i] = depth;
+    this.cpu[i] = cpu;
+    this.ref[i] = ref;
+    this.preempted[i] = 0;
+    this.wait[i] = W.NONE;
+    this.wake[i] = -1;
+    this.causeTh[i] = -1;
+    this.sleep[i] = 0;
+    this.named[i] = 0;
+    return i;
+  }
 }
 
 interface Span {
@@ -63,6 +130,9 @@ interface Span {
   end: number;
   ref: number;
 }
+
+/** No interrupt span (shared: never written to). */
+const NO_IRQS: { hard: Span[]; soft: Span[] } = Object.freeze({ hard: [], soft: [] }) as never;
 
 /** Tiles [s, t] with the spans (sorted by start, possibly overlapping): each ns in one piece, ref -1 for the gaps. */
 function tile(s: number, t: number, spans: readonly Span[]): Span[] {
@@ -81,10 +151,14 @@ function tile(s: number, t: number, spans: readonly Span[]): Span[] {
 }
 
 export class PathWalker {
-  private segs: Raw[] = [];
+  private readonly segs = new Segs();
   private truncated = false;
   /** Per CPU: the longest interrupt span (how far back a span overlapping a time can start). */
   private readonly maxIrq: Float64Array;
+  /** Described once per path walker: threads, task labels, interrupt names, sources. */
+  private readonly threadCache = new Map<number, PathThread>();
+  private readonly labelCache = new Map<string, string>();
+  private readonly sourceCache = new Map<number, WakeSource>();
 
   constructor(
     private readonly rec: PathRecorder,
@@ -93,6 +167,7 @@ export class PathWalker {
     /** Capture start (absolute ns): the result's times are relative to it. */
     private readonly startNs: number,
     private readonly maxDepth = PATH_MAX_DEPTH,
+    private readonly maxSegments = PATH_MAX_SEGMENTS,
   ) {
     this.maxIrq = new Float64Array(rec.cpus);
     for (let i = 0; i < rec.qCpu.n; i++) {
@@ -139,11 +214,8 @@ export class PathWalker {
     const run = new Float64Array(this.threads.recs.length);
     for (let i = 0; i < this.rec.iTh.n; i++)
       if (this.rec.iSt.a[i] === St.RUNNING) run[this.rec.iTh.a[i]!]! += this.rec.iEnd.a[i]! - this.rec.iStart.a[i]!;
-    const { offset } = this.rec.burstsByThread!;
     let best = -1;
-    for (let th = 0; th < run.length; th++)
-      if (offset[th + 1]! > offset[th]! && this.threads.recs[th]!.tid !== 0 && (best < 0 || run[th]! > run[best]!))
-        best = th;
+    for (const th of this.threadsWithBursts()) if (best < 0 || run[th]! > run[best]!) best = th;
     return best;
   }
 
@@ -157,16 +229,55 @@ export class PathWalker {
     const out: Array<{ start: number; end: number }> = [];
     for (let j = offset[th]!; j < offset[th + 1]!; j++) {
       const k = order[j]!;
-      const bs = this.rec.bStart.a[k]!;
       const be = this.rec.bEnd.a[k]!;
-      const start = this.cycleStart(th, bs);
+      const start = this.cycleStart(th, this.rec.bStart.a[k]!);
       if (start >= lo && be <= hi) out.push({ start, end: be });
     }
     return out;
   }
 
+  /**
+   * Every thread's bursts as path intervals inside [lo, hi], in flat arrays: the thread, start and end
+   * (absolute ns), its number among the thread's bursts there (1-based) and how many it has there.
+   */
+  allBursts(
+    lo: number,
+    hi: number,
+  ): { th: Int32Array; start: Float64Array; end: Float64Array; n: Int32Array; of: Int32Array } {
+    const { offset, order } = this.rec.burstsByThread!;
+    const total = this.rec.bTh.n;
+    const th = new Int32Array(total);
+    const start = new Float64Array(total);
+    const end = new Float64Array(total);
+    const n = new Int32Array(total);
+    const of = new Int32Array(total);
+    let m = 0;
+    for (const t of this.threadsWithBursts()) {
+      const first = m;
+      for (let j = offset[t]!; j < offset[t + 1]!; j++) {
+        const k = order[j]!;
+        const be = this.rec.bEnd.a[k]!;
+        const bs = this.cycleStart(t, this.rec.bStart.a[k]!);
+        if (bs < lo || be > hi) continue;
+        th[m] = t;
+        start[m] = bs;
+        end[m] = be;
+        n[m] = m - first + 1;
+        m++;
+      }
+      of.fill(m - first, first, m);
+    }
+    return {
+      th: th.subarray(0, m),
+      start: start.subarray(0, m),
+      end: end.subarray(0, m),
+      n: n.subarray(0, m),
+      of: of.subarray(0, m),
+    };
+  }
+
   /** Where the wait before a burst began: the start of the sleep (or run-queue wait) before it. */
-  private cycleStart(th: number, bs: number): number {
+  cycleStart(th: number, bs: number): number {
     const { offset, order } = this.rec.byThread!;
     const pos = this.posAt(th, bs + 0.5);
     if (pos < 0) return bs;
@@ -186,20 +297,29 @@ export class PathWalker {
 
   /* ---- the walk ---- */
 
-  /** The path of thread th over [a, b] (absolute ns, a < b). */
-  path(th: number, a: number, b: number, chosen: CriticalPath['chosen']): CriticalPath {
-    this.segs = [];
+  /**
+   * The path of thread th over [a, b] (absolute ns, a < b). With `summaryOnly`, the segments are
+   * summed but not listed (a long interval can have hundreds of thousands).
+   */
+  path(th: number, a: number, b: number, chosen: CriticalPath['chosen'], summaryOnly = false): CriticalPath {
+    const g = this.segs;
+    g.reset();
     this.truncated = false;
     this.walk(th, a, b, 0);
-    this.segs.sort((x, y) => x.start - y.start);
-    const segments = this.segs.map((r) => this.describe(r));
-    const { summary, byThread } = this.summarize(segments);
+    // in time order to be listed; the summaries do not need the order (ties: most time first, then by thread)
+    let segments: PathSegment[] = [];
+    if (!summaryOnly) {
+      const order = Array.from({ length: g.n }, (_, i) => i).sort((x, y) => g.start[x]! - g.start[y]!);
+      segments = order.map((i) => this.describe(i));
+    }
+    const { summary, byThread } = this.summarize();
     return {
       thread: this.threadOf(th),
       startNs: a - this.startNs,
       endNs: b - this.startNs,
       chosen,
       segments,
+      segmentCount: g.n,
       summary,
       byThread,
       truncated: this.truncated,
@@ -223,26 +343,27 @@ export class PathWalker {
     return found;
   }
 
-  private raw(th: number, state: PathState, start: number, end: number, depth: number, more: Partial<Raw> = {}): void {
-    if (end <= start) return;
-    this.segs.push({
-      th,
-      state,
-      start,
-      end,
-      cpu: -1,
-      depth,
-      ref: -1,
-      preempted: false,
-      sleep: 0,
-      wait: null,
-      source: 0,
-      cause: 0,
-      causeTh: -1,
-      stack: 0,
-      named: 0,
-      ...more,
-    });
+  private seg(th: number, state: number, start: number, end: number, depth: number, cpu = -1, ref = -1): number {
+    if (end <= start) return -1;
+    return this.segs.push(th, state, start, end, depth, cpu, ref);
+  }
+
+  private sleepSeg(
+    th: number,
+    start: number,
+    end: number,
+    depth: number,
+    kind: number,
+    wait: number,
+    wake: number,
+    causeTh = -1,
+  ): void {
+    const i = this.seg(th, S.SLEEPING, start, end, depth);
+    if (i < 0) return;
+    this.segs.wait[i] = wait;
+    this.segs.wake[i] = wake;
+    this.segs.causeTh[i] = causeTh;
+    this.segs.sleep[i] = kind;
   }
 
   /** Covers [lo, hi] with the path of th, back from hi. */
@@ -251,14 +372,15 @@ export class PathWalker {
     const { iSt, iStart, iEnd, iCpu } = this.rec;
     let t = hi;
     while (t > lo) {
-      if (this.segs.length >= PATH_MAX_SEGMENTS) {
+      if (this.segs.n >= this.maxSegments) {
         this.truncated = true;
-        this.raw(th, 'unknown', lo, t, depth, { wait: 'depth' });
+        const i = this.seg(th, S.UNKNOWN, lo, t, depth);
+        if (i >= 0) this.segs.wait[i] = W.DEPTH;
         return;
       }
       const pos = this.posAt(th, t);
       if (pos < 0) {
-        this.raw(th, 'unknown', lo, t, depth);
+        this.seg(th, S.UNKNOWN, lo, t, depth);
         return;
       }
       const k = order[pos]!;
@@ -266,13 +388,13 @@ export class PathWalker {
       if (end < t) {
         // a stretch whose state is not known (before the thread was first seen, after a contradiction)
         const s = Math.max(lo, end);
-        this.raw(th, 'unknown', s, t, depth);
+        this.seg(th, S.UNKNOWN, s, t, depth);
         t = s;
         continue;
       }
       const s = Math.max(lo, iStart.a[k]!);
       const st = iSt.a[k]!;
-      if (st === St.RUNNING) this.onCpu(th, iCpu.a[k]!, s, t, depth, { state: 'running' });
+      if (st === St.RUNNING) this.onCpu(th, iCpu.a[k]!, s, t, depth, S.RUNNING, -1, false);
       else if (st === St.RUNNABLE) {
         const next = pos + 1 < offset[th + 1]! ? order[pos + 1]! : -1;
         const queued =
@@ -286,7 +408,7 @@ export class PathWalker {
         this.runnable(th, queued, s, t, depth, preempted);
       } else if (st === St.SLEEP_S || st === St.SLEEP_D || st === St.STOPPED)
         this.sleep(th, st === St.SLEEP_D ? 2 : 1, end, s, t, depth);
-      else this.raw(th, 'unknown', s, t, depth);
+      else this.seg(th, S.UNKNOWN, s, t, depth);
       t = s;
     }
   }
@@ -318,7 +440,7 @@ export class PathWalker {
   private irqs(cpu: number, s: number, t: number): { hard: Span[]; soft: Span[] } {
     const hard: Span[] = [];
     const soft: Span[] = [];
-    if (cpu < 0 || cpu >= this.rec.cpus) return { hard, soft };
+    if (cpu < 0 || cpu >= this.rec.cpus) return NO_IRQS;
     const { offset, order } = this.rec.irqByCpu!;
     const { qStart, qEnd, qKind } = this.rec;
     let lo = offset[cpu]!;
@@ -340,26 +462,41 @@ export class PathWalker {
       if (qKind.a[q] === Irq.SOFTIRQ) soft.push(sp);
       else hard.push(sp);
     }
+    if (hard.length === 0 && soft.length === 0) return NO_IRQS;
     hard.reverse();
     soft.reverse();
     return { hard, soft };
   }
 
   /** [s, t] of th on (or queued for) a CPU, the interrupts handled there cut out as their own segments. */
-  private onCpu(th: number, cpu: number, s: number, t: number, depth: number, base: Partial<Raw>): void {
+  private onCpu(
+    th: number,
+    cpu: number,
+    s: number,
+    t: number,
+    depth: number,
+    state: number,
+    holder: number,
+    preempted: boolean,
+  ): void {
     const { hard, soft } = this.irqs(cpu, s, t);
     if (hard.length === 0 && soft.length === 0) {
-      this.raw(th, base.state!, s, t, depth, { ...base, cpu });
+      const i = this.seg(th, state, s, t, depth, cpu, holder);
+      if (i >= 0 && preempted) this.segs.preempted[i] = 1;
       return;
     }
+    const base = (a: number, b: number): void => {
+      const i = this.seg(th, state, a, b, depth, cpu, holder);
+      if (i >= 0 && preempted) this.segs.preempted[i] = 1;
+    };
     for (const p of tile(s, t, hard)) {
       if (p.ref >= 0) {
-        this.raw(th, 'interrupt', p.start, p.end, depth, { cpu, ref: p.ref });
+        this.seg(th, S.INTERRUPT, p.start, p.end, depth, cpu, p.ref);
         continue;
       }
       for (const q of tile(p.start, p.end, soft)) {
-        if (q.ref >= 0) this.raw(th, 'interrupt', q.start, q.end, depth, { cpu, ref: q.ref });
-        else this.raw(th, base.state!, q.start, q.end, depth, { ...base, cpu });
+        if (q.ref >= 0) this.seg(th, S.INTERRUPT, q.start, q.end, depth, cpu, q.ref);
+        else base(q.start, q.end);
       }
     }
   }
@@ -387,8 +524,7 @@ export class PathWalker {
       }
       holders.reverse();
     }
-    for (const p of tile(s, t, holders))
-      this.onCpu(th, cpu, p.start, p.end, depth, { state: 'runnable', ref: p.ref, preempted });
+    for (const p of tile(s, t, holders)) this.onCpu(th, cpu, p.start, p.end, depth, S.RUNNABLE, p.ref, preempted);
   }
 
   /** The wakeup of th at exactly ts (its row), -1 when none. */
@@ -428,15 +564,13 @@ export class PathWalker {
   /** [s, t] asleep in a sleep that ended at `end`: the wakeup's cause takes the path over. */
   private sleep(th: number, kind: 1 | 2, end: number, s: number, t: number, depth: number): void {
     const w = this.wakeupAt(th, end);
-    const base: Partial<Raw> = { sleep: kind };
     if (w < 0) {
-      this.raw(th, 'sleeping', s, t, depth, { ...base, wait: 'not woken' });
+      this.sleepSeg(th, s, t, depth, kind, W.NOT_WOKEN, -1);
       return;
     }
     const source = this.rec.wSource.a[w]!;
     const cause = this.rec.wCause.a[w]!;
     const causeTh = this.rec.wCauseTask.a[w]!;
-    Object.assign(base, { source, cause, stack: this.rec.wSleepStack.a[w]! });
     let u = t;
     // the interrupt that ran the wakeup (a softirq, a timer's hardirq): time of its own
     let handler = -1;
@@ -447,20 +581,21 @@ export class PathWalker {
       if (handler >= 0) {
         const a = Math.max(s, this.rec.qStart.a[handler]!);
         if (a < u) {
-          this.raw(th, 'interrupt', a, u, depth, { cpu: this.rec.qCpu.a[handler]!, ref: handler, named: source });
+          const i = this.seg(th, S.INTERRUPT, a, u, depth, this.rec.qCpu.a[handler]!, handler);
+          if (i >= 0) this.segs.named[i] = source;
           u = a;
         }
       }
     }
     if (u <= s) return;
     if (causeTh === th) {
-      this.raw(th, 'sleeping', s, u, depth, { ...base, wait: 'own timer' });
+      this.sleepSeg(th, s, u, depth, kind, W.OWN, w);
       return;
     }
     if (causeTh >= 0) {
       if (depth + 1 > this.maxDepth) {
         this.truncated = true;
-        this.raw(th, 'sleeping', s, u, depth, { ...base, wait: 'depth', causeTh });
+        this.sleepSeg(th, s, u, depth, kind, W.DEPTH, w, causeTh);
         return;
       }
       if (source < 0) {
@@ -470,22 +605,22 @@ export class PathWalker {
       }
       // raised or armed by the task, run later by an interrupt: pending from the end of its last run
       const p = Math.max(s, this.lastRunEnd(causeTh, s, u));
-      this.raw(th, 'sleeping', p, u, depth, { ...base, wait: 'pending', causeTh });
+      this.sleepSeg(th, p, u, depth, kind, W.PENDING, w, causeTh);
       if (p > s) this.walk(causeTh, s, p, depth + 1);
       return;
     }
     const ccode = cause > 0 ? cause % 8 : 0;
     if (cause === IDLE_KEY) {
-      this.raw(th, 'sleeping', s, u, depth, { ...base, wait: 'idle' });
+      this.sleepSeg(th, s, u, depth, kind, W.IDLE, w);
       return;
     }
     if (ccode === 0) {
-      this.raw(th, 'sleeping', s, u, depth, { ...base, wait: 'unknown' });
+      this.sleepSeg(th, s, u, depth, kind, W.UNKNOWN, w);
       return;
     }
     const device = (ccode & 3) === Irq.HARDIRQ && (ccode & 4) === 0;
     if (!device) {
-      this.raw(th, 'sleeping', s, u, depth, { ...base, wait: 'interrupt' });
+      this.sleepSeg(th, s, u, depth, kind, W.INTERRUPT, w);
       return;
     }
     // a device: its interrupt on the CPU that then ran the softirq, the softirq pending in between
@@ -495,12 +630,12 @@ export class PathWalker {
       if (d >= 0) {
         const dEnd = Math.min(u, Math.max(s, this.rec.qEnd.a[d]!));
         const dStart = Math.max(s, this.rec.qStart.a[d]!);
-        this.raw(th, 'sleeping', dEnd, u, depth, { ...base, wait: 'pending', causeTh: -1 });
-        this.raw(th, 'interrupt', dStart, dEnd, depth, { cpu: this.rec.qCpu.a[d]!, ref: d });
+        this.sleepSeg(th, dEnd, u, depth, kind, W.PENDING, w);
+        this.seg(th, S.INTERRUPT, dStart, dEnd, depth, this.rec.qCpu.a[d]!, d);
         u = dStart;
       }
     }
-    this.raw(th, 'sleeping', s, u, depth, { ...base, wait: 'device' });
+    this.sleepSeg(th, s, u, depth, kind, W.DEVICE, w);
   }
 
   /** The end of th's last stay on a CPU before t (at most t), or `floor` when none after it. */
@@ -516,141 +651,264 @@ export class PathWalker {
     return floor;
   }
 
-  /* ---- description ---- */
+  /* ---- description (labels computed once per thread, interrupt and wakeup source) ---- */
 
   private threadOf(th: number): PathThread {
-    return { tid: this.threads.recs[th]!.tid, tgid: this.threads.tgidOf(th), comm: this.threads.commOf(th) };
+    let t = this.threadCache.get(th);
+    if (t === undefined) {
+      t = { tid: this.threads.recs[th]!.tid, tgid: this.threads.tgidOf(th), comm: this.threads.commOf(th) };
+      this.threadCache.set(th, t);
+    }
+    return t;
   }
 
+  private cached(key: string, make: () => string): string {
+    let v = this.labelCache.get(key);
+    if (v === undefined) {
+      v = make();
+      this.labelCache.set(key, v);
+    }
+    return v;
+  }
+
+  /** "task comm tid". */
   private task(th: number): string {
-    return sourceLabel(this.names.describe(-(th + 1), this.threads));
+    return this.cached(`t${th}`, () => sourceLabel(this.names.describe(-(th + 1), this.threads)));
   }
 
-  private irqName(q: number): string {
+  /** "comm tid", as the summary names a thread. */
+  private who(th: number): string {
+    return this.cached(`w${th}`, () => {
+      const t = this.threadOf(th);
+      return `${sanitize(t.comm)} ${t.tid}`;
+    });
+  }
+
+  private source(key: number): WakeSource {
+    let v = this.sourceCache.get(key);
+    if (v === undefined) {
+      v = this.names.describe(key, this.threads);
+      this.sourceCache.set(key, v);
+    }
+    return v;
+  }
+
+  /** An interrupt segment's name ("irq 36 virtio1-req.0", "BLOCK", "local_timer/timerfd_tmrproc"). */
+  private irqName(i: number): string {
+    const named = this.segs.named[i]!;
+    if (named > 0) {
+      const src = this.source(named);
+      return src.name ?? src.kind;
+    }
     const r = this.rec;
+    const q = this.segs.ref[i]!;
     const kind = r.qKind.a[q]!;
-    const name = this.names.interruptName(kind as 1 | 2 | 3, r.qId.a[q]!, r.qSysvec.a[q] === 1, r.qSym.a[q]!);
-    return name;
+    const key = `q${kind},${r.qId.a[q]},${r.qSysvec.a[q]},${r.qSym.a[q]}`;
+    return this.cached(key, () =>
+      this.names.interruptName(kind as 1 | 2 | 3, r.qId.a[q]!, r.qSysvec.a[q] === 1, r.qSym.a[q]!),
+    );
   }
 
-  private irqLabel(q: number): string {
-    const kind = this.rec.qKind.a[q]!;
-    const word = kind === Irq.HARDIRQ ? 'hardirq' : kind === Irq.SOFTIRQ ? 'softirq' : 'nmi';
-    return kind === Irq.NMI ? 'nmi' : `${word} ${sanitize(this.irqName(q))}`;
+  /** "softirq BLOCK", "hardirq local_timer/timerfd_tmrproc", "nmi" (sanitized). */
+  private irqLabel(i: number): string {
+    const named = this.segs.named[i]!;
+    if (named > 0) return this.cached(`n${named}`, () => sourceLabel(this.source(named)));
+    const kind = this.rec.qKind.a[this.segs.ref[i]!]!;
+    if (kind === Irq.NMI) return 'nmi';
+    const name = this.irqName(i);
+    return this.cached(`l${kind},${name}`, () => `${kind === Irq.HARDIRQ ? 'hardirq' : 'softirq'} ${sanitize(name)}`);
   }
 
-  private describe(r: Raw): PathSegment {
+  private describe(i: number): PathSegment {
+    const g = this.segs;
+    const state = PATH_STATES[g.state[i]!]!;
+    const cpu = g.cpu[i]!;
     const seg: PathSegment = {
-      start: r.start - this.startNs,
-      end: r.end - this.startNs,
-      thread: this.threadOf(r.th),
-      state: r.state,
-      depth: r.depth,
+      start: g.start[i]! - this.startNs,
+      end: g.end[i]! - this.startNs,
+      thread: this.threadOf(g.th[i]!),
+      state,
+      depth: g.depth[i]!,
       label: '',
     };
-    if (r.cpu >= 0) seg.cpu = r.cpu;
-    switch (r.state) {
+    if (cpu >= 0) seg.cpu = cpu;
+    switch (state) {
       case 'running':
-        seg.label = r.cpu >= 0 ? `running on CPU ${r.cpu}` : 'running';
+        seg.label = cpu >= 0 ? `running on CPU ${cpu}` : 'running';
         break;
       case 'runnable': {
-        seg.preempted = r.preempted;
-        const how = r.preempted ? 'preempted' : 'woken';
-        if (r.ref >= 0) {
-          seg.holder = this.threadOf(r.ref);
-          seg.label = `waiting for CPU ${r.cpu} behind ${this.task(r.ref)} (${how})`;
-        } else seg.label = `waiting for CPU ${r.cpu}, no task on it (${how})`;
+        const preempted = g.preempted[i] === 1;
+        seg.preempted = preempted;
+        const how = preempted ? 'preempted' : 'woken';
+        const holder = g.ref[i]!;
+        if (holder >= 0) {
+          seg.holder = this.threadOf(holder);
+          seg.label = `waiting for CPU ${cpu} behind ${this.task(holder)} (${how})`;
+        } else seg.label = `waiting for CPU ${cpu}, no task on it (${how})`;
         break;
       }
       case 'interrupt':
-        if (r.named > 0) {
-          // the interrupt that ran the wakeup: named as its source, with the timer callback
-          const src = this.names.describe(r.named, this.threads);
-          seg.interrupt = src.name ?? src.kind;
-          seg.label = `${sourceLabel(src)} on CPU ${r.cpu}`;
-        } else {
-          seg.interrupt = this.irqName(r.ref);
-          seg.label = `${this.irqLabel(r.ref)} on CPU ${r.cpu}`;
-        }
+        seg.interrupt = this.irqName(i);
+        seg.label = `${this.irqLabel(i)} on CPU ${cpu}`;
         break;
       case 'sleeping': {
-        seg.sleep = r.sleep === 2 ? 'D' : 'S';
-        if (r.wait !== null) seg.wait = r.wait;
-        let source: WakeSource | undefined;
-        let cause: WakeSource | undefined;
-        if (r.wait !== 'not woken') {
-          source = this.names.describe(r.source, this.threads);
-          seg.source = source;
-          if (r.cause !== r.source) {
-            cause = this.names.describe(r.cause, this.threads);
-            seg.cause = cause;
-          }
+        seg.sleep = g.sleep[i] === 2 ? 'D' : 'S';
+        seg.wait = WAITS[g.wait[i]!]!;
+        const w = g.wake[i]!;
+        if (w >= 0) {
+          const sk = this.rec.wSource.a[w]!;
+          const ck = this.rec.wCause.a[w]!;
+          seg.source = this.source(sk);
+          if (ck !== sk) seg.cause = this.source(ck);
+          const stack = this.rec.wSleepStack.a[w]!;
+          if (stack > 0 && this.names.stack.has(stack))
+            seg.sleptIn = this.cached(`s${stack}`, () => sleepReasonOf(stackFrames(this.names, stack)));
         }
-        if (r.stack > 0 && this.names.stack.has(r.stack)) seg.sleptIn = sleepReasonOf(stackFrames(this.names, r.stack));
-        seg.label = this.waitLabel(r, source, cause);
+        seg.label = this.waitLabel(i);
         break;
       }
       default:
-        seg.label = r.wait === 'depth' ? 'not followed (segment limit)' : 'state unknown';
+        seg.label = this.unknownLabel(i);
     }
     return seg;
   }
 
-  private waitLabel(r: Raw, source: WakeSource | undefined, cause: WakeSource | undefined): string {
-    const src = source !== undefined ? sourceLabel(source) : '';
-    const c = cause !== undefined ? sourceLabel(cause) : src;
-    switch (r.wait) {
-      case 'own timer':
-        return `on its own timer (${src})`;
-      case 'device':
-        return `waiting for device ${c.replace(/^hardirq /, '')}`;
-      case 'interrupt':
-        return `waiting for ${c}`;
-      case 'pending':
-        return r.causeTh >= 0
-          ? `waiting for ${src}, ${/\//.test(source?.name ?? '') ? 'armed' : 'raised'} by ${this.task(r.causeTh)}`
-          : `waiting for ${src}, raised by ${c}`;
-      case 'unknown':
-        return `woken by ${src}, cause unknown (${sanitize(cause?.name ?? source?.name ?? '?')})`;
-      case 'not woken':
-        return 'asleep, not woken before the capture end';
-      case 'depth':
-        return `woken by ${c}, not followed (depth limit)`;
-      case 'idle':
-        return 'woken by the idle task';
-      default:
-        return 'asleep';
-    }
+  private unknownLabel(i: number): string {
+    return this.segs.wait[i] === W.DEPTH ? 'not followed (segment limit)' : 'state unknown';
   }
 
-  private summarize(segments: readonly PathSegment[]): Pick<CriticalPath, 'summary' | 'byThread'> {
-    const lines = new Map<string, number>();
-    const threads = new Map<string, CriticalPath['byThread'][number]>();
-    for (const s of segments) {
-      const ns = s.end - s.start;
-      const who = `${sanitize(s.thread.comm)} ${s.thread.tid}`;
-      let key: string;
-      if (s.state === 'running') key = `${who} running`;
-      else if (s.state === 'runnable')
-        key = `${who} waiting for CPU ${s.holder !== undefined ? `behind ${sanitize(s.holder.comm)} ${s.holder.tid}` : 'with no task on it'}`;
-      else if (s.state === 'interrupt') key = s.label.replace(/ on CPU \d+$/, '');
-      else if (s.state === 'sleeping') key = `${who} ${s.label}`;
-      else key = `${who} ${s.label}`;
-      lines.set(key, (lines.get(key) ?? 0) + ns);
-      const tk = `${s.thread.tid}/${s.thread.tgid}/${s.thread.comm}`;
-      let t = threads.get(tk);
+  /** What a sleeping segment waited for, in words (sanitized); the same for every segment of one wakeup kind. */
+  private waitLabel(i: number): string {
+    const g = this.segs;
+    const wait = g.wait[i]!;
+    const w = g.wake[i]!;
+    const causeTh = g.causeTh[i]!;
+    if (wait === W.NOT_WOKEN) return 'asleep, not woken before the capture end';
+    if (wait === W.IDLE) return 'woken by the idle task';
+    const sk = w >= 0 ? this.rec.wSource.a[w]! : 0;
+    const ck = w >= 0 ? this.rec.wCause.a[w]! : 0;
+    return this.cached(`W${wait},${sk},${ck},${causeTh}`, () => {
+      const source = this.source(sk);
+      const cause = ck !== sk ? this.source(ck) : undefined;
+      const src = sourceLabel(source);
+      const c = cause !== undefined ? sourceLabel(cause) : src;
+      switch (wait) {
+        case W.OWN:
+          return `on its own timer (${src})`;
+        case W.DEVICE:
+          return `waiting for device ${c.replace(/^hardirq /, '')}`;
+        case W.INTERRUPT:
+          return `waiting for ${c}`;
+        case W.PENDING:
+          return causeTh >= 0
+            ? `waiting for ${src}, ${/\//.test(source.name ?? '') ? 'armed' : 'raised'} by ${this.task(causeTh)}`
+            : `waiting for ${src}, raised by ${c}`;
+        case W.UNKNOWN:
+          return `woken by ${src}, cause unknown (${sanitize(cause?.name ?? source.name ?? '?')})`;
+        case W.DEPTH:
+          return `woken by ${c}, not followed (depth limit)`;
+        default:
+          return 'asleep';
+      }
+    });
+  }
+
+  /** The time by kind (thread and state, with what it waited behind or for) and by thread, from the columns. */
+  private summarize(): Pick<CriticalPath, 'summary' | 'byThread'> {
+    const g = this.segs;
+    const r = this.rec;
+    const n = this.threads.recs.length + 1;
+    // one map per state, keyed by numbers (a string per segment would cost more than the walk)
+    const maps = PATH_STATES.map(() => new Map<number, { label: string; ns: number; first: number }>());
+    const sleepLines = new Map<string, { label: string; ns: number; first: number }>();
+    const threads = new Map<number, CriticalPath['byThread'][number]>();
+    // consecutive segments of one kind (a wait split by interrupts) reuse the line found last
+    let lastState = -1;
+    let lastKey = NaN;
+    let lastLine: { label: string; ns: number; first: number } | undefined;
+    let lastTh = -1;
+    let lastThread: CriticalPath['byThread'][number] | undefined;
+    for (let i = 0; i < g.n; i++) {
+      const ns = g.end[i]! - g.start[i]!;
+      const th = g.th[i]!;
+      const state = g.state[i]!;
+      let line: { label: string; ns: number; first: number } | undefined;
+      if (state !== S.SLEEPING && state !== S.INTERRUPT && state === lastState && th === lastTh) {
+        const key = state === S.RUNNABLE ? g.ref[i]! : state === S.UNKNOWN ? g.wait[i]! : 0;
+        if (key === lastKey) line = lastLine;
+      }
+      if (line !== undefined) {
+        // the same line as the segment before
+      } else if (state === S.SLEEPING) {
+        const key = `${th},${this.waitLabel(i)}`;
+        line = sleepLines.get(key);
+        if (line === undefined)
+          sleepLines.set(key, (line = { label: this.summaryLabel(i), ns: 0, first: g.start[i]! }));
+      } else {
+        let key: number;
+        if (state === S.RUNNING) key = th;
+        else if (state === S.RUNNABLE) key = th * n + g.ref[i]! + 1;
+        else if (state === S.INTERRUPT) {
+          const named = g.named[i]!;
+          const q = g.ref[i]!;
+          key = named > 0 ? -named : ((r.qSym.a[q]! * 65536 + r.qId.a[q]!) * 2 + r.qSysvec.a[q]!) * 4 + r.qKind.a[q]!;
+        } else key = th * 256 + g.wait[i]!;
+        const m = maps[state]!;
+        line = m.get(key);
+        if (line === undefined) m.set(key, (line = { label: this.summaryLabel(i), ns: 0, first: g.start[i]! }));
+      }
+      line.ns += ns;
+      if (g.start[i]! < line.first) line.first = g.start[i]!;
+      lastState = state;
+      lastKey = state === S.RUNNABLE ? g.ref[i]! : state === S.UNKNOWN ? g.wait[i]! : 0;
+      lastLine = line;
+      let t = th === lastTh ? lastThread : threads.get(th);
       if (t === undefined) {
         const byState = Object.fromEntries(PATH_STATES.map((st) => [st, 0])) as Record<PathState, number>;
-        t = { thread: s.thread, ns: 0, byState };
-        threads.set(tk, t);
+        t = { thread: this.threadOf(th), ns: 0, byState };
+        threads.set(th, t);
       }
+      lastTh = th;
+      lastThread = t;
       t.ns += ns;
-      t.byState[s.state] += ns;
+      t.byState[PATH_STATES[state]!] += ns;
     }
+    // two interrupts of one name (a timer callback named by its wakeup, or not) are one line
+    const merged = new Map<string, { label: string; ns: number; first: number }>();
+    for (const m of [...maps, sleepLines])
+      for (const l of m.values()) {
+        const o = merged.get(l.label);
+        if (o === undefined) merged.set(l.label, { ...l });
+        else {
+          o.ns += l.ns;
+          o.first = Math.min(o.first, l.first);
+        }
+      }
     return {
-      summary: [...lines].map(([label, ns]) => ({ label, ns })).sort((x, y) => y.ns - x.ns),
-      byThread: [...threads.values()].sort((x, y) => y.ns - x.ns),
+      summary: [...merged.values()]
+        .sort((x, y) => y.ns - x.ns || x.first - y.first)
+        .map(({ label, ns }) => ({ label, ns })),
+      byThread: [...threads.values()].sort((x, y) => y.ns - x.ns || x.thread.tid - y.thread.tid),
     };
+  }
+
+  private summaryLabel(i: number): string {
+    const g = this.segs;
+    const who = this.who(g.th[i]!);
+    switch (g.state[i]) {
+      case S.RUNNING:
+        return `${who} running`;
+      case S.RUNNABLE: {
+        const h = g.ref[i]!;
+        return `${who} waiting for CPU ${h >= 0 ? `behind ${this.who(h)}` : 'with no task on it'}`;
+      }
+      case S.INTERRUPT:
+        return this.irqLabel(i);
+      case S.SLEEPING:
+        return `${who} ${this.waitLabel(i)}`;
+      default:
+        return `${who} ${this.unknownLabel(i)}`;
+    }
   }
 }
 
@@ -672,7 +930,7 @@ export function pathsFor(walker: PathWalker, q: PathQuery, startNs: number): Cri
     for (const iv of q.intervals) {
       const [a, b] = [startNs + iv.fromNs, startNs + iv.toNs];
       const th = q.tid !== undefined ? walker.identityIn(q.tid, a, b) : walker.busiest();
-      if (th >= 0 && b > a) out.push(walker.path(th, a, b, { kind: 'interval' }));
+      if (th >= 0 && b > a) out.push(walker.path(th, a, b, { kind: 'interval' }, q.summaryOnly));
     }
     return out;
   }
@@ -681,21 +939,30 @@ export function pathsFor(walker: PathWalker, q: PathQuery, startNs: number): Cri
     const th = q.tid !== undefined ? walker.identityIn(q.tid, lo, hi) : walker.busiest();
     if (th < 0) return fail(msg.pathNoBurst(what));
     if (hi <= lo) return [];
-    return [walker.path(th, lo, hi, { kind: 'interval' })];
+    return [walker.path(th, lo, hi, { kind: 'interval' }, q.summaryOnly)];
   }
   if (q.tid === undefined && q.anyThread === true) {
-    // the longest bursts of the capture, whichever thread's
-    const all: Array<{ th: number; start: number; end: number; n: number; of: number }> = [];
-    for (const th of walker.threadsWithBursts()) {
-      const bs = walker.burstIntervals(th, lo, hi);
-      bs.forEach((b, i) => all.push({ th, ...b, n: i + 1, of: bs.length }));
-    }
-    if (all.length === 0) return fail(msg.pathNoBurst(what));
+    // the longest bursts of the capture, whichever thread's: lengths in flat arrays, the k longest picked
     if (q.burst !== undefined) return fail(msg.pathBurstNeedsTid());
-    return all
-      .sort((x, y) => y.end - y.start - (x.end - x.start) || x.start - y.start)
-      .slice(0, q.longest ?? 1)
-      .map((b) => walker.path(b.th, b.start, b.end, { kind: 'burst', burst: b.n, bursts: b.of }));
+    const all = walker.allBursts(lo, hi);
+    if (all.th.length === 0) return fail(msg.pathNoBurst(what));
+    const k = Math.min(q.longest ?? 1, all.th.length);
+    const len = new Float64Array(all.th.length);
+    for (let i = 0; i < len.length; i++) len[i] = all.end[i]! - all.start[i]!;
+    // the k-th longest length, then those at least as long (ties: the earlier first)
+    const cut = Float64Array.from(len).sort()[len.length - k]!;
+    const long: number[] = [];
+    for (let i = 0; i < len.length; i++) if (len[i]! >= cut) long.push(i);
+    const picked = long.sort((x, y) => len[y]! - len[x]! || all.start[x]! - all.start[y]!).slice(0, k);
+    return picked.map((i) =>
+      walker.path(
+        all.th[i]!,
+        all.start[i]!,
+        all.end[i]!,
+        { kind: 'burst', burst: all.n[i]!, bursts: all.of[i]! },
+        q.summaryOnly,
+      ),
+    );
   }
   let th = -1;
   if (q.tid !== undefined) {
@@ -708,12 +975,12 @@ export function pathsFor(walker: PathWalker, q: PathQuery, startNs: number): Cri
   if (q.burst !== undefined) {
     const b = bursts[q.burst - 1];
     if (b === undefined) return fail(msg.pathNoSuchBurst(what, q.burst, bursts.length));
-    return [walker.path(th, b.start, b.end, { kind: 'burst', burst: q.burst, bursts: bursts.length })];
+    return [walker.path(th, b.start, b.end, { kind: 'burst', burst: q.burst, bursts: bursts.length }, q.summaryOnly)];
   }
   const k = q.longest ?? 1;
   return bursts
     .map((b, i) => ({ ...b, n: i + 1 }))
     .sort((x, y) => y.end - y.start - (x.end - x.start) || x.n - y.n)
     .slice(0, k)
-    .map((b) => walker.path(th, b.start, b.end, { kind: 'burst', burst: b.n, bursts: bursts.length }));
+    .map((b) => walker.path(th, b.start, b.end, { kind: 'burst', burst: b.n, bursts: bursts.length }, q.summaryOnly));
 }

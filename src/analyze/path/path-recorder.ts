@@ -40,22 +40,28 @@ export interface Grouped {
   order: Int32Array;
 }
 
-/** Groups rows 0..n-1 by key(row) in [0, keys), each group sorted by `by` (stable). */
-function group(n: number, keys: number, key: (row: number) => number, by: Float64Array): Grouped {
+/** Groups rows 0..n-1 by key(row) in [0, keys), each group below `sortKeys` sorted by `by` (stable). */
+function group(n: number, keys: number, key: (row: number) => number, by: Float64Array, sortKeys = keys): Grouped {
   const offset = new Int32Array(keys + 1);
   for (let i = 0; i < n; i++) offset[key(i) + 1]!++;
   for (let k = 0; k < keys; k++) offset[k + 1]! += offset[k]!;
   const fill = offset.slice(0, keys);
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[fill[key(i)]!++] = i;
-  for (let k = 0; k < keys; k++) {
+  // each group by `by`: insertion sort, as the rows of a group come nearly in order (only nested
+  // interrupt spans are out of order, and only locally)
+  for (let k = 0; k < sortKeys; k++) {
     const s = offset[k]!;
     const e = offset[k + 1]!;
-    let sorted = true;
-    for (let i = s + 1; i < e && sorted; i++) if (by[order[i]!]! < by[order[i - 1]!]!) sorted = false;
-    if (!sorted) {
-      const part = Array.from(order.subarray(s, e)).sort((x, y) => by[x]! - by[y]! || x - y);
-      order.set(part, s);
+    for (let i = s + 1; i < e; i++) {
+      const row = order[i]!;
+      const v = by[row]!;
+      let j = i - 1;
+      while (j >= s && by[order[j]!]! > v) {
+        order[j + 1] = order[j]!;
+        j--;
+      }
+      order[j + 1] = row;
     }
   }
   return { offset, order };
@@ -153,6 +159,7 @@ export class PathRecorder implements Metric {
       cpus + 1,
       (i) => (iSt[i] === St.RUNNING && iCpu[i]! >= 0 ? iCpu[i]! : cpus),
       this.iStart.a,
+      cpus,
     );
     const qCpu = this.qCpu.a;
     this.irqByCpu = group(this.qCpu.n, cpus, (i) => Math.max(0, qCpu[i]!), this.qStart.a);

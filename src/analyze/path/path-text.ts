@@ -22,15 +22,15 @@ function title(p: CriticalPath): string {
     p.chosen.kind === 'burst' ? `burst ${p.chosen.burst} of ${p.chosen.bursts} (with the wait before it)` : 'interval';
   return (
     `path of ${who(p.thread)}, ${what}: +${ms(p.startNs)} ms to +${ms(p.endNs)} ms (${ms(len)} ms), ` +
-    `${p.segments.length} segment${p.segments.length === 1 ? '' : 's'}` +
+    `${p.segmentCount} segment${p.segmentCount === 1 ? '' : 's'}` +
     (p.truncated ? ' (cut off: depth or segment limit)' : '')
   );
 }
 
 /** One path as text; several are separated by a blank line. */
 export function formatPath(p: CriticalPath): string {
-  const total = p.endNs - p.startNs;
   const lines = [title(p)];
+  if (p.segments.length === 0 && p.segmentCount > 0) return [...lines, '', ...summaryLines(p)].join('\n');
   const rows = p.segments.map((s) => [
     `+${ms(s.start)}`,
     ms(s.end - s.start),
@@ -40,13 +40,20 @@ export function formatPath(p: CriticalPath): string {
     waitedOn(s),
   ]);
   const head = ['START(ms)', 'DUR(ms)', 'THREAD', 'STATE', 'CPU', 'WAITED ON / CAUSE'];
-  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => [...r[i]!].length)));
+  const w = head.map((h, i) => rows.reduce((n, r) => Math.max(n, [...r[i]!].length), h.length));
   const line = (r: string[]): string =>
     r
       .map((c, i) => (i < 2 || i === 4 ? padStart(c, w[i]!) : i === r.length - 1 ? c : padEnd(c, w[i]!)))
       .join('  ')
       .trimEnd();
-  lines.push('', line(head), ...rows.map(line), '', 'time by kind:');
+  lines.push('', line(head), ...rows.map(line), '', ...summaryLines(p));
+  return lines.join('\n');
+}
+
+/** The time by kind and by thread. */
+function summaryLines(p: CriticalPath): string[] {
+  const total = p.endNs - p.startNs;
+  const lines = ['time by kind:'];
   for (const s of p.summary) lines.push(`  ${padStart(ms(s.ns), 10)} ms  ${padStart(pct(s.ns, total), 6)}  ${s.label}`);
   lines.push('', 'time by thread:');
   for (const t of p.byThread) {
@@ -55,7 +62,7 @@ export function formatPath(p: CriticalPath): string {
       `  ${padStart(ms(t.ns), 10)} ms  ${padStart(pct(t.ns, total), 6)}  ${who(t.thread)}  (${parts.join(', ')})`,
     );
   }
-  return lines.join('\n');
+  return lines;
 }
 
 export function formatPaths(paths: readonly CriticalPath[]): string {

@@ -15,11 +15,14 @@ import { recordAndAnalyze, wl } from '../../helpers/recorded.js';
 const ns = (segs: readonly PathSegment[]): number => segs.reduce((n, s) => n + (s.end - s.start), 0);
 
 /** The paths a query asks for on a capture (a second replay, with the path collected). */
-async function paths(capture: string, q: PathQuery): Promise<{ paths: CriticalPath[]; startNs: number }> {
+async function paths(
+  capture: string,
+  q: PathQuery,
+): Promise<{ paths: CriticalPath[]; startNs: number; contradictions: number }> {
   const cap = await openCapture(capture);
   try {
     const a = await analyze(cap, { path: q });
-    return { paths: a.path ?? [], startNs: cap.meta.startNs };
+    return { paths: a.path ?? [], startNs: cap.meta.startNs, contradictions: a.result.capture.contradictions };
   } finally {
     cap.close();
   }
@@ -40,6 +43,7 @@ describe.skipIf(skipRecording)(`critical path on real recordings (${skipRecordin
   describe('a client and a server over pipes, the server computing 2 ms per request beside stress on its CPU', () => {
     const ROUNDS = 30;
     let got: CriticalPath[];
+    let contradictions: number;
     let truth: Array<{ t0: number; t1: number; cpu: number }>;
     let cli: number;
     let srv: number;
@@ -65,7 +69,7 @@ describe.skipIf(skipRecording)(`critical path on real recordings (${skipRecordin
         tid: cli,
         intervals: truth.map((t) => ({ fromNs: t.t0 - startNs, toNs: t.t1 - startNs })),
       };
-      got = (await paths(r.capture, q)).paths;
+      ({ paths: got, contradictions } = await paths(r.capture, q));
     }, 60_000);
 
     it('accounts for every nanosecond of each request exactly once', () => {
@@ -90,8 +94,11 @@ describe.skipIf(skipRecording)(`critical path on real recordings (${skipRecordin
         expect(server.every((s) => s.depth >= 1)).toBe(true);
         const client = p.segments.filter((s) => s.thread.tid === cli);
         expect(ns(client.filter((s) => s.state === 'running'))).toBeGreaterThan(0);
-        // nothing on the path is unknown in a capture without lost events
-        expect(ns(p.segments.filter((s) => s.state === 'unknown'))).toBe(0);
+        // nothing on the path is unknown unless events were missing (lost, or never emitted by this
+        // guest kernel: docs/metrics.md, "Lost events"), and then little
+        const unknown = ns(p.segments.filter((s) => s.state === 'unknown'));
+        if (contradictions === 0) expect(unknown).toBe(0);
+        else expect(unknown).toBeLessThanOrEqual((p.endNs - p.startNs) * 0.05);
       }
     });
 
@@ -144,7 +151,7 @@ describe.skipIf(skipRecording)(`critical path on real recordings (${skipRecordin
         expect(Math.min(...armer.map((s) => s.start))).toBeLessThan(pending[0]!.start);
         viaArmer++;
       }
-      expect(viaArmer).toBeGreaterThanOrEqual(COUNT - 2);
+      expect(viaArmer, JSON.stringify(got.map((p) => p.summary.slice(0, 4)))).toBeGreaterThanOrEqual(COUNT - 2);
       // never its own timer: the reader did not arm it
       expect(got.flatMap((p) => p.segments).filter((s) => s.wait === 'own timer' && s.thread.tid === reader)).toEqual(
         [],
