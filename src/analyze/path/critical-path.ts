@@ -468,6 +468,70 @@ export class PathWalker {
     return { hard, soft };
   }
 
+  /* Scratch of onCpu (never re-entered): the hard and the soft interrupt spans of one stretch. */
+  private hS = new Float64Array(64);
+  private hE = new Float64Array(64);
+  private hR = new Int32Array(64);
+  private sS = new Float64Array(64);
+  private sE = new Float64Array(64);
+  private sR = new Int32Array(64);
+
+  /** Fills the scratch with the interrupt spans of a CPU that overlap [s, t]; returns [hard, soft] counts. */
+  private irqsInto(cpu: number, s: number, t: number): [number, number] {
+    if (cpu < 0 || cpu >= this.rec.cpus) return [0, 0];
+    const { offset, order } = this.rec.irqByCpu!;
+    const { qStart, qEnd, qKind } = this.rec;
+    let lo = offset[cpu]!;
+    let hi = offset[cpu + 1]! - 1;
+    let last = lo - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (qStart.a[order[mid]!]! < t) {
+        last = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    const reach = s - this.maxIrq[cpu]!;
+    let first = last + 1;
+    for (let j = last; j >= offset[cpu]! && qStart.a[order[j]!]! >= reach; j--) first = j;
+    let nh = 0;
+    let ns = 0;
+    for (let j = first; j <= last; j++) {
+      const q = order[j]!;
+      if (qEnd.a[q]! <= s) continue;
+      if (nh === this.hS.length || ns === this.sS.length) this.growScratch();
+      if (qKind.a[q] === Irq.SOFTIRQ) {
+        this.sS[ns] = qStart.a[q]!;
+        this.sE[ns] = qEnd.a[q]!;
+        this.sR[ns++] = q;
+      } else {
+        this.hS[nh] = qStart.a[q]!;
+        this.hE[nh] = qEnd.a[q]!;
+        this.hR[nh++] = q;
+      }
+    }
+    return [nh, ns];
+  }
+
+  private growScratch(): void {
+    const f = (a: Float64Array): Float64Array<ArrayBuffer> => {
+      const b = new Float64Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    const i = (a: Int32Array): Int32Array<ArrayBuffer> => {
+      const b = new Int32Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.hS = f(this.hS);
+    this.hE = f(this.hE);
+    this.hR = i(this.hR);
+    this.sS = f(this.sS);
+    this.sE = f(this.sE);
+    this.sR = i(this.sR);
+  }
+
   /** [s, t] of th on (or queued for) a CPU, the interrupts handled there cut out as their own segments. */
   private onCpu(
     th: number,
@@ -479,26 +543,59 @@ export class PathWalker {
     holder: number,
     preempted: boolean,
   ): void {
-    const { hard, soft } = this.irqs(cpu, s, t);
-    if (hard.length === 0 && soft.length === 0) {
-      const i = this.seg(th, state, s, t, depth, cpu, holder);
-      if (i >= 0 && preempted) this.segs.preempted[i] = 1;
+    const [nh, ns] = this.irqsInto(cpu, s, t);
+    if (nh === 0 && ns === 0) {
+      this.base(th, state, s, t, depth, cpu, holder, preempted);
       return;
     }
-    const base = (a: number, b: number): void => {
-      const i = this.seg(th, state, a, b, depth, cpu, holder);
-      if (i >= 0 && preempted) this.segs.preempted[i] = 1;
-    };
-    for (const p of tile(s, t, hard)) {
-      if (p.ref >= 0) {
-        this.seg(th, S.INTERRUPT, p.start, p.end, depth, cpu, p.ref);
-        continue;
-      }
-      for (const q of tile(p.start, p.end, soft)) {
-        if (q.ref >= 0) this.seg(th, S.INTERRUPT, q.start, q.end, depth, cpu, q.ref);
-        else base(q.start, q.end);
-      }
+    // a hard interrupt wins the time it covers; softirqs then take theirs from what is left
+    let c = s;
+    for (let h = 0; h < nh; h++) {
+      const a = Math.max(c, this.hS[h]!);
+      const b = Math.min(t, this.hE[h]!);
+      if (b <= a) continue;
+      if (a > c) this.softTile(th, c, a, ns, depth, cpu, state, holder, preempted);
+      this.seg(th, S.INTERRUPT, a, b, depth, cpu, this.hR[h]!);
+      c = b;
     }
+    if (c < t) this.softTile(th, c, t, ns, depth, cpu, state, holder, preempted);
+  }
+
+  private softTile(
+    th: number,
+    x: number,
+    y: number,
+    ns: number,
+    depth: number,
+    cpu: number,
+    state: number,
+    holder: number,
+    preempted: boolean,
+  ): void {
+    let c = x;
+    for (let k = 0; k < ns; k++) {
+      const a = Math.max(c, this.sS[k]!);
+      const b = Math.min(y, this.sE[k]!);
+      if (b <= a) continue;
+      if (a > c) this.base(th, state, c, a, depth, cpu, holder, preempted);
+      this.seg(th, S.INTERRUPT, a, b, depth, cpu, this.sR[k]!);
+      c = b;
+    }
+    if (c < y) this.base(th, state, c, y, depth, cpu, holder, preempted);
+  }
+
+  private base(
+    th: number,
+    state: number,
+    a: number,
+    b: number,
+    depth: number,
+    cpu: number,
+    holder: number,
+    preempted: boolean,
+  ): void {
+    const i = this.seg(th, state, a, b, depth, cpu, holder);
+    if (i >= 0 && preempted) this.segs.preempted[i] = 1;
   }
 
   /** [s, t] waiting for CPU `cpu`: split by the tasks that held it. */
@@ -822,10 +919,9 @@ export class PathWalker {
     const maps = PATH_STATES.map(() => new Map<number, { label: string; ns: number; first: number }>());
     const sleepLines = new Map<string, { label: string; ns: number; first: number }>();
     const threads = new Map<number, CriticalPath['byThread'][number]>();
-    // consecutive segments of one kind (a wait split by interrupts) reuse the line found last
-    let lastState = -1;
-    let lastKey = NaN;
-    let lastLine: { label: string; ns: number; first: number } | undefined;
+    // a kind seen just before (a wait split by interrupts) reuses its line: the last line per state
+    const lastKey = new Float64Array(PATH_STATES.length).fill(NaN);
+    const lastLine: Array<{ label: string; ns: number; first: number } | undefined> = PATH_STATES.map(() => undefined);
     let lastTh = -1;
     let lastThread: CriticalPath['byThread'][number] | undefined;
     for (let i = 0; i < g.n; i++) {
@@ -833,35 +929,33 @@ export class PathWalker {
       const th = g.th[i]!;
       const state = g.state[i]!;
       let line: { label: string; ns: number; first: number } | undefined;
-      if (state !== S.SLEEPING && state !== S.INTERRUPT && state === lastState && th === lastTh) {
-        const key = state === S.RUNNABLE ? g.ref[i]! : state === S.UNKNOWN ? g.wait[i]! : 0;
-        if (key === lastKey) line = lastLine;
-      }
+      // a number naming the line within its state (sleeping lines: by thread only, checked below)
+      let quick: number;
+      if (state === S.RUNNING) quick = th;
+      else if (state === S.RUNNABLE) quick = th * n + g.ref[i]! + 1;
+      else if (state === S.INTERRUPT) {
+        const named = g.named[i]!;
+        const q = g.ref[i]!;
+        quick = named > 0 ? -named : ((r.qSym.a[q]! * 65536 + r.qId.a[q]!) * 2 + r.qSysvec.a[q]!) * 4 + r.qKind.a[q]!;
+      } else if (state === S.UNKNOWN) quick = th * 256 + g.wait[i]!;
+      else quick = NaN;
+      if (quick === lastKey[state]) line = lastLine[state];
       if (line !== undefined) {
-        // the same line as the segment before
+        // the same line as the last segment of this state
       } else if (state === S.SLEEPING) {
         const key = `${th},${this.waitLabel(i)}`;
         line = sleepLines.get(key);
         if (line === undefined)
           sleepLines.set(key, (line = { label: this.summaryLabel(i), ns: 0, first: g.start[i]! }));
       } else {
-        let key: number;
-        if (state === S.RUNNING) key = th;
-        else if (state === S.RUNNABLE) key = th * n + g.ref[i]! + 1;
-        else if (state === S.INTERRUPT) {
-          const named = g.named[i]!;
-          const q = g.ref[i]!;
-          key = named > 0 ? -named : ((r.qSym.a[q]! * 65536 + r.qId.a[q]!) * 2 + r.qSysvec.a[q]!) * 4 + r.qKind.a[q]!;
-        } else key = th * 256 + g.wait[i]!;
         const m = maps[state]!;
-        line = m.get(key);
-        if (line === undefined) m.set(key, (line = { label: this.summaryLabel(i), ns: 0, first: g.start[i]! }));
+        line = m.get(quick);
+        if (line === undefined) m.set(quick, (line = { label: this.summaryLabel(i), ns: 0, first: g.start[i]! }));
       }
       line.ns += ns;
       if (g.start[i]! < line.first) line.first = g.start[i]!;
-      lastState = state;
-      lastKey = state === S.RUNNABLE ? g.ref[i]! : state === S.UNKNOWN ? g.wait[i]! : 0;
-      lastLine = line;
+      lastKey[state] = quick;
+      lastLine[state] = line;
       let t = th === lastTh ? lastThread : threads.get(th);
       if (t === undefined) {
         const byState = Object.fromEntries(PATH_STATES.map((st) => [st, 0])) as Record<PathState, number>;

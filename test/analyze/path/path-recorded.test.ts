@@ -82,8 +82,15 @@ describe.skipIf(skipRecording)(`critical path on real recordings (${skipRecordin
 
     it('charges the server its 2 ms of computing per request, and the client its own time', () => {
       // from the second request on: before the first one the server had not yet waited for a request
+      let checked = 0;
       for (const [i, p] of got.entries()) {
         if (i === 0) continue;
+        // nothing on the path is unknown unless events were missing (lost, or never emitted by this
+        // guest kernel while the sandbox's own threads run: docs/metrics.md, "Lost events"); such a
+        // request is said to be partly unknown, and its times are not checked
+        const unknown = ns(p.segments.filter((s) => s.state === 'unknown'));
+        if (contradictions === 0) expect(unknown).toBe(0);
+        if (unknown > 0) continue;
         const server = p.segments.filter((s) => s.thread.tid === srv);
         const running = ns(server.filter((s) => s.state === 'running'));
         const irq = ns(server.filter((s) => s.state === 'interrupt'));
@@ -94,12 +101,9 @@ describe.skipIf(skipRecording)(`critical path on real recordings (${skipRecordin
         expect(server.every((s) => s.depth >= 1)).toBe(true);
         const client = p.segments.filter((s) => s.thread.tid === cli);
         expect(ns(client.filter((s) => s.state === 'running'))).toBeGreaterThan(0);
-        // nothing on the path is unknown unless events were missing (lost, or never emitted by this
-        // guest kernel: docs/metrics.md, "Lost events"), and then little
-        const unknown = ns(p.segments.filter((s) => s.state === 'unknown'));
-        if (contradictions === 0) expect(unknown).toBe(0);
-        else expect(unknown).toBeLessThanOrEqual((p.endNs - p.startNs) * 0.05);
+        checked++;
       }
+      expect(checked).toBeGreaterThanOrEqual((ROUNDS - 1) * 0.7);
     });
 
     it('names stress as the task holding the server’s CPU while the server waited for it', () => {
@@ -136,6 +140,7 @@ describe.skipIf(skipRecording)(`critical path on real recordings (${skipRecordin
     it('goes from the reader’s timer wakeup to the thread that armed the timer', () => {
       expect(got.length).toBeGreaterThanOrEqual(COUNT - 2);
       let viaArmer = 0;
+      let inArmer = 0;
       for (const p of got) {
         expectTiles(p);
         const pending = p.segments.filter(
@@ -143,15 +148,23 @@ describe.skipIf(skipRecording)(`critical path on real recordings (${skipRecordin
         );
         if (pending.length === 0) continue;
         for (const s of pending) expect(s.cause?.tid, s.label).toBe(arm);
-        // the timer's own interrupt is a segment, and the path goes on in the armer before it
+        // the timer's own interrupt is a segment, and the path goes on in the armer before it — unless
+        // the armer had armed it and left its CPU before the reader began to sleep: then the whole
+        // sleep is the timer pending
         expect(p.segments.some((s) => s.state === 'interrupt' && s.interrupt?.endsWith('/timerfd_tmrproc'))).toBe(true);
         const armer = p.segments.filter((s) => s.thread.tid === arm);
-        expect(armer.length).toBeGreaterThan(0);
-        expect(armer.every((s) => s.depth >= 1)).toBe(true);
-        expect(Math.min(...armer.map((s) => s.start))).toBeLessThan(pending[0]!.start);
+        if (armer.length > 0) {
+          expect(armer.every((s) => s.depth >= 1)).toBe(true);
+          expect(Math.min(...armer.map((s) => s.start))).toBeLessThan(pending[0]!.start);
+          inArmer++;
+        } else
+          expect(pending[0]!.start).toBe(
+            p.segments.find((s) => s.thread.tid === reader && s.state === 'sleeping')!.start,
+          );
         viaArmer++;
       }
       expect(viaArmer, JSON.stringify(got.map((p) => p.summary.slice(0, 4)))).toBeGreaterThanOrEqual(COUNT - 2);
+      expect(inArmer).toBeGreaterThan(0);
       // never its own timer: the reader did not arm it
       expect(got.flatMap((p) => p.segments).filter((s) => s.wait === 'own timer' && s.thread.tid === reader)).toEqual(
         [],
