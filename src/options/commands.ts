@@ -129,6 +129,9 @@ export interface PathInput extends Omit<FilterInput, 'pid' | 'tid'> {
   summary?: boolean;
 }
 
+/** The deepest --depth a path takes (each level is a nested call of the walk). */
+export const PATH_DEPTH_LIMIT = 1000;
+
 export interface PathChoice {
   query: PathQuery;
 }
@@ -142,7 +145,7 @@ export function checkPath(o: PathInput, prefix = ''): PathChoice {
   const tid = id(flag('tid'), o.tid);
   const burst = positiveInt(flag('burst'), o.burst);
   const longest = o.longest === true ? 1 : o.longest === false ? undefined : positiveInt(flag('longest'), o.longest);
-  const depth = wholeNumber(flag('depth'), o.depth);
+  const depth = intInRange(flag('depth'), o.depth, 0, PATH_DEPTH_LIMIT);
   const from = windowEnd(flag('from'), o.from, 'fromNs', o.fromNs);
   const to = windowEnd(flag('to'), o.to, 'toNs', o.toNs);
   const { fromNs, toNs } = window(from, to);
