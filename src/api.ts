@@ -201,10 +201,10 @@ export async function path(
   file: string,
   opts: PathInput & { json?: boolean; onProgress?: ProgressCallback },
 ): Promise<string> {
-  const { query } = checkPath(opts);
+  const { query, filters } = checkPath(opts);
   return withCapture(file, async (cap) => {
     // the whole capture is replayed (no window): the bursts and the states before the interval are needed
-    const analysis = await replay(cap, replayOptions(cap, { path: query }, opts.onProgress));
+    const analysis = await replay(cap, replayOptions(cap, { ...filters, path: query }, opts.onProgress));
     const paths = analysis.path ?? [];
     const diagnostics = diagnose(factsOf(analysis, cap.meta));
     if (opts.json) return inertJson({ diagnostics, paths }, 2) + '\n';

@@ -202,7 +202,7 @@ export const msg = {
   pathBurstNeedsTid: () => '--burst N needs --tid: it counts the bursts of one thread',
   pathNoThread: (tid: number) => `the capture has no thread ${tid} (lifeline info lists what it holds)`,
   pathNoBurst: (what: string) =>
-    `${what} has no complete burst (a wakeup, its run, its next sleep) in the capture or the window; give --from and --to for an interval`,
+    `no complete burst (a wakeup, its run, its next sleep) of ${what} in the capture or the window; give --from and --to for an interval`,
   pathNoSuchBurst: (what: string, n: number, count: number) =>
     `${what} has ${count} complete burst${count === 1 ? '' : 's'} in the capture or the window, no burst ${n}`,
   tableNoThreads: () => 'no thread matched (check --pid, --tid, --comm and the time window)',

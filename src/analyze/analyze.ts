@@ -85,7 +85,17 @@ export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Prom
   let path = {};
   if (pathRec !== null && opts.path !== undefined) {
     pathRec.index(threads.recs.length);
-    path = { path: pathsFor(new PathWalker(pathRec, threads, names, startNs, opts.path.maxDepth), opts.path, startNs) };
+    const q = opts.path;
+    const walker = new PathWalker(
+      pathRec,
+      threads,
+      names,
+      startNs,
+      q.maxDepth,
+      undefined,
+      q.selected ? filter : undefined,
+    );
+    path = { path: pathsFor(walker, q, startNs) };
   }
   if (budget === null) return { result, ...offCpu, ...path };
   const detail: AnalysisDetail = { intervals: [], cpuSpans: [], wakeups: [], reduced: [] };

@@ -369,6 +369,8 @@ export interface PathQuery {
   tid?: number;
   /** Without `tid`: the bursts of every thread (the longest of the capture), not the busiest thread's. */
   anyThread?: boolean;
+  /** Without `tid`, the bursts are chosen among the threads the filters select (--pid, --comm). */
+  selected?: boolean;
   /** An explicit interval [fromNs, toNs]; with `burst` or `longest`, a window the bursts must lie in. */
   fromNs?: number;
   toNs?: number;

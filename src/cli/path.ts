@@ -10,6 +10,8 @@ export function registerPath(program: Command, _exit: (code: number) => void): v
     )
     .argument('<capture>', 'a capture file (SQLite or Arrow)')
     .option('--tid <tid>', 'the thread (default: the longest bursts of any thread)')
+    .option('--pid <pids>', 'without --tid: the longest bursts of these processes’ threads')
+    .option('--comm <regex>', 'without --tid: the longest bursts of the threads whose name matches')
     .option('--from <seconds>', 'start of the interval (with --to), or of the window the bursts lie in')
     .option('--to <seconds>', 'end of the interval (with --from), or of the window the bursts lie in')
     .option('--burst <n>', "the thread's n-th burst, with the wait before it")
@@ -22,6 +24,8 @@ export function registerPath(program: Command, _exit: (code: number) => void): v
       try {
         const out = await path(file, {
           tid: str(o, 'tid'),
+          pid: str(o, 'pid'),
+          comm: str(o, 'comm'),
           from: str(o, 'from'),
           to: str(o, 'to'),
           burst: str(o, 'burst'),

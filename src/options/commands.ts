@@ -116,7 +116,7 @@ function missingTarget(): LifelineError {
   return new LifelineError('OPTION_MISSING_TARGET', msg.chainNeedsTarget());
 }
 
-export interface PathInput extends Omit<FilterInput, 'pid' | 'tid'> {
+export interface PathInput extends Omit<FilterInput, 'tid'> {
   /** The thread whose interval to account for (absent: the busiest thread that has bursts). */
   tid?: Typed;
   /** Its n-th burst (1-based), with the wait before it … */
@@ -134,6 +134,8 @@ export const PATH_DEPTH_LIMIT = 1000;
 
 export interface PathChoice {
   query: PathQuery;
+  /** Without --tid: the threads whose bursts may be chosen (--pid, --comm). */
+  filters: Pick<Filters, 'pid' | 'comm'>;
 }
 
 /**
@@ -164,7 +166,13 @@ export function checkPath(o: PathInput, prefix = ''): PathChoice {
   else if (!explicit) query.longest = longest ?? 1;
   if (depth !== undefined) query.maxDepth = depth;
   if (o.summary === true) query.summaryOnly = true;
-  return { query };
+  const filters: Pick<Filters, 'pid' | 'comm'> = {};
+  const pid = idList(flag('pid'), o.pid);
+  const comm = regex(flag('comm'), o.comm);
+  if (pid) filters.pid = pid;
+  if (comm) filters.comm = comm;
+  if (tid === undefined && (pid !== undefined || comm !== undefined)) query.selected = true;
+  return { query, filters };
 }
 
 export const RENDERERS = ['canvas', 'svg'] as const;

@@ -83,6 +83,17 @@ describe('lifeline path on a fixture', () => {
     expect(expectOneLineError(r)).toMatch(re as RegExp);
   });
 
+  it('without --tid, --comm chooses among the threads whose name matches', () => {
+    const j = JSON.parse(cliOk(['path', PINGPONG, '--comm', '^ll-pong$', '--longest', '2', '--json']).stdout) as {
+      paths: CriticalPath[];
+    };
+    expect(j.paths).toHaveLength(2);
+    for (const p of j.paths) expect(p.thread.tid).toBe(tid);
+    expect(expectOneLineError(cli(['path', PINGPONG, '--comm', '^nothing-such$']))).toMatch(
+      /no complete burst .* of the threads selected/,
+    );
+  });
+
   it('a thread that is not in the capture is one line', () => {
     expect(expectOneLineError(cli(['path', PINGPONG, '--tid', '999999']))).toMatch(/has no thread 999999/);
   });

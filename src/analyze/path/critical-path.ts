@@ -168,6 +168,8 @@ export class PathWalker {
     private readonly startNs: number,
     private readonly maxDepth = PATH_MAX_DEPTH,
     private readonly maxSegments = PATH_MAX_SEGMENTS,
+    /** The threads whose bursts may be chosen without a tid (--pid, --comm). */
+    private readonly candidate: (th: number) => boolean = () => true,
   ) {
     this.maxIrq = new Float64Array(rec.cpus);
     for (let i = 0; i < rec.qCpu.n; i++) {
@@ -205,7 +207,7 @@ export class PathWalker {
     const { offset } = this.rec.burstsByThread!;
     const out: number[] = [];
     for (let th = 0; th < this.threads.recs.length; th++)
-      if (offset[th + 1]! > offset[th]! && this.threads.recs[th]!.tid !== 0) out.push(th);
+      if (offset[th + 1]! > offset[th]! && this.threads.recs[th]!.tid !== 0 && this.candidate(th)) out.push(th);
     return out;
   }
 
@@ -1017,7 +1019,7 @@ export function pathsFor(walker: PathWalker, q: PathQuery, startNs: number): Cri
   };
   const lo = q.fromNs !== undefined ? startNs + q.fromNs : -Infinity;
   const hi = q.toNs !== undefined ? startNs + q.toNs : Infinity;
-  const what = q.tid !== undefined ? `thread ${q.tid}` : 'no thread of the capture';
+  const what = q.tid !== undefined ? `thread ${q.tid}` : q.selected === true ? 'the threads selected' : 'any thread';
   if (q.tid !== undefined && walker.identities(q.tid).length === 0) return fail(msg.pathNoThread(q.tid));
   if (q.intervals !== undefined) {
     const out: CriticalPath[] = [];
