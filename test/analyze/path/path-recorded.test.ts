@@ -4,13 +4,41 @@
  * with stress; a timerfd armed by one thread and read by another; loopback TCP ping-pong; an
  * fsync loop waiting for the disk.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../../src/analyze/index.js';
 import type { CriticalPath, PathQuery, PathSegment } from '../../../src/analyze/index.js';
 import { openCapture } from '../../../src/capture/index.js';
 import { skipReason, skipRecording } from '../../helpers/root.js';
-import { recordAndAnalyze, wl } from '../../helpers/recorded.js';
+import { recordAndAnalyze, ROOT, wl } from '../../helpers/recorded.js';
+
+/** Polls prometheus' API for its number of scrapes of the exporter; creates `stopFile` at `want`. */
+function watchScrapes(port: number, want: number, stopFile: string): { stop: () => void } {
+  const timer = setInterval(() => {
+    const q = encodeURIComponent('sum(count_over_time(up[5m]))');
+    fetch(`http://127.0.0.1:${port}/api/v1/query?query=${q}`)
+      .then((res) => res.json() as Promise<{ data?: { result?: { value?: [number, string] }[] } }>)
+      .then((j) => {
+        if (Number(j.data?.result?.[0]?.value?.[1] ?? 0) >= want) writeFileSync(stopFile, '');
+      })
+      .catch(() => undefined); // not listening yet
+  }, 500);
+  return { stop: () => clearInterval(timer) };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      s.close(() => resolve(typeof addr === 'object' && addr !== null ? addr.port : 0));
+    });
+  });
+}
 
 const ns = (segs: readonly PathSegment[]): number => segs.reduce((n, s) => n + (s.end - s.start), 0);
 
@@ -230,6 +258,62 @@ describe.skipIf(skipRecording)(`critical path on real recordings (${skipRecordin
           next.some((n) => n.interrupt === 'BLOCK' || (n.wait === 'pending' && n.source?.name === 'BLOCK')),
       );
       expect(between.length, JSON.stringify(device.slice(0, 3))).toBeGreaterThanOrEqual(1);
+    });
+  });
+});
+
+describe.skipIf(skipRecording)(`the seed scenario (${skipRecording ? skipReason : 'root'})`, () => {
+  describe('prometheus scraping prometheus-node-exporter over loopback every second', () => {
+    let got: CriticalPath[];
+    let prom: number;
+    let exporter: number;
+    beforeAll(async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'lifeline-path-prom-'));
+      const [eport, pport] = [await freePort(), await freePort()];
+      // stop once prometheus has scraped the exporter 4 times (it is slow to start on a busy host), within 40 s
+      const watch = watchScrapes(pport, 4, path.join(dir, 'stop'));
+      const r = await recordAndAnalyze(
+        'path-prom',
+        `sh ${path.join(ROOT, 'test/workloads/prom-scrape.sh')} ${dir} ${eport} ${pport} 40`,
+        { detail: false },
+      );
+      watch.stop();
+      [prom, exporter] = r.ids as [number, number];
+      const cap = await openCapture(r.capture);
+      try {
+        // the longest bursts of prometheus' threads, each with the wait before it
+        const a = await analyze(cap, { pid: [prom], path: { longest: 300, selected: true, anyThread: true } });
+        got = a.path ?? [];
+      } finally {
+        cap.close();
+      }
+    }, 120_000);
+
+    it('goes from a prometheus thread through NET_RX into the exporter’s serving threads and back', () => {
+      expect(got.length).toBeGreaterThan(0);
+      for (const p of got) {
+        expectTiles(p);
+        expect(p.thread.tgid).toBe(prom);
+      }
+      // a scrape: prometheus waits for the response, NET_RX run for the exporter's send wakes it, and
+      // before that the path is in the exporter's threads (which prometheus' request woke, and so on)
+      const scrapes = got.filter((p) =>
+        p.segments.some((s, i) => {
+          if (s.thread.tgid !== prom || s.state !== 'interrupt' || s.interrupt !== 'NET_RX') return false;
+          // the nearest segment before it that is not an interrupt: the exporter, running
+          let j = i - 1;
+          while (j >= 0 && p.segments[j]!.state === 'interrupt') j--;
+          const before = p.segments[j];
+          return before !== undefined && before.thread.tgid === exporter && before.state === 'running';
+        }),
+      );
+      expect(scrapes.length, JSON.stringify(got.slice(0, 5).map((p) => p.summary.slice(0, 5)))).toBeGreaterThanOrEqual(
+        1,
+      );
+      for (const p of scrapes) {
+        const ex = p.segments.filter((s) => s.thread.tgid === exporter);
+        expect(ex.every((s) => s.depth >= 1)).toBe(true);
+      }
     });
   });
 });
