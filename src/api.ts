@@ -207,7 +207,11 @@ export async function path(
     const analysis = await replay(cap, replayOptions(cap, { ...filters, path: query }, opts.onProgress));
     const paths = analysis.path ?? [];
     const diagnostics = diagnose(factsOf(analysis, cap.meta));
-    if (opts.json) return inertJson({ diagnostics, paths }, 2) + '\n';
+    if (opts.json) {
+      // the diagnostics as analyze --json gives them
+      const said = diagnostics.map((d) => ({ id: d.id, severity: d.severity, count: d.count, message: d.line }));
+      return inertJson({ diagnostics: said, paths }, 2) + '\n';
+    }
     const warnings = diagnostics.map((d) => sanitize(terminalLine(d)));
     return [...warnings, formatPaths(paths)].join('\n');
   });
