@@ -223,13 +223,13 @@ export async function writeReport(
   opts: ReportInput & { onProgress?: ProgressCallback } = {},
 ): Promise<WrittenReport> {
   const o = checkReport(opts);
-  const { reportPath, writeReportFiles } = await import('./report/index.js');
+  const { reportPath, reportPathQuery, writeReportFiles } = await import('./report/index.js');
   const path = await reportPath(capturePath, o.out);
   // an existing report is replaced only when asked (--force), as record's capture is
   checkOutputPath(path, 'report', { overwrite: o.force, inputs: [capturePath] });
   return withCapture(capturePath, async (cap) => {
     // the critical paths of the selected (or busiest) thread's longest bursts
-    const paths = { tid: o.filters.tid?.[0], longest: o.budget.maxPaths, quiet: true };
+    const paths = reportPathQuery(o.budget, o.filters.tid?.[0]);
     const analysis = await replay(
       cap,
       replayOptions(cap, { ...o.filters, detail: true, path: paths }, opts.onProgress),
