@@ -687,6 +687,19 @@ export class PathWalker {
       }
     }
     if (u <= s) return;
+    if (source < 0) {
+      // a task woke it: the path is in that task over the whole sleep. The task that ran the wakeup,
+      // even when its cause is another (a kworker running work that task queued): the work it ran is
+      // what the sleeper waited for, and the kworker's own wakeup leads on to the task that queued it.
+      const waker = -source - 1;
+      if (depth + 1 > this.maxDepth) {
+        this.truncated = true;
+        this.sleepSeg(th, s, u, depth, kind, W.DEPTH, w, waker);
+        return;
+      }
+      this.walk(waker, s, u, depth + 1);
+      return;
+    }
     if (causeTh === th) {
       this.sleepSeg(th, s, u, depth, kind, W.OWN, w);
       return;
@@ -695,11 +708,6 @@ export class PathWalker {
       if (depth + 1 > this.maxDepth) {
         this.truncated = true;
         this.sleepSeg(th, s, u, depth, kind, W.DEPTH, w, causeTh);
-        return;
-      }
-      if (source < 0) {
-        // a task woke it: the path is in that task over the whole sleep
-        this.walk(causeTh, s, u, depth + 1);
         return;
       }
       // raised or armed by the task, run later by an interrupt: pending from the end of its last run
