@@ -203,6 +203,10 @@ export async function path(
 ): Promise<string> {
   const { query, filters } = checkPath(opts);
   return withCapture(file, async (cap) => {
+    // an interval that starts after the capture ends is said, as analyze's window is
+    const { startNs, endNs } = cap.meta;
+    if (query.fromNs !== undefined && endNs > startNs && query.fromNs > endNs - startNs)
+      throw new LifelineError('OPTION_BAD_WINDOW', msg.windowAfterCapture(query.fromNs / 1e9, (endNs - startNs) / 1e9));
     // the whole capture is replayed (no window): the bursts and the states before the interval are needed
     const analysis = await replay(cap, replayOptions(cap, { ...filters, path: query }, opts.onProgress));
     const paths = analysis.path ?? [];

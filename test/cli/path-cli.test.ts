@@ -78,6 +78,7 @@ describe('lifeline path on a fixture', () => {
     [['--burst', '0'], /--burst takes a positive whole number/],
     [['--burst', '100000'], /has \d+ complete bursts? in the capture or the window, no burst 100000/],
     [['--depth', '5000'], /--depth takes a whole number from 0 to 1000/],
+    [['--from', '50', '--to', '60'], /starts at 50 s, after the capture's end/],
   ])('a mistake is one line: %j', (args, re) => {
     const r = cli(['path', PINGPONG, '--tid', String(tid), ...(args as string[])]);
     expect(expectOneLineError(r)).toMatch(re as RegExp);
