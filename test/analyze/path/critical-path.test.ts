@@ -10,7 +10,8 @@ import { analyze } from '../../../src/analyze/index.js';
 import type { CriticalPath, PathQuery } from '../../../src/analyze/index.js';
 import { openCapture } from '../../../src/capture/index.js';
 import { memoryCapture } from '../../helpers/memory-capture.js';
-import { comm, R, S, sw, wake } from '../../helpers/sched-events.js';
+import { Ctx } from '../../../src/format/index.js';
+import { comm, D, irq, irqName, R, raise, S, softirq, sw, wake } from '../../helpers/sched-events.js';
 import { ROOT } from '../../helpers/recorded.js';
 
 const A = 100;
@@ -107,6 +108,53 @@ describe('the path of a hand-built request', () => {
     expect(brief(p!)).toEqual([
       { from: 30, to: 52, tid: C, state: 'runnable', holder: 'server', preempted: true, depth: 0 },
     ]);
+  });
+});
+
+describe('the path of a hand-built wait for the disk', () => {
+  const W = 500;
+  const H = 600;
+  const BLOCK = 4;
+  /**
+   * W sleeps in D at 10 µs on CPU 0; the disk interrupts CPU 1 (irq 36, 40–42), raising BLOCK, which
+   * runs there 45–48 and wakes W at 46; W waits for CPU 0 (idle) until 50, runs until 60.
+   */
+  const rows = () => [
+    comm(W, W, 'writer'),
+    comm(H, H, 'hog'),
+    irqName(36, 'virtio1-req.0'),
+    sw(1, 1, 0, H),
+    sw(2, 0, 0, W),
+    sw(10, 0, W, 0, D),
+    ...irq(40, 42, 1, 36).flatMap((r, i) =>
+      i === 0 ? [r, raise(41, 1, BLOCK, H, { ctx: Ctx.HARDIRQ, id: 36 })] : [r],
+    ),
+    ...softirq(45, 48, 1, BLOCK).flatMap((r, i) =>
+      i === 0 ? [r, wake(46, 1, W, H, { ctx: Ctx.SOFTIRQ, id: BLOCK, targetCpu: 0 })] : [r],
+    ),
+    sw(50, 0, 0, W),
+    sw(60, 0, W, 0, S),
+    sw(70, 1, H, 0, R, true),
+  ];
+
+  it('waits for the device, then its interrupt, the softirq pending and the softirq that woke it', async () => {
+    const [p] = (await analyze(memoryCapture(rows()), { path: { tid: W, longest: 1 } })).path!;
+    expect([p!.startNs / US, p!.endNs / US]).toEqual([10, 60]);
+    expect(
+      p!.segments.map((s) => [s.start / US, s.end / US, s.state, s.cpu ?? null, s.wait ?? s.interrupt ?? null]),
+    ).toEqual([
+      [10, 40, 'sleeping', null, 'device'],
+      [40, 42, 'interrupt', 1, 'irq 36 virtio1-req.0'],
+      [42, 45, 'sleeping', null, 'pending'],
+      [45, 46, 'interrupt', 1, 'BLOCK'],
+      [46, 50, 'runnable', 0, null],
+      [50, 60, 'running', 0, null],
+    ]);
+    expect(p!.segments[0]!.label).toBe('waiting for device irq 36 virtio1-req.0');
+    expect(p!.segments[0]!.sleep).toBe('D');
+    expect(p!.segments[2]!.label).toBe('waiting for softirq BLOCK, raised by hardirq irq 36 virtio1-req.0');
+    // the hog on CPU 1 is never blamed: it was only interrupted
+    expect(p!.segments.some((s) => s.thread.tid === H || s.holder?.tid === H)).toBe(false);
   });
 });
 
