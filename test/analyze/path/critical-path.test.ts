@@ -11,7 +11,21 @@ import type { CriticalPath, PathQuery } from '../../../src/analyze/index.js';
 import { openCapture } from '../../../src/capture/index.js';
 import { memoryCapture } from '../../helpers/memory-capture.js';
 import { Ctx } from '../../../src/format/index.js';
-import { comm, D, irq, irqName, R, raise, S, softirq, sw, wake } from '../../helpers/sched-events.js';
+import {
+  armHrtimer,
+  comm,
+  D,
+  expire,
+  irq,
+  irqName,
+  R,
+  raise,
+  S,
+  softirq,
+  sw,
+  sym,
+  wake,
+} from '../../helpers/sched-events.js';
 import { ROOT } from '../../helpers/recorded.js';
 
 const A = 100;
@@ -155,6 +169,49 @@ describe('the path of a hand-built wait for the disk', () => {
     expect(p!.segments[2]!.label).toBe('waiting for softirq BLOCK, raised by hardirq irq 36 virtio1-req.0');
     // the hog on CPU 1 is never blamed: it was only interrupted
     expect(p!.segments.some((s) => s.thread.tid === H || s.holder?.tid === H)).toBe(false);
+  });
+});
+
+describe('the path of a hand-built wait for a timer another thread armed', () => {
+  const ARM = 700;
+  const RD = 800;
+  const TIMER = 0xabc;
+  /**
+   * The reader sleeps at 4 µs on CPU 0; the armer (CPU 1) arms a timer at 5 for it and sleeps at 8;
+   * the timer's interrupt (35–37 on CPU 0) wakes the reader at 36; it runs 40–45 on the idle CPU 0.
+   */
+  const rows = () => [
+    comm(ARM, ARM, 'armer'),
+    comm(RD, RD, 'reader'),
+    sym(7, 'timerfd_tmrproc'),
+    sw(2, 1, 0, ARM),
+    sw(2, 0, 0, RD),
+    sw(4, 0, RD, 0, S),
+    armHrtimer(5, 1, TIMER, ARM, 7, 30),
+    sw(8, 1, ARM, 0, S),
+    ...irq(35, 37, 0, 1, true).flatMap((r, i) =>
+      i === 0
+        ? [r, expire(36, 0, TIMER, 7), wake(36, 0, RD, 0, { ctx: Ctx.HARDIRQ, sysvec: true, id: 1, sym: 7 })]
+        : [r],
+    ),
+    sw(40, 0, 0, RD),
+    sw(45, 0, RD, 0, S),
+  ];
+
+  it('is pending from the armer’s last run to the expiry, and in the armer before that', async () => {
+    const [p] = (await analyze(memoryCapture(rows()), { path: { tid: RD, longest: 1 } })).path!;
+    expect([p!.startNs / US, p!.endNs / US]).toEqual([4, 45]);
+    expect(p!.segments.map((s) => [s.start / US, s.end / US, s.thread.tid, s.state, s.depth])).toEqual([
+      [4, 8, ARM, 'running', 1],
+      [8, 35, RD, 'sleeping', 0],
+      [35, 36, RD, 'interrupt', 0],
+      [36, 37, RD, 'interrupt', 0],
+      [37, 40, RD, 'runnable', 0],
+      [40, 45, RD, 'running', 0],
+    ]);
+    expect(p!.segments[1]!.wait).toBe('pending');
+    expect(p!.segments[1]!.label).toBe('waiting for hardirq local_timer/timerfd_tmrproc, armed by task armer 700');
+    expect(p!.segments[2]!.interrupt).toBe('local_timer/timerfd_tmrproc');
   });
 });
 
