@@ -3,6 +3,8 @@
 // (perf sched record and lifeline record run at the same time on one workload).
 // Two sizes, the second 10x the first (-l 6000: over a million lifeline events), to show that
 // lifeline's memory stays flat. Each replay runs BENCH_RUNS times (default 3): medians.
+// Also the critical path (lifeline path) of the 100 longest bursts of each capture, as a ratio to
+// the analysis itself: its replay collects more, then walks the 100 paths.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +18,7 @@ const loops = (process.env.BENCH_LOOPS ?? '600,6000').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 
 const pad = (s, n) => String(s).padEnd(n);
+const PATH_TOOL = 'lifeline path 100 longest';
 console.log(`lifeline analyze benchmark: ${os.cpus().length} CPUs, kernel ${os.release()}, medians of ${runs} runs\n`);
 const rows = [];
 for (const l of loops) {
@@ -32,6 +35,11 @@ for (const l of loops) {
     { name: 'perf sched timehist -s', argv: ['perf', 'sched', 'timehist', '-s', '-i', perfData], events: perfEvents },
     { name: 'lifeline analyze (sqlite)', argv: [process.execPath, bin, 'analyze', '--json', db], events: ll },
     { name: 'lifeline analyze (arrow)', argv: [process.execPath, bin, 'analyze', '--json', arrow], events: ll },
+    {
+      name: PATH_TOOL,
+      argv: [process.execPath, bin, 'path', '--longest', '100', '--summary', '--json', arrow],
+      events: ll,
+    },
   ];
   for (const t of tools) {
     const m = measure(t.argv, runs);
@@ -109,5 +117,17 @@ if (loops.length >= 2) {
       `  ${pad(format, 7)} peak RSS < 2x for ~10x the events: ${growth.toFixed(2)}x for ${events.toFixed(1)}x (${verdict(growth < 2)})`,
     );
   }
+}
+// The critical path of the 100 longest bursts, against the analysis of the same capture: the walk
+// (what the path command does beyond a replay) should cost no more than the analysis itself.
+console.log('\ncritical path of the 100 longest bursts (lifeline path --longest 100 --summary --json, arrow):');
+for (const l of loops) {
+  const p = rows.find((r) => r.loops === l && r.name === PATH_TOOL);
+  const a = rows.find((r) => r.loops === l && r.name === 'lifeline analyze (arrow)');
+  const extra = (p.wall - a.wall) / a.wall;
+  console.log(
+    `  -l ${pad(l, 5)} ${p.wall.toFixed(2)} s = ${(p.wall / a.wall).toFixed(2)}x the analysis (${a.wall.toFixed(2)} s); ` +
+      `beyond the replay: ${extra.toFixed(2)}x the analysis (${verdict(extra <= 1)}: at most 1x); RSS ${p.rssMb.toFixed(0)} MiB`,
+  );
 }
 rmSync(tmp, { recursive: true, force: true });

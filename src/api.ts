@@ -5,7 +5,15 @@
  */
 import { openCapture, summarizeCapture, formatInfo } from './capture/index.js';
 import type { Capture } from './capture/index.js';
-import { analyze as replay, factsOf, formatChain, formatFolded, formatTable, toJson } from './analyze/index.js';
+import {
+  analyze as replay,
+  factsOf,
+  formatChain,
+  formatFolded,
+  formatPaths,
+  formatTable,
+  toJson,
+} from './analyze/index.js';
 import { diagnose, terminalLine } from './diagnostics.js';
 import { inertJson, sanitize } from './sanitize.js';
 import type { Analysis, AnalyzeOptions } from './analyze/index.js';
@@ -17,12 +25,14 @@ import { checkOutputPath, writeFailure } from './output-path.js';
 import {
   checkChain,
   checkFilters,
+  checkPath,
   checkRecord,
   checkReport,
   checkServe,
   checkTable,
   type ChainInput,
   type FilterInput,
+  type PathInput,
   type RecordInput,
   type ReportInput,
   type ServeInput,
@@ -48,7 +58,15 @@ export { DIAGNOSTICS, diagnose, type DiagnosticFacts } from './diagnostics.js';
 export type { WrittenReport } from './report/index.js';
 export type { ExportInput } from './options/commands.js';
 export type { ExportResult } from './export/index.js';
-export type { ChainInput, FilterInput, RecordInput, ReportInput, ServeInput, TableInput } from './options/commands.js';
+export type {
+  ChainInput,
+  FilterInput,
+  PathInput,
+  RecordInput,
+  ReportInput,
+  ServeInput,
+  TableInput,
+} from './options/commands.js';
 export type { ServeHooks, ServeResult } from './serve/serve.js';
 
 /** Called now and then during a replay: events replayed so far, of `total` in the capture. */
@@ -178,18 +196,48 @@ export async function chain(path: string, opts: ChainInput & { onProgress?: Prog
   return [...warnings, ...parts].join('\n');
 }
 
+/** `lifeline path`: the critical path of a thread's interval or bursts, as text or (`json`) JSON. */
+export async function path(
+  file: string,
+  opts: PathInput & { json?: boolean; onProgress?: ProgressCallback },
+): Promise<string> {
+  const { query, filters } = checkPath(opts);
+  return withCapture(file, async (cap) => {
+    // an interval that starts after the capture ends is said, as analyze's window is
+    const { startNs, endNs } = cap.meta;
+    if (query.fromNs !== undefined && endNs > startNs && query.fromNs > endNs - startNs)
+      throw new LifelineError('OPTION_BAD_WINDOW', msg.windowAfterCapture(query.fromNs / 1e9, (endNs - startNs) / 1e9));
+    // the whole capture is replayed (no window): the bursts and the states before the interval are needed
+    const analysis = await replay(cap, replayOptions(cap, { ...filters, path: query }, opts.onProgress));
+    const paths = analysis.path ?? [];
+    const diagnostics = diagnose(factsOf(analysis, cap.meta));
+    if (opts.json) {
+      // the diagnostics as analyze --json gives them
+      const said = diagnostics.map((d) => ({ id: d.id, severity: d.severity, count: d.count, message: d.line }));
+      return inertJson({ diagnostics: said, paths }, 2) + '\n';
+    }
+    const warnings = diagnostics.map((d) => sanitize(terminalLine(d)));
+    return [...warnings, formatPaths(paths)].join('\n');
+  });
+}
+
 /** `lifeline report`: the self-contained HTML report (vega is loaded only here). */
 export async function writeReport(
   capturePath: string,
   opts: ReportInput & { onProgress?: ProgressCallback } = {},
 ): Promise<WrittenReport> {
   const o = checkReport(opts);
-  const { reportPath, writeReportFiles } = await import('./report/index.js');
+  const { reportPath, reportPathQuery, writeReportFiles } = await import('./report/index.js');
   const path = await reportPath(capturePath, o.out);
   // an existing report is replaced only when asked (--force), as record's capture is
   checkOutputPath(path, 'report', { overwrite: o.force, inputs: [capturePath] });
   return withCapture(capturePath, async (cap) => {
-    const analysis = await replay(cap, replayOptions(cap, { ...o.filters, detail: true }, opts.onProgress));
+    // the critical paths of the selected (or busiest) thread's longest bursts
+    const paths = reportPathQuery(o.budget, o.filters.tid?.[0]);
+    const analysis = await replay(
+      cap,
+      replayOptions(cap, { ...o.filters, detail: true, path: paths }, opts.onProgress),
+    );
     requireMatch(analysis, o.filters);
     const options = { utc: o.utc, top: o.top, tid: o.filters.tid, renderer: o.renderer, budget: o.budget };
     // written beside its name and renamed into place once whole: a failed write (the disk full)
@@ -229,6 +277,7 @@ export async function exportCapture(
     out: o.out,
     fromNs: o.fromNs,
     toNs: o.toNs,
+    ...(o.path !== undefined && { path: o.path }),
     onProgress: opts.onProgress,
     force: o.force,
     host: o.host,

@@ -170,6 +170,10 @@ export const msg = {
     `Off-CPU flame chart of ${label}: ${shown} of ${total} frames drawn, the widest (none left out is wider than ${widest}).`,
   reportReasonsCapped: (shown: number, total: number) =>
     `Sleep reasons table: ${shown} of ${total} rows shown, threads by time asleep.`,
+  reportPathSegmentsCapped: (path: string, shown: number, total: number) =>
+    `Critical path of ${path}: the ${shown} longest of ${total} segments drawn (the table counts them all).`,
+  reportNoPath: () =>
+    'No thread shown had a complete burst (a wakeup, its run and its next sleep) with a known wait before it: no critical path to draw.',
   reportNoDetail: () => 'The analysis carried no per-interval detail, so the timelines and distributions are empty.',
   reportNoLifeline: () => 'No thread was woken within the capture, so there is no lifeline to draw.',
   // serve
@@ -193,6 +197,14 @@ export const msg = {
   noWakeupId: (id: number) => `no wakeup with id ${id} in this analysis`,
   chainNoDetail: () => 'the analysis was run without detail; run it with detail to follow wakeup chains',
   chainNoWakeups: (tid: number) => `thread ${tid} was not woken within the capture (or the window)`,
+  pathTwoChoices: (burst: string, longest: string) => `give ${burst} N or ${longest}, not both`,
+  pathEmptyInterval: (from: string, to: string) => `the interval is empty: ${to} must be after ${from}`,
+  pathBurstNeedsTid: () => '--burst N needs --tid: it counts the bursts of one thread',
+  pathNoThread: (tid: number) => `the capture has no thread ${tid} (lifeline info lists what it holds)`,
+  pathNoBurst: (what: string) =>
+    `no complete burst (a wakeup, its run, its next sleep) of ${what} in the capture or the window; give --from and --to for an interval`,
+  pathNoSuchBurst: (what: string, n: number, count: number) =>
+    `${what} has ${count} complete burst${count === 1 ? '' : 's'} in the capture or the window, no burst ${n}`,
   tableNoThreads: () => 'no thread matched (check --pid, --tid, --comm and the time window)',
   // export
   badExportTarget: (to: string, formats: readonly string[]) =>
@@ -207,6 +219,8 @@ export const msg = {
     `Parquet dataset written to ${sanitize(dir)} (${files} files, ${(bytes / 1e6).toFixed(1)} MB, ${events.toLocaleString('en-US')} events); query it with DuckDB, polars or Spark (docs/fleet.md)`,
   datasetNotDir: (path: string) => `cannot write the Parquet dataset to ${path}: it is a file, not a directory`,
   exportOnlyDataset: (flag: string, format: string) => `${flag} is for a dataset export (--to parquet), not ${format}`,
+  exportPathOnlyTrace: (format: string) =>
+    `--path-tid and the other --path-* options write a track of a Perfetto trace (--to perfetto), not ${format}`,
   badHost: (host: string) => `--host takes a host name of 1 to 255 characters, not "${host}"`,
   exportWritten: (path: string, bytes: number, events: number) =>
     `trace written to ${sanitize(path)} (${(bytes / 1e6).toFixed(1)} MB, ${events.toLocaleString('en-US')} events); open it at ui.perfetto.dev ("Open trace file")`,

@@ -22,6 +22,8 @@ import type { Analysis, AnalysisDetail, AnalyzeOptions } from './types.js';
 import { WakeupLog } from './detail/wakeup-log.js';
 import { ThreadHistograms } from './detail/thread-histograms.js';
 import { WakeupStream } from './detail/wakeup-stream.js';
+import { PathRecorder } from './path/path-recorder.js';
+import { PathWalker, pathsFor } from './path/critical-path.js';
 import { windowFor } from './engine/window.js';
 
 export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Promise<Analysis> {
@@ -47,7 +49,9 @@ export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Prom
   const startOf = (): number => (meta.startNs > 0 ? meta.startNs : Number.isNaN(engine.firstTs) ? 0 : engine.firstTs);
   const stream = opts.onWakeup !== undefined ? new WakeupStream(threads, names, startOf, opts.onWakeup) : null;
   if (stream !== null) detailMetrics.push(stream);
-  const engine = new Engine(threads, names, [...metrics, ...detailMetrics], {
+  // the critical path's facts are collected only when a path is asked for
+  const pathRec = opts.path !== undefined ? new PathRecorder() : null;
+  const engine = new Engine(threads, names, [...metrics, ...detailMetrics, ...(pathRec ? [pathRec] : [])], {
     startNs: meta.startNs,
     cpus: meta.cpus,
     window,
@@ -87,8 +91,23 @@ export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Prom
   const result = buildResult(input, selected);
   const offCpu = opts.offCpu ? { offCpu: sleepReasons.offCpu(selected) } : {};
   const log2 = histograms !== null ? { histograms: histograms.read(selected) } : {};
-  if (budget === null) return { result, ...offCpu, ...log2 };
+  let path = {};
+  if (pathRec !== null && opts.path !== undefined) {
+    pathRec.index(threads.recs.length);
+    const q = opts.path;
+    const walker = new PathWalker(
+      pathRec,
+      threads,
+      names,
+      startNs,
+      q.maxDepth,
+      undefined,
+      q.selected ? filter : undefined,
+    );
+    path = { path: pathsFor(walker, q, startNs) };
+  }
+  if (budget === null) return { result, ...offCpu, ...log2, ...path };
   const detail: AnalysisDetail = { intervals: [], cpuSpans: [], wakeups: [], reduced: [] };
   for (const m of detailMetrics) m.fillDetail?.(filter, { startNs }, detail);
-  return { result, detail, ...offCpu, ...log2 };
+  return { result, detail, ...offCpu, ...log2, ...path };
 }

@@ -21,9 +21,11 @@ export { reasonShares, reasonsText, sleepReasonOf, wakeFrameOf, NO_STACK } from 
 export { sanitize } from './output/text.js';
 export { factsOf } from './output/facts.js';
 export type * from './types.js';
-export { SOURCE_KINDS, INTERRUPT_KINDS, HISTOGRAM_KEYS } from './types.js';
+export { SOURCE_KINDS, INTERRUPT_KINDS, HISTOGRAM_KEYS, PATH_STATES } from './types.js';
 export { LiveAnalysis, type LiveProcess } from './live.js';
 export { windowFor } from './engine/window.js';
 export { St, timelineState } from './engine/codes.js';
 export type { Log2Histogram } from './metrics/log2-histograms.js';
 export { DURATION_BOUNDS_NS } from './metrics/log2-histograms.js';
+export { formatPath, formatPaths } from './path/path-text.js';
+export { PATH_MAX_DEPTH } from './path/critical-path.js';

@@ -7,6 +7,11 @@ import { EXPORT_FORMATS } from '../options/export-formats.js';
 const formats = EXPORT_FORMATS.map((f) => `${f.name}: ${f.about}`).join('; ');
 const defaults = EXPORT_FORMATS.map((f) => `${f.extension} for ${f.name}`).join(', ');
 
+/** Whether any --path-* option was given. */
+function pathAsked(o: Typed): boolean {
+  return ['pathTid', 'pathBurst', 'pathLongest', 'pathFrom', 'pathTo'].some((k) => o[k] !== undefined);
+}
+
 export function registerExport(program: Command, _exit: (code: number) => void): void {
   program
     .command('export')
@@ -27,6 +32,11 @@ export function registerExport(program: Command, _exit: (code: number) => void):
     .option('--partition', 'a dataset in hive-style folders: <table>/host=…/date=…/<capture>.parquet')
     .option('--from <seconds>', 'start of the window, seconds from the capture start')
     .option('--until <seconds>', 'end of the window, seconds from the capture start (the same as --to SECONDS)')
+    .option('--path-tid <tid>', "also a track with the critical path of this thread's longest burst (lifeline path)")
+    .option('--path-burst <n>', "the path of the thread's n-th burst instead")
+    .option('--path-longest [n]', 'the paths of its n longest bursts instead, one track each')
+    .option('--path-from <seconds>', 'the path of the interval from here (with --path-to) instead')
+    .option('--path-to <seconds>', 'the end of that interval')
     .action(async (file: string, o: Typed & { to?: string[] }) => {
       const { exportCapture } = await import('../api.js');
       const { msg } = await import('../messages.js');
@@ -39,6 +49,15 @@ export function registerExport(program: Command, _exit: (code: number) => void):
           until: str(o, 'until'),
           host: str(o, 'host'),
           partition: o.partition === true,
+          ...(pathAsked(o) && {
+            path: {
+              tid: str(o, 'pathTid'),
+              burst: str(o, 'pathBurst'),
+              longest: o.pathLongest === true ? true : str(o, 'pathLongest'),
+              from: str(o, 'pathFrom'),
+              to: str(o, 'pathTo'),
+            },
+          }),
           onProgress: progressLine('exporting'),
         });
         clearProgress();

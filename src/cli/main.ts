@@ -8,6 +8,7 @@ import { registerRecord } from './record.js';
 import { registerInfo } from './info.js';
 import { registerAnalyze } from './analyze.js';
 import { registerChain } from './chain.js';
+import { registerPath } from './path.js';
 import { registerStacks } from './stacks.js';
 import { registerReport } from './report.js';
 import { registerExport } from './export.js';
@@ -55,6 +56,7 @@ export async function main(argv: string[]): Promise<number> {
   registerInfo(program, exit);
   registerAnalyze(program, exit);
   registerChain(program, exit);
+  registerPath(program, exit);
   registerStacks(program, exit);
   registerReport(program, exit);
   registerExport(program, exit);

@@ -8,7 +8,7 @@ export function registerReport(program: Command, _exit: (code: number) => void):
     program
       .command('report')
       .description(
-        'write one self-contained HTML report (state timeline, CPU timeline, wakeup graph, distributions, metrics, lifeline, off-CPU flame charts and sleep reasons)',
+        'write one self-contained HTML report (state timeline, CPU timeline, wakeup graph, distributions, metrics, lifeline, off-CPU flame charts and sleep reasons, critical paths)',
       )
       .argument('<capture>', 'a capture file (SQLite or Arrow)')
       .option('-o, --output <file>', 'the HTML file (default: reports/<capture name>.html)')

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { windowFor } from '../analyze/index.js';
+import { analyze, windowFor, type CriticalPath, type PathQuery } from '../analyze/index.js';
 import { metaFacts, openCapture } from '../capture/index.js';
 import { diagnose, noteLine } from '../diagnostics.js';
 import { LifelineError } from '../errors.js';
@@ -25,6 +25,8 @@ export interface ExportOptions {
   /** Window in ns since the capture start (checked at the API boundary). */
   fromNs?: number;
   toNs?: number;
+  /** Also the critical paths of these intervals, as tracks of slices (a replay of the capture first). */
+  path?: PathQuery;
   /** Events written so far, of `total` in the capture. */
   onProgress?: (done: number, total: number) => void;
   /** A dataset format: replace files of the dataset that exist (never the capture). */
@@ -63,8 +65,11 @@ export async function exportCapture(capturePath: string, opts: ExportOptions = {
     const sinkTo = file;
     const total = capture.meta.events;
     const onProgress = opts.onProgress && ((done: number) => opts.onProgress!(done, total));
+    // the paths need the analysis: one replay before the export's own pass
+    const paths: CriticalPath[] =
+      opts.path !== undefined ? ((await analyze(capture, { path: opts.path })).path ?? []) : [];
     const writer = await format.load();
-    const res = await writer.write(capture, { ...window, onProgress }, (b) => sinkTo.write(b));
+    const res = await writer.write(capture, { ...window, onProgress, paths }, (b) => sinkTo.write(b));
     file.commit();
     // what the trace cannot show (diagnostics of the capture) comes first, then the format's own notes
     const diagnostics = diagnose(metaFacts(capture.meta, res.events)).map(noteLine);

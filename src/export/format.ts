@@ -1,4 +1,5 @@
 /** What an export format is: the registry (formats.ts) holds one of these per format. */
+import type { CriticalPath } from '../analyze/index.js';
 import type { Capture } from '../capture/index.js';
 
 export interface FormatRunOptions {
@@ -7,6 +8,8 @@ export interface FormatRunOptions {
   to: number;
   /** Events written so far. */
   onProgress?: (events: number) => void;
+  /** Critical paths to write beside the events (times relative to the capture start). */
+  paths?: readonly CriticalPath[];
 }
 
 /** A format's writer, loaded on use. */

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import type { AnalyzeOptions } from '../analyze/index.js';
+import type { AnalyzeOptions, PathQuery } from '../analyze/index.js';
 import { SORT_KEYS, type GroupBy, type SortKey } from '../analyze/index.js';
 import { CAPTURE_FORMATS } from '../capture/index.js';
 import { DEFAULT_EXPORT_FORMAT, EXPORT_FORMATS, EXPORT_FORMAT_NAMES } from '../export/formats.js';
@@ -114,6 +114,65 @@ export function checkChain(o: ChainInput): ChainChoice {
 
 function missingTarget(): LifelineError {
   return new LifelineError('OPTION_MISSING_TARGET', msg.chainNeedsTarget());
+}
+
+export interface PathInput extends Omit<FilterInput, 'tid'> {
+  /** The thread whose interval to account for (absent: the busiest thread that has bursts). */
+  tid?: Typed;
+  /** Its n-th burst (1-based), with the wait before it … */
+  burst?: Typed;
+  /** … or its longest burst(s): true for one, a number for that many. */
+  longest?: Typed | boolean;
+  /** Follow causes at most this many wakeups back. */
+  depth?: Typed;
+  /** Only the summaries, not each segment. */
+  summary?: boolean;
+}
+
+/** The deepest --depth a path takes (each level is a nested call of the walk). */
+export const PATH_DEPTH_LIMIT = 1000;
+
+export interface PathChoice {
+  query: PathQuery;
+  /** Without --tid: the threads whose bursts may be chosen (--pid, --comm). */
+  filters: Pick<Filters, 'pid' | 'comm'>;
+}
+
+/**
+ * lifeline path: an explicit interval (--from and --to), the n-th burst, or the longest (the default).
+ * `prefix` names the flags in messages as another command takes them (export's --path-tid …).
+ */
+export function checkPath(o: PathInput, prefix = ''): PathChoice {
+  const flag = (name: string): string => `--${prefix}${name}`;
+  const tid = id(flag('tid'), o.tid);
+  const burst = positiveInt(flag('burst'), o.burst);
+  const longest = o.longest === true ? 1 : o.longest === false ? undefined : positiveInt(flag('longest'), o.longest);
+  const depth = intInRange(flag('depth'), o.depth, 0, PATH_DEPTH_LIMIT);
+  const from = windowEnd(flag('from'), o.from, 'fromNs', o.fromNs);
+  const to = windowEnd(flag('to'), o.to, 'toNs', o.toNs);
+  const { fromNs, toNs } = window(from, to);
+  if (burst !== undefined && longest !== undefined)
+    throw new LifelineError('OPTION_MISSING_TARGET', msg.pathTwoChoices(flag('burst'), flag('longest')));
+  const explicit = burst === undefined && longest === undefined && fromNs !== undefined && toNs !== undefined;
+  if (explicit && toNs! <= fromNs!)
+    throw new LifelineError('OPTION_BAD_WINDOW', msg.pathEmptyInterval(flag('from'), flag('to')));
+  const query: PathQuery = {};
+  if (tid !== undefined) query.tid = tid;
+  // without a thread: the longest bursts of the capture, whichever thread's
+  else query.anyThread = true;
+  if (fromNs !== undefined) query.fromNs = fromNs;
+  if (toNs !== undefined) query.toNs = toNs;
+  if (burst !== undefined) query.burst = burst;
+  else if (!explicit) query.longest = longest ?? 1;
+  if (depth !== undefined) query.maxDepth = depth;
+  if (o.summary === true) query.summaryOnly = true;
+  const filters: Pick<Filters, 'pid' | 'comm'> = {};
+  const pid = idList(flag('pid'), o.pid);
+  const comm = regex(flag('comm'), o.comm);
+  if (pid) filters.pid = pid;
+  if (comm) filters.comm = comm;
+  if (tid === undefined && (pid !== undefined || comm !== undefined)) query.selected = true;
+  return { query, filters };
 }
 
 export const RENDERERS = ['canvas', 'svg'] as const;
@@ -269,6 +328,8 @@ export interface ExportInput {
   host?: string;
   /** A dataset format: write hive-style host=…/date=… folders. */
   partition?: boolean;
+  /** Also write the critical path of these intervals as a track (--path-tid, --path-burst …). */
+  path?: PathInput;
 }
 
 export interface ExportChoice {
@@ -279,6 +340,8 @@ export interface ExportChoice {
   force: boolean;
   host?: string;
   partition: boolean;
+  /** The critical paths to write as tracks beside the scheduler's. */
+  path?: PathQuery;
 }
 
 export function checkExport(o: ExportInput): ExportChoice {
@@ -302,6 +365,7 @@ export function checkExport(o: ExportInput): ExportChoice {
     throw new LifelineError('OPTION_BAD_FORMAT', msg.exportOnlyDataset('--host', format));
   if (!dataset && o.partition === true)
     throw new LifelineError('OPTION_BAD_FORMAT', msg.exportOnlyDataset('--partition', format));
+  if (dataset && o.path !== undefined) throw new LifelineError('OPTION_BAD_FORMAT', msg.exportPathOnlyTrace(format));
   if (o.host !== undefined && (o.host.length === 0 || o.host.length > 255))
     throw new LifelineError('OPTION_BAD_HOST', msg.badHost(o.host));
   return {
@@ -311,6 +375,7 @@ export function checkExport(o: ExportInput): ExportChoice {
     force: o.force === true,
     ...(o.host !== undefined && { host: o.host }),
     partition: o.partition === true,
+    ...(o.path !== undefined && { path: checkPath(o.path, 'path-').query }),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { PathQuery } from '../analyze/index.js';
 import type { ReportBudget, ReportOptions } from './types.js';
 
 export const DEFAULT_REPORT_BUDGET: ReportBudget = {
@@ -14,6 +15,8 @@ export const DEFAULT_REPORT_BUDGET: ReportBudget = {
   maxIcicleNodes: 400,
   maxWakerRows: 12,
   maxReasonRows: 300,
+  maxPaths: 3,
+  maxPathSegments: 3_000,
 };
 
 /** The budget the options ask for (positive whole numbers, checked at the API boundary: src/options). */
@@ -21,4 +24,9 @@ export function resolveBudget(options: ReportOptions): ReportBudget {
   const budget = { ...DEFAULT_REPORT_BUDGET, ...options.budget };
   if (options.top !== undefined) budget.maxLanes = options.top;
   return budget;
+}
+
+/** The critical paths a report draws: the longest bursts of the first --tid thread, or of the busiest one. */
+export function reportPathQuery(budget: ReportBudget, tid: number | undefined): PathQuery {
+  return { ...(tid !== undefined && { tid }), longest: budget.maxPaths, quiet: true };
 }

@@ -5,6 +5,7 @@ import { escapeHtml as e } from './html/escape.js';
 import { formatDuration, formatWall } from './html/format.js';
 import { metricsTableHtml } from './html/metrics-table.js';
 import { reasonTableHtml, wakersTableHtml } from './html/offcpu.js';
+import { pathSummaryHtml } from './html/path.js';
 import { pageHtml, type PageChart, type PageSection, type SignalLink } from './html/page.js';
 import { summaryHtml } from './html/summary.js';
 import { cpuRows, OTHER_PROCESSES } from './model/cpu-rows.js';
@@ -13,12 +14,14 @@ import { shownCapture, ThreadDirectory } from './model/labels.js';
 import { selectLanes } from './model/lanes.js';
 import { lifelineRows, pickLifelineThread } from './model/lifeline-rows.js';
 import { matrixRows } from './model/matrix-rows.js';
+import { PATH_STATE_ORDER, pathCharts } from './model/path-rows.js';
 import { icicleRows, offCpuThreads, reasonRows } from './model/offcpu.js';
 import { stateRows } from './model/state-rows.js';
 import { WakeIndex } from './model/wake-index.js';
 import { wakeRows } from './model/wake-rows.js';
 import { OTHER_COLOR, PROCESS_COLORS } from './specs/common.js';
 import { cpuTimelineSpec } from './specs/cpu-timeline.js';
+import { criticalPathSpec } from './specs/critical-path.js';
 import { distributionSpec } from './specs/distribution.js';
 import { lifelineSpec } from './specs/lifeline.js';
 import { icicleSpec } from './specs/offcpu.js';
@@ -149,6 +152,11 @@ function reportModel({ meta, analysis, options }: ReportInput) {
   if (reasons && reasons.rows.length < reasons.total)
     reduced.push(msg.reportReasonsCapped(reasons.rows.length, reasons.total));
 
+  // 5. Where the time went: the critical paths the analysis walked (the longest bursts).
+  const paths = pathCharts((analysis.path ?? []).slice(0, budget.maxPaths), budget.maxPathSegments);
+  for (const p of paths)
+    if (p.rows.length < p.total) reduced.push(msg.reportPathSegmentsCapped(p.title, p.rows.length, p.total));
+
   return {
     meta,
     shown: shownCapture(meta),
@@ -171,6 +179,7 @@ function reportModel({ meta, analysis, options }: ReportInput) {
     processRows,
     offCpu,
     reasons,
+    paths,
     renderer: options.renderer ?? 'canvas',
   };
 }
@@ -229,6 +238,17 @@ function reportSpecs(m: ReportModel): Record<string, VegaLiteSpec> {
       width: ICICLE_WIDTH,
     });
   });
+  m.paths.forEach((p, i) => {
+    specs[`path-${i}`] = criticalPathSpec({
+      name: `path_${i}`,
+      rows: p.rows,
+      lanes: p.lanes,
+      states: PATH_STATE_ORDER,
+      title: `Critical path of ${p.title}`,
+      subtitle: `${formatDuration(p.lengthNs)} from the start of its wait to the end of its burst, ${p.total.toLocaleString('en-US')} segments · one lane per thread on the path`,
+      width: TIMELINE_WIDTH,
+    });
+  });
   for (const dist of dists) {
     specs[`dist-${dist.id}`] = distributionSpec({
       distribution: dist,
@@ -282,6 +302,7 @@ function reportPage(m: ReportModel, specs: Record<string, VegaLiteSpec>): string
       body: chartDiv('wakeup-matrix'),
     },
     offCpuSection(m, chartDiv),
+    pathSection(m, chartDiv),
     {
       id: 'distributions',
       title: 'Distributions',
@@ -347,6 +368,27 @@ function offCpuSection(m: ReportModel, chartDiv: (id: string) => string): PageSe
     body: `${charts}<h3>Sleep reasons</h3>${reasonTableHtml(m.reasons.rows)}`,
   };
 }
+
+/** Where the time went: per path its chart and its time by kind. */
+function pathSection(m: ReportModel, chartDiv: (id: string) => string): PageSection {
+  const section = { id: 'path', title: 'Where the time went (critical path)' };
+  if (m.paths.length === 0) return { ...section, lead: msg.reportNoPath(), body: '' };
+  return {
+    ...section,
+    lead: PATH_TEXT.lead,
+    body: m.paths
+      .map((p, i) => `${chartDiv(`path-${i}`)}<h3>Time of ${e(p.title)} by kind</h3>${pathSummaryHtml(p)}`)
+      .join(''),
+  };
+}
+
+/** The critical-path section's sentences. */
+const PATH_TEXT = {
+  lead:
+    'The longest bursts of the selected thread (--tid) or the busiest one, each with the wait before it, accounted for nanosecond by nanosecond, walking back from its end: ' +
+    'its own running (green), its waits for a CPU (yellow) charged to the task that held it, and for each sleep the work of whatever woke it — another thread, one lane each, recursively; the task that armed the timer or raised the softirq; a device — ' +
+    'with interrupt handling (purple) and sleeps that end the path (blue: own timer, device, unknown cause) as their own segments. Hover a segment for what it waited on; docs/metrics.md, "Where the time went", defines it.',
+};
 
 /** First and last time (ns since the capture start) the detail covers; [0, duration] when it is empty. */
 function timeExtent(detail: AnalysisDetail, durationNs: number): [number, number] {

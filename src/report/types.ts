@@ -35,6 +35,10 @@ export interface ReportBudget {
   maxWakerRows: number;
   /** Rows of the sleep-reason table. */
   maxReasonRows: number;
+  /** Critical paths drawn: the longest bursts of the selected (--tid) or busiest thread. */
+  maxPaths: number;
+  /** Segments drawn per critical path; the longest beyond this. */
+  maxPathSegments: number;
 }
 
 export interface ReportOptions {

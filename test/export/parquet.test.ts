@@ -421,5 +421,10 @@ describe('bad input', () => {
     expect(expectOneLineError(cli(['export', fixture, '--to', 'parquet', '--host', '', '-o', out]))).toMatch(
       /--host takes/,
     );
+    // the critical path is a track of a trace, not a table
+    expect(
+      expectOneLineError(cli(['export', fixture, '--to', 'parquet', '-o', path.join(dir, 'p'), '--path-tid', '1'])),
+    ).toMatch(/--path-\* options write a track of a Perfetto trace/);
+    expect(existsSync(path.join(dir, 'p'))).toBe(false);
   });
 });

@@ -63,7 +63,14 @@ describe('lifeline export --to perfetto', () => {
       internedData: 12,
       sequenceFlags: 13,
       systemInfo: 45,
+      trackEvent: 11,
+      trackDescriptor: 60,
     });
+    // the critical paths' tracks (track_descriptor.proto, track_event.proto, debug_annotation.proto)
+    expect(schema.TrackDescriptorField).toEqual({ uuid: 1, name: 2 });
+    expect(schema.TrackEventField).toEqual({ debugAnnotations: 4, type: 9, trackUuid: 11, name: 23 });
+    expect(schema.TrackEventType).toEqual({ SLICE_BEGIN: 1, SLICE_END: 2 });
+    expect(schema.DebugAnnotationField).toEqual({ stringValue: 6, name: 10 });
     expect(schema.BundleField).toEqual({ cpu: 1, event: 2, lostEvents: 3, compactSched: 4 });
     expect(schema.CompactSchedField).toEqual({
       switchTimestamp: 1,

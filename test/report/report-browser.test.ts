@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyze, openCapture, writeReport } from '../../src/api.js';
-import { buildReport } from '../../src/report/index.js';
+import { openCapture, writeReport } from '../../src/api.js';
+import { analyze as replay } from '../../src/analyze/index.js';
+import { buildReport, reportPathQuery, resolveBudget } from '../../src/report/index.js';
 import type { ReportOptions } from '../../src/report/types.js';
 import { browserUnavailable, groupBox, hoverLane, launch, visit } from './browser.js';
 import { HOSTILE_NAMES, syntheticAnalysis, syntheticMeta } from './synthetic.js';
@@ -21,7 +22,9 @@ const ALWAYS_CHARTS = ['chart-state-timeline', 'chart-cpu-timeline', 'chart-wake
 async function chartIds(capture: string, options: ReportOptions): Promise<string[]> {
   const cap = await openCapture(capture);
   try {
-    const analysis = await analyze(cap, { detail: true });
+    // what writeReport replays: the detail and the critical paths its section draws
+    const path = reportPathQuery(resolveBudget(options), options.tid?.[0]);
+    const analysis = await replay(cap, { detail: true, path });
     const { specs } = buildReport({ meta: cap.meta, analysis, options });
     return Object.keys(specs)
       .map((id) => `chart-${id}`)

@@ -5,23 +5,28 @@
  * 2. ClockSnapshot at the capture start (BOOTTIME, MONOTONIC, REALTIME);
  * 3. per-CPU FtraceEventBundles, each written as it fills, with ProcessTree
  *    packets for the threads and processes learnt before it;
- * 4. what is still pending at the end.
+ * 4. what is still pending at the end;
+ * 5. the critical paths asked for, as tracks of slices.
  */
 import { BinaryWriter } from '@bufbuild/protobuf/wire';
 import type { Capture } from '../../capture/index.js';
 import type { FormatRunOptions } from '../format.js';
 import { usableZone, wallTime } from '../../wall-time.js';
 import { writeClockSnapshot, writeSystemInfo } from './packets.js';
+import { writePathTracks } from './path-track.js';
 import { PerfettoTranslator, type TranslateStats } from './translate.js';
 
-/** All packets share one trusted sequence (one writer). */
+/** The events' packets share one trusted sequence (one writer); the critical paths have their own. */
 const SEQUENCE_ID = 1;
+const PATH_SEQUENCE_ID = 2;
 
 export interface PerfettoExportResult extends TranslateStats {
   /** The BOOTTIME − MONOTONIC offset used (0 when the capture did not store it). */
   bootOffsetNs: number;
   /** True when the capture predates bootOffsetNs and 0 was assumed. */
   bootOffsetAssumed: boolean;
+  /** Slices written on the critical-path tracks. */
+  pathSlices: number;
 }
 
 /** The UTC offset in minutes of `zone` at `ms`, or null when unknown. */
@@ -72,5 +77,13 @@ export async function exportPerfetto(
 
   // 4. the rest
   const stats = translator.finish();
-  return { ...stats, bootOffsetNs, bootOffsetAssumed };
+
+  // 5. the critical paths
+  let pathSlices = 0;
+  if (opts.paths !== undefined && opts.paths.length > 0) {
+    const w = new BinaryWriter();
+    pathSlices = writePathTracks(w, PATH_SEQUENCE_ID, opts.paths, (rel) => meta.startNs + rel + bootOffsetNs);
+    sink(w.finish());
+  }
+  return { ...stats, bootOffsetNs, bootOffsetAssumed, pathSlices };
 }

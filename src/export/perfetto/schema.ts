@@ -19,9 +19,19 @@ export const PacketField = {
   timestamp: 8,
   internedData: 12,
   trustedPacketSequenceId: 10,
+  trackEvent: 11,
   sequenceFlags: 13,
   systemInfo: 45,
+  trackDescriptor: 60,
 } as const;
+
+/** track_event/track_descriptor.proto: `TrackDescriptor` (a custom track: its uuid and name). */
+export const TrackDescriptorField = { uuid: 1, name: 2 } as const;
+/** track_event/track_event.proto: `TrackEvent` and its `Type`. */
+export const TrackEventField = { debugAnnotations: 4, type: 9, trackUuid: 11, name: 23 } as const;
+export const TrackEventType = { SLICE_BEGIN: 1, SLICE_END: 2 } as const;
+/** track_event/debug_annotation.proto: `DebugAnnotation` (a name and a string value). */
+export const DebugAnnotationField = { stringValue: 6, name: 10 } as const;
 
 /**
  * TracePacket.SequenceFlags: the first packet of the sequence that carries interned data
