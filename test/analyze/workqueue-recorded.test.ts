@@ -8,6 +8,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Analysis, ThreadMetrics, WakerCount } from '../../src/analyze/types.js';
 import { formatChain } from '../../src/analyze/detail/chain.js';
+import { analyze } from '../../src/analyze/index.js';
+import { openCapture } from '../../src/capture/index.js';
 import { Kind } from '../../src/format/index.js';
 import { readRows } from '../helpers/capture-rows.js';
 import { skipReason, skipRecording } from '../helpers/root.js';
@@ -81,6 +83,30 @@ describe.skipIf(skipRecording)(`workqueue causes on real recordings (${skipRecor
       expect(chain).toMatch(new RegExp(`← .*ll-ptys ${slave} .*woken by task ll-ptym ${master} via task kworker`));
     });
   });
+
+  it('the critical path of a pty wakeup goes through the kworker running flush_to_ldisc into the other process', async () => {
+    const r = await recordAndAnalyze('pty-path', `${wl('ll-pty')} 100 > "$IDS"`);
+    const [master, slave] = r.ids as [number, number];
+    const cap = await openCapture(r.capture);
+    try {
+      const a = await analyze(cap, { path: { tid: master, longest: 5 } });
+      const paths = a.path ?? [];
+      expect(paths.length).toBe(5);
+      let through = 0;
+      for (const p of paths) {
+        // every nanosecond of the interval once
+        const sum = p.segments.reduce((n, sg) => n + (sg.end - sg.start), 0);
+        expect(sum).toBe(p.endNs - p.startNs);
+        const who = new Set(p.segments.map((sg) => sg.thread.comm));
+        if ([...who].some((c) => c.startsWith('kworker/')) && p.segments.some((sg) => sg.thread.tid === slave))
+          through++;
+      }
+      // the master's sleeps end in a kworker's item, which the slave's write queued
+      expect(through).toBeGreaterThanOrEqual(4);
+    } finally {
+      cap.close();
+    }
+  }, 60_000);
 
   describe('the same pty ping-pong recorded with --no-workqueues (the control)', () => {
     it('names the kworker and never the other process: the hop is what links them', async () => {

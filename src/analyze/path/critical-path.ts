@@ -14,7 +14,7 @@
 import { LifelineError } from '../../errors.js';
 import { msg } from '../../messages.js';
 import { Irq, St } from '../engine/codes.js';
-import { IDLE_KEY, sourceLabel, type Names } from '../engine/sources.js';
+import { IDLE_KEY, sourceLabel, taskOfKey, type Names } from '../engine/sources.js';
 import type { ThreadTable } from '../engine/thread-table.js';
 import { sanitize } from '../output/text.js';
 import { sleepReasonOf, stackFrames } from '../metrics/sleep-reasons.js';
@@ -691,7 +691,7 @@ export class PathWalker {
       // a task woke it: the path is in that task over the whole sleep. The task that ran the wakeup,
       // even when its cause is another (a kworker running work that task queued): the work it ran is
       // what the sleeper waited for, and the kworker's own wakeup leads on to the task that queued it.
-      const waker = -source - 1;
+      const waker = taskOfKey(source);
       if (depth + 1 > this.maxDepth) {
         this.truncated = true;
         this.sleepSeg(th, s, u, depth, kind, W.DEPTH, w, waker);
