@@ -151,10 +151,11 @@ export const WORKLOADS = [
       return { pid, arm, reader };
     },
     pids: (t) => [t.pid],
-    // the reader: one read() per expiry; ll-arm: one wait per expiry, its usleep at the start, and
-    // at most one wait for the reader to start. At least one of the two waits per expiry: a thread
-    // kept off the CPU longer than the 2 ms period (a loaded machine) finds its wake already there
-    sleeps: (_t, scale) => ({ min: n(500, scale) + 1, max: 2 * n(500, scale) + 2 }),
+    // the reader: one read() per expiry; ll-arm: one wait per expiry, its usleep at the start, at
+    // most one wait for the reader to start and one in pthread_join at the end (the reader may not
+    // have exited yet). At least one of the two waits per expiry: a thread kept off the CPU longer
+    // than the 2 ms period (a loaded machine) finds its wake already there
+    sleeps: (_t, scale) => ({ min: n(500, scale) + 1, max: 2 * n(500, scale) + 3 }),
     right: (a, tid, t) => (tid === t.reader ? isTask(a, t.arm) : isTask(a, t.reader) || isTask(a, tid)),
   },
   {

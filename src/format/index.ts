@@ -4,7 +4,16 @@
  * that every stage builds from them. Nothing here is written by hand twice
  * (docs/architecture.md, "The contract").
  */
-import { CTXS, KINDS, NAME_EVENT_SIZE, EVENT_SIZE, SOFTIRQS, STACK_EVENT_SIZE, SYSVECS } from './contract.generated.js';
+import {
+  CTXS,
+  Kind,
+  KINDS,
+  NAME_EVENT_SIZE,
+  EVENT_SIZE,
+  SOFTIRQS,
+  STACK_EVENT_SIZE,
+  SYSVECS,
+} from './contract.generated.js';
 
 export * from './contract.generated.js';
 
@@ -25,6 +34,19 @@ export const SYSVEC_NAMES: Readonly<Record<number, string>> = Object.fromEntries
 
 /** Softirq vector value -> its kernel name ('TIMER', 'NET_RX', …); vectors are numbered 0..n-1. */
 export const SOFTIRQ_NAMES: readonly string[] = denseLabels(SOFTIRQS.map((v) => [v.value, v.name] as const));
+
+/** Kinds whose flags hold a context (LL_CTXS) and whose `b` is that context's id (LL_KINDS). */
+export const CONTEXT_KINDS: readonly number[] = [
+  Kind.WAKING,
+  Kind.WAKEUP_NEW,
+  Kind.SOFTIRQ_RAISE,
+  Kind.HRTIMER_START,
+  Kind.TIMER_START,
+  Kind.TIMER_EXPIRE,
+  Kind.WORK_QUEUE,
+  Kind.WORK_START,
+  Kind.WORK_END,
+];
 
 /** Kinds whose record carries a stack's frames (ll_stack_event). */
 export const STACK_KINDS: ReadonlySet<number> = new Set(KINDS.filter((k) => k.stack).map((k) => k.value));

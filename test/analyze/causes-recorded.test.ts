@@ -4,11 +4,11 @@
  * by one thread and read by another, an fsync loop, and Debian's prometheus
  * scraping prometheus-node-exporter over loopback.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { freePort, watchScrapes } from '../helpers/prom-scrape.js';
 import type { Analysis, ThreadMetrics, WakeSource, WakerCount } from '../../src/analyze/types.js';
 import { skipReason, skipRecording } from '../helpers/root.js';
 import { rawSleeps, readRows } from '../helpers/capture-rows.js';
@@ -19,31 +19,6 @@ const causeOf = (w: WakerCount): WakeSource => w.cause ?? w.source;
 const sum = (ws: readonly WakerCount[], pred: (w: WakerCount) => boolean): number =>
   ws.filter(pred).reduce((n, w) => n + w.count, 0);
 const describeWakers = (t: ThreadMetrics): string => JSON.stringify(t.wakers.slice(0, 6));
-
-/** Polls prometheus' API for its number of scrapes of the exporter; creates `stopFile` at `want`. */
-function watchScrapes(port: number, want: number, stopFile: string): { stop: () => void } {
-  const timer = setInterval(() => {
-    const q = encodeURIComponent('sum(count_over_time(up[5m]))');
-    fetch(`http://127.0.0.1:${port}/api/v1/query?query=${q}`)
-      .then((res) => res.json() as Promise<{ data?: { result?: { value?: [number, string] }[] } }>)
-      .then((j) => {
-        if (Number(j.data?.result?.[0]?.value?.[1] ?? 0) >= want) writeFileSync(stopFile, '');
-      })
-      .catch(() => undefined); // not listening yet
-  }, 500);
-  return { stop: () => clearInterval(timer) };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => resolve(typeof addr === 'object' && addr !== null ? addr.port : 0));
-    });
-  });
-}
 
 describe.skipIf(skipRecording)(`causes on real recordings (${skipRecording ? skipReason : 'root'})`, () => {
   describe.each(['tcp', 'udp'])('loopback %s ping-pong between two processes', (proto) => {

@@ -438,13 +438,10 @@ export class PathWalker {
     return found;
   }
 
-  /** The interrupt spans of a CPU that overlap [s, t], hard (and NMI) and soft apart, sorted by start. */
-  private irqs(cpu: number, s: number, t: number): { hard: Span[]; soft: Span[] } {
-    const hard: Span[] = [];
-    const soft: Span[] = [];
-    if (cpu < 0 || cpu >= this.rec.cpus) return NO_IRQS;
+  /** Position (in the CPU's start order) of the last interrupt span of `cpu` that starts before t; one before the CPU's first when none. */
+  private lastIrqBefore(cpu: number, t: number): number {
     const { offset, order } = this.rec.irqByCpu!;
-    const { qStart, qEnd, qKind } = this.rec;
+    const qStart = this.rec.qStart;
     let lo = offset[cpu]!;
     let hi = offset[cpu + 1]! - 1;
     let last = lo - 1;
@@ -455,6 +452,17 @@ export class PathWalker {
         lo = mid + 1;
       } else hi = mid - 1;
     }
+    return last;
+  }
+
+  /** The interrupt spans of a CPU that overlap [s, t], hard (and NMI) and soft apart, sorted by start. */
+  private irqs(cpu: number, s: number, t: number): { hard: Span[]; soft: Span[] } {
+    const hard: Span[] = [];
+    const soft: Span[] = [];
+    if (cpu < 0 || cpu >= this.rec.cpus) return NO_IRQS;
+    const { offset, order } = this.rec.irqByCpu!;
+    const { qStart, qEnd, qKind } = this.rec;
+    const last = this.lastIrqBefore(cpu, t);
     const reach = s - this.maxIrq[cpu]!;
     for (let j = last; j >= offset[cpu]!; j--) {
       const q = order[j]!;
@@ -483,16 +491,7 @@ export class PathWalker {
     if (cpu < 0 || cpu >= this.rec.cpus) return [0, 0];
     const { offset, order } = this.rec.irqByCpu!;
     const { qStart, qEnd, qKind } = this.rec;
-    let lo = offset[cpu]!;
-    let hi = offset[cpu + 1]! - 1;
-    let last = lo - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (qStart.a[order[mid]!]! < t) {
-        last = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    const last = this.lastIrqBefore(cpu, t);
     const reach = s - this.maxIrq[cpu]!;
     let first = last + 1;
     for (let j = last; j >= offset[cpu]! && qStart.a[order[j]!]! >= reach; j--) first = j;

@@ -4,7 +4,7 @@
  * values the replay cannot take (a negative or enormous tid, a kind that is not an event,
  * a CPU beyond the meta's count). One pass of a few compares per row, over typed arrays.
  */
-import { Ctx, CTXS, Flag, Kind, KINDS, SOFTIRQS, SYSVECS } from '../../format/index.js';
+import { CONTEXT_KINDS, Ctx, CTXS, Flag, Kind, KINDS, SOFTIRQS, SYSVECS } from '../../format/index.js';
 import { msg } from '../../messages.js';
 import { captureErrors } from '../capture-errors.js';
 import type { EventBatch } from '../event-batch.js';
@@ -25,18 +25,7 @@ for (const v of SYSVECS) SYSVEC_IDS[v.value] = 1;
 
 /** Kinds whose b is the id of the context that caused them (flags & CTX_MASK; LL_KINDS). */
 const HAS_CTX_ID = new Uint8Array(256);
-for (const k of [
-  Kind.WAKING,
-  Kind.WAKEUP_NEW,
-  Kind.SOFTIRQ_RAISE,
-  Kind.HRTIMER_START,
-  Kind.TIMER_START,
-  Kind.TIMER_EXPIRE,
-  Kind.WORK_QUEUE,
-  Kind.WORK_START,
-  Kind.WORK_END,
-])
-  HAS_CTX_ID[k] = 1;
+for (const k of CONTEXT_KINDS) HAS_CTX_ID[k] = 1;
 
 /**
  * The id of a waker's context (b), as the recorder writes it (wake_context, a 16-bit id): a softirq

@@ -6,6 +6,7 @@
  * events and one entry per task, never the events.
  */
 import {
+  CONTEXT_KINDS,
   COMM_REASONS,
   CTX_NAMES,
   Flag,
@@ -82,17 +83,7 @@ const TID_IS_THREAD_KINDS = [
 /** Kinds whose `tid2` is a thread. */
 const TID2_IS_THREAD_KINDS = [Kind.SWITCH, Kind.WAKING, Kind.WAKEUP_NEW, Kind.FORK, Kind.EXEC];
 /** Kinds with a context in flags and a context id in `b`. */
-const HAS_CONTEXT_KINDS = [
-  Kind.WAKING,
-  Kind.WAKEUP_NEW,
-  Kind.SOFTIRQ_RAISE,
-  Kind.HRTIMER_START,
-  Kind.TIMER_START,
-  Kind.TIMER_EXPIRE,
-  Kind.WORK_QUEUE,
-  Kind.WORK_START,
-  Kind.WORK_END,
-];
+const HAS_CONTEXT_KINDS = CONTEXT_KINDS;
 /** Kinds whose `c` is a kernel symbol id. */
 const C_IS_SYMBOL_KINDS = [
   Kind.WAKING,

@@ -4,41 +4,16 @@
  * with stress; a timerfd armed by one thread and read by another; loopback TCP ping-pong; an
  * fsync loop waiting for the disk.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { freePort, watchScrapes } from '../../helpers/prom-scrape.js';
 import { analyze } from '../../../src/analyze/index.js';
 import type { CriticalPath, PathQuery, PathSegment } from '../../../src/analyze/index.js';
 import { openCapture } from '../../../src/capture/index.js';
 import { skipReason, skipRecording } from '../../helpers/root.js';
 import { recordAndAnalyze, ROOT, wl } from '../../helpers/recorded.js';
-
-/** Polls prometheus' API for its number of scrapes of the exporter; creates `stopFile` at `want`. */
-function watchScrapes(port: number, want: number, stopFile: string): { stop: () => void } {
-  const timer = setInterval(() => {
-    const q = encodeURIComponent('sum(count_over_time(up[5m]))');
-    fetch(`http://127.0.0.1:${port}/api/v1/query?query=${q}`)
-      .then((res) => res.json() as Promise<{ data?: { result?: { value?: [number, string] }[] } }>)
-      .then((j) => {
-        if (Number(j.data?.result?.[0]?.value?.[1] ?? 0) >= want) writeFileSync(stopFile, '');
-      })
-      .catch(() => undefined); // not listening yet
-  }, 500);
-  return { stop: () => clearInterval(timer) };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => resolve(typeof addr === 'object' && addr !== null ? addr.port : 0));
-    });
-  });
-}
 
 const ns = (segs: readonly PathSegment[]): number => segs.reduce((n, s) => n + (s.end - s.start), 0);
 
