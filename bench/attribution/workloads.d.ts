@@ -20,6 +20,8 @@ export interface Workload {
   also?: (truth: Record<string, number | number[]>) => number[];
   /** How many sleeps the design makes (max null: no upper bound); none: not known in advance. */
   sleeps?: (truth: Record<string, unknown>, scale: number) => { min: number; max: number | null };
+  /** Its D sleeps are within the design's count (otherwise a D sleep, a page-in, is outside it). */
+  dByDesign?: boolean;
   right: (a: Answer, tid: number, truth: Record<string, unknown>, tgidOf: (tid: number) => number) => boolean;
 }
 export declare const WORKLOADS: Workload[];
