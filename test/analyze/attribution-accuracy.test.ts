@@ -46,8 +46,9 @@ const EXPECT: Record<string, { lifeline: number; perfAtLeast?: number; perfAtMos
   'pipe ping-pong': { lifeline: 1, perfAtLeast: 0.95 },
   'futex token ring': { lifeline: 0.99, perfAtLeast: 0.95 },
   'TCP echo (loopback)': { lifeline: 1, perfAtLeast: 0.95 },
-  // perf names the kworker that ran flush_to_ldisc: never the partner
-  'pty ping-pong': { lifeline: 0.98, perfAtMost: 0.02 },
+  // perf names the kworker that ran flush_to_ldisc; it is right only where the partner woke the
+  // reader itself (a lock of the tty it held: D sleeps), 3.6–8% of the sleeps in runs here
+  'pty ping-pong': { lifeline: 0.98, perfAtMost: 0.15 },
   // perf's share here depends on which task the disk's interrupt happens to cut
   'fsync on disk': { lifeline: 0.98 },
   // perf: the armer's half (woken by the reader's sem_post) at most
