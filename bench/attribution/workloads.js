@@ -123,9 +123,10 @@ export const WORKLOADS = [
       return { master, slave };
     },
     pids: (t) => [t.master, t.slave],
-    // per round trip one process at least blocks in read(), both at most; the parent's waitpid().
-    // A read may wait in D instead (flush_work on the item that holds its byte): D by design
-    sleeps: (_t, scale) => ({ min: n(500, scale), max: 2 * n(500, scale) + 1 }),
+    // per round trip one process at least blocks in read(); each read at most twice, in D on the
+    // tty's buffer lock or flush_work (the partner or the item holding its byte) and then in its
+    // wait for input; the parent's waitpid(). D by design
+    sleeps: (_t, scale) => ({ min: n(500, scale), max: 4 * n(500, scale) + 1 }),
     dByDesign: true,
     right: (a, tid, t, tgidOf) =>
       a.kind === 'task' && tgidOf(a.tid) === (tgidOf(tid) === t.master ? t.slave : t.master),
