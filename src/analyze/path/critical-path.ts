@@ -131,9 +131,6 @@ interface Span {
   ref: number;
 }
 
-/** No interrupt span (shared: never written to). */
-const NO_IRQS: { hard: Span[]; soft: Span[] } = Object.freeze({ hard: [], soft: [] }) as never;
-
 /** Tiles [s, t] with the spans (sorted by start, possibly overlapping): each ns in one piece, ref -1 for the gaps. */
 function tile(s: number, t: number, spans: readonly Span[]): Span[] {
   const out: Span[] = [];
@@ -455,30 +452,7 @@ export class PathWalker {
     return last;
   }
 
-  /** The interrupt spans of a CPU that overlap [s, t], hard (and NMI) and soft apart, sorted by start. */
-  private irqs(cpu: number, s: number, t: number): { hard: Span[]; soft: Span[] } {
-    const hard: Span[] = [];
-    const soft: Span[] = [];
-    if (cpu < 0 || cpu >= this.rec.cpus) return NO_IRQS;
-    const { offset, order } = this.rec.irqByCpu!;
-    const { qStart, qEnd, qKind } = this.rec;
-    const last = this.lastIrqBefore(cpu, t);
-    const reach = s - this.maxIrq[cpu]!;
-    for (let j = last; j >= offset[cpu]!; j--) {
-      const q = order[j]!;
-      if (qStart.a[q]! < reach) break;
-      if (qEnd.a[q]! <= s) continue;
-      const sp = { start: qStart.a[q]!, end: qEnd.a[q]!, ref: q };
-      if (qKind.a[q] === Irq.SOFTIRQ) soft.push(sp);
-      else hard.push(sp);
-    }
-    if (hard.length === 0 && soft.length === 0) return NO_IRQS;
-    hard.reverse();
-    soft.reverse();
-    return { hard, soft };
-  }
-
-  /* Scratch of onCpu (never re-entered): the hard and the soft interrupt spans of one stretch. */
+  /* Scratch of irqsInto, read by onCpu and spanAt before anything else fills it (neither recurses): the hard and the soft interrupt spans of one stretch. */
   private hS = new Float64Array(64);
   private hE = new Float64Array(64);
   private hR = new Int32Array(64);
@@ -635,12 +609,15 @@ export class PathWalker {
   private spanAt(kind: number, id: number, sysvec: boolean, ts: number): number {
     let best = -1;
     for (let cpu = 0; cpu < this.rec.cpus; cpu++) {
-      const { hard, soft } = this.irqs(cpu, ts, ts + 1);
-      for (const sp of kind === Irq.SOFTIRQ ? soft : hard) {
-        const q = sp.ref;
-        if (this.rec.qKind.a[q] !== kind || this.rec.qId.a[q] !== id || sp.start > ts || sp.end < ts) continue;
+      const [nh, ns] = this.irqsInto(cpu, ts, ts + 1);
+      const soft = kind === Irq.SOFTIRQ;
+      const refs = soft ? this.sR : this.hR;
+      for (let k = 0, n = soft ? ns : nh; k < n; k++) {
+        const q = refs[k]!;
+        if (this.rec.qKind.a[q] !== kind || this.rec.qId.a[q] !== id) continue;
+        if (this.rec.qStart.a[q]! > ts || this.rec.qEnd.a[q]! < ts) continue;
         if (kind === Irq.HARDIRQ && (this.rec.qSysvec.a[q] === 1) !== sysvec) continue;
-        if (best < 0 || sp.start > this.rec.qStart.a[best]!) best = q;
+        if (best < 0 || this.rec.qStart.a[q]! > this.rec.qStart.a[best]!) best = q;
       }
     }
     return best;
