@@ -19,6 +19,9 @@ function indexPage(lines: string[]): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>lifeline serve</title></head><body><h1>lifeline serve</h1><p><a href="/metrics">/metrics</a> (Prometheus text format)</p><ul>${items}</ul></body></html>\n`;
 }
 
+/** Longer than any scraper keeps an idle connection (Prometheus: 5 min). */
+const KEEP_ALIVE_MS = 330_000;
+
 /** Starts listening; resolves with the server and its address, or rejects with one line. */
 export function listen(host: string, port: number, pages: Pages): Promise<{ server: http.Server; url: string }> {
   const server = http.createServer((req, res) => {
@@ -40,6 +43,11 @@ export function listen(host: string, port: number, pages: Pages): Promise<{ serv
     }
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found\n');
   });
+  // A scraper keeps its connection between scrapes (Prometheus closes idle ones after 5 min). With
+  // Node's default of 5 s the server closed it between two scrapes, and when a busy replay held the
+  // event loop past that moment, a request already sent on the connection met a close: a failed
+  // scrape ("other side closed"). Outlive the client's own idle limit instead.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
   const shown = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
   return new Promise((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {

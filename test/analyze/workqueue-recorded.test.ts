@@ -20,6 +20,13 @@ const sum = (ws: readonly WakerCount[], pred: (w: WakerCount) => boolean): numbe
 const byKworker = (w: WakerCount): boolean => w.source.kind === 'task' && (w.source.comm ?? '').startsWith('kworker/');
 const causedBy = (tid: number) => (w: WakerCount) => w.cause?.kind === 'task' && w.cause.tid === tid;
 const brief = (t: ThreadMetrics): string => JSON.stringify(t.wakers.slice(0, 4));
+/**
+ * The items through which the pty's partner wakes a reader: the flip-buffer work it queued, or the
+ * barrier that flush_work puts behind that work when the reader waits for it to finish (CI saw a
+ * third of the wakeups come through the barrier under load); the barrier carries the flushed item's
+ * cause, so both name the partner.
+ */
+const PTY_ITEMS = new Set(['flush_to_ldisc', 'wq_barrier_func']);
 
 describe.skipIf(skipRecording)(`workqueue causes on real recordings (${skipRecording ? skipReason : 'root'})`, () => {
   const ROUNDS = 300;
@@ -50,7 +57,7 @@ describe.skipIf(skipRecording)(`workqueue causes on real recordings (${skipRecor
       expect(started.filter((r) => ended.has(`${r.tid}/${r.a}`)).length).toBe(started.length);
     });
 
-    it('≥ 90% of each side’s wakeups are caused by the other process, through a kworker running flush_to_ldisc, and reattributed', () => {
+    it('≥ 90% of each side’s wakeups are caused by the other process, through a kworker running flush_to_ldisc (or the barrier behind it), and reattributed', () => {
       for (const [self, partner] of [
         [master, slave],
         [slave, master],
@@ -59,9 +66,12 @@ describe.skipIf(skipRecording)(`workqueue causes on real recordings (${skipRecor
         expect(t.wakeups).toBeGreaterThanOrEqual(ROUNDS * 0.8);
         const through = sum(
           t.wakers,
-          (w) => byKworker(w) && w.source.work === 'flush_to_ldisc' && causedBy(partner)(w),
+          (w) => byKworker(w) && PTY_ITEMS.has(w.source.work ?? '') && causedBy(partner)(w),
         );
         expect(through, brief(t)).toBeGreaterThanOrEqual(t.wakeups * 0.9);
+        // the flip-buffer work itself is the usual one
+        const direct = sum(t.wakers, (w) => w.source.work === 'flush_to_ldisc' && causedBy(partner)(w));
+        expect(direct, brief(t)).toBeGreaterThanOrEqual(t.wakeups * 0.4);
         expect(t.reattributed).toBeGreaterThanOrEqual(through);
         expect(t.unknownCause ?? 0).toBeLessThanOrEqual(t.wakeups * 0.02);
       }
@@ -72,13 +82,15 @@ describe.skipIf(skipRecording)(`workqueue causes on real recordings (${skipRecor
       const edges = a.result.edges.filter((e) => e.from.tid === slave && e.to.tid === master);
       expect(edges.length).toBeGreaterThan(0);
       for (const e of edges) expect(e.via?.comm).toMatch(/^kworker\//);
-      const flushes = edges.filter((e) => e.via?.work === 'flush_to_ldisc').reduce((n, e) => n + e.count, 0);
+      const flushes = edges.filter((e) => PTY_ITEMS.has(e.via?.work ?? '')).reduce((n, e) => n + e.count, 0);
       expect(flushes).toBeGreaterThanOrEqual(ROUNDS * 0.8);
       expect((a.result.processEdges ?? []).some((e) => e.from.tgid === master && e.to.tgid === slave)).toBe(true);
       // a wakeup of the master leads back to the slave's own wakeup, caused by the master
       const chain = formatChain(a.detail, master, { depth: 2, limit: 5 });
       expect(chain).toMatch(
-        new RegExp(`woken by task ll-ptys ${slave} via task kworker/\\S+ \\d+ running flush_to_ldisc`),
+        new RegExp(
+          `woken by task ll-ptys ${slave} via task kworker/\\S+ \\d+ running (flush_to_ldisc|wq_barrier_func)`,
+        ),
       );
       expect(chain).toMatch(new RegExp(`← .*ll-ptys ${slave} .*woken by task ll-ptym ${master} via task kworker`));
     });
