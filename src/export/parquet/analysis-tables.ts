@@ -17,7 +17,7 @@ import {
   type WakeSource,
   type WakeupRecord,
 } from '../../analyze/index.js';
-import type { ColumnSpec, TableFile } from './table-file.js';
+import { BATCH_ROWS, Interner, setInt64, type ColumnSpec, type ColumnValues, type TableFile } from './table-file.js';
 
 /** camelCase → snake_case, with `_ns` added to a duration that does not say its unit. */
 export function columnName(key: string, unit?: string): string {
@@ -198,37 +198,171 @@ export function writeProcesses(t: TableFile, cols: readonly MetricColumn[], a: A
     t.add([o.host, o.capture, m.tgid, m.comm, m.threads, ...cols.map((c) => c.read(m, hist.get(m.tgid)))]);
 }
 
-/** One wakeup's row; `target` is the woken thread's process and name as known when it is written. */
-export function wakeupRow(w: WakeupRecord, o: Origin, target: { tgid: number | null; comm: string | null }): unknown[] {
-  return [
-    o.host,
-    o.capture,
-    w.id,
-    w.ts + o.startNs,
-    w.ts,
-    w.tid,
-    target.tgid,
-    target.comm,
-    ...sourceValues(w.source),
-    ...sourceValues(w.cause ?? w.source),
-    w.cause === undefined,
-    w.onCpu?.tid ?? null,
-    w.onCpu?.comm ?? null,
-    w.reattributed,
-    w.severalRaisers === true,
-    w.sleptNs,
-    w.sleepState,
-    w.waitNs,
-    w.runNs,
-    w.slices,
-    w.wakerWakeup,
-    w.flags.remote,
-    w.flags.idle,
-    w.flags.spurious,
-    w.flags.unsure,
-    w.sleptIn ?? null,
-    w.wokeFrom ?? null,
-  ];
+/** A column of names kept as dictionary indices. */
+class Names {
+  readonly ids = new Int32Array(BATCH_ROWS);
+  readonly dict = new Interner();
+  set(n: number, s: string | null | undefined): void {
+    this.ids[n] = this.dict.id(s);
+  }
+  get column(): ColumnValues {
+    return { indices: this.ids, values: this.dict.values };
+  }
+}
+
+/** A number column that may hold null. */
+class Ints {
+  readonly data: Int32Array | BigInt64Array;
+  private readonly words: Int32Array | undefined;
+  readonly valid = new Uint8Array(BATCH_ROWS);
+  constructor(wide: boolean) {
+    this.data = wide ? new BigInt64Array(BATCH_ROWS) : new Int32Array(BATCH_ROWS);
+    this.words = wide ? new Int32Array(this.data.buffer) : undefined;
+  }
+  set(n: number, v: number | null | undefined): void {
+    const ok = v !== null && v !== undefined;
+    this.valid[n] = ok ? 1 : 0;
+    if (this.words !== undefined) setInt64(this.words, n, ok ? Math.round(v) : 0);
+    else (this.data as Int32Array)[n] = ok ? v : 0;
+  }
+  get column(): ColumnValues {
+    return { data: this.data, valid: this.valid };
+  }
+}
+
+/** A WakeSource's columns (as sourceColumns names them). */
+class SourceCols {
+  readonly kind = new Names();
+  readonly name = new Names();
+  readonly tid = new Ints(false);
+  readonly tgid = new Ints(false);
+  readonly work = new Names();
+  set(n: number, s: WakeSource | undefined | null): void {
+    if (s === undefined || s === null) {
+      this.kind.set(n, null);
+      this.name.set(n, null);
+      this.tid.set(n, null);
+      this.tgid.set(n, null);
+      this.work.set(n, null);
+      return;
+    }
+    this.kind.set(n, s.kind);
+    this.name.set(n, s.kind === 'task' ? (s.comm ?? null) : (s.name ?? s.kind));
+    this.tid.set(n, s.tid);
+    this.tgid.set(n, s.tgid);
+    this.work.set(n, s.work);
+  }
+  get columns(): ColumnValues[] {
+    return [this.kind.column, this.name.column, this.tid.column, this.tgid.column, this.work.column];
+  }
+}
+
+/**
+ * The wakeups table, filled a batch at a time in columns (no row objects): each wakeup once
+ * complete; `target` is the woken thread's process and name as known when it is written.
+ */
+export class WakeupsTable {
+  private n = 0;
+  private readonly origin = new Int32Array(BATCH_ROWS);
+  private readonly id = new BigInt64Array(BATCH_ROWS);
+  private readonly ts = new BigInt64Array(BATCH_ROWS);
+  private readonly since = new BigInt64Array(BATCH_ROWS);
+  private readonly idWords = new Int32Array(this.id.buffer);
+  private readonly tsWords = new Int32Array(this.ts.buffer);
+  private readonly sinceWords = new Int32Array(this.since.buffer);
+  private readonly tid = new Int32Array(BATCH_ROWS);
+  private readonly tgid = new Ints(false);
+  private readonly comm = new Names();
+  private readonly source = new SourceCols();
+  private readonly cause = new SourceCols();
+  private readonly onCpuTid = new Ints(false);
+  private readonly onCpuComm = new Names();
+  private readonly slept = new Ints(true);
+  private readonly sleepState = new Names();
+  private readonly runq = new Ints(true);
+  private readonly run = new Ints(true);
+  private readonly slices = new Ints(true);
+  private readonly wakerWakeup = new Ints(true);
+  private readonly sleptIn = new Names();
+  private readonly wokeFrom = new Names();
+  /** cause_is_source, reattributed, several_raisers, remote, idle, spurious, unsure */
+  private readonly bools: boolean[][] = Array.from({ length: 7 }, () => new Array<boolean>(BATCH_ROWS).fill(false));
+
+  constructor(
+    private readonly file: TableFile,
+    private readonly o: { host: string; capture: string },
+  ) {}
+
+  /** `startNs`: the monotonic ns that wakeup times are relative to. */
+  add(w: WakeupRecord, startNs: number, target: { tgid: number | null; comm: string | null }): void {
+    const n = this.n;
+    setInt64(this.idWords, n, w.id);
+    setInt64(this.tsWords, n, Math.round(w.ts + startNs));
+    setInt64(this.sinceWords, n, Math.round(w.ts));
+    this.tid[n] = w.tid;
+    this.tgid.set(n, target.tgid);
+    this.comm.set(n, target.comm);
+    this.source.set(n, w.source);
+    this.cause.set(n, w.cause ?? w.source);
+    this.onCpuTid.set(n, w.onCpu?.tid);
+    this.onCpuComm.set(n, w.onCpu?.comm);
+    this.slept.set(n, w.sleptNs);
+    this.sleepState.set(n, w.sleepState);
+    this.runq.set(n, w.waitNs);
+    this.run.set(n, w.runNs);
+    this.slices.set(n, w.slices);
+    this.wakerWakeup.set(n, w.wakerWakeup);
+    this.sleptIn.set(n, w.sleptIn);
+    this.wokeFrom.set(n, w.wokeFrom);
+    const b = this.bools;
+    b[0]![n] = w.cause === undefined;
+    b[1]![n] = w.reattributed;
+    b[2]![n] = w.severalRaisers === true;
+    b[3]![n] = w.flags.remote;
+    b[4]![n] = w.flags.idle;
+    b[5]![n] = w.flags.spurious;
+    b[6]![n] = w.flags.unsure;
+    if (++this.n === BATCH_ROWS) this.flush();
+  }
+
+  flush(): void {
+    const n = this.n;
+    if (n === 0) return;
+    const b = this.bools;
+    this.file.writeGroup(
+      [
+        { indices: this.origin, values: [this.o.host] },
+        { indices: this.origin, values: [this.o.capture] },
+        this.id,
+        this.ts,
+        this.since,
+        this.tid,
+        this.tgid.column,
+        this.comm.column,
+        ...this.source.columns,
+        ...this.cause.columns,
+        b[0]!,
+        this.onCpuTid.column,
+        this.onCpuComm.column,
+        b[1]!,
+        b[2]!,
+        this.slept.column,
+        this.sleepState.column,
+        this.runq.column,
+        this.run.column,
+        this.slices.column,
+        this.wakerWakeup.column,
+        b[3]!,
+        b[4]!,
+        b[5]!,
+        b[6]!,
+        this.sleptIn.column,
+        this.wokeFrom.column,
+      ],
+      n,
+    );
+    this.n = 0;
+  }
 }
 
 export function writeEdges(t: TableFile, a: Analysis, o: Origin): void {

@@ -17,7 +17,7 @@ import {
   stateLetter,
 } from '../../format/index.js';
 import type { EventBatch } from '../../capture/index.js';
-import { ROW_GROUP_ROWS, type ColumnSpec, type TableFile } from './table-file.js';
+import { BATCH_ROWS, Interner, setInt64, type ColumnSpec, type DictColumn, type TableFile } from './table-file.js';
 
 /** A name with few distinct values: always a dictionary, no statistics. */
 const NAME = { type: 'string', encoding: 'dict', statistics: false } as const;
@@ -45,7 +45,7 @@ export const EVENT_COLUMNS: readonly ColumnSpec[] = [
   { name: 'vector', ...OPT_NAME },
   { name: 'source', ...OPT_NAME },
   { name: 'symbol', ...OPT_NAME },
-  { name: 'name', type: 'string', nullable: true, statistics: false },
+  { name: 'name', ...OPT_NAME },
   { name: 'stack', ...NUMBER },
 ];
 
@@ -111,13 +111,6 @@ for (const [kinds, bit] of [
   for (const k of kinds) KIND_BITS[k]! |= bit;
 const KIND_LABELS: readonly string[] = Array.from({ length: 256 }, (_, k) => KIND_NAMES[k] ?? `kind ${k}`);
 
-/** Writes an integral ns value (|v| < 2^53) into an int64 slot as two 32-bit words, with no BigInt. */
-function setInt64(words: Int32Array, i: number, v: number): void {
-  const hi = Math.floor(v / 4294967296);
-  words[2 * i] = (v - hi * 4294967296) | 0;
-  words[2 * i + 1] = hi | 0;
-}
-
 /** words[i] + (offHi·2^32 + offLo) into out[i], in 32-bit halves with the carry. */
 function addInt64(words: Int32Array, out: Int32Array, i: number, offHi: number, offLo: number): void {
   const lo = (words[2 * i]! >>> 0) + offLo;
@@ -172,31 +165,39 @@ export class EventsTable {
   private started = false;
   private readonly kindCounts = new Float64Array(256);
 
-  // the row group being filled
-  private readonly ts = new BigInt64Array(ROW_GROUP_ROWS);
-  private readonly time = new BigInt64Array(ROW_GROUP_ROWS);
+  // the batch being filled: numbers in place, names as dictionary indices (−1: null)
+  private readonly ts = new BigInt64Array(BATCH_ROWS);
+  private readonly time = new BigInt64Array(BATCH_ROWS);
   private readonly tsWords = new Int32Array(this.ts.buffer);
   private readonly timeWords = new Int32Array(this.time.buffer);
   private readonly offHi: number;
   private readonly offLo: number;
-  private cpu = new Int32Array(ROW_GROUP_ROWS);
-  private kind: string[] = [];
-  private context: (string | null)[] = [];
-  private flags: (string | null)[] = [];
-  private tid = new Int32Array(ROW_GROUP_ROWS);
-  private tgid: (number | null)[] = [];
-  private comm: (string | null)[] = [];
-  private tid2 = new Int32Array(ROW_GROUP_ROWS);
-  private comm2: (string | null)[] = [];
-  private a = new Int32Array(ROW_GROUP_ROWS);
-  private b = new Int32Array(ROW_GROUP_ROWS);
-  private c = new Int32Array(ROW_GROUP_ROWS);
-  private prevState: (string | null)[] = [];
-  private vector: (string | null)[] = [];
-  private source: (string | null)[] = [];
-  private symbol: (string | null)[] = [];
-  private name: (string | null)[] = [];
-  private stack = new Int32Array(ROW_GROUP_ROWS);
+  private readonly cpu = new Int32Array(BATCH_ROWS);
+  private readonly tid = new Int32Array(BATCH_ROWS);
+  private readonly tgid = new Int32Array(BATCH_ROWS);
+  private readonly tgidValid = new Uint8Array(BATCH_ROWS);
+  private readonly tid2 = new Int32Array(BATCH_ROWS);
+  private readonly a = new Int32Array(BATCH_ROWS);
+  private readonly b = new Int32Array(BATCH_ROWS);
+  private readonly c = new Int32Array(BATCH_ROWS);
+  private readonly stack = new Int32Array(BATCH_ROWS);
+  private readonly origin = new Int32Array(BATCH_ROWS);
+  private readonly originNames: DictColumn;
+  private readonly captureNames: DictColumn;
+  private readonly kind = this.names();
+  private readonly context = this.names();
+  private readonly flags = this.names();
+  private readonly comm = this.names();
+  private readonly comm2 = this.names();
+  private readonly prevState = this.names();
+  private readonly vector = this.names();
+  private readonly source = this.names();
+  private readonly symbol = this.names();
+  private readonly name = this.names();
+
+  private names(): { ids: Int32Array; dict: Interner } {
+    return { ids: new Int32Array(BATCH_ROWS), dict: new Interner() };
+  }
 
   constructor(
     private readonly events: TableFile,
@@ -205,6 +206,9 @@ export class EventsTable {
   ) {
     this.offHi = Number(BigInt.asIntN(32, o.wallOffsetNs >> 32n));
     this.offLo = Number(BigInt.asUintN(32, o.wallOffsetNs));
+    // host and capture: one value, index 0 on every row
+    this.originNames = { indices: this.origin, values: [o.host] };
+    this.captureNames = { indices: this.origin, values: [o.capture] };
   }
 
   /** Events written by kind name. */
@@ -333,81 +337,74 @@ export class EventsTable {
     setInt64(this.tsWords, n, Math.round(ts));
     addInt64(this.tsWords, this.timeWords, n, this.offHi, this.offLo);
     this.cpu[n] = cpu;
-    this.kind[n] = KIND_LABELS[kind]!;
+    this.kind.ids[n] = this.kind.dict.id(KIND_LABELS[kind]!);
     this.kindCounts[kind]!++;
     const hasCtx = (bits & HAS_CONTEXT) !== 0;
     const ctx = flags & Flag.CTX_MASK;
-    this.context[n] = hasCtx ? (CTX_NAMES[ctx] ?? null) : null;
-    this.flags[n] = this.flagsOf(kind, flags);
+    this.context.ids[n] = this.context.dict.id(hasCtx ? CTX_NAMES[ctx] : null);
+    this.flags.ids[n] = this.flags.dict.id(this.flagsOf(kind, flags));
     this.tid[n] = tid;
-    this.tgid[n] = tidThread ? (tid === 0 ? 0 : (this.tgids.get(tid) ?? null)) : null;
-    this.comm[n] = tidThread ? this.commOf(tid, cpu) : null;
+    const tgid = tidThread ? (tid === 0 ? 0 : this.tgids.get(tid)) : undefined;
+    this.tgid[n] = tgid ?? 0;
+    this.tgidValid[n] = tgid === undefined ? 0 : 1;
+    this.comm.ids[n] = this.comm.dict.id(tidThread ? this.commOf(tid, cpu) : null);
     this.tid2[n] = tid2;
-    this.comm2[n] = tid2Thread ? this.commOf(tid2, cpu) : null;
+    this.comm2.ids[n] = this.comm2.dict.id(tid2Thread ? this.commOf(tid2, cpu) : null);
     this.a[n] = a;
     this.b[n] = b;
     this.c[n] = c;
-    this.prevState[n] = kind === Kind.SWITCH ? stateLetter(a) : null;
+    this.prevState.ids[n] = this.prevState.dict.id(kind === Kind.SWITCH ? stateLetter(a) : null);
     const sysvec = (flags & Flag.SYSVEC) !== 0;
-    this.vector[n] =
+    this.vector.ids[n] = this.vector.dict.id(
       kind === Kind.IRQ_ENTRY || kind === Kind.IRQ_EXIT
         ? this.sourceOf(1, a, sysvec)
         : kind === Kind.SOFTIRQ_ENTRY || kind === Kind.SOFTIRQ_EXIT || kind === Kind.SOFTIRQ_RAISE
           ? (SOFTIRQ_NAMES[a] ?? `softirq ${a}`)
-          : null;
-    this.source[n] = hasCtx ? this.sourceOf(ctx, b, sysvec) : null;
-    this.symbol[n] = (bits & C_IS_SYMBOL) !== 0 && c > 0 ? (this.symbols.get(c) ?? null) : null;
-    this.name[n] = name;
+          : null,
+    );
+    this.source.ids[n] = this.source.dict.id(hasCtx ? this.sourceOf(ctx, b, sysvec) : null);
+    this.symbol.ids[n] = this.symbol.dict.id(
+      (bits & C_IS_SYMBOL) !== 0 && c > 0 ? (this.symbols.get(c) ?? null) : null,
+    );
+    this.name.ids[n] = this.name.dict.id(name);
     this.stack[n] = batch.stack[i]!;
     this.n++;
     this.written++;
-    if (this.n === ROW_GROUP_ROWS) this.flush();
+    if (this.n === BATCH_ROWS) this.flush();
   }
 
   private flush(): void {
     const n = this.n;
     if (n === 0) return;
-    const host = new Array<string>(n).fill(this.o.host);
-    const capture = new Array<string>(n).fill(this.o.capture);
+    const d = (col: { ids: Int32Array; dict: Interner }): DictColumn => ({ indices: col.ids, values: col.dict.values });
     this.events.writeGroup(
       [
-        host,
-        capture,
-        this.ts.subarray(0, n),
-        this.time.subarray(0, n),
-        this.cpu.subarray(0, n),
-        this.kind,
-        this.context,
-        this.flags,
-        this.tid.subarray(0, n),
-        this.tgid,
-        this.comm,
-        this.tid2.subarray(0, n),
-        this.comm2,
-        this.a.subarray(0, n),
-        this.b.subarray(0, n),
-        this.c.subarray(0, n),
-        this.prevState,
-        this.vector,
-        this.source,
-        this.symbol,
-        this.name,
-        this.stack.subarray(0, n),
+        this.originNames,
+        this.captureNames,
+        this.ts,
+        this.time,
+        this.cpu,
+        d(this.kind),
+        d(this.context),
+        d(this.flags),
+        this.tid,
+        { data: this.tgid, valid: this.tgidValid },
+        d(this.comm),
+        this.tid2,
+        d(this.comm2),
+        this.a,
+        this.b,
+        this.c,
+        d(this.prevState),
+        d(this.vector),
+        d(this.source),
+        d(this.symbol),
+        d(this.name),
+        this.stack,
       ],
       n,
     );
     this.n = 0;
-    this.kind = [];
-    this.context = [];
-    this.flags = [];
-    this.tgid = [];
-    this.comm = [];
-    this.comm2 = [];
-    this.prevState = [];
-    this.vector = [];
-    this.source = [];
-    this.symbol = [];
-    this.name = [];
   }
 
   /** Writes the last events and the tasks. */

@@ -21,7 +21,7 @@ import {
   writeEdges,
   writeProcesses,
   writeThreads,
-  wakeupRow,
+  WakeupsTable,
   type MetricColumn,
 } from './analysis-tables.js';
 import { EVENT_COLUMNS, EventsTable, TASK_COLUMNS } from './events-table.js';
@@ -123,12 +123,14 @@ export async function exportParquet(capture: Capture, opts: DatasetRunOptions): 
         for await (const b of capture.batches()) {
           events.feed(b);
           yield b;
+          // memory stays flat: what was handed to the writers is taken before the next batch
+          await Promise.all([file('events').settle(), file('wakeups').settle()]);
         }
       },
       close: () => undefined,
     };
     const origin = { host: opts.host, capture: opts.capture, startNs: meta.startNs };
-    const wakeups = file('wakeups');
+    const wakeups = new WakeupsTable(file('wakeups'), origin);
     const window = {
       ...(opts.from > meta.startNs ? { fromNs: opts.from - meta.startNs } : {}),
       ...(Number.isFinite(opts.to) ? { toNs: opts.to - meta.startNs } : {}),
@@ -138,13 +140,11 @@ export async function exportParquet(capture: Capture, opts: DatasetRunOptions): 
       histograms: true,
       // each wakeup is written once complete, none kept
       // (times relative to the capture's start, or to its first event when it has none, as analyze's)
-      onWakeup: (w) =>
-        wakeups.add(
-          wakeupRow(w, { ...origin, startNs: meta.startNs > 0 ? meta.startNs : events.firstTs }, events.task(w.tid)),
-        ),
+      onWakeup: (w) => wakeups.add(w, meta.startNs > 0 ? meta.startNs : events.firstTs, events.task(w.tid)),
       onProgress: opts.onProgress,
     });
     events.finish();
+    wakeups.flush();
 
     // 3. the analysis
     writeThreads(file('threads'), threadCols, analysis, origin);
@@ -152,7 +152,7 @@ export async function exportParquet(capture: Capture, opts: DatasetRunOptions): 
     writeEdges(file('edges'), analysis, origin);
 
     // 4. whole files, then into place
-    for (const f of files.values()) f.finish();
+    for (const f of files.values()) await f.finish();
     for (const f of files.values()) f.commit();
     const rows = Object.fromEntries([...files].map(([t, f]) => [t, f.rows])) as Record<ParquetTable, number>;
     const all = [...files.values()];

@@ -1,13 +1,42 @@
 /**
- * One Parquet file of the dataset: a table's columns declared once (name,
- * type, nullable), rows gathered into a row group and written as it fills,
- * through hyparquet-writer, into an OutputFile (written beside its name and
- * renamed into place on commit). Memory holds one row group per table,
- * whatever the number of rows.
+ * One Parquet file of the dataset: a table's columns declared once (name, type, nullable,
+ * encoding), rows handed over a row group at a time as Arrow record batches (built in place
+ * from typed arrays where the caller has them) and encoded by parquet-wasm (the Rust
+ * parquet/arrow writer, zstd) as a stream into an OutputFile (written beside its name and
+ * renamed into place on commit). Memory holds a row group or two per table, whatever the
+ * number of rows: `settle()` waits until the writer has taken what was handed over.
  */
-import { gzipSync } from 'node:zlib';
-import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
-import type { ColumnSource } from 'hyparquet-writer';
+import {
+  Bool,
+  Dictionary,
+  Field,
+  Float64,
+  Int32,
+  Int64,
+  List,
+  makeData,
+  RecordBatch,
+  Schema,
+  Struct,
+  Table,
+  TimeUnit,
+  Timestamp,
+  Uint16,
+  Utf8,
+  tableToIPC,
+  vectorFromArray,
+  type Data,
+  type DataType,
+} from 'apache-arrow';
+import {
+  Compression,
+  EnabledStatistics,
+  Encoding,
+  Table as WasmTable,
+  transformParquetStream,
+  WriterPropertiesBuilder,
+  type RecordBatch as WasmBatch,
+} from 'parquet-wasm/node';
 import { OutputFile } from '../output-file.js';
 
 /**
@@ -23,97 +52,201 @@ export interface ColumnSpec {
   /** May hold null (default false). */
   nullable?: boolean;
   /**
-   * dict: a dictionary always (few distinct values: names, kinds); delta: DELTA_BINARY_PACKED
-   * (times, ascending); plain: neither. Default: the writer decides from a sample.
+   * dict: a dictionary (few distinct values: names, kinds; a string column is then an Arrow
+   * dictionary too); delta: DELTA_BINARY_PACKED (times, ascending); plain: neither. Default: the
+   * writer's (a dictionary while it stays small).
    */
   encoding?: 'dict' | 'delta' | 'plain';
   /** Min/max statistics for readers that skip row groups (default true; off for long free text). */
   statistics?: boolean;
 }
 
-const ENCODINGS = { dict: 'RLE_DICTIONARY', delta: 'DELTA_BINARY_PACKED', plain: 'PLAIN' } as const;
+/**
+ * A string column as dictionary indices (−1: null) into `values`, which may hold more than
+ * the rows use (a dictionary kept across row groups).
+ */
+export interface DictColumn {
+  indices: Int32Array;
+  values: readonly string[];
+}
 
-/** A row group's values of one column: a typed array or a plain array (null where nullable). */
-export type ColumnValues = ArrayLike<unknown>;
+/**
+ * A row group's values of one column: a typed array (Int32Array, BigInt64Array for int64 and
+ * timestamp, Float64Array, Uint16Array; no nulls), a DictColumn for a string column, or a plain
+ * array (null where nullable; int64 as number or bigint).
+ */
+export type ColumnValues = ArrayLike<unknown> | DictColumn | NullableColumn;
 
-/** Rows per row group. */
-export const ROW_GROUP_ROWS = 32 * 1024;
-/** Bytes gathered in memory before they go to the file. */
-const FLUSH_BYTES = 1 << 20;
+/** A number column with nulls: `valid[i]` is 0 where row i is null. */
+export interface NullableColumn {
+  data: Int32Array | BigInt64Array | Float64Array;
+  valid: Uint8Array;
+}
 
-type SchemaElement = ConstructorParameters<typeof ParquetWriter>[0]['schema'][number];
+/** Strings as dictionary indices, one dictionary kept across row groups (−1 for null). */
+export class Interner {
+  private readonly ids = new Map<string, number>();
+  readonly values: string[] = [];
 
-function leaf(c: ColumnSpec): SchemaElement[] {
-  const repetition_type = c.nullable === true ? 'OPTIONAL' : 'REQUIRED';
-  const base = { name: c.name, repetition_type } as const;
+  id(s: string | null | undefined): number {
+    if (s === null || s === undefined) return -1;
+    let i = this.ids.get(s);
+    if (i === undefined) {
+      i = this.values.length;
+      this.ids.set(s, i);
+      this.values.push(s);
+    }
+    return i;
+  }
+}
+
+/** Rows per Parquet row group (the writer gathers the batches handed to it up to this). */
+export const ROW_GROUP_ROWS = 128 * 1024;
+/** Rows per batch handed over by callers that gather rows themselves. */
+export const BATCH_ROWS = 64 * 1024;
+
+/** Writes an integral value (|v| < 2^53) into an int64 slot, seen as two 32-bit words, with no BigInt. */
+export function setInt64(words: Int32Array, i: number, v: number): void {
+  const hi = Math.floor(v / 4294967296);
+  words[2 * i] = (v - hi * 4294967296) | 0;
+  words[2 * i + 1] = hi | 0;
+}
+
+const isDict = (v: ColumnValues): v is DictColumn => (v as DictColumn).indices instanceof Int32Array;
+const isNullable = (v: ColumnValues): v is NullableColumn => (v as NullableColumn).valid instanceof Uint8Array;
+
+function arrowType(c: ColumnSpec): DataType {
   switch (c.type) {
     case 'int64':
-      return [{ ...base, type: 'INT64' }];
+      return new Int64();
     case 'int32':
-      return [{ ...base, type: 'INT32' }];
+      return new Int32();
     case 'uint16':
-      return [{ ...base, type: 'INT32', converted_type: 'UINT_16' }];
+      return new Uint16();
     case 'double':
-      return [{ ...base, type: 'DOUBLE' }];
+      return new Float64();
     case 'bool':
-      return [{ ...base, type: 'BOOLEAN' }];
+      return new Bool();
     case 'string':
-      return [{ ...base, type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' } }];
+      return c.encoding === 'dict' ? new Dictionary(new Utf8(), new Int32()) : new Utf8();
     case 'timestamp':
-      return [{ ...base, type: 'INT64', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'NANOS' } }];
+      return new Timestamp(TimeUnit.NANOSECOND, 'UTC');
     case 'int64_list':
-    case 'string_list': {
-      const element: SchemaElement =
-        c.type === 'int64_list'
-          ? { name: 'element', type: 'INT64', repetition_type: 'REQUIRED' }
-          : {
-              name: 'element',
-              type: 'BYTE_ARRAY',
-              converted_type: 'UTF8',
-              logical_type: { type: 'STRING' },
-              repetition_type: 'REQUIRED',
-            };
-      return [
-        { ...base, converted_type: 'LIST', logical_type: { type: 'LIST' }, num_children: 1 },
-        { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
-        element,
-      ];
-    }
+      return new List(new Field('element', new Int64(), false));
+    case 'string_list':
+      return new List(new Field('element', new Utf8(), false));
   }
 }
 
-/** A writer that hands what it gathered to the output file once it passes FLUSH_BYTES. */
-class SinkWriter extends ByteWriter {
-  constructor(private readonly file: OutputFile) {
-    super(FLUSH_BYTES);
-  }
-
-  private drain(): void {
-    if (this.index === 0) return;
-    this.file.write(new Uint8Array(this.buffer.slice(0, this.index)));
-    this.index = 0;
-  }
-
-  override ensure(size: number): void {
-    if (this.index > FLUSH_BYTES) this.drain();
-    super.ensure(size);
-  }
-
-  flush(): void {
-    this.drain();
-  }
-
-  override finish(): void {
-    this.drain();
-  }
+/** A validity bitmap of the rows where `ok` holds (none when every row does). */
+function validity(n: number, ok: (i: number) => boolean): { nullBitmap?: Uint8Array; nullCount: number } {
+  let nulls = 0;
+  for (let i = 0; i < n; i++) if (!ok(i)) nulls++;
+  if (nulls === 0) return { nullCount: 0 };
+  const bits = new Uint8Array((n + 7) >> 3);
+  for (let i = 0; i < n; i++) if (ok(i)) bits[i >> 3]! |= 1 << (i & 7);
+  return { nullBitmap: bits, nullCount: nulls };
 }
 
-const gzip = (input: Uint8Array): Uint8Array => gzipSync(input, { level: 1 });
+const toBigInt = (v: unknown): bigint | null =>
+  v === null || v === undefined ? null : typeof v === 'bigint' ? v : BigInt(Math.round(v as number));
+
+/** One column's Arrow data for `n` rows. */
+function columnData(c: ColumnSpec, type: DataType, values: ColumnValues, n: number): Data {
+  if (isDict(values)) {
+    // a copy: two columns on one buffer (host and capture share their zeros) make Arrow JS write
+    // an IPC message that the Rust reader refuses ("failed to fill whole buffer")
+    const indices = values.indices.slice(0, n);
+    const dictionary = vectorFromArray(values.values as string[], new Utf8());
+    if (type instanceof Dictionary)
+      return makeData({ type, length: n, data: indices, dictionary, ...validity(n, (i) => indices[i]! >= 0) } as never);
+    // a plain string column given as indices: its strings
+    const strings = Array.from(indices, (i) => (i < 0 ? null : values.values[i]!));
+    return vectorFromArray(strings, type as Utf8).data[0]!;
+  }
+  if (isNullable(values)) {
+    const valid = values.valid;
+    return makeData({
+      type,
+      length: n,
+      data: values.data.subarray(0, n),
+      ...validity(n, (i) => valid[i] !== 0),
+    } as never);
+  }
+  if (ArrayBuffer.isView(values) && !(values instanceof DataView)) {
+    const data = (values as unknown as { subarray(a: number, b: number): unknown }).subarray(0, n);
+    return makeData({ type, length: n, data } as never);
+  }
+  const arr = Array.prototype.slice.call(values, 0, n) as unknown[];
+  if (c.type === 'int64' || c.type === 'timestamp') {
+    const big = arr.map(toBigInt);
+    const data = BigInt64Array.from(big, (v) => v ?? 0n);
+    return makeData({ type, length: n, data, ...validity(n, (i) => big[i] !== null) } as never);
+  }
+  if (c.type === 'int64_list')
+    return vectorFromArray(
+      arr.map((v) => (v === null || v === undefined ? null : (v as number[]).map((x) => BigInt(Math.round(x))))),
+      type,
+    ).data[0]!;
+  return vectorFromArray(arr, type).data[0]!;
+}
+
+/** Handed-over batches waiting for the writer, and whoever waits for the writer to want one. */
+class BatchQueue {
+  private readonly batches: WasmBatch[] = [];
+  private closed = false;
+  private wantMore: (() => void) | undefined;
+  private emptied: (() => void)[] = [];
+
+  readonly stream = new ReadableStream<WasmBatch>({
+    pull: async (ctrl) => {
+      while (this.batches.length === 0 && !this.closed) {
+        for (const f of this.emptied.splice(0)) f();
+        await new Promise<void>((resolve) => (this.wantMore = resolve));
+      }
+      const next = this.batches.shift();
+      if (next === undefined) ctrl.close();
+      else ctrl.enqueue(next);
+    },
+  });
+
+  private wake(): void {
+    const f = this.wantMore;
+    this.wantMore = undefined;
+    f?.();
+  }
+
+  push(b: WasmBatch): void {
+    this.batches.push(b);
+    this.wake();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.wake();
+  }
+
+  /** Resolves once the writer has taken every batch handed over. */
+  empty(): Promise<void> {
+    if (this.batches.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.emptied.push(resolve));
+  }
+
+  /** Drops what is waiting (on abort). */
+  discard(): void {
+    for (const b of this.batches.splice(0)) b.free();
+    this.close();
+  }
+}
 
 export class TableFile {
   private readonly file: OutputFile;
-  private readonly writer: ParquetWriter;
-  /** The row group being gathered, one array per column. */
+  private readonly schema: Schema;
+  private readonly queue = new BatchQueue();
+  /** The writer's end: every encoded byte to the file (rejects with the writer's error). */
+  private readonly written: Promise<void>;
+  private aborted = false;
+  /** Rows gathered by add(), one array per column. */
   private pending: unknown[][];
   rows = 0;
 
@@ -123,61 +256,72 @@ export class TableFile {
     kv: Record<string, string>,
   ) {
     this.file = new OutputFile(path);
-    const schema: SchemaElement[] = [{ name: 'schema', num_children: columns.length }, ...columns.flatMap(leaf)];
-    this.writer = new ParquetWriter({
-      writer: new SinkWriter(this.file),
-      schema,
-      codec: 'GZIP',
-      compressors: { GZIP: gzip },
-      kvMetadata: Object.entries(kv).map(([key, value]) => ({ key, value })),
-      createdBy: 'lifeline',
-    });
+    this.schema = new Schema(columns.map((c) => new Field(c.name, arrowType(c), c.nullable === true)));
+    let props = new WriterPropertiesBuilder()
+      .setCompression(Compression.ZSTD)
+      .setMaxRowGroupSize(ROW_GROUP_ROWS)
+      .setStatisticsEnabled(EnabledStatistics.Chunk)
+      .setCreatedBy('lifeline')
+      .setKeyValueMetadata(new Map(Object.entries(kv)));
+    for (const c of columns) {
+      if (c.type === 'int64_list' || c.type === 'string_list') continue;
+      if (c.statistics === false) props = props.setColumnStatisticsEnabled(c.name, EnabledStatistics.None);
+      if (c.encoding === 'delta')
+        props = props.setColumnDictionaryEnabled(c.name, false).setColumnEncoding(c.name, Encoding.DELTA_BINARY_PACKED);
+      else if (c.encoding === 'plain') props = props.setColumnDictionaryEnabled(c.name, false);
+    }
+    const properties = props.build();
+    const file = this.file;
+    this.written = (async () => {
+      const out = (await transformParquetStream(this.queue.stream, properties)) as ReadableStream<Uint8Array>;
+      for await (const chunk of out as unknown as AsyncIterable<Uint8Array>) if (!this.aborted) file.write(chunk);
+    })();
+    // a failure is taken by finish(); until then it must not go unhandled
+    this.written.catch(() => undefined);
     this.pending = columns.map(() => []);
   }
 
   /** Adds one row, its values in the order of `columns`. */
   add(values: readonly unknown[]): void {
     for (let i = 0; i < values.length; i++) this.pending[i]!.push(values[i]);
-    if (this.pending[0]!.length >= ROW_GROUP_ROWS) this.flushRows();
+    if (this.pending[0]!.length >= BATCH_ROWS) this.flushRows();
   }
 
   private flushRows(): void {
     const n = this.pending[0]!.length;
     if (n === 0) return;
-    this.writeGroup(
-      this.pending.map((vals, i) => {
-        const c = this.columns[i]!;
-        if (c.type === 'int64' || c.type === 'timestamp')
-          return vals.map((v) =>
-            v === null || v === undefined ? null : typeof v === 'bigint' ? v : BigInt(Math.round(v as number)),
-          );
-        if (c.type === 'int64_list') return vals.map((v) => (v as number[]).map((x) => BigInt(Math.round(x))));
-        return vals;
-      }),
-      n,
-    );
+    this.writeGroup(this.pending, n);
     this.pending = this.columns.map(() => []);
   }
 
-  /**
-   * Writes one row group of `n` rows from whole columns (int64 and timestamp columns as
-   * BigInt64Array or arrays of bigint).
-   */
+  /** Hands over `n` rows as whole columns (in the order of `columns`). */
   writeGroup(values: readonly ColumnValues[], n: number): void {
-    const columnData: ColumnSource[] = this.columns.map((c, i) => ({
-      name: c.name,
-      data: values[i] as ColumnSource['data'],
-      statistics: c.statistics ?? true,
-      ...(c.encoding !== undefined && { encoding: ENCODINGS[c.encoding] }),
-    }));
-    void this.writer.write({ columnData, rowGroupSize: n });
+    if (n === 0 && this.rows > 0) return;
+    const children = this.columns.map((c, i) => columnData(c, this.schema.fields[i]!.type as DataType, values[i]!, n));
+    const data = makeData({ type: new Struct(this.schema.fields), length: n, children, nullCount: 0 });
+    const ipc = tableToIPC(new Table(this.schema, [new RecordBatch(this.schema, data)]), 'stream');
+    const table = WasmTable.fromIPCStream(ipc);
+    try {
+      for (const b of table.recordBatches()) this.queue.push(b);
+    } finally {
+      // its batches share its buffers; the table itself would wait for the JS collector
+      table.free();
+    }
     this.rows += n;
   }
 
+  /** Resolves once the writer has taken what was handed over (memory stays at a row group or two). */
+  settle(): Promise<void> {
+    return this.queue.empty();
+  }
+
   /** Writes what is gathered and the footer (the file is whole, not yet in place). */
-  finish(): void {
+  async finish(): Promise<void> {
     this.flushRows();
-    void this.writer.finish();
+    // an empty table still has its schema: the writer learns it from a batch of no rows
+    if (this.rows === 0) this.writeGroup(this.pending, 0);
+    this.queue.close();
+    await this.written;
   }
 
   /** Moves the whole file into place. */
@@ -186,6 +330,8 @@ export class TableFile {
   }
 
   abort(): void {
+    this.aborted = true;
+    this.queue.discard();
     this.file.abort();
   }
 
