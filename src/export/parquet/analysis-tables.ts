@@ -17,7 +17,8 @@ import {
   type WakeSource,
   type WakeupRecord,
 } from '../../analyze/index.js';
-import { BATCH_ROWS, Interner, setInt64, type ColumnSpec, type ColumnValues, type TableFile } from './table-file.js';
+import { BATCH_ROWS, type ColumnSpec } from './column-spec.js';
+import { Interner, setInt64, type ColumnValues, type TableFile } from './table-file.js';
 
 /** camelCase → snake_case, with `_ns` added to a duration that does not say its unit. */
 export function columnName(key: string, unit?: string): string {

@@ -17,7 +17,8 @@ import {
   stateLetter,
 } from '../../format/index.js';
 import type { EventBatch } from '../../capture/index.js';
-import { BATCH_ROWS, Interner, setInt64, type ColumnSpec, type DictColumn, type TableFile } from './table-file.js';
+import { BATCH_ROWS, type ColumnSpec } from './column-spec.js';
+import { Interner, setInt64, type DictColumn, type TableFile } from './table-file.js';
 
 /** A name with few distinct values: always a dictionary, no statistics. */
 const NAME = { type: 'string', encoding: 'dict', statistics: false } as const;

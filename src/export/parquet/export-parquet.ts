@@ -26,7 +26,9 @@ import {
 } from './analysis-tables.js';
 import { EVENT_COLUMNS, EventsTable, TASK_COLUMNS } from './events-table.js';
 import { PARQUET_TABLES, type ParquetTable } from './layout.js';
-import { TableFile, type ColumnSpec } from './table-file.js';
+import { Encoders } from './encoders.js';
+import type { ColumnSpec } from './column-spec.js';
+import { TableFile } from './table-file.js';
 
 export interface ParquetExportResult {
   /** Events read from the capture (the diagnostics compare it with the capture's count). */
@@ -88,7 +90,8 @@ export async function exportParquet(capture: Capture, opts: DatasetRunOptions): 
     processes: processCols,
   };
 
-  // 1. the files
+  // 1. the files, encoded on a thread of their own
+  const encoders = new Encoders();
   const files = new Map<ParquetTable, TableFile>();
   try {
     for (const table of PARQUET_TABLES) {
@@ -103,7 +106,7 @@ export async function exportParquet(capture: Capture, opts: DatasetRunOptions): 
         'lifeline.names': 'UTF-8 strings, exactly as the capture stores them (no escaping)',
       };
       if (metricOf[table] !== undefined) kv['lifeline.log2_bounds_ns'] = JSON.stringify(DURATION_BOUNDS_NS);
-      files.set(table, new TableFile(opts.tablePath(table), columns[table], kv));
+      files.set(table, new TableFile(opts.tablePath(table), columns[table], kv, encoders));
     }
     const file = (t: ParquetTable) => files.get(t)!;
 
@@ -167,5 +170,7 @@ export async function exportParquet(capture: Capture, opts: DatasetRunOptions): 
   } catch (e) {
     for (const f of files.values()) f.abort();
     throw e;
+  } finally {
+    await encoders.close();
   }
 }

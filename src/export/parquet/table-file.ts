@@ -28,38 +28,9 @@ import {
   type Data,
   type DataType,
 } from 'apache-arrow';
-import {
-  Compression,
-  EnabledStatistics,
-  Encoding,
-  Table as WasmTable,
-  transformParquetStream,
-  WriterPropertiesBuilder,
-  type RecordBatch as WasmBatch,
-} from 'parquet-wasm/node';
 import { OutputFile } from '../output-file.js';
-
-/**
- * int64 / int32 / uint16 / double / bool / string: one value a row; timestamp: ns since the
- * epoch as a Parquet TIMESTAMP(NANOS, UTC); int64_list / string_list: a list a row.
- */
-export type ColumnType =
-  'int64' | 'int32' | 'uint16' | 'double' | 'bool' | 'string' | 'timestamp' | 'int64_list' | 'string_list';
-
-export interface ColumnSpec {
-  name: string;
-  type: ColumnType;
-  /** May hold null (default false). */
-  nullable?: boolean;
-  /**
-   * dict: a dictionary (few distinct values: names, kinds; a string column is then an Arrow
-   * dictionary too); delta: DELTA_BINARY_PACKED (times, ascending); plain: neither. Default: the
-   * writer's (a dictionary while it stays small).
-   */
-  encoding?: 'dict' | 'delta' | 'plain';
-  /** Min/max statistics for readers that skip row groups (default true; off for long free text). */
-  statistics?: boolean;
-}
+import { BATCH_ROWS, type ColumnSpec } from './column-spec.js';
+import type { Encoders } from './encoders.js';
 
 /**
  * A string column as dictionary indices (−1: null) into `values`, which may hold more than
@@ -99,11 +70,6 @@ export class Interner {
     return i;
   }
 }
-
-/** Rows per Parquet row group (the writer gathers the batches handed to it up to this). */
-export const ROW_GROUP_ROWS = 128 * 1024;
-/** Rows per batch handed over by callers that gather rows themselves. */
-export const BATCH_ROWS = 64 * 1024;
 
 /** Writes an integral value (|v| < 2^53) into an int64 slot, seen as two 32-bit words, with no BigInt. */
 export function setInt64(words: Int32Array, i: number, v: number): void {
@@ -191,60 +157,10 @@ function columnData(c: ColumnSpec, type: DataType, values: ColumnValues, n: numb
   return vectorFromArray(arr, type).data[0]!;
 }
 
-/** Handed-over batches waiting for the writer, and whoever waits for the writer to want one. */
-class BatchQueue {
-  private readonly batches: WasmBatch[] = [];
-  private closed = false;
-  private wantMore: (() => void) | undefined;
-  private emptied: (() => void)[] = [];
-
-  readonly stream = new ReadableStream<WasmBatch>({
-    pull: async (ctrl) => {
-      while (this.batches.length === 0 && !this.closed) {
-        for (const f of this.emptied.splice(0)) f();
-        await new Promise<void>((resolve) => (this.wantMore = resolve));
-      }
-      const next = this.batches.shift();
-      if (next === undefined) ctrl.close();
-      else ctrl.enqueue(next);
-    },
-  });
-
-  private wake(): void {
-    const f = this.wantMore;
-    this.wantMore = undefined;
-    f?.();
-  }
-
-  push(b: WasmBatch): void {
-    this.batches.push(b);
-    this.wake();
-  }
-
-  close(): void {
-    this.closed = true;
-    this.wake();
-  }
-
-  /** Resolves once the writer has taken every batch handed over. */
-  empty(): Promise<void> {
-    if (this.batches.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.emptied.push(resolve));
-  }
-
-  /** Drops what is waiting (on abort). */
-  discard(): void {
-    for (const b of this.batches.splice(0)) b.free();
-    this.close();
-  }
-}
-
 export class TableFile {
   private readonly file: OutputFile;
   private readonly schema: Schema;
-  private readonly queue = new BatchQueue();
-  /** The writer's end: every encoded byte to the file (rejects with the writer's error). */
-  private readonly written: Promise<void>;
+  private readonly id: number;
   private aborted = false;
   /** Rows gathered by add(), one array per column. */
   private pending: unknown[][];
@@ -254,30 +170,14 @@ export class TableFile {
     readonly path: string,
     readonly columns: readonly ColumnSpec[],
     kv: Record<string, string>,
+    private readonly encoders: Encoders,
   ) {
     this.file = new OutputFile(path);
     this.schema = new Schema(columns.map((c) => new Field(c.name, arrowType(c), c.nullable === true)));
-    let props = new WriterPropertiesBuilder()
-      .setCompression(Compression.ZSTD)
-      .setMaxRowGroupSize(ROW_GROUP_ROWS)
-      .setStatisticsEnabled(EnabledStatistics.Chunk)
-      .setCreatedBy('lifeline')
-      .setKeyValueMetadata(new Map(Object.entries(kv)));
-    for (const c of columns) {
-      if (c.type === 'int64_list' || c.type === 'string_list') continue;
-      if (c.statistics === false) props = props.setColumnStatisticsEnabled(c.name, EnabledStatistics.None);
-      if (c.encoding === 'delta')
-        props = props.setColumnDictionaryEnabled(c.name, false).setColumnEncoding(c.name, Encoding.DELTA_BINARY_PACKED);
-      else if (c.encoding === 'plain') props = props.setColumnDictionaryEnabled(c.name, false);
-    }
-    const properties = props.build();
     const file = this.file;
-    this.written = (async () => {
-      const out = (await transformParquetStream(this.queue.stream, properties)) as ReadableStream<Uint8Array>;
-      for await (const chunk of out as unknown as AsyncIterable<Uint8Array>) if (!this.aborted) file.write(chunk);
-    })();
-    // a failure is taken by finish(); until then it must not go unhandled
-    this.written.catch(() => undefined);
+    this.id = encoders.open(columns, kv, (bytes) => {
+      if (!this.aborted) file.write(bytes);
+    });
     this.pending = columns.map(() => []);
   }
 
@@ -299,20 +199,13 @@ export class TableFile {
     if (n === 0 && this.rows > 0) return;
     const children = this.columns.map((c, i) => columnData(c, this.schema.fields[i]!.type as DataType, values[i]!, n));
     const data = makeData({ type: new Struct(this.schema.fields), length: n, children, nullCount: 0 });
-    const ipc = tableToIPC(new Table(this.schema, [new RecordBatch(this.schema, data)]), 'stream');
-    const table = WasmTable.fromIPCStream(ipc);
-    try {
-      for (const b of table.recordBatches()) this.queue.push(b);
-    } finally {
-      // its batches share its buffers; the table itself would wait for the JS collector
-      table.free();
-    }
+    this.encoders.push(this.id, tableToIPC(new Table(this.schema, [new RecordBatch(this.schema, data)]), 'stream'));
     this.rows += n;
   }
 
-  /** Resolves once the writer has taken what was handed over (memory stays at a row group or two). */
+  /** Resolves once the encoder has taken what was handed over, but a batch or two (memory stays flat). */
   settle(): Promise<void> {
-    return this.queue.empty();
+    return this.encoders.settle(this.id);
   }
 
   /** Writes what is gathered and the footer (the file is whole, not yet in place). */
@@ -320,8 +213,7 @@ export class TableFile {
     this.flushRows();
     // an empty table still has its schema: the writer learns it from a batch of no rows
     if (this.rows === 0) this.writeGroup(this.pending, 0);
-    this.queue.close();
-    await this.written;
+    await this.encoders.finish(this.id);
   }
 
   /** Moves the whole file into place. */
@@ -331,7 +223,7 @@ export class TableFile {
 
   abort(): void {
     this.aborted = true;
-    this.queue.discard();
+    this.encoders.abort(this.id);
     this.file.abort();
   }
 
