@@ -49,13 +49,15 @@ export class WakeupStream implements Metric {
     let cause: WakeupRecord['cause'];
     if (f.cause !== f.source) cause = this.names.describe(f.cause, this.threads);
     const kind = f.sleepKind;
+    // one shape for every record (an absent cause, raisers or stack fact is undefined, not missing):
+    // the replay makes hundreds of thousands of them a second
     const w: WakeupRecord = {
       id,
       ts: f.ts - this.startNs(),
       tid: recs[f.target]!.tid,
       source,
-      ...(cause !== undefined ? { cause } : {}),
-      ...(f.several ? { severalRaisers: true } : {}),
+      cause,
+      severalRaisers: f.several ? true : undefined,
       onCpu: f.onCpu >= 0 ? { tid: recs[f.onCpu]!.tid, comm: this.threads.commOf(f.onCpu) } : null,
       reattributed: f.reattributed,
       sleptNs: f.sleptNs >= 0 ? f.sleptNs : null,
@@ -70,8 +72,10 @@ export class WakeupStream implements Metric {
         spurious: f.spurious,
         unsure: (f.flags & Flag.UNSURE) !== 0,
       },
-      ...this.stackFacts(f),
+      sleptIn: undefined,
+      wokeFrom: undefined,
     };
+    if (this.names.stack.size > 0) this.stackFacts(f, w);
     if (f.spurious) {
       // it ends no sleep and starts no burst: complete now
       this.emit(w);
@@ -106,17 +110,14 @@ export class WakeupStream implements Metric {
   }
 
   /** sleptIn / wokeFrom, when the capture has stacks. */
-  private stackFacts(f: WakeFact): Pick<WakeupRecord, 'sleptIn' | 'wokeFrom'> {
-    if (this.names.stack.size === 0) return {};
-    const out: Pick<WakeupRecord, 'sleptIn' | 'wokeFrom'> = {};
+  private stackFacts(f: WakeFact, w: WakeupRecord): void {
     if (f.sleptNs >= 0) {
       let r = this.reasons.get(f.sleepStack);
       if (r === undefined) this.reasons.set(f.sleepStack, (r = sleepReasonOf(stackFrames(this.names, f.sleepStack))));
-      out.sleptIn = r;
+      w.sleptIn = r;
     }
     let fr = this.wakeFrames.get(f.wakerStack);
     if (fr === undefined) this.wakeFrames.set(f.wakerStack, (fr = wakeFrameOf(stackFrames(this.names, f.wakerStack))));
-    out.wokeFrom = fr;
-    return out;
+    w.wokeFrom = fr;
   }
 }

@@ -43,8 +43,9 @@ export interface DictColumn {
 
 /**
  * A row group's values of one column: a typed array (Int32Array, BigInt64Array for int64 and
- * timestamp, Float64Array, Uint16Array; no nulls), a DictColumn for a string column, or a plain
- * array (null where nullable; int64 as number or bigint).
+ * timestamp, Float64Array, Uint16Array, Uint8Array of 0/1 for bool; no nulls), a DictColumn for
+ * a string column, a NullableColumn, or a plain array (null where nullable; int64 as number or
+ * bigint).
  */
 export type ColumnValues = ArrayLike<unknown> | DictColumn | NullableColumn;
 
@@ -104,13 +105,28 @@ function arrowType(c: ColumnSpec): DataType {
   }
 }
 
-/** A validity bitmap of the rows where `ok` holds (none when every row does). */
-function validity(n: number, ok: (i: number) => boolean): { nullBitmap?: Uint8Array; nullCount: number } {
+/** A validity bitmap of the rows whose byte in `valid` is not 0 (none when every row is valid). */
+function validBits(valid: Uint8Array, n: number): { nullBitmap?: Uint8Array; nullCount: number } {
   let nulls = 0;
-  for (let i = 0; i < n; i++) if (!ok(i)) nulls++;
+  for (let i = 0; i < n; i++) if (valid[i] === 0) nulls++;
+  if (nulls === 0) return { nullCount: 0 };
+  return { nullBitmap: packBits(valid, n), nullCount: nulls };
+}
+
+/** One bit a row (LSB first, as Arrow lays out validity and booleans): set where `bytes[i]` is not 0. */
+function packBits(bytes: Uint8Array, n: number): Uint8Array {
+  const bits = new Uint8Array((n + 7) >> 3);
+  for (let i = 0; i < n; i++) if (bytes[i] !== 0) bits[i >> 3]! |= 1 << (i & 7);
+  return bits;
+}
+
+/** A validity bitmap of the indices ≥ 0. */
+function indexBits(indices: Int32Array, n: number): { nullBitmap?: Uint8Array; nullCount: number } {
+  let nulls = 0;
+  for (let i = 0; i < n; i++) if (indices[i]! < 0) nulls++;
   if (nulls === 0) return { nullCount: 0 };
   const bits = new Uint8Array((n + 7) >> 3);
-  for (let i = 0; i < n; i++) if (ok(i)) bits[i >> 3]! |= 1 << (i & 7);
+  for (let i = 0; i < n; i++) if (indices[i]! >= 0) bits[i >> 3]! |= 1 << (i & 7);
   return { nullBitmap: bits, nullCount: nulls };
 }
 
@@ -125,20 +141,16 @@ function columnData(c: ColumnSpec, type: DataType, values: ColumnValues, n: numb
     const indices = values.indices.slice(0, n);
     const dictionary = vectorFromArray(values.values as string[], new Utf8());
     if (type instanceof Dictionary)
-      return makeData({ type, length: n, data: indices, dictionary, ...validity(n, (i) => indices[i]! >= 0) } as never);
+      return makeData({ type, length: n, data: indices, dictionary, ...indexBits(indices, n) } as never);
     // a plain string column given as indices: its strings
     const strings = Array.from(indices, (i) => (i < 0 ? null : values.values[i]!));
     return vectorFromArray(strings, type as Utf8).data[0]!;
   }
-  if (isNullable(values)) {
-    const valid = values.valid;
-    return makeData({
-      type,
-      length: n,
-      data: values.data.subarray(0, n),
-      ...validity(n, (i) => valid[i] !== 0),
-    } as never);
-  }
+  if (isNullable(values))
+    return makeData({ type, length: n, data: values.data.subarray(0, n), ...validBits(values.valid, n) } as never);
+  // a boolean column given as one byte a row (0: false)
+  if (c.type === 'bool' && values instanceof Uint8Array)
+    return makeData({ type, length: n, data: packBits(values, n) } as never);
   if (ArrayBuffer.isView(values) && !(values instanceof DataView)) {
     const data = (values as unknown as { subarray(a: number, b: number): unknown }).subarray(0, n);
     return makeData({ type, length: n, data } as never);
@@ -147,7 +159,15 @@ function columnData(c: ColumnSpec, type: DataType, values: ColumnValues, n: numb
   if (c.type === 'int64' || c.type === 'timestamp') {
     const big = arr.map(toBigInt);
     const data = BigInt64Array.from(big, (v) => v ?? 0n);
-    return makeData({ type, length: n, data, ...validity(n, (i) => big[i] !== null) } as never);
+    return makeData({
+      type,
+      length: n,
+      data,
+      ...validBits(
+        Uint8Array.from(big, (v) => (v === null ? 0 : 1)),
+        n,
+      ),
+    } as never);
   }
   if (c.type === 'int64_list')
     return vectorFromArray(
