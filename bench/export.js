@@ -81,6 +81,8 @@ try {
       const exp = measure([process.execPath, bin, 'export', cap, '--to', 'perfetto', '-o', out, '--force'], runs);
       const pqDir = path.join(tmp, `cap-${l}-${format}-parquet`);
       const pq = measure([process.execPath, bin, 'export', cap, '--to', 'parquet', '-o', pqDir, '--force'], runs);
+      // the replay the Parquet export runs (its wakeups, threads and edges tables come from it)
+      const an = measure([process.execPath, bin, 'analyze', cap], runs);
       rows.push({
         loops: l,
         format,
@@ -91,6 +93,7 @@ try {
         read,
         exp,
         pq,
+        an,
         pqBytes: datasetBytes(pqDir),
       });
     }
@@ -102,7 +105,8 @@ try {
     const events = await repeatCapture(largest, bigCap, bigEvents);
     const pqDir = path.join(tmp, 'big-parquet');
     const pq = measure([process.execPath, bin, 'export', bigCap, '--to', 'parquet', '-o', pqDir, '--force'], 1);
-    bigRun = { events, arrowBytes: statSync(bigCap).size, pq, pqBytes: datasetBytes(pqDir) };
+    const an = measure([process.execPath, bin, 'analyze', bigCap], 1);
+    bigRun = { events, arrowBytes: statSync(bigCap).size, pq, an, pqBytes: datasetBytes(pqDir) };
     console.log(`repeated capture: ${events} events, arrow ${mb(bigRun.arrowBytes)}`);
   }
 } finally {
@@ -159,7 +163,10 @@ if (big.length === 0) console.log('\nno capture reached 1 M events: raise BENCH_
 
 console.log('\n--to parquet (the whole dataset: events, tasks, threads, processes, wakeups, edges)');
 console.log(
-  'x arrow:  bytes over the Arrow capture bytes of the same run (target ≤ 0.3), of the events table and of all\n',
+  'x arrow:  bytes over the Arrow capture bytes of the same run (target ≤ 0.3), of the events table and of all',
+);
+console.log(
+  'x an:     export wall over `lifeline analyze` wall on the same capture (the replay the export runs; its RSS beside)\n',
 );
 console.log(
   [
@@ -175,6 +182,8 @@ console.log(
     pad('x arrow ev', 10),
     pad('x arrow all', 11),
     pad('RSS MiB', 8),
+    pad('x an', 5),
+    pad('an RSS', 6),
   ].join(' '),
 );
 const pqLine = (r, from) =>
@@ -191,6 +200,8 @@ const pqLine = (r, from) =>
     pad((r.pqBytes.events / r.arrowBytes).toFixed(2), 10),
     pad((r.pqBytes.all / r.arrowBytes).toFixed(2), 11),
     pad(r.pq.rssMb.toFixed(0), 8),
+    pad((r.pq.wall / r.an.wall).toFixed(2), 5),
+    pad(r.an.rssMb.toFixed(0), 6),
   ].join(' ');
 for (const r of rows) console.log(pqLine(r, r.format));
 if (bigRun) console.log(pqLine(bigRun, 'arrow'));
@@ -199,7 +210,7 @@ for (const r of rows.filter((x) => x.events >= 1e6 && x.format === 'arrow')) {
   const rate = r.events / r.pq.wall;
   console.log(
     `\nparquet from arrow, ${r.events} events: ${(rate / 1e6).toFixed(2)} M events/s of wall time (target ≥ 2: ${met(rate >= 2e6)}), ` +
-      `${(r.events / r.pq.cpu / 1e6).toFixed(2)} M events per CPU second; ` +
+      `${(r.events / r.pq.cpu / 1e6).toFixed(2)} M events per CPU second; the analysis alone ${(r.events / r.an.wall / 1e6).toFixed(2)} M events/s (the export's bound); ` +
       `events table ${(r.pqBytes.events / r.arrowBytes).toFixed(2)}x the Arrow capture (target ≤ 0.3: ${met(r.pqBytes.events / r.arrowBytes <= 0.3)}), ` +
       `whole dataset ${(r.pqBytes.all / r.arrowBytes).toFixed(2)}x (${met(r.pqBytes.all / r.arrowBytes <= 0.3)}); RSS ${r.pq.rssMb.toFixed(0)} MiB`,
   );
@@ -210,6 +221,6 @@ if (bigRun) {
   console.log(
     `parquet RSS at ${bigRun.events} events: ${bigRun.pq.rssMb.toFixed(0)} MiB (target ≤ 250 MiB at ≥ 10 M events: ${met(ok)}); ` +
       `at ${base.events} events ${base.pq.rssMb.toFixed(0)} MiB (${(bigRun.events / base.events).toFixed(1)}x the events, ${(bigRun.pq.rssMb / base.pq.rssMb).toFixed(2)}x the memory); ` +
-      `${(bigRun.events / bigRun.pq.wall / 1e6).toFixed(2)} M events/s`,
+      `${(bigRun.events / bigRun.pq.wall / 1e6).toFixed(2)} M events/s; the analysis alone ${bigRun.an.rssMb.toFixed(0)} MiB, ${(bigRun.events / bigRun.an.wall / 1e6).toFixed(2)} M events/s`,
   );
 }
