@@ -1,10 +1,10 @@
 /**
  * One Parquet file of the dataset: a table's columns declared once (name, type, nullable,
- * encoding), rows handed over a row group at a time as Arrow record batches (built in place
- * from typed arrays where the caller has them) and encoded by parquet-wasm (the Rust
- * parquet/arrow writer, zstd) as a stream into an OutputFile (written beside its name and
- * renamed into place on commit). Memory holds a row group or two per table, whatever the
- * number of rows: `settle()` waits until the writer has taken what was handed over.
+ * encoding), rows handed over a batch at a time as Arrow record batches (built in place from
+ * typed arrays and dictionary indices where the caller has them) to the table's encoder
+ * (encoders.ts: parquet-wasm on the encoder thread), whose bytes go into an OutputFile (written
+ * beside its name and renamed into place on commit). Memory holds a batch or two per table,
+ * whatever the number of rows: `settle()` waits until the encoder has taken what was handed over.
  */
 import {
   Bool,
