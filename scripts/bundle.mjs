@@ -47,6 +47,26 @@ const packages = {
   },
 };
 
+/**
+ * commander requires child_process (with net, dgram and streams: ~10 ms) for executable
+ * subcommands, which lifeline has none of: it gets it on first use instead.
+ */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      args.importer.includes(`${path.sep}node_modules${path.sep}commander${path.sep}`)
+        ? { path: 'child_process', namespace: 'lazy-child-process' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+      contents:
+        "let cp; module.exports = new Proxy({}, { get: (_, key) => (cp ??= require('node:child_process'))[key] });",
+      loader: 'js',
+    }));
+  },
+};
+
 await rm(outdir, { recursive: true, force: true });
 await build({
   entryPoints: { lifeline: path.join(dist, 'cli/main.js') },
@@ -61,7 +81,7 @@ await build({
   banner: {
     js: "import { createRequire as __llRequire } from 'node:module'; const require = __llRequire(import.meta.url);",
   },
-  plugins: [metaUrl, packages],
+  plugins: [lazyChildProcess, metaUrl, packages],
   logLevel: 'warning',
   legalComments: 'none',
 });
