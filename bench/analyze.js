@@ -5,14 +5,12 @@
 // lifeline's memory stays flat. Each replay runs BENCH_RUNS times (default 3): medians.
 // Also the critical path (lifeline path) of the 100 longest bursts of each capture, as a ratio to
 // the analysis itself: its replay collects more, then walks the 100 paths.
-// First, issue 23's start-up targets (bench/lib/startup.js), BENCH_STARTUP_RUNS times (default 7);
-// BENCH_STARTUP_ONLY=1 stops after them.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measure, recordMessagingArgv, sh } from './lib/run.js';
-import { printStartup, startupRows } from './lib/startup.js';
+import { startupReport } from './lib/startup.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin/lifeline.js');
@@ -21,13 +19,6 @@ const loops = (process.env.BENCH_LOOPS ?? '600,6000').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 
 const pad = (s, n) => String(s).padEnd(n);
-const startupRuns = Number(process.env.BENCH_STARTUP_RUNS ?? 7);
-printStartup(startupRows(root, startupRuns), startupRuns);
-if (process.env.BENCH_STARTUP_ONLY) {
-  rmSync(tmp, { recursive: true, force: true });
-  process.exit(0);
-}
-console.log('');
 const PATH_TOOL = 'lifeline path 100 longest';
 console.log(`lifeline analyze benchmark: ${os.cpus().length} CPUs, kernel ${os.release()}, medians of ${runs} runs\n`);
 const rows = [];
@@ -141,3 +132,6 @@ for (const l of loops) {
   );
 }
 rmSync(tmp, { recursive: true, force: true });
+// Issue 23's start-up targets (bench/lib/startup.js; `node bench/lib/startup.js` prints them alone).
+console.log('');
+startupReport(Number(process.env.BENCH_STARTUP_RUNS ?? 7));

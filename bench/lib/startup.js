@@ -3,10 +3,14 @@
 // `lifeline record -- true` within 0.3x `perf sched record -- true` (root). Wall medians, each
 // command run `runs` times in turn with the others (a loaded machine slows them alike); `node -e 0`
 // is printed beside them, the floor no command starts below.
+// Run alone: node bench/lib/startup.js (BENCH_STARTUP_RUNS, default 7). Needs root (perf, BPF).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { median, sh } from './run.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Median wall seconds of each command, the commands run in turn `runs` times. */
 function interleaved(commands, runs) {
@@ -20,7 +24,7 @@ function interleaved(commands, runs) {
   return walls.map(median);
 }
 
-export function startupRows(root, runs) {
+function startupRows(runs) {
   const node = process.execPath;
   const bin = path.join(root, 'bin/lifeline.js');
   const fixture = path.join(root, 'fixtures/sleeper-stress.arrow');
@@ -60,7 +64,7 @@ export function startupRows(root, runs) {
 }
 
 /** The rows as bench:analyze prints them: the figure, the target, whether it is met. */
-export function printStartup(rows, runs) {
+function printStartup(rows, runs) {
   const pad = (s, n) => String(s).padEnd(n);
   console.log(`start-up (issue 23, small targets; wall, medians of ${runs} runs, fixtures/sleeper-stress.arrow):`);
   for (const r of rows) {
@@ -71,3 +75,10 @@ export function printStartup(rows, runs) {
     console.log(`  ${pad(r.name, 27)} ${pad(`${r.wall.toFixed(3)} s`, 9)} ${target}`);
   }
 }
+
+/** Measures and prints the start-up rows. */
+export function startupReport(runs) {
+  printStartup(startupRows(runs), runs);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) startupReport(Number(process.env.BENCH_STARTUP_RUNS ?? 7));
