@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measure, recordMessagingArgv, sh } from './lib/run.js';
+import { startupReport } from './lib/startup.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin/lifeline.js');
@@ -131,3 +132,6 @@ for (const l of loops) {
   );
 }
 rmSync(tmp, { recursive: true, force: true });
+// Issue 23's start-up targets (bench/lib/startup.js; `node bench/lib/startup.js` prints them alone).
+console.log('');
+startupReport(Number(process.env.BENCH_STARTUP_RUNS ?? 7));

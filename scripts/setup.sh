@@ -63,10 +63,13 @@ done
 node scripts/gen-contract.mjs
 
 # --- TypeScript ------------------------------------------------------------
+# bin/lifeline.js runs dist/bundle/ (scripts/bundle.mjs), made from tsc's dist/ right after it.
 stamp=dist/.built
-if [ ! -f "$stamp" ] || [ -n "$(find src package.json tsconfig.json tsconfig.build.json -newer "$stamp" 2>/dev/null | head -n 1)" ]; then
+if [ ! -f "$stamp" ] || [ ! -f dist/bundle/lifeline.js ] ||
+  [ -n "$(find src package.json tsconfig.json tsconfig.build.json scripts/bundle.mjs -newer "$stamp" 2>/dev/null | head -n 1)" ]; then
   say "compiling TypeScript"
   rm -rf dist # no output of a deleted module may linger
   npx --no-install tsc -p tsconfig.build.json
+  node scripts/bundle.mjs
   touch "$stamp"
 fi

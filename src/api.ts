@@ -5,15 +5,6 @@
  */
 import { openCapture, summarizeCapture, formatInfo } from './capture/index.js';
 import type { Capture } from './capture/index.js';
-import {
-  analyze as replay,
-  factsOf,
-  formatChain,
-  formatFolded,
-  formatPaths,
-  formatTable,
-  toJson,
-} from './analyze/index.js';
 import { diagnose, terminalLine } from './diagnostics.js';
 import { inertJson, sanitize } from './sanitize.js';
 import type { Analysis, AnalyzeOptions } from './analyze/index.js';
@@ -68,6 +59,17 @@ export type {
   TableInput,
 } from './options/commands.js';
 export type { ServeHooks, ServeResult } from './serve/serve.js';
+
+/**
+ * The analysis stage, imported when a command replays a capture: `lifeline info` and `record`
+ * start without it (issue 23: a command imports its modules only when it runs).
+ */
+const analysisStage = () => import('./analyze/index.js');
+
+/** Replay a capture (the analysis stage's `analyze`). */
+async function replay(capture: Capture, options: AnalyzeOptions): Promise<Analysis> {
+  return (await analysisStage()).analyze(capture, options);
+}
 
 /** Called now and then during a replay: events replayed so far, of `total` in the capture. */
 export type ProgressCallback = (done: number, total: number) => void;
@@ -153,7 +155,8 @@ export async function analyzeCapture(
   path: string,
   opts: AnalyzeInput & TableInput & { json?: boolean } = {},
 ): Promise<string> {
-  const table = checkTable(opts);
+  const { SORT_KEYS, toJson, formatTable } = await analysisStage();
+  const table = checkTable(opts, SORT_KEYS);
   const filters = checkFilters(opts);
   return withCapture(path, async (cap) => {
     const analysis = await replay(cap, replayOptions(cap, filters, opts.onProgress));
@@ -166,6 +169,7 @@ export async function analyzeCapture(
 /** `lifeline stacks`: the off-CPU stacks of the selected threads as folded text (with `waker`, the wakers' too). */
 export async function stacks(path: string, opts: AnalyzeInput & { waker?: boolean } = {}): Promise<string> {
   const filters = checkFilters(opts);
+  const { formatFolded } = await analysisStage();
   return withCapture(path, async (cap) => {
     if (cap.meta.stacks !== 'kernel') throw new LifelineError('CAPTURE_NO_STACKS', msg.noStacks(cap.path));
     const analysis = await replay(cap, { ...replayOptions(cap, filters, opts.onProgress), offCpu: true });
@@ -177,6 +181,7 @@ export async function stacks(path: string, opts: AnalyzeInput & { waker?: boolea
 /** `lifeline chain`: each wakeup of a thread (or of every thread of a process) and its chain back. */
 export async function chain(path: string, opts: ChainInput & { onProgress?: ProgressCallback }): Promise<string> {
   const { filters, target, depth, limit } = checkChain(opts);
+  const { factsOf, formatChain } = await analysisStage();
   const { analysis, meta } = await withCapture(path, async (cap) => ({
     analysis: await replay(cap, replayOptions(cap, { ...filters, detail: true }, opts.onProgress)),
     meta: cap.meta,
@@ -202,6 +207,7 @@ export async function path(
   opts: PathInput & { json?: boolean; onProgress?: ProgressCallback },
 ): Promise<string> {
   const { query, filters } = checkPath(opts);
+  const { factsOf, formatPaths } = await analysisStage();
   return withCapture(file, async (cap) => {
     // an interval that starts after the capture ends is said, as analyze's window is
     const { startNs, endNs } = cap.meta;

@@ -4,7 +4,7 @@
  * `analyze` (table and JSON), `chain`, `export`, the report and serve show the ones present from
  * here, in these words; the README's table is written from it (npm run docs:metrics).
  */
-import { msg } from './messages.js';
+import { grouped, msg } from './messages.js';
 
 export type DiagnosticId = 'lost' | 'incomplete' | 'damaged' | 'contradictions' | 'late' | 'skipped' | 'stacks';
 export type Severity = 'warning' | 'note';
@@ -44,7 +44,7 @@ export interface DiagnosticDef {
 /** "cpu0 12  cpu3 7": the CPUs that lost events (they sum to the total). */
 export function lostPerCpuText(lostPerCpu: readonly number[]): string {
   return lostPerCpu
-    .map((n, cpu) => (n > 0 ? `cpu${cpu} ${n.toLocaleString('en-US')}` : ''))
+    .map((n, cpu) => (n > 0 ? `cpu${cpu} ${grouped(n)}` : ''))
     .filter((s) => s !== '')
     .join('  ');
 }

@@ -1,5 +1,19 @@
 /** Every user-facing sentence of lifeline, in one place. */
 import { sanitize } from './sanitize.js';
+
+/**
+ * A count as the sentences write it, "1,234,567" (what toLocaleString('en-US') gives), without
+ * ICU: its set-up on the first call costs a command ~30 ms of start-up (issue 23). Anything but a
+ * safe integer is left to toLocaleString.
+ */
+export function grouped(n: number): string {
+  if (!Number.isSafeInteger(n) || Object.is(n, -0)) return n.toLocaleString('en-US');
+  const digits = String(Math.abs(n));
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = out.length; i < digits.length; i += 3) out += ',' + digits.slice(i, i + 3);
+  return n < 0 ? `-${out}` : out;
+}
+
 export const msg = {
   // options (src/options: checked once, before a capture is read; values quoted as the caller gave them)
   badIdList: (flag: string, s: string) => `${flag} takes comma-separated ids (positive whole numbers), not "${s}"`,
@@ -38,7 +52,7 @@ export const msg = {
   mirrorIsCapture: (path: string) =>
     `cannot write the mirror to ${path}: it is the capture itself (choose another --mirror)`,
   captureWriteFailed: (path: string, why: string, events: number) =>
-    `cannot write ${path}: ${why}; recording stopped, the capture up to then is readable (${events.toLocaleString('en-US')} events)`,
+    `cannot write ${path}: ${why}; recording stopped, the capture up to then is readable (${grouped(events)} events)`,
   outputIsInput: (what: string, path: string) =>
     `cannot write the ${what} to ${path}: it is the capture being read (choose another -o)`,
   cannotRead: (path: string, why: string) => `cannot read ${path}: ${why}`,
@@ -64,7 +78,7 @@ export const msg = {
   arrowCut: () => 'an Arrow message runs past the end of the file',
   arrowBytesAfterEnd: (n: number) => `${n} bytes follow the Arrow end-of-stream marker`,
   arrowBadFooter: (why: string) => `its Arrow file footer is unreadable: ${why}`,
-  statusDamaged: (offset: number) => `, DAMAGED at byte ${offset.toLocaleString('en-US')}`,
+  statusDamaged: (offset: number) => `, DAMAGED at byte ${grouped(offset)}`,
   damageNothingRead: (offset: number, why: string) =>
     `no event of it can be read; it is damaged from byte ${offset}: ${why}`,
   damageRow: (where: string, row: number, what: string) => `${where}, row ${row}: ${what}`,
@@ -81,34 +95,34 @@ export const msg = {
     `record batch ${batch}${batches === undefined ? '' : ` of ${batches}`}${offset === undefined ? '' : ` at byte ${offset}`}`,
   cannotWriteOutput: (why: string) => `cannot write the output: ${why}`,
   diagLost: (n: number, perCpu: string) =>
-    `LOST ${n.toLocaleString('en-US')} events${perCpu ? ` (${perCpu})` : ''} in the kernel (ring buffer full): threads marked ! or uncertain have numbers from the consistent parts only; record again with a larger --buffer-mb`,
+    `LOST ${grouped(n)} events${perCpu ? ` (${perCpu})` : ''} in the kernel (ring buffer full): threads marked ! or uncertain have numbers from the consistent parts only; record again with a larger --buffer-mb`,
   diagContradictions: (n: number) =>
-    `${n.toLocaleString('en-US')} contradictions of a thread's state (lost events, or events the kernel did not emit; docs/metrics.md, "Lost events"): threads marked ! have numbers from the consistent parts only`,
+    `${grouped(n)} contradictions of a thread's state (lost events, or events the kernel did not emit; docs/metrics.md, "Lost events"): threads marked ! have numbers from the consistent parts only`,
   diagDamagedAt: (
     at: { offset: number; batch?: number; why: string; places?: number },
     events?: { read: number; expected: number },
   ) =>
-    `DAMAGED at byte ${at.offset.toLocaleString('en-US')}${at.batch === undefined ? '' : ` (record batch ${at.batch})`}: ${at.why}${
+    `DAMAGED at byte ${grouped(at.offset)}${at.batch === undefined ? '' : ` (record batch ${at.batch})`}: ${at.why}${
       (at.places ?? 1) > 2
-        ? `, and in ${((at.places ?? 1) - 1).toLocaleString('en-US')} more places after it`
+        ? `, and in ${grouped((at.places ?? 1) - 1)} more places after it`
         : at.places === 2
           ? ', and in one more place after it'
           : ''
     }; ${
       events === undefined
         ? 'the events that could be read around it are shown'
-        : `${events.read.toLocaleString('en-US')} events could be read where the capture counts ${events.expected.toLocaleString('en-US')}; they are shown`
+        : `${grouped(events.read)} events could be read where the capture counts ${grouped(events.expected)}; they are shown`
     }`,
   diagDamaged: (read: number, expected: number) =>
-    `DAMAGED: ${read.toLocaleString('en-US')} events could be read where the capture counts ${expected.toLocaleString('en-US')}; what was read is shown`,
+    `DAMAGED: ${grouped(read)} events could be read where the capture counts ${grouped(expected)}; what was read is shown`,
   diagLate: (n: number) =>
-    `note: ${n.toLocaleString('en-US')} events arrived later than the reorder window allows and were not replayed`,
+    `note: ${grouped(n)} events arrived later than the reorder window allows and were not replayed`,
   diagStacks: (fails: Readonly<Record<string, number>>) =>
-    `${Object.values(fails)
-      .reduce((x, y) => x + y, 0)
-      .toLocaleString('en-US')} sleeps or wakeups have no kernel stack (${Object.entries(fails)
+    `${grouped(Object.values(fails).reduce((x, y) => x + y, 0))} sleeps or wakeups have no kernel stack (${Object.entries(
+      fails,
+    )
       .filter(([, n]) => n > 0)
-      .map(([why, n]) => `${why} ${n.toLocaleString('en-US')}`)
+      .map(([why, n]) => `${why} ${grouped(n)}`)
       .join(', ')}); their sleep reasons are unknown`,
   diagSkipped: (tps: readonly string[]) => `tracepoints missing on this kernel (not recorded): ${tps.join(', ')}`,
   captureIncomplete: () => 'incomplete: the recorder did not finish; events up to its last whole batch are kept',
@@ -116,7 +130,7 @@ export const msg = {
   // record
   commandNotFound: (cmd: string) => `cannot run ${cmd}: command not found`,
   progress: (sec: number, rate: number, events: number, lost: number) =>
-    `recording ${sec.toFixed(0)} s  ${Math.round(rate).toLocaleString('en-US')} events/s  ${events.toLocaleString('en-US')} events  lost ${lost}`,
+    `recording ${sec.toFixed(0)} s  ${grouped(Math.round(rate))} events/s  ${grouped(events)} events  lost ${lost}`,
   chainNeedsTarget: () => 'lifeline chain needs --tid N or --pid N',
   noStacks: (file: string) =>
     `${sanitize(file)} has no kernel stacks (recorded with --stacks none, or by a lifeline before stacks)`,
@@ -192,7 +206,7 @@ export const msg = {
     `warning: listening on ${addr}, which is not a loopback address: anyone who can reach it can read what runs on this machine`,
   serving: (url: string) => `serving Prometheus metrics on ${url}/metrics (Ctrl-C to stop)`,
   serveStopped: (events: number, lost: number, segments: number) =>
-    `stopped: ${events.toLocaleString('en-US')} events replayed, ${lost} lost${segments > 0 ? `, ${segments} capture segments kept` : ''}`,
+    `stopped: ${grouped(events)} events replayed, ${lost} lost${segments > 0 ? `, ${segments} capture segments kept` : ''}`,
   // analyze
   noWakeupId: (id: number) => `no wakeup with id ${id} in this analysis`,
   chainNoDetail: () => 'the analysis was run without detail; run it with detail to follow wakeup chains',
@@ -216,14 +230,14 @@ export const msg = {
   exportNoExpirySpans: () =>
     'note: this capture predates lifeline recording hrtimer expiry spans; the trace has no hrtimer_expire_entry/exit events',
   datasetWritten: (dir: string, files: number, bytes: number, events: number) =>
-    `Parquet dataset written to ${sanitize(dir)} (${files} files, ${(bytes / 1e6).toFixed(1)} MB, ${events.toLocaleString('en-US')} events); query it with DuckDB, polars or Spark (docs/fleet.md)`,
+    `Parquet dataset written to ${sanitize(dir)} (${files} files, ${(bytes / 1e6).toFixed(1)} MB, ${grouped(events)} events); query it with DuckDB, polars or Spark (docs/fleet.md)`,
   datasetNotDir: (path: string) => `cannot write the Parquet dataset to ${path}: it is a file, not a directory`,
   exportOnlyDataset: (flag: string, format: string) => `${flag} is for a dataset export (--to parquet), not ${format}`,
   exportPathOnlyTrace: (format: string) =>
     `--path-tid and the other --path-* options write a track of a Perfetto trace (--to perfetto), not ${format}`,
   badHost: (host: string) => `--host takes a host name of 1 to 255 characters, not "${host}"`,
   exportWritten: (path: string, bytes: number, events: number) =>
-    `trace written to ${sanitize(path)} (${(bytes / 1e6).toFixed(1)} MB, ${events.toLocaleString('en-US')} events); open it at ui.perfetto.dev ("Open trace file")`,
+    `trace written to ${sanitize(path)} (${(bytes / 1e6).toFixed(1)} MB, ${grouped(events)} events); open it at ui.perfetto.dev ("Open trace file")`,
   tableCauses: (reattributed: number, onCpu: number, unknown: number) =>
     `reattributed wakeups (run by an interrupt or a kworker, caused by someone other than the task on the CPU): ${reattributed}; ` +
     `caused by the task on the CPU: ${onCpu}, cause unknown: ${unknown}`,

@@ -1,7 +1,14 @@
 /** Wall-clock times as lifeline shows them: "2026-11-25 19:03:36.644" in a named zone. */
 
+/**
+ * Zones always at UTC+0, written without Intl: ICU's set-up on its first use costs a command
+ * ~30 ms of start-up (issue 23), and servers often record in UTC.
+ */
+const ZERO_OFFSET_ZONES = new Set(['UTC', 'Etc/UTC']);
+
 /** Whether Intl knows this IANA zone name. */
 export function isKnownZone(zone: string): boolean {
+  if (ZERO_OFFSET_ZONES.has(zone)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;
@@ -17,6 +24,19 @@ export function usableZone(zone: string): string {
 
 /** "2025-06-01 14:03:12.345" in `zone`, plus the zone's UTC offset ("GMT+02:00"). */
 export function wallTime(ms: number, zone: string): { text: string; offset: string } {
+  const d = new Date(ms);
+  const year = d.getUTCFullYear();
+  // what Intl writes below, for a zero-offset zone and a four-digit year
+  if (ZERO_OFFSET_ZONES.has(zone) && year >= 1000 && year <= 9999) {
+    const two = (n: number) => String(n).padStart(2, '0');
+    return {
+      text:
+        `${year}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ` +
+        `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}.` +
+        String(d.getUTCMilliseconds()).padStart(3, '0'),
+      offset: 'GMT+00:00',
+    };
+  }
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone: zone,
     year: 'numeric',
@@ -28,7 +48,7 @@ export function wallTime(ms: number, zone: string): { text: string; offset: stri
     fractionalSecondDigits: 3,
     hourCycle: 'h23',
     timeZoneName: 'longOffset',
-  }).formatToParts(new Date(ms));
+  }).formatToParts(d);
   const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return {
     text: `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}.${get('fractionalSecond')}`,

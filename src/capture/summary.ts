@@ -4,7 +4,7 @@
  */
 import { diagnose, type DiagnosticFacts } from '../diagnostics.js';
 import { inertJson, sanitize } from '../sanitize.js';
-import { msg } from '../messages.js';
+import { grouped, msg } from '../messages.js';
 import { usableZone, wallTime } from '../wall-time.js';
 import { Ctx, CTX_NAMES, Flag, Kind, KIND_NAMES } from '../format/index.js';
 import { captureBytes } from './write/file-size.js';
@@ -165,7 +165,7 @@ export function metaFacts(meta: CaptureMeta, eventsRead?: number): DiagnosticFac
   };
 }
 
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const int = (n: number) => grouped(Math.round(n));
 
 function megabytes(bytes: number): string {
   return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(1)} kB`;

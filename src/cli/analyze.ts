@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
-import { SORT_KEYS } from '../options/commands.js';
 import { addFilterOptions, filtersOf, str, type Typed } from './filters.js';
 import { clearProgress, progressLine } from './progress.js';
 
-export function registerAnalyze(program: Command, _exit: (code: number) => void): void {
+/**
+ * `sortKeys`: the keys --sort takes, for its help line; main() loads them (with the metric
+ * catalogue) only when analyze is the command asked for, the one case its help can show.
+ */
+export function registerAnalyze(program: Command, _exit: (code: number) => void, sortKeys: readonly string[]): void {
   addFilterOptions(
     program
       .command('analyze')
@@ -12,7 +15,7 @@ export function registerAnalyze(program: Command, _exit: (code: number) => void)
       )
       .argument('<capture>', 'a capture file (SQLite or Arrow)')
       .option('--by <what>', 'thread or process', 'thread')
-      .option('--sort <key>', `sort by ${SORT_KEYS.join('|')}`, 'run')
+      .option('--sort <key>', `sort by ${sortKeys.join('|')}`, 'run')
       .option('--top <n>', 'at most N rows')
       .option('--json', 'print one JSON object (durations in ns)'),
   ).action(async (file: string, o: Typed) => {

@@ -36,6 +36,19 @@ function commanderLine(s: string): string {
     .join(' ');
 }
 
+/**
+ * The command argv asks for (`lifeline help X` asks for X's help): the first word that is not an
+ * option, as the program's own options (--version, --help) take no value.
+ */
+function commandOf(argv: string[]): string | undefined {
+  const words = argv.slice(2).filter((a) => !a.startsWith('-'));
+  return words[0] === 'help' ? words[1] : words[0];
+}
+
+async function loadSortKeys(): Promise<readonly string[]> {
+  return (await import('../options/commands.js')).sortKeys();
+}
+
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   quietOnClosedPipe();
@@ -54,7 +67,8 @@ export async function main(argv: string[]): Promise<number> {
     });
   registerRecord(program, exit);
   registerInfo(program, exit);
-  registerAnalyze(program, exit);
+  // a command's modules load when it runs: the sort keys (the metric catalogue) only for analyze
+  registerAnalyze(program, exit, commandOf(argv) === 'analyze' ? await loadSortKeys() : []);
   registerChain(program, exit);
   registerPath(program, exit);
   registerStacks(program, exit);

@@ -1,3 +1,5 @@
+import { grouped } from '../messages.js';
+
 /** A progress line on stderr, only when stderr is a terminal. */
 export function progressLine(label: string): ((done: number, total: number) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
@@ -10,7 +12,7 @@ export function progressLine(label: string): ((done: number, total: number) => v
     const width = 30;
     const fill = Math.round((pct / 100) * width);
     process.stderr.write(
-      `\r${label} [${'#'.repeat(fill)}${' '.repeat(width - fill)}] ${pct.toFixed(0)}%  ${done.toLocaleString('en-US')} events\x1b[K`,
+      `\r${label} [${'#'.repeat(fill)}${' '.repeat(width - fill)}] ${pct.toFixed(0)}%  ${grouped(done)} events\x1b[K`,
     );
   };
 }

@@ -5,8 +5,7 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import type { AnalyzeOptions, PathQuery } from '../analyze/index.js';
-import { SORT_KEYS, type GroupBy, type SortKey } from '../analyze/index.js';
+import type { AnalyzeOptions, GroupBy, PathQuery, SortKey } from '../analyze/index.js';
 import { CAPTURE_FORMATS } from '../capture/index.js';
 import { DEFAULT_EXPORT_FORMAT, EXPORT_FORMATS, EXPORT_FORMAT_NAMES } from '../export/formats.js';
 import type { CaptureFormat } from '../capture/index.js';
@@ -28,8 +27,13 @@ import {
   type Typed,
 } from './values.js';
 
-/** The keys `analyze --sort` accepts (the CLI lists them in its help). */
-export { SORT_KEYS };
+/**
+ * The keys `analyze --sort` accepts (the CLI lists them in its help). They come from the metric
+ * catalogue, loaded here only when asked: the CLI's other commands start without the analysis.
+ */
+export async function sortKeys(): Promise<readonly string[]> {
+  return (await import('../analyze/index.js')).SORT_KEYS;
+}
 
 /** Thread selection and time window, as analyze, chain and report take them. */
 export interface FilterInput {
@@ -76,10 +80,11 @@ export interface TableChoice {
   top?: number;
 }
 
-export function checkTable(o: TableInput): TableChoice {
+/** `sortKeys`: what sortKeys() gives (the API has the analysis loaded when it checks a table). */
+export function checkTable(o: TableInput, sortKeys: readonly string[]): TableChoice {
   return {
     by: choice('--by', o.by, GROUPS, 'OPTION_BAD_GROUP') ?? 'thread',
-    sort: choice('--sort', o.sort, SORT_KEYS, 'OPTION_BAD_SORT') ?? 'run',
+    sort: choice('--sort', o.sort, sortKeys, 'OPTION_BAD_SORT') ?? 'run',
     top: positiveInt('--top', o.top),
   };
 }

@@ -24,6 +24,7 @@ import { drainSession } from './drain.js';
 import { Kind, KIND_NAMES, STACK_FAILS } from '../format/index.js';
 import { commandText, findCommand, spawnArgs, type CommandArg } from './find-command.js';
 import { clockOffsetMs, hostFacts, monotonicNs } from './host-facts.js';
+import { preloadKernelSymbols } from './kallsyms.js';
 import { VERSION } from '../version.js';
 
 const FLUSH_ROWS = 65536;
@@ -130,6 +131,8 @@ export async function record(opts: RecordOptions = {}): Promise<RecordResult> {
     stacks: opts.stacks ?? 'kernel',
   };
 
+  // kallsyms is read and indexed beside the BPF programs' loading (a worker), not at the first stack
+  const symbols = meta.stacks === 'kernel' ? preloadKernelSymbols() : undefined;
   let session: NativeSession | null = null;
   const writers: CaptureWriter[] = [];
   try {
@@ -149,6 +152,7 @@ export async function record(opts: RecordOptions = {}): Promise<RecordResult> {
     writers.push(await createWriter(output, format, meta, { force: opts.force }));
     if (opts.mirror && mirrorPath !== undefined)
       writers.push(await createWriter(mirrorPath, opts.mirror.format, meta, { force: opts.force }));
+    await symbols;
   } catch (e) {
     session?.close();
     // the capture made before its mirror failed goes: nothing half made is left behind

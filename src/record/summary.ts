@@ -1,9 +1,9 @@
 /** The few lines `lifeline record` prints when it stops. */
 import { lostPerCpuText } from '../diagnostics.js';
 import type { RecordResult } from './recorder.js';
-import { msg } from '../messages.js';
+import { grouped, msg } from '../messages.js';
 
-const fmt = (n: number) => n.toLocaleString('en-US');
+const fmt = grouped;
 
 export function formatRecordSummary(r: RecordResult): string {
   const kinds = Object.entries(r.byKind)

@@ -1,6 +1,9 @@
 /** Kernel symbols from kallsyms text: the last text symbol at or below an address, never a guess beyond it. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseKallsyms } from '../../src/record/kallsyms.js';
+import { kernelSymbols, parseKallsyms, preloadKernelSymbols } from '../../src/record/kallsyms.js';
 
 const TEXT = Buffer.from(
   [
@@ -34,5 +37,22 @@ describe('parseKallsyms', () => {
     expect(syms.name(0xffffffff80000000n)).toBe('0xffffffff80000000');
     expect(syms.name(0xffffffffc0b00400n)).toBe('0xffffffffc0b00400');
     expect(parseKallsyms(Buffer.alloc(0)).name(0xffffffff81000105n)).toBe('0xffffffff81000105');
+  });
+});
+
+describe('preloadKernelSymbols', () => {
+  it('reads and indexes the file in a worker; kernelSymbols() then names frames as parseKallsyms does', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lifeline-kallsyms-'));
+    try {
+      const file = path.join(dir, 'kallsyms');
+      writeFileSync(file, TEXT);
+      await preloadKernelSymbols(file);
+      const syms = kernelSymbols('/nonexistent: the preloaded table is used');
+      for (const addr of [0xffffffff81000105n, 0xffffffff81000250n, 0xffffffffc0a00410n, 0xffffffff80000000n])
+        expect(syms.name(addr)).toBe(parseKallsyms(TEXT).name(addr));
+      expect(syms.name(0xffffffff81000105n)).toBe('do_nanosleep');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
