@@ -7,17 +7,22 @@
 /** A group's stack pair: sleeper stack · 65536 + waker stack (stack ids are 16-bit). */
 export const STACK_PAIR = 65536;
 
+/** A group's fields in SleepGroups.data, side by side (one 64-byte line per group). */
+export const G_TARGET = 0;
+/** Sleeper stack · STACK_PAIR + waker stack. */
+export const G_PAIR = 1;
+/** Source key (sources.ts): an integer-valued double, maybe beyond 32 bits. */
+export const G_SOURCE = 2;
+/** Sleeps in S and in D, and their time asleep. */
+export const G_S = 3;
+export const G_D = 4;
+export const G_S_NS = 5;
+export const G_D_NS = 6;
+const G_STRIDE = 8;
+
 export class SleepGroups {
-  private target = new Int32Array(256);
-  /** Sleeper stack · STACK_PAIR + waker stack. */
-  pair = new Float64Array(256);
-  /** Source key (sources.ts): an integer-valued double, maybe beyond 32 bits. */
-  source = new Float64Array(256);
-  /** Sleeps in S and in D, and their time asleep. */
-  s = new Float64Array(256);
-  d = new Float64Array(256);
-  sNs = new Float64Array(256);
-  dNs = new Float64Array(256);
+  /** Per group: G_STRIDE numbers (G_*). */
+  data = new Float64Array(256 * G_STRIDE);
   /** Next group of the same thread, -1 at the end. */
   private next = new Int32Array(256);
   /** Slot → group index + 1, 0 when empty. */
@@ -27,14 +32,16 @@ export class SleepGroups {
   private tail = new Int32Array(64).fill(-1);
   size = 0;
 
-  /** The group of (th, pair, source), created empty when new. */
+  /** The offset in `data` of the group of (th, pair, source), created empty when new. */
   find(th: number, pair: number, source: number): number {
     const mask = this.slots.length - 1;
+    const data = this.data;
     let slot = hash(th, pair, source) & mask;
     for (;;) {
       const e = this.slots[slot]!;
       if (e === 0) break;
-      if (this.target[e - 1] === th && this.pair[e - 1] === pair && this.source[e - 1] === source) return e - 1;
+      const at = (e - 1) * G_STRIDE;
+      if (data[at + G_TARGET] === th && data[at + G_PAIR] === pair && data[at + G_SOURCE] === source) return at;
       slot = (slot + 1) & mask;
     }
     return this.insert(th, pair, source, slot);
@@ -42,10 +49,11 @@ export class SleepGroups {
 
   private insert(th: number, pair: number, source: number, slot: number): number {
     const e = this.size++;
-    if (e === this.target.length) this.growGroups();
-    this.target[e] = th;
-    this.pair[e] = pair;
-    this.source[e] = source;
+    if (e === this.next.length) this.growGroups();
+    const at = e * G_STRIDE;
+    this.data[at + G_TARGET] = th;
+    this.data[at + G_PAIR] = pair;
+    this.data[at + G_SOURCE] = source;
     this.next[e] = -1;
     this.slots[slot] = e + 1;
     if (th >= this.head.length) this.growThreads(th);
@@ -53,41 +61,33 @@ export class SleepGroups {
     else this.next[this.tail[th]!] = e;
     this.tail[th] = e;
     if (this.size * 2 > this.slots.length) this.rehash();
-    return e;
+    return at;
   }
 
   /**
-   * The groups of one thread, by stack pair in the order the pairs were first seen, and within a
+   * The offsets in `data` of the groups of one thread, by stack pair in the order the pairs were first seen, and within a
    * pair by source in the order first seen (the order of a map of pairs to maps of sources).
    */
   groupsOf(th: number): number[] {
     const list: number[] = [];
     if (th >= this.head.length) return list;
-    for (let e = this.head[th]!; e !== -1; e = this.next[e]!) list.push(e);
+    for (let e = this.head[th]!; e !== -1; e = this.next[e]!) list.push(e * G_STRIDE);
     if (list.length < 3) return list;
+    const data = this.data;
     const rank = new Map<number, number>();
-    for (const e of list) if (!rank.has(this.pair[e]!)) rank.set(this.pair[e]!, rank.size);
+    for (const at of list) if (!rank.has(data[at + G_PAIR]!)) rank.set(data[at + G_PAIR]!, rank.size);
     if (rank.size === list.length || rank.size === 1) return list;
-    // group indices grow in first-seen order: x - y keeps it within a pair
-    return list.sort((x, y) => rank.get(this.pair[x]!)! - rank.get(this.pair[y]!)! || x - y);
+    // offsets grow in first-seen order: x - y keeps it within a pair
+    return list.sort((x, y) => rank.get(data[x + G_PAIR]!)! - rank.get(data[y + G_PAIR]!)! || x - y);
   }
 
   private growGroups(): void {
-    const n = this.target.length * 2;
-    const grow = <T extends Int32Array | Float64Array>(old: T, make: (k: number) => T): T => {
-      const a = make(n);
-      a.set(old);
-      return a;
-    };
-    const f64 = (k: number) => new Float64Array(k);
-    this.target = grow(this.target, (k) => new Int32Array(k));
-    this.next = grow(this.next, (k) => new Int32Array(k));
-    this.pair = grow(this.pair, f64);
-    this.source = grow(this.source, f64);
-    this.s = grow(this.s, f64);
-    this.d = grow(this.d, f64);
-    this.sNs = grow(this.sNs, f64);
-    this.dNs = grow(this.dNs, f64);
+    const data = new Float64Array(this.data.length * 2);
+    data.set(this.data);
+    this.data = data;
+    const next = new Int32Array(this.next.length * 2);
+    next.set(this.next);
+    this.next = next;
   }
 
   private growThreads(th: number): void {
@@ -104,8 +104,10 @@ export class SleepGroups {
   private rehash(): void {
     const slots = new Int32Array(this.slots.length * 2);
     const mask = slots.length - 1;
+    const data = this.data;
     for (let e = 0; e < this.size; e++) {
-      let slot = hash(this.target[e]!, this.pair[e]!, this.source[e]!) & mask;
+      const at = e * G_STRIDE;
+      let slot = hash(data[at + G_TARGET]!, data[at + G_PAIR]!, data[at + G_SOURCE]!) & mask;
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
       slots[slot] = e + 1;
     }

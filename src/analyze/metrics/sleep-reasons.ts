@@ -9,7 +9,7 @@
 import { Sleep } from '../engine/codes.js';
 import type { Metric, WakeFact } from '../engine/metric.js';
 import type { Names } from '../engine/sources.js';
-import { SleepGroups, STACK_PAIR } from './sleep-groups.js';
+import { G_D, G_D_NS, G_PAIR, G_S, G_S_NS, G_SOURCE, SleepGroups, STACK_PAIR } from './sleep-groups.js';
 import type { ThreadTable } from '../engine/thread-table.js';
 import type { OffCpuStack, ProcessMetrics, SleepReason, ThreadMetrics, WakeSource } from '../types.js';
 
@@ -79,30 +79,30 @@ export class SleepReasons implements Metric {
   wakeup(f: WakeFact): void {
     // STACK rows come before the events that use them: none yet, no stacks in this capture so far
     if (f.sleptNs < 0 || this.names.stack.size === 0) return;
-    const g = this.groups;
-    const e = g.find(f.target, f.sleepStack * STACK_PAIR + f.wakerStack, f.source);
+    const at = this.groups.find(f.target, f.sleepStack * STACK_PAIR + f.wakerStack, f.source);
+    const data = this.groups.data;
     if (f.sleepKind === Sleep.D) {
-      g.d[e]!++;
-      g.dNs[e]! += f.sleptNs;
+      data[at + G_D]!++;
+      data[at + G_D_NS]! += f.sleptNs;
     } else {
-      g.s[e]!++;
-      g.sNs[e]! += f.sleptNs;
+      data[at + G_S]!++;
+      data[at + G_S_NS]! += f.sleptNs;
     }
   }
 
   /** Every sleep group of these threads (for the folded stacks). */
   sleepsOf(ths: readonly number[]): StackSleeps[] {
     const out: StackSleeps[] = [];
-    const g = this.groups;
+    const data = this.groups.data;
     for (const th of ths)
-      for (const e of g.groupsOf(th)) {
-        const pair = g.pair[e]!;
+      for (const at of this.groups.groupsOf(th)) {
+        const pair = data[at + G_PAIR]!;
         out.push({
           sleepStack: Math.floor(pair / STACK_PAIR),
           wakerStack: pair % STACK_PAIR,
-          source: g.source[e]!,
-          count: g.s[e]! + g.d[e]!,
-          ns: g.sNs[e]! + g.dNs[e]!,
+          source: data[at + G_SOURCE]!,
+          count: data[at + G_S]! + data[at + G_D]!,
+          ns: data[at + G_S_NS]! + data[at + G_D_NS]!,
         });
       }
     return out;
@@ -174,17 +174,17 @@ export class SleepReasons implements Metric {
     };
     const groups = new Map<string, Group>();
     const sources = new Map<number, WakeSource>();
-    const sg = this.groups;
+    const data = this.groups.data;
     for (const th of ths) {
-      for (const e of sg.groupsOf(th)) {
-        const pair = sg.pair[e]!;
+      for (const at of this.groups.groupsOf(th)) {
+        const pair = data[at + G_PAIR]!;
         const sleepStack = Math.floor(pair / STACK_PAIR);
         const wakerStack = pair % STACK_PAIR;
-        const sourceKey = sg.source[e]!;
-        const aS = sg.s[e]!;
-        const aD = sg.d[e]!;
-        const aSNs = sg.sNs[e]!;
-        const aDNs = sg.dNs[e]!;
+        const sourceKey = data[at + G_SOURCE]!;
+        const aS = data[at + G_S]!;
+        const aD = data[at + G_D]!;
+        const aSNs = data[at + G_S_NS]!;
+        const aDNs = data[at + G_D_NS]!;
         let reason = this.reasonOf.get(sleepStack);
         if (reason === undefined) this.reasonOf.set(sleepStack, (reason = sleepReasonOf(this.framesOf(sleepStack))));
         let g = groups.get(reason);
