@@ -168,10 +168,11 @@ export class SleepReasons implements Metric {
   }
 
   private reasons(ths: readonly number[]): SleepReason[] {
-    type Group = SleepReason & {
+    interface Group {
+      r: SleepReason;
       stackIdx: Map<number, SleepReason['stacks'][number]>;
       wakerIdx: Map<number, SleepReason['wakers'][number]>;
-    };
+    }
     const groups = new Map<string, Group>();
     const sources = new Map<number, WakeSource>();
     const data = this.groups.data;
@@ -187,9 +188,9 @@ export class SleepReasons implements Metric {
         const aDNs = data[at + G_D_NS]!;
         let reason = this.reasonOf.get(sleepStack);
         if (reason === undefined) this.reasonOf.set(sleepStack, (reason = sleepReasonOf(this.framesOf(sleepStack))));
-        let g = groups.get(reason);
-        if (g === undefined) {
-          g = {
+        let group = groups.get(reason);
+        if (group === undefined) {
+          const r: SleepReason = {
             reason,
             count: 0,
             ns: 0,
@@ -199,11 +200,11 @@ export class SleepReasons implements Metric {
             sleepDNs: 0,
             stacks: [],
             wakers: [],
-            stackIdx: new Map(),
-            wakerIdx: new Map(),
           };
-          groups.set(reason, g);
+          group = { r, stackIdx: new Map(), wakerIdx: new Map() };
+          groups.set(reason, group);
         }
+        const g = group.r;
         const count = aS + aD;
         const ns = aSNs + aDNs;
         g.count += count;
@@ -215,10 +216,10 @@ export class SleepReasons implements Metric {
         if (this.totalsOnly) continue;
         // stacks that name the same frames are one (two ids can: return addresses differ within a function)
         const stackId = this.framesId(sleepStack);
-        let st = g.stackIdx.get(stackId);
+        let st = group.stackIdx.get(stackId);
         if (st === undefined) {
           st = { frames: this.framesOf(sleepStack), count: 0, ns: 0, sleepSNs: 0, sleepDNs: 0 };
-          g.stackIdx.set(stackId, st);
+          group.stackIdx.set(stackId, st);
           g.stacks.push(st);
         }
         st.count += count;
@@ -229,24 +230,24 @@ export class SleepReasons implements Metric {
         if (source === undefined) sources.set(sourceKey, (source = this.names.describe(sourceKey, this.threads)));
         // wakers of sources that print alike, from stacks that name the same frames, are one
         const wkey = this.sourceId(sourceKey, source) * STACK_PAIR + this.framesId(wakerStack);
-        let w = g.wakerIdx.get(wkey);
+        let w = group.wakerIdx.get(wkey);
         if (w === undefined) {
           const wakerFrames = this.framesOf(wakerStack);
           w = { source, frame: wakeFrameOf(wakerFrames), frames: wakerFrames, count: 0, ns: 0 };
-          g.wakerIdx.set(wkey, w);
+          group.wakerIdx.set(wkey, w);
           g.wakers.push(w);
         }
         w.count += count;
         w.ns += ns;
       }
     }
-    return [...groups.values()]
-      .map(({ stackIdx: _s, wakerIdx: _w, ...r }) => ({
-        ...r,
-        stacks: r.stacks.sort(byNs),
-        wakers: r.wakers.sort(byNs),
-      }))
-      .sort(byNs);
+    const out: SleepReason[] = [];
+    for (const { r } of groups.values()) {
+      r.stacks.sort(byNs);
+      r.wakers.sort(byNs);
+      out.push(r);
+    }
+    return out.sort(byNs);
   }
 }
 
