@@ -4,7 +4,8 @@
 // Two sizes, the second 10x the first (-l 6000: over a million lifeline events), to show that
 // lifeline's memory stays flat. Each replay runs BENCH_RUNS times (default 3): medians.
 // Also the critical path (lifeline path) of the 100 longest bursts of each capture, as a ratio to
-// the analysis itself: its replay collects more, then walks the 100 paths.
+// the analysis itself: its replay collects more, then walks the 100 paths. And issue 23's replay
+// speed: the warm replay's cost per event (bench/lib/warm-replay.js), --json against the table.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +21,9 @@ const runs = Number(process.env.BENCH_RUNS ?? 3);
 
 const pad = (s, n) => String(s).padEnd(n);
 const PATH_TOOL = 'lifeline path 100 longest';
+const TABLE_TOOL = 'lifeline analyze table (arrow)';
+/** Warm replay cost per event of each Arrow capture (bench/lib/warm-replay.js), by loops. */
+const warm = new Map();
 console.log(`lifeline analyze benchmark: ${os.cpus().length} CPUs, kernel ${os.release()}, medians of ${runs} runs\n`);
 const rows = [];
 for (const l of loops) {
@@ -36,6 +40,7 @@ for (const l of loops) {
     { name: 'perf sched timehist -s', argv: ['perf', 'sched', 'timehist', '-s', '-i', perfData], events: perfEvents },
     { name: 'lifeline analyze (sqlite)', argv: [process.execPath, bin, 'analyze', '--json', db], events: ll },
     { name: 'lifeline analyze (arrow)', argv: [process.execPath, bin, 'analyze', '--json', arrow], events: ll },
+    { name: TABLE_TOOL, argv: [process.execPath, bin, 'analyze', arrow], events: ll },
     {
       name: PATH_TOOL,
       argv: [process.execPath, bin, 'path', '--longest', '100', '--summary', '--json', arrow],
@@ -46,6 +51,7 @@ for (const l of loops) {
     const m = measure(t.argv, runs);
     rows.push({ loops: l, ...t, ...m, rate: t.events / m.wall });
   }
+  warm.set(l, JSON.parse(sh([process.execPath, path.join(root, 'bench/lib/warm-replay.js'), arrow]).stdout));
   console.log(
     `messaging -l ${l}: perf.data ${perfEvents} events (${(statSync(perfData).size / 1e6).toFixed(1)} MB), ` +
       `lifeline ${ll} events (sqlite ${(statSync(db).size / 1e6).toFixed(1)} MB, arrow ${(statSync(arrow).size / 1e6).toFixed(1)} MB)`,
@@ -57,7 +63,7 @@ console.log("wall x:    perf sched latency's wall time over this tool's, for the
 console.log(
   [
     pad('loops', 6),
-    pad('tool', 27),
+    pad('tool', 31),
     pad('events', 9),
     pad('wall s', 7),
     pad('cpu s', 6),
@@ -72,7 +78,7 @@ for (const r of rows) {
   console.log(
     [
       pad(r.loops, 6),
-      pad(r.name, 27),
+      pad(r.name, 31),
       pad(r.events, 9),
       pad(r.wall.toFixed(2), 7),
       pad(r.cpu.toFixed(2), 6),
@@ -118,6 +124,30 @@ if (loops.length >= 2) {
       `  ${pad(format, 7)} peak RSS < 2x for ~10x the events: ${growth.toFixed(2)}x for ${events.toFixed(1)}x (${verdict(growth < 2)})`,
     );
   }
+}
+// Issue 23's replay speed: the warm replay with every metric at most 100 ns per event; a capture
+// of 5 M events or more analyzed (Arrow, --json) in at most 0.2x perf sched latency's wall; --json
+// at most 10% over the table.
+console.log('\nreplay speed (issue 23):');
+for (const l of loops) {
+  const w = warm.get(l);
+  console.log(
+    `  -l ${pad(l, 5)} warm replay, every metric: ${w.nsPerEvent.toFixed(0)} ns/event over ${w.events} events ` +
+      `(${verdict(w.nsPerEvent <= 100)}: at most 100)`,
+  );
+}
+for (const l of loops) {
+  const json = rows.find((r) => r.loops === l && r.name === 'lifeline analyze (arrow)');
+  const table = rows.find((r) => r.loops === l && r.name === TABLE_TOOL);
+  const perf = rows.find((r) => r.loops === l && r.name === 'perf sched latency');
+  const over = json.wall / table.wall - 1;
+  const ratio = json.wall / perf.wall;
+  const size = json.events >= 5e6 ? '' : ` (${json.events} events: the target is for 5 M or more)`;
+  console.log(
+    `  -l ${pad(l, 5)} analyze --json ${json.wall.toFixed(2)} s = ${ratio.toFixed(2)}x perf sched latency ` +
+      `(${verdict(ratio <= 0.2)}: at most 0.2x)${size}; ` +
+      `--json over the table ${(over * 100).toFixed(0)}% (${verdict(over <= 0.1)}: at most 10%)`,
+  );
 }
 // The critical path of the 100 longest bursts, against the analysis of the same capture: the walk
 // (what the path command does beyond a replay) should cost no more than the analysis itself.

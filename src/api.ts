@@ -159,7 +159,11 @@ export async function analyzeCapture(
   const table = checkTable(opts, SORT_KEYS);
   const filters = checkFilters(opts);
   return withCapture(path, async (cap) => {
-    const analysis = await replay(cap, replayOptions(cap, filters, opts.onProgress));
+    // only what the output prints: the JSON has no process graph, the table no graph and one kind of row
+    const parts = opts.json
+      ? { processEdges: false }
+      : { processes: table.by === 'process', edges: false, processEdges: false };
+    const analysis = await replay(cap, { ...replayOptions(cap, filters, opts.onProgress), parts });
     requireMatch(analysis, filters);
     if (opts.json) return inertJson(toJson(analysis, undefined, cap.meta), 2) + '\n';
     return formatTable(analysis, { ...table, meta: cap.meta });

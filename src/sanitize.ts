@@ -61,8 +61,30 @@ const JSON_UNSAFE = new RegExp(`[${OTHER_CONTROLS}]`, 'g');
  * characters in JSON text, so the replacement never touches its structure.)
  */
 export function inertJson(value: unknown, indent?: number): string {
-  return JSON.stringify(value, null, indent).replace(
-    JSON_UNSAFE,
-    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  const text = JSON.stringify(value, null, indent);
+  // Most documents hold no such character: a walk over their strings is much cheaper than a
+  // scan of a text of many megabytes (which would first copy it into one flat string).
+  if (!mayHoldUnsafe(value)) return text;
+  return text.replace(JSON_UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+const HAS_JSON_UNSAFE = new RegExp(JSON_UNSAFE.source);
+
+/**
+ * False when no string JSON.stringify would write for `value` (keys and values) holds a character
+ * of JSON_UNSAFE; true when one does, or when the text is not only `value`'s own strings (toJSON).
+ */
+function mayHoldUnsafe(value: unknown): boolean {
+  if (typeof value === 'string') return HAS_JSON_UNSAFE.test(value);
+  if (typeof value !== 'object' || value === null) return false;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (mayHoldUnsafe(value[i])) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    if (HAS_JSON_UNSAFE.test(key) || mayHoldUnsafe((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
 }

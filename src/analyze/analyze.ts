@@ -88,7 +88,7 @@ export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Prom
     filter,
   };
   const selected = selectThreads(input);
-  const result = buildResult(input, selected);
+  const result = buildResult(input, selected, opts.parts);
   const offCpu = opts.offCpu ? { offCpu: sleepReasons.offCpu(selected) } : {};
   const log2 = histograms !== null ? { histograms: histograms.read(selected) } : {};
   let path = {};

@@ -267,6 +267,22 @@ export interface AnalyzeOptions {
   onWakeup?: (w: WakeupRecord) => void;
   /** Also walk the critical paths of these intervals (Analysis.path); collected only when asked. */
   path?: PathQuery;
+  /**
+   * The parts of the result to build (default: all). An output that prints no process row
+   * (the table by thread) or no graph (the table) leaves them out: `processes` and `edges`
+   * are then empty and `processEdges` absent.
+   */
+  parts?: ResultParts;
+}
+
+/** Which parts of AnalysisResult an analysis builds (AnalyzeOptions.parts); a part left out is built when true or absent. */
+export interface ResultParts {
+  /** The process rows (AnalysisResult.processes). */
+  processes?: boolean;
+  /** The thread graph (AnalysisResult.edges). */
+  edges?: boolean;
+  /** The process graph (AnalysisResult.processEdges). */
+  processEdges?: boolean;
 }
 
 /** The complete sleeps of one thread that began in one stack and were woken from one (source, stack). */

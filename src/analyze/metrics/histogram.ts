@@ -214,6 +214,12 @@ export class DistSet {
   private exactUsed = 0;
   private buckets = new Uint32Array(SUB * 256);
   private bucketsUsed = 0;
+  /**
+   * Blocks outgrown, for reuse: exact blocks by log2 of their capacity, bucket blocks by
+   * octaves. The arenas then hold about what is live, and grow (a copy) far less often.
+   */
+  private readonly freeExact: number[][] = [];
+  private readonly freeBuckets: number[][] = [];
   size = 0;
 
   /** Adds a distribution; returns its index. */
@@ -247,19 +253,29 @@ export class DistSet {
       this.exact[base + n] = v;
       return;
     }
-    if (n === EXACT_LIMIT) {
-      const base = hdr[h + H_EXACT]!;
-      for (let i = 0; i < EXACT_LIMIT; i++) this.bucketAdd(h, this.exact[base + i]!);
-    }
+    if (n === EXACT_LIMIT) this.toBuckets(h);
     this.bucketAdd(h, v);
+  }
+
+  /** Moves the EXACT_LIMIT exact values of the distribution at header h into buckets (the exact block is free after). */
+  private toBuckets(h: number): void {
+    const base = this.hdr[h + H_EXACT]!;
+    for (let i = 0; i < EXACT_LIMIT; i++) this.bucketAdd(h, this.exact[base + i]!);
+    freeBlock(this.freeExact, Math.log2(EXACT_LIMIT), base);
   }
 
   private growExact(h: number, base: number, n: number): number {
     const cap = n === 0 ? FIRST_EXACT : n * 2;
-    this.exact = withRoom(this.exact, this.exactUsed, cap, (k) => new Float64Array(k));
-    const next = this.exactUsed;
-    this.exactUsed += cap;
-    if (base >= 0) this.exact.copyWithin(next, base, base + n);
+    let next = takeBlock(this.freeExact, Math.log2(cap));
+    if (next < 0) {
+      this.exact = withRoom(this.exact, this.exactUsed, cap, (k) => new Float64Array(k));
+      next = this.exactUsed;
+      this.exactUsed += cap;
+    }
+    if (base >= 0) {
+      this.exact.copyWithin(next, base, base + n);
+      freeBlock(this.freeExact, Math.log2(n), base);
+    }
     this.hdr[h + H_EXACT] = next;
     return next;
   }
@@ -287,10 +303,17 @@ export class DistSet {
     const lo = oldN === 0 ? oct - OCT_SLACK : Math.min(oldLo, oct - OCT_SLACK);
     const hi = oldN === 0 ? oct + OCT_SLACK + 1 : Math.max(oldLo + oldN, oct + OCT_SLACK + 1);
     const size = (hi - lo) * SUB;
-    this.buckets = withRoom(this.buckets, this.bucketsUsed, size, (k) => new Uint32Array(k));
-    const base = this.bucketsUsed;
-    this.bucketsUsed += size;
-    if (oldN > 0) this.buckets.copyWithin(base + (oldLo - lo) * SUB, oldBase, oldBase + oldN * SUB);
+    let base = takeBlock(this.freeBuckets, hi - lo);
+    if (base >= 0) this.buckets.fill(0, base, base + size);
+    else {
+      this.buckets = withRoom(this.buckets, this.bucketsUsed, size, (k) => new Uint32Array(k));
+      base = this.bucketsUsed;
+      this.bucketsUsed += size;
+    }
+    if (oldN > 0) {
+      this.buckets.copyWithin(base + (oldLo - lo) * SUB, oldBase, oldBase + oldN * SUB);
+      freeBlock(this.freeBuckets, oldN, oldBase);
+    }
     hdr[h + H_BUCKETS] = base;
     hdr[h + H_OCT_LO] = lo;
     hdr[h + H_OCT_N] = hi - lo;
@@ -437,6 +460,16 @@ function walkBuckets(
   if (seen >= r50 && i > 0 && zeros < r50) out.p50 = Math.min(out.max, bucketValue(first + i - 1));
   for (; i < len && seen < r95; i++) seen += counts[base + i]!;
   if (seen >= r95 && i > 0) out.p95 = Math.min(out.max, bucketValue(first + i - 1));
+}
+
+/** A free block of size class k (its offset), or -1 when none. */
+function takeBlock(free: number[][], k: number): number {
+  const list = free[k];
+  return list === undefined || list.length === 0 ? -1 : list.pop()!;
+}
+
+function freeBlock(free: number[][], k: number, base: number): void {
+  (free[k] ??= []).push(base);
 }
 
 /** `arena` (of which `used` elements hold data), or a copy doubled until `more` elements fit after them. */

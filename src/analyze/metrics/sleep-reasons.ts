@@ -9,6 +9,7 @@
 import { Sleep } from '../engine/codes.js';
 import type { Metric, WakeFact } from '../engine/metric.js';
 import type { Names } from '../engine/sources.js';
+import { G_D, G_D_NS, G_PAIR, G_S, G_S_NS, G_SOURCE, SleepGroups, STACK_PAIR } from './sleep-groups.js';
 import type { ThreadTable } from '../engine/thread-table.js';
 import type { OffCpuStack, ProcessMetrics, SleepReason, ThreadMetrics, WakeSource } from '../types.js';
 
@@ -47,17 +48,6 @@ export function wakeFrameOf(frames: readonly string[]): string {
   return firstFrame(frames, WAKEUP_FRAME);
 }
 
-/** Sleeps of one (sleeper stack, waker stack, source). */
-interface Acc {
-  sleepStack: number;
-  wakerStack: number;
-  source: number;
-  s: number;
-  d: number;
-  sNs: number;
-  dNs: number;
-}
-
 /** The sleeps behind one (thread or process, sleeper stack, waker stack, source), as the folded output reads them. */
 export interface StackSleeps {
   sleepStack: number;
@@ -68,10 +58,16 @@ export interface StackSleeps {
 }
 
 export class SleepReasons implements Metric {
-  /** Per thread: stack pair (sleeper · 65536 + waker) → source key → sleeps. */
-  private readonly perThread: Array<Map<number, Map<number, Acc>> | undefined> = [];
+  /** The sleeps per (thread, sleeper stack, waker stack, source). */
+  private readonly groups = new SleepGroups();
   private readonly frames = new Map<number, string[]>();
   private readonly reasonOf = new Map<number, string>();
+  /** Stack id → the first stack id seen with the same frames (two ids can name the same frames). */
+  private readonly sameFrames = new Map<number, number>();
+  private readonly byFramesText = new Map<string, number>();
+  /** Source key → a number per distinct sourceKeyText (sources that print alike merge). */
+  private readonly sameSource = new Map<number, number>();
+  private readonly bySourceText = new Map<string, number>();
 
   constructor(
     private readonly threads: ThreadTable,
@@ -83,38 +79,32 @@ export class SleepReasons implements Metric {
   wakeup(f: WakeFact): void {
     // STACK rows come before the events that use them: none yet, no stacks in this capture so far
     if (f.sleptNs < 0 || this.names.stack.size === 0) return;
-    let pairs = this.perThread[f.target];
-    if (pairs === undefined) pairs = this.perThread[f.target] = new Map();
-    const pair = f.sleepStack * 65536 + f.wakerStack;
-    let bySource = pairs.get(pair);
-    if (bySource === undefined) pairs.set(pair, (bySource = new Map()));
-    let acc = bySource.get(f.source);
-    if (acc === undefined) {
-      acc = { sleepStack: f.sleepStack, wakerStack: f.wakerStack, source: f.source, s: 0, d: 0, sNs: 0, dNs: 0 };
-      bySource.set(f.source, acc);
-    }
+    const at = this.groups.find(f.target, f.sleepStack * STACK_PAIR + f.wakerStack, f.source);
+    const data = this.groups.data;
     if (f.sleepKind === Sleep.D) {
-      acc.d++;
-      acc.dNs += f.sleptNs;
+      data[at + G_D]!++;
+      data[at + G_D_NS]! += f.sleptNs;
     } else {
-      acc.s++;
-      acc.sNs += f.sleptNs;
+      data[at + G_S]!++;
+      data[at + G_S_NS]! += f.sleptNs;
     }
   }
 
   /** Every sleep group of these threads (for the folded stacks). */
   sleepsOf(ths: readonly number[]): StackSleeps[] {
     const out: StackSleeps[] = [];
+    const data = this.groups.data;
     for (const th of ths)
-      for (const bySource of this.perThread[th]?.values() ?? [])
-        for (const a of bySource.values())
-          out.push({
-            sleepStack: a.sleepStack,
-            wakerStack: a.wakerStack,
-            source: a.source,
-            count: a.s + a.d,
-            ns: a.sNs + a.dNs,
-          });
+      for (const at of this.groups.groupsOf(th)) {
+        const pair = data[at + G_PAIR]!;
+        out.push({
+          sleepStack: Math.floor(pair / STACK_PAIR),
+          wakerStack: pair % STACK_PAIR,
+          source: data[at + G_SOURCE]!,
+          count: data[at + G_S]! + data[at + G_D]!,
+          ns: data[at + G_S_NS]! + data[at + G_D_NS]!,
+        });
+      }
     return out;
   }
 
@@ -145,6 +135,30 @@ export class SleepReasons implements Metric {
     return f;
   }
 
+  /** The first stack id seen whose frames are those of stack `id`. */
+  private framesId(id: number): number {
+    let same = this.sameFrames.get(id);
+    if (same === undefined) {
+      const text = this.framesOf(id).join(';');
+      same = this.byFramesText.get(text);
+      if (same === undefined) this.byFramesText.set(text, (same = id));
+      this.sameFrames.set(id, same);
+    }
+    return same;
+  }
+
+  /** A number per distinct sourceKeyText of the sources' descriptions. */
+  private sourceId(key: number, source: WakeSource): number {
+    let same = this.sameSource.get(key);
+    if (same === undefined) {
+      const text = sourceKeyText(source);
+      same = this.bySourceText.get(text);
+      if (same === undefined) this.bySourceText.set(text, (same = this.bySourceText.size));
+      this.sameSource.set(key, same);
+    }
+    return same;
+  }
+
   fillThread(th: number, out: ThreadMetrics): void {
     out.sleepReasons = this.reasons([th]);
   }
@@ -154,114 +168,91 @@ export class SleepReasons implements Metric {
   }
 
   private reasons(ths: readonly number[]): SleepReason[] {
-    type Group = SleepReason & {
+    interface Group {
+      r: SleepReason;
       stackIdx: Map<number, SleepReason['stacks'][number]>;
       wakerIdx: Map<number, SleepReason['wakers'][number]>;
-    };
+    }
     const groups = new Map<string, Group>();
     const sources = new Map<number, WakeSource>();
+    const data = this.groups.data;
     for (const th of ths) {
-      for (const bySource of this.perThread[th]?.values() ?? []) {
-        for (const a of bySource.values()) {
-          let reason = this.reasonOf.get(a.sleepStack);
-          if (reason === undefined)
-            this.reasonOf.set(a.sleepStack, (reason = sleepReasonOf(this.framesOf(a.sleepStack))));
-          let g = groups.get(reason);
-          if (g === undefined) {
-            g = {
-              reason,
-              count: 0,
-              ns: 0,
-              sleepsS: 0,
-              sleepsD: 0,
-              sleepSNs: 0,
-              sleepDNs: 0,
-              stacks: [],
-              wakers: [],
-              stackIdx: new Map(),
-              wakerIdx: new Map(),
-            };
-            groups.set(reason, g);
-          }
-          const count = a.s + a.d;
-          const ns = a.sNs + a.dNs;
-          g.count += count;
-          g.ns += ns;
-          g.sleepsS += a.s;
-          g.sleepsD += a.d;
-          g.sleepSNs += a.sNs;
-          g.sleepDNs += a.dNs;
-          if (this.totalsOnly) continue;
-          let st = g.stackIdx.get(a.sleepStack);
-          if (st === undefined) {
-            st = { frames: this.framesOf(a.sleepStack), count: 0, ns: 0, sleepSNs: 0, sleepDNs: 0 };
-            g.stackIdx.set(a.sleepStack, st);
-            g.stacks.push(st);
-          }
-          st.count += count;
-          st.ns += ns;
-          st.sleepSNs += a.sNs;
-          st.sleepDNs += a.dNs;
-          let source = sources.get(a.source);
-          if (source === undefined) sources.set(a.source, (source = this.names.describe(a.source, this.threads)));
-          // source keys stay below 2^37, stack ids below 2^16: one exact number
-          const wkey = a.source * 65536 + a.wakerStack;
-          let w = g.wakerIdx.get(wkey);
-          if (w === undefined) {
-            const wakerFrames = this.framesOf(a.wakerStack);
-            w = { source, frame: wakeFrameOf(wakerFrames), frames: wakerFrames, count: 0, ns: 0 };
-            g.wakerIdx.set(wkey, w);
-            g.wakers.push(w);
-          }
-          w.count += count;
-          w.ns += ns;
+      for (const at of this.groups.groupsOf(th)) {
+        const pair = data[at + G_PAIR]!;
+        const sleepStack = Math.floor(pair / STACK_PAIR);
+        const wakerStack = pair % STACK_PAIR;
+        const sourceKey = data[at + G_SOURCE]!;
+        const aS = data[at + G_S]!;
+        const aD = data[at + G_D]!;
+        const aSNs = data[at + G_S_NS]!;
+        const aDNs = data[at + G_D_NS]!;
+        let reason = this.reasonOf.get(sleepStack);
+        if (reason === undefined) this.reasonOf.set(sleepStack, (reason = sleepReasonOf(this.framesOf(sleepStack))));
+        let group = groups.get(reason);
+        if (group === undefined) {
+          const r: SleepReason = {
+            reason,
+            count: 0,
+            ns: 0,
+            sleepsS: 0,
+            sleepsD: 0,
+            sleepSNs: 0,
+            sleepDNs: 0,
+            stacks: [],
+            wakers: [],
+          };
+          group = { r, stackIdx: new Map(), wakerIdx: new Map() };
+          groups.set(reason, group);
         }
+        const g = group.r;
+        const count = aS + aD;
+        const ns = aSNs + aDNs;
+        g.count += count;
+        g.ns += ns;
+        g.sleepsS += aS;
+        g.sleepsD += aD;
+        g.sleepSNs += aSNs;
+        g.sleepDNs += aDNs;
+        if (this.totalsOnly) continue;
+        // stacks that name the same frames are one (two ids can: return addresses differ within a function)
+        const stackId = this.framesId(sleepStack);
+        let st = group.stackIdx.get(stackId);
+        if (st === undefined) {
+          st = { frames: this.framesOf(sleepStack), count: 0, ns: 0, sleepSNs: 0, sleepDNs: 0 };
+          group.stackIdx.set(stackId, st);
+          g.stacks.push(st);
+        }
+        st.count += count;
+        st.ns += ns;
+        st.sleepSNs += aSNs;
+        st.sleepDNs += aDNs;
+        let source = sources.get(sourceKey);
+        if (source === undefined) sources.set(sourceKey, (source = this.names.describe(sourceKey, this.threads)));
+        // wakers of sources that print alike, from stacks that name the same frames, are one
+        const wkey = this.sourceId(sourceKey, source) * STACK_PAIR + this.framesId(wakerStack);
+        let w = group.wakerIdx.get(wkey);
+        if (w === undefined) {
+          const wakerFrames = this.framesOf(wakerStack);
+          w = { source, frame: wakeFrameOf(wakerFrames), frames: wakerFrames, count: 0, ns: 0 };
+          group.wakerIdx.set(wkey, w);
+          g.wakers.push(w);
+        }
+        w.count += count;
+        w.ns += ns;
       }
     }
-    return [...groups.values()]
-      .map(({ stackIdx: _s, wakerIdx: _w, ...r }) => ({
-        ...r,
-        stacks: mergeSame(r.stacks).sort(byNs),
-        wakers: mergeSameWakers(r.wakers).sort(byNs),
-      }))
-      .sort(byNs);
-  }
-}
-
-/** Wakers of one source whose stacks name the same frames, as one. */
-function mergeSameWakers(wakers: SleepReason['wakers']): SleepReason['wakers'] {
-  const by = new Map<string, SleepReason['wakers'][number]>();
-  for (const w of wakers) {
-    const key = `${sourceKeyText(w.source)}\u0000${w.frames.join(';')}`;
-    const had = by.get(key);
-    if (had === undefined) by.set(key, { ...w });
-    else {
-      had.count += w.count;
-      had.ns += w.ns;
+    const out: SleepReason[] = [];
+    for (const { r } of groups.values()) {
+      r.stacks.sort(byNs);
+      r.wakers.sort(byNs);
+      out.push(r);
     }
+    return out.sort(byNs);
   }
-  return [...by.values()];
 }
 
 function sourceKeyText(s: WakeSource): string {
   return `${s.kind}\u0000${s.tid ?? ''}\u0000${s.tgid ?? ''}\u0000${s.name ?? ''}`;
-}
-
-/** Two stack ids can name the same frames (return addresses differ within a function). */
-function mergeSame(stacks: SleepReason['stacks']): SleepReason['stacks'] {
-  const by = new Map<string, SleepReason['stacks'][number]>();
-  for (const s of stacks) {
-    const key = s.frames.join(';');
-    const had = by.get(key);
-    if (had === undefined) by.set(key, { ...s });
-    else {
-      had.count += s.count;
-      had.ns += s.ns;
-      had.sleepSNs += s.sleepSNs;
-      had.sleepDNs += s.sleepDNs;
-    }
-  }
-  return [...by.values()];
 }
 
 /** The top reasons with their share of the sleep time: "do_nanosleep 98%, pipe_read 2%". */

@@ -15,6 +15,13 @@ import { byCodeUnit } from '../output/text.js';
 import type { ThreadTable } from '../engine/thread-table.js';
 import type { ProcessMetrics, ThreadMetrics, WakeSource, WakerCount } from '../types.js';
 
+/** A pair's fields in PairCounts.pairs. */
+const P_TARGET = 0;
+const P_SOURCE = 1;
+const P_CAUSE = 2;
+const P_COUNT = 3;
+const P_STRIDE = 4;
+
 /**
  * Counts per (thread, source key, cause key) in one open-addressing hash table:
  * a wakeup costs one probe whatever the number of sources a thread has.
@@ -22,10 +29,8 @@ import type { ProcessMetrics, ThreadMetrics, WakeSource, WakerCount } from '../t
  * thread's sources come back in the order they first woke it.
  */
 class PairCounts {
-  private target = new Int32Array(1024);
-  private source = new Float64Array(1024);
-  private cause = new Float64Array(1024);
-  counts = new Float64Array(1024);
+  /** Per pair, side by side (one cache line holds two): thread, source key, cause key, count. */
+  private pairs = new Float64Array(1024 * P_STRIDE);
   /** Next pair of the same thread, -1 at the end. */
   private next = new Int32Array(1024);
   /** Slot → pair index + 1, 0 when empty. */
@@ -37,12 +42,14 @@ class PairCounts {
 
   add(th: number, key: number, cause: number): void {
     const mask = this.slots.length - 1;
+    const pairs = this.pairs;
     let slot = hashPair(th, key, cause) & mask;
     for (;;) {
       const e = this.slots[slot]!;
       if (e === 0) break;
-      if (this.target[e - 1] === th && this.source[e - 1] === key && this.cause[e - 1] === cause) {
-        this.counts[e - 1]!++;
+      const at = (e - 1) * P_STRIDE;
+      if (pairs[at + P_TARGET] === th && pairs[at + P_SOURCE] === key && pairs[at + P_CAUSE] === cause) {
+        pairs[at + P_COUNT]!++;
         return;
       }
       slot = (slot + 1) & mask;
@@ -52,11 +59,12 @@ class PairCounts {
 
   private insert(th: number, key: number, cause: number, slot: number): void {
     const e = this.size++;
-    if (e === this.target.length) this.growPairs();
-    this.target[e] = th;
-    this.source[e] = key;
-    this.cause[e] = cause;
-    this.counts[e] = 1;
+    if (e === this.next.length) this.growPairs();
+    const at = e * P_STRIDE;
+    this.pairs[at + P_TARGET] = th;
+    this.pairs[at + P_SOURCE] = key;
+    this.pairs[at + P_CAUSE] = cause;
+    this.pairs[at + P_COUNT] = 1;
     this.next[e] = -1;
     this.slots[slot] = e + 1;
     if (th >= this.head.length) this.growThreads(th);
@@ -73,25 +81,24 @@ class PairCounts {
   }
 
   keyOf(e: number): number {
-    return this.source[e]!;
+    return this.pairs[e * P_STRIDE + P_SOURCE]!;
   }
 
   causeOf(e: number): number {
-    return this.cause[e]!;
+    return this.pairs[e * P_STRIDE + P_CAUSE]!;
+  }
+
+  countOf(e: number): number {
+    return this.pairs[e * P_STRIDE + P_COUNT]!;
   }
 
   private growPairs(): void {
-    const n = this.target.length * 2;
-    const grow = <T extends Int32Array | Float64Array>(old: T, make: (k: number) => T): T => {
-      const a = make(n);
-      a.set(old);
-      return a;
-    };
-    this.target = grow(this.target, (k) => new Int32Array(k));
-    this.source = grow(this.source, (k) => new Float64Array(k));
-    this.cause = grow(this.cause, (k) => new Float64Array(k));
-    this.counts = grow(this.counts, (k) => new Float64Array(k));
-    this.next = grow(this.next, (k) => new Int32Array(k));
+    const pairs = new Float64Array(this.pairs.length * 2);
+    pairs.set(this.pairs);
+    this.pairs = pairs;
+    const next = new Int32Array(this.next.length * 2);
+    next.set(this.next);
+    this.next = next;
   }
 
   private growThreads(th: number): void {
@@ -108,8 +115,10 @@ class PairCounts {
   private rehash(): void {
     const slots = new Int32Array(this.slots.length * 2);
     const mask = slots.length - 1;
+    const pairs = this.pairs;
     for (let e = 0; e < this.size; e++) {
-      let slot = hashPair(this.target[e]!, this.source[e]!, this.cause[e]!) & mask;
+      const at = e * P_STRIDE;
+      let slot = hashPair(pairs[at + P_TARGET]!, pairs[at + P_SOURCE]!, pairs[at + P_CAUSE]!) & mask;
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
       slots[slot] = e + 1;
     }
@@ -181,7 +190,7 @@ export class Wakers implements Metric {
   /** [source key, cause key, count] of one thread, in the order they first woke it. */
   *sources(th: number): Iterable<[number, number, number]> {
     const pairs = this.pairs;
-    for (const e of pairs.pairsOf(th)) yield [pairs.keyOf(e), pairs.causeOf(e), pairs.counts[e]!];
+    for (const e of pairs.pairsOf(th)) yield [pairs.keyOf(e), pairs.causeOf(e), pairs.countOf(e)];
   }
 
   fillThread(th: number, out: ThreadMetrics): void {

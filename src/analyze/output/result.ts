@@ -9,7 +9,7 @@ import type { Slices } from '../metrics/slices.js';
 import { byCodeUnit } from './text.js';
 import type { Names } from '../engine/sources.js';
 import type { ThreadTable } from '../engine/thread-table.js';
-import type { AnalysisResult, ProcessMetrics, ThreadMetrics } from '../types.js';
+import type { AnalysisResult, ProcessMetrics, ResultParts, ThreadMetrics } from '../types.js';
 import type { Wakers } from '../metrics/wakers.js';
 
 export interface ResultInput {
@@ -42,15 +42,17 @@ export function selectThreads(r: ResultInput): number[] {
   return out;
 }
 
-export function buildResult(r: ResultInput, selected: readonly number[]): AnalysisResult {
+/** The result of the selected threads, with the parts asked for (all by default: see ResultParts). */
+export function buildResult(r: ResultInput, selected: readonly number[], parts: ResultParts = {}): AnalysisResult {
   const threads = selected.map((th) => threadMetrics(r, th)).sort(byRun);
   const groups = new Map<number, number[]>();
-  for (const th of selected) {
-    const tgid = r.threads.tgidOf(th);
-    const list = groups.get(tgid);
-    if (list === undefined) groups.set(tgid, [th]);
-    else list.push(th);
-  }
+  if (parts.processes !== false)
+    for (const th of selected) {
+      const tgid = r.threads.tgidOf(th);
+      const list = groups.get(tgid);
+      if (list === undefined) groups.set(tgid, [th]);
+      else list.push(th);
+    }
   const processes = [...groups.entries()].map(([tgid, ths]) => processMetrics(r, tgid, ths)).sort(byRun);
   const isSelected = new Set(selected);
   const graph = {
@@ -71,11 +73,11 @@ export function buildResult(r: ResultInput, selected: readonly number[]): Analys
     },
     threads,
     processes,
-    edges: threadEdges(graph),
+    edges: parts.edges !== false ? threadEdges(graph) : [],
     reattributed: threads.reduce((sum, t) => sum + t.reattributed, 0),
     onCpuCause: threads.reduce((sum, t) => sum + (t.onCpuCause ?? 0), 0),
     unknownCause: threads.reduce((sum, t) => sum + (t.unknownCause ?? 0), 0),
-    processEdges: processEdges(graph),
+    ...(parts.processEdges !== false ? { processEdges: processEdges(graph) } : {}),
   };
 }
 

@@ -21,6 +21,7 @@ import {
   type TypeMap,
 } from './lib.js';
 import { gatherRows } from '../batch-rows.js';
+import { checkLifelineBatch, checkMessage, HeaderType, IpcDamage } from './ipc-check.js';
 import { allocBatch, type EventBatch } from '../event-batch.js';
 
 /** Schema metadata key holding the JSON CaptureMeta written at creation. */
@@ -191,7 +192,125 @@ function readNames(data: Data<Utf8>, n: number, names: Map<number, string>): voi
 
 /** The events of a record batch: its rows but the meta trailer row (kind `metaKind`, meta.ts metaRowKind). */
 export function eventsOf(batch: RecordBatch<TypeMap>, metaKind: number): EventBatch {
-  const b = fromRecordBatch(batch);
+  return withoutMetaRows(fromRecordBatch(batch), metaKind);
+}
+
+/** The Arrow types of the capture schema's columns, in order (format 3; format 2 lacks `stack`). */
+const CAPTURE_TYPES = new Map(captureSchema('').fields.map((f) => [f.name, String(f.type)]));
+
+/** True when `schema` is lifeline's, column for column and type for type: its batches can be read in place (fromLifelineMessage). */
+export function isLifelineSchema(schema: Schema): boolean {
+  return (
+    isLifelineColumns(schema.fields.map((f) => f.name)) &&
+    schema.fields.every((f) => CAPTURE_TYPES.get(f.name) === String(f.type))
+  );
+}
+
+/**
+ * The rows of one record batch message (length prefix, metadata, body) of a stream whose schema
+ * isLifelineSchema, read in place: the numeric columns are views of `message` (ts made doubles,
+ * c widened), without the generic Arrow decoder; with `copy`, they are copied out, and `message`
+ * may be reused (a buffer read into again costs far less than a fresh one). Null when the
+ * message is not such a batch (the caller then decodes it the generic way).
+ */
+export function fromLifelineMessage(message: Uint8Array, copy = false): EventBatch | null {
+  if (message.length < 8) return null;
+  const view = new DataView(message.buffer, message.byteOffset, message.byteLength);
+  const continued = view.getInt32(0, true) === -1;
+  const metaStart = continued ? 8 : 4;
+  const metaLength = view.getInt32(continued ? 4 : 0, true);
+  const bodyStart = metaStart + metaLength;
+  if (metaLength <= 0 || bodyStart > message.length) return null;
+  let checked;
+  try {
+    checked = checkMessage(message.subarray(metaStart, bodyStart), message.length - bodyStart);
+  } catch (err) {
+    if (err instanceof IpcDamage) return null;
+    throw err;
+  }
+  const batch = checked.batch;
+  if (checked.headerType !== HeaderType.RecordBatch || batch === undefined) return null;
+  const widths = batch.nodes.length === 10 ? 10 : 11;
+  if (batch.nodes.length !== widths || batch.buffers.length !== widths * 2 + 1) return null;
+  try {
+    checkLifelineBatch(batch);
+  } catch (err) {
+    if (err instanceof IpcDamage) return null;
+    throw err;
+  }
+  // Arrow aligns buffers to 8 bytes in the body (a writer that did not is read the generic way),
+  // and the body at 8 bytes in the message
+  if (batch.buffers.some((b) => b.offset % 8 !== 0)) return null;
+  const body = (message.byteOffset + bodyStart) % 8 === 0 ? message.subarray(bodyStart) : message.slice(bodyStart);
+  const n = batch.rows;
+  const at = (k: number): number => body.byteOffset + batch.buffers[k]!.offset;
+  const buf = body.buffer;
+  const out = allocBatch(0);
+  out.length = n;
+  // buffers: [validity, values] per fixed-width column, [validity, offsets, data] for name
+  out.ts = doublesFromWords(new Uint32Array(buf, at(1), n * 2), new Int32Array(buf, at(1), n * 2), n);
+  out.c = new Int32Array(n);
+  out.c.set(new Int16Array(buf, at(17), n));
+  const cpu = new Uint16Array(buf, at(3), n);
+  const kind = new Uint8Array(buf, at(5), n);
+  const flags = new Uint8Array(buf, at(7), n);
+  const tid = new Int32Array(buf, at(9), n);
+  const tid2 = new Int32Array(buf, at(11), n);
+  const a = new Int32Array(buf, at(13), n);
+  const b = new Int32Array(buf, at(15), n);
+  const stack = widths === 11 ? new Uint16Array(buf, at(19), n) : null;
+  if (copy) {
+    // one block for the other numeric columns: 4-byte ones first, then 2-byte, then bytes
+    const store = new ArrayBuffer(n * 22);
+    out.tid = new Int32Array(store, 0, n);
+    out.tid2 = new Int32Array(store, 4 * n, n);
+    out.a = new Int32Array(store, 8 * n, n);
+    out.b = new Int32Array(store, 12 * n, n);
+    out.cpu = new Uint16Array(store, 16 * n, n);
+    out.stack = new Uint16Array(store, 18 * n, n);
+    out.kind = new Uint8Array(store, 20 * n, n);
+    out.flags = new Uint8Array(store, 21 * n, n);
+    out.tid.set(tid);
+    out.tid2.set(tid2);
+    out.a.set(a);
+    out.b.set(b);
+    out.cpu.set(cpu);
+    if (stack !== null) out.stack.set(stack);
+    out.kind.set(kind);
+    out.flags.set(flags);
+  } else {
+    out.cpu = cpu;
+    out.kind = kind;
+    out.flags = flags;
+    out.tid = tid;
+    out.tid2 = tid2;
+    out.a = a;
+    out.b = b;
+    out.stack = stack ?? new Uint16Array(n);
+  }
+  const k = widths === 11 ? 21 : 19;
+  const nameNode = batch.nodes[widths - 1]!;
+  if (nameNode.nullCount < n) {
+    const bitmap = nameNode.nullCount > 0 ? new Uint8Array(buf, at(k - 1), batch.buffers[k - 1]!.length) : null;
+    const offsets = new Int32Array(buf, at(k), n + 1);
+    const bytes = new Uint8Array(buf, at(k + 1), batch.buffers[k + 1]!.length);
+    for (let i = 0; i < n; i++) {
+      if (bitmap !== null && (bitmap[i >> 3]! & (1 << (i & 7))) === 0) continue;
+      out.names.set(i, fromUtf8.decode(bytes.subarray(offsets[i]!, offsets[i + 1]!)));
+    }
+  }
+  return out;
+}
+
+/** int64 little-endian words (low unsigned, high signed) as doubles. */
+function doublesFromWords(lo: Uint32Array, hi: Int32Array, n: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = hi[2 * i + 1]! * TWO_32 + lo[2 * i]!;
+  return out;
+}
+
+/** `b` without its meta trailer rows (kind `metaKind`). */
+export function withoutMetaRows(b: EventBatch, metaKind: number): EventBatch {
   const kind = b.kind;
   let metaRows = 0;
   for (let i = 0; i < b.length; i++) if (kind[i] === metaKind) metaRows++;

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import { LifelineError } from '../../errors.js';
 import { msg } from '../../messages.js';
-import { eventsOf } from './columns.js';
+import { eventsOf, fromLifelineMessage, isLifelineSchema, withoutMetaRows } from './columns.js';
 import { tableFromIPC, type RecordBatch, type Schema } from './lib.js';
 import { scanArrow, type ArrowStop } from './scan.js';
 import { captureErrors, firstLine } from '../capture-errors.js';
@@ -64,6 +64,10 @@ export class ArrowPages implements PageSource {
   readonly pages: number;
   private fd = -1;
   private schemaBytes: Uint8Array | null = null;
+  /** The schema is lifeline's, types and all: batches are read in place (known after the first page). */
+  private inPlace: boolean | undefined;
+  /** The buffer batches are read into, reused (their columns are copied out of it). */
+  private scratch = new Uint8Array(0);
 
   constructor(
     private readonly path: string,
@@ -80,7 +84,7 @@ export class ArrowPages implements PageSource {
     try {
       if (this.fd < 0) this.fd = fs.openSync(this.path, 'r');
       this.schemaBytes ??= readSpan(this.fd, this.schema);
-      const events = eventsOf(decodeBatch(this.fd, this.schemaBytes, this.spans[page]!), this.metaKind);
+      const events = this.events(page);
       checkRows(this.path, events, this.cpus, () =>
         msg.damageWhereArrow(page + 1, this.pages, this.spans[page]!.start),
       );
@@ -89,6 +93,22 @@ export class ArrowPages implements PageSource {
       if (err instanceof LifelineError) throw err;
       throw captureErrors.damaged(this.path, msg.damageArrowMessage(firstLine(err)));
     }
+  }
+
+  /** The events of a page: read in place when the schema allows, else through apache-arrow. */
+  private events(page: number): EventBatch {
+    const span = this.spans[page]!;
+    if (this.inPlace === true) {
+      const length = span.end - span.start;
+      if (this.scratch.length < length) this.scratch = new Uint8Array(Math.max(length, this.scratch.length * 2));
+      const message = this.scratch.subarray(0, length);
+      readExactly(this.fd, message, 0, span.start, length);
+      const b = fromLifelineMessage(message, true);
+      if (b !== null) return withoutMetaRows(b, this.metaKind);
+    }
+    const batch = decodeBatch(this.fd, this.schemaBytes!, span);
+    this.inPlace ??= isLifelineSchema(batch.schema);
+    return eventsOf(batch, this.metaKind);
   }
 
   close(): void {
