@@ -63,7 +63,11 @@ describe.skipIf(skipRecording)(`workqueue causes on real recordings (${skipRecor
         [slave, master],
       ] as const) {
         const t = thread(a, self);
-        expect(t.wakeups).toBeGreaterThanOrEqual(ROUNDS * 0.8);
+        // A read sleeps only when the byte is not there yet: on a busy machine the kworker often
+        // delivers it before the reader gets back to read (the full suite saw 120 sleeps of 300
+        // rounds, two CPU hogs per CPU 19). What is known in advance is who causes the sleeps
+        // there are.
+        expect(t.wakeups).toBeGreaterThanOrEqual(10);
         const through = sum(
           t.wakers,
           (w) => byKworker(w) && PTY_ITEMS.has(w.source.work ?? '') && causedBy(partner)(w),
@@ -83,7 +87,8 @@ describe.skipIf(skipRecording)(`workqueue causes on real recordings (${skipRecor
       expect(edges.length).toBeGreaterThan(0);
       for (const e of edges) expect(e.via?.comm).toMatch(/^kworker\//);
       const flushes = edges.filter((e) => PTY_ITEMS.has(e.via?.work ?? '')).reduce((n, e) => n + e.count, 0);
-      expect(flushes).toBeGreaterThanOrEqual(ROUNDS * 0.8);
+      expect(flushes).toBeGreaterThanOrEqual(thread(a, master).wakeups * 0.9);
+      expect(flushes).toBeGreaterThanOrEqual(10);
       expect((a.result.processEdges ?? []).some((e) => e.from.tgid === master && e.to.tgid === slave)).toBe(true);
       // a wakeup of the master leads back to the slave's own wakeup, caused by the master
       const chain = formatChain(a.detail, master, { depth: 2, limit: 5 });
