@@ -359,8 +359,9 @@ export class WakeupsTable {
    * and a reader finds the rows of a time range together.
    */
   private sort(n: number): void {
-    const id = this.id;
-    const order = Uint32Array.from({ length: n }, (_, i) => i).sort((x, y) => Number(id[x]! - id[y]!));
+    // ids are below 2^53: as doubles they compare without a BigInt per comparison
+    const id = Float64Array.from(this.id.subarray(0, n), Number);
+    const order = Uint32Array.from({ length: n }, (_, i) => i).sort((x, y) => id[x]! - id[y]!);
     let sorted = true;
     for (let i = 0; i < n && sorted; i++) sorted = order[i] === i;
     if (sorted) return;

@@ -226,10 +226,16 @@ export class EventsTable {
     return { tgid: this.tgids.get(tid) ?? null, comm: this.comms.get(tid) ?? null };
   }
 
+  /** The idle task's name on each CPU, made once. */
+  private readonly swappers: string[] = [];
+
   private commOf(tid: number, cpu: number): string | null {
-    if (tid === 0) return `swapper/${cpu}`;
+    if (tid === 0) return (this.swappers[cpu] ??= `swapper/${cpu}`);
     return this.comms.get(tid) ?? null;
   }
+
+  /** A kind's dictionary index, looked up once per kind. */
+  private readonly kindIds = new Int32Array(256).fill(-1);
 
   /** A thread is seen at `ts` (its name and process as now known). */
   private seen(tid: number, ts: number): void {
@@ -338,7 +344,9 @@ export class EventsTable {
     setInt64(this.tsWords, n, Math.round(ts));
     addInt64(this.tsWords, this.timeWords, n, this.offHi, this.offLo);
     this.cpu[n] = cpu;
-    this.kind.ids[n] = this.kind.dict.id(KIND_LABELS[kind]!);
+    let kindId = this.kindIds[kind]!;
+    if (kindId < 0) this.kindIds[kind] = kindId = this.kind.dict.id(KIND_LABELS[kind]!);
+    this.kind.ids[n] = kindId;
     this.kindCounts[kind]!++;
     const hasCtx = (bits & HAS_CONTEXT) !== 0;
     const ctx = flags & Flag.CTX_MASK;
