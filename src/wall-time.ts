@@ -37,6 +37,11 @@ export function wallTime(ms: number, zone: string): { text: string; offset: stri
       offset: 'GMT+00:00',
     };
   }
+  return intlWallTime(ms, zone);
+}
+
+/** wallTime as Intl writes it, for every zone (the zero-offset ones above take a shortcut to the same text). */
+export function intlWallTime(ms: number, zone: string): { text: string; offset: string } {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone: zone,
     year: 'numeric',
@@ -48,7 +53,7 @@ export function wallTime(ms: number, zone: string): { text: string; offset: stri
     fractionalSecondDigits: 3,
     hourCycle: 'h23',
     timeZoneName: 'longOffset',
-  }).formatToParts(d);
+  }).formatToParts(new Date(ms));
   const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return {
     text: `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}.${get('fractionalSecond')}`,

@@ -4,28 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { grouped } from '../src/messages.js';
-import { wallTime } from '../src/wall-time.js';
-
-/** What wallTime wrote with Intl for every zone. */
-function intlWallTime(ms: number, zone: string): { text: string; offset: string } {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    fractionalSecondDigits: 3,
-    hourCycle: 'h23',
-    timeZoneName: 'longOffset',
-  }).formatToParts(new Date(ms));
-  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return {
-    text: `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}.${get('fractionalSecond')}`,
-    offset: get('timeZoneName').replace(/^GMT$/, 'GMT+00:00'),
-  };
-}
+import { intlWallTime, wallTime } from '../src/wall-time.js';
 
 /** A fixed spread of values (no randomness: a failure repeats). */
 function spread(n: number, scale: number): number[] {

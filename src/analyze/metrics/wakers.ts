@@ -12,131 +12,13 @@ import { Columns } from '../engine/columns.js';
 import type { Metric, WakeFact } from '../engine/metric.js';
 import type { Names } from '../engine/sources.js';
 import { byCodeUnit } from '../output/text.js';
+import { KeyedRows, ROW_KEY_A, ROW_KEY_B } from './keyed-rows.js';
 import type { ThreadTable } from '../engine/thread-table.js';
 import type { ProcessMetrics, ThreadMetrics, WakeSource, WakerCount } from '../types.js';
 
-/** A pair's fields in PairCounts.pairs. */
-const P_TARGET = 0;
-const P_SOURCE = 1;
-const P_CAUSE = 2;
+/** A pair's count, after its keys (thread, source key, cause key) in its row of `pairs`. */
 const P_COUNT = 3;
 const P_STRIDE = 4;
-
-/**
- * Counts per (thread, source key, cause key) in one open-addressing hash table:
- * a wakeup costs one probe whatever the number of sources a thread has.
- * Pairs are kept in arrays in first-seen order, chained per thread, so a
- * thread's sources come back in the order they first woke it.
- */
-class PairCounts {
-  /** Per pair, side by side (one cache line holds two): thread, source key, cause key, count. */
-  private pairs = new Float64Array(1024 * P_STRIDE);
-  /** Next pair of the same thread, -1 at the end. */
-  private next = new Int32Array(1024);
-  /** Slot → pair index + 1, 0 when empty. */
-  private slots = new Int32Array(2048);
-  /** Per thread: first and last pair, -1 when none. */
-  private head = new Int32Array(256).fill(-1);
-  private tail = new Int32Array(256).fill(-1);
-  size = 0;
-
-  add(th: number, key: number, cause: number): void {
-    const mask = this.slots.length - 1;
-    const pairs = this.pairs;
-    let slot = hashPair(th, key, cause) & mask;
-    for (;;) {
-      const e = this.slots[slot]!;
-      if (e === 0) break;
-      const at = (e - 1) * P_STRIDE;
-      if (pairs[at + P_TARGET] === th && pairs[at + P_SOURCE] === key && pairs[at + P_CAUSE] === cause) {
-        pairs[at + P_COUNT]!++;
-        return;
-      }
-      slot = (slot + 1) & mask;
-    }
-    this.insert(th, key, cause, slot);
-  }
-
-  private insert(th: number, key: number, cause: number, slot: number): void {
-    const e = this.size++;
-    if (e === this.next.length) this.growPairs();
-    const at = e * P_STRIDE;
-    this.pairs[at + P_TARGET] = th;
-    this.pairs[at + P_SOURCE] = key;
-    this.pairs[at + P_CAUSE] = cause;
-    this.pairs[at + P_COUNT] = 1;
-    this.next[e] = -1;
-    this.slots[slot] = e + 1;
-    if (th >= this.head.length) this.growThreads(th);
-    if (this.head[th] === -1) this.head[th] = e;
-    else this.next[this.tail[th]!] = e;
-    this.tail[th] = e;
-    if (this.size * 2 > this.slots.length) this.rehash();
-  }
-
-  /** Pair indices of one thread, first seen first. */
-  *pairsOf(th: number): Iterable<number> {
-    if (th >= this.head.length) return;
-    for (let e = this.head[th]!; e !== -1; e = this.next[e]!) yield e;
-  }
-
-  keyOf(e: number): number {
-    return this.pairs[e * P_STRIDE + P_SOURCE]!;
-  }
-
-  causeOf(e: number): number {
-    return this.pairs[e * P_STRIDE + P_CAUSE]!;
-  }
-
-  countOf(e: number): number {
-    return this.pairs[e * P_STRIDE + P_COUNT]!;
-  }
-
-  private growPairs(): void {
-    const pairs = new Float64Array(this.pairs.length * 2);
-    pairs.set(this.pairs);
-    this.pairs = pairs;
-    const next = new Int32Array(this.next.length * 2);
-    next.set(this.next);
-    this.next = next;
-  }
-
-  private growThreads(th: number): void {
-    let n = this.head.length;
-    while (n <= th) n *= 2;
-    const head = new Int32Array(n).fill(-1);
-    const tail = new Int32Array(n).fill(-1);
-    head.set(this.head);
-    tail.set(this.tail);
-    this.head = head;
-    this.tail = tail;
-  }
-
-  private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
-    const pairs = this.pairs;
-    for (let e = 0; e < this.size; e++) {
-      const at = e * P_STRIDE;
-      let slot = hashPair(pairs[at + P_TARGET]!, pairs[at + P_SOURCE]!, pairs[at + P_CAUSE]!) & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = e + 1;
-    }
-    this.slots = slots;
-  }
-}
-
-/** Mixes a thread index, a source key and a cause key (integer-valued doubles, maybe beyond 32 bits). */
-function hashPair(th: number, key: number, cause: number): number {
-  const lo = key | 0;
-  const hi = (key / 4294967296) | 0;
-  const clo = cause | 0;
-  const chi = (cause / 4294967296) | 0;
-  let h = Math.imul(th, 0x9e3779b1) ^ Math.imul(lo, 0x85ebca6b) ^ Math.imul(hi, 0xc2b2ae35);
-  h ^= Math.imul(clo ^ (h >>> 13), 0x27d4eb2f) ^ Math.imul(chi, 0x165667b1);
-  h ^= h >>> 15;
-  return Math.imul(h, 0x2c1b3c6d) >>> 0;
-}
 
 /** Per-thread counters, side by side in one Float64Array. */
 const WAKEUPS = 0;
@@ -154,7 +36,11 @@ const STRIDE = 7;
 
 export class Wakers implements Metric {
   private readonly acc = new Columns(STRIDE);
-  private readonly pairs = new PairCounts();
+  /**
+   * Counts per (thread, source key, cause key): a wakeup costs one probe whatever the number of
+   * sources a thread has; a thread's pairs come back in the order they first woke it.
+   */
+  private readonly pairs = new KeyedRows(P_STRIDE, 1024);
 
   constructor(
     private readonly threads: ThreadTable,
@@ -179,7 +65,8 @@ export class Wakers implements Metric {
     if (f.several) d[at + SEVERAL]!++;
     if (f.waker >= 0) d[f.waker * STRIDE + WOKE]!++;
     if (f.causeTask >= 0 && f.causeTask !== f.waker) d[f.causeTask * STRIDE + WOKE]!++;
-    this.pairs.add(f.target, f.source, f.cause);
+    const pair = this.pairs.find(f.target, f.source, f.cause);
+    this.pairs.data[pair + P_COUNT]!++;
   }
 
   /** Any wakeup activity in the window, as target or as waker. */
@@ -189,8 +76,8 @@ export class Wakers implements Metric {
 
   /** [source key, cause key, count] of one thread, in the order they first woke it. */
   *sources(th: number): Iterable<[number, number, number]> {
-    const pairs = this.pairs;
-    for (const e of pairs.pairsOf(th)) yield [pairs.keyOf(e), pairs.causeOf(e), pairs.countOf(e)];
+    const d = this.pairs.data;
+    for (const at of this.pairs.rowsOf(th)) yield [d[at + ROW_KEY_A]!, d[at + ROW_KEY_B]!, d[at + P_COUNT]!];
   }
 
   fillThread(th: number, out: ThreadMetrics): void {
