@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { addFilterOptions, filtersOf, str, type Typed } from './filters.js';
 import { clearProgress, progressLine } from './progress.js';
+import { printText } from './print.js';
 
 /**
  * `sortKeys`: the keys --sort takes, for its help line; main() loads them (with the metric
@@ -30,7 +31,7 @@ export function registerAnalyze(program: Command, _exit: (code: number) => void,
         onProgress: progressLine('analyzing'),
       });
       clearProgress();
-      process.stdout.write(out.endsWith('\n') ? out : out + '\n');
+      printText(out);
     } finally {
       clearProgress();
     }

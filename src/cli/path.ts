@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { str, type Typed } from './filters.js';
 import { clearProgress, progressLine } from './progress.js';
+import { printText } from './print.js';
 
 export function registerPath(program: Command, _exit: (code: number) => void): void {
   program
@@ -36,7 +37,7 @@ export function registerPath(program: Command, _exit: (code: number) => void): v
           onProgress: progressLine('replaying'),
         });
         clearProgress();
-        process.stdout.write(out.endsWith('\n') ? out : out + '\n');
+        printText(out);
       } finally {
         clearProgress();
       }
