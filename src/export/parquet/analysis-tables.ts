@@ -259,12 +259,44 @@ class SourceCols {
 }
 
 /**
+ * arr[i] = arr[order[i]] for the first n rows, through one scratch copy made once (a fresh copy
+ * per column and batch cost more than the moves: typed arrays are slow to allocate); a function
+ * a type, each monomorphic.
+ */
+const scratch32 = new Int32Array(2 * BATCH_ROWS);
+const scratch8 = new Uint8Array(BATCH_ROWS);
+const sortKeys = new Float64Array(BATCH_ROWS);
+const sortOrder = new Uint32Array(BATCH_ROWS);
+
+function permute32(arr: Int32Array, order: Uint32Array, n: number): void {
+  scratch32.set(arr.subarray(0, n));
+  for (let i = 0; i < n; i++) arr[i] = scratch32[order[i]!]!;
+}
+
+function permute8(arr: Uint8Array, order: Uint32Array, n: number): void {
+  scratch8.set(arr.subarray(0, n));
+  for (let i = 0; i < n; i++) arr[i] = scratch8[order[i]!]!;
+}
+
+/** The same for int64 rows, seen as pairs of 32-bit words (no BigInt made per row). */
+function permuteWide(words: Int32Array, order: Uint32Array, n: number): void {
+  scratch32.set(words.subarray(0, 2 * n));
+  for (let i = 0; i < n; i++) {
+    const j = order[i]!;
+    words[2 * i] = scratch32[2 * j]!;
+    words[2 * i + 1] = scratch32[2 * j + 1]!;
+  }
+}
+
+/**
  * The wakeups table, filled a batch at a time in columns (no row objects): each wakeup once
  * complete; `target` is the woken thread's process and name as known when it is written.
  */
 export class WakeupsTable {
   private n = 0;
-  private readonly origin = new Int32Array(BATCH_ROWS);
+  /** Index 0 on every row, one array per column (two columns may not share a buffer). */
+  private readonly hostIds = new Int32Array(BATCH_ROWS);
+  private readonly captureIds = new Int32Array(BATCH_ROWS);
   private readonly id = new BigInt64Array(BATCH_ROWS);
   private readonly ts = new BigInt64Array(BATCH_ROWS);
   private readonly since = new BigInt64Array(BATCH_ROWS);
@@ -359,15 +391,21 @@ export class WakeupsTable {
    * and a reader finds the rows of a time range together.
    */
   private sort(n: number): void {
-    // ids are below 2^53: as doubles they compare without a BigInt per comparison
-    const id = Float64Array.from(this.id.subarray(0, n), Number);
-    const order = Uint32Array.from({ length: n }, (_, i) => i).sort((x, y) => id[x]! - id[y]!);
+    // one key per row, id · 2^16 + row (exact below 2^37 wakeups; a batch is under 2^16 rows),
+    // sorted natively as doubles with no comparison function
+    const keys = sortKeys.subarray(0, n);
+    const idWords = this.idWords;
+    for (let i = 0; i < n; i++) keys[i] = (idWords[2 * i + 1]! * 4294967296 + (idWords[2 * i]! >>> 0)) * 65536 + i;
+    keys.sort();
+    const order = sortOrder;
+    for (let i = 0; i < n; i++) order[i] = keys[i]! % 65536;
     let sorted = true;
     for (let i = 0; i < n && sorted; i++) sorted = order[i] === i;
     if (sorted) return;
     for (const arr of this.arrays()) {
-      const copy = arr.slice(0, n);
-      for (let i = 0; i < n; i++) arr[i] = copy[order[i]!]!;
+      if (arr instanceof BigInt64Array) permuteWide(new Int32Array(arr.buffer), order, n);
+      else if (arr instanceof Int32Array) permute32(arr, order, n);
+      else permute8(arr, order, n);
     }
   }
 
@@ -378,8 +416,8 @@ export class WakeupsTable {
     const b = this.bools;
     this.file.writeGroup(
       [
-        { indices: this.origin, values: [this.o.host] },
-        { indices: this.origin, values: [this.o.capture] },
+        { indices: this.hostIds, values: [this.o.host] },
+        { indices: this.captureIds, values: [this.o.capture] },
         this.id,
         this.ts,
         this.since,

@@ -182,7 +182,9 @@ export class EventsTable {
   private readonly b = new Int32Array(BATCH_ROWS);
   private readonly c = new Int32Array(BATCH_ROWS);
   private readonly stack = new Int32Array(BATCH_ROWS);
-  private readonly origin = new Int32Array(BATCH_ROWS);
+  /** Index 0 on every row, one array per column (two columns may not share a buffer). */
+  private readonly hostIds = new Int32Array(BATCH_ROWS);
+  private readonly captureIds = new Int32Array(BATCH_ROWS);
   private readonly originNames: DictColumn;
   private readonly captureNames: DictColumn;
   private readonly kind = this.names();
@@ -208,8 +210,8 @@ export class EventsTable {
     this.offHi = Number(BigInt.asIntN(32, o.wallOffsetNs >> 32n));
     this.offLo = Number(BigInt.asUintN(32, o.wallOffsetNs));
     // host and capture: one value, index 0 on every row
-    this.originNames = { indices: this.origin, values: [o.host] };
-    this.captureNames = { indices: this.origin, values: [o.capture] };
+    this.originNames = { indices: this.hostIds, values: [o.host] };
+    this.captureNames = { indices: this.captureIds, values: [o.capture] };
   }
 
   /** Events written by kind name. */

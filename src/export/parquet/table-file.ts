@@ -60,14 +60,21 @@ export class Interner {
   private readonly ids = new Map<string, number>();
   readonly values: string[] = [];
 
+  /** The last string asked for and its index: a column's rows often repeat the row before. */
+  private last: string | undefined;
+  private lastId = -1;
+
   id(s: string | null | undefined): number {
     if (s === null || s === undefined) return -1;
+    if (s === this.last) return this.lastId;
     let i = this.ids.get(s);
     if (i === undefined) {
       i = this.values.length;
       this.ids.set(s, i);
       this.values.push(s);
     }
+    this.last = s;
+    this.lastId = i;
     return i;
   }
 }
@@ -136,9 +143,9 @@ const toBigInt = (v: unknown): bigint | null =>
 /** One column's Arrow data for `n` rows. */
 function columnData(c: ColumnSpec, type: DataType, values: ColumnValues, n: number): Data {
   if (isDict(values)) {
-    // a copy: two columns on one buffer (host and capture share their zeros) make Arrow JS write
-    // an IPC message that the Rust reader refuses ("failed to fill whole buffer")
-    const indices = values.indices.slice(0, n);
+    // (two columns may not share one buffer: Arrow JS then writes an IPC message that the Rust
+    // reader refuses, "failed to fill whole buffer")
+    const indices = values.indices.subarray(0, n);
     const dictionary = vectorFromArray(values.values as string[], new Utf8());
     if (type instanceof Dictionary)
       return makeData({ type, length: n, data: indices, dictionary, ...indexBits(indices, n) } as never);
