@@ -210,7 +210,7 @@ for (const r of rows.filter((x) => x.events >= 1e6 && x.format === 'arrow')) {
   const rate = r.events / r.pq.wall;
   console.log(
     `\nparquet from arrow, ${r.events} events: ${(rate / 1e6).toFixed(2)} M events/s of wall time (target ≥ 2: ${met(rate >= 2e6)}), ` +
-      `${(r.events / r.pq.cpu / 1e6).toFixed(2)} M events per CPU second; the analysis alone ${(r.events / r.an.wall / 1e6).toFixed(2)} M events/s (the export's bound); ` +
+      `${(r.events / r.pq.cpu / 1e6).toFixed(2)} M events per CPU second; the analysis alone ${(r.events / r.an.wall / 1e6).toFixed(2)} M events/s (the replay the export runs); ` +
       `events table ${(r.pqBytes.events / r.arrowBytes).toFixed(2)}x the Arrow capture (target ≤ 0.3: ${met(r.pqBytes.events / r.arrowBytes <= 0.3)}), ` +
       `whole dataset ${(r.pqBytes.all / r.arrowBytes).toFixed(2)}x (${met(r.pqBytes.all / r.arrowBytes <= 0.3)}); RSS ${r.pq.rssMb.toFixed(0)} MiB`,
   );
