@@ -82,10 +82,14 @@ describe.skipIf(skipRecording)(`workqueue causes on real recordings (${skipRecor
     });
 
     it('links the two in the graph and in the chain', () => {
-      // one edge per kworker that ran the item
+      // one edge per kworker that ran the item; and, rarely, one with no kworker between: the slave
+      // itself ended a sleep of the master (a D sleep on the tty's lock that the slave released;
+      // CI saw one), which docs/accuracy.md counts among the pty's sleeps by design
       const edges = a.result.edges.filter((e) => e.from.tid === slave && e.to.tid === master);
       expect(edges.length).toBeGreaterThan(0);
-      for (const e of edges) expect(e.via?.comm).toMatch(/^kworker\//);
+      for (const e of edges) if (e.via !== undefined) expect(e.via.comm).toMatch(/^kworker\//);
+      const direct = edges.filter((e) => e.via === undefined).reduce((n, e) => n + e.count, 0);
+      expect(direct).toBeLessThanOrEqual(thread(a, master).wakeups * 0.1);
       const flushes = edges.filter((e) => PTY_ITEMS.has(e.via?.work ?? '')).reduce((n, e) => n + e.count, 0);
       expect(flushes).toBeGreaterThanOrEqual(thread(a, master).wakeups * 0.9);
       expect(flushes).toBeGreaterThanOrEqual(10);
