@@ -5,6 +5,7 @@
  * kworker running that item wakes the reader: every wakeup of the two is run by
  * a kworker and caused by the other process. Prints "master-pid slave-pid". */
 #define _XOPEN_SOURCE 600
+#define _DEFAULT_SOURCE /* cfmakeraw */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -250,8 +250,11 @@ export function checkMessage(metadata: Uint8Array, maxBody: number): CheckedMess
 }
 
 function checkBatch(f: Flat, batch: Table, bodyLength: number): CheckedBatch {
-  const rows = batch.i64(0, 'a row count beyond any file');
-  if (rows < 0 || rows > 0x7fffffff) f.fail(`a row count of ${rows}`);
+  const count = batch.i64(0, 'a row count beyond any file');
+  if (count < 0 || count > 0x7fffffff) f.fail(`a row count of ${count}`);
+  // a small integer, not the double i64() computes: a batch's length is a field every stage reads,
+  // and one double there turns its representation over and deoptimizes the replay mid-capture
+  const rows = count | 0;
   if (batch.sub(3) !== null) f.fail('compressed buffers, which lifeline does not write');
   const nodeVec = batch.vector(1, 16);
   const nodes: CheckedBatch['nodes'] = [];
