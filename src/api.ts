@@ -218,7 +218,11 @@ export async function path(
     if (query.fromNs !== undefined && endNs > startNs && query.fromNs > endNs - startNs)
       throw new LifelineError('OPTION_BAD_WINDOW', msg.windowAfterCapture(query.fromNs / 1e9, (endNs - startNs) / 1e9));
     // the whole capture is replayed (no window): the bursts and the states before the interval are needed
-    const analysis = await replay(cap, replayOptions(cap, { ...filters, path: query }, opts.onProgress));
+    // the path needs its recorder and the capture's facts (the diagnostics), no per-thread metric
+    const analysis = await replay(
+      cap,
+      replayOptions(cap, { ...filters, path: query, parts: { threads: false } }, opts.onProgress),
+    );
     const paths = analysis.path ?? [];
     const diagnostics = diagnose(factsOf(analysis, cap.meta));
     if (opts.json) {

@@ -51,7 +51,9 @@ export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Prom
   if (stream !== null) detailMetrics.push(stream);
   // the critical path's facts are collected only when a path is asked for
   const pathRec = opts.path !== undefined ? new PathRecorder() : null;
-  const engine = new Engine(threads, names, [...metrics, ...detailMetrics, ...(pathRec ? [pathRec] : [])], {
+  const withMetrics = opts.parts?.threads !== false;
+  const fed = [...(withMetrics ? metrics : []), ...detailMetrics, ...(pathRec ? [pathRec] : [])];
+  const engine = new Engine(threads, names, fed, {
     startNs: meta.startNs,
     cpus: meta.cpus,
     window,
@@ -87,7 +89,7 @@ export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Prom
     wakers,
     filter,
   };
-  const selected = selectThreads(input);
+  const selected = withMetrics ? selectThreads(input) : [];
   const result = buildResult(input, selected, opts.parts);
   const offCpu = opts.offCpu ? { offCpu: sleepReasons.offCpu(selected) } : {};
   const log2 = histograms !== null ? { histograms: histograms.read(selected) } : {};

@@ -277,6 +277,12 @@ export interface AnalyzeOptions {
 
 /** Which parts of AnalysisResult an analysis builds (AnalyzeOptions.parts); a part left out is built when true or absent. */
 export interface ResultParts {
+  /**
+   * The per-thread metrics and all built from them (rows, processes, graphs). Without them the
+   * replay feeds no metric module and the result holds the capture's facts alone: what a critical
+   * path (lifeline path) needs beside its own recorder.
+   */
+  threads?: boolean;
   /** The process rows (AnalysisResult.processes). */
   processes?: boolean;
   /** The thread graph (AnalysisResult.edges). */

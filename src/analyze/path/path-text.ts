@@ -46,7 +46,11 @@ export function formatPath(p: CriticalPath): string {
       .map((c, i) => (i < 2 || i === 4 ? padStart(c, w[i]!) : i === r.length - 1 ? c : padEnd(c, w[i]!)))
       .join('  ')
       .trimEnd();
-  lines.push('', line(head), ...rows.map(line), '', ...summaryLines(p));
+  // a row at a time: a path has up to PATH_MAX_SEGMENTS rows, too many to pass as arguments
+  lines.push('', line(head));
+  for (const r of rows) lines.push(line(r));
+  lines.push('');
+  for (const l of summaryLines(p)) lines.push(l);
   return lines.join('\n');
 }
 
