@@ -250,13 +250,26 @@ export class PathWalker {
     const end = new Float64Array(total);
     const n = new Int32Array(total);
     const of = new Int32Array(total);
+    const byThread = this.rec.byThread!;
+    const starts = this.rec.iStart.a;
     let m = 0;
     for (const t of this.threadsWithBursts()) {
       const first = m;
+      // the thread's intervals are walked once beside its bursts (both in time order), not searched
+      // for each burst: posAt's answer, found by a cursor that only moves forward
+      const lo0 = byThread.offset[t]!;
+      const hi0 = byThread.offset[t + 1]!;
+      let pos = lo0 - 1;
+      let last = -Infinity;
       for (let j = offset[t]!; j < offset[t + 1]!; j++) {
         const k = order[j]!;
         const be = this.rec.bEnd.a[k]!;
-        const bs = this.cycleStart(t, this.rec.bStart.a[k]!);
+        const b0 = this.rec.bStart.a[k]!;
+        const at = b0 + 0.5;
+        if (at < last) pos = lo0 - 1; // out of order: search from the thread's first interval again
+        last = at;
+        while (pos + 1 < hi0 && starts[byThread.order[pos + 1]!]! < at) pos++;
+        const bs = this.cycleStartAt(t, b0, pos >= lo0 ? pos : -1);
         if (bs < lo || be > hi) continue;
         th[m] = t;
         start[m] = bs;
@@ -277,8 +290,12 @@ export class PathWalker {
 
   /** Where the wait before a burst began: the start of the sleep (or run-queue wait) before it. */
   cycleStart(th: number, bs: number): number {
+    return this.cycleStartAt(th, bs, this.posAt(th, bs + 0.5));
+  }
+
+  /** cycleStart with `pos`: the thread's last interval starting before bs + 0.5 (posAt), -1 when none. */
+  private cycleStartAt(th: number, bs: number, pos: number): number {
     const { offset, order } = this.rec.byThread!;
-    const pos = this.posAt(th, bs + 0.5);
     if (pos < 0) return bs;
     const { iSt, iStart, iEnd } = this.rec;
     let start = bs;
