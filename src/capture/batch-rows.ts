@@ -156,23 +156,32 @@ function permuteRun(b: EventBatch, order: ArrayLike<number>, from: number, to: n
   permuteNarrow(b.stack, order, from, len);
 }
 
+/*
+ * Runs are mostly a few rows long (two CPUs' events interleaved): below SHORT_RUN they are copied
+ * back element by element, as a subarray view per column and run cost more than the copy.
+ */
+const SHORT_RUN = 64;
+
 function permuteF64(col: Float64Array, order: ArrayLike<number>, from: number, len: number): void {
   const tmp = scratchF64;
   for (let k = 0; k < len; k++) tmp[k] = col[order[from + k]!]!;
-  col.set(tmp.subarray(0, len), from);
+  if (len < SHORT_RUN) for (let k = 0; k < len; k++) col[from + k] = tmp[k]!;
+  else col.set(tmp.subarray(0, len), from);
 }
 
 function permuteI32(col: Int32Array, order: ArrayLike<number>, from: number, len: number): void {
   const tmp = scratchI32;
   for (let k = 0; k < len; k++) tmp[k] = col[order[from + k]!]!;
-  col.set(tmp.subarray(0, len), from);
+  if (len < SHORT_RUN) for (let k = 0; k < len; k++) col[from + k] = tmp[k]!;
+  else col.set(tmp.subarray(0, len), from);
 }
 
 /** Uint8 / Uint16 columns, through the Int32 scratch (values fit). */
 function permuteNarrow(col: Uint8Array | Uint16Array, order: ArrayLike<number>, from: number, len: number): void {
   const tmp = scratchI32;
   for (let k = 0; k < len; k++) tmp[k] = col[order[from + k]!]!;
-  col.set(tmp.subarray(0, len), from);
+  if (len < SHORT_RUN) for (let k = 0; k < len; k++) col[from + k] = tmp[k]!;
+  else col.set(tmp.subarray(0, len), from);
 }
 
 /**
