@@ -17,16 +17,24 @@ import type { PageSource } from '../pages/pages.js';
 export const SQLITE_PAGE_ROWS = 32768;
 
 /**
- * The aggregates all consume the subquery's rows in its rowid order, so the
- * columns stay aligned row for row. Names are few: json_group_array keeps
- * the NULLs that align them.
+ * One page's numeric columns, each aggregated into one string. The statement is one range scan of
+ * the rowid b-tree (no subquery to materialize, no index, no sort: EXPLAIN QUERY PLAN says so, and
+ * the page tests check it), which visits the rows in rowid order, so every aggregate takes them in
+ * that order and the columns stay aligned row for row. Names are few: they are read by a second
+ * statement, only for a page that has some (count(name)).
  */
 function pageSql(hasStack: boolean): string {
   return `SELECT count(*), count(name),
-  ${NUMERIC_COLUMNS.map((c) => (c === 'stack' ? 'group_concat(ifnull(stack, 0))' : `group_concat(${c})`)).join(', ')},
-  json_group_array(name)
-  FROM (SELECT rowid, *${hasStack ? '' : ', 0 AS stack'} FROM events
-    WHERE rowid BETWEEN ? AND ? AND kind <> ${KIND_META} ORDER BY rowid)`;
+  ${NUMERIC_COLUMNS.map((c) => (c !== 'stack' ? `group_concat(${c})` : hasStack ? 'group_concat(ifnull(stack, 0))' : 'group_concat(0)')).join(', ')}
+  FROM events WHERE rowid BETWEEN ? AND ? AND kind <> ${KIND_META}`;
+}
+
+/** The names of one page's rows, NULL for a row without one (json_group_array keeps the NULLs that align them). */
+export const PAGE_NAMES_SQL = `SELECT json_group_array(name) FROM events WHERE rowid BETWEEN ? AND ? AND kind <> ${KIND_META}`;
+
+/** The page statement, for a test of its plan. */
+export function pageStatementSql(db: Database.Database): string {
+  return pageSql(hasStackColumn(db));
 }
 
 /** Format 2 captures have no stack column: their rows read with stack 0. */
@@ -71,6 +79,7 @@ export function sqlitePageLayout(db: Database.Database, pageRows = SQLITE_PAGE_R
 export class SqlitePages implements PageSource {
   readonly pages: number;
   private readonly stmt: Database.Statement;
+  private readonly namesStmt: Database.Statement;
   private scratch = new Float64Array(0);
 
   constructor(
@@ -82,6 +91,7 @@ export class SqlitePages implements PageSource {
   ) {
     this.pages = layout.starts.length;
     this.stmt = db.prepare(pageSql(hasStackColumn(db))).raw(true);
+    this.namesStmt = db.prepare(PAGE_NAMES_SQL).pluck();
   }
 
   read(page: number): EventBatch {
@@ -92,7 +102,7 @@ export class SqlitePages implements PageSource {
     let names: Array<string | null> = [];
     try {
       row = this.stmt.get(first, end) as PageRow;
-      if (row[1] > 0) names = JSON.parse(String(row[2 + NUMERIC_COLUMNS.length] ?? '[]')) as Array<string | null>;
+      if (row[1] > 0) names = JSON.parse(String(this.namesStmt.get(first, end) ?? '[]')) as Array<string | null>;
     } catch (err) {
       throw captureErrors.damaged(this.path, msg.damageSqlite(firstLine(err)));
     }
