@@ -5,7 +5,10 @@
 // lifeline's memory stays flat. Each replay runs BENCH_RUNS times (default 3): medians.
 // Also the critical path (lifeline path) of the 100 longest bursts of each capture, as a ratio to
 // the analysis itself: its replay collects more, then walks the 100 paths. And issue 23's replay
-// speed: the warm replay's cost per event (bench/lib/warm-replay.js), --json against the table.
+// speed: the warm replay's cost per event (bench/lib/warm-replay.js), --json against the table; the
+// small target (~300 K events, both formats, at most 0.45 s) at the middle size (-l 1400); and the
+// scale target on a long busy recording (perf bench sched pipe -l BENCH_SCALE_LOOPS, default
+// 700000: 5 M lifeline events or more, recorded with perf sched record at the same time; 0 skips it).
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +19,8 @@ import { startupReport } from './lib/startup.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin/lifeline.js');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'lifeline-bench-analyze-'));
-const loops = (process.env.BENCH_LOOPS ?? '600,6000').split(',').map(Number);
+const loops = (process.env.BENCH_LOOPS ?? '600,1400,6000').split(',').map(Number);
+const scaleLoops = Number(process.env.BENCH_SCALE_LOOPS ?? 700000);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 
 const pad = (s, n) => String(s).padEnd(n);
@@ -56,6 +60,39 @@ for (const l of loops) {
     `messaging -l ${l}: perf.data ${perfEvents} events (${(statSync(perfData).size / 1e6).toFixed(1)} MB), ` +
       `lifeline ${ll} events (sqlite ${(statSync(db).size / 1e6).toFixed(1)} MB, arrow ${(statSync(arrow).size / 1e6).toFixed(1)} MB)`,
   );
+}
+// Issue 23's scale target: a long busy recording (a pipe ping-pong, a few million switches and
+// wakings), big enough that nothing is lost, analyzed by both tools.
+let scale = null;
+if (scaleLoops > 0) {
+  const perfData = path.join(tmp, 'perf-scale.data');
+  const db = path.join(tmp, 'scale.db');
+  const arrow = path.join(tmp, 'scale.arrow');
+  const workload = ['perf', 'bench', 'sched', 'pipe', '-l', String(scaleLoops)];
+  const record = [
+    process.execPath,
+    bin,
+    'record',
+    '--buffer-mb',
+    '256',
+    '-o',
+    db,
+    '--mirror',
+    arrow,
+    '--',
+    ...workload,
+  ];
+  sh(['perf', 'sched', 'record', '-q', '-o', perfData, '--', ...record]);
+  const info = JSON.parse(sh([process.execPath, bin, 'info', '--json', arrow]).stdout);
+  scale = {
+    events: info.events,
+    lost: info.lost,
+    perf: measure(['perf', 'sched', 'latency', '-i', perfData], runs),
+    arrow: measure([process.execPath, bin, 'analyze', '--json', arrow], runs),
+    sqlite: measure([process.execPath, bin, 'analyze', '--json', db], runs),
+  };
+  rmSync(perfData, { force: true });
+  console.log(`pipe -l ${scaleLoops}: lifeline ${scale.events} events (${scale.lost} lost)`);
 }
 console.log('');
 console.log("x latency: events/s over perf sched latency's events/s (each tool counts the events of its own file);");
@@ -148,6 +185,40 @@ for (const l of loops) {
       `(${verdict(ratio <= 0.2)}: at most 0.2x)${size}; ` +
       `--json over the table ${(over * 100).toFixed(0)}% (${verdict(over <= 0.1)}: at most 10%)`,
   );
+}
+// Small: at about 300 K events, analyze (--json, as the issue measured it; the table beside it) in
+// at most 0.45 s on both formats; perf sched latency's wall is the stretch.
+const eventsAt = (l) => rows.find((r) => r.loops === l && r.name === TABLE_TOOL).events;
+const small = [...loops].sort((x, y) => Math.abs(eventsAt(x) - 3e5) - Math.abs(eventsAt(y) - 3e5))[0];
+{
+  const at = (name) => rows.find((r) => r.loops === small && r.name === name);
+  const perf = at('perf sched latency');
+  for (const format of ['arrow', 'sqlite']) {
+    const r = at(`lifeline analyze (${format})`);
+    console.log(
+      `  -l ${pad(small, 5)} small: analyze --json (${format}) ${r.wall.toFixed(2)} s over ${r.events} events ` +
+        `(${verdict(r.wall <= 0.45)}: at most 0.45 s at ~300 K; perf sched latency ${perf.wall.toFixed(2)} s, the stretch)`,
+    );
+  }
+  const t = at(TABLE_TOOL);
+  console.log(`  -l ${pad(small, 5)} small: analyze table (arrow) ${t.wall.toFixed(2)} s`);
+}
+// Scale: at 5 M events or more, at most 0.2x perf sched latency's wall on Arrow and 0.4x on SQLite, in
+// at most 250 MiB (perf's RSS beside it).
+if (scale !== null) {
+  const big = scale.events >= 5e6 ? '' : ` (${scale.events} events: the target is for 5 M or more)`;
+  for (const [format, want] of [
+    ['arrow', 0.2],
+    ['sqlite', 0.4],
+  ]) {
+    const r = scale[format];
+    const x = r.wall / scale.perf.wall;
+    console.log(
+      `  scale (pipe -l ${scaleLoops}): analyze --json (${format}) ${r.wall.toFixed(2)} s = ${x.toFixed(2)}x perf sched latency ` +
+        `(${scale.perf.wall.toFixed(2)} s) (${verdict(x <= want)}: at most ${want}x)${big}; ` +
+        `RSS ${r.rssMb.toFixed(0)} MiB (${verdict(r.rssMb <= 250)}: at most 250; perf ${scale.perf.rssMb.toFixed(0)} MiB)`,
+    );
+  }
 }
 // The critical path of the 100 longest bursts, against the analysis of the same capture: the walk
 // (what the path command does beyond a replay) should cost no more than the analysis itself.
