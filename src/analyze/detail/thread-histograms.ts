@@ -55,12 +55,12 @@ export class ThreadHistograms implements Metric {
     this.counts[(th * KEYS + key) * BUCKETS + bucketOf(v)]!++;
   }
 
-  sleep(th: number, _kind: SleepKind, start: number, end: number): void {
-    this.add(th, SLEEP, end - start);
+  sleep(th: number, _kind: SleepKind, ns: number): void {
+    this.add(th, SLEEP, ns);
   }
 
-  runqDelay(th: number, cause: RqCause, start: number, end: number): void {
-    this.add(th, cause === Rq.WAKEUP ? RUNQ : PREEMPT, end - start);
+  runqDelay(th: number, cause: RqCause, ns: number): void {
+    this.add(th, cause === Rq.WAKEUP ? RUNQ : PREEMPT, ns);
   }
 
   private bucketsOf(ths: readonly number[]): BucketCounts {

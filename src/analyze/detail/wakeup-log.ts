@@ -86,9 +86,9 @@ export class WakeupLog implements Metric {
     }
   }
 
-  runqDelay(th: number, cause: RqCause, start: number, end: number): void {
+  runqDelay(th: number, cause: RqCause, ns: number): void {
     const p = this.pending[th]!;
-    if (cause === Rq.WAKEUP && p >= 0 && this.wait[p]! < 0) this.wait[p] = end - start;
+    if (cause === Rq.WAKEUP && p >= 0 && this.wait[p]! < 0) this.wait[p] = ns;
   }
 
   burst(th: number, start: number, _end: number, runNs: number, slices: number): void {

@@ -86,9 +86,9 @@ export class WakeupStream implements Metric {
     this.open[f.target] = w;
   }
 
-  runqDelay(th: number, cause: RqCause, start: number, end: number): void {
+  runqDelay(th: number, cause: RqCause, ns: number): void {
     const w = this.open[th];
-    if (cause === Rq.WAKEUP && w !== null && w !== undefined && w.waitNs === null) w.waitNs = end - start;
+    if (cause === Rq.WAKEUP && w !== null && w !== undefined && w.waitNs === null) w.waitNs = ns;
   }
 
   burst(th: number, start: number, _end: number, runNs: number, slices: number): void {

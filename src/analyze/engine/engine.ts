@@ -427,7 +427,7 @@ export class Engine {
     if (r.partial) return;
     if (start >= this.wf && ts <= this.wt) {
       const sinks = this.sliceSinks;
-      for (let i = 0; i < sinks.length; i++) sinks[i]!.slice!(th, cpu, start, ts);
+      for (let i = 0; i < sinks.length; i++) sinks[i]!.slice!(th, cpu, ts - start);
     }
     if (r.burst === Burst.ACTIVE) {
       this.threads.burstRun[th] += ts - start;
@@ -501,7 +501,7 @@ export class Engine {
           sleptNs = ts - this.threads.since[th]!;
           sleepKind = st === St.SLEEP_S ? Sleep.S : Sleep.D;
           const sinks = this.sleepSinks;
-          for (let i = 0; i < sinks.length; i++) sinks[i]!.sleep!(th, sleepKind, this.threads.since[th]!, ts);
+          for (let i = 0; i < sinks.length; i++) sinks[i]!.sleep!(th, sleepKind, sleptNs);
         }
       } else if (st === St.RUNNING) {
         r.wokeWhileRunning = true;
@@ -611,7 +611,8 @@ export class Engine {
   private emitRunq(th: number, r: ThreadRec, ts: number): void {
     if (this.threads.since[th]! < this.wf || ts > this.wt) return;
     const sinks = this.runqSinks;
-    for (let i = 0; i < sinks.length; i++) sinks[i]!.runqDelay!(th, r.rqCause, this.threads.since[th]!, ts);
+    const ns = ts - this.threads.since[th]!;
+    for (let i = 0; i < sinks.length; i++) sinks[i]!.runqDelay!(th, r.rqCause, ns);
   }
 
   private emitCpuTask(cpu: number, th: number, start: number, end: number): void {

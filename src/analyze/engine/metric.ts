@@ -62,12 +62,17 @@ export interface Metric {
   addThread?(th: number): void;
   /** Time on a CPU inside the window (complete and partial slices, clipped). */
   run?(th: number, ns: number): void;
-  /** A complete slice (switch-in and switch-out seen, both in the window). */
-  slice?(th: number, cpu: number, start: number, end: number): void;
-  /** A complete sleep: switch-out into S/D to the waking. */
-  sleep?(th: number, kind: SleepKind, start: number, end: number): void;
-  /** A complete run-queue wait: waking or preemption to the next switch-in. */
-  runqDelay?(th: number, cause: RqCause, start: number, end: number): void;
+  /*
+   * Slices, sleeps and run-queue waits are handed over as their lengths, not their ends: an absolute
+   * time (a double beyond the small integers) passed to a module that is not inlined is boxed on the
+   * heap, several times per event; a length mostly is a small integer.
+   */
+  /** A complete slice (switch-in and switch-out seen, both in the window): its length (ns). */
+  slice?(th: number, cpu: number, ns: number): void;
+  /** A complete sleep (switch-out into S/D to the waking): its length (ns). */
+  sleep?(th: number, kind: SleepKind, ns: number): void;
+  /** A complete run-queue wait (waking or preemption to the next switch-in): its length (ns). */
+  runqDelay?(th: number, cause: RqCause, ns: number): void;
   /** A complete burst: first switch-in after a wakeup to the switch-out into sleep. */
   burst?(th: number, start: number, end: number, runNs: number, slices: number): void;
   /** A wakeup whose waking lies in the window. */

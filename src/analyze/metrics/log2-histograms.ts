@@ -61,8 +61,8 @@ export class Log2Histograms implements Metric {
   readonly burstRun = new Log2Histogram(DURATION_BOUNDS_NS);
   readonly burstSlices = new Log2Histogram(SLICE_BOUNDS);
 
-  runqDelay(_th: number, cause: RqCause, start: number, end: number): void {
-    (cause === Rq.WAKEUP ? this.runqWakeup : this.runqPreempt).add(end - start);
+  runqDelay(_th: number, cause: RqCause, ns: number): void {
+    (cause === Rq.WAKEUP ? this.runqWakeup : this.runqPreempt).add(ns);
   }
 
   burst(_th: number, _start: number, _end: number, runNs: number, slices: number): void {

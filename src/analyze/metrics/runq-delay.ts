@@ -18,8 +18,8 @@ export class RunqDelay implements Metric {
     this.dist.push();
   }
 
-  runqDelay(th: number, cause: RqCause, start: number, end: number): void {
-    this.dist.add(cause === Rq.WAKEUP ? 2 * th : 2 * th + 1, end - start);
+  runqDelay(th: number, cause: RqCause, ns: number): void {
+    this.dist.add(cause === Rq.WAKEUP ? 2 * th : 2 * th + 1, ns);
   }
 
   fillThread(th: number, out: ThreadMetrics): void {

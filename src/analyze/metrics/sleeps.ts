@@ -23,16 +23,16 @@ export class Sleeps implements Metric {
     this.ns.push();
   }
 
-  sleep(th: number, kind: SleepKind, start: number, end: number): void {
+  sleep(th: number, kind: SleepKind, ns: number): void {
     const at = th * STRIDE;
     if (kind === Sleep.S) {
       this.acc.data[at + S]!++;
-      this.acc.data[at + S_NS]! += end - start;
+      this.acc.data[at + S_NS]! += ns;
     } else {
       this.acc.data[at + D]!++;
-      this.acc.data[at + D_NS]! += end - start;
+      this.acc.data[at + D_NS]! += ns;
     }
-    this.ns.add(th, end - start);
+    this.ns.add(th, ns);
   }
 
   count(th: number): number {

@@ -19,11 +19,11 @@ export class Slices implements Metric {
     this.acc.data[th * 4 + RUN_NS]! += ns;
   }
 
-  slice(th: number, _cpu: number, start: number, end: number): void {
+  slice(th: number, _cpu: number, ns: number): void {
     const d = this.acc.data;
     const i = th * 4;
     d[i + SLICES]!++;
-    d[i + SLICE_NS]! += end - start;
+    d[i + SLICE_NS]! += ns;
   }
 
   runNs(th: number): number {
