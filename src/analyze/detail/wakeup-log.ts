@@ -6,7 +6,7 @@
 import { Flag } from '../../format/index.js';
 import { Rq, Sleep, type RqCause } from '../engine/codes.js';
 import { atMs, busiestThreads, COLLECT_FACTOR } from './detail-budget.js';
-import type { Metric, ResultContext, WakeFact } from '../engine/metric.js';
+import type { BurstFact, Metric, ResultContext, WakeFact } from '../engine/metric.js';
 import type { Names } from '../engine/sources.js';
 import { sleepReasonOf, stackFrames, wakeFrameOf } from '../metrics/sleep-reasons.js';
 import type { ThreadTable } from '../engine/thread-table.js';
@@ -91,7 +91,7 @@ export class WakeupLog implements Metric {
     if (cause === Rq.WAKEUP && p >= 0 && this.wait[p]! < 0) this.wait[p] = ns;
   }
 
-  burst(th: number, start: number, _end: number, runNs: number, slices: number): void {
+  burst(th: number, { start, runNs, slices }: BurstFact): void {
     const p = this.pending[th]!;
     // A waking that raced ahead of the switch-out belongs to the next burst.
     if (p < 0 || this.ts[p]! > start) return;

@@ -8,7 +8,7 @@
  */
 import { Flag } from '../../format/index.js';
 import { Rq, Sleep, type RqCause } from '../engine/codes.js';
-import type { Metric, WakeFact } from '../engine/metric.js';
+import type { BurstFact, Metric, WakeFact } from '../engine/metric.js';
 import type { Names } from '../engine/sources.js';
 import { sleepReasonOf, stackFrames, wakeFrameOf } from '../metrics/sleep-reasons.js';
 import type { ThreadTable } from '../engine/thread-table.js';
@@ -91,7 +91,7 @@ export class WakeupStream implements Metric {
     if (cause === Rq.WAKEUP && w !== null && w !== undefined && w.waitNs === null) w.waitNs = ns;
   }
 
-  burst(th: number, start: number, _end: number, runNs: number, slices: number): void {
+  burst(th: number, { start, runNs, slices }: BurstFact): void {
     const w = this.open[th];
     // A waking that raced ahead of the switch-out belongs to the next burst.
     if (w === null || w === undefined || w.ts + this.startNs() > start) return;

@@ -21,7 +21,7 @@ import { CommReason, Ctx, Flag, Kind } from '../../format/index.js';
 import { allocBatch, type EventBatch } from '../../capture/index.js';
 import { causeKnown, Causes, remapKey } from './causes.js';
 import { Irq, Rq, Sleep, St, type IrqKind, type StCode } from './codes.js';
-import type { Metric, WakeFact } from './metric.js';
+import type { BurstFact, Metric, WakeFact } from './metric.js';
 import { stateAfterSwitchOut } from './prev-state.js';
 import { IDLE_KEY, sourceKey, taskKey, WORK_UNSEEN_KEY, type Names } from './sources.js';
 import { Burst, type ThreadRec, type ThreadTable } from './thread-table.js';
@@ -82,21 +82,27 @@ export class Engine {
   private forkSinks: Metric[] = [];
   private execSinks: Metric[] = [];
   private exitSinks: Metric[] = [];
+  /*
+   * The facts handed to the modules, one object each, reused. Their times start as doubles (NaN): a
+   * field that holds a small integer first and a double later changes its representation in the
+   * middle of the replay, which deoptimizes every function that reads it.
+   */
+  private readonly burstFact: BurstFact = { start: NaN, end: NaN, runNs: NaN, slices: 0 };
   private readonly fact: WakeFact = {
-    ts: 0,
+    ts: NaN,
     target: 0,
     source: 0,
     waker: -1,
     onCpu: -1,
     reattributed: false,
-    cause: 0,
+    cause: NaN,
     causeTask: -1,
     several: false,
     onCpuCause: false,
     spurious: false,
     isNew: false,
     flags: 0,
-    sleptNs: -1,
+    sleptNs: NaN,
     sleepKind: 0,
     sleepStack: 0,
     wakerStack: 0,
@@ -457,9 +463,13 @@ export class Engine {
 
   private endBurst(th: number, r: ThreadRec, ts: number): void {
     if (r.burst === Burst.ACTIVE && this.threads.burstStart[th]! >= this.wf && ts <= this.wt) {
+      const b = this.burstFact;
+      b.start = this.threads.burstStart[th]!;
+      b.end = ts;
+      b.runNs = this.threads.burstRun[th]!;
+      b.slices = r.burstSlices;
       const sinks = this.burstSinks;
-      for (let i = 0; i < sinks.length; i++)
-        sinks[i]!.burst!(th, this.threads.burstStart[th]!, ts, this.threads.burstRun[th]!, r.burstSlices);
+      for (let i = 0; i < sinks.length; i++) sinks[i]!.burst!(th, b);
     }
     r.burst = Burst.NONE;
   }

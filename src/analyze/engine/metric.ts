@@ -51,6 +51,17 @@ export interface WakeFact {
   wakerStack: number;
 }
 
+/** One burst, as handed to the modules (its times unboxed). The engine reuses one object: copy what you keep. */
+export interface BurstFact {
+  /** The first switch-in after the wakeup (absolute ns). */
+  start: number;
+  /** The switch-out into sleep that ended it (absolute ns). */
+  end: number;
+  /** Time on a CPU during the burst, and in how many slices. */
+  runNs: number;
+  slices: number;
+}
+
 /** Context given to modules when they build their part of the result. */
 export interface ResultContext {
   /** Capture start (ns, monotonic): detail timestamps are relative to it. */
@@ -74,7 +85,7 @@ export interface Metric {
   /** A complete run-queue wait (waking or preemption to the next switch-in): its length (ns). */
   runqDelay?(th: number, cause: RqCause, ns: number): void;
   /** A complete burst: first switch-in after a wakeup to the switch-out into sleep. */
-  burst?(th: number, start: number, end: number, runNs: number, slices: number): void;
+  burst?(th: number, b: BurstFact): void;
   /** A wakeup whose waking lies in the window. */
   wakeup?(w: WakeFact): void;
   /** A stay of a thread in one state, clipped to the window (start known). */

@@ -1,6 +1,6 @@
 /** Bursts: from the first switch-in after a wakeup to the next switch-out into sleep. */
 import { Columns } from '../engine/columns.js';
-import type { Metric } from '../engine/metric.js';
+import type { BurstFact, Metric } from '../engine/metric.js';
 import type { ProcessMetrics, ThreadMetrics } from '../types.js';
 
 /** Fields per thread. */
@@ -15,7 +15,7 @@ export class Bursts implements Metric {
     this.acc.push();
   }
 
-  burst(th: number, _start: number, _end: number, runNs: number, slices: number): void {
+  burst(th: number, { runNs, slices }: BurstFact): void {
     const d = this.acc.data;
     const i = th * 4;
     d[i + COUNT]!++;

@@ -5,7 +5,7 @@
  * live exporter can keep one instance for as long as it runs.
  */
 import { Rq, type RqCause } from '../engine/codes.js';
-import type { Metric } from '../engine/metric.js';
+import type { BurstFact, Metric } from '../engine/metric.js';
 
 export class Log2Histogram {
   /** counts[i]: values in (bounds[i-1], bounds[i]]; the last slot holds values beyond every bound. */
@@ -65,8 +65,8 @@ export class Log2Histograms implements Metric {
     (cause === Rq.WAKEUP ? this.runqWakeup : this.runqPreempt).add(ns);
   }
 
-  burst(_th: number, _start: number, _end: number, runNs: number, slices: number): void {
-    this.burstRun.add(runNs);
-    this.burstSlices.add(slices);
+  burst(_th: number, b: BurstFact): void {
+    this.burstRun.add(b.runNs);
+    this.burstSlices.add(b.slices);
   }
 }

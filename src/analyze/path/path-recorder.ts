@@ -6,7 +6,7 @@
  * thread, per target and per CPU so that the walk (critical-path.ts) can binary-search them.
  */
 import { St, type IrqKind, type StCode } from '../engine/codes.js';
-import type { Metric, WakeFact } from '../engine/metric.js';
+import type { BurstFact, Metric, WakeFact } from '../engine/metric.js';
 
 class F64 {
   a = new Float64Array(1024);
@@ -134,10 +134,10 @@ export class PathRecorder implements Metric {
     this.qEnd.push(end);
   }
 
-  burst(th: number, start: number, end: number): void {
+  burst(th: number, b: BurstFact): void {
     this.bTh.push(th);
-    this.bStart.push(start);
-    this.bEnd.push(end);
+    this.bStart.push(b.start);
+    this.bEnd.push(b.end);
   }
 
   /** Sorts what was collected for the walk (once, after the replay). */
