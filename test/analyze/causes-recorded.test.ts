@@ -32,26 +32,31 @@ describe.skipIf(skipRecording)(`causes on real recordings (${skipRecording ? ski
       [cli, srv] = r.ids as [number, number];
     }, 60_000);
 
+    // At least one side waits in each round, not each side: on one CPU, wakeup preemption lets a side
+    // run on without sleeping (a full-suite run saw 148 wakeups of one side in 2000 rounds).
     it('≥ 95% of each side’s wakeups are caused by its partner, ≤ 5% are reattributed', () => {
+      expect(thread(a, cli).wakeups + thread(a, srv).wakeups).toBeGreaterThan(ROUNDS / 2);
       for (const [me, partner] of [
         [cli, srv],
         [srv, cli],
       ] as const) {
         const t = thread(a, me);
-        expect(t.wakeups, describeWakers(t)).toBeGreaterThan(ROUNDS / 4);
+        expect(t.wakeups, describeWakers(t)).toBeGreaterThan(0);
         const byPartner = sum(t.wakers, (w) => causeOf(w).kind === 'task' && causeOf(w).tid === partner);
-        expect(byPartner / t.wakeups, describeWakers(t)).toBeGreaterThanOrEqual(0.95);
+        // the first wakeup of each may be the shell's (its start): one allowed
+        expect((byPartner + 1) / t.wakeups, describeWakers(t)).toBeGreaterThanOrEqual(0.95);
         expect(t.reattributed / t.wakeups, describeWakers(t)).toBeLessThanOrEqual(0.05);
-        // run by NET_RX in the partner's own syscall: the naive view is right for those
-        expect(t.onCpuCause ?? 0).toBeGreaterThan(0);
       }
+      // run by NET_RX in the partner's own syscall: the naive view is right for those
+      expect((thread(a, cli).onCpuCause ?? 0) + (thread(a, srv).onCpuCause ?? 0)).toBeGreaterThan(0);
     });
 
     it('the who-wakes-whom graph has the edge between the two processes, both ways', () => {
       const edge = (from: number, to: number) =>
         a.result.edges.filter((e) => e.from.tid === from && e.to.tid === to).reduce((n, e) => n + e.count, 0);
-      expect(edge(cli, srv)).toBeGreaterThan(ROUNDS * 0.9 * 0.25);
-      expect(edge(srv, cli)).toBeGreaterThan(ROUNDS * 0.9 * 0.25);
+      expect(edge(cli, srv) + edge(srv, cli)).toBeGreaterThan(ROUNDS * 0.9 * 0.5);
+      expect(edge(cli, srv)).toBeGreaterThan(0);
+      expect(edge(srv, cli)).toBeGreaterThan(0);
       const viaNet = a.result.edges.find((e) => e.from.tid === cli && e.to.tid === srv && e.via?.name === 'NET_RX');
       expect(viaNet).toBeDefined();
     });

@@ -107,13 +107,16 @@ describe.skipIf(skipRecording)(`sleep reasons on real recordings (${skipRecordin
       [ping, pong] = r.ids as [number, number];
     }, 60_000);
 
+    // At least one side waits in each of the 800 rounds, not each side: when the two share a CPU,
+    // wakeup preemption lets a side run on without sleeping (95 sleeps on one side in a loaded run).
     it('each side sleeps in the pipe read path, woken by its partner from the pipe write path', () => {
+      expect(thread(a, ping).sleeps + thread(a, pong).sleeps).toBeGreaterThanOrEqual(400);
       for (const [me, partner] of [
         [ping, pong],
         [pong, ping],
       ] as const) {
         const t = thread(a, me);
-        expect(t.sleeps).toBeGreaterThanOrEqual(100);
+        expect(t.sleeps).toBeGreaterThanOrEqual(20);
         const pipe = (r: SleepReason) => /pipe_read$/.test(r.reason);
         expect(share(t, pipe), show(t)).toBeGreaterThanOrEqual(0.95);
         const fromPartner = (w: SleepReason['wakers'][number]) =>
@@ -126,7 +129,7 @@ describe.skipIf(skipRecording)(`sleep reasons on real recordings (${skipRecordin
       const lines = a
         .detail!.wakeups.filter((w) => w.tid === pong && w.sleptNs !== null && w.source.tid === ping)
         .map((w) => describeWakeup(w));
-      expect(lines.length).toBeGreaterThanOrEqual(100);
+      expect(lines.length).toBeGreaterThanOrEqual(20);
       const said = lines.filter((l) =>
         /slept [\d.]+ ms \(S\) in \w*pipe_read {2}woken by task \S+ \d+ from \w*pipe_write/.test(l),
       );
