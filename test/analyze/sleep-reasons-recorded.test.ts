@@ -108,28 +108,36 @@ describe.skipIf(skipRecording)(`sleep reasons on real recordings (${skipRecordin
     }, 60_000);
 
     // At least one side waits in each of the 800 rounds, not each side: when the two share a CPU,
-    // wakeup preemption lets a side run on without sleeping (95 sleeps on one side in a loaded run).
-    it('each side sleeps in the pipe read path, woken by its partner from the pipe write path', () => {
+    // wakeup preemption can let one side run on and never sleep (seen: 0 sleeps of one side, 800 of
+    // the other). Every sleep either side makes is in the pipe read path.
+    const sides = () =>
+      (
+        [
+          [ping, pong],
+          [pong, ping],
+        ] as const
+      ).filter(([me]) => thread(a, me).sleeps > 0);
+
+    it('each side that sleeps sleeps in the pipe read path, woken by its partner from the pipe write path', () => {
       expect(thread(a, ping).sleeps + thread(a, pong).sleeps).toBeGreaterThanOrEqual(400);
-      for (const [me, partner] of [
-        [ping, pong],
-        [pong, ping],
-      ] as const) {
+      for (const [me, partner] of sides()) {
         const t = thread(a, me);
-        expect(t.sleeps).toBeGreaterThanOrEqual(20);
         const pipe = (r: SleepReason) => /pipe_read$/.test(r.reason);
-        expect(share(t, pipe), show(t)).toBeGreaterThanOrEqual(0.95);
+        // a side's first sleep may be elsewhere (its start): one allowed
+        expect((t.sleeps * share(t, pipe) + 1) / t.sleeps, show(t)).toBeGreaterThanOrEqual(0.95);
         const fromPartner = (w: SleepReason['wakers'][number]) =>
           w.source.kind === 'task' && w.source.tid === partner && /pipe_write$/.test(w.frame);
-        expect(wakerShare(t, pipe, fromPartner), show(t)).toBeGreaterThanOrEqual(0.95);
+        if (t.sleeps >= 20) expect(wakerShare(t, pipe, fromPartner), show(t)).toBeGreaterThanOrEqual(0.95);
       }
     });
 
     it('chain says where each sleep began and where the waker woke it', () => {
+      // the side that slept more
+      const [me, partner] = sides().sort(([x], [y]) => thread(a, y).sleeps - thread(a, x).sleeps)[0]!;
       const lines = a
-        .detail!.wakeups.filter((w) => w.tid === pong && w.sleptNs !== null && w.source.tid === ping)
+        .detail!.wakeups.filter((w) => w.tid === me && w.sleptNs !== null && w.source.tid === partner)
         .map((w) => describeWakeup(w));
-      expect(lines.length).toBeGreaterThanOrEqual(20);
+      expect(lines.length).toBeGreaterThanOrEqual(200);
       const said = lines.filter((l) =>
         /slept [\d.]+ ms \(S\) in \w*pipe_read {2}woken by task \S+ \d+ from \w*pipe_write/.test(l),
       );
