@@ -161,10 +161,23 @@ describe.skipIf(skipRecording)(`workqueue causes on real recordings (${skipRecor
         sum(viaKworker, () => true),
         brief(t),
       ).toBeGreaterThanOrEqual(1);
-      for (const w of viaKworker) {
+      // an item queued as the recording began has its queueing unseen: its cause is said unknown,
+      // never guessed (CI saw 1 such wakeup); every other is the disk's interrupt
+      const unseen = viaKworker.filter(
+        (w) => w.cause?.kind === 'unknown' && /queueing not seen/.test(w.cause.name ?? ''),
+      );
+      expect(
+        sum(unseen, () => true),
+        brief(t),
+      ).toBeLessThanOrEqual(1);
+      for (const w of viaKworker.filter((x) => !unseen.includes(x))) {
         expect(w.cause?.kind, JSON.stringify(w)).toBe('hardirq');
         expect(w.cause?.name ?? '').toMatch(/^irq \d+/);
       }
+      expect(
+        sum(viaKworker, (w) => w.cause?.kind === 'hardirq'),
+        brief(t),
+      ).toBeGreaterThanOrEqual(1);
     }, 60_000);
   });
 });
