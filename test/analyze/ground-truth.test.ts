@@ -124,9 +124,10 @@ describe.each(SCENARIO_SOURCES)('%s capture', (source) => {
         const me = thread(r, truth[side]);
         const partner = side === 'ping' ? truth.pong : truth.ping;
         const taskWakers = me.wakers.filter((w) => w.source.kind === 'task');
-        // anything else is the start and the end (the shell's fork, exit and wait)
+        // anything else is the start and the end (the shell's fork, taskset's move to CPU 0 by
+        // migration/N, exit and wait); a loaded run once had one more, not from a task, at 92 of 95
         expect(count(taskWakers, (w) => w.source.tid !== partner)).toBeLessThanOrEqual(2);
-        expect(count(taskWakers, (w) => w.source.tid === partner)).toBeGreaterThanOrEqual(me.wakeups - 2);
+        expect(count(taskWakers, (w) => w.source.tid === partner)).toBeGreaterThanOrEqual(me.wakeups - 3);
         // exactly the sleeps the raw records show ended by a waking with the partner current, and
         // for the child (pong) its creation by ping's fork
         const fromPartner = rawSleeps(rows, truth[side]).ends.filter(
@@ -149,8 +150,8 @@ describe.each(SCENARIO_SOURCES)('%s capture', (source) => {
         r.edges
           .filter((e) => e.from.kind === 'task' && e.from.tid === from && e.to.tid === to)
           .reduce((n, e) => n + e.count, 0);
-      expect(edge(truth.ping, truth.pong)).toBeGreaterThanOrEqual(thread(r, truth.pong).wakeups - 2);
-      expect(edge(truth.pong, truth.ping)).toBeGreaterThanOrEqual(thread(r, truth.ping).wakeups - 2);
+      expect(edge(truth.ping, truth.pong)).toBeGreaterThanOrEqual(thread(r, truth.pong).wakeups - 3);
+      expect(edge(truth.pong, truth.ping)).toBeGreaterThanOrEqual(thread(r, truth.ping).wakeups - 3);
     });
   });
 
