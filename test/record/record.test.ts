@@ -120,14 +120,23 @@ describe.skipIf(skipRecording)('record (real BPF)', () => {
       expect(fork?.a).toBe(pong);
     });
 
+    const wakingsOf = (me: number) =>
+      cap.rows.filter((r) => r.kind === Kind.WAKING && r.tid === me && !(r.flags & Flag.ON_RQ));
+
+    // at least one side waits in each of the 2000 rounds, not each side: on a shared CPU, wakeup
+    // preemption can let one side run on without sleeping
+    it('wakes the two sides at least once a round between them', () => {
+      expect(wakingsOf(ping).length + wakingsOf(pong).length).toBeGreaterThan(1000);
+    });
+
     for (const side of ['ping', 'pong'] as const) {
       it(`wakes ${side} in task context with its partner on the CPU`, () => {
         const me = side === 'ping' ? ping : pong;
         const partner = side === 'ping' ? pong : ping;
-        const wakings = cap.rows.filter((r) => r.kind === Kind.WAKING && r.tid === me && !(r.flags & Flag.ON_RQ));
-        expect(wakings.length).toBeGreaterThan(500);
+        const wakings = wakingsOf(me);
         const byPartner = wakings.filter((r) => (r.flags & Flag.CTX_MASK) === Ctx.TASK && r.tid2 === partner);
-        expect(byPartner.length / wakings.length).toBeGreaterThan(0.95);
+        // its start (the shell's fork, a migration) may be another's: one allowed
+        expect(byPartner.length + 1).toBeGreaterThanOrEqual(0.95 * wakings.length);
       });
     }
 
