@@ -1,6 +1,7 @@
 /** Real components for the serve tests: `lifeline serve` and Debian's Prometheus, on loopback, bounded in time. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +26,25 @@ export function freePort(): Promise<number> {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * GET url's body on a connection of its own (no keep-alive pool): a test that stops and resumes
+ * serve (SIGSTOP/SIGCONT) saw a pooled connection reused after serve had closed it ("other side
+ * closed"), which says nothing of serve.
+ */
+export function getFresh(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (body += d));
+        res.on('end', () => resolve(body));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
 
 /** Polls `check` every 200 ms until it returns a value (not undefined) or `ms` pass. */
 export async function waitFor<T>(
