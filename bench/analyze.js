@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measure, recordMessagingArgv, sh } from './lib/run.js';
+import { measure, recordMessagingArgv, recordPairArgv, sh } from './lib/run.js';
 import { startupReport } from './lib/startup.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -69,19 +69,7 @@ if (scaleLoops > 0) {
   const db = path.join(tmp, 'scale.db');
   const arrow = path.join(tmp, 'scale.arrow');
   const workload = ['perf', 'bench', 'sched', 'pipe', '-l', String(scaleLoops)];
-  const record = [
-    process.execPath,
-    bin,
-    'record',
-    '--buffer-mb',
-    '256',
-    '-o',
-    db,
-    '--mirror',
-    arrow,
-    '--',
-    ...workload,
-  ];
+  const record = recordPairArgv(bin, db, arrow, workload, ['--buffer-mb', '256']);
   sh(['perf', 'sched', 'record', '-q', '-o', perfData, '--', ...record]);
   const info = JSON.parse(sh([process.execPath, bin, 'info', '--json', arrow]).stdout);
   scale = {

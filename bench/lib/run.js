@@ -12,26 +12,16 @@ export function sh(argv, opts = {}) {
 }
 
 /**
- * `lifeline record` of `perf bench sched messaging -l loops` into `db` (SQLite) with an Arrow mirror:
- * the capture pair the analyze and export benchmarks measure.
+ * `lifeline record [options] -- command` into `db` (SQLite) with an Arrow mirror: the capture pair
+ * the analyze and export benchmarks measure.
  */
+export function recordPairArgv(bin, db, arrow, command, options = []) {
+  return [process.execPath, bin, 'record', ...options, '-o', db, '--mirror', arrow, '--', ...command];
+}
+
+/** The capture pair of `perf bench sched messaging -l loops`. */
 export function recordMessagingArgv(bin, db, arrow, loops) {
-  return [
-    process.execPath,
-    bin,
-    'record',
-    '-o',
-    db,
-    '--mirror',
-    arrow,
-    '--',
-    'perf',
-    'bench',
-    'sched',
-    'messaging',
-    '-l',
-    String(loops),
-  ];
+  return recordPairArgv(bin, db, arrow, ['perf', 'bench', 'sched', 'messaging', '-l', String(loops)]);
 }
 
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -508,8 +508,8 @@ describe.skipIf(skipRecording)('lifeline export of a real recording (BPF)', () =
       // Spans per CPU: an exit closes the innermost open entry, of the same timer. They nest at
       // most once: a hard hrtimer may fire inside a soft one (HRTIMER_SOFTIRQ runs with
       // interrupts on). An end before a CPU's first entry closes a callback that began before the
-      // capture (one per CPU at most); allow one other unmatched end for an event the kernel never
-      // emitted.
+      // capture (two at most: a hard one inside a soft one); allow one other unmatched end for an
+      // event the kernel never emitted.
       let unmatched = 0;
       let deepest = 0;
       for (const cpu of new Set(entries.map((e) => e.cpu))) {

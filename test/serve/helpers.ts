@@ -27,25 +27,6 @@ export function freePort(): Promise<number> {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * GET url's body on a connection of its own (no keep-alive pool): a test that stops and resumes
- * serve (SIGSTOP/SIGCONT) saw a pooled connection reused after serve had closed it ("other side
- * closed"), which says nothing of serve.
- */
-export function getFresh(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent: false }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => (body += d));
-        res.on('end', () => resolve(body));
-        res.on('error', reject);
-      })
-      .on('error', reject);
-  });
-}
-
 /** Polls `check` every 200 ms until it returns a value (not undefined) or `ms` pass. */
 export async function waitFor<T>(
   what: string,
@@ -180,9 +161,20 @@ export function expositionProblem(body: string): string | null {
   return null;
 }
 
-export async function scrape(url: string): Promise<{ body: string; contentType: string }> {
-  const r = await fetch(`${url}/metrics`);
-  return { body: await r.text(), contentType: r.headers.get('content-type') ?? '' };
+export function scrape(url: string): Promise<{ body: string; contentType: string }> {
+  // on a connection of its own, not a keep-alive pool: a test that stopped and resumed serve
+  // (SIGSTOP/SIGCONT) had a pooled connection reused after serve had closed it ("other side closed")
+  return new Promise((resolve, reject) => {
+    http
+      .get(`${url}/metrics`, { agent: false }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (body += d));
+        res.on('end', () => resolve({ body, contentType: res.headers['content-type'] ?? '' }));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
 }
 
 /** Sum of the samples of `name` whose labels include every given pair (the text exposition, parsed plainly). */

@@ -28,7 +28,6 @@ import { canRecord, mustRecord, skipReason } from '../helpers/root.js';
 import {
   allStopped,
   expositionProblem,
-  getFresh,
   hasCommand,
   sample,
   scrape,
@@ -254,7 +253,7 @@ describe.skipIf(skipBpf)(`lifeline serve: a real ring-buffer overflow, live (${s
       // the segment is open (it opens with the first events replayed) before anything is lost on purpose
       const before = await waitFor('the first segment and events replayed', 30_000, async () => {
         if (segments(dir).length === 0) return undefined;
-        const body = await getFresh(`${s.url}/metrics`);
+        const { body } = await scrape(s.url);
         return sample(body, 'lifeline_events_total') > 0 ? body : undefined;
       });
       expect(expositionProblem(before)).toBeNull();
@@ -277,7 +276,7 @@ describe.skipIf(skipBpf)(`lifeline serve: a real ring-buffer overflow, live (${s
       // is now minus the last event replayed, so the last event is at least (scrape start − lag)
       const after = await waitFor('the replay to pass the end of the storm', 60_000, async () => {
         const at = performance.now();
-        const body = await getFresh(`${s.url}/metrics`);
+        const { body } = await scrape(s.url);
         const lag = sample(body, 'lifeline_replay_lag_seconds');
         return at - lag * 1000 >= resumedAt + 1000 ? body : undefined;
       });
