@@ -155,7 +155,7 @@ export async function analyzeCapture(
   path: string,
   opts: AnalyzeInput & TableInput & { json?: boolean } = {},
 ): Promise<string> {
-  const { SORT_KEYS, toJson, formatTable } = await analysisStage();
+  const { SORT_KEYS, toJsonText, formatTable } = await analysisStage();
   const table = checkTable(opts, SORT_KEYS);
   const filters = checkFilters(opts);
   return withCapture(path, async (cap) => {
@@ -165,7 +165,7 @@ export async function analyzeCapture(
       : { processes: table.by === 'process', edges: false, processEdges: false };
     const analysis = await replay(cap, { ...replayOptions(cap, filters, opts.onProgress), parts });
     requireMatch(analysis, filters);
-    if (opts.json) return inertJson(toJson(analysis, undefined, cap.meta), 2) + '\n';
+    if (opts.json) return toJsonText(analysis, undefined, cap.meta) + '\n';
     return formatTable(analysis, { ...table, meta: cap.meta });
   });
 }

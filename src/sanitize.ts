@@ -62,29 +62,11 @@ const JSON_UNSAFE = new RegExp(`[${OTHER_CONTROLS}]`, 'g');
  */
 export function inertJson(value: unknown, indent?: number): string {
   const text = JSON.stringify(value, null, indent);
-  // Most documents hold no such character: a walk over their strings is much cheaper than a
-  // scan of a text of many megabytes (which would first copy it into one flat string).
-  if (!mayHoldUnsafe(value)) return text;
+  // One test over the text, and a replace only when it finds one. A walk over the value's strings
+  // instead cost more on large documents (analyze --json of a million events: 22 MB of text, a walk
+  // of ~25 ms against a test of ~8 ms), and the text is flattened for its write anyway.
+  if (text === undefined || !HAS_JSON_UNSAFE.test(text)) return text;
   return text.replace(JSON_UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 const HAS_JSON_UNSAFE = new RegExp(JSON_UNSAFE.source);
-
-/**
- * False when no string JSON.stringify would write for `value` (keys and values) holds a character
- * of JSON_UNSAFE; true when one does, or when the text is not only `value`'s own strings (toJSON).
- */
-function mayHoldUnsafe(value: unknown): boolean {
-  if (typeof value === 'string') return HAS_JSON_UNSAFE.test(value);
-  if (typeof value !== 'object' || value === null) return false;
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return true;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (mayHoldUnsafe(value[i])) return true;
-    return false;
-  }
-  for (const key in value) {
-    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
-    if (HAS_JSON_UNSAFE.test(key) || mayHoldUnsafe((value as Record<string, unknown>)[key])) return true;
-  }
-  return false;
-}

@@ -10,7 +10,14 @@ export {
   type TableOptions,
 } from './output/format-table.js';
 export { formatFolded, type FoldedOptions } from './output/folded.js';
-export { toJson, type AnalysisJson, type JsonProcess, type JsonSource, type JsonThread } from './output/json.js';
+export {
+  toJson,
+  toJsonText,
+  type AnalysisJson,
+  type JsonProcess,
+  type JsonSource,
+  type JsonThread,
+} from './output/json.js';
 export { DEFAULT_BUDGET } from './detail/detail-budget.js';
 export { emptyMetrics, type MetricFields } from './output/result.js';
 export * from './catalogue/catalogue.js';

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { analyze, formatTable, sanitize, toJson } from '../../src/analyze/index.js';
+import { fileURLToPath } from 'node:url';
+import { analyze, formatTable, sanitize, toJson, toJsonText } from '../../src/analyze/index.js';
+import { openCapture } from '../../src/capture/index.js';
+import { inertJson } from '../../src/sanitize.js';
 import { memoryCapture, testMeta } from '../helpers/memory-capture.js';
 import { armHrtimer, comm, expire, hrtimerWake, R, S, sw, sym, wake } from '../helpers/sched-events.js';
 
@@ -100,6 +103,31 @@ describe('toJson', () => {
     expect(json.onCpuCause).toBe(0);
     expect(json.unknownCause).toBe(0);
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
+  });
+});
+
+describe('toJsonText', () => {
+  // the text analyze --json prints is built row by row as it is written; it must be the document's text exactly
+  const hostileRows = [...rows, comm(400, 400, 'bidi\u202eevil\u009b1m'), sw(180, 1, 0, 400), sw(190, 1, 400, 0, S)];
+  it('is the document as inert indented JSON, hostile names escaped alike', async () => {
+    const analysis = await analyze(memoryCapture(hostileRows, { lost: 2 }), {});
+    const text = toJsonText(analysis);
+    expect(text).toBe(inertJson(toJson(analysis), 2));
+    expect(text).toContain('bidi\\u202eevil\\u009b1m');
+    expect(text).not.toMatch(/[\u007f-\u009f\u202a-\u202e]/);
+    expect(JSON.parse(text).threads.map((t: { comm: string }) => t.comm)).toContain('bidi\u202eevil\u009b1m');
+  });
+
+  it.each(['sleeper-stress.arrow', 'pingpong.db', 'ring.db'])('is the document of fixture %s', async (name) => {
+    const cap = await openCapture(fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url)));
+    try {
+      const analysis = await analyze(cap, { parts: { processEdges: false } });
+      const text = toJsonText(analysis, undefined, cap.meta);
+      expect(JSON.parse(text).threads.length).toBeGreaterThan(1);
+      expect(text).toBe(inertJson(toJson(analysis, undefined, cap.meta), 2));
+    } finally {
+      cap.close();
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 /** The `lifeline analyze --json` document: the capture, the rows with the catalogue's fields, the graph; durations in ns. */
 import { diagnose } from '../../diagnostics.js';
+import { inertJson } from '../../sanitize.js';
 import type { CaptureMeta } from '../../capture/index.js';
 import { factsOf } from './facts.js';
 import {
@@ -62,6 +63,29 @@ export interface AnalysisJson {
 
 /** The document; a row has its identity (tid, tgid, comm; a process's `threads` last) and the catalogue's JSON fields in order. */
 export function toJson(analysis: Analysis, catalogue: Catalogue = CATALOGUE, meta?: CaptureMeta): AnalysisJson {
+  return document(analysis, catalogue, meta, (build) => build());
+}
+
+/**
+ * The document as the text `analyze --json` prints: the same text as inertJson(toJson(…), 2), but
+ * each row is built only when JSON.stringify reaches it (its toJSON) and is garbage right after, so
+ * the young generation takes it back: the whole document (a million objects at a million events) is
+ * never alive at once.
+ */
+export function toJsonText(analysis: Analysis, catalogue: Catalogue = CATALOGUE, meta?: CaptureMeta): string {
+  return inertJson(
+    document(analysis, catalogue, meta, (build) => ({ toJSON: build }) as never),
+    2,
+  );
+}
+
+/** The document, each row (thread, process, edge) made by `row` from its builder. */
+function document(
+  analysis: Analysis,
+  catalogue: Catalogue,
+  meta: CaptureMeta | undefined,
+  row: <T>(build: () => T) => T,
+): AnalysisJson {
   const r = analysis.result;
   const threadFields = entriesFor('json', 'thread', catalogue);
   const processFields = entriesFor('json', 'process', catalogue);
@@ -74,13 +98,15 @@ export function toJson(analysis: Analysis, catalogue: Catalogue = CATALOGUE, met
       startWall: r.capture.startWall,
       durationNs: r.capture.durationNs,
     },
-    threads: r.threads.map((t) => fields({ tid: t.tid, tgid: t.tgid, comm: t.comm }, threadFields, t)),
-    processes: r.processes.map((p) => {
-      const row = fields({ tgid: p.tgid, comm: p.comm } as JsonProcess, processFields, p);
-      row.threads = p.threads;
-      return row;
-    }),
-    edges: r.edges.map(edge),
+    threads: r.threads.map((t) => row(() => fields({ tid: t.tid, tgid: t.tgid, comm: t.comm }, threadFields, t))),
+    processes: r.processes.map((p) =>
+      row(() => {
+        const out = fields({ tgid: p.tgid, comm: p.comm } as JsonProcess, processFields, p);
+        out.threads = p.threads;
+        return out;
+      }),
+    ),
+    edges: r.edges.map((e) => row(() => edge(e))),
     reattributed: r.reattributed,
     onCpuCause: r.onCpuCause ?? 0,
     unknownCause: r.unknownCause ?? 0,
