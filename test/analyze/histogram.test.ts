@@ -75,6 +75,50 @@ describe('Distribution', () => {
     }
   });
 
+  it('DistSet answers exactly while values wait in its log: reads between adds, distributions added on the way, logs of every size', () => {
+    // DistSet.add logs values and applies them by distribution: whatever the moment of a read,
+    // each distribution must be the Distribution of exactly the values added so far, in order
+    const set = new DistSet();
+    const refs: Distribution[] = [];
+    let x = 11;
+    for (let i = 0; i < 600_000; i++) {
+      // distributions keep arriving (the log grows with them: up to ~2,300 here)
+      if (i % 256 === 0) {
+        set.push();
+        refs.push(new Distribution());
+      }
+      x = (x * 1103515245 + 12345) % 2147483648;
+      const d = x % refs.length;
+      const v = x % 89 === 0 ? 0.5 : x % 97 === 0 ? 0 : (1 + (x % 4096)) * 2 ** ((x >> 12) % 24);
+      set.add(d, v);
+      refs[d]!.add(v);
+      // reads at irregular moments, some with values still logged
+      if (i % 49_999 === 0 || i === 599_999) {
+        for (const k of [0, d, refs.length - 1]) {
+          const got = set.get(k);
+          const ref = refs[k]!;
+          expect([got.count, got.total, got.max, got.percentile(0.5), got.percentile(0.95)]).toEqual([
+            ref.count,
+            ref.total,
+            ref.max,
+            ref.percentile(0.5),
+            ref.percentile(0.95),
+          ]);
+        }
+      }
+    }
+    for (let d = 0; d < refs.length; d += 97) {
+      const s = set.summary(d);
+      expect([s.count, s.total, s.max, s.p50, s.p95]).toEqual([
+        refs[d]!.count,
+        refs[d]!.total,
+        refs[d]!.max,
+        refs[d]!.percentile(0.5),
+        refs[d]!.percentile(0.95),
+      ]);
+    }
+  });
+
   it('DistSet summaries of several distributions equal the merged Distribution', () => {
     const set = new DistSet();
     const refs: Distribution[] = [];

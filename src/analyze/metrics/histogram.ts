@@ -185,6 +185,16 @@ const HDR = 8;
 const FIRST_EXACT = 16;
 /** Octaves added beyond the one needed when a bucket block grows. */
 const OCT_SLACK = 2;
+/**
+ * Values a DistSet logs before it applies them (see DistSet.add): about LOG_PER_DIST per
+ * distribution, a power of two from LOG_MIN to LOG_MAX (5 MiB of log and scratch at most). A
+ * distribution's buckets span some 90 cache lines; with a few hundred values per group most
+ * lines are reused (warm replay, 1.2 M events, 860 distributions: 16 K values 126 ns/event,
+ * 64 K 130, 256 K 108, 1 M 112).
+ */
+const LOG_PER_DIST = 256;
+const LOG_MIN = 1 << 14;
+const LOG_MAX = 1 << 18;
 
 /** The numbers reported for one distribution (or the merge of several). */
 export interface DistSummary {
@@ -220,6 +230,13 @@ export class DistSet {
    */
   private readonly freeExact: number[][] = [];
   private readonly freeBuckets: number[][] = [];
+  /** Values added and not yet applied: distribution and value (see add). */
+  private logD = new Int32Array(LOG_MIN);
+  private logV = new Float64Array(LOG_MIN);
+  private logN = 0;
+  /** The logged values grouped by distribution, and where each group ends (settle's scratch). */
+  private grouped = new Float64Array(LOG_MIN);
+  private ends = new Int32Array(64);
   size = 0;
 
   /** Adds a distribution; returns its index. */
@@ -236,10 +253,53 @@ export class DistSet {
   }
 
   count(d: number): number {
+    this.settle();
     return this.hdr[d * HDR + H_COUNT]!;
   }
 
+  /**
+   * Adds v to distribution d. The value is appended to a log first; the log is applied when full
+   * or before any read, grouped by distribution (a counting sort, stable, so each distribution
+   * takes its values in the order they came, and ends exactly as if each had been added at once).
+   * Added one by one, each value touched its distribution's header and a line of its buckets
+   * somewhere in megabytes of them (a cache miss for most); applied by group, a distribution's
+   * lines are touched many times in a row.
+   */
   add(d: number, v: number): void {
+    const n = this.logN;
+    this.logD[n] = d;
+    this.logV[n] = v;
+    this.logN = n + 1;
+    if (n + 1 === this.logD.length) this.settle();
+  }
+
+  /** Applies the logged values (see add). */
+  private settle(): void {
+    const n = this.logN;
+    if (n === 0) return;
+    this.logN = 0;
+    const size = this.size;
+    if (this.ends.length < size + 1) this.ends = new Int32Array(Math.max(size + 1, this.ends.length * 2));
+    const ends = this.ends;
+    ends.fill(0, 0, size + 1);
+    const ids = this.logD;
+    const vals = this.logV;
+    const grouped = this.grouped;
+    for (let i = 0; i < n; i++) ends[ids[i]! + 1]!++;
+    for (let d = 0; d < size; d++) ends[d + 1]! += ends[d]!;
+    // ends[d] is where d's group starts; after the scatter, where it ends
+    for (let i = 0; i < n; i++) grouped[ends[ids[i]!]!++] = vals[i]!;
+    let k = 0;
+    for (let d = 0; d < size; d++) for (const end = ends[d]!; k < end; k++) this.addNow(d, grouped[k]!);
+    const cap = Math.min(LOG_MAX, Math.max(LOG_MIN, 2 ** Math.ceil(Math.log2(size * LOG_PER_DIST))));
+    if (cap !== this.logD.length) {
+      this.logD = new Int32Array(cap);
+      this.logV = new Float64Array(cap);
+      this.grouped = new Float64Array(cap);
+    }
+  }
+
+  private addNow(d: number, v: number): void {
     const hdr = this.hdr;
     const h = d * HDR;
     const n = hdr[h + H_COUNT]!;
@@ -322,6 +382,7 @@ export class DistSet {
 
   /** Distribution d as a Distribution (for tests and merging with others). */
   get(d: number): Distribution {
+    this.settle();
     const h = d * HDR;
     const hdr = this.hdr;
     const count = hdr[h + H_COUNT]!;
@@ -352,6 +413,7 @@ export class DistSet {
    * the exact limit, from the summed buckets beyond.
    */
   summaryOf(ds: readonly number[]): DistSummary {
+    this.settle();
     const hdr = this.hdr;
     let count = 0;
     let total = 0;
