@@ -155,18 +155,36 @@ export async function analyzeCapture(
   path: string,
   opts: AnalyzeInput & TableInput & { json?: boolean } = {},
 ): Promise<string> {
-  const { SORT_KEYS, toJsonText, formatTable } = await analysisStage();
+  const parts: string[] = [];
+  await analyzeCaptureTo(path, opts, (chunk) => {
+    parts.push(chunk);
+  });
+  return parts.join('');
+}
+
+/**
+ * `lifeline analyze`, its text handed to `write` in pieces as it is made (the JSON in pieces of about
+ * a megabyte, so that memory stays flat whatever the size of the output), each write awaited; the
+ * text is analyzeCapture's.
+ */
+export async function analyzeCaptureTo(
+  path: string,
+  opts: AnalyzeInput & TableInput & { json?: boolean },
+  write: (chunk: string) => void | Promise<void>,
+): Promise<void> {
+  const { SORT_KEYS, jsonChunks, formatTable } = await analysisStage();
   const table = checkTable(opts, SORT_KEYS);
   const filters = checkFilters(opts);
-  return withCapture(path, async (cap) => {
+  await withCapture(path, async (cap) => {
     // only what the output prints: the JSON has no process graph, the table no graph and one kind of row
     const parts = opts.json
       ? { processEdges: false }
       : { processes: table.by === 'process', edges: false, processEdges: false };
     const analysis = await replay(cap, { ...replayOptions(cap, filters, opts.onProgress), parts });
     requireMatch(analysis, filters);
-    if (opts.json) return toJsonText(analysis, undefined, cap.meta) + '\n';
-    return formatTable(analysis, { ...table, meta: cap.meta });
+    if (!opts.json) return write(formatTable(analysis, { ...table, meta: cap.meta }));
+    for (const chunk of jsonChunks(analysis, undefined, cap.meta)) await write(chunk);
+    await write('\n');
   });
 }
 

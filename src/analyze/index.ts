@@ -11,6 +11,7 @@ export {
 } from './output/format-table.js';
 export { formatFolded, type FoldedOptions } from './output/folded.js';
 export {
+  jsonChunks,
   toJson,
   toJsonText,
   type AnalysisJson,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { addFilterOptions, filtersOf, str, type Typed } from './filters.js';
 import { clearProgress, progressLine } from './progress.js';
-import { printText } from './print.js';
+import { pieceWriter } from './print.js';
 
 /**
  * `sortKeys`: the keys --sort takes, for its help line; main() loads them (with the metric
@@ -20,18 +20,22 @@ export function registerAnalyze(program: Command, _exit: (code: number) => void,
       .option('--top <n>', 'at most N rows')
       .option('--json', 'print one JSON object (durations in ns)'),
   ).action(async (file: string, o: Typed) => {
-    const { analyzeCapture } = await import('../api.js');
+    const { analyzeCaptureTo } = await import('../api.js');
+    const out = pieceWriter(clearProgress);
     try {
-      const out = await analyzeCapture(file, {
-        ...filtersOf(o),
-        by: str(o, 'by'),
-        sort: str(o, 'sort'),
-        top: str(o, 'top'),
-        json: o.json === true,
-        onProgress: progressLine('analyzing'),
-      });
-      clearProgress();
-      printText(out);
+      await analyzeCaptureTo(
+        file,
+        {
+          ...filtersOf(o),
+          by: str(o, 'by'),
+          sort: str(o, 'sort'),
+          top: str(o, 'top'),
+          json: o.json === true,
+          onProgress: progressLine('analyzing'),
+        },
+        out.write,
+      );
+      out.end();
     } finally {
       clearProgress();
     }

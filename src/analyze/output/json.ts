@@ -1,6 +1,6 @@
 /** The `lifeline analyze --json` document: the capture, the rows with the catalogue's fields, the graph; durations in ns. */
 import { diagnose } from '../../diagnostics.js';
-import { inertJson } from '../../sanitize.js';
+import { inertJson, inertJsonText } from '../../sanitize.js';
 import type { CaptureMeta } from '../../capture/index.js';
 import { factsOf } from './facts.js';
 import {
@@ -67,16 +67,73 @@ export function toJson(analysis: Analysis, catalogue: Catalogue = CATALOGUE, met
 }
 
 /**
- * The document as the text `analyze --json` prints: the same text as inertJson(toJson(…), 2), but
- * each row is built only when JSON.stringify reaches it (its toJSON) and is garbage right after, so
- * the young generation takes it back: the whole document (a million objects at a million events) is
- * never alive at once.
+ * The document as the text `analyze --json` prints: the same text as inertJson(toJson(…), 2), in
+ * pieces of about CHUNK_CHARS, so that the output is written as it is made and memory stays flat
+ * whatever its size (3,600 threads: 121 MB of text). Rows are built only when JSON.stringify reaches
+ * them (their toJSON) and are garbage right after; JSON.stringify writes a few rows at a time,
+ * nested as in the document, so that their indentation is the document's.
  */
-export function toJsonText(analysis: Analysis, catalogue: Catalogue = CATALOGUE, meta?: CaptureMeta): string {
-  return inertJson(
-    document(analysis, catalogue, meta, (build) => ({ toJSON: build }) as never),
+export function* jsonChunks(
+  analysis: Analysis,
+  catalogue: Catalogue = CATALOGUE,
+  meta?: CaptureMeta,
+): Generator<string, void, undefined> {
+  const doc = document(analysis, catalogue, meta, (build) => ({ toJSON: build }) as never);
+  const lists: Record<ListKey, readonly unknown[]> = {
+    threads: doc.threads,
+    processes: doc.processes,
+    edges: doc.edges,
+  };
+  // the document with each list as a marker: a string no value of those before it can hold (NUL)
+  const marker = (key: ListKey): string => `\0${key}\0`;
+  let rest = inertJson(
+    { ...doc, threads: marker('threads'), processes: marker('processes'), edges: marker('edges') },
     2,
   );
+  let out = '';
+  for (const key of LIST_KEYS) {
+    const mark = JSON.stringify(marker(key));
+    const at = rest.indexOf(mark);
+    out += rest.slice(0, at);
+    rest = rest.slice(at + mark.length);
+    const rows = lists[key];
+    if (rows.length === 0) {
+      out += '[]';
+      continue;
+    }
+    out += '[\n    ';
+    for (let i = 0; i < rows.length; i += ROWS_PER_PIECE[key]) {
+      if (i > 0) out += ',\n    ';
+      out += listText(rows.slice(i, i + ROWS_PER_PIECE[key]));
+      if (out.length >= CHUNK_CHARS) {
+        yield out;
+        out = '';
+      }
+    }
+    out += '\n  ]';
+  }
+  yield out + rest;
+}
+
+/** The document's text whole (jsonChunks joined). */
+export function toJsonText(analysis: Analysis, catalogue: Catalogue = CATALOGUE, meta?: CaptureMeta): string {
+  return [...jsonChunks(analysis, catalogue, meta)].join('');
+}
+
+type ListKey = 'threads' | 'processes' | 'edges';
+const LIST_KEYS: readonly ListKey[] = ['threads', 'processes', 'edges'];
+/** Rows per JSON.stringify: a thread's or a process's can be large (its sleep reasons), an edge is small. */
+const ROWS_PER_PIECE: Record<ListKey, number> = { threads: 8, processes: 8, edges: 512 };
+/** About the text handed over at a time (characters). */
+const CHUNK_CHARS = 1 << 20;
+/** A list of rows at the document's depth: `{ "x": [ rows ] }` indented by 2 puts them there. */
+const LIST_HEAD = '{\n  "x": [\n    ';
+const LIST_TAIL = '\n  ]\n}';
+
+/** Some rows of a list, as they stand in the document between its brackets. */
+function listText(rows: readonly unknown[]): string {
+  const text = inertJsonText(JSON.stringify({ x: rows }, null, 2));
+  return text.slice(LIST_HEAD.length, text.length - LIST_TAIL.length);
 }
 
 /** The document, each row (thread, process, edge) made by `row` from its builder. */
