@@ -163,8 +163,8 @@ export async function analyzeCapture(
 }
 
 /**
- * `lifeline analyze`, its text handed to `write` in pieces as it is made (the JSON in pieces of about
- * a megabyte, so that memory stays flat whatever the size of the output), each write awaited; the
+ * `lifeline analyze`, its text handed to `write` in pieces as it is made (the JSON in pieces of some
+ * tens of kilobytes, so that memory stays flat whatever the size of the output), each write awaited; the
  * text is analyzeCapture's.
  */
 export async function analyzeCaptureTo(

@@ -123,9 +123,9 @@ export function toJsonText(analysis: Analysis, catalogue: Catalogue = CATALOGUE,
 type ListKey = 'threads' | 'processes' | 'edges';
 const LIST_KEYS: readonly ListKey[] = ['threads', 'processes', 'edges'];
 /** Rows per JSON.stringify: a thread's or a process's can be large (its sleep reasons), an edge is small. */
-const ROWS_PER_PIECE: Record<ListKey, number> = { threads: 8, processes: 8, edges: 512 };
+const ROWS_PER_PIECE: Record<ListKey, number> = { threads: 2, processes: 2, edges: 128 };
 /** About the text handed over at a time (characters). */
-const CHUNK_CHARS = 1 << 20;
+const CHUNK_CHARS = 1 << 15;
 /** A list of rows at the document's depth: `{ "x": [ rows ] }` indented by 2 puts them there. */
 const LIST_HEAD = '{\n  "x": [\n    ';
 const LIST_TAIL = '\n  ]\n}';
