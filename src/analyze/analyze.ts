@@ -35,6 +35,7 @@ export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Prom
   const threads = new ThreadTable();
   const names = new Names();
   const { slices, sleeps, wakers, sleepReasons, all: metrics } = metricModules(threads, names, false);
+  if (opts.parts?.reasonStacks === false) sleepReasons.totalsOnly = true;
   const budget = resolveBudget(opts.detail);
   const detailMetrics: Metric[] =
     budget === null

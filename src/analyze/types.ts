@@ -289,6 +289,11 @@ export interface ResultParts {
   edges?: boolean;
   /** The process graph (AnalysisResult.processEdges). */
   processEdges?: boolean;
+  /**
+   * The stacks and wakers of each sleep reason (SleepReason.stacks and .wakers); without them a
+   * reason has its totals alone, and both lists are empty.
+   */
+  reasonStacks?: boolean;
 }
 
 /** The complete sleeps of one thread that began in one stack and were woken from one (source, stack). */

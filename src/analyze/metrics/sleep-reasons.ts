@@ -72,8 +72,11 @@ export class SleepReasons implements Metric {
   constructor(
     private readonly threads: ThreadTable,
     private readonly names: Names,
-    /** Live (serve): only the totals per reason, at every scrape; no stacks or wakers. */
-    private readonly totalsOnly = false,
+    /**
+     * Only the totals per reason, no stacks or wakers: live (serve), at every scrape, and a result
+     * that does not print them (ResultParts.reasonStacks).
+     */
+    public totalsOnly = false,
   ) {}
 
   wakeup(f: WakeFact): void {

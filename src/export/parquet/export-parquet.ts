@@ -141,6 +141,8 @@ export async function exportParquet(capture: Capture, opts: DatasetRunOptions): 
     const analysis: Analysis = await analyze(teed, {
       ...window,
       histograms: true,
+      // only what the tables hold: no process graph, and each sleep reason's totals without its stacks
+      parts: { processEdges: false, reasonStacks: false },
       // each wakeup is written once complete, none kept
       // (times relative to the capture's start, or to its first event when it has none, as analyze's)
       onWakeup: (w) => wakeups.add(w, meta.startNs > 0 ? meta.startNs : events.firstTs, events.task(w.tid)),
