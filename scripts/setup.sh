@@ -42,8 +42,8 @@ fi
 
 # --- BPF object + native addon --------------------------------------------
 addon=build/Release/lifeline.node
-if [ ! -f "$addon" ] || [ -n "$(find bpf native binding.gyp -newer "$addon" -not -path 'native/generated*' 2>/dev/null | head -n 1)" ]; then
-  say "building the BPF programs and the native addon"
+if [ ! -f "$addon" ] || [ ! -f build/Release/sqlite_pack.node ] || [ -n "$(find bpf native binding.gyp -newer "$addon" -not -path 'native/generated*' 2>/dev/null | head -n 1)" ]; then
+  say "building the BPF programs, the native addon and the SQLite pack extension"
   bash scripts/build-bpf.sh
   npx --no-install node-gyp rebuild --silent >/dev/null
 fi

@@ -12,6 +12,7 @@ import { captureErrors, firstLine } from '../capture-errors.js';
 import { checkRows } from '../open/check-rows.js';
 import { allocBatch, NUMERIC_COLUMNS, type EventBatch } from '../event-batch.js';
 import type { PageSource } from '../pages/pages.js';
+import { loadPack } from '../sqlite-pack.js';
 
 /** Rowids per page (the recorder's rowids are dense: a page holds up to this many events). */
 export const SQLITE_PAGE_ROWS = 32768;
@@ -29,12 +30,23 @@ function pageSql(hasStack: boolean): string {
   FROM events WHERE rowid BETWEEN ? AND ? AND kind <> ${KIND_META}`;
 }
 
+/**
+ * One page as a single pack (native/sqlite-pack.c): ts as doubles, then every other numeric column
+ * as int32, in NUMERIC_COLUMNS order; NULL when a value is not an integer. The same range scan as
+ * pageSql, whose plan the same tests check.
+ */
+function packedPageSql(hasStack: boolean): string {
+  const cols = NUMERIC_COLUMNS.map((c) => (c !== 'stack' ? c : hasStack ? 'ifnull(stack, 0)' : '0'));
+  return `SELECT count(*), count(name), ll_pack_page(${cols.join(', ')})
+  FROM events WHERE rowid BETWEEN ? AND ? AND kind <> ${KIND_META}`;
+}
+
 /** The names of one page's rows, NULL for a row without one (json_group_array keeps the NULLs that align them). */
 export const PAGE_NAMES_SQL = `SELECT json_group_array(name) FROM events WHERE rowid BETWEEN ? AND ? AND kind <> ${KIND_META}`;
 
-/** The page statement, for a test of its plan. */
-export function pageStatementSql(db: Database.Database): string {
-  return pageSql(hasStackColumn(db));
+/** The page statement, packed (the extension loaded into `db`) or as text, for a test of its plan. */
+export function pageStatementSql(db: Database.Database, packed: boolean): string {
+  return packed ? packedPageSql(hasStackColumn(db)) : pageSql(hasStackColumn(db));
 }
 
 /** Format 2 captures have no stack column: their rows read with stack 0. */
@@ -43,6 +55,9 @@ function hasStackColumn(db: Database.Database): boolean {
 }
 
 type PageRow = [number, number, ...Array<string | null>];
+type PackedRow = [number, number, Buffer | null];
+/** Bytes per row of a pack: ts as a double, the other numeric columns as int32. */
+const PACKED_ROW_BYTES = 8 + (NUMERIC_COLUMNS.length - 1) * 4;
 
 /** Page boundaries: page p holds the rowids in [starts[p], starts[p + 1]), the last page up to `last`. */
 export interface SqliteLayout {
@@ -78,7 +93,11 @@ export function sqlitePageLayout(db: Database.Database, pageRows = SQLITE_PAGE_R
 
 export class SqlitePages implements PageSource {
   readonly pages: number;
+  /** Whether pages come packed (the extension loaded) or as text. */
+  readonly packed: boolean;
   private readonly stmt: Database.Statement;
+  /** The text statement: every page when not packed, and a page the pack refused (to say what is wrong in it). */
+  private readonly textStmt: Database.Statement;
   private readonly namesStmt: Database.Statement;
   private scratch = new Float64Array(0);
 
@@ -88,9 +107,14 @@ export class SqlitePages implements PageSource {
     private readonly layout: SqliteLayout,
     /** The meta's CPU count, the bound of the rows' CPU numbers (check-rows.ts). */
     private readonly cpus: number,
+    /** Read pages packed when the extension loads (the default), or always as text (tests). */
+    pack = true,
   ) {
     this.pages = layout.starts.length;
-    this.stmt = db.prepare(pageSql(hasStackColumn(db))).raw(true);
+    this.packed = pack && loadPack(db);
+    const hasStack = hasStackColumn(db);
+    this.textStmt = db.prepare(pageSql(hasStack)).raw(true);
+    this.stmt = this.packed ? db.prepare(packedPageSql(hasStack)).raw(true) : this.textStmt;
     this.namesStmt = db.prepare(PAGE_NAMES_SQL).pluck();
   }
 
@@ -98,17 +122,59 @@ export class SqlitePages implements PageSource {
     const { starts, last } = this.layout;
     const first = starts[page]!;
     const end = page + 1 < starts.length ? starts[page + 1]! - 1 : last;
-    let row: PageRow;
+    let row: PageRow | PackedRow;
     let names: Array<string | null> = [];
     try {
-      row = this.stmt.get(first, end) as PageRow;
+      row = this.stmt.get(first, end) as PageRow | PackedRow;
       if (row[1] > 0) names = JSON.parse(String(this.namesStmt.get(first, end) ?? '[]')) as Array<string | null>;
     } catch (err) {
       throw captureErrors.damaged(this.path, msg.damageSqlite(firstLine(err)));
     }
-    const [n, , ...lists] = row;
+    const n = row[0];
     const out = allocBatch(n);
     out.length = n;
+    if (!this.packed) this.parse(row as PageRow, out);
+    else if (!this.unpack(row as PackedRow, out)) {
+      // a value that is not an integer: the text path reads the page again and says which column
+      let text: PageRow;
+      try {
+        text = this.textStmt.get(first, end) as PageRow;
+      } catch (err) {
+        throw captureErrors.damaged(this.path, msg.damageSqlite(firstLine(err)));
+      }
+      this.parse(text, out);
+    }
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      if (typeof name === 'string') out.names.set(i, name);
+    }
+    checkRows(this.path, out, this.cpus, () => msg.damageWhereSqlite(first, end));
+    return out;
+  }
+
+  /** A packed page into the batch: ts as doubles, then each other column as int32; false when the pack refused it. */
+  private unpack(row: PackedRow, out: EventBatch): boolean {
+    const n = row[0];
+    const pack = row[2];
+    if (pack === null || pack.length !== n * PACKED_ROW_BYTES) return false;
+    // copied to aligned memory (a Buffer may start anywhere), then into each column's array
+    const bytes = new Uint8Array(out.ts.buffer, out.ts.byteOffset, n * 8);
+    bytes.set(pack.subarray(0, n * 8));
+    if (this.scratch.length < n) this.scratch = new Float64Array(n);
+    const ints = new Int32Array(this.scratch.buffer, 0, n);
+    const intBytes = new Uint8Array(this.scratch.buffer, 0, n * 4);
+    NUMERIC_COLUMNS.forEach((col, j) => {
+      if (col === 'ts') return;
+      const at = n * 8 + (j - 1) * n * 4;
+      intBytes.set(pack.subarray(at, at + n * 4));
+      out[col].set(ints);
+    });
+    return true;
+  }
+
+  /** A page of comma-separated columns into the batch. */
+  private parse(row: PageRow, out: EventBatch): void {
+    const [n, , ...lists] = row;
     if (this.scratch.length < n) this.scratch = new Float64Array(n);
     NUMERIC_COLUMNS.forEach((col, j) => {
       const target = col === 'ts' ? out.ts : this.scratch;
@@ -116,12 +182,6 @@ export class SqlitePages implements PageSource {
         throw captureErrors.damaged(this.path, msg.damageSqlite(`column ${col} has NULLs or non-integers`));
       if (col !== 'ts') out[col].set(this.scratch.subarray(0, n));
     });
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i];
-      if (typeof name === 'string') out.names.set(i, name);
-    }
-    checkRows(this.path, out, this.cpus, () => msg.damageWhereSqlite(first, end));
-    return out;
   }
 
   close(): void {

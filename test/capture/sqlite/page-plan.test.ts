@@ -2,6 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { PAGE_NAMES_SQL, pageStatementSql } from '../../../src/capture/sqlite/pages.js';
+import { loadPack } from '../../../src/capture/sqlite-pack.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../../fixtures');
 
@@ -15,7 +16,9 @@ describe('the SQLite page statements', () => {
     it(`are one rowid range search of ${name}`, () => {
       const db = new Database(path.join(fixtures, name), { readonly: true, fileMustExist: true });
       try {
-        for (const sql of [pageStatementSql(db), PAGE_NAMES_SQL]) {
+        // the packed statement (the extension loaded), the text one, the names
+        expect(loadPack(db)).toBe(true);
+        for (const sql of [pageStatementSql(db, true), pageStatementSql(db, false), PAGE_NAMES_SQL]) {
           const plan = db
             .prepare(`EXPLAIN QUERY PLAN ${sql}`)
             .all(1, 32768)
