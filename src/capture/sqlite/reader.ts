@@ -130,11 +130,12 @@ export function openSqliteCapture(path: string): Capture {
 /**
  * Reading SQLite is the heavy part of a replay: a worker per CPU (up to two)
  * reads pages, once there are enough of them to pay for starting the
- * workers. Measured (analyze, medians of 5–7, 2 CPUs): 9 pages (279 K events)
- * 0.57 s without workers against 0.64 s with two; 19 pages even (0.84 / 0.82);
- * 137 pages 2.72 s against 1.71 s.
+ * workers (and their memory). Measured with packed pages (analyze, medians of
+ * 5, 2 CPUs, workers against none): 19 pages (602 K events) 0.93 / 0.91 s and
+ * 169 / 124 MiB; 38 pages (1.24 M) 1.16 / 1.18 s and 212 / 134 MiB; 137 pages
+ * (4.47 M) 1.25 / 1.65 s and 237 / 115 MiB.
  */
-const WORKERS_FROM_PAGES = 16;
+const WORKERS_FROM_PAGES = 64;
 
 function defaultWorkers(pages: number): number {
   return pages >= WORKERS_FROM_PAGES ? Math.min(2, availableParallelism()) : 0;
