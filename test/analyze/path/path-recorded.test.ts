@@ -50,13 +50,17 @@ describe.skipIf(skipRecording)(`critical path on real recordings (${skipRecordin
     let truth: Array<{ t0: number; t1: number; cpu: number }>;
     let cli: number;
     let srv: number;
+    /** Time the hypervisor took from the server's CPU while the workload ran (ns, in 10 ms ticks). */
+    let stolenNs: number;
     beforeAll(async () => {
+      const steal0 = stealNs(1);
       const r = await recordAndAnalyze(
         'reqsrv',
         `taskset -c 1 stress --cpu 2 --timeout 1 >/dev/null 2>&1 & sleep 0.1; ` +
           `${wl('ll-reqsrv')} ${ROUNDS} 2000 1 "$IDS.req" > "$IDS"; wait`,
         { detail: false },
       );
+      stolenNs = stealNs(1) - steal0;
       [cli, srv] = r.ids as [number, number];
       truth = readFileSync(`${r.dir}/ids.req`, 'utf8')
         .trim()
@@ -86,6 +90,11 @@ describe.skipIf(skipRecording)(`critical path on real recordings (${skipRecordin
     it('charges the server its 2 ms of computing per request, and the client its own time', () => {
       // from the second request on: before the first one the server had not yet waited for a request
       let checked = 0;
+      // On a virtual machine the guest's scheduler counts the time its vCPU was taken away by the host
+      // (steal) as running, where the server's CPU clock does not. What the path charges beyond the
+      // server's clock, over all requests, is bounded by the steal on its CPU during the run (a run of
+      // the clean-clone CI saw a request charged 3.7 ms for 2.0 ms of CPU time).
+      let beyondClock = 0;
       for (const [i, p] of got.entries()) {
         if (i === 0) continue;
         // nothing on the path is unknown unless events were missing (lost, or never emitted by this
@@ -100,13 +109,14 @@ describe.skipIf(skipRecording)(`critical path on real recordings (${skipRecordin
         // the server's own clock counts the interrupts it took; the path names them apart
         const cpu = truth[i]!.cpu;
         expect(running + irq, JSON.stringify(p.summary)).toBeGreaterThanOrEqual(cpu * 0.95 - 100_000);
-        expect(running, JSON.stringify(p.summary)).toBeLessThanOrEqual(cpu * 1.05 + 300_000);
+        beyondClock += Math.max(0, running - (cpu * 1.05 + 300_000));
         expect(server.every((s) => s.depth >= 1)).toBe(true);
         const client = p.segments.filter((s) => s.thread.tid === cli);
         expect(ns(client.filter((s) => s.state === 'running'))).toBeGreaterThan(0);
         checked++;
       }
       expect(checked).toBeGreaterThanOrEqual((ROUNDS - 1) * 0.7);
+      expect(beyondClock, `steal on the server's CPU during the run: ${stolenNs} ns`).toBeLessThanOrEqual(stolenNs);
     });
 
     it('names stress as the task holding the server’s CPU while the server waited for it', () => {
@@ -249,6 +259,15 @@ describe.skipIf(skipRecording)(`critical path on real recordings (${skipRecordin
   });
 });
 
+/** The steal time of one CPU so far, from /proc/stat (USER_HZ ticks of 10 ms), in ns; 0 when not said. */
+function stealNs(cpu: number): number {
+  const line = readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`cpu${cpu} `));
+  const steal = Number(line?.trim().split(/\s+/)[8] ?? 0);
+  return Number.isFinite(steal) ? steal * 10_000_000 : 0;
+}
+
 describe.skipIf(skipRecording)(`the seed scenario (${skipRecording ? skipReason : 'root'})`, () => {
   describe('prometheus scraping prometheus-node-exporter over loopback every second', () => {
     let got: CriticalPath[];
@@ -269,7 +288,9 @@ describe.skipIf(skipRecording)(`the seed scenario (${skipRecording ? skipReason 
       const cap = await openCapture(r.capture);
       try {
         // the longest bursts of prometheus' threads, each with the wait before it
-        const a = await analyze(cap, { pid: [prom], path: { longest: 300, selected: true, anyThread: true } });
+        // every burst of any length: on a busy host prometheus' own work (start-up, TSDB) can fill
+        // the 300 longest, with the waits for the 4 scrapes below them (a clean-clone CI run)
+        const a = await analyze(cap, { pid: [prom], path: { longest: 100_000, selected: true, anyThread: true } });
         got = a.path ?? [];
       } finally {
         cap.close();
