@@ -13,7 +13,6 @@ export { formatFolded, type FoldedOptions } from './output/folded.js';
 export {
   jsonChunks,
   toJson,
-  toJsonText,
   type AnalysisJson,
   type JsonProcess,
   type JsonSource,

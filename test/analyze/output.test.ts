@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { analyze, formatTable, jsonChunks, sanitize, toJson, toJsonText } from '../../src/analyze/index.js';
+import { analyze, formatTable, jsonChunks, sanitize, toJson } from '../../src/analyze/index.js';
 import { openCapture } from '../../src/capture/index.js';
 import { inertJson } from '../../src/sanitize.js';
 import { memoryCapture, testMeta } from '../helpers/memory-capture.js';
@@ -106,12 +106,12 @@ describe('toJson', () => {
   });
 });
 
-describe('toJsonText', () => {
+describe('jsonChunks', () => {
   // the text analyze --json prints is built row by row as it is written; it must be the document's text exactly
   const hostileRows = [...rows, comm(400, 400, 'bidi\u202eevil\u009b1m'), sw(180, 1, 0, 400), sw(190, 1, 400, 0, S)];
   it('is the document as inert indented JSON, hostile names escaped alike', async () => {
     const analysis = await analyze(memoryCapture(hostileRows, { lost: 2 }), {});
-    const text = toJsonText(analysis);
+    const text = [...jsonChunks(analysis)].join('');
     expect(text).toBe(inertJson(toJson(analysis), 2));
     expect(text).toContain('bidi\\u202eevil\\u009b1m');
     expect(text).not.toMatch(/[\u007f-\u009f\u202a-\u202e]/);
@@ -143,7 +143,7 @@ describe('toJsonText', () => {
     const cap = await openCapture(fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url)));
     try {
       const analysis = await analyze(cap, { parts: { processEdges: false } });
-      const text = toJsonText(analysis, undefined, cap.meta);
+      const text = [...jsonChunks(analysis, undefined, cap.meta)].join('');
       expect(JSON.parse(text).threads.length).toBeGreaterThan(1);
       expect(text).toBe(inertJson(toJson(analysis, undefined, cap.meta), 2));
     } finally {

@@ -312,6 +312,11 @@ export class DistSet {
     }
   }
 
+  /** Whether the arenas outgrew LOG_FROM_BYTES (from then on, add() logs). */
+  private outgrown(): boolean {
+    return this.exactUsed * 8 + this.bucketsUsed * 4 > LOG_FROM_BYTES;
+  }
+
   private addNow(d: number, v: number): void {
     const hdr = this.hdr;
     const h = d * HDR;
@@ -344,7 +349,7 @@ export class DistSet {
       this.exact = withRoom(this.exact, this.exactUsed, cap, (k) => new Float64Array(k));
       next = this.exactUsed;
       this.exactUsed += cap;
-      this.logging = this.exactUsed * 8 + this.bucketsUsed * 4 > LOG_FROM_BYTES;
+      this.logging = this.outgrown();
     }
     if (base >= 0) {
       this.exact.copyWithin(next, base, base + n);
@@ -383,7 +388,7 @@ export class DistSet {
       this.buckets = withRoom(this.buckets, this.bucketsUsed, size, (k) => new Uint32Array(k));
       base = this.bucketsUsed;
       this.bucketsUsed += size;
-      this.logging = this.exactUsed * 8 + this.bucketsUsed * 4 > LOG_FROM_BYTES;
+      this.logging = this.outgrown();
     }
     if (oldN > 0) {
       this.buckets.copyWithin(base + (oldLo - lo) * SUB, oldBase, oldBase + oldN * SUB);

@@ -115,11 +115,6 @@ export function* jsonChunks(
   yield out + rest;
 }
 
-/** The document's text whole (jsonChunks joined). */
-export function toJsonText(analysis: Analysis, catalogue: Catalogue = CATALOGUE, meta?: CaptureMeta): string {
-  return [...jsonChunks(analysis, catalogue, meta)].join('');
-}
-
 type ListKey = 'threads' | 'processes' | 'edges';
 const LIST_KEYS: readonly ListKey[] = ['threads', 'processes', 'edges'];
 /** Rows per JSON.stringify: a thread's or a process's can be large (its sleep reasons), an edge is small. */
