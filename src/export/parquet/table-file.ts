@@ -140,13 +140,28 @@ function indexBits(indices: Int32Array, n: number): { nullBitmap?: Uint8Array; n
 const toBigInt = (v: unknown): bigint | null =>
   v === null || v === undefined ? null : typeof v === 'bigint' ? v : BigInt(Math.round(v as number));
 
+/**
+ * A dictionary's strings as an Arrow vector, made again only when it has grown: a dictionary is
+ * kept across row groups and soon stops growing, and its thousands of names (comms, symbols) were
+ * otherwise encoded again for every batch of every column.
+ */
+const dictionaries = new WeakMap<readonly string[], { length: number; vector: ReturnType<typeof vectorFromArray> }>();
+
+function dictionaryOf(values: readonly string[]): ReturnType<typeof vectorFromArray> {
+  const known = dictionaries.get(values);
+  if (known !== undefined && known.length === values.length) return known.vector;
+  const vector = vectorFromArray(values as string[], new Utf8());
+  dictionaries.set(values, { length: values.length, vector });
+  return vector;
+}
+
 /** One column's Arrow data for `n` rows. */
 function columnData(c: ColumnSpec, type: DataType, values: ColumnValues, n: number): Data {
   if (isDict(values)) {
     // (two columns may not share one buffer: Arrow JS then writes an IPC message that the Rust
     // reader refuses, "failed to fill whole buffer")
     const indices = values.indices.subarray(0, n);
-    const dictionary = vectorFromArray(values.values as string[], new Utf8());
+    const dictionary = dictionaryOf(values.values);
     if (type instanceof Dictionary)
       return makeData({ type, length: n, data: indices, dictionary, ...indexBits(indices, n) } as never);
     // a plain string column given as indices: its strings
