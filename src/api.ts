@@ -176,10 +176,11 @@ export async function analyzeCaptureTo(
   const table = checkTable(opts, SORT_KEYS);
   const filters = checkFilters(opts);
   await withCapture(path, async (cap) => {
-    // only what the output prints: the JSON has no process graph, the table no graph and one kind of row
+    // only what the output prints: the JSON has no process graph; the table no graph, one kind of
+    // row, and of each sleep reason its share of the time alone (no stacks, no wakers)
     const parts = opts.json
       ? { processEdges: false }
-      : { processes: table.by === 'process', edges: false, processEdges: false };
+      : { processes: table.by === 'process', edges: false, processEdges: false, reasonStacks: false };
     const analysis = await replay(cap, { ...replayOptions(cap, filters, opts.onProgress), parts });
     requireMatch(analysis, filters);
     if (!opts.json) return write(formatTable(analysis, { ...table, meta: cap.meta }));

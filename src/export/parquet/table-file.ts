@@ -27,6 +27,7 @@ import {
   vectorFromArray,
   type Data,
   type DataType,
+  type Vector,
 } from 'apache-arrow';
 import { OutputFile } from '../output-file.js';
 import { BATCH_ROWS, type ColumnSpec } from './column-spec.js';
@@ -145,9 +146,9 @@ const toBigInt = (v: unknown): bigint | null =>
  * kept across row groups and soon stops growing, and its thousands of names (comms, symbols) were
  * otherwise encoded again for every batch of every column.
  */
-const dictionaries = new WeakMap<readonly string[], { length: number; vector: ReturnType<typeof vectorFromArray> }>();
+const dictionaries = new WeakMap<readonly string[], { length: number; vector: Vector<Utf8> }>();
 
-function dictionaryOf(values: readonly string[]): ReturnType<typeof vectorFromArray> {
+function dictionaryOf(values: readonly string[]): Vector<Utf8> {
   const known = dictionaries.get(values);
   if (known !== undefined && known.length === values.length) return known.vector;
   const vector = vectorFromArray(values as string[], new Utf8());
