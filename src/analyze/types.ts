@@ -263,6 +263,8 @@ export interface AnalyzeOptions {
   /**
    * Hand out every wakeup (in the window, every thread) as soon as what followed it is known,
    * none kept in memory (detail/wakeup-stream.ts): ids in waking order, records in completion order.
+   * Records share their `source`, `cause`, `onCpu` and `flags` objects with others that name the
+   * same: read them, copy before changing them.
    */
   onWakeup?: (w: WakeupRecord) => void;
   /** Also walk the critical paths of these intervals (Analysis.path); collected only when asked. */

@@ -144,15 +144,17 @@ const toBigInt = (v: unknown): bigint | null =>
 /**
  * A dictionary's strings as an Arrow vector, made again only when it has grown: a dictionary is
  * kept across row groups and soon stops growing, and its thousands of names (comms, symbols) were
- * otherwise encoded again for every batch of every column.
+ * otherwise encoded again for every batch of every column. A vector serves the one column it was
+ * made for (two columns may not share one buffer, below).
  */
-const dictionaries = new WeakMap<readonly string[], { length: number; vector: Vector<Utf8> }>();
+const dictionaries = new WeakMap<readonly string[], { column: ColumnSpec; length: number; vector: Vector<Utf8> }>();
 
-function dictionaryOf(values: readonly string[]): Vector<Utf8> {
+function dictionaryOf(values: readonly string[], column: ColumnSpec): Vector<Utf8> {
   const known = dictionaries.get(values);
-  if (known !== undefined && known.length === values.length) return known.vector;
+  if (known !== undefined && known.column === column && known.length === values.length) return known.vector;
   const vector = vectorFromArray(values as string[], new Utf8());
-  dictionaries.set(values, { length: values.length, vector });
+  if (known === undefined || known.column === column)
+    dictionaries.set(values, { column, length: values.length, vector });
   return vector;
 }
 
@@ -162,7 +164,7 @@ function columnData(c: ColumnSpec, type: DataType, values: ColumnValues, n: numb
     // (two columns may not share one buffer: Arrow JS then writes an IPC message that the Rust
     // reader refuses, "failed to fill whole buffer")
     const indices = values.indices.subarray(0, n);
-    const dictionary = dictionaryOf(values.values);
+    const dictionary = dictionaryOf(values.values, c);
     if (type instanceof Dictionary)
       return makeData({ type, length: n, data: indices, dictionary, ...indexBits(indices, n) } as never);
     // a plain string column given as indices: its strings
