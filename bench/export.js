@@ -3,7 +3,8 @@
 // info` (one plain read of the capture) as the baseline the export's time is compared to, and peak
 // memory at two capture sizes (the second 10x the first: -l 6000 gives over a million events) to
 // show it stays flat; then the Parquet export of a capture of ≥ 10 M events (the largest recorded
-// one, repeated in time) for its memory.
+// one, repeated in time) for its memory; and the Parquet encoder alone on the largest recorded
+// capture's tables (bench/lib/encode-alone.js), which bounds the export's speed.
 // Targets: Perfetto (issue 9) ≥ 2 M events/s, trace ≤ 2x the Arrow capture; Parquet (issue 22)
 // ≥ 2 M events/s from Arrow, ≤ 0.3x the Arrow capture's bytes, RSS ≤ 250 MiB at ≥ 10 M events.
 // Medians of BENCH_RUNS (3) runs; BENCH_BIG_EVENTS (10 M) sizes the big capture, 0 skips it.
@@ -65,6 +66,8 @@ async function repeatCapture(src, dest, want) {
 
 const rows = [];
 let bigRun = null;
+/** parquet-wasm's time for the events and wakeups tables alone, warm (bench/lib/encode-alone.js). */
+let encodeAlone = null;
 try {
   for (const l of loops) {
     const db = path.join(tmp, `cap-${l}.db`);
@@ -83,6 +86,12 @@ try {
       const pq = measure([process.execPath, bin, 'export', cap, '--to', 'parquet', '-o', pqDir, '--force'], runs);
       // the replay the Parquet export runs (its wakeups, threads and edges tables come from it)
       const an = measure([process.execPath, bin, 'analyze', cap], runs);
+      // the encoder alone on the largest capture's tables: what bounds the export's speed
+      if (format === 'arrow' && l === Math.max(...loops))
+        encodeAlone = {
+          events,
+          ...JSON.parse(sh([process.execPath, path.join(root, 'bench/lib/encode-alone.js'), pqDir]).stdout),
+        };
       rows.push({
         loops: l,
         format,
@@ -213,6 +222,16 @@ for (const r of rows.filter((x) => x.events >= 1e6 && x.format === 'arrow')) {
       `${(r.events / r.pq.cpu / 1e6).toFixed(2)} M events per CPU second; the analysis alone ${(r.events / r.an.wall / 1e6).toFixed(2)} M events/s (the replay the export runs); ` +
       `events table ${(r.pqBytes.events / r.arrowBytes).toFixed(2)}x the Arrow capture (target ≤ 0.3: ${met(r.pqBytes.events / r.arrowBytes <= 0.3)}), ` +
       `whole dataset ${(r.pqBytes.all / r.arrowBytes).toFixed(2)}x (${met(r.pqBytes.all / r.arrowBytes <= 0.3)}); RSS ${r.pq.rssMb.toFixed(0)} MiB`,
+  );
+}
+if (encodeAlone) {
+  const { events, wakeups } = encodeAlone;
+  const perEvent = (events.ms + wakeups.ms) / 1e3 / encodeAlone.events;
+  console.log(
+    `parquet-wasm alone (warm, on one CPU, nothing beside it), ${encodeAlone.events} events: the events table ` +
+      `${((events.ms / events.rows) * 1e3).toFixed(2)} µs a row, the wakeups table ${((wakeups.ms / wakeups.rows) * 1e3).toFixed(2)} µs a row ` +
+      `(${(wakeups.rows / encodeAlone.events).toFixed(2)} wakeups an event): ${(perEvent * 1e6).toFixed(2)} µs of encoding an event, ` +
+      `so one encoder thread writes at most ${(1 / perEvent / 1e6).toFixed(2)} M events/s whatever the replay costs`,
   );
 }
 if (bigRun) {

@@ -15,7 +15,7 @@ import {
 import { ROW_GROUP_ROWS, type ColumnSpec } from './column-spec.js';
 
 /** What the writer is told of a table: compression, row groups, encodings and statistics per column. */
-function writerProperties(columns: readonly ColumnSpec[], kv: Record<string, string>) {
+export function writerProperties(columns: readonly ColumnSpec[], kv: Record<string, string>) {
   let props = new WriterPropertiesBuilder()
     .setCompression(Compression.ZSTD)
     .setMaxRowGroupSize(ROW_GROUP_ROWS)
