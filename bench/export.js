@@ -90,7 +90,7 @@ try {
       if (format === 'arrow' && l === Math.max(...loops))
         encodeAlone = {
           events,
-          ...JSON.parse(sh([process.execPath, path.join(root, 'bench/lib/encode-alone.js'), pqDir]).stdout),
+          tables: JSON.parse(sh([process.execPath, path.join(root, 'bench/lib/encode-alone.js'), pqDir]).stdout),
         };
       rows.push({
         loops: l,
@@ -225,7 +225,7 @@ for (const r of rows.filter((x) => x.events >= 1e6 && x.format === 'arrow')) {
   );
 }
 if (encodeAlone) {
-  const { events, wakeups } = encodeAlone;
+  const { events, wakeups } = encodeAlone.tables;
   const perEvent = (events.ms + wakeups.ms) / 1e3 / encodeAlone.events;
   console.log(
     `parquet-wasm alone (warm, on one CPU, nothing beside it), ${encodeAlone.events} events: the events table ` +
