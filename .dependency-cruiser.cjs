@@ -7,9 +7,10 @@
 const STAGES = {
   // the event contract, generated from bpf/lifeline.h: below everything
   format: { path: '^src/format/', may: [] },
-  // small modules every stage uses: error type, sentences, sanitizer, clocks, worker file paths
+  // small modules every stage uses: error type, sentences, sanitizer, clocks, worker file paths,
+  // the one copy of apache-arrow
   shared: {
-    path: '^src/(diagnostics|errors|messages|output-path|sanitize|version|wall-time|worker-url)\\.ts$',
+    path: '^src/(arrow-lib|diagnostics|errors|messages|output-path|sanitize|version|wall-time|worker-url)\\.ts$',
     may: ['format'],
   },
   capture: { path: '^src/capture/', may: ['format', 'shared'] },

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eventsOf, fromLifelineMessage, isLifelineSchema, withoutMetaRows } from '../../src/capture/arrow/columns.js';
-import { tableFromIPC } from '../../src/capture/arrow/lib.js';
+import { tableFromIPC } from '../../src/arrow-lib.js';
 import { openArrowStreamSource } from '../../src/capture/arrow/source.js';
 import { NUMERIC_COLUMNS, type EventBatch } from '../../src/capture/event-batch.js';
 import { metaRowKind } from '../../src/capture/meta.js';

@@ -19,7 +19,7 @@ import {
   Utf8,
   type DataType,
   type TypeMap,
-} from './lib.js';
+} from '../../arrow-lib.js';
 import { gatherRows } from '../batch-rows.js';
 import { checkLifelineBatch, checkMessage, HeaderType, IpcDamage } from './ipc-check.js';
 import { allocBatch, type EventBatch } from '../event-batch.js';

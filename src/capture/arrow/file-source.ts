@@ -8,7 +8,7 @@
  */
 import { msg } from '../../messages.js';
 import fs from 'node:fs';
-import { RecordBatchReader, type AsyncRecordBatchFileReader, type RecordBatch, type TypeMap } from './lib.js';
+import { RecordBatchReader, type AsyncRecordBatchFileReader, type RecordBatch, type TypeMap } from '../../arrow-lib.js';
 import type { ArrowSource } from './source.js';
 import type { ArrowStop } from './scan.js';
 import { isLifelineColumns } from './columns.js';

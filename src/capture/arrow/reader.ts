@@ -13,7 +13,7 @@ import { ArrowPages, openArrowStreamSource, type ArrowSource } from './source.js
 import { readPages } from '../pages/parallel-pages.js';
 import { captureErrors, firstLine } from '../capture-errors.js';
 import type { EventBatch } from '../event-batch.js';
-import type { RecordBatch } from './lib.js';
+import type { RecordBatch } from '../../arrow-lib.js';
 import { metaRowKind, type CaptureMeta } from '../meta.js';
 import { metaFromJson } from '../meta-codec.js';
 import { reorderBatches } from '../open/reorder.js';

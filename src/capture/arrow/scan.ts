@@ -12,7 +12,7 @@
  * capture from an unfinished one.
  */
 import fs from 'node:fs';
-import { Message, MessageHeader, type Schema } from './lib.js';
+import { Message, MessageHeader, type Schema } from '../../arrow-lib.js';
 import { msg } from '../../messages.js';
 import { captureErrors, firstLine } from '../capture-errors.js';
 import { checkLifelineBatch, checkMessage, HeaderType, IpcDamage, MAX_METADATA_BYTES } from './ipc-check.js';

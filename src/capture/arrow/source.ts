@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import { LifelineError } from '../../errors.js';
 import { msg } from '../../messages.js';
 import { eventsOf, fromLifelineMessage, isLifelineSchema, withoutMetaRows } from './columns.js';
-import { tableFromIPC, type RecordBatch, type Schema } from './lib.js';
+import { tableFromIPC, type RecordBatch, type Schema } from '../../arrow-lib.js';
 import { scanArrow, type ArrowStop } from './scan.js';
 import { captureErrors, firstLine } from '../capture-errors.js';
 import { checkRows } from '../open/check-rows.js';

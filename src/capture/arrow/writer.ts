@@ -5,7 +5,7 @@
  * KIND_META row holding the final CaptureMeta as JSON, then end-of-stream.
  */
 import fs from 'node:fs';
-import { AsyncByteQueue, RecordBatchStreamWriter, type Schema } from './lib.js';
+import { AsyncByteQueue, RecordBatchStreamWriter, type Schema } from '../../arrow-lib.js';
 import { KIND_META } from '../../format/index.js';
 import { captureSchema, toRecordBatch } from './columns.js';
 import { sliceRows } from '../batch-rows.js';

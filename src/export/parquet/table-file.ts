@@ -28,7 +28,7 @@ import {
   type Data,
   type DataType,
   type Vector,
-} from 'apache-arrow';
+} from '../../arrow-lib.js';
 import { OutputFile } from '../output-file.js';
 import { BATCH_ROWS, type ColumnSpec } from './column-spec.js';
 import type { Encoders } from './encoders.js';

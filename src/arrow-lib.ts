@@ -2,8 +2,9 @@
  * apache-arrow, loaded from its single-file build. The package's ESM entry
  * is a graph of some 150 modules that takes ~0.15 s to load here, more than
  * reading a million events; the bundled build (same library, same version)
- * loads in ~15 ms. Every lifeline module takes Arrow from here, so that all
- * classes come from one copy of the library.
+ * loads in ~15 ms. Every lifeline module takes Arrow from here (the capture's
+ * reader and writer, the Parquet export's batches), so that all classes come
+ * from one copy of the library.
  */
 import { createRequire } from 'node:module';
 import type * as Arrow from 'apache-arrow';
@@ -12,10 +13,14 @@ const arrow = createRequire(import.meta.url)('apache-arrow/Arrow.esnext.min') as
 
 export const {
   AsyncByteQueue,
+  Bool,
+  Dictionary,
   Field,
+  Float64,
   Int16,
   Int32,
   Int64,
+  List,
   makeData,
   Message,
   MessageHeader,
@@ -24,10 +29,15 @@ export const {
   RecordBatchStreamWriter,
   Schema,
   Struct,
+  Table,
   tableFromIPC,
+  tableToIPC,
+  TimeUnit,
+  Timestamp,
   Uint16,
   Uint8,
   Utf8,
+  vectorFromArray,
 } = arrow;
 
 export type Data<T extends Arrow.DataType = Arrow.DataType> = Arrow.Data<T>;
@@ -43,5 +53,7 @@ export type Int16 = Arrow.Int16;
 export type Uint16 = Arrow.Uint16;
 export type Uint8 = Arrow.Uint8;
 export type Utf8 = Arrow.Utf8;
+export type Vector<T extends Arrow.DataType = Arrow.DataType> = Arrow.Vector<T>;
+export type Dictionary = Arrow.Dictionary;
 export type RecordBatchStreamWriter = Arrow.RecordBatchStreamWriter;
 export type AsyncRecordBatchFileReader<T extends Arrow.TypeMap = Arrow.TypeMap> = Arrow.AsyncRecordBatchFileReader<T>;
