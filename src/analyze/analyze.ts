@@ -34,8 +34,13 @@ export async function analyze(capture: Capture, opts: AnalyzeOptions = {}): Prom
   // 2. modules
   const threads = new ThreadTable();
   const names = new Names();
-  const { slices, sleeps, wakers, sleepReasons, all: metrics } = metricModules(threads, names, false);
-  if (opts.parts?.reasonStacks === false) sleepReasons.totalsOnly = true;
+  const {
+    slices,
+    sleeps,
+    wakers,
+    sleepReasons,
+    all: metrics,
+  } = metricModules(threads, names, false, opts.parts?.reasonStacks !== false);
   const budget = resolveBudget(opts.detail);
   const detailMetrics: Metric[] =
     budget === null

@@ -27,11 +27,15 @@ export interface MetricModules {
   all: Metric[];
 }
 
-export function metricModules(threads: ThreadTable, names: Names, live: boolean): MetricModules {
+/**
+ * The metric modules of a replay. `live` (serve) adds the live-only ones; the sleep reasons keep
+ * their stacks and wakers only when `reasonStacks` (never live: a scrape reads the totals).
+ */
+export function metricModules(threads: ThreadTable, names: Names, live: boolean, reasonStacks = !live): MetricModules {
   const slices = new Slices();
   const sleeps = new Sleeps();
   const wakers = new Wakers(threads, names);
-  const sleepReasons = new SleepReasons(threads, names, live);
+  const sleepReasons = new SleepReasons(threads, names, live || !reasonStacks);
   const stateTime = live ? new StateTime(threads) : null;
   const all: Metric[] = [slices, sleeps, new RunqDelay(), new Bursts(), wakers, sleepReasons];
   if (live) all.push(new Lifecycle(), stateTime!);

@@ -76,7 +76,7 @@ export class SleepReasons implements Metric {
      * Only the totals per reason, no stacks or wakers: live (serve), at every scrape, and a result
      * that does not print them (ResultParts.reasonStacks).
      */
-    public totalsOnly = false,
+    private readonly totalsOnly = false,
   ) {}
 
   wakeup(f: WakeFact): void {
