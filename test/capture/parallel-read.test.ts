@@ -58,6 +58,21 @@ describe('reading pages in worker threads', () => {
     }
   });
 
+  it('the calling thread reads pages ahead while a worker is busy, and every page is read once', async () => {
+    const file = await writeCapture(path.join(dir, 'helping.db'), 'sqlite', toBatches(rows, 20_000));
+    const { db, local, spec } = await sqlitePages(file);
+    try {
+      const served = { workers: 0, main: 0 };
+      const got = await collect(readPages(local, spec, 1, { served }));
+      expect(got).toEqual(await collect(readPages(local, spec, 0)));
+      expect(served.workers + served.main).toBe(local.pages);
+      // the calling thread does not wait for the worker to start: it reads the first pages itself
+      expect(served.main).toBeGreaterThan(0);
+    } finally {
+      db.close();
+    }
+  });
+
   it('workers that cannot open the file leave the pages to the calling thread', async () => {
     const file = await writeCapture(path.join(dir, 'no-workers.db'), 'sqlite', toBatches(rows, 20_000));
     const { db, local, spec } = await sqlitePages(file, path.join(dir, 'not-there.db'));

@@ -2,7 +2,8 @@
  * The events of a paged capture (pages.ts) in page order, each page
  * sorted by ts. With workers, pages are read and sorted by worker threads
  * (each with its own file handle or SQLite connection), several at a time,
- * while the caller replays the ones already read; the numeric columns move
+ * while the caller replays the ones already read (and reads some itself
+ * whenever it would otherwise wait for them); the numeric columns move
  * between threads without a copy (transferred buffers). A bounded number of
  * pages is in flight, so memory stays flat however long the capture.
  */
@@ -50,7 +51,10 @@ function fromMessage(m: Extract<PageMessage, { batch: unknown }>): EventBatch {
 const CLOSE_GRACE_MS = 2000;
 
 export interface ReadPagesOptions {
-  /** The calling thread reads a page itself when no worker has it (default true; tests turn it off). */
+  /**
+   * The calling thread reads a page itself when no worker has it, and reads ahead the next page
+   * nobody has rather than wait for a worker (default true; tests turn it off).
+   */
   mainThreadHelps?: boolean;
   /** Filled in: pages read by workers and by the calling thread. */
   served?: { workers: number; main: number };
@@ -176,6 +180,18 @@ async function* fromWorkers(
         orphans.delete(want);
         got = sortedPage(local.read(want));
         if (opts.served) opts.served.main++;
+      }
+      if (got === undefined && mainHelps && next < n && done.size < count * PER_WORKER) {
+        // The page wanted is with a worker that has not answered: rather than wait, read the next
+        // page nobody has yet (the workers read slower than the caller replays: SQLite).
+        const p = next++;
+        try {
+          done.set(p, sortedPage(local.read(p)));
+          if (opts.served) opts.served.main++;
+        } catch (err) {
+          done.set(p, err instanceof Error ? err : new Error(String(err)));
+        }
+        continue;
       }
       if (got === undefined) {
         await new Promise<void>((resolve) => {

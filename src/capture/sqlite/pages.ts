@@ -56,6 +56,9 @@ function hasStackColumn(db: Database.Database): boolean {
 
 type PageRow = [number, number, ...Array<string | null>];
 type PackedRow = [number, number, Buffer | null];
+/** SQLite's page cache of a connection that reads pages (KiB). */
+const PAGE_CACHE_KIB = 512;
+
 /** Bytes per row of a pack: ts as a double, the other numeric columns as int32. */
 const PACKED_ROW_BYTES = 8 + (NUMERIC_COLUMNS.length - 1) * 4;
 
@@ -111,6 +114,9 @@ export class SqlitePages implements PageSource {
     pack = true,
   ) {
     this.pages = layout.starts.length;
+    // Pages are read once each, in order: SQLite's page cache (better-sqlite3 builds it 16 MB large)
+    // would only hold pages never read again. Measured on 4.2 M events: 16 MiB less per connection.
+    db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
     this.packed = pack && loadPack(db);
     const hasStack = hasStackColumn(db);
     this.textStmt = db.prepare(pageSql(hasStack)).raw(true);
