@@ -53,12 +53,16 @@ export async function summarizeCapture(capture: Capture): Promise<CaptureSummary
   let spurious = 0;
   let unsure = 0;
   let events = 0;
-  let firstTs: number | null = null;
-  let lastTs: number | null = null;
-  for await (const b of capture.batches()) {
+  let first = Infinity;
+  let last = -Infinity;
+  // counts need no order: the file's order skips merging the CPUs' skew
+  for await (const b of capture.batches({ ordered: false })) {
     if (b.length === 0) continue;
-    const { kind, flags } = b;
+    const { kind, flags, ts } = b;
     for (let i = 0; i < b.length; i++) {
+      const t = ts[i]!;
+      if (t < first) first = t;
+      if (t > last) last = t;
       const k = kind[i]!;
       byKind[k]!++;
       if (k === Kind.WAKING || k === Kind.WAKEUP_NEW) {
@@ -71,9 +75,9 @@ export async function summarizeCapture(capture: Capture): Promise<CaptureSummary
       }
     }
     events += b.length;
-    firstTs ??= b.ts[0]!;
-    lastTs = b.ts[b.length - 1]!;
   }
+  const firstTs = events > 0 ? first : null;
+  const lastTs = events > 0 ? last : null;
   const kinds: Record<string, number> = {};
   byKind.forEach((count, k) => {
     if (count > 0) kinds[KIND_NAMES[k] ?? `kind ${k}`] = count;

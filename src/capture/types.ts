@@ -19,6 +19,11 @@ export interface ReadOptions {
    * reader decides (SQLite: two; Arrow: none, decoding it is light).
    */
   workers?: number;
+  /**
+   * Events in timestamp order (the default), or as the file holds them (false): for a pass that
+   * only counts, which then skips merging the CPUs' skew.
+   */
+  ordered?: boolean;
 }
 
 /** An open capture: meta plus its events in timestamp order. */
@@ -26,7 +31,10 @@ export interface Capture {
   readonly format: CaptureFormat;
   readonly path: string;
   readonly meta: CaptureMeta;
-  /** Events in non-decreasing ts order (CPU skew merged), in batches. META rows are never yielded. */
+  /**
+   * Events in non-decreasing ts order (CPU skew merged), in batches; in file order when
+   * `opts.ordered` is false. META rows are never yielded.
+   */
   batches(opts?: ReadOptions): AsyncIterable<EventBatch>;
   close(): void;
 }

@@ -74,4 +74,32 @@ describe('capture summary', () => {
       });
     });
   }
+
+  for (const format of ['sqlite', 'arrow'] as const) {
+    it(`${format}: reads the file in its own order, and still finds the first and last events`, async () => {
+      // Two CPUs' rows as a recorder writes them: out of ts order by a few µs.
+      const skewed = [
+        ev(5000, Kind.SWITCH, 0, { cpu: 1 }),
+        ev(2000, Kind.SWITCH),
+        ev(9000, Kind.WAKING, Ctx.TASK),
+        ev(7000, Kind.SWITCH, 0, { cpu: 1 }),
+      ];
+      const file = await writeCapture(path.join(dir, `skewed.${EXT[format]}`), format, [batchFromRows(skewed)], {
+        endNs: 0,
+      });
+      const capture = await openCapture(file);
+      const inFile: number[] = [];
+      for await (const b of capture.batches({ ordered: false })) inFile.push(...b.ts);
+      const ordered: number[] = [];
+      for await (const b of capture.batches()) ordered.push(...b.ts);
+      const s = await summarizeCapture(capture);
+      capture.close();
+      expect(inFile).toEqual(skewed.map((r) => r.ts));
+      expect(ordered).toEqual([2000, 5000, 7000, 9000].map((t) => START + t));
+      expect(s.firstTs).toBe(START + 2000);
+      expect(s.lastTs).toBe(START + 9000);
+      expect(s.events).toBe(4);
+      expect(s.kinds).toEqual({ switch: 3, waking: 1 });
+    });
+  }
 });

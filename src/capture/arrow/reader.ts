@@ -98,17 +98,19 @@ class ArrowCapture implements Capture {
   ) {}
 
   batches(opts: ReadOptions = {}): AsyncIterable<EventBatch> {
-    return reorderBatches(this.fileOrder(opts.workers ?? DEFAULT_WORKERS));
+    const ordered = opts.ordered !== false;
+    const rows = this.fileOrder(opts.workers ?? DEFAULT_WORKERS, ordered);
+    return ordered ? reorderBatches(rows) : rows;
   }
 
-  /** Events in file order, one record batch at a time, up to the last whole batch (pages come sorted). */
-  async *fileOrder(workers: number): AsyncGenerator<EventBatch> {
+  /** Events in file order, one record batch at a time, up to the last whole batch (pages sorted when `sorted`). */
+  async *fileOrder(workers: number, sorted: boolean): AsyncGenerator<EventBatch> {
     const read = this.source.read;
     if ('pages' in read) {
       const spec = { ...read.pages, metaKind: metaRowKind(this.meta.formatVersion), cpus: this.meta.cpus };
       const local = new ArrowPages(this.path, spec.schema, spec.spans, spec.metaKind, spec.cpus);
       try {
-        yield* readPages(local, spec, workers);
+        yield* readPages(local, spec, workers, { sorted });
       } finally {
         local.close();
       }

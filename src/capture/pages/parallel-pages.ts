@@ -56,6 +56,8 @@ export interface ReadPagesOptions {
    * nobody has rather than wait for a worker (default true; tests turn it off).
    */
   mainThreadHelps?: boolean;
+  /** Pages sorted by ts (default true); false leaves the pages this thread reads in file order. */
+  sorted?: boolean;
   /** Filled in: pages read by workers and by the calling thread. */
   served?: { workers: number; main: number };
 }
@@ -74,8 +76,9 @@ export async function* readPages(
 ): AsyncGenerator<EventBatch> {
   const n = local.pages;
   if (workers <= 0 || n < 2) {
+    const sorted = opts.sorted !== false;
     for (let p = 0; p < n; p++) {
-      const b = sortedPage(local.read(p));
+      const b = sorted ? sortedPage(local.read(p)) : local.read(p);
       if (opts.served) opts.served.main++;
       if (b.length > 0) yield b;
     }

@@ -159,11 +159,13 @@ class SqliteCapture implements Capture {
   ) {}
 
   batches(opts: ReadOptions = {}): AsyncIterable<EventBatch> {
-    return reorderBatches(this.fileOrder(opts.workers));
+    const ordered = opts.ordered !== false;
+    const rows = this.fileOrder(opts.workers, ordered);
+    return ordered ? reorderBatches(rows) : rows;
   }
 
   /** Events in file (rowid) order, a page at a time (each sorted). */
-  async *fileOrder(workers: number | undefined): AsyncGenerator<EventBatch> {
+  async *fileOrder(workers: number | undefined, sorted: boolean): AsyncGenerator<EventBatch> {
     let local: SqlitePages;
     let layout: SqliteLayout;
     try {
@@ -179,7 +181,7 @@ class SqliteCapture implements Capture {
       ...layout,
       cpus: this.meta.cpus,
     } as const;
-    yield* readPages(local, spec, workers ?? defaultWorkers(local.pages));
+    yield* readPages(local, spec, workers ?? defaultWorkers(local.pages), { sorted });
   }
 
   close(): void {
