@@ -86,37 +86,66 @@ export type MetricFields = Omit<ProcessMetrics, 'tgid' | 'comm' | 'threads'>;
 
 /** Every field of the catalogue that a process row has, at zero: the base of a thread's or a process's row. */
 export function emptyMetrics(catalogue: Catalogue = CATALOGUE): MetricFields {
-  const out: Record<string, unknown> = {};
+  return zeroInto({}, catalogue) as MetricFields;
+}
+
+/** A field of a zero row and how its zero is made (a list or a distribution is a new value per row). */
+type ZeroField =
+  { key: string; zero: number | boolean } | { key: string; list: true } | { key: string; stats: string[] };
+
+/** The zero row's fields per catalogue, worked out once: a result writes one row per thread and process. */
+const zeroPlans = new WeakMap<Catalogue, ZeroField[]>();
+
+function zeroPlan(catalogue: Catalogue): ZeroField[] {
+  let plan = zeroPlans.get(catalogue);
+  if (plan !== undefined) return plan;
+  plan = [];
   for (const e of catalogue) {
     if (!e.scopes.includes('process')) continue;
-    out[e.key] = zeroValue(e);
-    for (const p of e.split?.parts ?? []) out[p.key] = 0;
+    const zero = zeroValue(e);
+    if (Array.isArray(zero)) plan.push({ key: e.key, list: true });
+    else if (typeof zero === 'object' && zero !== null) plan.push({ key: e.key, stats: Object.keys(zero) });
+    else plan.push({ key: e.key, zero: zero as number | boolean });
+    for (const p of e.split?.parts ?? []) plan.push({ key: p.key, zero: 0 });
   }
-  return out as MetricFields;
+  zeroPlans.set(catalogue, plan);
+  return plan;
+}
+
+/** Writes the zero row's fields into `out` (after the fields it already has), in catalogue order. */
+function zeroInto(out: Record<string, unknown>, catalogue: Catalogue = CATALOGUE): Record<string, unknown> {
+  for (const f of zeroPlan(catalogue)) {
+    if ('zero' in f) out[f.key] = f.zero;
+    else if ('list' in f) out[f.key] = [];
+    else {
+      const d: Record<string, number> = {};
+      for (const s of f.stats) d[s] = 0;
+      out[f.key] = d;
+    }
+  }
+  return out;
 }
 
 function threadMetrics(r: ResultInput, th: number): ThreadMetrics {
   const rec = r.threads.recs[th]!;
-  const out: ThreadMetrics = {
-    tid: rec.tid,
-    tgid: r.threads.tgidOf(th),
-    comm: r.threads.commOf(th),
-    ...emptyMetrics(),
-    generation: rec.generation,
-    uncertain: rec.uncertain,
-  };
+  const row: Record<string, unknown> = { tid: rec.tid, tgid: r.threads.tgidOf(th), comm: r.threads.commOf(th) };
+  zeroInto(row);
+  row.generation = rec.generation;
+  row.uncertain = rec.uncertain;
+  const out = row as unknown as ThreadMetrics;
   for (const m of r.metrics) m.fillThread?.(th, out);
   return out;
 }
 
 function processMetrics(r: ResultInput, tgid: number, ths: readonly number[]): ProcessMetrics {
-  const out: ProcessMetrics = {
+  const row: Record<string, unknown> = {
     tgid,
     comm: r.threads.processComm(tgid) ?? r.threads.commOf(ths[0]!),
     threads: ths.length,
-    ...emptyMetrics(),
-    uncertain: ths.some((th) => r.threads.recs[th]!.uncertain),
   };
+  zeroInto(row);
+  row.uncertain = ths.some((th) => r.threads.recs[th]!.uncertain);
+  const out = row as unknown as ProcessMetrics;
   for (const m of r.metrics) m.fillProcess?.(ths, out);
   return out;
 }
