@@ -249,9 +249,11 @@ struct {
 
 #define STACK_SKIP 2
 
-/* The interrupt entry code (x86: the asm_* stubs), resolved from kallsyms at load; 0 if absent. */
-extern const void __irqentry_text_start __ksym __weak;
-extern const void __irqentry_text_end __ksym __weak;
+/* The interrupt entry code (x86: the asm_* stubs), [__irqentry_text_start, __irqentry_text_end):
+ * set at load by user space, which finds both in the first lines of kallsyms (libbpf would read
+ * and parse the whole file for them); 0 when unknown. */
+const volatile __u64 irqentry_lo = 0;
+const volatile __u64 irqentry_hi = 0;
 
 /* The last stack id handed out. */
 __u32 last_stack_id = 0;
@@ -280,7 +282,7 @@ static __always_inline __u32 take_stack(void *ctx)
 		return stack_fail(LL_STACK_FAIL_UNTAKEN);
 	/* In an interrupt, the stack ends at the interrupt's entry: the interrupted code below
 	 * it is not the waker, and would make a new stack of every interrupted place. */
-	__u64 lo = (__u64)&__irqentry_text_start, hi = (__u64)&__irqentry_text_end;
+	__u64 lo = irqentry_lo, hi = irqentry_hi;
 	if (lo && hi > lo) {
 		bool cut = false;
 		for (int i = 0; i < LL_STACK_DEPTH; i++) {

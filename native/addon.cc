@@ -183,11 +183,13 @@ class Session : public Napi::ObjectWrap<Session> {
     uint32_t wakeup_bytes = opts.Has("wakeupBytes")
                                 ? opts.Get("wakeupBytes").As<Napi::Number>().Uint32Value()
                                 : ring_bytes / 8;
+    uint64_t irq_lo = BigIntOption(opts, "irqEntryLo");
+    uint64_t irq_hi = BigIntOption(opts, "irqEntryHi");
     if (opts.Has("batchBytes")) batch_cap_ = opts.Get("batchBytes").As<Napi::Number>().Uint32Value();
     if (ring_bytes < 4096 || (ring_bytes & (ring_bytes - 1)))
       throw CodedError(env, Fault::BAD_RING_SIZE, 0, std::to_string(ring_bytes));
 
-    if (!Open(ring_bytes, irq_spans, workqueues, kernel_stacks, max_stacks, tgid, wakeup_bytes)) {
+    if (!Open(ring_bytes, irq_spans, workqueues, kernel_stacks, max_stacks, tgid, wakeup_bytes, irq_lo, irq_hi)) {
       Destroy();
       throw CodedError(env, code_, errno_, detail_);
     }
@@ -211,8 +213,15 @@ class Session : public Napi::ObjectWrap<Session> {
     return false;
   }
 
+  // An unsigned 64-bit option given as a BigInt; 0 when absent (or not a BigInt).
+  static uint64_t BigIntOption(const Napi::Object& opts, const char* name) {
+    if (!opts.Has(name) || !opts.Get(name).IsBigInt()) return 0;
+    bool lossless = false;
+    return opts.Get(name).As<Napi::BigInt>().Uint64Value(&lossless);
+  }
+
   bool Open(uint32_t ring_bytes, bool irq_spans, bool workqueues, bool kernel_stacks, uint32_t max_stacks, int tgid,
-            uint32_t wakeup_bytes) {
+            uint32_t wakeup_bytes, uint64_t irq_lo, uint64_t irq_hi) {
     struct stat st;
     if (stat("/sys/kernel/btf/vmlinux", &st) != 0) return Fail(Fault::NO_BTF, errno);
     libbpf_set_print(OnLibbpfPrint);
@@ -246,6 +255,8 @@ class Session : public Napi::ObjectWrap<Session> {
     skel_->rodata->max_stacks = max_stacks;
     skel_->rodata->targ_tgid = tgid;
     skel_->rodata->wakeup_bytes = wakeup_bytes;
+    skel_->rodata->irqentry_lo = irq_lo;
+    skel_->rodata->irqentry_hi = irq_hi;
     bpf_map__set_max_entries(skel_->maps.events, ring_bytes);
 
     int err = lifeline_bpf__load(skel_);

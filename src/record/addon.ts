@@ -7,6 +7,7 @@ import { getSystemErrorName } from 'node:util';
 import { addonErrorCode, LifelineError } from '../errors.js';
 import { msg } from '../messages.js';
 import { ADDON_ERRORS, type AddonError } from '../format/index.js';
+import { irqEntryText } from './kallsyms.js';
 
 export interface SessionOptions {
   ringBytes?: number;
@@ -21,6 +22,12 @@ export interface SessionOptions {
   wakeupBytes?: number;
   /** Largest batch one read() returns (the rest waits in the ring for the next); default 4 MiB. */
   batchBytes?: number;
+  /**
+   * The interrupt entry code, where a stack taken in an interrupt is cut (kallsyms'
+   * __irqentry_text_start and __irqentry_text_end). openSession finds them when stacks are on.
+   */
+  irqEntryLo?: bigint;
+  irqEntryHi?: bigint;
 }
 
 export interface NativeSession {
@@ -190,5 +197,7 @@ function guard<T>(call: () => T): T {
 /** Open, load and attach the BPF programs; native failures become one-line LifelineErrors. */
 export function openSession(opts: SessionOptions): NativeSession {
   const addon = loadAddon();
-  return new CheckedSession(guard(() => new addon.Session(opts)));
+  const irq = opts.kernelStacks !== false && opts.irqEntryLo === undefined ? irqEntryText() : null;
+  const full = irq !== null ? { ...opts, irqEntryLo: irq.lo, irqEntryHi: irq.hi } : opts;
+  return new CheckedSession(guard(() => new addon.Session(full)));
 }

@@ -191,6 +191,49 @@ function readProcFile(file: string): Buffer {
   }
 }
 
+/** Bytes of kallsyms read at a time while looking for the interrupt entry code. */
+const HEAD_CHUNK = 64 * 1024;
+
+/**
+ * Where the kernel's interrupt entry code lies: [__irqentry_text_start, __irqentry_text_end)
+ * (x86: the asm_* stubs), where the BPF programs cut a stack taken in an interrupt. Both are
+ * among the first lines of kallsyms (the core kernel's text comes first), so the file is read a
+ * chunk at a time until both are found: a few KB, where the whole file (libbpf's way of resolving
+ * them) costs some 60 ms of kernel formatting and parsing. Null when they are not both found, or
+ * read as 0 (hidden from this user).
+ */
+export function irqEntryText(file = '/proc/kallsyms'): { lo: bigint; hi: bigint } | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const buf = Buffer.allocUnsafe(HEAD_CHUNK);
+    let carry = '';
+    let lo: bigint | undefined;
+    let hi: bigint | undefined;
+    for (;;) {
+      const got = fs.readSync(fd, buf, 0, buf.length, null);
+      const text = carry + buf.toString('latin1', 0, got);
+      const lines = text.split('\n');
+      carry = got > 0 ? lines.pop()! : '';
+      for (const line of lines) {
+        const [addr, , name] = line.split(/\s+/);
+        if (name === '__irqentry_text_start') lo = BigInt(`0x${addr}`);
+        else if (name === '__irqentry_text_end') hi = BigInt(`0x${addr}`);
+      }
+      if ((lo !== undefined && hi !== undefined) || got === 0) break;
+    }
+    return lo !== undefined && hi !== undefined && lo !== 0n && hi > lo ? { lo, hi } : null;
+  } catch {
+    return null;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** A file's text and its index, as the worker of preloadKernelSymbols hands them over. */
 export interface ReadKallsyms extends KallsymsIndex {
   text: Uint8Array;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { kernelSymbols, parseKallsyms, preloadKernelSymbols } from '../../src/record/kallsyms.js';
+import { irqEntryText, kernelSymbols, parseKallsyms, preloadKernelSymbols } from '../../src/record/kallsyms.js';
 
 const TEXT = Buffer.from(
   [
@@ -54,5 +54,36 @@ describe('preloadKernelSymbols', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('irqEntryText', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lifeline-irqentry-'));
+  const file = (name: string, lines: string[]): string => {
+    const f = path.join(dir, name);
+    writeFileSync(f, lines.join('\n') + '\n', 'latin1');
+    return f;
+  };
+  // enough lines before them that they fall past the first chunk read, one of them cut across two
+  const filler = Array.from({ length: 3000 }, (_, i) => `ffffffff8100${(i + 0x1000).toString(16)} t filler_${i}`);
+
+  it('finds the interrupt entry code, however far into the file', () => {
+    const f = file('far', [
+      ...filler,
+      'ffffffff81e00000 T __irqentry_text_start',
+      'ffffffff81e00010 T asm_sysvec_apic_timer_interrupt',
+      ...filler,
+      'ffffffff81e00f70 T __irqentry_text_end',
+      'ffffffffc0a00000 t ext4_sync_file\t[ext4]',
+    ]);
+    expect(irqEntryText(f)).toEqual({ lo: 0xffffffff81e00000n, hi: 0xffffffff81e00f70n });
+  });
+
+  it('is null when the file lacks either, hides addresses (not root), or cannot be read', () => {
+    expect(irqEntryText(file('none', filler))).toBeNull();
+    expect(irqEntryText(file('half', ['ffffffff81e00000 T __irqentry_text_start', ...filler]))).toBeNull();
+    const hidden = ['0000000000000000 T __irqentry_text_start', '0000000000000000 T __irqentry_text_end'];
+    expect(irqEntryText(file('hidden', hidden))).toBeNull();
+    expect(irqEntryText(path.join(dir, 'missing'))).toBeNull();
   });
 });

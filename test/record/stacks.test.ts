@@ -4,12 +4,12 @@
  * a full stack table is counted and said, --stacks none records none, and names that could act
  * on a terminal or break a folded line are escaped there.
  */
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { record } from '../../src/record/recorder.js';
-import { Kind } from '../../src/format/index.js';
+import { Ctx, Flag, Kind } from '../../src/format/index.js';
 import { eventsIn, readRows, type CaptureRows } from '../helpers/capture-rows.js';
 import { cli, cliOk, cliSpawn, expectOneLineError } from '../helpers/cli.js';
 import { skipReason, skipRecording } from '../helpers/root.js';
@@ -70,6 +70,33 @@ describe.skipIf(skipRecording)(`kernel stacks in captures (${skipRecording ? ski
     expect(arrow.rows.filter((r) => r.kind === Kind.STACK)).toEqual(stackRows);
     expect(db.meta.stacks).toBe('kernel');
     expect(db.meta.stackFails).toEqual({ untaken: 0, full: 0, lost: 0 });
+  }, 60_000);
+
+  it('ends a stack taken in a hard interrupt at the interrupt entry code, without the interrupted code', async () => {
+    // the nanosleep loop is woken by the timer interrupt: the wakings' stacks are the interrupt's
+    const out = path.join(tmp, 'irq.db');
+    await record({ output: out, command: [wl('ll-sleeper'), '200', '1'], stdio: 'ignore' });
+    const c = await readRows(out);
+    const { named } = stackIds(c);
+    // the entry code's symbols: those in [__irqentry_text_start, __irqentry_text_end) of kallsyms
+    const syms = readFileSync('/proc/kallsyms', 'latin1')
+      .split('\n')
+      .map((l) => l.split(/\s+/))
+      .filter((f) => f.length >= 3);
+    const at = (name: string) => BigInt(`0x${syms.find((f) => f[2] === name)![0]}`);
+    const [lo, hi] = [at('__irqentry_text_start'), at('__irqentry_text_end')];
+    const entry = new Set(syms.filter((f) => BigInt(`0x${f[0]}`) >= lo && BigInt(`0x${f[0]}`) < hi).map((f) => f[2]));
+    expect(entry.size).toBeGreaterThan(0);
+    const inIrq = c.rows.filter(
+      (r) => r.kind === Kind.WAKING && (r.flags & Flag.CTX_MASK) === Ctx.HARDIRQ && (r.stack ?? 0) > 0,
+    );
+    expect(inIrq.length).toBeGreaterThan(50);
+    for (const r of inIrq) {
+      const frames = named.get(r.stack!)!.split(';');
+      // the outermost frame is the entry code, and it is the only one there
+      expect(entry.has(frames[frames.length - 1]!), frames.join(';')).toBe(true);
+      expect(frames.filter((f) => entry.has(f))).toHaveLength(1);
+    }
   }, 60_000);
 
   it('records none with --stacks none, and `lifeline stacks` says the capture has none', () => {
