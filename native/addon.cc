@@ -217,7 +217,8 @@ class Session : public Napi::ObjectWrap<Session> {
   static uint64_t BigIntOption(const Napi::Object& opts, const char* name) {
     if (!opts.Has(name) || !opts.Get(name).IsBigInt()) return 0;
     bool lossless = false;
-    return opts.Get(name).As<Napi::BigInt>().Uint64Value(&lossless);
+    uint64_t v = opts.Get(name).As<Napi::BigInt>().Uint64Value(&lossless);
+    return lossless ? v : 0;  // negative or beyond 64 bits: not an address
   }
 
   bool Open(uint32_t ring_bytes, bool irq_spans, bool workqueues, bool kernel_stacks, uint32_t max_stacks, int tgid,

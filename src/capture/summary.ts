@@ -55,7 +55,8 @@ export async function summarizeCapture(capture: Capture): Promise<CaptureSummary
   let events = 0;
   let first = Infinity;
   let last = -Infinity;
-  // counts need no order: the file's order skips merging the CPUs' skew
+  // counts need no order: the file's order skips merging the CPUs' skew (the first and last events are
+  // the least and greatest ts, where the merged stream moves a row later than its window up: never seen)
   for await (const b of capture.batches({ ordered: false })) {
     if (b.length === 0) continue;
     const { kind, flags, ts } = b;

@@ -196,11 +196,11 @@ const HEAD_CHUNK = 64 * 1024;
 
 /**
  * Where the kernel's interrupt entry code lies: [__irqentry_text_start, __irqentry_text_end)
- * (x86: the asm_* stubs), where the BPF programs cut a stack taken in an interrupt. Both are
- * among the first lines of kallsyms (the core kernel's text comes first), so the file is read a
- * chunk at a time until both are found: a few KB, where the whole file (libbpf's way of resolving
- * them) costs some 60 ms of kernel formatting and parsing. Null when they are not both found, or
- * read as 0 (hidden from this user).
+ * (x86: the asm_* stubs), where the BPF programs cut a stack taken in an interrupt. The file is
+ * read a chunk at a time until both are found. On this project's kernel (6.18) they are its lines
+ * 16 and 56, so a few KB are read where the whole file (libbpf's way of resolving them) costs some
+ * 60 ms of kernel formatting and parsing; a kernel that lists them later is read up to them, at
+ * worst whole. Null when they are not both found, or read as 0 (hidden from this user).
  */
 export function irqEntryText(file = '/proc/kallsyms'): { lo: bigint; hi: bigint } | null {
   let fd: number;
@@ -211,27 +211,33 @@ export function irqEntryText(file = '/proc/kallsyms'): { lo: bigint; hi: bigint 
   }
   try {
     const buf = Buffer.allocUnsafe(HEAD_CHUNK);
-    let carry = '';
-    let lo: bigint | undefined;
-    let hi: bigint | undefined;
+    let text = '';
+    let lo: bigint | null | undefined;
+    let hi: bigint | null | undefined;
     for (;;) {
       const got = fs.readSync(fd, buf, 0, buf.length, null);
-      const text = carry + buf.toString('latin1', 0, got);
-      const lines = text.split('\n');
-      carry = got > 0 ? lines.pop()! : '';
-      for (const line of lines) {
-        const [addr, , name] = line.split(/\s+/);
-        if (name === '__irqentry_text_start') lo = BigInt(`0x${addr}`);
-        else if (name === '__irqentry_text_end') hi = BigInt(`0x${addr}`);
-      }
+      // the unread part of the last chunk (a line it cut) goes on with this one; the end ends a line
+      text += got > 0 ? buf.toString('latin1', 0, got) : '\n';
+      lo ??= symbolAddress(text, '__irqentry_text_start');
+      hi ??= symbolAddress(text, '__irqentry_text_end');
       if ((lo !== undefined && hi !== undefined) || got === 0) break;
+      text = text.slice(text.lastIndexOf('\n') + 1);
     }
-    return lo !== undefined && hi !== undefined && lo !== 0n && hi > lo ? { lo, hi } : null;
+    return typeof lo === 'bigint' && typeof hi === 'bigint' && lo !== 0n && hi > lo ? { lo, hi } : null;
   } catch {
-    return null;
+    return null; // unreadable: the stacks are not cut, as when the symbols are hidden
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** The address of the whole line `addr type name` in `text` (undefined when none; null when not hex). */
+function symbolAddress(text: string, name: string): bigint | null | undefined {
+  const at = text.indexOf(` ${name}\n`);
+  if (at < 0) return undefined;
+  const line = text.slice(text.lastIndexOf('\n', at) + 1, at);
+  const addr = line.slice(0, line.indexOf(' '));
+  return /^[0-9a-f]+$/i.test(addr) ? BigInt(`0x${addr}`) : null;
 }
 
 /** A file's text and its index, as the worker of preloadKernelSymbols hands them over. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { rowAt, type EventBatch, type EventRow } from '../../src/capture/event-batch.js';
-import type { PageSpec } from '../../src/capture/pages/pages.js';
+import type { PageSource, PageSpec } from '../../src/capture/pages/pages.js';
 import { readPages } from '../../src/capture/pages/parallel-pages.js';
 import { SQLITE_PAGE_ROWS, SqlitePages, sqlitePageLayout } from '../../src/capture/sqlite/pages.js';
 import { LifelineError } from '../../src/errors.js';
@@ -58,16 +58,62 @@ describe('reading pages in worker threads', () => {
     }
   });
 
-  it('the calling thread reads pages ahead while a worker is busy, and every page is read once', async () => {
-    const file = await writeCapture(path.join(dir, 'helping.db'), 'sqlite', toBatches(rows, 20_000));
+  /** The pages of `local` from memory: the calling thread reads them at once, where a worker queries SQLite. */
+  function inMemory(local: SqlitePages, fail = (_page: number): Error | null => null): PageSource {
+    const pages = Array.from({ length: local.pages }, (_, p) => local.read(p));
+    return {
+      pages: pages.length,
+      read: (p) => {
+        const e = fail(p);
+        if (e !== null) throw e;
+        return pages[p]!;
+      },
+      close: () => undefined,
+    };
+  }
+
+  /** Reads every page, pausing after the first (the worker is then ready and holds its share); page numbers too. */
+  async function readAfterPause(gen: AsyncGenerator<EventBatch>, seen: number[] = []): Promise<EventRow[]> {
+    const out: EventRow[] = [];
+    for await (const b of gen) {
+      if (out.length === 0) await new Promise((r) => setTimeout(r, 300));
+      seen.push(seen.length);
+      for (let i = 0; i < b.length; i++) out.push(rowAt(b, i));
+    }
+    return out;
+  }
+
+  it('the calling thread reads the next pages itself rather than wait for a busy worker, each page once', async () => {
+    const file = await writeCapture(path.join(dir, 'ahead.db'), 'sqlite', toBatches(rows, 20_000));
     const { db, local, spec } = await sqlitePages(file);
     try {
       const served = { workers: 0, main: 0 };
-      const got = await collect(readPages(local, spec, 1, { served }));
+      const got = await readAfterPause(readPages(inMemory(local), spec, 1, { served }));
       expect(got).toEqual(await collect(readPages(local, spec, 0)));
       expect(served.workers + served.main).toBe(local.pages);
-      // the calling thread does not wait for the worker to start: it reads the first pages itself
-      expect(served.main).toBeGreaterThan(0);
+      // past the pause the worker holds the next pages; waiting for it, the calling thread would read none
+      expect(served.main).toBeGreaterThan(local.pages / 3);
+      expect(served.workers).toBeGreaterThan(0);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('a page the calling thread read ahead and could not read fails the read when its turn comes, not before', async () => {
+    const file = await writeCapture(path.join(dir, 'ahead-damaged.db'), 'sqlite', toBatches(rows, 20_000));
+    const { db, local, spec } = await sqlitePages(file);
+    const from = 5;
+    // the calling thread cannot read pages from the fifth on (the worker can)
+    const fail = (p: number) => (p >= from ? new LifelineError('CAPTURE_DAMAGED', `page ${p} is damaged`) : null);
+    try {
+      const seen: number[] = [];
+      const err = await errorOf(() => readAfterPause(readPages(inMemory(local, fail), spec, 1), seen));
+      expect(err).toBeInstanceOf(LifelineError);
+      expect((err as LifelineError).code).toBe('CAPTURE_DAMAGED');
+      // every page before the failed one came, in order
+      const failed = Number(/page (\d+)/.exec(err.message)![1]);
+      expect(failed).toBeGreaterThanOrEqual(from);
+      expect(seen).toEqual(Array.from({ length: failed }, (_, i) => i));
     } finally {
       db.close();
     }

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { irqEntryText, kernelSymbols, parseKallsyms, preloadKernelSymbols } from '../../src/record/kallsyms.js';
 
 const TEXT = Buffer.from(
@@ -59,31 +59,48 @@ describe('preloadKernelSymbols', () => {
 
 describe('irqEntryText', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lifeline-irqentry-'));
-  const file = (name: string, lines: string[]): string => {
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, text: string): string => {
     const f = path.join(dir, name);
-    writeFileSync(f, lines.join('\n') + '\n', 'latin1');
+    writeFileSync(f, text, 'latin1');
     return f;
   };
-  // enough lines before them that they fall past the first chunk read, one of them cut across two
-  const filler = Array.from({ length: 3000 }, (_, i) => `ffffffff8100${(i + 0x1000).toString(16)} t filler_${i}`);
+  const line = (addr: string, type: string, name: string) => `${addr} ${type} ${name}\n`;
+  /** Lines of other symbols (30 bytes each, a last line of padding), `bytes` long in all. */
+  const filler = (bytes: number): string => {
+    let out = '';
+    for (let i = 0; out.length + 32 <= bytes; i++)
+      out += line(`ffffffff8${(0x1000000 + i).toString(16)}`, 't', `fill_${(i % 1e5).toString().padStart(5, '0')}`);
+    return out + 'x'.repeat(bytes - out.length - 1) + '\n';
+  };
+  const START = line('ffffffff81e00000', 'T', '__irqentry_text_start');
+  const END = line('ffffffff81e00f70', 'T', '__irqentry_text_end');
+  const want = { lo: 0xffffffff81e00000n, hi: 0xffffffff81e00f70n };
 
-  it('finds the interrupt entry code, however far into the file', () => {
-    const f = file('far', [
-      ...filler,
-      'ffffffff81e00000 T __irqentry_text_start',
-      'ffffffff81e00010 T asm_sysvec_apic_timer_interrupt',
-      ...filler,
-      'ffffffff81e00f70 T __irqentry_text_end',
-      'ffffffffc0a00000 t ext4_sync_file\t[ext4]',
-    ]);
-    expect(irqEntryText(f)).toEqual({ lo: 0xffffffff81e00000n, hi: 0xffffffff81e00f70n });
+  it('finds the interrupt entry code at the head of the file', () => {
+    expect(irqEntryText(file('head', filler(512) + START + filler(1024) + END + filler(200_000)))).toEqual(want);
+  });
+
+  it('finds it past the first chunk read, a line of it cut by the chunk boundary (64 KiB)', () => {
+    // the start line begins 10 bytes before 64 KiB, so that the first read ends inside it
+    const f = file('cut', filler(65_536 - 10) + START + filler(70_000) + END);
+    expect(irqEntryText(f)).toEqual(want);
+  });
+
+  it('reads the last line of a file that does not end with a newline', () => {
+    expect(irqEntryText(file('no-newline', START + filler(4096) + END.trimEnd()))).toEqual(want);
   });
 
   it('is null when the file lacks either, hides addresses (not root), or cannot be read', () => {
-    expect(irqEntryText(file('none', filler))).toBeNull();
-    expect(irqEntryText(file('half', ['ffffffff81e00000 T __irqentry_text_start', ...filler]))).toBeNull();
-    const hidden = ['0000000000000000 T __irqentry_text_start', '0000000000000000 T __irqentry_text_end'];
+    expect(irqEntryText(file('none', filler(300_000)))).toBeNull();
+    expect(irqEntryText(file('half', START + filler(100_000)))).toBeNull();
+    const hidden =
+      line('0000000000000000', 'T', '__irqentry_text_start') + line('0000000000000000', 'T', '__irqentry_text_end');
     expect(irqEntryText(file('hidden', hidden))).toBeNull();
+    // a name that only ends like them, and a module's symbol, are not them
+    const others =
+      line('ffffffff81e00000', 't', 'x__irqentry_text_start') + 'ffffffff81e00f70 t __irqentry_text_end\t[mod]\n';
+    expect(irqEntryText(file('others', others))).toBeNull();
     expect(irqEntryText(path.join(dir, 'missing'))).toBeNull();
   });
 });

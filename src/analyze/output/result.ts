@@ -86,7 +86,7 @@ export type MetricFields = Omit<ProcessMetrics, 'tgid' | 'comm' | 'threads'>;
 
 /** Every field of the catalogue that a process row has, at zero: the base of a thread's or a process's row. */
 export function emptyMetrics(catalogue: Catalogue = CATALOGUE): MetricFields {
-  return zeroInto({}, catalogue) as MetricFields;
+  return zeroInto({}, catalogue);
 }
 
 /** A field of a zero row and how its zero is made (a list or a distribution is a new value per row). */
@@ -112,8 +112,9 @@ function zeroPlan(catalogue: Catalogue): ZeroField[] {
   return plan;
 }
 
-/** Writes the zero row's fields into `out` (after the fields it already has), in catalogue order. */
-function zeroInto(out: Record<string, unknown>, catalogue: Catalogue = CATALOGUE): Record<string, unknown> {
+/** Writes the zero row's fields into `row` (after the fields it already has), in catalogue order. */
+function zeroInto<T extends object>(row: T, catalogue: Catalogue = CATALOGUE): T & MetricFields {
+  const out = row as Record<string, unknown>;
   for (const f of zeroPlan(catalogue)) {
     if ('zero' in f) out[f.key] = f.zero;
     else if ('list' in f) out[f.key] = [];
@@ -123,29 +124,25 @@ function zeroInto(out: Record<string, unknown>, catalogue: Catalogue = CATALOGUE
       out[f.key] = d;
     }
   }
-  return out;
+  return row as T & MetricFields;
 }
 
 function threadMetrics(r: ResultInput, th: number): ThreadMetrics {
   const rec = r.threads.recs[th]!;
-  const row: Record<string, unknown> = { tid: rec.tid, tgid: r.threads.tgidOf(th), comm: r.threads.commOf(th) };
-  zeroInto(row);
-  row.generation = rec.generation;
-  row.uncertain = rec.uncertain;
-  const out = row as unknown as ThreadMetrics;
+  const identity = { tid: rec.tid, tgid: r.threads.tgidOf(th), comm: r.threads.commOf(th) };
+  const out: ThreadMetrics = Object.assign(zeroInto(identity), {
+    generation: rec.generation,
+    uncertain: rec.uncertain,
+  });
   for (const m of r.metrics) m.fillThread?.(th, out);
   return out;
 }
 
 function processMetrics(r: ResultInput, tgid: number, ths: readonly number[]): ProcessMetrics {
-  const row: Record<string, unknown> = {
-    tgid,
-    comm: r.threads.processComm(tgid) ?? r.threads.commOf(ths[0]!),
-    threads: ths.length,
-  };
-  zeroInto(row);
-  row.uncertain = ths.some((th) => r.threads.recs[th]!.uncertain);
-  const out = row as unknown as ProcessMetrics;
+  const identity = { tgid, comm: r.threads.processComm(tgid) ?? r.threads.commOf(ths[0]!), threads: ths.length };
+  const out: ProcessMetrics = Object.assign(zeroInto(identity), {
+    uncertain: ths.some((th) => r.threads.recs[th]!.uncertain),
+  });
   for (const m of r.metrics) m.fillProcess?.(ths, out);
   return out;
 }

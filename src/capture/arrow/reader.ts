@@ -103,7 +103,7 @@ class ArrowCapture implements Capture {
     return ordered ? reorderBatches(rows) : rows;
   }
 
-  /** Events in file order, one record batch at a time, up to the last whole batch (pages sorted when `sorted`). */
+  /** Events in file order, one record batch at a time, up to the last whole batch (pages sorted, unless `sorted` is false and no worker reads them). */
   async *fileOrder(workers: number, sorted: boolean): AsyncGenerator<EventBatch> {
     const read = this.source.read;
     if ('pages' in read) {

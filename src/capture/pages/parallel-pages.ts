@@ -56,7 +56,10 @@ export interface ReadPagesOptions {
    * nobody has rather than wait for a worker (default true; tests turn it off).
    */
   mainThreadHelps?: boolean;
-  /** Pages sorted by ts (default true); false leaves the pages this thread reads in file order. */
+  /**
+   * Pages sorted by ts (default true). False leaves the pages read without workers in file order
+   * (with workers every page is sorted: the output order does not depend on who read a page).
+   */
   sorted?: boolean;
   /** Filled in: pages read by workers and by the calling thread. */
   served?: { workers: number; main: number };

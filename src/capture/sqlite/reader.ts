@@ -164,7 +164,7 @@ class SqliteCapture implements Capture {
     return ordered ? reorderBatches(rows) : rows;
   }
 
-  /** Events in file (rowid) order, a page at a time (each sorted). */
+  /** Events in file (rowid) order, a page at a time (each sorted, but with `sorted` false and no workers). */
   async *fileOrder(workers: number | undefined, sorted: boolean): AsyncGenerator<EventBatch> {
     let local: SqlitePages;
     let layout: SqliteLayout;
