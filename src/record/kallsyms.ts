@@ -212,8 +212,8 @@ export function irqEntryText(file = '/proc/kallsyms'): { lo: bigint; hi: bigint 
   try {
     const buf = Buffer.allocUnsafe(HEAD_CHUNK);
     let text = '';
-    let lo: bigint | null | undefined;
-    let hi: bigint | null | undefined;
+    let lo: bigint | undefined;
+    let hi: bigint | undefined;
     for (;;) {
       const got = fs.readSync(fd, buf, 0, buf.length, null);
       // the unread part of the last chunk (a line it cut) goes on with this one; the end ends a line
@@ -223,7 +223,7 @@ export function irqEntryText(file = '/proc/kallsyms'): { lo: bigint; hi: bigint 
       if ((lo !== undefined && hi !== undefined) || got === 0) break;
       text = text.slice(text.lastIndexOf('\n') + 1);
     }
-    return typeof lo === 'bigint' && typeof hi === 'bigint' && lo !== 0n && hi > lo ? { lo, hi } : null;
+    return lo !== undefined && hi !== undefined && lo !== 0n && hi > lo ? { lo, hi } : null;
   } catch {
     return null; // unreadable: the stacks are not cut, as when the symbols are hidden
   } finally {
@@ -231,13 +231,13 @@ export function irqEntryText(file = '/proc/kallsyms'): { lo: bigint; hi: bigint 
   }
 }
 
-/** The address of the whole line `addr type name` in `text` (undefined when none; null when not hex). */
-function symbolAddress(text: string, name: string): bigint | null | undefined {
+/** The address of the whole line `addr type name` in `text`: undefined when none, 0 when not hex (unknown). */
+function symbolAddress(text: string, name: string): bigint | undefined {
   const at = text.indexOf(` ${name}\n`);
   if (at < 0) return undefined;
   const line = text.slice(text.lastIndexOf('\n', at) + 1, at);
   const addr = line.slice(0, line.indexOf(' '));
-  return /^[0-9a-f]+$/i.test(addr) ? BigInt(`0x${addr}`) : null;
+  return /^[0-9a-f]+$/i.test(addr) ? BigInt(`0x${addr}`) : 0n;
 }
 
 /** A file's text and its index, as the worker of preloadKernelSymbols hands them over. */

@@ -170,6 +170,16 @@ async function* fromWorkers(
     });
     return slot;
   };
+  /** Page p read in this thread: sorted, or the error it failed with (thrown when its turn comes). */
+  const readHere = (p: number): EventBatch | Error => {
+    try {
+      const b = sortedPage(local.read(p));
+      if (opts.served) opts.served.main++;
+      return b;
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
+  };
   try {
     for (let i = 0; i < count; i++) {
       const slot = start();
@@ -184,19 +194,13 @@ async function* fromWorkers(
         // Workers still starting, all busy, or gone: read this page here.
         if (next === want) next++;
         orphans.delete(want);
-        got = sortedPage(local.read(want));
-        if (opts.served) opts.served.main++;
+        got = readHere(want);
       }
       if (got === undefined && mainHelps && next < n && done.size < count * PER_WORKER) {
         // The page wanted is with a worker that has not answered: rather than wait, read the next
         // page nobody has yet (the workers read slower than the caller replays: SQLite).
         const p = next++;
-        try {
-          done.set(p, sortedPage(local.read(p)));
-          if (opts.served) opts.served.main++;
-        } catch (err) {
-          done.set(p, err instanceof Error ? err : new Error(String(err)));
-        }
+        done.set(p, readHere(p));
         continue;
       }
       if (got === undefined) {
