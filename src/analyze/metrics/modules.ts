@@ -14,6 +14,7 @@ import { Slices } from './slices.js';
 import type { Names } from '../engine/sources.js';
 import { StateTime } from './state-time.js';
 import type { ThreadTable } from '../engine/thread-table.js';
+import { WakeRows } from './wake-rows.js';
 import { Wakers } from './wakers.js';
 
 export interface MetricModules {
@@ -34,10 +35,12 @@ export interface MetricModules {
 export function metricModules(threads: ThreadTable, names: Names, live: boolean, reasonStacks = !live): MetricModules {
   const slices = new Slices();
   const sleeps = new Sleeps();
-  const wakers = new Wakers(threads, names);
-  const sleepReasons = new SleepReasons(threads, names, live || !reasonStacks);
+  // one table of the wakeups, from which the wakers read their pairs and the sleep reasons their groups
+  const wakeRows = new WakeRows(names);
+  const wakers = new Wakers(threads, names, wakeRows);
+  const sleepReasons = new SleepReasons(threads, names, wakeRows, live || !reasonStacks);
   const stateTime = live ? new StateTime(threads) : null;
-  const all: Metric[] = [slices, sleeps, new RunqDelay(), new Bursts(), wakers, sleepReasons];
+  const all: Metric[] = [slices, sleeps, new RunqDelay(), new Bursts(), wakeRows, wakers, sleepReasons];
   if (live) all.push(new Lifecycle(), stateTime!);
   return { slices, sleeps, wakers, sleepReasons, stateTime, all };
 }

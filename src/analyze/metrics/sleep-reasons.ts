@@ -3,13 +3,12 @@
  * and where it was woken from (the waker's stack, or the interrupt's), docs/metrics.md
  * "Sleep reasons". Per thread, the complete sleeps are counted by (sleeper stack, waker stack,
  * source); the reasons — the first frame below the scheduler's own functions — are read from
- * them when the result is built, so the replay pays two map lookups per sleep, and nothing for
- * a capture without stacks.
+ * them when the result is built. The replay counts the sleeps in the wakeup table (wake-rows.ts),
+ * with the wakeup that ended them: this module has no hook of its own.
  */
-import { Sleep } from '../engine/codes.js';
-import type { Metric, WakeFact } from '../engine/metric.js';
+import type { Metric } from '../engine/metric.js';
 import type { Names } from '../engine/sources.js';
-import { G_D, G_D_NS, G_PAIR, G_S, G_S_NS, G_SOURCE, SleepGroups, STACK_PAIR } from './sleep-groups.js';
+import { STACK_PAIR, W_D, W_D_NS, W_PAIR, W_S, W_S_NS, W_SOURCE, type WakeRows } from './wake-rows.js';
 import type { ThreadTable } from '../engine/thread-table.js';
 import type { OffCpuStack, ProcessMetrics, SleepReason, ThreadMetrics, WakeSource } from '../types.js';
 
@@ -57,9 +56,18 @@ export interface StackSleeps {
   ns: number;
 }
 
+/** The sleeps of one (thread, sleeper stack, waker stack, source). */
+interface SleepGroup {
+  /** Sleeper stack · STACK_PAIR + waker stack. */
+  pair: number;
+  source: number;
+  s: number;
+  d: number;
+  sNs: number;
+  dNs: number;
+}
+
 export class SleepReasons implements Metric {
-  /** The sleeps per (thread, sleeper stack, waker stack, source). */
-  private readonly groups = new SleepGroups();
   private readonly frames = new Map<number, string[]>();
   private readonly reasonOf = new Map<number, string>();
   /** Stack id → the first stack id seen with the same frames (two ids can name the same frames). */
@@ -72,6 +80,8 @@ export class SleepReasons implements Metric {
   constructor(
     private readonly threads: ThreadTable,
     private readonly names: Names,
+    /** Where the replay counted the sleeps (fed with the wakeups). */
+    private readonly rows: WakeRows,
     /**
      * Only the totals per reason, no stacks or wakers: live (serve), at every scrape, and a result
      * that does not print them (ResultParts.reasonStacks).
@@ -79,33 +89,50 @@ export class SleepReasons implements Metric {
     private readonly totalsOnly = false,
   ) {}
 
-  wakeup(f: WakeFact): void {
-    // STACK rows come before the events that use them: none yet, no stacks in this capture so far
-    if (f.sleptNs < 0 || this.names.stack.size === 0) return;
-    const at = this.groups.find(f.target, f.sleepStack * STACK_PAIR + f.wakerStack, f.source);
-    const data = this.groups.data;
-    if (f.sleepKind === Sleep.D) {
-      data[at + G_D]!++;
-      data[at + G_D_NS]! += f.sleptNs;
-    } else {
-      data[at + G_S]!++;
-      data[at + G_S_NS]! += f.sleptNs;
+  /**
+   * The sleep groups of one thread: its rows in the wakeup table with sleeps, merged by (stack
+   * pair, source) (a row also has a cause), by stack pair in the order the pairs first slept, and
+   * within a pair by source in the order first seen (the order of a map of pairs to maps of sources).
+   */
+  private groupsOf(th: number): SleepGroup[] {
+    const data = this.rows.data;
+    const list: SleepGroup[] = [];
+    const seen = new Map<number, Map<number, SleepGroup>>();
+    for (const at of this.rows.sleepRowsOf(th)) {
+      const pair = data[at + W_PAIR]!;
+      const source = data[at + W_SOURCE]!;
+      let sources = seen.get(pair);
+      if (sources === undefined) seen.set(pair, (sources = new Map()));
+      let g = sources.get(source);
+      if (g === undefined) {
+        g = { pair, source, s: 0, d: 0, sNs: 0, dNs: 0 };
+        sources.set(source, g);
+        list.push(g);
+      }
+      g.s += data[at + W_S]!;
+      g.d += data[at + W_D]!;
+      g.sNs += data[at + W_S_NS]!;
+      g.dNs += data[at + W_D_NS]!;
     }
+    if (seen.size === list.length || seen.size === 1) return list;
+    const rank = new Map<number, number>();
+    for (const pair of seen.keys()) rank.set(pair, rank.size);
+    // list is in first-seen order: its index keeps that order within a pair
+    const order = new Map(list.map((g, i) => [g, i]));
+    return list.sort((x, y) => rank.get(x.pair)! - rank.get(y.pair)! || order.get(x)! - order.get(y)!);
   }
 
   /** Every sleep group of these threads (for the folded stacks). */
   sleepsOf(ths: readonly number[]): StackSleeps[] {
     const out: StackSleeps[] = [];
-    const data = this.groups.data;
     for (const th of ths)
-      for (const at of this.groups.groupsOf(th)) {
-        const pair = data[at + G_PAIR]!;
+      for (const g of this.groupsOf(th)) {
         out.push({
-          sleepStack: Math.floor(pair / STACK_PAIR),
-          wakerStack: pair % STACK_PAIR,
-          source: data[at + G_SOURCE]!,
-          count: data[at + G_S]! + data[at + G_D]!,
-          ns: data[at + G_S_NS]! + data[at + G_D_NS]!,
+          sleepStack: Math.floor(g.pair / STACK_PAIR),
+          wakerStack: g.pair % STACK_PAIR,
+          source: g.source,
+          count: g.s + g.d,
+          ns: g.sNs + g.dNs,
         });
       }
     return out;
@@ -178,17 +205,10 @@ export class SleepReasons implements Metric {
     }
     const groups = new Map<string, Group>();
     const sources = new Map<number, WakeSource>();
-    const data = this.groups.data;
     for (const th of ths) {
-      for (const at of this.groups.groupsOf(th)) {
-        const pair = data[at + G_PAIR]!;
+      for (const { pair, source: sourceKey, s: aS, d: aD, sNs: aSNs, dNs: aDNs } of this.groupsOf(th)) {
         const sleepStack = Math.floor(pair / STACK_PAIR);
         const wakerStack = pair % STACK_PAIR;
-        const sourceKey = data[at + G_SOURCE]!;
-        const aS = data[at + G_S]!;
-        const aD = data[at + G_D]!;
-        const aSNs = data[at + G_S_NS]!;
-        const aDNs = data[at + G_D_NS]!;
         let reason = this.reasonOf.get(sleepStack);
         if (reason === undefined) this.reasonOf.set(sleepStack, (reason = sleepReasonOf(this.framesOf(sleepStack))));
         let group = groups.get(reason);

@@ -12,13 +12,9 @@ import { Columns } from '../engine/columns.js';
 import type { Metric, WakeFact } from '../engine/metric.js';
 import type { Names } from '../engine/sources.js';
 import { byCodeUnit } from '../output/text.js';
-import { KeyedRows, ROW_KEY_A, ROW_KEY_B } from './keyed-rows.js';
+import { W_CAUSE, W_COUNT, W_SOURCE, type WakeRows } from './wake-rows.js';
 import type { ThreadTable } from '../engine/thread-table.js';
 import type { ProcessMetrics, ThreadMetrics, WakeSource, WakerCount } from '../types.js';
-
-/** A pair's count, after its keys (thread, source key, cause key) in its row of `pairs`. */
-const P_COUNT = 3;
-const P_STRIDE = 4;
 
 /** Per-thread counters, side by side in one Float64Array. */
 const WAKEUPS = 0;
@@ -36,15 +32,12 @@ const STRIDE = 7;
 
 export class Wakers implements Metric {
   private readonly acc = new Columns(STRIDE);
-  /**
-   * Counts per (thread, source key, cause key): a wakeup costs one probe whatever the number of
-   * sources a thread has; a thread's pairs come back in the order they first woke it.
-   */
-  private readonly pairs = new KeyedRows(P_STRIDE, 1024);
 
+  /** `rows` counts the wakeups per (thread, source key, cause key) (and stack pair): the pairs are read from it. */
   constructor(
     private readonly threads: ThreadTable,
     private readonly names: Names,
+    private readonly rows: WakeRows,
   ) {}
 
   addThread(): void {
@@ -65,8 +58,6 @@ export class Wakers implements Metric {
     if (f.several) d[at + SEVERAL]!++;
     if (f.waker >= 0) d[f.waker * STRIDE + WOKE]!++;
     if (f.causeTask >= 0 && f.causeTask !== f.waker) d[f.causeTask * STRIDE + WOKE]!++;
-    const pair = this.pairs.find(f.target, f.source, f.cause);
-    this.pairs.data[pair + P_COUNT]!++;
   }
 
   /** Any wakeup activity in the window, as target or as waker. */
@@ -75,9 +66,25 @@ export class Wakers implements Metric {
   }
 
   /** [source key, cause key, count] of one thread, in the order they first woke it. */
-  *sources(th: number): Iterable<[number, number, number]> {
-    const d = this.pairs.data;
-    for (const at of this.pairs.rowsOf(th)) yield [d[at + ROW_KEY_A]!, d[at + ROW_KEY_B]!, d[at + P_COUNT]!];
+  sources(th: number): Array<[number, number, number]> {
+    const d = this.rows.data;
+    const out: Array<[number, number, number]> = [];
+    // rows that differ only by their stack pair are one pair: source → cause → its entry
+    const seen = new Map<number, Map<number, [number, number, number]>>();
+    for (const at of this.rows.rowsOf(th)) {
+      const source = d[at + W_SOURCE]!;
+      const cause = d[at + W_CAUSE]!;
+      let causes = seen.get(source);
+      if (causes === undefined) seen.set(source, (causes = new Map()));
+      const have = causes.get(cause);
+      if (have !== undefined) have[2] += d[at + W_COUNT]!;
+      else {
+        const pair: [number, number, number] = [source, cause, d[at + W_COUNT]!];
+        causes.set(cause, pair);
+        out.push(pair);
+      }
+    }
+    return out;
   }
 
   fillThread(th: number, out: ThreadMetrics): void {
