@@ -134,15 +134,14 @@ export class KeyedRows {
   }
 }
 
+/** 2^-32: a key's high word is key · TO_HIGH, exact (a power of two), and a multiplication is cheaper than a division. */
+const TO_HIGH = 1 / 4294967296;
+
 /** Mixes a thread index and three keys (integer-valued doubles, maybe beyond 32 bits). */
 function hash(th: number, a: number, b: number, c: number): number {
-  const alo = a | 0;
-  const ahi = (a / 4294967296) | 0;
-  const blo = b | 0;
-  const bhi = (b / 4294967296) | 0;
-  let h = Math.imul(th, 0x9e3779b1) ^ Math.imul(alo, 0x85ebca6b) ^ Math.imul(ahi, 0xc2b2ae35);
-  h ^= Math.imul(blo ^ (h >>> 13), 0x27d4eb2f) ^ Math.imul(bhi, 0x165667b1);
-  h ^= Math.imul((c | 0) ^ (h >>> 16), 0x85ebca77) ^ Math.imul((c / 4294967296) | 0, 0x9e3779b9);
+  let h = Math.imul(th, 0x9e3779b1) ^ Math.imul(a | 0, 0x85ebca6b) ^ Math.imul((a * TO_HIGH) | 0, 0xc2b2ae35);
+  h ^= Math.imul((b | 0) ^ (h >>> 13), 0x27d4eb2f) ^ Math.imul((b * TO_HIGH) | 0, 0x165667b1);
+  h ^= Math.imul((c | 0) ^ (h >>> 16), 0x85ebca77) ^ Math.imul((c * TO_HIGH) | 0, 0x9e3779b9);
   h ^= h >>> 15;
   return Math.imul(h, 0x2c1b3c6d) >>> 0;
 }
