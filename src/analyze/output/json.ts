@@ -139,8 +139,8 @@ function document(
   row: <T>(build: () => T) => T,
 ): AnalysisJson {
   const r = analysis.result;
-  const threadFields = entriesFor('json', 'thread', catalogue);
-  const processFields = entriesFor('json', 'process', catalogue);
+  const threadRow = rowMaker(['tid', 'tgid', 'comm'], entriesFor('json', 'thread', catalogue), []);
+  const processRow = rowMaker(['tgid', 'comm'], entriesFor('json', 'process', catalogue), ['threads']);
   return {
     capture: {
       format: r.capture.format,
@@ -150,10 +150,20 @@ function document(
       startWall: r.capture.startWall,
       durationNs: r.capture.durationNs,
     },
-    threads: r.threads.map((t) => row(() => fields({ tid: t.tid, tgid: t.tgid, comm: t.comm }, threadFields, t))),
+    threads: r.threads.map((t) =>
+      row(() => {
+        const out = threadRow(t) as JsonThread;
+        out.tid = t.tid;
+        out.tgid = t.tgid;
+        out.comm = t.comm;
+        return out;
+      }),
+    ),
     processes: r.processes.map((p) =>
       row(() => {
-        const out = fields({ tgid: p.tgid, comm: p.comm } as JsonProcess, processFields, p);
+        const out = processRow(p) as JsonProcess;
+        out.tgid = p.tgid;
+        out.comm = p.comm;
         out.threads = p.threads;
         return out;
       }),
@@ -171,13 +181,30 @@ function document(
   };
 }
 
-function fields<T extends JsonFields>(row: T, entries: readonly MetricDef[], m: MetricRow): T {
-  const out: JsonFields = row;
-  for (const e of entries) {
-    out[e.key] = value(e, m);
-    for (const p of e.split?.parts ?? []) out[p.key] = p.read(m);
-  }
-  return row;
+/**
+ * The maker of a kind of row: `head` keys, the fields of `entries` (a split's parts after its
+ * field) read from a result row, then `tail` keys, which the caller fills. A row is a copy of a
+ * template with every key in order: filled key by key (a computed key each), every row was a
+ * dictionary of properties instead of an object with a shape, slower to fill and to print.
+ */
+function rowMaker(
+  head: readonly string[],
+  entries: readonly MetricDef[],
+  tail: readonly string[],
+): (m: MetricRow) => JsonFields {
+  const keys = [...head];
+  for (const e of entries) keys.push(e.key, ...(e.split?.parts ?? []).map((p) => p.key));
+  keys.push(...tail);
+  // Object.fromEntries makes an object with a shape, which a spread copies
+  const template: JsonFields = Object.fromEntries(keys.map((k) => [k, 0]));
+  return (m) => {
+    const out = { ...template };
+    for (const e of entries) {
+      out[e.key] = value(e, m);
+      for (const p of e.split?.parts ?? []) out[p.key] = p.read(m);
+    }
+    return out;
+  };
 }
 
 function value(e: MetricDef, m: MetricRow): JsonField {

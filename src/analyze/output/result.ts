@@ -86,63 +86,94 @@ export type MetricFields = Omit<ProcessMetrics, 'tgid' | 'comm' | 'threads'>;
 
 /** Every field of the catalogue that a process row has, at zero: the base of a thread's or a process's row. */
 export function emptyMetrics(catalogue: Catalogue = CATALOGUE): MetricFields {
-  return zeroInto({}, catalogue);
+  return zeroRow(catalogue, NO_KEYS) as unknown as MetricFields;
 }
 
-/** A field of a zero row and how its zero is made (a list or a distribution is a new value per row). */
-type ZeroField =
-  { key: string; zero: number | boolean } | { key: string; list: true } | { key: string; stats: string[] };
+const NO_KEYS: readonly string[] = [];
+const THREAD_HEAD = ['tid', 'tgid', 'comm'] as const;
+const THREAD_TAIL = ['generation', 'uncertain'] as const;
+const PROCESS_HEAD = ['tgid', 'comm', 'threads'] as const;
+const PROCESS_TAIL = ['uncertain'] as const;
 
-/** The zero row's fields per catalogue, worked out once: a result writes one row per thread and process. */
-const zeroPlans = new WeakMap<Catalogue, ZeroField[]>();
+/**
+ * A zero row: `head` keys, every field of the catalogue that a process row has (in catalogue
+ * order, a split's parts after its field), then `tail` keys, all at zero; a list or a distribution
+ * is a new value per row.
+ */
+interface ZeroPlan {
+  /** The row at zero, its lists and distributions null: copied by spread, which keeps its shape. */
+  template: Record<string, unknown>;
+  lists: string[];
+  distributions: Array<{ key: string; zero: Record<string, number> }>;
+}
 
-function zeroPlan(catalogue: Catalogue): ZeroField[] {
-  let plan = zeroPlans.get(catalogue);
+/**
+ * The zero rows per catalogue and identity keys, worked out once: a result writes one row per
+ * thread and process. A row is a copy of the template: built key by key (a computed key each),
+ * every row was a dictionary of properties instead of an object with a shape, slower to fill,
+ * to read and to print.
+ */
+const zeroPlans = new WeakMap<Catalogue, Map<string, ZeroPlan>>();
+
+function zeroPlan(catalogue: Catalogue, head: readonly string[], tail: readonly string[]): ZeroPlan {
+  let plans = zeroPlans.get(catalogue);
+  if (plans === undefined) zeroPlans.set(catalogue, (plans = new Map()));
+  const id = `${head.join(',')};${tail.join(',')}`;
+  let plan = plans.get(id);
   if (plan !== undefined) return plan;
-  plan = [];
+  const entries: Array<[string, unknown]> = head.map((k) => [k, k === 'comm' ? '' : 0]);
+  const lists: string[] = [];
+  const distributions: ZeroPlan['distributions'] = [];
   for (const e of catalogue) {
     if (!e.scopes.includes('process')) continue;
     const zero = zeroValue(e);
-    if (Array.isArray(zero)) plan.push({ key: e.key, list: true });
-    else if (typeof zero === 'object' && zero !== null) plan.push({ key: e.key, stats: Object.keys(zero) });
-    else plan.push({ key: e.key, zero: zero as number | boolean });
-    for (const p of e.split?.parts ?? []) plan.push({ key: p.key, zero: 0 });
+    if (Array.isArray(zero)) {
+      lists.push(e.key);
+      entries.push([e.key, null]);
+    } else if (typeof zero === 'object' && zero !== null) {
+      distributions.push({ key: e.key, zero: zero as Record<string, number> });
+      entries.push([e.key, null]);
+    } else entries.push([e.key, zero]);
+    for (const p of e.split?.parts ?? []) entries.push([p.key, 0]);
   }
-  zeroPlans.set(catalogue, plan);
+  for (const k of tail) entries.push([k, k === 'uncertain' ? false : 0]);
+  // Object.fromEntries makes an object with a shape, which a spread copies
+  plan = { template: Object.fromEntries(entries), lists, distributions };
+  plans.set(id, plan);
   return plan;
 }
 
-/** Writes the zero row's fields into `row` (after the fields it already has), in catalogue order. */
-function zeroInto<T extends object>(row: T, catalogue: Catalogue = CATALOGUE): T & MetricFields {
-  const out = row as Record<string, unknown>;
-  for (const f of zeroPlan(catalogue)) {
-    if ('zero' in f) out[f.key] = f.zero;
-    else if ('list' in f) out[f.key] = [];
-    else {
-      const d: Record<string, number> = {};
-      for (const s of f.stats) d[s] = 0;
-      out[f.key] = d;
-    }
-  }
-  return row as T & MetricFields;
+/** A new zero row of `catalogue` with `head` and `tail` keys around its fields (see ZeroPlan). */
+function zeroRow(
+  catalogue: Catalogue,
+  head: readonly string[],
+  tail: readonly string[] = NO_KEYS,
+): Record<string, unknown> {
+  const plan = zeroPlan(catalogue, head, tail);
+  const row = { ...plan.template };
+  for (const k of plan.lists) row[k] = [];
+  for (const d of plan.distributions) row[d.key] = { ...d.zero };
+  return row;
 }
 
 function threadMetrics(r: ResultInput, th: number): ThreadMetrics {
   const rec = r.threads.recs[th]!;
-  const identity = { tid: rec.tid, tgid: r.threads.tgidOf(th), comm: r.threads.commOf(th) };
-  const out: ThreadMetrics = Object.assign(zeroInto(identity), {
-    generation: rec.generation,
-    uncertain: rec.uncertain,
-  });
+  const out = zeroRow(CATALOGUE, THREAD_HEAD, THREAD_TAIL) as unknown as ThreadMetrics;
+  out.tid = rec.tid;
+  out.tgid = r.threads.tgidOf(th);
+  out.comm = r.threads.commOf(th);
+  out.generation = rec.generation;
+  out.uncertain = rec.uncertain;
   for (const m of r.metrics) m.fillThread?.(th, out);
   return out;
 }
 
 function processMetrics(r: ResultInput, tgid: number, ths: readonly number[]): ProcessMetrics {
-  const identity = { tgid, comm: r.threads.processComm(tgid) ?? r.threads.commOf(ths[0]!), threads: ths.length };
-  const out: ProcessMetrics = Object.assign(zeroInto(identity), {
-    uncertain: ths.some((th) => r.threads.recs[th]!.uncertain),
-  });
+  const out = zeroRow(CATALOGUE, PROCESS_HEAD, PROCESS_TAIL) as unknown as ProcessMetrics;
+  out.tgid = tgid;
+  out.comm = r.threads.processComm(tgid) ?? r.threads.commOf(ths[0]!);
+  out.threads = ths.length;
+  out.uncertain = ths.some((th) => r.threads.recs[th]!.uncertain);
   for (const m of r.metrics) m.fillProcess?.(ths, out);
   return out;
 }
