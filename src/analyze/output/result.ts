@@ -89,11 +89,24 @@ export function emptyMetrics(catalogue: Catalogue = CATALOGUE): MetricFields {
   return zeroRow(catalogue, NO_KEYS) as unknown as MetricFields;
 }
 
-const NO_KEYS: readonly string[] = [];
-const THREAD_HEAD = ['tid', 'tgid', 'comm'] as const;
-const THREAD_TAIL = ['generation', 'uncertain'] as const;
-const PROCESS_HEAD = ['tgid', 'comm', 'threads'] as const;
-const PROCESS_TAIL = ['uncertain'] as const;
+/** Keys of a row around its measured fields, with their zero (of the type they hold). */
+type Keys = ReadonlyArray<readonly [string, number | string | boolean]>;
+const NO_KEYS: Keys = [];
+const THREAD_HEAD: Keys = [
+  ['tid', 0],
+  ['tgid', 0],
+  ['comm', ''],
+];
+const THREAD_TAIL: Keys = [
+  ['generation', 0],
+  ['uncertain', false],
+];
+const PROCESS_HEAD: Keys = [
+  ['tgid', 0],
+  ['comm', ''],
+  ['threads', 0],
+];
+const PROCESS_TAIL: Keys = [['uncertain', false]];
 
 /**
  * A zero row: `head` keys, every field of the catalogue that a process row has (in catalogue
@@ -115,13 +128,13 @@ interface ZeroPlan {
  */
 const zeroPlans = new WeakMap<Catalogue, Map<string, ZeroPlan>>();
 
-function zeroPlan(catalogue: Catalogue, head: readonly string[], tail: readonly string[]): ZeroPlan {
+function zeroPlan(catalogue: Catalogue, head: Keys, tail: Keys): ZeroPlan {
   let plans = zeroPlans.get(catalogue);
   if (plans === undefined) zeroPlans.set(catalogue, (plans = new Map()));
-  const id = `${head.join(',')};${tail.join(',')}`;
+  const id = `${head.map(([k]) => k).join(',')};${tail.map(([k]) => k).join(',')}`;
   let plan = plans.get(id);
   if (plan !== undefined) return plan;
-  const entries: Array<[string, unknown]> = head.map((k) => [k, k === 'comm' ? '' : 0]);
+  const entries: Array<readonly [string, unknown]> = [...head];
   const lists: string[] = [];
   const distributions: ZeroPlan['distributions'] = [];
   for (const e of catalogue) {
@@ -136,7 +149,7 @@ function zeroPlan(catalogue: Catalogue, head: readonly string[], tail: readonly 
     } else entries.push([e.key, zero]);
     for (const p of e.split?.parts ?? []) entries.push([p.key, 0]);
   }
-  for (const k of tail) entries.push([k, k === 'uncertain' ? false : 0]);
+  entries.push(...tail);
   // Object.fromEntries makes an object with a shape, which a spread copies
   plan = { template: Object.fromEntries(entries), lists, distributions };
   plans.set(id, plan);
@@ -144,11 +157,7 @@ function zeroPlan(catalogue: Catalogue, head: readonly string[], tail: readonly 
 }
 
 /** A new zero row of `catalogue` with `head` and `tail` keys around its fields (see ZeroPlan). */
-function zeroRow(
-  catalogue: Catalogue,
-  head: readonly string[],
-  tail: readonly string[] = NO_KEYS,
-): Record<string, unknown> {
+function zeroRow(catalogue: Catalogue, head: Keys, tail: Keys = NO_KEYS): Record<string, unknown> {
   const plan = zeroPlan(catalogue, head, tail);
   const row = { ...plan.template };
   for (const k of plan.lists) row[k] = [];
