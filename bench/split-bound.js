@@ -7,32 +7,19 @@
 // JSON: { events, cpus, whole, halves, bound }, times in ms, bound = whole / halves (above 1: the
 // split could pay, at most that much).
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dist = (p) => pathToFileURL(path.join(root, 'dist', p)).href;
-const median = (xs) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
+import { inMemoryCapture, readBatches, timeReplay } from './lib/replay-in-memory.js';
+import { median } from './lib/run.js';
 
 if (isMainThread) {
-  const { openCapture } = await import(dist('capture/index.js'));
-  const file = process.argv[2];
   const runs = Math.max(1, Number(process.argv[3] ?? 3));
-  const cap = await openCapture(file);
-  const batches = [];
-  try {
-    for await (const b of cap.batches()) batches.push(b);
-  } finally {
-    cap.close();
-  }
-  const events = batches.reduce((n, b) => n + b.length, 0);
-  const source = { meta: cap.meta, format: cap.format, path: cap.path };
+  const { source, batches, events } = await readBatches(process.argv[2]);
   const half = batches.length >> 1;
   /** The replay time of the slowest of these parts, each on its own fresh worker, started together. */
   const replay = async (parts) => {
     const workers = parts.map(
-      (part) => new Worker(fileURLToPath(import.meta.url), { workerData: { ...source, batches: part } }),
+      (part) => new Worker(fileURLToPath(import.meta.url), { workerData: { source, batches: part } }),
     );
     try {
       await Promise.all(workers.map((w) => new Promise((resolve) => w.once('message', resolve))));
@@ -62,26 +49,8 @@ if (isMainThread) {
     }),
   );
 } else {
-  const { analyze } = await import(dist('analyze/index.js'));
-  const { batches, meta, format, path: file } = workerData;
-  const capture = {
-    format,
-    path: file,
-    meta,
-    batches: async function* () {
-      yield* batches;
-    },
-    close() {},
-  };
+  const capture = inMemoryCapture(workerData.source, workerData.batches);
   parentPort.postMessage('ready');
   await new Promise((resolve) => parentPort.once('message', resolve));
-  const start = performance.now();
-  let fed = start;
-  await analyze(capture, {
-    onProgress: () => {
-      fed = performance.now();
-    },
-    parts: { processEdges: false },
-  });
-  parentPort.postMessage(fed - start);
+  parentPort.postMessage(await timeReplay(capture));
 }
