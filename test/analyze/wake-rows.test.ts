@@ -94,6 +94,23 @@ describe('the wakeup table', () => {
     expect(t.data[second + W_COUNT]).toBe(3);
   });
 
+  it('merges rows by two keys in the order each pair of keys is first met, summing their fields', () => {
+    const t = new WakeRows(withStacks());
+    t.wakeup(fact(0, -5, { wakerStack: 3 }));
+    t.wakeup(fact(0, -7, { cause: -9 }));
+    t.wakeup(fact(0, -5)); // the first (source, cause) again, from another stack pair
+    t.wakeup(fact(0, -5, { wakerStack: 3 }));
+    expect(t.merge(t.rowsOf(0), W_SOURCE, W_CAUSE, [W_COUNT])).toEqual([
+      { a: -5, b: -5, sums: [3] },
+      { a: -7, b: -9, sums: [1] },
+    ]);
+    expect(t.merge(t.rowsOf(0), W_PAIR, W_SOURCE, [W_COUNT])).toEqual([
+      { a: 3, b: -5, sums: [2] },
+      { a: 0, b: -7, sums: [1] },
+      { a: 0, b: -5, sums: [1] },
+    ]);
+  });
+
   it('counts no sleep before the capture has named a stack', () => {
     const t = new WakeRows(new Names());
     t.wakeup(fact(0, -5, { sleptNs: 100, sleepKind: Sleep.S }));

@@ -95,31 +95,14 @@ export class SleepReasons implements Metric {
    * within a pair by source in the order first seen (the order of a map of pairs to maps of sources).
    */
   private groupsOf(th: number): SleepGroup[] {
-    const data = this.rows.data;
-    const list: SleepGroup[] = [];
-    const seen = new Map<number, Map<number, SleepGroup>>();
-    for (const at of this.rows.sleepRowsOf(th)) {
-      const pair = data[at + W_PAIR]!;
-      const source = data[at + W_SOURCE]!;
-      let sources = seen.get(pair);
-      if (sources === undefined) seen.set(pair, (sources = new Map()));
-      let g = sources.get(source);
-      if (g === undefined) {
-        g = { pair, source, s: 0, d: 0, sNs: 0, dNs: 0 };
-        sources.set(source, g);
-        list.push(g);
-      }
-      g.s += data[at + W_S]!;
-      g.d += data[at + W_D]!;
-      g.sNs += data[at + W_S_NS]!;
-      g.dNs += data[at + W_D_NS]!;
-    }
-    if (seen.size === list.length || seen.size === 1) return list;
+    const list: SleepGroup[] = this.rows
+      .merge(this.rows.sleepRowsOf(th), W_PAIR, W_SOURCE, [W_S, W_D, W_S_NS, W_D_NS])
+      .map(({ a, b, sums: [s, d, sNs, dNs] }) => ({ pair: a, source: b, s: s!, d: d!, sNs: sNs!, dNs: dNs! }));
+    // pairs ranked in the order first seen; the sort is stable, so first-seen order stays within a pair
     const rank = new Map<number, number>();
-    for (const pair of seen.keys()) rank.set(pair, rank.size);
-    // list is in first-seen order: its index keeps that order within a pair
-    const order = new Map(list.map((g, i) => [g, i]));
-    return list.sort((x, y) => rank.get(x.pair)! - rank.get(y.pair)! || order.get(x)! - order.get(y)!);
+    for (const g of list) if (!rank.has(g.pair)) rank.set(g.pair, rank.size);
+    if (rank.size === list.length || rank.size === 1) return list;
+    return list.sort((x, y) => rank.get(x.pair)! - rank.get(y.pair)!);
   }
 
   /** Every sleep group of these threads (for the folded stacks). */

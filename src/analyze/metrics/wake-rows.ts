@@ -29,6 +29,13 @@ const W_STRIDE = ROW_FIELDS + 5;
 /** A stack pair: sleeper stack · STACK_PAIR + waker stack (stack ids are 16-bit). */
 export const STACK_PAIR = 65536;
 
+/** Rows of the table merged by two keys (WakeRows.merge). */
+export interface MergedRows {
+  a: number;
+  b: number;
+  sums: number[];
+}
+
 export class WakeRows implements Metric {
   private readonly rows = new KeyedRows(W_STRIDE, 1024);
   /** The rows with sleeps, chained per thread in the order of their first sleep: next row, -1 at the end. */
@@ -58,6 +65,30 @@ export class WakeRows implements Metric {
       data[at + W_S]!++;
       data[at + W_S_NS]! += f.sleptNs;
     }
+  }
+
+  /**
+   * Rows (offsets in `data`) merged by their keys `ka` and `kb` (W_SOURCE, W_CAUSE, W_PAIR), in the
+   * order each (a, b) is first met in `ats`, with the values of `fields` (W_*) summed in that order.
+   */
+  merge(ats: readonly number[], ka: number, kb: number, fields: readonly number[]): MergedRows[] {
+    const data = this.rows.data;
+    const out: MergedRows[] = [];
+    const seen = new Map<number, Map<number, MergedRows>>();
+    for (const at of ats) {
+      const a = data[at + ka]!;
+      const b = data[at + kb]!;
+      let byB = seen.get(a);
+      if (byB === undefined) seen.set(a, (byB = new Map()));
+      let m = byB.get(b);
+      if (m === undefined) {
+        m = { a, b, sums: fields.map(() => 0) };
+        byB.set(b, m);
+        out.push(m);
+      }
+      for (let i = 0; i < fields.length; i++) m.sums[i]! += data[at + fields[i]!]!;
+    }
+    return out;
   }
 
   /** The offsets in `data` of one thread's rows, in the order they first woke it. */

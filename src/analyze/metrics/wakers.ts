@@ -67,24 +67,8 @@ export class Wakers implements Metric {
 
   /** [source key, cause key, count] of one thread, in the order they first woke it. */
   sources(th: number): Array<[number, number, number]> {
-    const d = this.rows.data;
-    const out: Array<[number, number, number]> = [];
-    // rows that differ only by their stack pair are one pair: source → cause → its entry
-    const seen = new Map<number, Map<number, [number, number, number]>>();
-    for (const at of this.rows.rowsOf(th)) {
-      const source = d[at + W_SOURCE]!;
-      const cause = d[at + W_CAUSE]!;
-      let causes = seen.get(source);
-      if (causes === undefined) seen.set(source, (causes = new Map()));
-      const have = causes.get(cause);
-      if (have !== undefined) have[2] += d[at + W_COUNT]!;
-      else {
-        const pair: [number, number, number] = [source, cause, d[at + W_COUNT]!];
-        causes.set(cause, pair);
-        out.push(pair);
-      }
-    }
-    return out;
+    // rows that differ only by their stack pair are one pair
+    return this.rows.merge(this.rows.rowsOf(th), W_SOURCE, W_CAUSE, [W_COUNT]).map((m) => [m.a, m.b, m.sums[0]!]);
   }
 
   fillThread(th: number, out: ThreadMetrics): void {
